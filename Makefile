@@ -1,0 +1,44 @@
+# ocop: the two quick-start commands and a few more. The build itself is Meson + Ninja.
+#   make run     install missing packages, build, migrate ./ocop.db, load demo data if empty, serve
+#   make check   build with ASan+UBSan in build-check/ and run every test
+#   make         build build/ocop
+#   make bench   benchmarks (bench/), figures go to docs/benchmarks.md by hand
+#   make fuzz    build the libFuzzer harnesses with clang in build-fuzz/
+
+DB ?= ocop.db
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all deps run check bench fuzz clean
+
+all: deps build/build.ninja
+	ninja -C build
+
+deps:
+	@scripts/install-deps
+
+build/build.ninja:
+	meson setup build --buildtype=debugoptimized >/dev/null
+
+build-check/build.ninja:
+	meson setup build-check --buildtype=debug -Db_sanitize=address,undefined \
+	  -Db_lundef=false >/dev/null
+
+run: all
+	./build/ocop migrate --db $(DB)
+	./build/ocop demo --db $(DB) --if-empty
+	./build/ocop serve --db $(DB) --listen $(LISTEN)
+
+check: deps build-check/build.ninja
+	ninja -C build-check
+	meson test -C build-check --print-errorlogs --num-processes 2
+
+bench: all
+	@scripts/install-deps --bench
+	bench/run
+
+fuzz:
+	CC=clang meson setup build-fuzz -Dfuzz=true >/dev/null 2>&1 || true
+	ninja -C build-fuzz
+
+clean:
+	rm -rf build build-check build-fuzz

@@ -1,0 +1,1 @@
+-- 002: search index (being written).

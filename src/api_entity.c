@@ -1,0 +1,1 @@
+/* api_entity.c: being written. */

@@ -1,0 +1,1 @@
+/* api_misc.c: being written. */

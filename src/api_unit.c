@@ -1,0 +1,1 @@
+/* api_unit.c: being written. */

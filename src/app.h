@@ -1,0 +1,38 @@
+/*
+** app.h: the application context handed to every handler: configuration, the per-worker
+** database connections and the metrics. One App per process; no mutable globals.
+*/
+#ifndef OCOP_APP_H
+#define OCOP_APP_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+
+typedef struct Metrics Metrics;
+
+typedef struct App {
+    const char *db_path;   /* SQLite file */
+    const char *files_dir; /* content-addressed uploads; default: <db dir>/files */
+    const char *host;      /* listen address */
+    int port;
+    int threads;
+    size_t max_body;        /* default request body limit, bytes */
+    size_t max_import_body; /* limit for import uploads, bytes */
+    unsigned timeout_s;     /* idle connection timeout */
+    bool quiet;             /* no access log (benchmarks) */
+    bool log_json;          /* reserved */
+    pthread_key_t db_key;   /* this worker thread's Db */
+    Metrics *metrics;
+    atomic_int inflight;    /* requests begun and not yet completed */
+    atomic_int dbs_open;
+} App;
+
+/* This thread's connection to the app's database, opened on first use; panics if the
+** database cannot be opened (it was opened at start-up, so this is an environment failure). */
+Db *app_db(App *app);
+
+#endif

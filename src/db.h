@@ -1,0 +1,63 @@
+/*
+** db.h: the one storage interface. Every value is a bound parameter ('?' placeholders, numbered
+** from 1); table and column names come only from constants. SQL sticks to the subset that
+** SQLite and PostgreSQL share (INSERT ... RETURNING, ON CONFLICT, no date functions); dialect
+** differences live in the driver (db_sqlite.c now, db_pg.c later).
+**
+** A Db is one connection, used by one thread at a time. Statements are cached per connection:
+** db_prepare returns a ready statement that the caller hands back with db_done.
+*/
+#ifndef OCOP_DB_H
+#define OCOP_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef struct Db Db;
+typedef struct Stmt Stmt;
+
+enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1 };
+enum { DB_CONSTRAINT = 19 }; /* db_errcode for a constraint violation */
+
+/* Open (creating if needed) the database at path; NULL with e filled on failure. */
+Db *db_open(const char *path, Err *e);
+void db_close(Db *db);
+const char *db_path(Db *db);
+
+/* Prepare constant SQL. A syntax error in constant SQL is a bug: it panics. */
+Stmt *db_prepare(Db *db, const char *sql);
+void db_bind_int(Stmt *s, int i, int64_t v);
+void db_bind_double(Stmt *s, int i, double v);
+void db_bind_text(Stmt *s, int i, const char *v); /* NULL binds SQL NULL; the text is copied */
+void db_bind_null(Stmt *s, int i);
+int db_step(Stmt *s); /* DB_ROW, DB_DONE or DB_ERROR (see db_errmsg/db_errcode) */
+int db_col_count(Stmt *s);
+const char *db_col_name(Stmt *s, int i);
+bool db_col_null(Stmt *s, int i);
+int64_t db_col_int(Stmt *s, int i);
+double db_col_double(Stmt *s, int i);
+const char *db_col_text(Stmt *s, int i); /* valid until the next step/done; NULL for SQL NULL */
+/* Hand the statement back (reset, bindings cleared). */
+void db_done(Stmt *s);
+
+/* Run SQL without results (may hold several statements: migrations). -1 with e on error. */
+int db_exec(Db *db, const char *sql, Err *e);
+/* One-shot helpers for "SELECT count(*) ..." style queries with text parameters. */
+int64_t db_int1(Db *db, const char *sql, const char *p1);
+
+/* Transactions. db_begin starts an IMMEDIATE (write) transaction. Nesting is not allowed. */
+int db_begin(Db *db, Err *e);
+int db_commit(Db *db, Err *e);
+void db_rollback(Db *db);
+bool db_in_tx(Db *db);
+
+int db_changes(Db *db);
+const char *db_errmsg(Db *db);
+int db_errcode(Db *db);
+
+/* Consistent copy of the whole database to dest (SQLite online backup). */
+int db_backup(Db *db, const char *dest, Err *e);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+** db_sqlite.c: the SQLite driver of db.h. WAL journal, foreign keys on, a busy timeout so
+** concurrent writers queue instead of failing, and a per-connection statement cache keyed by
+** the SQL text (handlers prepare the same constant SQL on every request).
+*/
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "util.h"
+
+enum { CACHE_SLOTS = 256 };
+
+struct Stmt {
+    sqlite3_stmt *st;
+    Db *db;
+    const char *sql; /* points into the slot's copy */
+    int cached, busy;
+};
+
+struct Db {
+    sqlite3 *h;
+    char *path;
+    int in_tx;
+    Stmt *cache[CACHE_SLOTS];
+};
+
+static unsigned hash_str(const char *s) {
+    unsigned h = 2166136261u;
+    while (*s) h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+Db *db_open(const char *path, Err *e) {
+    sqlite3 *h = NULL;
+    int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        err_set(e, 500, "db", "cannot open database %s: %s", path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+        sqlite3_close(h);
+        return NULL;
+    }
+    sqlite3_busy_timeout(h, 10000);
+    sqlite3_extended_result_codes(h, 0);
+    Db *db = xcalloc(1, sizeof *db);
+    db->h = h;
+    db->path = xstrdup(path);
+    const char *pragmas =
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;";
+    char *msg = NULL;
+    if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, 500, "db", "cannot use database %s: %s", path, msg ? msg : "?");
+        sqlite3_free(msg);
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void db_close(Db *db) {
+    if (!db) return;
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        if (db->cache[i]) {
+            sqlite3_finalize(db->cache[i]->st);
+            free((char *)db->cache[i]->sql);
+            free(db->cache[i]);
+        }
+    }
+    sqlite3_close_v2(db->h);
+    free(db->path);
+    free(db);
+}
+
+const char *db_path(Db *db) { return db->path; }
+
+static Stmt *fresh(Db *db, const char *sql) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+        panic("SQL error: %s in: %s", sqlite3_errmsg(db->h), sql);
+    Stmt *s = xcalloc(1, sizeof *s);
+    s->st = st;
+    s->db = db;
+    return s;
+}
+
+Stmt *db_prepare(Db *db, const char *sql) {
+    unsigned h = hash_str(sql) % CACHE_SLOTS;
+    for (unsigned probe = 0; probe < 8; probe++) {
+        unsigned i = (h + probe) % CACHE_SLOTS;
+        Stmt *s = db->cache[i];
+        if (!s) {
+            s = fresh(db, sql);
+            s->sql = xstrdup(sql);
+            s->cached = 1;
+            db->cache[i] = s;
+            s->busy = 1;
+            return s;
+        }
+        if (strcmp(s->sql, sql) == 0) {
+            if (s->busy) break; /* re-entrant use of the same SQL: use a one-off statement */
+            s->busy = 1;
+            return s;
+        }
+    }
+    Stmt *s = fresh(db, sql);
+    s->busy = 1;
+    return s;
+}
+
+void db_bind_int(Stmt *s, int i, int64_t v) { sqlite3_bind_int64(s->st, i, v); }
+void db_bind_double(Stmt *s, int i, double v) { sqlite3_bind_double(s->st, i, v); }
+void db_bind_text(Stmt *s, int i, const char *v) {
+    if (v) sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null(s->st, i);
+}
+void db_bind_null(Stmt *s, int i) { sqlite3_bind_null(s->st, i); }
+
+int db_step(Stmt *s) {
+    int rc = sqlite3_step(s->st);
+    if (rc == SQLITE_ROW) return DB_ROW;
+    if (rc == SQLITE_DONE) return DB_DONE;
+    return DB_ERROR;
+}
+
+int db_col_count(Stmt *s) { return sqlite3_column_count(s->st); }
+const char *db_col_name(Stmt *s, int i) { return sqlite3_column_name(s->st, i); }
+bool db_col_null(Stmt *s, int i) { return sqlite3_column_type(s->st, i) == SQLITE_NULL; }
+int64_t db_col_int(Stmt *s, int i) { return sqlite3_column_int64(s->st, i); }
+double db_col_double(Stmt *s, int i) { return sqlite3_column_double(s->st, i); }
+const char *db_col_text(Stmt *s, int i) { return (const char *)sqlite3_column_text(s->st, i); }
+
+void db_done(Stmt *s) {
+    if (!s) return;
+    if (s->cached) {
+        sqlite3_reset(s->st);
+        sqlite3_clear_bindings(s->st);
+        s->busy = 0;
+    } else {
+        sqlite3_finalize(s->st);
+        free(s);
+    }
+}
+
+int db_exec(Db *db, const char *sql, Err *e) {
+    char *msg = NULL;
+    if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, 500, "db", "%s", msg ? msg : sqlite3_errmsg(db->h));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+int64_t db_int1(Db *db, const char *sql, const char *p1) {
+    Stmt *s = db_prepare(db, sql);
+    if (p1) db_bind_text(s, 1, p1);
+    int64_t v = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    return v;
+}
+
+int db_begin(Db *db, Err *e) {
+    if (db->in_tx) panic("nested transaction");
+    if (db_exec(db, "BEGIN IMMEDIATE", e)) return -1;
+    db->in_tx = 1;
+    return 0;
+}
+
+int db_commit(Db *db, Err *e) {
+    if (db_exec(db, "COMMIT", e)) {
+        db_rollback(db);
+        return -1;
+    }
+    db->in_tx = 0;
+    return 0;
+}
+
+void db_rollback(Db *db) {
+    if (!db->in_tx) return;
+    sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    db->in_tx = 0;
+}
+
+bool db_in_tx(Db *db) { return db->in_tx; }
+int db_changes(Db *db) { return sqlite3_changes(db->h); }
+const char *db_errmsg(Db *db) { return sqlite3_errmsg(db->h); }
+int db_errcode(Db *db) { return sqlite3_errcode(db->h); }
+
+int db_backup(Db *db, const char *dest, Err *e) {
+    sqlite3 *to = NULL;
+    char *tmp = NULL;
+    size_t n = strlen(dest) + 16;
+    tmp = xmalloc(n);
+    snprintf(tmp, n, "%s.tmp", dest);
+    remove(tmp);
+    if (sqlite3_open(tmp, &to) != SQLITE_OK) {
+        err_set(e, 500, "dest", "cannot create %s: %s", tmp, sqlite3_errmsg(to));
+        sqlite3_close(to);
+        free(tmp);
+        return -1;
+    }
+    sqlite3_backup *bk = sqlite3_backup_init(to, "main", db->h, "main");
+    int rc = SQLITE_ERROR;
+    if (bk) {
+        /* Copy in steps so writers are not blocked for the whole copy; a write by another
+        ** connection restarts the copy, which keeps the result consistent. */
+        do {
+            rc = sqlite3_backup_step(bk, 256);
+            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
+        } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+        sqlite3_backup_finish(bk);
+    }
+    if (rc != SQLITE_DONE) {
+        err_set(e, 500, "dest", "backup failed: %s", sqlite3_errmsg(to));
+        sqlite3_close(to);
+        remove(tmp);
+        free(tmp);
+        return -1;
+    }
+    /* The copy keeps the WAL journal mode; switch it to a self-contained file. */
+    sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    sqlite3_close(to);
+    if (rename(tmp, dest) != 0) {
+        err_set(e, 500, "dest", "cannot rename %s to %s", tmp, dest);
+        remove(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}

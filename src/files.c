@@ -1,0 +1,1 @@
+/* files.c: being written. */

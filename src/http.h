@@ -1,0 +1,64 @@
+/*
+** http.h: the transport. libmicrohttpd with an internal thread pool turns each request into a
+** Req and hands it to the route table (route.c); handlers answer through the resp_* helpers.
+** The transport never sees SQL; handlers never see libmicrohttpd.
+*/
+#ifndef OCOP_HTTP_H
+#define OCOP_HTTP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "err.h"
+
+typedef struct Route Route;
+
+typedef struct Param {
+    const char *key, *value;
+} Param;
+
+typedef struct Req {
+    App *app;
+    Db *db;
+    Arena arena;                /* freed when the request completes */
+    const char *method;
+    const char *path;           /* decoded path, no query string */
+    const Param *query;         /* decoded query parameters, in order */
+    int nquery;
+    const char *content_type;   /* may be NULL */
+    const char *body;           /* NUL-terminated copy of the request body (may hold NULs) */
+    size_t body_len;
+    const char *pathv[4];       /* values of {placeholders} in the route pattern, in order */
+    int npath;
+    const Route *route;
+    const char *remote;         /* client address */
+    void *conn;                 /* transport-private */
+    /* response */
+    int status;
+    const char *resp_type;
+    Buf resp;
+    Buf resp_headers;           /* "Name: value\n" lines */
+    uint64_t t0;
+} Req;
+
+/* The first value of query parameter key, or NULL. */
+const char *req_query(Req *r, const char *key);
+/* A request header, or NULL. */
+const char *req_header(Req *r, const char *name);
+
+/* Responses. All return the status so handlers can `return resp_json(r, 200, obj)`. */
+int resp_json(Req *r, int status, json_t *obj);  /* steals obj */
+int resp_text(Req *r, int status, const char *type, const char *body, size_t n);
+int resp_problem(Req *r, const Err *e);          /* RFC 9457 application/problem+json */
+int resp_error(Req *r, int status, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void resp_header(Req *r, const char *name, const char *value);
+
+/* Run the server until SIGINT/SIGTERM; then stop accepting, let requests in flight finish
+** (up to 10 s) and return 0. Returns -1 with a message on stderr if it cannot listen. */
+int http_serve(App *app);
+
+#endif

@@ -1,0 +1,1 @@
+/* refdata.c: being written. */

@@ -1,0 +1,38 @@
+/*
+** route.h: the route table. One row per route declares method, path pattern, permission,
+** allowed query parameters, body limit and handler; route_dispatch checks all of it before
+** any handler runs, so a handler cannot forget a check.
+*/
+#ifndef OCOP_ROUTE_H
+#define OCOP_ROUTE_H
+
+#include <stddef.h>
+
+#include "http.h"
+
+typedef int (*Handler)(Req *r);
+
+struct Route {
+    const char *method;  /* "GET", "POST", ... */
+    const char *pattern; /* "/api/v1/products/{id}": {x} matches one non-empty segment */
+    const char *perm;    /* permission name: "public" for now; issue 3 enforces roles */
+    const char *params;  /* allowed query parameters, space-separated; "*" = handler checks */
+    size_t max_body;     /* 0: the app's default */
+    Handler handler;
+    const char *name;    /* stable label for metrics and logs: "products.get" */
+    const void *data;    /* handler data, e.g. the entity of a generic handler */
+};
+
+extern const Route routes[];
+extern const size_t nroutes;
+
+/* Find the route for method and path, filling r->pathv. Returns NULL and sets *status to 404
+** (no such path) or 405 (path exists, method does not; *allow lists the methods). */
+const Route *route_match(Req *r, const char *method, const char *path, int *status, char *allow,
+                         size_t allow_len);
+/* Check parameters and permission, then run the handler. */
+int route_dispatch(Req *r);
+/* Index of a route in routes[], for metrics. */
+size_t route_index(const Route *rt);
+
+#endif

@@ -1,0 +1,1 @@
+/* search.c: being written. */

@@ -1,0 +1,1 @@
+/* tablew.c: being written. */
