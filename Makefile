@@ -17,7 +17,7 @@ deps:
 	@scripts/install-deps
 
 build/build.ninja:
-	meson setup build --buildtype=debugoptimized >/dev/null
+	meson setup build --buildtype=debugoptimized -Dtests=false >/dev/null
 
 build-check/build.ninja:
 	meson setup build-check --buildtype=debug -Db_sanitize=address,undefined \

@@ -76,6 +76,7 @@ CREATE TABLE villages (
     id            INTEGER PRIMARY KEY,
     name          TEXT NOT NULL,
     name_key      TEXT NOT NULL,          -- text_key(name): duplicate detection
+    name_fold     TEXT NOT NULL,          -- text_fold(name): list filtering ?q=
     commune_code  TEXT NOT NULL,          -- 2025 geography
     traditional   INTEGER NOT NULL DEFAULT 0,
     crafts        TEXT,
@@ -94,6 +95,7 @@ CREATE TABLE producers (
     type                TEXT NOT NULL,    -- see registry.c: cooperative, llc, household, ...
     name                TEXT NOT NULL,
     name_key            TEXT NOT NULL,
+    name_fold           TEXT NOT NULL,
     reg_no              TEXT UNIQUE,      -- business registration number, spaces removed
     tax_code            TEXT,
     rep_name            TEXT,
@@ -121,6 +123,7 @@ CREATE TABLE products (
     id               INTEGER PRIMARY KEY,
     name             TEXT NOT NULL,
     name_key         TEXT NOT NULL,
+    name_fold        TEXT NOT NULL,
     rubric_version   TEXT NOT NULL DEFAULT '26-2026',
     set_no           INTEGER NOT NULL,
     producer_id      INTEGER NOT NULL REFERENCES producers (id) ON DELETE RESTRICT,
@@ -181,6 +184,7 @@ CREATE TABLE sale_points (
     id           INTEGER PRIMARY KEY,
     name         TEXT NOT NULL,
     name_key     TEXT NOT NULL,
+    name_fold    TEXT NOT NULL,
     kind         TEXT NOT NULL,           -- center, point, store, booth, online
     address      TEXT,
     commune_code TEXT NOT NULL,

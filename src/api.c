@@ -1,1 +1,70 @@
-/* api.c: being written. */
+/*
+** api.c: import, search and statistics handlers.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "entity.h"
+#include "importer.h"
+#include "search.h"
+#include "stats.h"
+#include "util.h"
+
+int api_import(Req *r) {
+    const Entity *en = entity_by_name(r->pathv[0]);
+    if (!en)
+        return resp_error(r, 404, "kind", "cannot import '%s': kinds are producers, products, recognitions, villages, points",
+                          r->pathv[0]);
+    const char *dry = req_query(r, "dry_run"), *format = req_query(r, "format");
+    bool dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
+    if (dry && !dry_run && strcmp(dry, "0") != 0 && strcmp(dry, "false") != 0)
+        return resp_error(r, 400, "dry_run", "dry_run must be true or false");
+    TableFormat fmt = TABLE_AUTO;
+    const char *ct = r->content_type ? r->content_type : "";
+    if ((format && strcmp(format, "csv") == 0) || strstr(ct, "text/csv")) fmt = TABLE_CSV;
+    else if ((format && strcmp(format, "xlsx") == 0) || strstr(ct, "spreadsheetml")) fmt = TABLE_XLSX;
+    else if (format) return resp_error(r, 400, "format", "format must be csv or xlsx");
+    if (r->body_len == 0) return resp_error(r, 400, "body", "send the CSV or XLSX file as the request body");
+    ImportResult res;
+    Err e = ERR_INIT;
+    int rc = import_run(r->db, en, r->body, r->body_len, fmt, dry_run, NULL, NULL, &res, &e);
+    int st;
+    if (rc) {
+        st = resp_problem(r, &e);
+    } else {
+        st = resp_json(r, dry_run || !res.created ? 200 : 201, import_result_json(en, &res, dry_run));
+    }
+    import_result_free(&res);
+    err_clear(&e);
+    return st;
+}
+
+int api_search(Req *r) {
+    const char *q = req_query(r, "q"), *kind = req_query(r, "kind");
+    if (kind && strcmp(kind, "product") && strcmp(kind, "producer") && strcmp(kind, "village"))
+        return resp_error(r, 400, "kind", "kind must be product, producer or village");
+    int64_t page = 1, per_page = 20;
+    const char *p = req_query(r, "page"), *pp = req_query(r, "per_page");
+    if (p && (!parse_i64(p, &page) || page < 1)) return resp_error(r, 400, "page", "page must be a whole number from 1");
+    if (pp && (!parse_i64(pp, &per_page) || per_page < 1 || per_page > 100))
+        return resp_error(r, 400, "per_page", "per_page must be from 1 to 100");
+    SearchHit *hits = NULL;
+    int n = 0;
+    int64_t total = 0;
+    Err e = ERR_INIT;
+    if (search_query(r->db, &r->arena, q ? q : "", kind, (int)per_page, (int)((page - 1) * per_page), &hits, &n, &total, &e))
+        return resp_problem(r, &e);
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(items, json_pack("{s:s, s:I, s:s, s:s, s:f}", "kind", hits[i].kind, "id", (json_int_t)hits[i].id,
+                                               "title", hits[i].title, "highlight", hits[i].highlight, "score", hits[i].score));
+    return resp_json(r, 200, json_pack("{s:s, s:o, s:I, s:I, s:I}", "q", q, "items", items, "total", (json_int_t)total,
+                                       "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+}
+
+int api_stats(Req *r) {
+    Err e = ERR_INIT;
+    json_t *o = stats_report(r->db, &r->arena, req_query(r, "unit"), req_query(r, "date"), &e);
+    return o ? resp_json(r, 200, o) : resp_problem(r, &e);
+}

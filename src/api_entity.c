@@ -1,1 +1,172 @@
-/* api_entity.c: being written. */
+/*
+** api_entity.c: the generic JSON handlers over the registry's entities: list (filters, sort,
+** pagination with total), get, create, update, delete and export. The entity comes from the
+** route row (route.c), so one handler serves producers, products, recognitions, villages and
+** points of sale alike.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "entity.h"
+#include "importer.h"
+#include "jsonx.h"
+#include "route.h"
+#include "table.h"
+#include "tablew.h"
+#include "util.h"
+
+enum { PER_PAGE_DEFAULT = 50, PER_PAGE_MAX = 500 };
+
+static const Entity *route_entity(Req *r) { return r->route->data; }
+
+/* {id} as a positive integer, or a 404 response. */
+static int path_id(Req *r, int64_t *id) {
+    if (!parse_i64(r->pathv[0], id) || *id <= 0) {
+        resp_error(r, 404, "id", "no %s with id '%s'", route_entity(r)->singular, r->pathv[0]);
+        return -1;
+    }
+    return 0;
+}
+
+/* Fill lq from the query string; all = no pagination (exports). */
+static int list_query(Req *r, ListQuery *lq, int64_t *page, int64_t *per_page, bool all, Err *e) {
+    memset(lq, 0, sizeof *lq);
+    lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(r->nquery + 1));
+    lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(r->nquery + 1));
+    *page = 1;
+    *per_page = PER_PAGE_DEFAULT;
+    for (int i = 0; i < r->nquery; i++) {
+        const char *k = r->query[i].key, *v = r->query[i].value;
+        if (strcmp(k, "page") == 0 && !all) {
+            if (!parse_i64(v, page) || *page < 1) return err_set(e, 400, "page", "page must be a whole number from 1");
+        } else if (strcmp(k, "per_page") == 0 && !all) {
+            if (!parse_i64(v, per_page) || *per_page < 1 || *per_page > PER_PAGE_MAX)
+                return err_set(e, 400, "per_page", "per_page must be from 1 to %d", PER_PAGE_MAX);
+        } else if (strcmp(k, "sort") == 0) {
+            lq->sort = v;
+        } else if (strcmp(k, "q") == 0) {
+            if (strlen(v) > 200) return err_set(e, 400, "q", "q is longer than 200 bytes");
+            lq->q = v;
+        } else if (all && (strcmp(k, "format") == 0 || strcmp(k, "lang") == 0)) {
+            continue;
+        } else {
+            lq->keys[lq->nfilters] = k;
+            lq->values[lq->nfilters++] = v;
+        }
+    }
+    lq->limit = all ? -1 : *per_page;
+    lq->offset = all ? 0 : (*page - 1) * *per_page;
+    return 0;
+}
+
+int api_entity_list(Req *r) {
+    const Entity *en = route_entity(r);
+    Err e = ERR_INIT;
+    ListQuery lq;
+    int64_t page, per_page, total;
+    json_t *items;
+    if (list_query(r, &lq, &page, &per_page, false, &e) || entity_list(r->db, &r->arena, en, &lq, &items, &total, &e)) {
+        int st = resp_problem(r, &e);
+        err_clear(&e);
+        return st;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "items", items);
+    json_object_set_new(o, "total", json_integer(total));
+    json_object_set_new(o, "page", json_integer(page));
+    json_object_set_new(o, "per_page", json_integer(per_page));
+    json_object_set_new(o, "pages", json_integer((total + per_page - 1) / per_page));
+    return resp_json(r, 200, o);
+}
+
+int api_entity_get(Req *r) {
+    int64_t id;
+    if (path_id(r, &id)) return r->status;
+    Err e = ERR_INIT;
+    json_t *o = entity_get(r->db, route_entity(r), id, &e);
+    return o ? resp_json(r, 200, o) : resp_problem(r, &e);
+}
+
+/* Run fn inside a write transaction; answer the problem on failure. */
+static int respond_failure(Req *r, Err *e) {
+    db_rollback(r->db);
+    int st = resp_problem(r, e);
+    err_clear(e);
+    return st;
+}
+
+int api_entity_create(Req *r) {
+    const Entity *en = route_entity(r);
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return resp_problem(r, &e);
+    int64_t id = 0;
+    if (entity_check(en, in, true, false, &e) || db_begin(r->db, &e) ||
+        entity_insert(r->db, &r->arena, en, in, &id, &e) || db_commit(r->db, &e)) {
+        json_decref(in);
+        return respond_failure(r, &e);
+    }
+    json_decref(in);
+    json_t *o = entity_get(r->db, en, id, &e);
+    resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/%s/%lld", en->name, (long long)id));
+    return resp_json(r, 201, o);
+}
+
+int api_entity_update(Req *r) {
+    const Entity *en = route_entity(r);
+    int64_t id;
+    if (path_id(r, &id)) return r->status;
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return resp_problem(r, &e);
+    bool replace = strcmp(r->method, "PUT") == 0;
+    if (entity_check(en, in, replace, false, &e) || db_begin(r->db, &e) ||
+        entity_update(r->db, &r->arena, en, id, in, &e) || db_commit(r->db, &e)) {
+        json_decref(in);
+        return respond_failure(r, &e);
+    }
+    json_decref(in);
+    json_t *o = entity_get(r->db, en, id, &e);
+    return resp_json(r, 200, o);
+}
+
+int api_entity_delete(Req *r) {
+    const Entity *en = route_entity(r);
+    int64_t id;
+    if (path_id(r, &id)) return r->status;
+    Err e = ERR_INIT;
+    if (db_begin(r->db, &e) || entity_delete(r->db, en, id, &e) || db_commit(r->db, &e)) return respond_failure(r, &e);
+    return resp_text(r, 204, "text/plain", "", 0);
+}
+
+int api_entity_export(Req *r) {
+    const Entity *en = route_entity(r);
+    Err e = ERR_INIT;
+    const char *format = req_query(r, "format"), *lang = req_query(r, "lang");
+    TableFormat fmt = TABLE_CSV;
+    if (format && strcmp(format, "xlsx") == 0) fmt = TABLE_XLSX;
+    else if (format && strcmp(format, "csv") != 0) return resp_error(r, 400, "format", "format must be csv or xlsx");
+    if (lang && strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0) return resp_error(r, 400, "lang", "lang must be vi or en");
+    bool vi = !lang || strcmp(lang, "vi") == 0;
+    ListQuery lq;
+    int64_t page, per_page, total;
+    json_t *items;
+    if (list_query(r, &lq, &page, &per_page, true, &e) || entity_list(r->db, &r->arena, en, &lq, &items, &total, &e)) {
+        int st = resp_problem(r, &e);
+        err_clear(&e);
+        return st;
+    }
+    char *out = NULL;
+    size_t n = 0;
+    int rc = entity_export(en, items, fmt, vi, &r->arena, &out, &n, &e);
+    json_decref(items);
+    if (rc) return resp_problem(r, &e);
+    resp_text(r, 200, tablew_mime(fmt), out, n);
+    free(out);
+    char today[11];
+    date_today(today);
+    resp_header(r, "Content-Disposition",
+                arena_printf(&r->arena, "attachment; filename=\"ocop-%s-%s.%s\"", en->name, today, tablew_ext(fmt)));
+    return 200;
+}

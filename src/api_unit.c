@@ -1,1 +1,174 @@
-/* api_unit.c: being written. */
+/*
+** api_unit.c: /api/v1/units and /api/v1/product-sets. Thin handlers over unit.c and the
+** product-set reader of refdata.c: parse and check the query, call the domain, render JSON.
+** Every unit answer is "as of a date" (?date=, default today UTC) and echoes that date.
+*/
+#include <string.h>
+
+#include "api.h"
+#include "refdata.h"
+#include "unit.h"
+#include "util.h"
+
+enum { PER_PAGE_DEFAULT = 50, PER_PAGE_MAX = 500 };
+
+/* The ?date= of r into *date (today, in buf, when absent). 0, or the status after
+** answering 422. */
+static int query_date(Req *r, char buf[11], const char **date) {
+    const char *d = req_query(r, "date");
+    if (!d) {
+        date_today(buf);
+        *date = buf;
+        return 0;
+    }
+    if (!date_valid(d))
+        return resp_error(r, 422, "date", "date must be a real day written YYYY-MM-DD, got %s", d);
+    *date = d;
+    return 0;
+}
+
+/* The integer query parameter key (1..max; dflt when absent) into *out. 0, or the status
+** after answering 422. */
+static int query_int(Req *r, const char *key, int dflt, int max, int *out) {
+    const char *v = req_query(r, key);
+    int64_t x = dflt;
+    if (v && (!parse_i64(v, &x) || x < 1 || x > max))
+        return resp_error(r, 422, key, "%s must be a whole number from 1 to %d, got %s", key, max,
+                          v);
+    *out = (int)x;
+    return 0;
+}
+
+/* The JSON of a unit (new reference). */
+static json_t *unit_json(Req *r, const Unit *u) {
+    return json_pack("{s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}",
+                     "code", u->code, "name", u->name, "full_name", unit_full_name(&r->arena, u),
+                     "name_en", u->name_en, "type", u->type, "level", u->level, "geo", u->geo,
+                     "parent_code", u->parent_code, "valid_from", u->valid_from,
+                     "valid_to", u->valid_to);
+}
+
+static json_t *units_json(Req *r, const Unit *v, int n) {
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) json_array_append_new(items, unit_json(r, &v[i]));
+    return items;
+}
+
+/* One lineage link, described by the unit on its other side. */
+static json_t *link_json(Req *r, const UnitLink *l, bool successor) {
+    const Unit *u = &l->unit;
+    const char *code = successor ? l->new_code : l->old_code;
+    json_t *o = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:i, s:s?, s:s?, s:s?}",
+                          "code", code, "name", u->name,
+                          "full_name", u->name ? unit_full_name(&r->arena, u) : NULL,
+                          "type", u->type, "level", u->level, "parent_code", u->parent_code,
+                          "part", l->part, "targets", l->targets, "confidence", l->confidence,
+                          "resolution", l->resolution, "note", l->note);
+    return o;
+}
+
+int api_units_list(Req *r) {
+    char buf[11];
+    const char *date;
+    int page, per_page, st;
+    if ((st = query_date(r, buf, &date)) || (st = query_int(r, "page", 1, 1000000, &page)) ||
+        (st = query_int(r, "per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX, &per_page)))
+        return st;
+    const char *level = req_query(r, "level");
+    UnitFilter f = {.level = level ? level : "province", .date = date,
+                    .parent = req_query(r, "parent"), .q = req_query(r, "q"),
+                    .offset = (page - 1) * per_page, .limit = per_page};
+    Unit *v;
+    int n, total;
+    Err e = ERR_INIT;
+    if (unit_find(r->db, &r->arena, &f, &v, &n, &total, &e)) return resp_problem(r, &e);
+    return resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:i, s:s}", "items", units_json(r, v, n),
+                                       "total", total, "page", page, "per_page", per_page,
+                                       "date", date));
+}
+
+int api_units_get(Req *r) {
+    char buf[11];
+    const char *date;
+    int st = query_date(r, buf, &date);
+    if (st) return st;
+    const char *code = r->pathv[0];
+    Err e = ERR_INIT;
+    Unit u;
+    if (unit_get(r->db, &r->arena, code, date, &u, &e)) return resp_problem(r, &e);
+    json_t *o = unit_json(r, &u);
+    json_object_set_new(o, "date", json_string(date));
+    if (strcmp(code, u.code)) json_object_set_new(o, "requested_code", json_string(code));
+
+    /* The province on that day; unknown only for a few pre-2018 units (see data/README.md). */
+    Unit p;
+    if (unit_province(r->db, &r->arena, u.code, date, &p, &e) == 0)
+        json_object_set_new(o, "province",
+                            json_pack("{s:s, s:s, s:s}", "code", p.code, "name", p.name,
+                                      "full_name", unit_full_name(&r->arena, &p)));
+    else
+        json_object_set_new(o, "province", json_null());
+    err_clear(&e);
+
+    /* Lineage across the 2025 reorganisation: forward for an old unit, backward for a new. */
+    bool old = !strcmp(u.geo, "pre2025");
+    UnitLink *links;
+    int n;
+    int rc = old ? unit_successors(r->db, &r->arena, u.code, NULL, &links, &n, &e)
+                 : unit_predecessors(r->db, &r->arena, u.code, &links, &n, &e);
+    if (rc) {
+        json_decref(o);
+        return resp_problem(r, &e);
+    }
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) json_array_append_new(arr, link_json(r, &links[i], old));
+    json_object_set_new(o, "lineage", json_pack("{s:o}", old ? "successors" : "predecessors", arr));
+    return resp_json(r, 200, o);
+}
+
+int api_units_children(Req *r) {
+    char buf[11];
+    const char *date;
+    int st = query_date(r, buf, &date);
+    if (st) return st;
+    const char *level = req_query(r, "level");
+    if (level && strcmp(level, "province") && strcmp(level, "district") &&
+        strcmp(level, "commune"))
+        return resp_error(r, 422, "level", "level must be province, district or commune, got %s",
+                          level);
+    Err e = ERR_INIT;
+    Unit *v;
+    int n;
+    if (unit_children(r->db, &r->arena, r->pathv[0], date, &v, &n, &e))
+        return resp_problem(r, &e);
+    if (level) { /* keep only that level (children are of one level except in odd data) */
+        int k = 0;
+        for (int i = 0; i < n; i++)
+            if (!strcmp(v[i].level, level)) v[k++] = v[i];
+        n = k;
+    }
+    return resp_json(r, 200, json_pack("{s:o, s:i, s:s}", "items", units_json(r, v, n), "total",
+                                       n, "date", date));
+}
+
+int api_product_sets(Req *r) {
+    const char *version = req_query(r, "version");
+    Err e = ERR_INIT;
+    ProductSet *v;
+    int n;
+    if (product_sets_list(r->db, &r->arena, version, &v, &n, &e)) return resp_problem(r, &e);
+    json_t *items = json_array();
+    for (int i = 0; i < n; i++) {
+        const ProductSet *p = &v[i];
+        json_t *cls = p->grp ? json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "group", p->grp,
+                                         "group_name", p->grp_name, "nhom", p->nhom,
+                                         "nhom_name", p->nhom_name, "phan_nhom", p->phan_nhom,
+                                         "phan_nhom_name", p->phan_nhom_name)
+                             : json_null();
+        json_array_append_new(items, json_pack("{s:i, s:s, s:o}", "set_no", p->set_no, "name",
+                                               p->name, "classification", cls));
+    }
+    return resp_json(r, 200, json_pack("{s:s, s:o, s:i}", "version",
+                                       version ? version : PRODUCT_SETS_CURRENT, "items", items,
+                                       "total", n));
+}

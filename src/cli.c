@@ -1,3 +1,432 @@
-/* cli.c: being written. */
+/*
+** cli.c: the command line. One table declares every command with its usage and handler;
+** `ocop help COMMAND` and `ocop COMMAND --help` print the same text. Errors go to stderr as
+** "ocop: ..." (or "FILE:LINE:COL: ..." for bad input files) with exit status 1; usage
+** mistakes exit 2.
+*/
 #include "cli.h"
-int cli_main(int argc, char **argv) { (void)argc; (void)argv; return 0; }
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "demo.h"
+#include "embed.h"
+#include "entity.h"
+#include "http.h"
+#include "importer.h"
+#include "migrate.h"
+#include "tablew.h"
+#include "util.h"
+
+typedef struct Opts {
+    const char *db;
+    const char *listen;
+    int threads;
+    bool quiet, dry_run, if_empty, help;
+    const char *format, *lang, *output;
+    int nargs;
+    char **args;
+} Opts;
+
+typedef struct Command {
+    const char *name;
+    int (*run)(Opts *o);
+    const char *usage;
+    const char *help;
+    int min_args, max_args;
+} Command;
+
+static const Command *find_command(const char *name);
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ocop: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 1;
+}
+
+static Db *open_db(const Opts *o, bool migrate) {
+    Err e = ERR_INIT;
+    Db *db = db_open(o->db, &e);
+    if (!db) {
+        fail("%s", e.detail);
+        return NULL;
+    }
+    if (migrate ? migrate_run(db, 0, &e) < 0 : migrate_check(db, &e) < 0) {
+        fail("%s", e.detail);
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+/* ---- serve ------------------------------------------------------------------------------ */
+
+static int cmd_serve(Opts *o) {
+    App app = {0};
+    app.db_path = o->db;
+    app.threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (app.threads < 1) app.threads = 1;
+    app.max_body = 1024 * 1024;
+    app.max_import_body = 64 * 1024 * 1024;
+    app.timeout_s = 30;
+    app.quiet = o->quiet;
+    const char *listen = o->listen;
+    const char *colon = strrchr(listen, ':');
+    int64_t port;
+    if (!colon || !parse_i64(colon + 1, &port) || port < 0 || port > 65535)
+        return fail("--listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got '%s')", listen), 2;
+    app.host = xstrndup(listen, (size_t)(colon - listen));
+    app.port = (int)port;
+    /* Migrate before listening: a fresh file gets the schema and the reference data. */
+    Db *db = open_db(o, true);
+    if (!db) {
+        free((char *)app.host);
+        return 1;
+    }
+    int64_t users = db_int1(db, "SELECT count(*) FROM products", NULL);
+    db_close(db);
+    if (users == 0) fprintf(stderr, "ocop: the database %s has no products yet; 'ocop demo --db %s' loads demo data\n", o->db, o->db);
+    int rc = http_serve(&app);
+    free((char *)app.host);
+    return rc ? 1 : 0;
+}
+
+/* ---- migrate, demo, backup, version ------------------------------------------------------- */
+
+static int cmd_migrate(Opts *o) {
+    Err e = ERR_INIT;
+    Db *db = db_open(o->db, &e);
+    if (!db) return fail("%s", e.detail);
+    int n = migrate_run(db, !o->quiet, &e);
+    if (n < 0) {
+        db_close(db);
+        return fail("%s", e.detail);
+    }
+    if (!o->quiet) printf("%s: schema version %d (%d migration(s) applied)\n", o->db, migrate_latest(), n);
+    db_close(db);
+    return 0;
+}
+
+static int cmd_demo(Opts *o) {
+    Db *db = open_db(o, true);
+    if (!db) return 1;
+    Err e = ERR_INIT;
+    if (o->if_empty && db_int1(db, "SELECT count(*) FROM producers", NULL) > 0) {
+        if (!o->quiet) printf("%s already holds data; demo not loaded\n", o->db);
+        db_close(db);
+        return 0;
+    }
+    int rc = demo_load(db, !o->quiet, &e);
+    db_close(db);
+    if (rc) {
+        fail("%s", e.detail);
+        if (e.errors) {
+            char *s = json_dumps(e.errors, JSON_INDENT(1));
+            fprintf(stderr, "%s\n", s);
+            free(s);
+        }
+        err_clear(&e);
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_backup(Opts *o) {
+    Db *db = open_db(o, false);
+    if (!db) return 1;
+    Err e = ERR_INIT;
+    int rc = db_backup(db, o->args[0], &e);
+    db_close(db);
+    if (rc) return fail("%s", e.detail);
+    if (!o->quiet) printf("backed up %s to %s\n", o->db, o->args[0]);
+    return 0;
+}
+
+static int cmd_version(Opts *o) {
+    printf("ocop %s (schema %d)\n", OCOP_VERSION, migrate_latest());
+    return 0;
+}
+
+/* ---- import / export ------------------------------------------------------------------------ */
+
+static void progress_bar(void *arg, size_t done, size_t total) {
+    if (!total) return;
+    int width = 40, fill = (int)(done * (size_t)width / total);
+    fprintf(stderr, "\r%s [", (const char *)arg);
+    for (int i = 0; i < width; i++) fputc(i < fill ? '#' : '.', stderr);
+    fprintf(stderr, "] %3d%% %zu/%zu rows", (int)(done * 100 / total), done, total);
+    if (done == total) fputc('\n', stderr);
+}
+
+static char *read_file(const char *path, size_t *n, size_t limit) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail("%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && (size_t)st.st_size > limit) {
+        fclose(f);
+        fail("%s: the file is larger than %zu MiB", path, limit >> 20);
+        return NULL;
+    }
+    Buf b = BUF_INIT;
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        buf_append(&b, chunk, got);
+        if (b.n > limit) {
+            fclose(f);
+            buf_free(&b);
+            fail("%s: the file is larger than %zu MiB", path, limit >> 20);
+            return NULL;
+        }
+    }
+    fclose(f);
+    *n = b.n;
+    return buf_take(&b);
+}
+
+static int letters_to_col(const char *s) {
+    int n = 0;
+    for (; s && *s >= 'A' && *s <= 'Z'; s++) n = n * 26 + (*s - 'A' + 1);
+    return n;
+}
+
+static int cmd_import(Opts *o) {
+    const Entity *en = entity_by_name(o->args[0]);
+    if (!en) return fail("cannot import '%s': kinds are producers, products, recognitions, villages, points", o->args[0]), 2;
+    const char *path = o->args[1];
+    TableFormat fmt = TABLE_AUTO;
+    if (o->format && strcmp(o->format, "csv") == 0) fmt = TABLE_CSV;
+    else if (o->format && strcmp(o->format, "xlsx") == 0) fmt = TABLE_XLSX;
+    else if (o->format) return fail("--format must be csv or xlsx"), 2;
+    size_t n;
+    char *data = read_file(path, &n, 64u << 20);
+    if (!data) return 1;
+    Db *db = open_db(o, false);
+    if (!db) {
+        free(data);
+        return 1;
+    }
+    ImportResult res;
+    Err e = ERR_INIT;
+    bool tty = isatty(2) && !o->quiet;
+    char label[64];
+    snprintf(label, sizeof label, "importing %s", en->name);
+    int rc = import_run(db, en, data, n, fmt, o->dry_run, tty ? progress_bar : NULL, label, &res, &e);
+    free(data);
+    db_close(db);
+    size_t i;
+    json_t *p;
+    json_array_foreach(res.duplicate_rows, i, p) {
+        fprintf(stderr, "%s:%lld: duplicate of %s %lld (%s): skipped\n", path,
+                (long long)json_integer_value(json_object_get(p, "row")), en->singular,
+                (long long)json_integer_value(json_object_get(p, "existing_id")),
+                json_string_value(json_object_get(p, "reason")));
+    }
+    if (rc) {
+        if (!e.errors) {
+            /* a file-level error: the message carries its location */
+            fprintf(stderr, "%s: %s\n", path, e.detail);
+        }
+        json_array_foreach(res.problems, i, p) {
+            const char *col = json_string_value(json_object_get(p, "column"));
+            const char *field = json_string_value(json_object_get(p, "field"));
+            const char *value = json_string_value(json_object_get(p, "value"));
+            fprintf(stderr, "%s:%lld:%d: %s%s%s%s%s%s\n", path, (long long)json_integer_value(json_object_get(p, "row")),
+                    letters_to_col(col), col ? "column " : "", col ? col : "", col ? ": " : "",
+                    field && !strstr(json_string_value(json_object_get(p, "reason")), field) ? field : "",
+                    field && !strstr(json_string_value(json_object_get(p, "reason")), field) ? " " : "",
+                    json_string_value(json_object_get(p, "reason")));
+            if (value && *value) fprintf(stderr, "    value: '%s'\n", value);
+        }
+        if (e.errors) fprintf(stderr, "ocop: %zu row(s) with problems in %s: nothing was imported\n", res.errors, path);
+        import_result_free(&res);
+        err_clear(&e);
+        return 1;
+    }
+    if (!o->quiet)
+        printf("%s %zu %s from %s (%zu row(s) read, %zu duplicate(s) skipped)\n", o->dry_run ? "would import" : "imported",
+               res.created, en->name, path, res.rows, res.duplicates);
+    import_result_free(&res);
+    return 0;
+}
+
+static int cmd_export(Opts *o) {
+    const Entity *en = entity_by_name(o->args[0]);
+    if (!en) return fail("cannot export '%s': kinds are producers, products, recognitions, villages, points", o->args[0]), 2;
+    TableFormat fmt = TABLE_CSV;
+    const char *format = o->format;
+    if (!format && o->output) {
+        size_t n = strlen(o->output);
+        if (n > 5 && strcmp(o->output + n - 5, ".xlsx") == 0) format = "xlsx";
+    }
+    if (format && strcmp(format, "xlsx") == 0) fmt = TABLE_XLSX;
+    else if (format && strcmp(format, "csv") != 0) return fail("--format must be csv or xlsx"), 2;
+    if (o->lang && strcmp(o->lang, "vi") && strcmp(o->lang, "en")) return fail("--lang must be vi or en"), 2;
+    if (fmt == TABLE_XLSX && !o->output && isatty(1)) return fail("XLSX is binary: give --output FILE"), 2;
+    Db *db = open_db(o, false);
+    if (!db) return 1;
+    Arena a = {0};
+    ListQuery lq = {.limit = -1};
+    json_t *items = NULL;
+    int64_t total = 0;
+    Err e = ERR_INIT;
+    char *out = NULL;
+    size_t n = 0;
+    int rc = entity_list(db, &a, en, &lq, &items, &total, &e);
+    if (!rc) rc = entity_export(en, items, fmt, !o->lang || strcmp(o->lang, "vi") == 0, &a, &out, &n, &e);
+    json_decref(items);
+    arena_free(&a);
+    db_close(db);
+    if (rc) return fail("%s", e.detail);
+    FILE *f = o->output ? fopen(o->output, "wb") : stdout;
+    if (!f) {
+        free(out);
+        return fail("%s: %s", o->output, strerror(errno));
+    }
+    size_t w = fwrite(out, 1, n, f);
+    free(out);
+    if (o->output) fclose(f);
+    if (w != n) return fail("writing %s failed", o->output ? o->output : "standard output");
+    if (o->output && !o->quiet) fprintf(stderr, "exported %lld %s to %s\n", (long long)total, en->name, o->output);
+    return 0;
+}
+
+/* ---- help ------------------------------------------------------------------------------------ */
+
+static int cmd_help(Opts *o);
+
+static const Command commands[] = {
+    {"serve", cmd_serve, "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]",
+     "Serve the web application and the JSON API. Applies pending migrations first.\n"
+     "  --db PATH            SQLite database (default ./ocop.db, or $OCOP_DB)\n"
+     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080, or $OCOP_LISTEN;\n"
+     "                       port 0 picks a free port, printed in the log)\n"
+     "  --threads N          worker threads, each with its own database connection (default: CPUs)\n"
+     "  --quiet              no access log\n"
+     "Stops on SIGINT/SIGTERM after finishing the requests in flight.", 0, 0},
+    {"migrate", cmd_migrate, "ocop migrate [--db PATH] [--quiet]",
+     "Create or upgrade the database schema and load the reference data (administrative units,\n"
+     "product classification). Refuses a database made by a newer ocop.", 0, 0},
+    {"demo", cmd_demo, "ocop demo [--db PATH] [--if-empty]",
+     "Load the demonstration data set (producers, products, recognitions, craft villages and\n"
+     "points of sale in An Giang, Hậu Giang, Bến Tre, Hà Tĩnh and Đồng Tháp).\n"
+     "  --if-empty   do nothing when the database already holds producers", 0, 0},
+    {"import", cmd_import, "ocop import KIND FILE [--db PATH] [--dry-run] [--format csv|xlsx]",
+     "Import a CSV or XLSX list; KIND is producers, products, recognitions, villages or points.\n"
+     "All or nothing: on any error nothing is written and every bad row is reported as\n"
+     "FILE:ROW:COLUMN: reason. Duplicates of existing records are reported and skipped.\n"
+     "Column headers may be in Vietnamese or English; see docs/import.md.\n"
+     "  --dry-run    check everything and report what would happen, write nothing\n"
+     "  --format     csv or xlsx (default: detected from the content)", 2, 2},
+    {"export", cmd_export, "ocop export KIND [--db PATH] [--format csv|xlsx] [--lang vi|en] [--output FILE]",
+     "Export a whole list as CSV (default, to standard output) or XLSX. The file re-imports to\n"
+     "the same data with 'ocop import'.\n"
+     "  --lang       column headers in Vietnamese (default) or English", 1, 1},
+    {"backup", cmd_backup, "ocop backup DEST [--db PATH]",
+     "Copy the database to DEST with SQLite's online backup: consistent while the server runs.", 1, 1},
+    {"version", cmd_version, "ocop version", "Print the version and schema version.", 0, 0},
+    {"help", cmd_help, "ocop help [COMMAND]", "Show the commands, or one command's help.", 0, 1},
+};
+
+static const Command *find_command(const char *name) {
+    for (size_t i = 0; i < COUNT(commands); i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+static void print_usage(FILE *f) {
+    fprintf(f, "ocop %s: the OCOP (Mỗi xã một sản phẩm) information system\n\nusage: ocop COMMAND [OPTIONS]\n\ncommands:\n",
+            OCOP_VERSION);
+    for (size_t i = 0; i < COUNT(commands); i++) fprintf(f, "  %s\n", commands[i].usage);
+    fprintf(f, "\n'ocop help COMMAND' or 'ocop COMMAND --help' explains one command.\n");
+}
+
+static int cmd_help(Opts *o) {
+    if (o->nargs == 0) {
+        print_usage(stdout);
+        return 0;
+    }
+    const Command *c = find_command(o->args[0]);
+    if (!c) return fail("no command '%s'; 'ocop help' lists them", o->args[0]), 2;
+    printf("usage: %s\n\n%s\n", c->usage, c->help);
+    return 0;
+}
+
+int cli_main(int argc, char **argv) {
+    if (argc < 2) {
+        print_usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        print_usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) argv[1] = "version";
+    const Command *c = find_command(argv[1]);
+    if (!c) {
+        fail("unknown command '%s'", argv[1]);
+        print_usage(stderr);
+        return 2;
+    }
+    Opts o = {0};
+    o.db = getenv("OCOP_DB") && *getenv("OCOP_DB") ? getenv("OCOP_DB") : "ocop.db";
+    o.listen = getenv("OCOP_LISTEN") && *getenv("OCOP_LISTEN") ? getenv("OCOP_LISTEN") : "127.0.0.1:8080";
+    static const struct option longopts[] = {
+        {"db", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
+        {"threads", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
+        {"dry-run", no_argument, 0, 'n'},      {"if-empty", no_argument, 0, 'e'},
+        {"format", required_argument, 0, 'f'}, {"lang", required_argument, 0, 'L'},
+        {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    optind = 1;
+    opterr = 0;
+    int ch;
+    char **av = argv + 1;
+    int ac = argc - 1;
+    while ((ch = getopt_long(ac, av, ":o:h", longopts, NULL)) != -1) {
+        int64_t v;
+        switch (ch) {
+        case 'd': o.db = optarg; break;
+        case 'l': o.listen = optarg; break;
+        case 't':
+            if (!parse_i64(optarg, &v) || v < 1 || v > 256) return fail("--threads must be from 1 to 256"), 2;
+            o.threads = (int)v;
+            break;
+        case 'q': o.quiet = true; break;
+        case 'n': o.dry_run = true; break;
+        case 'e': o.if_empty = true; break;
+        case 'f': o.format = optarg; break;
+        case 'L': o.lang = optarg; break;
+        case 'o': o.output = optarg; break;
+        case 'h': o.help = true; break;
+        case ':': return fail("%s needs a value; see 'ocop help %s'", av[optind - 1], c->name), 2;
+        default: return fail("unknown option '%s' for %s; see 'ocop help %s'", av[optind - 1], c->name, c->name), 2;
+        }
+    }
+    if (o.help) {
+        printf("usage: %s\n\n%s\n", c->usage, c->help);
+        return 0;
+    }
+    o.args = av + optind;
+    o.nargs = ac - optind;
+    if (o.nargs < c->min_args || o.nargs > c->max_args) {
+        fprintf(stderr, "usage: %s\n", c->usage);
+        return 2;
+    }
+    return c->run(&o);
+}

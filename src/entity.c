@@ -1,1 +1,791 @@
-/* entity.c: being written. */
+/*
+** entity.c: the generic registry layer (see entity.h): checking values against field
+** descriptors, and list/get/insert/update/delete built from the descriptors' constant column
+** names with every value bound.
+*/
+#include "entity.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "text.h"
+#include "util.h"
+
+const Entity *const entities[] = {&ENTITY_VILLAGES, &ENTITY_PRODUCERS, &ENTITY_PRODUCTS, &ENTITY_RECOGNITIONS,
+                                  &ENTITY_POINTS, NULL};
+
+const Entity *entity_by_name(const char *name) {
+    for (int i = 0; entities[i]; i++)
+        if (strcmp(entities[i]->name, name) == 0) return entities[i];
+    return NULL;
+}
+
+const Field *entity_field(const Entity *en, const char *name) {
+    for (const Field *f = en->fields; f->name; f++)
+        if (strcmp(f->name, name) == 0) return f;
+    return NULL;
+}
+
+static bool is_column(const Field *f) { return !(f->flags & FF_VIRTUAL); }
+static bool is_visible(const Field *f) { return !(f->flags & FF_INTERNAL); }
+
+const char *entity_enum_label(const EnumVal *ev, const char *value, bool vi) {
+    for (; ev && ev->value; ev++)
+        if (strcmp(ev->value, value) == 0) return vi ? ev->vi : ev->en;
+    return value;
+}
+
+/* ---- value checking ------------------------------------------------------------------- */
+
+/* Folded form of s (lower-case ASCII without diacritics) into a static-size buffer. */
+static void fold_into(const char *s, char *out, size_t n) {
+    Buf b = BUF_INIT;
+    text_fold(&b, s, strlen(s));
+    snprintf(out, n, "%s", buf_str(&b));
+    buf_free(&b);
+}
+
+static const EnumVal *enum_match(const EnumVal *ev, const char *s, bool lenient) {
+    for (const EnumVal *e = ev; e && e->value; e++)
+        if (strcmp(e->value, s) == 0) return e;
+    if (!lenient) return NULL;
+    char key[256], k2[256];
+    fold_into(s, key, sizeof key);
+    for (const EnumVal *e = ev; e && e->value; e++) {
+        fold_into(e->vi, k2, sizeof k2);
+        if (strcmp(k2, key) == 0) return e;
+        fold_into(e->en, k2, sizeof k2);
+        if (strcmp(k2, key) == 0) return e;
+        fold_into(e->value, k2, sizeof k2);
+        if (strcmp(k2, key) == 0) return e;
+    }
+    return NULL;
+}
+
+static void enum_list(Buf *b, const EnumVal *ev) {
+    for (const EnumVal *e = ev; e && e->value; e++) buf_printf(b, "%s%s", e == ev ? "" : ", ", e->value);
+}
+
+static size_t utf8_chars(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) n++;
+    return n;
+}
+
+/* Parse a date as ISO or Vietnamese day-first (dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy). */
+static bool parse_date(const char *s, char out[11]) {
+    if (date_valid(s)) {
+        memcpy(out, s, 11);
+        return true;
+    }
+    int d, m, y;
+    char c1, c2, tail;
+    if (sscanf(s, "%2d%c%2d%c%4d%c", &d, &c1, &m, &c2, &y, &tail) == 5 && c1 == c2 &&
+        (c1 == '/' || c1 == '-' || c1 == '.') && y >= 1900) {
+        if (d < 1 || d > 31 || m < 1 || m > 12 || y > 2999) return false;
+        char tmp[32];
+        snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
+        memcpy(out, tmp, 11);
+        out[10] = 0;
+        return date_valid(out);
+    }
+    return false;
+}
+
+static bool parse_bool(const char *s, bool *out) {
+    static const char *yes[] = {"1", "true", "yes", "y", "x", "co", "c", "dung", NULL};
+    static const char *no[] = {"0", "false", "no", "n", "khong", "k", "sai", NULL};
+    char key[32];
+    fold_into(s, key, sizeof key);
+    for (int i = 0; yes[i]; i++)
+        if (strcmp(key, yes[i]) == 0) return *out = true, true;
+    for (int i = 0; no[i]; i++)
+        if (strcmp(key, no[i]) == 0) return *out = false, true;
+    return false;
+}
+
+static bool valid_email(const char *s) {
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@') || strchr(s, ' ')) return false;
+    const char *dot = strrchr(at, '.');
+    return dot && dot > at + 1 && dot[1];
+}
+
+static bool valid_phone(const char *s) {
+    int digits = 0;
+    for (const char *p = s; *p; p++) {
+        if (isdigit((unsigned char)*p)) digits++;
+        else if (!strchr(" +-().", *p)) return false;
+    }
+    return digits >= 8 && digits <= 15;
+}
+
+/* Check one value; on success *out is the normalised value (new reference) or NULL for
+** "no value". On failure returns false with reason filled. */
+static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, char *reason, size_t rn) {
+    *out = NULL;
+    if (!v || json_is_null(v)) return true;
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    char *clean = NULL;
+    if (s) {
+        clean = text_clean(s, strlen(s));
+        if (!clean) {
+            snprintf(reason, rn, "is not valid UTF-8 text");
+            return false;
+        }
+        if (!*clean) {
+            free(clean);
+            return true;
+        }
+        s = clean;
+    }
+    bool ok = true;
+    switch (f->type) {
+    case FT_ID:
+    case FT_STAMP:
+        ok = false;
+        snprintf(reason, rn, "is set by the system");
+        break;
+    case FT_TEXT: {
+        char num[64];
+        if (!s && lenient && json_is_number(v)) {
+            if (json_is_integer(v)) snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+            else snprintf(num, sizeof num, "%g", json_real_value(v));
+            s = num;
+        }
+        if (!s) { ok = false; snprintf(reason, rn, "must be a string"); break; }
+        int maxlen = f->maxlen ? f->maxlen : 2000;
+        if (utf8_chars(s) > (size_t)maxlen) { ok = false; snprintf(reason, rn, "is longer than %d characters", maxlen); break; }
+        if ((f->flags & FF_EMAIL) && !valid_email(s)) { ok = false; snprintf(reason, rn, "is not an e-mail address"); break; }
+        if ((f->flags & FF_PHONE) && !valid_phone(s)) { ok = false; snprintf(reason, rn, "is not a phone number (8 to 15 digits)"); break; }
+        if (f->flags & FF_URL) {
+            if (!str_has_prefix(s, "http://") && !str_has_prefix(s, "https://")) {
+                if (lenient && strchr(s, '.') && !strchr(s, ' ')) {
+                    char *u = xmalloc(strlen(s) + 9);
+                    sprintf(u, "https://%s", s);
+                    *out = json_string(u);
+                    free(u);
+                    break;
+                }
+                ok = false;
+                snprintf(reason, rn, "must start with http:// or https://");
+                break;
+            }
+        }
+        *out = json_string(s);
+        break;
+    }
+    case FT_INT:
+    case FT_REF: {
+        int64_t n = 0;
+        if (json_is_integer(v)) n = json_integer_value(v);
+        else if (s && lenient && parse_i64(s, &n)) {}
+        else if (s && lenient && json_is_string(v)) {
+            /* "12.0" from a spreadsheet */
+            char *end;
+            double d = strtod(s, &end);
+            if (*end || d != (double)(int64_t)d) { ok = false; snprintf(reason, rn, "must be a whole number"); break; }
+            n = (int64_t)d;
+        } else if (json_is_real(v) && lenient && json_real_value(v) == (double)(int64_t)json_real_value(v)) {
+            n = (int64_t)json_real_value(v);
+        } else { ok = false; snprintf(reason, rn, "must be a whole number"); break; }
+        if (f->type == FT_REF && n <= 0) { ok = false; snprintf(reason, rn, "must be a positive id"); break; }
+        if (f->min < f->max && (n < f->min || n > f->max)) {
+            ok = false;
+            snprintf(reason, rn, "must be between %lld and %lld", (long long)f->min, (long long)f->max);
+            break;
+        }
+        *out = json_integer(n);
+        break;
+    }
+    case FT_REAL: {
+        double d;
+        if (json_is_number(v)) d = json_number_value(v);
+        else if (s && lenient) {
+            char tmp[64];
+            snprintf(tmp, sizeof tmp, "%s", s);
+            for (char *p = tmp; *p; p++)
+                if (*p == ',') *p = '.';
+            char *end;
+            d = strtod(tmp, &end);
+            if (*end || end == tmp) { ok = false; snprintf(reason, rn, "must be a number"); break; }
+        } else { ok = false; snprintf(reason, rn, "must be a number"); break; }
+        if (f->min < f->max && (d < (double)f->min || d > (double)f->max)) {
+            ok = false;
+            snprintf(reason, rn, "must be between %lld and %lld", (long long)f->min, (long long)f->max);
+            break;
+        }
+        *out = json_real(d);
+        break;
+    }
+    case FT_BOOL: {
+        bool b;
+        if (json_is_boolean(v)) b = json_is_true(v);
+        else if (lenient && json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
+            b = json_integer_value(v) == 1;
+        else if (s && lenient && parse_bool(s, &b)) {}
+        else { ok = false; snprintf(reason, rn, lenient ? "must be yes/no (có/không, 1/0)" : "must be true or false"); break; }
+        *out = json_boolean(b);
+        break;
+    }
+    case FT_DATE: {
+        char d[11];
+        if (!s || !(lenient ? parse_date(s, d) : date_valid(s))) {
+            ok = false;
+            snprintf(reason, rn, lenient ? "must be a date (YYYY-MM-DD or dd/mm/yyyy)" : "must be a date YYYY-MM-DD");
+            break;
+        }
+        *out = json_string(d);
+        break;
+    }
+    case FT_ENUM: {
+        const EnumVal *ev = s ? enum_match(f->enums, s, lenient) : NULL;
+        if (!ev) {
+            Buf b = BUF_INIT;
+            enum_list(&b, f->enums);
+            snprintf(reason, rn, "must be one of: %s", buf_str(&b));
+            buf_free(&b);
+            ok = false;
+            break;
+        }
+        *out = json_string(ev->value);
+        break;
+    }
+    case FT_SET: {
+        /* A JSON array of values, or (lenient) a string "a; b, c". */
+        json_t *arr = json_array();
+        const char *bad = NULL;
+        char *tmp = NULL;
+        if (json_is_array(v)) {
+            size_t i;
+            json_t *x;
+            json_array_foreach(v, i, x) {
+                const EnumVal *ev = json_is_string(x) ? enum_match(f->enums, json_string_value(x), lenient) : NULL;
+                if (!ev) { bad = json_is_string(x) ? json_string_value(x) : "(not a string)"; break; }
+                json_array_append_new(arr, json_string(ev->value));
+            }
+        } else if (s && lenient) {
+            tmp = xstrdup(s);
+            char *save = NULL;
+            for (char *t = strtok_r(tmp, ";,|\n", &save); t; t = strtok_r(NULL, ";,|\n", &save)) {
+                while (*t == ' ') t++;
+                size_t n = strlen(t);
+                while (n && t[n - 1] == ' ') t[--n] = 0;
+                if (!*t) continue;
+                const EnumVal *ev = enum_match(f->enums, t, true);
+                if (!ev) { bad = t; break; }
+                json_array_append_new(arr, json_string(ev->value));
+            }
+        } else {
+            bad = "(not a list)";
+        }
+        if (bad) {
+            Buf b = BUF_INIT;
+            enum_list(&b, f->enums);
+            snprintf(reason, rn, "'%.60s' is not one of: %s", bad, buf_str(&b));
+            buf_free(&b);
+            json_decref(arr);
+            free(tmp);
+            ok = false;
+            break;
+        }
+        free(tmp);
+        *out = arr;
+        break;
+    }
+    }
+    free(clean);
+    return ok;
+}
+
+static void add_problem(Err *e, const char *field, json_t *value, const char *reason) {
+    if (!e->errors) e->errors = json_array();
+    json_t *p = json_object();
+    json_object_set_new(p, "field", json_string(field));
+    if (value) json_object_set(p, "value", value);
+    json_object_set_new(p, "reason", json_string(reason));
+    json_array_append_new(e->errors, p);
+    if (!e->detail[0]) {
+        e->status = 422;
+        snprintf(e->field, sizeof e->field, "%s", field);
+        snprintf(e->detail, sizeof e->detail, "%s %s", field, reason);
+    }
+}
+
+int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *e) {
+    if (!json_is_object(obj)) return err_set(e, 400, "", "the body must be a JSON object");
+    e->detail[0] = 0;
+    const char *key;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe(obj, tmp, key, v) {
+        const Field *f = entity_field(en, key);
+        if (!f || (f->flags & FF_INTERNAL)) {
+            if (lenient) { json_object_del(obj, key); continue; }
+            add_problem(e, key, NULL, "is not a field of this record");
+            continue;
+        }
+        if (f->type == FT_ID || f->type == FT_STAMP || (f->flags & FF_READONLY)) {
+            if (lenient) { json_object_del(obj, key); continue; }
+            add_problem(e, key, v, "is read-only");
+            continue;
+        }
+        json_t *out;
+        char reason[320];
+        if (!check_value(f, v, lenient, &out, reason, sizeof reason)) {
+            add_problem(e, key, v, reason);
+            continue;
+        }
+        json_object_set_new(obj, key, out ? out : json_null());
+    }
+    if (create) {
+        for (const Field *f = en->fields; f->name; f++) {
+            if (!(f->flags & FF_REQUIRED)) continue;
+            json_t *x = json_object_get(obj, f->name);
+            if (!x || json_is_null(x)) add_problem(e, f->name, NULL, "is required");
+        }
+    }
+    return e->detail[0] ? (e->status = 422, -1) : 0;
+}
+
+/* ---- rows <-> JSON ---------------------------------------------------------------------- */
+
+/* "SELECT c1, c2, ... FROM table" for the visible columns, into b. */
+static void select_list(Buf *b, const Entity *en) {
+    buf_puts(b, "SELECT ");
+    int n = 0;
+    for (const Field *f = en->fields; f->name; f++)
+        if (is_column(f) && is_visible(f)) buf_printf(b, "%s%s", n++ ? ", " : "", f->name);
+    buf_printf(b, " FROM %s", en->table);
+}
+
+static json_t *row_to_json(Db *db, const Entity *en, Stmt *s) {
+    json_t *o = json_object();
+    int col = 0;
+    for (const Field *f = en->fields; f->name; f++) {
+        if (!is_column(f) || !is_visible(f)) continue;
+        json_t *v;
+        if (db_col_null(s, col)) v = json_null();
+        else switch (f->type) {
+            case FT_ID: case FT_INT: case FT_REF: v = json_integer(db_col_int(s, col)); break;
+            case FT_REAL: v = json_real(db_col_double(s, col)); break;
+            case FT_BOOL: v = json_boolean(db_col_int(s, col) != 0); break;
+            case FT_SET: {
+                v = json_array();
+                char *t = xstrdup(db_col_text(s, col)), *save = NULL;
+                for (char *p = strtok_r(t, ",", &save); p; p = strtok_r(NULL, ",", &save))
+                    json_array_append_new(v, json_string(p));
+                free(t);
+                break;
+            }
+            default: v = json_string(db_col_text(s, col));
+            }
+        json_object_set_new(o, f->name, v);
+        col++;
+    }
+    return o;
+}
+
+json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e) {
+    Buf b = BUF_INIT;
+    select_list(&b, en);
+    buf_puts(&b, " WHERE id = ?");
+    Stmt *s = db_prepare(db, b.p);
+    buf_free(&b);
+    db_bind_int(s, 1, id);
+    json_t *o = NULL;
+    if (db_step(s) == DB_ROW) o = row_to_json(db, en, s);
+    db_done(s);
+    if (!o) {
+        err_set(e, 404, "id", "no %s with id %lld", en->singular, (long long)id);
+        return NULL;
+    }
+    if (en->decorate) en->decorate(db, o, id);
+    return o;
+}
+
+/* Bind a JSON value as the column type of f. */
+static void bind_value(Stmt *s, int i, const Field *f, json_t *v) {
+    if (!v || json_is_null(v)) { db_bind_null(s, i); return; }
+    switch (f->type) {
+    case FT_ID: case FT_INT: case FT_REF: db_bind_int(s, i, json_integer_value(v)); break;
+    case FT_REAL: db_bind_double(s, i, json_number_value(v)); break;
+    case FT_BOOL: db_bind_int(s, i, json_is_true(v)); break;
+    case FT_SET: {
+        /* sorted, de-duplicated, comma-separated */
+        size_t n = json_array_size(v);
+        const char **vals = xcalloc(n + 1, sizeof *vals);
+        size_t k = 0;
+        for (size_t j = 0; j < n; j++) {
+            const char *x = json_string_value(json_array_get(v, j));
+            if (!x) continue;
+            size_t pos = 0;
+            while (pos < k && strcmp(vals[pos], x) < 0) pos++;
+            if (pos < k && strcmp(vals[pos], x) == 0) continue;
+            memmove(vals + pos + 1, vals + pos, (k - pos) * sizeof *vals);
+            vals[pos] = x;
+            k++;
+        }
+        Buf b = BUF_INIT;
+        for (size_t j = 0; j < k; j++) buf_printf(&b, "%s%s", j ? "," : "", vals[j]);
+        db_bind_text(s, i, buf_str(&b));
+        buf_free(&b);
+        free(vals);
+        break;
+    }
+    default:
+        if (json_is_string(v)) db_bind_text(s, i, json_string_value(v));
+        else if (json_is_integer(v)) db_bind_int(s, i, json_integer_value(v));
+        else db_bind_null(s, i);
+    }
+}
+
+/* Check FT_REF values point at existing rows (a clearer message than a foreign-key error). */
+static int check_refs(Db *db, const Entity *en, json_t *obj, Err *e) {
+    for (const Field *f = en->fields; f->name; f++) {
+        if (f->type != FT_REF || !f->ref) continue;
+        json_t *v = json_object_get(obj, f->name);
+        if (!v || json_is_null(v)) continue;
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", f->ref);
+        Stmt *s = db_prepare(db, sql);
+        db_bind_int(s, 1, json_integer_value(v));
+        int found = db_step(s) == DB_ROW;
+        db_done(s);
+        if (!found)
+            return err_set(e, 422, f->name, "%s: there is no record %lld in %s", f->name,
+                           (long long)json_integer_value(v), f->ref);
+    }
+    return 0;
+}
+
+static int write_error(Db *db, const Entity *en, Err *e) {
+    const char *msg = db_errmsg(db);
+    if (db_errcode(db) == DB_CONSTRAINT) {
+        if (strstr(msg, "UNIQUE")) {
+            const char *col = strrchr(msg, '.');
+            return err_set(e, 409, col ? col + 1 : "", "a %s with the same %s already exists", en->singular,
+                           col ? col + 1 : "key");
+        }
+        if (strstr(msg, "FOREIGN KEY")) return err_set(e, 409, "", "the %s is referenced by other records", en->singular);
+        return err_set(e, 422, "", "%s violates a rule: %s", en->singular, msg);
+    }
+    return err_set(e, 500, "", "database error: %s", msg);
+}
+
+int entity_insert(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, Err *e) {
+    if (en->prepare && en->prepare(db, a, obj, 0, e)) return -1;
+    return entity_write_new(db, a, en, obj, id, e);
+}
+
+int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, Err *e) {
+    if (check_refs(db, en, obj, e)) return -1;
+    char ts[32];
+    ts_now(ts);
+    Buf sql = BUF_INIT, vals = BUF_INIT;
+    buf_printf(&sql, "INSERT INTO %s (", en->table);
+    int n = 0;
+    for (const Field *f = en->fields; f->name; f++) {
+        if (!is_column(f) || f->type == FT_ID) continue;
+        buf_printf(&sql, "%s%s", n ? ", " : "", f->name);
+        buf_puts(&vals, n ? ", ?" : "?");
+        n++;
+    }
+    buf_printf(&sql, ") VALUES (%s) RETURNING id", buf_str(&vals));
+    Stmt *s = db_prepare(db, sql.p);
+    buf_free(&sql);
+    buf_free(&vals);
+    int i = 1;
+    for (const Field *f = en->fields; f->name; f++) {
+        if (!is_column(f) || f->type == FT_ID) continue;
+        if (f->type == FT_STAMP) db_bind_text(s, i, ts);
+        else bind_value(s, i, f, json_object_get(obj, f->name));
+        i++;
+    }
+    int rc = db_step(s);
+    if (rc == DB_ROW) *id = db_col_int(s, 0);
+    else write_error(db, en, e);
+    db_done(s);
+    if (rc != DB_ROW) return -1;
+    json_object_set_new(obj, "id", json_integer(*id));
+    if (en->after_write && en->after_write(db, a, obj, *id, e)) return -1;
+    return 0;
+}
+
+int entity_update(Db *db, Arena *a, const Entity *en, int64_t id, json_t *patch, Err *e) {
+    /* Read the stored row including internal columns the hooks may need. */
+    json_t *cur = entity_get(db, en, id, e);
+    if (!cur) return -1;
+    json_t *merged = json_object();
+    for (const Field *f = en->fields; f->name; f++) {
+        if (!is_column(f)) continue;
+        json_t *v = json_object_get(cur, f->name);
+        if (v) json_object_set(merged, f->name, v);
+    }
+    json_decref(cur);
+    json_object_update(merged, patch);
+    int rc = -1;
+    if (en->prepare && en->prepare(db, a, merged, id, e)) goto out;
+    if (check_refs(db, en, merged, e)) goto out;
+    char ts[32];
+    ts_now(ts);
+    Buf sql = BUF_INIT;
+    buf_printf(&sql, "UPDATE %s SET ", en->table);
+    int n = 0;
+    for (const Field *f = en->fields; f->name; f++) {
+        if (!is_column(f) || f->type == FT_ID || str_eq(f->name, "created_at")) continue;
+        buf_printf(&sql, "%s%s = ?", n++ ? ", " : "", f->name);
+    }
+    buf_puts(&sql, " WHERE id = ?");
+    Stmt *s = db_prepare(db, sql.p);
+    buf_free(&sql);
+    int i = 1;
+    for (const Field *f = en->fields; f->name; f++) {
+        if (!is_column(f) || f->type == FT_ID || str_eq(f->name, "created_at")) continue;
+        if (f->type == FT_STAMP) db_bind_text(s, i, ts);
+        else bind_value(s, i, f, json_object_get(merged, f->name));
+        i++;
+    }
+    db_bind_int(s, i, id);
+    int st = db_step(s);
+    if (st != DB_DONE) write_error(db, en, e);
+    db_done(s);
+    if (st != DB_DONE) goto out;
+    if (en->after_write && en->after_write(db, a, merged, id, e)) goto out;
+    rc = 0;
+out:
+    json_decref(merged);
+    return rc;
+}
+
+int entity_delete(Db *db, const Entity *en, int64_t id, Err *e) {
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", en->table);
+    Stmt *s = db_prepare(db, sql);
+    db_bind_int(s, 1, id);
+    int found = db_step(s) == DB_ROW;
+    db_done(s);
+    if (!found) return err_set(e, 404, "id", "no %s with id %lld", en->singular, (long long)id);
+    if (en->before_delete && en->before_delete(db, id, e)) return -1;
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", en->table);
+    s = db_prepare(db, sql);
+    db_bind_int(s, 1, id);
+    int rc = db_step(s);
+    if (rc != DB_DONE) write_error(db, en, e);
+    db_done(s);
+    return rc == DB_DONE ? 0 : -1;
+}
+
+/* ---- listing ------------------------------------------------------------------------------ */
+
+typedef struct Cond {
+    const char *sql;
+    const char *value;
+    FieldType type;
+    int nparams, today;
+} Cond;
+
+static const Filter *find_filter(const Entity *en, const char *name) {
+    for (const Filter *f = en->filters; f && f->name; f++)
+        if (strcmp(f->name, name) == 0) return f;
+    return NULL;
+}
+
+static void bind_cond(Stmt *s, int *i, const Cond *c) {
+    for (int k = 0; k < (c->nparams ? c->nparams : 1); k++) {
+        int64_t n;
+        if ((c->type == FT_INT || c->type == FT_REF || c->type == FT_ID) && parse_i64(c->value, &n))
+            db_bind_int(s, (*i)++, n);
+        else if (c->type == FT_BOOL)
+            db_bind_int(s, (*i)++, strcmp(c->value, "true") == 0 || strcmp(c->value, "1") == 0);
+        else
+            db_bind_text(s, (*i)++, c->value);
+    }
+    if (c->today) {
+        char today[11];
+        date_today(today);
+        for (int k = 0; k < c->today; k++) db_bind_text(s, (*i)++, today);
+    }
+}
+
+int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t **items, int64_t *total, Err *e) {
+    Cond *conds = arena_alloc(a, sizeof(Cond) * (size_t)(lq->nfilters + 1));
+    int nc = 0;
+    for (int i = 0; i < lq->nfilters; i++) {
+        const char *k = lq->keys[i], *v = lq->values[i];
+        const Field *f = entity_field(en, k);
+        const Filter *fl = find_filter(en, k);
+        if (fl) {
+            if (fl->type == FT_INT) {
+                int64_t n;
+                if (!parse_i64(v, &n)) return err_set(e, 400, k, "%s must be a whole number, got '%s'", k, v);
+            } else if (fl->type == FT_DATE && !date_valid(v)) {
+                return err_set(e, 400, k, "%s must be a date YYYY-MM-DD, got '%s'", k, v);
+            } else if (fl->type == FT_ENUM && !enum_match(fl->enums, v, false)) {
+                Buf b = BUF_INIT;
+                enum_list(&b, fl->enums);
+                err_set(e, 400, k, "%s must be one of: %s", k, buf_str(&b));
+                buf_free(&b);
+                return -1;
+            }
+            conds[nc++] = (Cond){fl->sql, v, fl->type, fl->nparams, fl->today};
+        } else if (f && (f->flags & FF_FILTER)) {
+            if ((f->type == FT_INT || f->type == FT_REF || f->type == FT_ID)) {
+                int64_t n;
+                if (!parse_i64(v, &n)) return err_set(e, 400, k, "%s must be a whole number, got '%s'", k, v);
+            } else if (f->type == FT_ENUM && !enum_match(f->enums, v, false)) {
+                Buf b = BUF_INIT;
+                enum_list(&b, f->enums);
+                err_set(e, 400, k, "%s must be one of: %s", k, buf_str(&b));
+                buf_free(&b);
+                return -1;
+            } else if (f->type == FT_BOOL && strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0")) {
+                return err_set(e, 400, k, "%s must be true or false", k);
+            }
+            const char *sql = f->type == FT_SET ? arena_printf(a, "(',' || %s || ',') LIKE ('%%,' || ? || ',%%')", f->name)
+                                                : arena_printf(a, "%s = ?", f->name);
+            conds[nc++] = (Cond){sql, v, f->type, 1, 0};
+        } else {
+            Buf b = BUF_INIT;
+            for (const Field *g = en->fields; g->name; g++)
+                if (g->flags & FF_FILTER) buf_printf(&b, "%s, ", g->name);
+            for (const Filter *g = en->filters; g && g->name; g++) buf_printf(&b, "%s, ", g->name);
+            buf_puts(&b, "q, sort, page, per_page");
+            err_set(e, 400, k, "unknown query parameter '%s'; this list takes: %s", k, buf_str(&b));
+            buf_free(&b);
+            return -1;
+        }
+    }
+    if (lq->q && *lq->q) {
+        /* Within-list text search on the folded name (the ranked search is /api/v1/search). */
+        Buf fb = BUF_INIT;
+        text_fold(&fb, lq->q, strlen(lq->q));
+        conds[nc++] = (Cond){"name_fold LIKE ('%' || ? || '%')", arena_strdup(a, buf_str(&fb)), FT_TEXT, 1, 0};
+        buf_free(&fb);
+    }
+
+    Buf where = BUF_INIT;
+    for (int i = 0; i < nc; i++) buf_printf(&where, "%s(%s)", i ? " AND " : " WHERE ", conds[i].sql);
+
+    /* ORDER BY from ?sort=a,-b over sortable fields only. */
+    Buf order = BUF_INIT;
+    const char *sort = lq->sort && *lq->sort ? lq->sort : en->default_sort;
+    char *sc = arena_strdup(a, sort), *save = NULL;
+    int ns = 0;
+    for (char *t = strtok_r(sc, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int desc = *t == '-';
+        if (*t == '-' || *t == '+') t++;
+        const Field *f = entity_field(en, t);
+        if (!f || !(f->flags & FF_SORT)) {
+            Buf b = BUF_INIT;
+            for (const Field *g = en->fields; g->name; g++)
+                if (g->flags & FF_SORT) buf_printf(&b, "%s%s", b.n ? ", " : "", g->name);
+            err_set(e, 400, "sort", "cannot sort by '%s'; sortable: %s (prefix - for descending)", t, buf_str(&b));
+            buf_free(&b);
+            buf_free(&where);
+            buf_free(&order);
+            return -1;
+        }
+        buf_printf(&order, "%s%s%s", ns++ ? ", " : " ORDER BY ", f->name, desc ? " DESC" : "");
+    }
+    buf_printf(&order, "%sid", ns ? ", " : " ORDER BY ");
+
+    Buf sql = BUF_INIT;
+    buf_printf(&sql, "SELECT count(*) FROM %s%s", en->table, buf_str(&where));
+    Stmt *s = db_prepare(db, sql.p);
+    int bi = 1;
+    for (int i = 0; i < nc; i++) bind_cond(s, &bi, &conds[i]);
+    *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+
+    buf_reset(&sql);
+    select_list(&sql, en);
+    buf_printf(&sql, "%s%s LIMIT ? OFFSET ?", buf_str(&where), buf_str(&order));
+    s = db_prepare(db, sql.p);
+    bi = 1;
+    for (int i = 0; i < nc; i++) bind_cond(s, &bi, &conds[i]);
+    db_bind_int(s, bi++, lq->limit < 0 ? -1 : lq->limit);
+    db_bind_int(s, bi++, lq->offset);
+    json_t *arr = json_array();
+    while (db_step(s) == DB_ROW) json_array_append_new(arr, row_to_json(db, en, s));
+    db_done(s);
+    buf_free(&sql);
+    buf_free(&where);
+    buf_free(&order);
+    if (en->decorate) {
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o) en->decorate(db, o, json_integer_value(json_object_get(o, "id")));
+    }
+    *items = arr;
+    return 0;
+}
+
+/* ---- import/export headers ------------------------------------------------------------- */
+
+const Field *entity_field_by_header(const Entity *en, const char *header) {
+    char key[256], k2[256];
+    fold_into(header, key, sizeof key);
+    /* "name_fold" style keys: compare with spaces and underscores removed */
+    char *w = key;
+    for (char *p = key; *p; p++)
+        if (*p != ' ' && *p != '_') *w++ = *p;
+    *w = 0;
+    for (const Field *f = en->fields; f->name; f++) {
+        if (f->flags & FF_INTERNAL) continue;
+        const char *cands[3] = {f->name, f->vi, f->en};
+        for (int c = 0; c < 3; c++) {
+            if (!cands[c]) continue;
+            fold_into(cands[c], k2, sizeof k2);
+            char *w2 = k2;
+            for (char *p = k2; *p; p++)
+                if (*p != ' ' && *p != '_') *w2++ = *p;
+            *w2 = 0;
+            if (strcmp(key, k2) == 0) return f;
+        }
+    }
+    return NULL;
+}
+
+const Field **entity_export_fields(const Entity *en, Arena *a, int *n) {
+    int cnt = 0;
+    for (const Field *f = en->fields; f->name; f++) cnt++;
+    const Field **out = arena_alloc(a, sizeof *out * (size_t)(cnt + 1));
+    int k = 0;
+    for (const Field *f = en->fields; f->name; f++)
+        if (!(f->flags & (FF_INTERNAL | FF_NOEXPORT))) out[k++] = f;
+    out[k] = NULL;
+    *n = k;
+    return out;
+}
+
+const char *entity_cell(const Field *f, json_t *obj, Arena *a, bool vi) {
+    json_t *v = json_object_get(obj, f->name);
+    if (!v || json_is_null(v)) return "";
+    switch (f->type) {
+    case FT_BOOL: return json_is_true(v) ? (vi ? "có" : "yes") : (vi ? "không" : "no");
+    case FT_ID: case FT_INT: case FT_REF: return arena_printf(a, "%lld", (long long)json_integer_value(v));
+    case FT_REAL: return arena_printf(a, "%g", json_number_value(v));
+    case FT_ENUM: return json_is_string(v) ? arena_strdup(a, entity_enum_label(f->enums, json_string_value(v), vi)) : "";
+    case FT_SET: {
+        Buf b = BUF_INIT;
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) {
+            if (!json_is_string(x)) continue;
+            buf_printf(&b, "%s%s", i ? "; " : "", entity_enum_label(f->enums, json_string_value(x), vi));
+        }
+        const char *r = arena_strdup(a, buf_str(&b));
+        buf_free(&b);
+        return r;
+    }
+    default:
+        if (json_is_string(v)) return json_string_value(v);
+        if (json_is_integer(v)) return arena_printf(a, "%lld", (long long)json_integer_value(v));
+        return "";
+    }
+}

@@ -1,1 +1,270 @@
-/* importer.c: being written. */
+/*
+** importer.c: all-or-nothing import and export of registry lists (see importer.h).
+*/
+#include "importer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tablew.h"
+#include "text.h"
+#include "util.h"
+
+enum { MAX_PROBLEMS = 1000 };
+
+typedef struct Column {
+    const Field *field; /* NULL: ignored column ("id") */
+    char letter[8];
+    const char *header;
+} Column;
+
+static void problem(ImportResult *res, long row, const Column *col, const char *field, const char *value,
+                    const char *reason) {
+    if (json_array_size(res->problems) >= MAX_PROBLEMS) return;
+    json_t *p = json_object();
+    json_object_set_new(p, "row", json_integer(row));
+    if (col) {
+        json_object_set_new(p, "column", json_string(col->letter));
+        json_object_set_new(p, "column_name", json_string(col->header));
+    }
+    if (field) json_object_set_new(p, "field", json_string(field));
+    if (value) json_object_set_new(p, "value", json_string(value));
+    json_object_set_new(p, "reason", json_string(reason));
+    json_array_append_new(res->problems, p);
+}
+
+static const Column *column_of(const Column *cols, int ncols, const char *field) {
+    for (int i = 0; i < ncols; i++)
+        if (cols[i].field && strcmp(cols[i].field->name, field) == 0) return &cols[i];
+    return NULL;
+}
+
+static bool row_blank(const char *const *cells, int n) {
+    for (int i = 0; i < n; i++)
+        for (const char *p = cells[i]; *p; p++)
+            if (*p != ' ' && *p != '\t') return false;
+    return true;
+}
+
+/* Which fields an import of en must have a column for; alternatives separated by '|'. */
+static const char *const *required_columns(const Entity *en) {
+    static const char *const producers[] = {"type", "name", "commune_code|commune_code_old", NULL};
+    static const char *const products[] = {"name", "set_no", "producer_id|producer_reg_no|producer_name", NULL};
+    static const char *const recognitions[] = {"product_id|product_code", "stars", "decision_no", "decision_date", NULL};
+    static const char *const villages[] = {"name", "commune_code", NULL};
+    static const char *const points[] = {"name", "kind", "commune_code", NULL};
+    if (en == &ENTITY_PRODUCERS) return producers;
+    if (en == &ENTITY_PRODUCTS) return products;
+    if (en == &ENTITY_RECOGNITIONS) return recognitions;
+    if (en == &ENTITY_VILLAGES) return villages;
+    return points;
+}
+
+static bool has_column(const Column *cols, int ncols, const char *alts) {
+    char *t = xstrdup(alts), *save = NULL;
+    bool found = false;
+    for (char *a = strtok_r(t, "|", &save); a && !found; a = strtok_r(NULL, "|", &save))
+        found = column_of(cols, ncols, a) != NULL;
+    free(t);
+    return found;
+}
+
+int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat fmt, bool dry_run,
+               ImportProgress progress, void *progress_arg, ImportResult *res, Err *e) {
+    memset(res, 0, sizeof *res);
+    res->problems = json_array();
+    res->duplicate_rows = json_array();
+    Table *t = table_parse(data, n, fmt, NULL, e);
+    if (!t) return -1;
+    size_t nrows = table_nrows(t);
+    Arena a = {0};
+    int rc = -1;
+
+    /* The header: the first non-blank row. */
+    size_t hr = 0;
+    int ncols = 0;
+    long rowno = 0;
+    const char *const *cells = NULL;
+    for (; hr < nrows; hr++) {
+        cells = table_row(t, hr, &ncols, &rowno);
+        if (!row_blank(cells, ncols)) break;
+    }
+    if (hr == nrows) {
+        err_set(e, 422, "file", "the file is empty: expected a header row naming the columns");
+        goto out;
+    }
+    Column *cols = arena_alloc(&a, sizeof(Column) * (size_t)(ncols ? ncols : 1));
+    for (int c = 0; c < ncols; c++) {
+        table_col_name(c + 1, cols[c].letter);
+        cols[c].header = arena_strdup(&a, cells[c]);
+        cols[c].field = NULL;
+        Buf key = BUF_INIT;
+        text_fold(&key, cells[c], strlen(cells[c]));
+        if (!key.n) {
+            buf_free(&key);
+            continue; /* unnamed column: must be empty everywhere (checked per row) */
+        }
+        bool is_id = strcmp(buf_str(&key), "id") == 0;
+        buf_free(&key);
+        const Field *f = entity_field_by_header(en, cells[c]);
+        if (is_id || (f && (f->flags & FF_READONLY))) continue; /* exported, ignored on import */
+        if (!f) {
+            Buf b = BUF_INIT;
+            int k = 0;
+            for (const Field *g = en->fields; g->name; g++)
+                if (!(g->flags & (FF_INTERNAL | FF_READONLY)) && g->type != FT_ID && g->type != FT_STAMP)
+                    buf_printf(&b, "%s%s (%s)", k++ ? ", " : "", g->name, g->vi);
+            char *why = arena_printf(&a, "unknown column; %s takes: %s", en->name, buf_str(&b));
+            buf_free(&b);
+            problem(res, rowno, &cols[c], NULL, cells[c], why);
+            continue;
+        }
+        if (f->type == FT_ID || f->type == FT_STAMP) continue;
+        if (column_of(cols, c, f->name)) {
+            problem(res, rowno, &cols[c], f->name, cells[c], "this column appears twice");
+            continue;
+        }
+        cols[c].field = f;
+    }
+    for (const char *const *req = required_columns(en); *req; req++) {
+        if (has_column(cols, ncols, *req)) continue;
+        char *alts = arena_strdup(&a, *req);
+        for (char *p = alts; *p; p++)
+            if (*p == '|') *p = '/';
+        const Field *f = entity_field(en, strtok(arena_strdup(&a, *req), "|"));
+        problem(res, rowno, NULL, alts, NULL,
+                arena_printf(&a, "missing column %s (%s)", alts, f && f->vi ? f->vi : ""));
+    }
+    if (json_array_size(res->problems)) {
+        res->errors = 1;
+        goto fail;
+    }
+
+    if (db_begin(db, e)) goto out;
+    for (size_t i = hr + 1; i < nrows; i++) {
+        if (progress && (i - hr) % 1000 == 0) progress(progress_arg, i - hr, nrows - hr - 1);
+        int nc = 0;
+        long rn = 0;
+        const char *const *row = table_row(t, i, &nc, &rn);
+        if (row_blank(row, nc)) continue;
+        res->rows++;
+        size_t before = json_array_size(res->problems);
+        json_t *obj = json_object();
+        for (int c = 0; c < nc; c++) {
+            if (c >= ncols) {
+                if (row[c][0]) problem(res, rn, NULL, NULL, row[c], "value beyond the last named column");
+                continue;
+            }
+            if (!cols[c].field || !row[c][0]) continue;
+            json_object_set_new(obj, cols[c].field->name, json_string(row[c]));
+        }
+        Err re = ERR_INIT;
+        if (json_array_size(res->problems) == before && entity_check(en, obj, true, true, &re)) {
+            size_t k;
+            json_t *p;
+            json_array_foreach(re.errors, k, p) {
+                const char *field = json_string_value(json_object_get(p, "field"));
+                json_t *v = json_object_get(p, "value");
+                problem(res, rn, column_of(cols, ncols, field), field, json_is_string(v) ? json_string_value(v) : NULL,
+                        json_string_value(json_object_get(p, "reason")));
+            }
+            err_clear(&re);
+        } else if (json_array_size(res->problems) == before) {
+            /* Domain rules, then duplicates, then the write. */
+            int64_t id = 0, dup = 0;
+            const char *why = NULL;
+            json_t *copy = json_deep_copy(obj);
+            if (en->prepare && en->prepare(db, &a, obj, 0, &re)) {
+                json_t *v = json_object_get(copy, re.field);
+                problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
+                        json_is_string(v) ? json_string_value(v) : NULL, re.detail);
+            } else if (en->find_duplicate && (dup = en->find_duplicate(db, obj, &why))) {
+                res->duplicates++;
+                json_array_append_new(res->duplicate_rows,
+                                      json_pack("{s:I, s:I, s:s}", "row", (json_int_t)rn, "existing_id", (json_int_t)dup,
+                                                "reason", why ? why : "duplicate"));
+            } else if (entity_write_new(db, &a, en, obj, &id, &re)) {
+                json_t *v = json_object_get(copy, re.field);
+                problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
+                        json_is_string(v) ? json_string_value(v) : NULL, re.detail);
+            } else {
+                res->created++;
+            }
+            json_decref(copy);
+            err_clear(&re);
+        }
+        json_decref(obj);
+        if (json_array_size(res->problems) > before) res->errors++;
+        /* The arena holds per-row scratch only; keep it small on big files. */
+        if (a.total > (1u << 22)) {
+            /* cols live in the arena too: copy them out before resetting */
+            Column *keep = xmalloc(sizeof(Column) * (size_t)(ncols ? ncols : 1));
+            memcpy(keep, cols, sizeof(Column) * (size_t)ncols);
+            for (int c = 0; c < ncols; c++) keep[c].header = xstrdup(cols[c].header);
+            arena_free(&a);
+            cols = arena_alloc(&a, sizeof(Column) * (size_t)(ncols ? ncols : 1));
+            memcpy(cols, keep, sizeof(Column) * (size_t)ncols);
+            for (int c = 0; c < ncols; c++) {
+                cols[c].header = arena_strdup(&a, keep[c].header);
+                free((char *)keep[c].header);
+            }
+            free(keep);
+        }
+    }
+    if (progress) progress(progress_arg, nrows - hr - 1, nrows - hr - 1);
+    if (res->errors) {
+        db_rollback(db);
+        goto fail;
+    }
+    if (dry_run) {
+        db_rollback(db);
+        rc = 0;
+        goto out;
+    }
+    rc = db_commit(db, e);
+    goto out;
+fail:
+    err_set(e, 422, "file", "%zu row(s) have problems; nothing was imported", res->errors);
+    if (json_array_size(res->problems)) {
+        json_t *p0 = json_array_get(res->problems, 0);
+        json_t *col = json_object_get(p0, "column");
+        snprintf(e->detail, sizeof e->detail, "%zu row(s) have problems; nothing was imported. First: row %lld%s%s: %s",
+                 res->errors, (long long)json_integer_value(json_object_get(p0, "row")), col ? ", column " : "",
+                 col ? json_string_value(col) : "", json_string_value(json_object_get(p0, "reason")));
+    }
+    e->errors = json_incref(res->problems);
+out:
+    table_free(t);
+    arena_free(&a);
+    return rc;
+}
+
+void import_result_free(ImportResult *res) {
+    json_decref(res->problems);
+    json_decref(res->duplicate_rows);
+    res->problems = res->duplicate_rows = NULL;
+}
+
+json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_run) {
+    return json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:O, s:O}", "kind", en->name, "dry_run", dry_run, "rows",
+                     (json_int_t)res->rows, "created", (json_int_t)res->created, "duplicates",
+                     (json_int_t)res->duplicates, "errors", (json_int_t)res->errors, "problems", res->problems,
+                     "duplicate_rows", res->duplicate_rows);
+}
+
+int entity_export(const Entity *en, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out, size_t *n, Err *e) {
+    int nf = 0;
+    const Field **fs = entity_export_fields(en, a, &nf);
+    TableWriter *w = tablew_new(fmt, vi ? en->label_vi : en->name);
+    const char **cells = arena_alloc(a, sizeof(char *) * (size_t)(nf + 1));
+    for (int i = 0; i < nf; i++) cells[i] = vi ? fs[i]->vi : fs[i]->en;
+    tablew_row(w, cells, nf);
+    size_t k;
+    json_t *o;
+    json_array_foreach(items, k, o) {
+        for (int i = 0; i < nf; i++) cells[i] = entity_cell(fs[i], o, a, vi);
+        tablew_row(w, cells, nf);
+    }
+    return tablew_finish(w, out, n, e);
+}

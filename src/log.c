@@ -1,1 +1,53 @@
-/* log.c: being written. */
+/*
+** log.c: logfmt logging (see log.h).
+*/
+#include "log.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+void log_line_begin(Buf *b, const char *level) {
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    gmtime_r(&tv.tv_sec, &tm);
+    char ts[32];
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    buf_printf(b, "ts=%s.%03dZ level=%s", ts, (int)(tv.tv_usec / 1000), level);
+}
+
+void log_kv(Buf *b, const char *key, const char *value) {
+    if (!value) value = "";
+    int quote = !*value;
+    for (const char *p = value; *p; p++)
+        if (*p == ' ' || *p == '"' || *p == '=' || (unsigned char)*p < 0x20) quote = 1;
+    buf_printf(b, " %s=", key);
+    if (quote) buf_json_str(b, value, strlen(value));
+    else buf_puts(b, value);
+}
+
+void log_line_end(Buf *b) {
+    buf_putc(b, '\n');
+    ssize_t off = 0;
+    while ((size_t)off < b->n) {
+        ssize_t w = write(2, b->p + off, b->n - (size_t)off);
+        if (w <= 0) break;
+        off += w;
+    }
+}
+
+void log_msg(const char *level, const char *fmt, ...) {
+    Buf b = BUF_INIT, m = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&m, fmt, ap);
+    va_end(ap);
+    log_line_begin(&b, level);
+    log_kv(&b, "msg", buf_str(&m));
+    log_line_end(&b);
+    buf_free(&m);
+    buf_free(&b);
+}

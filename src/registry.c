@@ -1,1 +1,869 @@
-/* registry.c: being written. */
+/*
+** registry.c: the five registry records as data (fields, filters) and their OCOP rules as
+** hooks: producers (chủ thể), products with their official codes, recognitions (the star
+** history), craft villages and points of sale. The generic machinery is in entity.c.
+*/
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "entity.h"
+#include "search.h"
+#include "text.h"
+#include "unit.h"
+#include "util.h"
+
+#define STAMPS                                                                                    \
+    {.name = "created_at", .type = FT_STAMP, .flags = FF_SORT | FF_NOEXPORT, .vi = "Ngày tạo", .en = "Created"}, \
+    {.name = "updated_at", .type = FT_STAMP, .flags = FF_SORT | FF_NOEXPORT, .vi = "Ngày cập nhật", .en = "Updated"}
+#define NAME_KEYS                                                                                 \
+    {.name = "name_key", .type = FT_TEXT, .flags = FF_INTERNAL},                                   \
+    {.name = "name_fold", .type = FT_TEXT, .flags = FF_INTERNAL}
+#define IN_PROVINCE "commune_code IN (SELECT code FROM units WHERE geo = '2025' AND level = 'commune' AND parent_code = ?)"
+
+/* ---- enumerations ----------------------------------------------------------------------- */
+
+static const EnumVal producer_types[] = {
+    {"cooperative", "Hợp tác xã", "Cooperative"},
+    {"cooperative_group", "Tổ hợp tác", "Cooperative group"},
+    {"llc", "Công ty TNHH", "Limited liability company"},
+    {"private_enterprise", "Doanh nghiệp tư nhân", "Private enterprise"},
+    {"joint_stock", "Công ty cổ phần", "Joint-stock company"},
+    {"farm", "Trang trại", "Farm"},
+    {"household", "Hộ sản xuất, kinh doanh có đăng ký", "Registered household business"},
+    {"association", "Hội, hiệp hội", "Association"},
+    {NULL, NULL, NULL},
+};
+
+static const EnumVal genders[] = {
+    {"male", "Nam", "Male"},
+    {"female", "Nữ", "Female"},
+    {NULL, NULL, NULL},
+};
+
+static const EnumVal channels[] = {
+    {"supermarket", "Siêu thị", "Supermarket"},
+    {"convenience", "Cửa hàng tiện lợi", "Convenience store"},
+    {"ecommerce", "Sàn thương mại điện tử", "E-commerce platform"},
+    {"website", "Website riêng", "Own website"},
+    {"facebook", "Facebook", "Facebook"},
+    {"zalo", "Zalo", "Zalo"},
+    {"export", "Xuất khẩu", "Export"},
+    {NULL, NULL, NULL},
+};
+
+static const EnumVal rubric_versions[] = {
+    {"26-2026", "QĐ 26/2026/QĐ-TTg", "Decision 26/2026/QD-TTg"},
+    {"148-2023", "QĐ 148/QĐ-TTg (2023)", "Decision 148/QD-TTg (2023)"},
+    {NULL, NULL, NULL},
+};
+
+static const EnumVal levels[] = {
+    {"district", "Cấp huyện", "District"},
+    {"province", "Cấp tỉnh", "Province"},
+    {"ministry", "Cấp quốc gia (Bộ)", "National (Ministry)"},
+    {NULL, NULL, NULL},
+};
+
+static const EnumVal ended_kinds[] = {
+    {"revoked", "Thu hồi", "Revoked"},
+    {"superseded", "Thay thế", "Superseded"},
+    {NULL, NULL, NULL},
+};
+
+static const EnumVal rec_states[] = {
+    {"valid", "Còn hiệu lực", "Valid"},
+    {"expired", "Hết hạn", "Expired"},
+    {"revoked", "Thu hồi", "Revoked"},
+    {"superseded", "Thay thế", "Superseded"},
+    {"not_certified", "Không cấp giấy chứng nhận", "Not certified"},
+    {NULL, NULL, NULL},
+};
+
+static const EnumVal point_kinds[] = {
+    {"center", "Trung tâm giới thiệu và bán sản phẩm OCOP", "OCOP centre"},
+    {"point", "Điểm giới thiệu và bán sản phẩm OCOP", "OCOP point of sale"},
+    {"store", "Cửa hàng", "Store"},
+    {"booth", "Gian hàng", "Booth"},
+    {"online", "Gian hàng trực tuyến", "Online shop"},
+    {NULL, NULL, NULL},
+};
+
+/* ---- shared helpers ------------------------------------------------------------------------ */
+
+static const char *sget(json_t *o, const char *k) {
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int64_t iget(json_t *o, const char *k) {
+    json_t *v = json_object_get(o, k);
+    return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
+/* name_key and name_fold from name. */
+static void set_name_keys(json_t *obj) {
+    const char *name = sget(obj, "name");
+    if (!name) return;
+    char *key = text_key(name, strlen(name));
+    Buf b = BUF_INIT;
+    text_fold(&b, name, strlen(name));
+    json_object_set_new(obj, "name_key", json_string(key ? key : name));
+    json_object_set_new(obj, "name_fold", json_string(buf_str(&b)));
+    free(key);
+    buf_free(&b);
+}
+
+/* Validate the 2025 commune in field `field` (and the optional pre-2025 one in `old_field`).
+** A pre-2025 code given as the commune is accepted when it maps to exactly one new commune. */
+static int check_communes(Db *db, json_t *obj, const char *field, const char *old_field, Err *e) {
+    const char *code = sget(obj, field);
+    const char *old = old_field ? sget(obj, old_field) : NULL;
+    if (old && !unit_is_commune_pre2025(db, old))
+        return err_set(e, 422, old_field, "%s: no commune with code '%s' in the pre-2025 list of units", old_field, old);
+    if (!code && old) {
+        char now[8];
+        if (!unit_new_commune_of_old(db, old, now))
+            return err_set(e, 422, field, "%s is required: pre-2025 commune %s went to several communes in 2025, "
+                           "so say which one", field, old);
+        json_object_set_new(obj, field, json_string(now));
+        return 0;
+    }
+    if (!code) return 0;
+    char canon[8];
+    if (unit_is_commune_2025(db, code, canon)) {
+        if (strcmp(canon, code) != 0) json_object_set_new(obj, field, json_string(canon));
+        return 0;
+    }
+    if (old_field && unit_is_commune_pre2025(db, code)) {
+        char now[8];
+        if (!unit_new_commune_of_old(db, code, now))
+            return err_set(e, 422, field, "%s: %s is a pre-2025 commune that was split among several 2025 communes; "
+                           "give the 2025 commune code (and the old one as %s)", field, code, old_field);
+        if (!old) json_object_set_new(obj, old_field, json_string(code));
+        json_object_set_new(obj, field, json_string(now));
+        return 0;
+    }
+    return err_set(e, 422, field, "%s: no commune with code '%s' (communes have 5-digit codes of QĐ 19/2025/QĐ-TTg)",
+                   field, code);
+}
+
+/* {"code","name","province_code","province_name"} for a 2025 commune, today. */
+static json_t *commune_json(Db *db, const char *code) {
+    if (!code) return json_null();
+    Stmt *s = db_prepare(db,
+        "SELECT c.type, c.name, p.code, p.type, p.name FROM units c "
+        "LEFT JOIN units p ON p.geo = '2025' AND p.code = c.parent_code AND p.valid_to IS NULL "
+        "WHERE c.geo = '2025' AND c.code = ? AND c.valid_to IS NULL");
+    db_bind_text(s, 1, code);
+    json_t *o = json_object();
+    json_object_set_new(o, "code", json_string(code));
+    if (db_step(s) == DB_ROW) {
+        Buf b = BUF_INIT;
+        const char *type = db_col_text(s, 0);
+        buf_printf(&b, "%c%s %s", toupper((unsigned char)type[0]), type + 1, db_col_text(s, 1));
+        json_object_set_new(o, "name", json_string(buf_str(&b)));
+        json_object_set_new(o, "province_code", json_string(db_col_text(s, 2)));
+        buf_reset(&b);
+        const char *pt = db_col_text(s, 3);
+        if (pt) buf_printf(&b, "%c%s %s", toupper((unsigned char)pt[0]), pt + 1, db_col_text(s, 4));
+        json_object_set_new(o, "province_name", json_string(buf_str(&b)));
+        buf_free(&b);
+    }
+    db_done(s);
+    return o;
+}
+
+static int index_record(Db *db, const char *kind, int64_t id, const char *title, const char *extra, Err *e) {
+    return search_put(db, kind, id, title, extra, e);
+}
+
+/* ---- craft villages -------------------------------------------------------------------------- */
+
+static int village_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    set_name_keys(obj);
+    if (iget(obj, "households") < 0) return err_set(e, 422, "households", "households cannot be negative");
+    return check_communes(db, obj, "commune_code", NULL, e);
+}
+
+static int village_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    Buf extra = BUF_INIT;
+    buf_printf(&extra, "%s %s", sget(obj, "crafts") ? sget(obj, "crafts") : "", sget(obj, "commune_code"));
+    int rc = index_record(db, "village", id, sget(obj, "name"), buf_str(&extra), e);
+    buf_free(&extra);
+    return rc;
+}
+
+static int village_delete(Db *db, int64_t id, Err *e) { return search_delete(db, "village", id, e); }
+
+static void village_decorate(Db *db, json_t *obj, int64_t id) {
+    json_object_set_new(obj, "commune", commune_json(db, sget(obj, "commune_code")));
+}
+
+static int64_t village_dup(Db *db, json_t *obj, const char **why) {
+    Stmt *s = db_prepare(db, "SELECT id FROM villages WHERE commune_code = ? AND name_key = ?");
+    db_bind_text(s, 1, sget(obj, "commune_code"));
+    db_bind_text(s, 2, sget(obj, "name_key"));
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    *why = "a craft village with the same name in the same commune";
+    return id;
+}
+
+static const Field village_fields[] = {
+    {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
+    {.name = "name", .type = FT_TEXT, .flags = FF_REQUIRED | FF_SORT, .maxlen = 200, .vi = "Tên làng nghề", .en = "Village name"},
+    NAME_KEYS,
+    {.name = "commune_code", .type = FT_TEXT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .maxlen = 5, .vi = "Mã xã", .en = "Commune code", .help = "5-digit commune code (QĐ 19/2025)"},
+    {.name = "traditional", .type = FT_BOOL, .flags = FF_FILTER, .vi = "Làng nghề truyền thống", .en = "Traditional"},
+    {.name = "crafts", .type = FT_TEXT, .maxlen = 500, .vi = "Ngành nghề", .en = "Crafts"},
+    {.name = "decision_no", .type = FT_TEXT, .maxlen = 100, .vi = "Số quyết định công nhận", .en = "Recognition decision"},
+    {.name = "recognized_on", .type = FT_DATE, .flags = FF_SORT, .vi = "Ngày công nhận", .en = "Recognised on"},
+    {.name = "households", .type = FT_INT, .min = 0, .max = 1000000, .vi = "Số hộ", .en = "Households"},
+    {.name = "note", .type = FT_TEXT, .maxlen = 2000, .vi = "Ghi chú", .en = "Note"},
+    STAMPS,
+    {0},
+};
+
+static const Filter village_filters[] = {
+    {.name = "province", .sql = IN_PROVINCE, .type = FT_TEXT},
+    {0},
+};
+
+const Entity ENTITY_VILLAGES = {
+    .name = "villages", .singular = "village", .table = "villages", .label_vi = "Làng nghề",
+    .fields = village_fields, .filters = village_filters, .default_sort = "name",
+    .prepare = village_prepare, .after_write = village_after, .before_delete = village_delete,
+    .decorate = village_decorate, .find_duplicate = village_dup,
+};
+
+/* ---- producers ------------------------------------------------------------------------------- */
+
+static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    set_name_keys(obj);
+    const char *reg = sget(obj, "reg_no");
+    if (reg) {
+        /* Registration numbers are compared without spaces. */
+        char *clean = xstrdup(reg), *w = clean;
+        for (const char *p = reg; *p; p++)
+            if (*p != ' ' && *p != '.') *w++ = *p;
+        *w = 0;
+        json_object_set_new(obj, "reg_no", *clean ? json_string(clean) : json_null());
+        free(clean);
+    }
+    const char *tax = sget(obj, "tax_code");
+    if (tax) {
+        size_t n = strlen(tax), digits = 0;
+        for (size_t i = 0; i < n; i++)
+            if (isdigit((unsigned char)tax[i])) digits++;
+            else if (tax[i] != '-') return err_set(e, 422, "tax_code", "tax_code must be 10 digits, or 10-3 digits for a branch (got '%s')", tax);
+        if (digits != 10 && digits != 13) return err_set(e, 422, "tax_code", "tax_code must be 10 digits, or 10-3 digits for a branch (got '%s')", tax);
+    }
+    const char *vname = sget(obj, "village_name");
+    if (vname && !iget(obj, "village_id")) {
+        char *key = text_key(vname, strlen(vname));
+        Stmt *s = db_prepare(db, "SELECT id FROM villages WHERE name_key = ? ORDER BY id");
+        db_bind_text(s, 1, key);
+        int64_t vid = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_done(s);
+        free(key);
+        if (!vid) return err_set(e, 422, "village_name", "village_name: no craft village called '%s' (import villages first)", vname);
+        json_object_set_new(obj, "village_id", json_integer(vid));
+    }
+    json_object_del(obj, "village_name");
+    if (!json_object_get(obj, "channels") || json_is_null(json_object_get(obj, "channels")))
+        json_object_set_new(obj, "channels", json_array());
+    return check_communes(db, obj, "commune_code", "commune_code_old", e);
+}
+
+static int producer_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    Buf extra = BUF_INIT;
+    const char *fs[] = {"reg_no", "tax_code", "rep_name", "address"};
+    for (size_t i = 0; i < COUNT(fs); i++)
+        if (sget(obj, fs[i])) buf_printf(&extra, "%s ", sget(obj, fs[i]));
+    int rc = index_record(db, "producer", id, sget(obj, "name"), buf_str(&extra), e);
+    buf_free(&extra);
+    return rc;
+}
+
+static int producer_delete(Db *db, int64_t id, Err *e) {
+    int64_t n = 0;
+    Stmt *s = db_prepare(db, "SELECT count(*) FROM products WHERE producer_id = ?");
+    db_bind_int(s, 1, id);
+    if (db_step(s) == DB_ROW) n = db_col_int(s, 0);
+    db_done(s);
+    if (n) return err_set(e, 409, "id", "producer %lld has %lld product(s); delete or move them first", (long long)id, (long long)n);
+    return search_delete(db, "producer", id, e);
+}
+
+static void producer_decorate(Db *db, json_t *obj, int64_t id) {
+    json_object_set_new(obj, "commune", commune_json(db, sget(obj, "commune_code")));
+    int64_t vid = iget(obj, "village_id");
+    if (vid) {
+        Stmt *s = db_prepare(db, "SELECT name FROM villages WHERE id = ?");
+        db_bind_int(s, 1, vid);
+        if (db_step(s) == DB_ROW) json_object_set_new(obj, "village_name", json_string(db_col_text(s, 0)));
+        db_done(s);
+    }
+    Stmt *s = db_prepare(db, "SELECT count(*) FROM products WHERE producer_id = ?");
+    db_bind_int(s, 1, id);
+    if (db_step(s) == DB_ROW) json_object_set_new(obj, "products_count", json_integer(db_col_int(s, 0)));
+    db_done(s);
+}
+
+static int64_t producer_dup(Db *db, json_t *obj, const char **why) {
+    int64_t id = 0;
+    const char *reg = sget(obj, "reg_no");
+    if (reg) {
+        Stmt *s = db_prepare(db, "SELECT id FROM producers WHERE reg_no = ?");
+        db_bind_text(s, 1, reg);
+        id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_done(s);
+        *why = "a producer with the same business registration number";
+        return id;
+    }
+    Stmt *s = db_prepare(db, "SELECT id FROM producers WHERE commune_code = ? AND name_key = ? AND reg_no IS NULL");
+    db_bind_text(s, 1, sget(obj, "commune_code"));
+    db_bind_text(s, 2, sget(obj, "name_key"));
+    id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    *why = "a producer with the same name in the same commune (and no registration number)";
+    return id;
+}
+
+static const Field producer_fields[] = {
+    {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
+    {.name = "type", .type = FT_ENUM, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .enums = producer_types, .vi = "Loại hình", .en = "Type"},
+    {.name = "name", .type = FT_TEXT, .flags = FF_REQUIRED | FF_SORT, .maxlen = 300, .vi = "Tên chủ thể", .en = "Producer name"},
+    NAME_KEYS,
+    {.name = "reg_no", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 50, .vi = "Số đăng ký kinh doanh", .en = "Business registration number"},
+    {.name = "tax_code", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 20, .vi = "Mã số thuế", .en = "Tax code"},
+    {.name = "rep_name", .type = FT_TEXT, .maxlen = 200, .vi = "Người đại diện", .en = "Legal representative"},
+    {.name = "rep_gender", .type = FT_ENUM, .flags = FF_FILTER, .enums = genders, .vi = "Giới tính người đại diện", .en = "Representative gender"},
+    {.name = "rep_ethnic_minority", .type = FT_BOOL, .flags = FF_FILTER, .vi = "Người đại diện là người dân tộc thiểu số", .en = "Representative is ethnic minority"},
+    {.name = "rep_disability", .type = FT_BOOL, .flags = FF_FILTER, .vi = "Người đại diện là người khuyết tật", .en = "Representative has a disability"},
+    {.name = "address", .type = FT_TEXT, .maxlen = 500, .vi = "Địa chỉ", .en = "Address"},
+    {.name = "commune_code", .type = FT_TEXT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .maxlen = 5, .vi = "Mã xã", .en = "Commune code"},
+    {.name = "commune_code_old", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 5, .vi = "Mã xã cũ (trước 2025)", .en = "Commune code before 2025"},
+    {.name = "phone", .type = FT_TEXT, .flags = FF_PHONE, .maxlen = 30, .vi = "Điện thoại", .en = "Phone"},
+    {.name = "email", .type = FT_TEXT, .flags = FF_EMAIL, .maxlen = 200, .vi = "Email", .en = "Email"},
+    {.name = "website", .type = FT_TEXT, .flags = FF_URL, .maxlen = 300, .vi = "Website", .en = "Website"},
+    {.name = "channels", .type = FT_SET, .flags = FF_FILTER, .enums = channels, .vi = "Kênh bán hàng", .en = "Sales channels"},
+    {.name = "village_id", .type = FT_REF, .flags = FF_FILTER | FF_NOEXPORT, .ref = "villages", .vi = "Mã làng nghề", .en = "Craft village id"},
+    {.name = "village_name", .type = FT_TEXT, .flags = FF_VIRTUAL | FF_IMPORT_KEY, .maxlen = 200, .vi = "Làng nghề", .en = "Craft village"},
+    STAMPS,
+    {0},
+};
+
+static const Filter producer_filters[] = {
+    {.name = "province", .sql = IN_PROVINCE, .type = FT_TEXT},
+    {0},
+};
+
+const Entity ENTITY_PRODUCERS = {
+    .name = "producers", .singular = "producer", .table = "producers", .label_vi = "Chủ thể",
+    .fields = producer_fields, .filters = producer_filters, .default_sort = "name",
+    .prepare = producer_prepare, .after_write = producer_after, .before_delete = producer_delete,
+    .decorate = producer_decorate, .find_duplicate = producer_dup,
+};
+
+/* ---- products ---------------------------------------------------------------------------------- */
+
+/* GS1 check digit over GTIN-8/12/13/14. */
+static bool gtin_valid(const char *s) {
+    size_t n = strlen(s);
+    if (n != 8 && n != 12 && n != 13 && n != 14) return false;
+    int sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i])) return false;
+        if (i == n - 1) break;
+        int d = s[i] - '0';
+        sum += ((n - 1 - i) % 2 == 1) ? d * 3 : d;
+    }
+    return (10 - sum % 10) % 10 == s[n - 1] - '0';
+}
+
+/* Parse "(T)-(X)-(STT)-(Year)": 2-digit province, 5-digit commune, serial, 4-digit year. */
+static bool parse_product_code(const char *code, int64_t *serial, int64_t *year) {
+    int t, x, n1, n2, n3, n4, end = 0;
+    unsigned stt, y;
+    if (sscanf(code, "%2d%n-%5d%n-%5u%n-%4u%n", &t, &n1, &x, &n2, &stt, &n3, &y, &n4) != 4) return false;
+    end = n4;
+    if (code[end] || n1 != 2 || n2 != 8 || n3 - n2 < 2 || n4 - n3 != 5) return false;
+    if (y < 2000 || y > 2999 || stt == 0) return false;
+    *serial = stt;
+    *year = y;
+    return true;
+}
+
+static int64_t lookup_producer(Db *db, json_t *obj, Err *e) {
+    const char *reg = sget(obj, "producer_reg_no"), *name = sget(obj, "producer_name");
+    if (reg) {
+        Stmt *s = db_prepare(db, "SELECT id FROM producers WHERE reg_no = ?");
+        char *clean = xstrdup(reg), *w = clean;
+        for (const char *p = reg; *p; p++)
+            if (*p != ' ' && *p != '.') *w++ = *p;
+        *w = 0;
+        db_bind_text(s, 1, clean);
+        int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_done(s);
+        free(clean);
+        if (!id) err_set(e, 422, "producer_reg_no", "producer_reg_no: no producer with registration number '%s'", reg);
+        return id;
+    }
+    if (name) {
+        char *key = text_key(name, strlen(name));
+        Stmt *s = db_prepare(db, "SELECT id FROM producers WHERE name_key = ? ORDER BY id LIMIT 2");
+        db_bind_text(s, 1, key);
+        int64_t id = 0, n = 0;
+        while (db_step(s) == DB_ROW) {
+            if (!n) id = db_col_int(s, 0);
+            n++;
+        }
+        db_done(s);
+        free(key);
+        if (!n) err_set(e, 422, "producer_name", "producer_name: no producer called '%s' (import producers first)", name);
+        else if (n > 1) {
+            err_set(e, 422, "producer_name", "producer_name: several producers are called '%s'; give producer_reg_no", name);
+            id = 0;
+        }
+        return id;
+    }
+    err_set(e, 422, "producer_id", "producer_id is required (or producer_reg_no / producer_name in an import)");
+    return 0;
+}
+
+static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    set_name_keys(obj);
+    if (!iget(obj, "producer_id")) {
+        int64_t pid = lookup_producer(db, obj, e);
+        if (!pid) return -1;
+        json_object_set_new(obj, "producer_id", json_integer(pid));
+    }
+    json_object_del(obj, "producer_reg_no");
+    json_object_del(obj, "producer_name");
+    if (!sget(obj, "rubric_version")) json_object_set_new(obj, "rubric_version", json_string("26-2026"));
+    /* The product set must exist in the classification of the rubric version. */
+    Stmt *s = db_prepare(db, "SELECT 1 FROM product_sets WHERE version = ? AND set_no = ?");
+    db_bind_text(s, 1, sget(obj, "rubric_version"));
+    db_bind_int(s, 2, iget(obj, "set_no"));
+    int found = db_step(s) == DB_ROW;
+    db_done(s);
+    if (!found)
+        return err_set(e, 422, "set_no", "set_no: there is no product set %lld in the classification of %s (sets are 1 to 26)",
+                       (long long)iget(obj, "set_no"), sget(obj, "rubric_version"));
+    /* Commune of origin defaults to the producer's. */
+    if (!sget(obj, "commune_code") && !sget(obj, "commune_code_old")) {
+        s = db_prepare(db, "SELECT commune_code, commune_code_old FROM producers WHERE id = ?");
+        db_bind_int(s, 1, iget(obj, "producer_id"));
+        if (db_step(s) == DB_ROW) {
+            json_object_set_new(obj, "commune_code", json_string(db_col_text(s, 0)));
+            if (!db_col_null(s, 1)) json_object_set_new(obj, "commune_code_old", json_string(db_col_text(s, 1)));
+        }
+        db_done(s);
+        if (!sget(obj, "commune_code"))
+            return err_set(e, 422, "producer_id", "producer_id: there is no producer %lld", (long long)iget(obj, "producer_id"));
+    }
+    if (check_communes(db, obj, "commune_code", "commune_code_old", e)) return -1;
+    const char *gtin = sget(obj, "gtin");
+    if (gtin && !gtin_valid(gtin))
+        return err_set(e, 422, "gtin", "gtin '%s' is not a valid GTIN-8/12/13/14 (wrong length or check digit)", gtin);
+    /* Official code: keep a given one (format-checked), else number it in its commune. */
+    const char *code = sget(obj, "code");
+    int64_t serial, year;
+    if (code) {
+        if (!parse_product_code(code, &serial, &year))
+            return err_set(e, 422, "code", "code '%s' is not of the form (T)-(X)-(STT)-(Năm), e.g. 86-29887-001-2025", code);
+        json_object_set_new(obj, "code_serial", json_integer(serial));
+        json_object_set_new(obj, "code_year", json_integer(year));
+    } else if (!id || !iget(obj, "code_serial")) {
+        s = db_prepare(db, "SELECT coalesce(max(code_serial), 0) + 1 FROM products WHERE commune_code = ?");
+        db_bind_text(s, 1, sget(obj, "commune_code"));
+        serial = db_step(s) == DB_ROW ? db_col_int(s, 0) : 1;
+        db_done(s);
+        char today[11];
+        date_today(today);
+        year = iget(obj, "code_year") ? iget(obj, "code_year") : atoi(today);
+        const char *commune = sget(obj, "commune_code");
+        char *province = NULL;
+        s = db_prepare(db, "SELECT parent_code FROM units WHERE geo = '2025' AND code = ? ORDER BY valid_from DESC LIMIT 1");
+        db_bind_text(s, 1, commune);
+        if (db_step(s) == DB_ROW) province = xstrdup(db_col_text(s, 0));
+        db_done(s);
+        char buf[48];
+        snprintf(buf, sizeof buf, "%s-%s-%03lld-%lld", province ? province : "00", commune, (long long)serial, (long long)year);
+        free(province);
+        json_object_set_new(obj, "code", json_string(buf));
+        json_object_set_new(obj, "code_serial", json_integer(serial));
+        json_object_set_new(obj, "code_year", json_integer(year));
+    }
+    return 0;
+}
+
+static int product_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    Buf extra = BUF_INIT;
+    if (sget(obj, "code")) buf_printf(&extra, "%s ", sget(obj, "code"));
+    Stmt *s = db_prepare(db, "SELECT name FROM producers WHERE id = ?");
+    db_bind_int(s, 1, iget(obj, "producer_id"));
+    if (db_step(s) == DB_ROW) buf_printf(&extra, "%s ", db_col_text(s, 0));
+    db_done(s);
+    const char *fs[] = {"gi", "mark", "trademark_no"};
+    for (size_t i = 0; i < COUNT(fs); i++)
+        if (sget(obj, fs[i])) buf_printf(&extra, "%s ", sget(obj, fs[i]));
+    int rc = index_record(db, "product", id, sget(obj, "name"), buf_str(&extra), e);
+    buf_free(&extra);
+    return rc;
+}
+
+static int product_delete(Db *db, int64_t id, Err *e) {
+    Stmt *s = db_prepare(db, "SELECT count(*) FROM recognitions WHERE product_id = ?");
+    db_bind_int(s, 1, id);
+    int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    if (n) return err_set(e, 409, "id", "product %lld has %lld recognition(s) on record; they cannot be deleted with it", (long long)id, (long long)n);
+    return search_delete(db, "product", id, e);
+}
+
+/* The recognition valid on date (the most recent decision), as JSON, or NULL. */
+static json_t *valid_recognition(Db *db, int64_t product_id, const char *date) {
+    Stmt *s = db_prepare(db,
+        "SELECT id, stars, level, decision_no, decision_date, expires_on, cert_no FROM recognitions "
+        "WHERE product_id = ? AND stars >= 3 AND decision_date <= ? AND expires_on > ? "
+        "AND (ended_on IS NULL OR ended_on > ?) ORDER BY decision_date DESC, id DESC LIMIT 1");
+    db_bind_int(s, 1, product_id);
+    db_bind_text(s, 2, date);
+    db_bind_text(s, 3, date);
+    db_bind_text(s, 4, date);
+    json_t *o = NULL;
+    if (db_step(s) == DB_ROW) {
+        o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s?}", "id", (json_int_t)db_col_int(s, 0), "stars",
+                      (json_int_t)db_col_int(s, 1), "level", db_col_text(s, 2), "decision_no", db_col_text(s, 3),
+                      "decision_date", db_col_text(s, 4), "expires_on", db_col_text(s, 5), "cert_no", db_col_text(s, 6));
+    }
+    db_done(s);
+    return o;
+}
+
+static void product_decorate(Db *db, json_t *obj, int64_t id) {
+    Stmt *s = db_prepare(db, "SELECT name, reg_no, type FROM producers WHERE id = ?");
+    db_bind_int(s, 1, iget(obj, "producer_id"));
+    if (db_step(s) == DB_ROW) {
+        json_object_set_new(obj, "producer_name", json_string(db_col_text(s, 0)));
+        json_object_set_new(obj, "producer_reg_no", db_col_null(s, 1) ? json_null() : json_string(db_col_text(s, 1)));
+    }
+    db_done(s);
+    s = db_prepare(db, "SELECT name FROM product_sets WHERE version = ? AND set_no = ?");
+    db_bind_text(s, 1, sget(obj, "rubric_version"));
+    db_bind_int(s, 2, iget(obj, "set_no"));
+    if (db_step(s) == DB_ROW) json_object_set_new(obj, "set_name", json_string(db_col_text(s, 0)));
+    db_done(s);
+    json_object_set_new(obj, "commune", commune_json(db, sget(obj, "commune_code")));
+    char today[11];
+    date_today(today);
+    json_t *rec = valid_recognition(db, id, today);
+    json_object_set_new(obj, "stars", rec ? json_incref(json_object_get(rec, "stars")) : json_null());
+    json_object_set_new(obj, "recognition", rec ? rec : json_null());
+    json_t *photos = json_array();
+    s = db_prepare(db, "SELECT sha256, mime, bytes, filename FROM product_photos WHERE product_id = ? ORDER BY id");
+    db_bind_int(s, 1, id);
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(photos, json_pack("{s:s, s:s, s:I, s:s?, s:s}", "sha256", db_col_text(s, 0), "mime",
+                                                db_col_text(s, 1), "bytes", (json_int_t)db_col_int(s, 2), "filename",
+                                                db_col_text(s, 3), "url", ""));
+    db_done(s);
+    size_t i;
+    json_t *p;
+    json_array_foreach(photos, i, p) {
+        char url[96];
+        snprintf(url, sizeof url, "/files/%s", json_string_value(json_object_get(p, "sha256")));
+        json_object_set_new(p, "url", json_string(url));
+    }
+    json_object_set_new(obj, "photos", photos);
+}
+
+static int64_t product_dup(Db *db, json_t *obj, const char **why) {
+    const char *code = sget(obj, "code");
+    Stmt *s = db_prepare(db, "SELECT id FROM products WHERE producer_id = ? AND name_key = ?");
+    db_bind_int(s, 1, iget(obj, "producer_id"));
+    db_bind_text(s, 2, sget(obj, "name_key"));
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    *why = "a product with the same name from the same producer";
+    if (id || !code) return id;
+    s = db_prepare(db, "SELECT id FROM products WHERE code = ?");
+    db_bind_text(s, 1, code);
+    id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    *why = "a product with the same product code";
+    return id;
+}
+
+static const Field product_fields[] = {
+    {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
+    {.name = "code", .type = FT_TEXT, .flags = FF_FILTER | FF_SORT, .maxlen = 32, .vi = "Mã sản phẩm", .en = "Product code", .help = "(T)-(X)-(STT)-(Năm); assigned when empty"},
+    {.name = "name", .type = FT_TEXT, .flags = FF_REQUIRED | FF_SORT, .maxlen = 300, .vi = "Tên sản phẩm", .en = "Product name"},
+    NAME_KEYS,
+    {.name = "rubric_version", .type = FT_ENUM, .flags = FF_FILTER, .enums = rubric_versions, .vi = "Bộ tiêu chí", .en = "Criteria version"},
+    {.name = "set_no", .type = FT_INT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .min = 1, .max = 26, .vi = "Bộ sản phẩm", .en = "Product set", .help = "1 to 26 (QĐ 26/2026 Phụ lục I)"},
+    {.name = "producer_id", .type = FT_REF, .flags = FF_FILTER | FF_NOEXPORT, .ref = "producers", .vi = "Mã chủ thể", .en = "Producer id"},
+    {.name = "producer_reg_no", .type = FT_TEXT, .flags = FF_VIRTUAL | FF_IMPORT_KEY, .maxlen = 50, .vi = "Số ĐKKD chủ thể", .en = "Producer registration number"},
+    {.name = "producer_name", .type = FT_TEXT, .flags = FF_VIRTUAL | FF_IMPORT_KEY, .maxlen = 300, .vi = "Tên chủ thể", .en = "Producer name"},
+    {.name = "commune_code", .type = FT_TEXT, .flags = FF_FILTER | FF_SORT, .maxlen = 5, .vi = "Mã xã", .en = "Commune code"},
+    {.name = "commune_code_old", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 5, .vi = "Mã xã cũ (trước 2025)", .en = "Commune code before 2025"},
+    {.name = "code_serial", .type = FT_INT, .flags = FF_INTERNAL},
+    {.name = "code_year", .type = FT_INT, .flags = FF_FILTER | FF_SORT | FF_NOEXPORT, .min = 2000, .max = 2999, .vi = "Năm", .en = "Year"},
+    {.name = "description", .type = FT_TEXT, .maxlen = 5000, .vi = "Mô tả", .en = "Description"},
+    {.name = "trademark_no", .type = FT_TEXT, .maxlen = 100, .vi = "Số đơn/văn bằng nhãn hiệu", .en = "Trademark number"},
+    {.name = "gi", .type = FT_TEXT, .maxlen = 200, .vi = "Chỉ dẫn địa lý", .en = "Geographical indication"},
+    {.name = "mark", .type = FT_TEXT, .maxlen = 200, .vi = "Nhãn hiệu tập thể/chứng nhận", .en = "Collective or certification mark"},
+    {.name = "gtin", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 14, .vi = "Mã GTIN", .en = "GTIN"},
+    {.name = "stars", .type = FT_INT, .flags = FF_VIRTUAL | FF_READONLY, .vi = "Số sao hiện tại", .en = "Current stars"},
+    STAMPS,
+    {0},
+};
+
+#define VALID_TODAY_STARS                                                                          \
+    "id IN (SELECT product_id FROM recognitions WHERE stars = ? AND decision_date <= ? " \
+    "AND expires_on > ? AND (ended_on IS NULL OR ended_on > ?))"
+
+static const Filter product_filters[] = {
+    {.name = "province", .sql = IN_PROVINCE, .type = FT_TEXT},
+    {.name = "stars", .sql = VALID_TODAY_STARS, .type = FT_INT, .today = 3},
+    {.name = "point_id", .sql = "id IN (SELECT product_id FROM sale_point_products WHERE point_id = ?)", .type = FT_INT},
+    {0},
+};
+
+const Entity ENTITY_PRODUCTS = {
+    .name = "products", .singular = "product", .table = "products", .label_vi = "Sản phẩm",
+    .fields = product_fields, .filters = product_filters, .default_sort = "name",
+    .prepare = product_prepare, .after_write = product_after, .before_delete = product_delete,
+    .decorate = product_decorate, .find_duplicate = product_dup,
+};
+
+/* ---- recognitions -------------------------------------------------------------------------------- */
+
+static int recognition_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    if (!iget(obj, "product_id")) {
+        const char *code = sget(obj, "product_code");
+        if (!code) return err_set(e, 422, "product_id", "product_id is required (or product_code in an import)");
+        Stmt *s = db_prepare(db, "SELECT id FROM products WHERE code = ?");
+        db_bind_text(s, 1, code);
+        int64_t pid = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_done(s);
+        if (!pid) return err_set(e, 422, "product_code", "product_code: no product with code '%s'", code);
+        json_object_set_new(obj, "product_id", json_integer(pid));
+    }
+    json_object_del(obj, "product_code");
+    json_object_del(obj, "product_name");
+    json_object_del(obj, "state");
+    int64_t stars = iget(obj, "stars");
+    const char *date = sget(obj, "decision_date");
+    const char *level = sget(obj, "level");
+    /* QĐ 26/2026 Điều 4.1: 3★ and 4★ by the province, 5★ by the Ministry; before 2025-07-01
+    ** (QĐ 148/2023) districts recognised 3★. */
+    if (!level) {
+        level = stars == 5 ? "ministry" : "province";
+        json_object_set_new(obj, "level", json_string(level));
+    }
+    if (stars == 5 && strcmp(level, "ministry") != 0)
+        return err_set(e, 422, "level", "level: 5-star products are recognised by the Ministry (level 'ministry')");
+    if (strcmp(level, "district") == 0 && date && strcmp(date, "2025-07-01") >= 0)
+        return err_set(e, 422, "level", "level: districts no longer exist from 2025-07-01; a %s decision cannot be at district level", date);
+    if (strcmp(level, "district") == 0 && stars != 3)
+        return err_set(e, 422, "level", "level: districts recognised only 3-star products (QĐ 148/QĐ-TTg)");
+    /* QĐ 26/2026 Điều 4.3: certificates (3★ and above) are valid 36 months. */
+    const char *exp = sget(obj, "expires_on");
+    if (stars < 3) {
+        if (exp) return err_set(e, 422, "expires_on", "expires_on: 1- and 2-star results get no certificate, so no expiry");
+    } else if (!exp && date) {
+        char out[11];
+        date_add_months(date, 36, out);
+        json_object_set_new(obj, "expires_on", json_string(out));
+    } else if (exp && date && strcmp(exp, date) <= 0) {
+        return err_set(e, 422, "expires_on", "expires_on (%s) must be after decision_date (%s)", exp, date);
+    }
+    if (stars < 3 && sget(obj, "cert_no"))
+        return err_set(e, 422, "cert_no", "cert_no: 1- and 2-star results get no certificate");
+    const char *ended = sget(obj, "ended"), *ended_on = sget(obj, "ended_on");
+    if (ended && !ended_on) return err_set(e, 422, "ended_on", "ended_on is required when the recognition was %s", ended);
+    if (!ended && ended_on) return err_set(e, 422, "ended", "ended (revoked or superseded) is required with ended_on");
+    if (ended_on && date && strcmp(ended_on, date) < 0)
+        return err_set(e, 422, "ended_on", "ended_on (%s) is before decision_date (%s)", ended_on, date);
+    json_t *score = json_object_get(obj, "score");
+    if (json_is_number(score)) {
+        /* QĐ 26/2026 Điều 3.3: stars follow the council's average score in half-open bands. */
+        double sc = json_number_value(score);
+        int band = sc >= 90 ? 5 : sc >= 70 ? 4 : sc >= 50 ? 3 : sc >= 30 ? 2 : 1;
+        if (band < stars)
+            return err_set(e, 422, "score", "score %.2f gives at most %d stars, not %lld (5★ ≥ 90, 4★ ≥ 70, 3★ ≥ 50)", sc, band, (long long)stars);
+    }
+    return 0;
+}
+
+static void recognition_decorate(Db *db, json_t *obj, int64_t id) {
+    Stmt *s = db_prepare(db, "SELECT code, name FROM products WHERE id = ?");
+    db_bind_int(s, 1, iget(obj, "product_id"));
+    if (db_step(s) == DB_ROW) {
+        json_object_set_new(obj, "product_code", db_col_null(s, 0) ? json_null() : json_string(db_col_text(s, 0)));
+        json_object_set_new(obj, "product_name", json_string(db_col_text(s, 1)));
+    }
+    db_done(s);
+    char today[11];
+    date_today(today);
+    const char *ended = sget(obj, "ended"), *ended_on = sget(obj, "ended_on"), *exp = sget(obj, "expires_on");
+    const char *state = iget(obj, "stars") < 3 ? "not_certified"
+                        : ended && ended_on && strcmp(ended_on, today) <= 0 ? ended
+                        : exp && strcmp(exp, today) <= 0 ? "expired"
+                                                          : "valid";
+    json_object_set_new(obj, "state", json_string(state));
+}
+
+static int64_t recognition_dup(Db *db, json_t *obj, const char **why) {
+    Stmt *s = db_prepare(db, "SELECT id FROM recognitions WHERE product_id = ? AND decision_no = ?");
+    db_bind_int(s, 1, iget(obj, "product_id"));
+    db_bind_text(s, 2, sget(obj, "decision_no"));
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    *why = "a recognition of the same product by the same decision";
+    return id;
+}
+
+static const Field recognition_fields[] = {
+    {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
+    {.name = "product_id", .type = FT_REF, .flags = FF_FILTER | FF_NOEXPORT, .ref = "products", .vi = "ID sản phẩm", .en = "Product id"},
+    {.name = "product_code", .type = FT_TEXT, .flags = FF_VIRTUAL | FF_IMPORT_KEY, .maxlen = 32, .vi = "Mã sản phẩm", .en = "Product code"},
+    {.name = "product_name", .type = FT_TEXT, .flags = FF_VIRTUAL | FF_READONLY, .vi = "Tên sản phẩm", .en = "Product name"},
+    {.name = "stars", .type = FT_INT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .min = 1, .max = 5, .vi = "Số sao", .en = "Stars"},
+    {.name = "level", .type = FT_ENUM, .flags = FF_FILTER, .enums = levels, .vi = "Cấp công nhận", .en = "Recognised at"},
+    {.name = "decision_no", .type = FT_TEXT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .maxlen = 100, .vi = "Số quyết định", .en = "Decision number"},
+    {.name = "decision_date", .type = FT_DATE, .flags = FF_REQUIRED | FF_SORT, .vi = "Ngày quyết định", .en = "Decision date"},
+    {.name = "cert_no", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 100, .vi = "Số giấy chứng nhận", .en = "Certificate number"},
+    {.name = "score", .type = FT_REAL, .min = 0, .max = 100, .vi = "Điểm", .en = "Score"},
+    {.name = "expires_on", .type = FT_DATE, .flags = FF_SORT, .vi = "Ngày hết hạn", .en = "Expires on"},
+    {.name = "ended", .type = FT_ENUM, .flags = FF_FILTER, .enums = ended_kinds, .vi = "Chấm dứt", .en = "Ended"},
+    {.name = "ended_on", .type = FT_DATE, .vi = "Ngày chấm dứt", .en = "Ended on"},
+    {.name = "ended_reason", .type = FT_TEXT, .maxlen = 1000, .vi = "Lý do", .en = "Reason"},
+    {.name = "state", .type = FT_ENUM, .flags = FF_VIRTUAL | FF_READONLY, .enums = rec_states, .vi = "Tình trạng", .en = "State"},
+    STAMPS,
+    {0},
+};
+
+static const Filter recognition_filters[] = {
+    {.name = "valid_on", .type = FT_DATE, .nparams = 3,
+     .sql = "stars >= 3 AND decision_date <= ? AND expires_on > ? AND (ended_on IS NULL OR ended_on > ?)"},
+    {.name = "year", .type = FT_INT, .sql = "decision_date LIKE (CAST(? AS TEXT) || '-%')"},
+    {.name = "province", .type = FT_TEXT,
+     .sql = "product_id IN (SELECT id FROM products WHERE " IN_PROVINCE ")"},
+    {0},
+};
+
+const Entity ENTITY_RECOGNITIONS = {
+    .name = "recognitions", .singular = "recognition", .table = "recognitions", .label_vi = "Công nhận",
+    .fields = recognition_fields, .filters = recognition_filters, .default_sort = "-decision_date",
+    .prepare = recognition_prepare, .decorate = recognition_decorate, .find_duplicate = recognition_dup,
+};
+
+/* ---- points of sale --------------------------------------------------------------------------------- */
+
+static int point_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    set_name_keys(obj);
+    return check_communes(db, obj, "commune_code", NULL, e);
+}
+
+/* products: the product codes sold here, separated by ';' (or a JSON array of codes/ids). */
+static int point_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    json_t *p = json_object_get(obj, "products");
+    if (!p) return 0;
+    Stmt *s = db_prepare(db, "DELETE FROM sale_point_products WHERE point_id = ?");
+    db_bind_int(s, 1, id);
+    db_step(s);
+    db_done(s);
+    json_t *list = json_array();
+    if (json_is_string(p)) {
+        char *t = xstrdup(json_string_value(p)), *save = NULL;
+        for (char *c = strtok_r(t, ";,\n ", &save); c; c = strtok_r(NULL, ";,\n ", &save)) json_array_append_new(list, json_string(c));
+        free(t);
+    } else if (json_is_array(p)) {
+        json_array_extend(list, p);
+    }
+    size_t i;
+    json_t *x;
+    int rc = 0;
+    json_array_foreach(list, i, x) {
+        int64_t pid = 0;
+        if (json_is_integer(x)) {
+            pid = json_integer_value(x);
+            s = db_prepare(db, "SELECT id FROM products WHERE id = ?");
+            db_bind_int(s, 1, pid);
+        } else {
+            s = db_prepare(db, "SELECT id FROM products WHERE code = ?");
+            db_bind_text(s, 1, json_string_value(x));
+        }
+        pid = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_done(s);
+        if (!pid) {
+            rc = err_set(e, 422, "products", "products: no product %s%s", json_is_integer(x) ? "with id " : "with code ",
+                         json_is_integer(x) ? "given" : json_string_value(x));
+            break;
+        }
+        s = db_prepare(db, "INSERT INTO sale_point_products (point_id, product_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+        db_bind_int(s, 1, id);
+        db_bind_int(s, 2, pid);
+        db_step(s);
+        db_done(s);
+    }
+    json_decref(list);
+    return rc;
+}
+
+static void point_decorate(Db *db, json_t *obj, int64_t id) {
+    json_object_set_new(obj, "commune", commune_json(db, sget(obj, "commune_code")));
+    Stmt *s = db_prepare(db, "SELECT p.code FROM sale_point_products sp JOIN products p ON p.id = sp.product_id "
+                             "WHERE sp.point_id = ? ORDER BY p.code");
+    db_bind_int(s, 1, id);
+    Buf b = BUF_INIT;
+    while (db_step(s) == DB_ROW) buf_printf(&b, "%s%s", b.n ? "; " : "", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+    db_done(s);
+    json_object_set_new(obj, "products", json_string(buf_str(&b)));
+    buf_free(&b);
+}
+
+static int64_t point_dup(Db *db, json_t *obj, const char **why) {
+    Stmt *s = db_prepare(db, "SELECT id FROM sale_points WHERE commune_code = ? AND name_key = ?");
+    db_bind_text(s, 1, sget(obj, "commune_code"));
+    db_bind_text(s, 2, sget(obj, "name_key"));
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    *why = "a point of sale with the same name in the same commune";
+    return id;
+}
+
+static const Field point_fields[] = {
+    {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
+    {.name = "name", .type = FT_TEXT, .flags = FF_REQUIRED | FF_SORT, .maxlen = 300, .vi = "Tên điểm bán", .en = "Point of sale"},
+    NAME_KEYS,
+    {.name = "kind", .type = FT_ENUM, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .enums = point_kinds, .vi = "Loại hình", .en = "Kind"},
+    {.name = "address", .type = FT_TEXT, .maxlen = 500, .vi = "Địa chỉ", .en = "Address"},
+    {.name = "commune_code", .type = FT_TEXT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .maxlen = 5, .vi = "Mã xã", .en = "Commune code"},
+    {.name = "operator", .type = FT_TEXT, .maxlen = 300, .vi = "Đơn vị vận hành", .en = "Operator"},
+    {.name = "phone", .type = FT_TEXT, .flags = FF_PHONE, .maxlen = 30, .vi = "Điện thoại", .en = "Phone"},
+    {.name = "website", .type = FT_TEXT, .flags = FF_URL, .maxlen = 300, .vi = "Website", .en = "Website"},
+    {.name = "note", .type = FT_TEXT, .maxlen = 2000, .vi = "Ghi chú", .en = "Note"},
+    {.name = "products", .type = FT_TEXT, .flags = FF_VIRTUAL, .maxlen = 20000, .vi = "Sản phẩm bán (mã)", .en = "Products sold (codes)"},
+    STAMPS,
+    {0},
+};
+
+static const Filter point_filters[] = {
+    {.name = "province", .sql = IN_PROVINCE, .type = FT_TEXT},
+    {.name = "product_id", .sql = "id IN (SELECT point_id FROM sale_point_products WHERE product_id = ?)", .type = FT_INT},
+    {0},
+};
+
+const Entity ENTITY_POINTS = {
+    .name = "points", .singular = "point of sale", .table = "sale_points", .label_vi = "Điểm bán",
+    .fields = point_fields, .filters = point_filters, .default_sort = "name",
+    .prepare = point_prepare, .after_write = point_after, .decorate = point_decorate, .find_duplicate = point_dup,
+};

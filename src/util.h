@@ -38,6 +38,9 @@ bool date_valid(const char *s);
 void date_today(char out[11]);
 void date_add_months(const char *date, int months, char out[11]);
 
+/* The current UTC time as 'YYYY-MM-DDTHH:MM:SSZ' into out[21+]. */
+void ts_now(char *out);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);
 

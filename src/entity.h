@@ -1,0 +1,148 @@
+/*
+** entity.h: the registry's records described as data. Each Entity (producers, products,
+** recognitions, villages, points of sale) is a table of Fields; one generic layer (entity.c)
+** validates, lists, filters, sorts, pages, creates, updates, deletes, imports and exports them,
+** and the per-entity hooks in registry.c add the OCOP rules (product codes, duplicates,
+** references by registration number or product code, search indexing).
+**
+** Column and table names come only from these constant tables; every value is bound.
+*/
+#ifndef OCOP_ENTITY_H
+#define OCOP_ENTITY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+
+typedef enum {
+    FT_ID,      /* integer primary key, read-only */
+    FT_TEXT,
+    FT_INT,
+    FT_REAL,
+    FT_BOOL,
+    FT_DATE,    /* 'YYYY-MM-DD'; import also takes dd/mm/yyyy */
+    FT_ENUM,    /* one of Field.enums (value, or its Vietnamese/English label on import) */
+    FT_SET,     /* several of Field.enums: JSON array; stored comma-separated and sorted */
+    FT_REF,     /* integer id of a row of another entity (Field.ref) */
+    FT_STAMP,   /* timestamp set by the system, read-only */
+} FieldType;
+
+enum {
+    FF_REQUIRED = 1 << 0,  /* must be present and non-empty on create */
+    FF_READONLY = 1 << 1,  /* computed; rejected on input (except import, where it is ignored) */
+    FF_SORT = 1 << 2,      /* allowed in ?sort= */
+    FF_FILTER = 1 << 3,    /* allowed as ?name=value (exact match) */
+    FF_VIRTUAL = 1 << 4,   /* not a column: consumed by the prepare hook, produced by decorate */
+    FF_NOEXPORT = 1 << 5,  /* left out of exports */
+    FF_INTERNAL = 1 << 6,  /* a column the system maintains; never shown or accepted */
+    FF_EMAIL = 1 << 7,
+    FF_URL = 1 << 8,
+    FF_PHONE = 1 << 9,
+    FF_IMPORT_KEY = 1 << 10, /* virtual reference used by import/export (producer_reg_no) */
+};
+
+typedef struct EnumVal {
+    const char *value; /* stored and used by the API: "cooperative" */
+    const char *vi;    /* "Hợp tác xã" */
+    const char *en;    /* "Cooperative" */
+} EnumVal;
+
+typedef struct Field {
+    const char *name;  /* JSON key and SQL column */
+    FieldType type;
+    unsigned flags;
+    int maxlen;        /* FT_TEXT: characters (0: 2000) */
+    int64_t min, max;  /* FT_INT/FT_REAL bounds when min < max */
+    const EnumVal *enums; /* FT_ENUM/FT_SET; terminated by a NULL value */
+    const char *ref;   /* FT_REF: the referenced table ("producers") */
+    const char *vi;    /* column header, Vietnamese */
+    const char *en;    /* column header, English */
+    const char *help;  /* one line for docs and error messages */
+} Field;
+
+typedef struct Entity Entity;
+
+/* An extra list filter: ?name=value binds value into a constant SQL condition. */
+typedef struct Filter {
+    const char *name;
+    const char *sql;   /* e.g. "commune_code IN (SELECT code FROM units WHERE parent_code = ?)" */
+    FieldType type;    /* how to check the value (FT_TEXT, FT_INT, FT_DATE, FT_ENUM) */
+    const EnumVal *enums;
+    int nparams;       /* how many '?' in sql take the value (default 1) */
+    int today;         /* how many '?' after those take today's date (UTC) */
+} Filter;
+
+struct Entity {
+    const char *name;      /* "products": URL segment and import kind */
+    const char *singular;  /* "product" */
+    const char *table;
+    const char *label_vi;  /* "Sản phẩm" */
+    const Field *fields;   /* terminated by a NULL name; fields[0] is the id */
+    const Filter *filters; /* extra filters, NULL-name terminated; may be NULL */
+    const char *default_sort; /* "name" */
+    /* Domain rules before a write: check and normalise obj (a complete record on create, the
+    ** merged record on update), resolve virtual references into columns, derive columns.
+    ** id is 0 on create. Returns -1 with e (field named) to refuse. */
+    int (*prepare)(Db *db, Arena *a, json_t *obj, int64_t id, Err *e);
+    /* After the row is written: link tables, search index. */
+    int (*after_write)(Db *db, Arena *a, json_t *obj, int64_t id, Err *e);
+    /* Before delete: refuse (409) when other records depend on it; clean the search index. */
+    int (*before_delete)(Db *db, int64_t id, Err *e);
+    /* Add derived and virtual fields to an output record. */
+    void (*decorate)(Db *db, json_t *obj, int64_t id);
+    /* For import: the id of an existing record this one duplicates (after prepare), else 0;
+    ** *why names the rule ("same registration number"). */
+    int64_t (*find_duplicate)(Db *db, json_t *obj, const char **why);
+};
+
+extern const Entity ENTITY_PRODUCERS, ENTITY_PRODUCTS, ENTITY_RECOGNITIONS, ENTITY_VILLAGES,
+    ENTITY_POINTS;
+/* NULL-terminated list of all entities, in import dependency order. */
+extern const Entity *const entities[];
+const Entity *entity_by_name(const char *name);
+const Field *entity_field(const Entity *en, const char *name);
+
+/* Listing. Filters and sort are checked against the entity; errors name the parameter. */
+typedef struct ListQuery {
+    const char **keys, **values; /* filter parameters (field or Filter name = value) */
+    int nfilters;
+    const char *q;               /* text search within this entity, or NULL */
+    const char *sort;            /* "name,-created_at" or NULL for the default */
+    int64_t limit, offset;       /* limit < 0: all */
+} ListQuery;
+
+/* Items (a new JSON array the caller owns) and the total matching count. */
+int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t **items, int64_t *total, Err *e);
+/* The record (new reference, caller owns), or NULL with a 404 in e. */
+json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e);
+/* Check field types and values of obj against the entity. create: required fields must be
+** present. lenient: cells from a spreadsheet (strings) are converted to their types in place,
+** labels accepted for enums, unknown keys allowed (the importer checks headers itself).
+** All problems go to e->errors as {"field","value","reason"}; the first is e->detail. */
+int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *e);
+/* Create from a checked object; *id receives the new id. Runs prepare and after_write.
+** The caller holds the transaction. */
+int entity_insert(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, Err *e);
+/* The second half of entity_insert, for callers that ran en->prepare themselves (the
+** importer, which checks for duplicates in between). */
+int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, Err *e);
+/* Merge patch into the record id and write it (prepare, after_write). Caller holds the tx. */
+int entity_update(Db *db, Arena *a, const Entity *en, int64_t id, json_t *patch, Err *e);
+int entity_delete(Db *db, const Entity *en, int64_t id, Err *e);
+
+/* Import/export headers: the field matching a column header in Vietnamese or English, by a
+** case-, diacritic- and punctuation-insensitive comparison, or NULL. */
+const Field *entity_field_by_header(const Entity *en, const char *header);
+/* Fields that appear in exports, in order (NULL-terminated array in a). */
+const Field **entity_export_fields(const Entity *en, Arena *a, int *n);
+/* The export text of one field of an output record ("" for null). Allocated in a. */
+const char *entity_cell(const Field *f, json_t *obj, Arena *a, bool vi);
+
+/* Run the entity's own SQL reading one column: helper for hooks. */
+const char *entity_enum_label(const EnumVal *ev, const char *value, bool vi);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+** importer.h: importing and exporting registry lists as CSV or XLSX. An import is
+** all-or-nothing: every row is checked and written inside one transaction, and on any error
+** the transaction is rolled back and every bad row is reported (row, column, value, reason).
+** Duplicates of existing records (or of earlier rows of the same file) are reported and
+** skipped, never doubled.
+*/
+#ifndef OCOP_IMPORTER_H
+#define OCOP_IMPORTER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "entity.h"
+#include "table.h"
+
+typedef void (*ImportProgress)(void *arg, size_t done, size_t total);
+
+typedef struct ImportResult {
+    size_t rows;       /* data rows read (blank rows skipped) */
+    size_t created;
+    size_t duplicates;
+    size_t errors;     /* rows with at least one problem (header problems count as one) */
+    json_t *problems;  /* [{row, column, column_name, field, value, reason}] (owned) */
+    json_t *duplicate_rows; /* [{row, existing_id, reason}] (owned) */
+} ImportResult;
+
+/* Import a whole file held in memory. Returns 0 when the file was imported (or, with dry_run,
+** would have been); -1 when nothing was written: e says why (422 with e->errors = problems, or
+** a parse error from table.c with its location). res is filled in both cases; free it with
+** import_result_free. */
+int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat fmt, bool dry_run,
+               ImportProgress progress, void *progress_arg, ImportResult *res, Err *e);
+void import_result_free(ImportResult *res);
+/* {"kind", "dry_run", "rows", "created", "duplicates", "errors", "problems", "duplicate_rows"} */
+json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_run);
+
+/* Write items (output records of en) as a CSV or XLSX file with Vietnamese (vi) or English
+** headers. *out is malloc'd (caller frees). */
+int entity_export(const Entity *en, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out, size_t *n, Err *e);
+
+#endif
