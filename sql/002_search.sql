@@ -1,20 +1,31 @@
--- 002: the search index (search.c). One FTS5 row per indexed product, producer and craft
--- village; search.c keeps it current and is the only code that reads or writes it.
+-- 002: the search index (search.c). One row per indexed product, producer and craft village
+-- in each of two FTS5 tables; search.c keeps them current and is the only code that uses them.
 --
--- rowid   kind << 48 | id, kind 1 = product, 2 = producer, 3 = village: a kind filter is a
---         rowid range, which FTS5 answers by seeking in its doclists instead of filtering.
--- title   text_fold(display title): lower case, no diacritics, words separated by one space.
--- extra   text_fold(more searchable text): codes, the producer's and commune's names, ...
--- display the title as written, returned with hits (stored, not indexed).
+-- Text is text_fold() output: lower case, no diacritics, words separated by one space. The
+-- 'ascii' tokenizer splits exactly at those spaces (bytes >= 0x80 are word characters to it,
+-- so letters of other scripts stay whole). Prefix indexes make one-, two- and three-letter
+-- prefix terms ("b"*, "ba"*) one doclist instead of a merge of every word starting with them.
 --
--- The 'ascii' tokenizer splits exactly at the spaces text_fold wrote (it treats bytes >= 0x80
--- as word characters, so letters of other scripts stay whole). The prefix indexes make one-,
--- two- and three-letter prefix terms ("b"*, "ba"*) a single doclist read instead of a merge of
--- every word that starts with them.
+-- rowid   words << 50 | kindno << 48 | id, where words is the number of words of the folded
+--         title (at most 15) and kindno 1 = product, 2 = producer, 3 = village. FTS5 returns
+--         matches in rowid order, so within a ranking tier shorter titles come first and a
+--         page is the first LIMIT matches: no sort of every match (see search.c).
+
+-- Everything searchable. detail=column: only "all words somewhere" is asked of this table,
+-- never a phrase, so positions are not kept (smaller doclists, faster scans).
+--   title   text_fold(display title)
+--   extra   text_fold(more searchable text): codes, the producer's and commune's names, ...
+--   kind    'product', 'producer' or 'village': one token, for the kind filter
+--   display the title as written, returned with hits (stored, not indexed)
 CREATE VIRTUAL TABLE search_fts USING fts5(
-    title, extra, display UNINDEXED,
-    tokenize = 'ascii', prefix = '1 2 3'
+    title, extra, kind, display UNINDEXED,
+    tokenize = 'ascii', prefix = '1 2 3', detail = column, columnsize = 0
 );
 
--- Default ranking for ORDER BY rank: BM25 with a title hit worth ten extra-text hits.
-INSERT INTO search_fts (search_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 0.0)');
+-- Titles only, with positions, for the ranking tiers (phrase, title starts with the query):
+-- its doclists hold no extra text, so those queries stay cheap. Contentless: search.c deletes
+-- a row with the 'delete' command and the title and kind it reads from search_fts.
+CREATE VIRTUAL TABLE search_title USING fts5(
+    title, kind,
+    tokenize = 'ascii', prefix = '1 2 3', columnsize = 0, content = ''
+);

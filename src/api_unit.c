@@ -64,6 +64,15 @@ static json_t *link_json(Req *r, const UnitLink *l, bool successor) {
                           "type", u->type, "level", u->level, "parent_code", u->parent_code,
                           "part", l->part, "targets", l->targets, "confidence", l->confidence,
                           "resolution", l->resolution, "note", l->note);
+    /* Its province, on a day of the period described (successors: today's state of the new
+    ** unit; predecessors: the old unit on 2025-06-30). */
+    Unit p;
+    Err e = ERR_INIT;
+    const char *day = u->valid_to ? u->valid_to : u->valid_from;
+    if (day && unit_province(r->db, &r->arena, code, day, &p, &e) == 0)
+        json_object_set_new(o, "province", json_pack("{s:s, s:s}", "code", p.code, "name", p.name));
+    else
+        json_object_set_new(o, "province", json_null());
     return o;
 }
 
@@ -122,7 +131,10 @@ int api_units_get(Req *r) {
     }
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) json_array_append_new(arr, link_json(r, &links[i], old));
-    json_object_set_new(o, "lineage", json_pack("{s:o}", old ? "successors" : "predecessors", arr));
+    /* The links are between codes as they stood on the eve and the day of the reform. */
+    json_object_set_new(o, "lineage",
+                        json_pack("{s:s, s:o}", "as_of", old ? UNIT_LAST_OLD_DATE : UNIT_REORG_DATE,
+                                  old ? "successors" : "predecessors", arr));
     return resp_json(r, 200, o);
 }
 

@@ -234,6 +234,7 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
     }
     case FT_DATE: {
         char d[11];
+        if (s && !lenient && date_valid(s)) memcpy(d, s, 11);
         if (!s || !(lenient ? parse_date(s, d) : date_valid(s))) {
             ok = false;
             snprintf(reason, rn, lenient ? "must be a date (YYYY-MM-DD or dd/mm/yyyy)" : "must be a date YYYY-MM-DD");
@@ -410,7 +411,13 @@ json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e) {
 
 /* Bind a JSON value as the column type of f. */
 static void bind_value(Stmt *s, int i, const Field *f, json_t *v) {
-    if (!v || json_is_null(v)) { db_bind_null(s, i); return; }
+    if (!v || json_is_null(v)) {
+        /* absent booleans are false and absent sets empty: those columns are NOT NULL */
+        if (f->type == FT_BOOL) db_bind_int(s, i, 0);
+        else if (f->type == FT_SET) db_bind_text(s, i, "");
+        else db_bind_null(s, i);
+        return;
+    }
     switch (f->type) {
     case FT_ID: case FT_INT: case FT_REF: db_bind_int(s, i, json_integer_value(v)); break;
     case FT_REAL: db_bind_double(s, i, json_number_value(v)); break;

@@ -283,6 +283,7 @@ int http_serve(App *app) {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)app->port, NULL, NULL, on_request, app,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
@@ -290,7 +291,6 @@ int http_serve(App *app) {
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->timeout_s,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "ocop: cannot listen on %s:%d: %s\n", app->host, app->port,

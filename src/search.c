@@ -1,13 +1,14 @@
 /*
-** search.c: the search index and ranked search (see search.h), on the FTS5 table search_fts of
-** sql/002_search.sql. Both the indexed text and the query go through text_fold, so matching
-** ignores case and diacritics; the FTS5 query is built only from folded words, each quoted,
-** so nothing a user types can be FTS5 syntax.
+** search.c: the search index and ranked search (see search.h), on the FTS5 tables search_fts
+** and search_title of sql/002_search.sql. Both the indexed text and the query go through
+** text_fold, so matching ignores case and diacritics; the FTS5 query is built only from folded
+** words, each quoted, so nothing a user types can be FTS5 syntax.
 **
 ** PostgreSQL (db_pg.c, later) would differ here and in 002 only: a tsvector column built from
-** the same folded text with the 'simple' configuration and a GIN index, queries as
-** to_tsquery('simple', 'w1:* & w2:*'), ranking with ts_rank_cd and setweight('A') on the
-** title; or pg_trgm on the folded title for fuzzy matching. Either way the folding stays in text_fold.
+** the same folded text with the 'simple' configuration and a GIN index, prefix queries as
+** to_tsquery('simple', 'w1:* & w2:*'), the tiers below as extra predicates (the folded title
+** LIKE 'w1 w2%', tsquery phrases 'w1 <-> w2:*'); or pg_trgm on the folded title for fuzzy
+** matching. Either way the folding stays in text_fold.
 */
 #include "search.h"
 
@@ -19,7 +20,7 @@
 #include "util.h"
 
 static const char *const kind_names[] = {NULL, "product", "producer", "village"};
-enum { KIND_SHIFT = 48 };
+enum { KIND_SHIFT = 48, WORDS_SHIFT = 50, WORDS_MAX = 15 };
 #define ID_MAX (((int64_t)1 << KIND_SHIFT) - 1)
 
 static int kind_code(const char *kind) {
@@ -29,7 +30,10 @@ static int kind_code(const char *kind) {
     return 0;
 }
 
-static int64_t doc_rowid(int k, int64_t id) { return ((int64_t)k << KIND_SHIFT) | id; }
+/* The rowid of a record: see sql/002_search.sql. */
+static int64_t doc_rowid(int words, int k, int64_t id) {
+    return ((int64_t)words << WORDS_SHIFT) | ((int64_t)k << KIND_SHIFT) | id;
+}
 
 static int db_fail(Db *db, Err *e, const char *what) {
     return err_set(e, 500, "", "search index: %s: %s", what, db_errmsg(db));
@@ -42,34 +46,79 @@ static int check_key(const char *kind, int64_t id, int *k, Err *e) {
     return 0;
 }
 
+/* Remove the record of kind k with this id from both tables, if it is there. */
+static int remove_doc(Db *db, int k, int64_t id, Err *e) {
+    /* Its rowid depends on its title's word count, unknown here: try each of the 16 possible
+    ** rowids (point lookups; cheaper than keeping a map table in step). */
+    for (int w = 0; w <= WORDS_MAX; w++) {
+        int64_t rowid = doc_rowid(w, k, id);
+        Stmt *s = db_prepare(db, "SELECT title, kind FROM search_fts WHERE rowid = ?");
+        db_bind_int(s, 1, rowid);
+        int rc = db_step(s);
+        if (rc == DB_ROW) {
+            /* The contentless title table forgets a row given its rowid and indexed values. */
+            Stmt *d = db_prepare(db, "INSERT INTO search_title (search_title, rowid, title, kind)"
+                                     " VALUES ('delete', ?, ?, ?)");
+            db_bind_int(d, 1, rowid);
+            db_bind_text(d, 2, db_col_text(s, 0));
+            db_bind_text(d, 3, db_col_text(s, 1));
+            rc = db_step(d);
+            db_done(d);
+        }
+        db_done(s);
+        if (rc == DB_ERROR) return db_fail(db, e, "delete");
+        s = db_prepare(db, "DELETE FROM search_fts WHERE rowid = ?");
+        db_bind_int(s, 1, rowid);
+        rc = db_step(s);
+        db_done(s);
+        if (rc == DB_ERROR) return db_fail(db, e, "delete");
+    }
+    return 0;
+}
+
 int search_delete(Db *db, const char *kind, int64_t id, Err *e) {
     int k;
     if (check_key(kind, id, &k, e)) return -1;
-    Stmt *s = db_prepare(db, "DELETE FROM search_fts WHERE rowid = ?");
-    db_bind_int(s, 1, doc_rowid(k, id));
+    return remove_doc(db, k, id, e);
+}
+
+/* Add a record known not to be in the index. */
+static int insert_doc(Db *db, int k, int64_t id, const char *title, const char *extra, Err *e) {
+    if (!title) title = "";
+    Buf ft = BUF_INIT, fx = BUF_INIT;
+    text_fold(&ft, title, strlen(title));
+    if (extra) text_fold(&fx, extra, strlen(extra));
+    int words = ft.n ? 1 : 0;
+    for (size_t i = 0; i < ft.n; i++) words += ft.p[i] == ' ';
+    if (words > WORDS_MAX) words = WORDS_MAX;
+    int64_t rowid = doc_rowid(words, k, id);
+    Stmt *s = db_prepare(db, "INSERT INTO search_fts (rowid, title, extra, kind, display)"
+                             " VALUES (?, ?, ?, ?, ?)");
+    db_bind_int(s, 1, rowid);
+    db_bind_text(s, 2, buf_str(&ft));
+    db_bind_text(s, 3, buf_str(&fx));
+    db_bind_text(s, 4, kind_names[k]);
+    db_bind_text(s, 5, title);
     int rc = db_step(s);
     db_done(s);
-    return rc == DB_ERROR ? db_fail(db, e, "delete") : 0;
+    if (rc != DB_ERROR) {
+        s = db_prepare(db, "INSERT INTO search_title (rowid, title, kind) VALUES (?, ?, ?)");
+        db_bind_int(s, 1, rowid);
+        db_bind_text(s, 2, buf_str(&ft));
+        db_bind_text(s, 3, kind_names[k]);
+        rc = db_step(s);
+        db_done(s);
+    }
+    buf_free(&ft);
+    buf_free(&fx);
+    return rc == DB_ERROR ? db_fail(db, e, "insert") : 0;
 }
 
 int search_put(Db *db, const char *kind, int64_t id, const char *title, const char *extra, Err *e) {
     int k;
     if (check_key(kind, id, &k, e)) return -1;
-    if (!title) title = "";
-    if (search_delete(db, kind, id, e)) return -1;
-    Buf ft = BUF_INIT, fx = BUF_INIT;
-    text_fold(&ft, title, strlen(title));
-    if (extra) text_fold(&fx, extra, strlen(extra));
-    Stmt *s = db_prepare(db, "INSERT INTO search_fts (rowid, title, extra, display) VALUES (?, ?, ?, ?)");
-    db_bind_int(s, 1, doc_rowid(k, id));
-    db_bind_text(s, 2, buf_str(&ft));
-    db_bind_text(s, 3, buf_str(&fx));
-    db_bind_text(s, 4, title);
-    int rc = db_step(s);
-    db_done(s);
-    buf_free(&ft);
-    buf_free(&fx);
-    return rc == DB_ERROR ? db_fail(db, e, "insert") : 0;
+    if (remove_doc(db, k, id, e)) return -1;
+    return insert_doc(db, k, id, title, extra, e);
 }
 
 /* ---- what is indexed ---------------------------------------------------------------- */
@@ -93,7 +142,8 @@ static const char *const index_sql[] = {
     " FROM villages v WHERE ?1 IS NULL OR v.id = ?1",
 };
 
-/* Index every record of kind k the statement for index_sql[k] yields. *found counts them. */
+/* Index every record of kind k the statement for index_sql[k] yields (id 0: all of them, into
+** an index known to hold none). *found counts them. */
 static int index_rows(Db *db, int k, int64_t id, int *found, Err *e) {
     Stmt *s = db_prepare(db, index_sql[k]);
     if (id) db_bind_int(s, 1, id);
@@ -107,7 +157,10 @@ static int index_rows(Db *db, int k, int64_t id, int *found, Err *e) {
             const char *t = db_col_text(s, c);
             if (t && *t) buf_printf(&extra, "%s%s", extra.n ? " " : "", t);
         }
-        if (search_put(db, kind_names[k], db_col_int(s, 0), db_col_text(s, 1), buf_str(&extra), e)) {
+        int64_t rid = db_col_int(s, 0);
+        if (rid < 1 || rid > ID_MAX) continue;
+        if ((id ? search_put(db, kind_names[k], rid, db_col_text(s, 1), buf_str(&extra), e)
+                : insert_doc(db, k, rid, db_col_text(s, 1), buf_str(&extra), e))) {
             ret = -1;
             break;
         }
@@ -154,14 +207,16 @@ int search_index(Db *db, const char *kind, int64_t id, Err *e) {
 }
 
 int search_optimize(Db *db, Err *e) {
-    return db_exec(db, "INSERT INTO search_fts (search_fts) VALUES ('optimize')", e);
+    return db_exec(db, "INSERT INTO search_fts (search_fts) VALUES ('optimize');"
+                       "INSERT INTO search_title (search_title) VALUES ('optimize')", e);
 }
 
 int search_rebuild(Db *db, Err *e) {
     bool own = !db_in_tx(db);
     if (own && db_begin(db, e)) return -1;
     int found;
-    int rc = db_exec(db, "DELETE FROM search_fts", e);
+    int rc = db_exec(db, "DELETE FROM search_fts;"
+                         "INSERT INTO search_title (search_title) VALUES ('delete-all')", e);
     for (int k = 1; k < (int)COUNT(kind_names) && !rc; k++) rc = index_rows(db, k, 0, &found, e);
     if (!rc) rc = search_optimize(db, e);
     if (own) {
@@ -221,11 +276,185 @@ static int split_words(char *f, Words *w, Err *e) {
     return 0;
 }
 
-/* The FTS5 query: every word a quoted prefix term, all required. Words hold only letters and
-** digits (text_fold), so the quotes can never be unbalanced. */
-static void match_expr(Buf *b, const Words *w) {
+/* Ranking. Matches are ordered by tier, then by rowid (shorter titles first, then products,
+** producers, villages, then by id):
+**   0  the title starts with the query as a phrase:  ^"w1 w2 w3"*
+**   1  the title contains the query as a phrase:     "w1 w2 w3"*
+**   2  the title contains every word:                "w1"* AND "w2"* AND "w3"*
+**   3  every word is in the title or the extra text
+** (in a phrase every word but the last must be whole). Tiers 0-2 are FTS5 queries on
+** search_title, each excluding the tier above with NOT and read in rowid order with LIMIT and
+** OFFSET: they cost about the rows they skip and return, and titles make small doclists.
+** Tier 3 and the total come from one pass over search_fts in rowid order, which stops after
+** SEARCH_COUNT_MAX + 1 matches. Nothing sorts all the matches: ranking every match by BM25
+** took 100-300 ms for "t" (nearly every record) and 10-80 ms for common words on 127,000
+** records; see bench/search.c.
+**
+** Query text reaches FTS5 only as words of text_fold output (letters and digits), each in
+** double quotes, so the quotes cannot be unbalanced and no word can be an operator. */
+static void all_words(Buf *b, const Words *w) {
+    buf_putc(b, '(');
     for (int i = 0; i < w->count; i++)
         buf_printf(b, "%s\"%.*s\"*", i ? " AND " : "", (int)w->n[i], w->w[i]);
+    buf_putc(b, ')');
+}
+
+static void phrase(Buf *b, const Words *w) {
+    buf_putc(b, '"');
+    for (int i = 0; i < w->count; i++) buf_printf(b, "%s%.*s", i ? " " : "", (int)w->n[i], w->w[i]);
+    buf_puts(b, "\"*");
+}
+
+/* The bare expression of title tier t (0..2). */
+static void tier_only(Buf *b, const Words *w, int t) {
+    buf_puts(b, "title : ");
+    if (t == 0) buf_putc(b, '^');
+    if (t < 2) phrase(b, w);
+    else all_words(b, w);
+}
+
+static void kind_filter(Buf *b, int k) {
+    if (k) buf_printf(b, "kind : \"%s\" AND ", kind_names[k]);
+}
+
+/* The MATCH expression for search_title of tier t (0..2) without the tier above it, or with
+** whole set, of all three tiers; restricted to kind k when k != 0. */
+static void tier_expr(Buf *b, const Words *w, int t, int k, bool whole) {
+    buf_reset(b);
+    kind_filter(b, k);
+    buf_putc(b, '(');
+    tier_only(b, w, t);
+    if (t > 0 && !whole) {
+        buf_puts(b, " NOT ");
+        tier_only(b, w, t - 1);
+    }
+    buf_putc(b, ')');
+}
+
+/* The MATCH expression for search_fts: every word in the title or the extra text. */
+static void match_expr(Buf *b, const Words *w, int k) {
+    buf_reset(b);
+    kind_filter(b, k);
+    buf_puts(b, "{title extra} : ");
+    all_words(b, w);
+}
+
+/* Rows of search_title matching m, counted up to cap. -1 on a database error. */
+static int64_t count_titles(Db *db, const char *m, int64_t cap) {
+    Stmt *s = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM search_title WHERE search_title"
+                             " MATCH ? LIMIT ?)");
+    db_bind_text(s, 1, m);
+    db_bind_int(s, 2, cap);
+    int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    return n;
+}
+
+typedef struct Page {
+    int64_t *rowid;
+    int *tier;
+    int n, limit;
+    int64_t skip; /* matches still to pass over before the page starts */
+} Page;
+
+static void page_add(Page *p, int64_t rowid, int tier) {
+    p->rowid[p->n] = rowid;
+    p->tier[p->n++] = tier;
+}
+
+/* Fill the page from tiers 0..2. -1 on a database error. */
+static int title_tiers(Db *db, const Words *w, int k, Page *p) {
+    Buf m = BUF_INIT;
+    int ret = 0;
+    for (int t = 0; t < 3 && !ret && p->n < p->limit; t++) {
+        if (t == 2 && w->count == 1) continue; /* one word: tier 2 is tier 1 */
+        tier_expr(&m, w, t, k, false);
+        Stmt *s = db_prepare(db, "SELECT rowid FROM search_title WHERE search_title MATCH ?"
+                                 " ORDER BY rowid LIMIT ? OFFSET ?");
+        db_bind_text(s, 1, m.p);
+        db_bind_int(s, 2, p->limit - p->n);
+        db_bind_int(s, 3, p->skip);
+        int rc, got = 0;
+        while ((rc = db_step(s)) == DB_ROW) {
+            page_add(p, db_col_int(s, 0), t);
+            got++;
+        }
+        db_done(s);
+        if (rc == DB_ERROR) {
+            ret = -1;
+        } else if (got) {
+            p->skip = 0;
+        } else if (p->skip) {
+            /* This tier lies wholly before the page: pass over its rows in the next one. */
+            int64_t n = count_titles(db, m.p, p->skip);
+            if (n < 0) ret = -1;
+            else p->skip -= n;
+        }
+    }
+    buf_free(&m);
+    return ret;
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Count the matches of search_fts (up to SEARCH_COUNT_MAX + 1) into *total and, when the page
+** is not full, fill it from tier 3: matches in rowid order that are not in tiers 0..2.
+** -1 on a database error. */
+static int main_pass(Db *db, const Words *w, int k, Page *p, int64_t *total) {
+    Buf m = BUF_INIT;
+    int ret = 0;
+    match_expr(&m, w, k);
+    if (p->n == p->limit) {
+        Stmt *s = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts"
+                                 " MATCH ? LIMIT ?)");
+        db_bind_text(s, 1, m.p);
+        db_bind_int(s, 2, SEARCH_COUNT_MAX + 1);
+        if (db_step(s) == DB_ROW) *total = db_col_int(s, 0);
+        else ret = -1;
+        db_done(s);
+        buf_free(&m);
+        return ret;
+    }
+    /* The page is not full, so tiers 0..2 together hold fewer than offset + limit records:
+    ** fetch them all (sorted by rowid) to leave them out of tier 3. */
+    Buf t2 = BUF_INIT;
+    int64_t *above = NULL;
+    size_t nabove = 0, cap = 0, ai = 0;
+    tier_expr(&t2, w, 2, k, true);
+    Stmt *s = db_prepare(db, "SELECT rowid FROM search_title WHERE search_title MATCH ? ORDER BY rowid");
+    db_bind_text(s, 1, t2.p);
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (nabove == cap) above = xrealloc(above, (cap = cap ? cap * 2 : 64) * sizeof *above);
+        above[nabove++] = db_col_int(s, 0);
+    }
+    db_done(s);
+    if (rc == DB_ERROR) ret = -1;
+    qsort(above, nabove, sizeof *above, cmp_i64); /* already in order; cheap insurance */
+
+    s = db_prepare(db, "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid LIMIT ?");
+    db_bind_text(s, 1, m.p);
+    db_bind_int(s, 2, SEARCH_COUNT_MAX + 1);
+    int64_t n = 0;
+    while (!ret && (rc = db_step(s)) == DB_ROW) {
+        n++;
+        if (p->n == p->limit) continue;
+        int64_t rowid = db_col_int(s, 0);
+        while (ai < nabove && above[ai] < rowid) ai++;
+        if (ai < nabove && above[ai] == rowid) continue;
+        if (p->skip) p->skip--;
+        else page_add(p, rowid, 3);
+    }
+    db_done(s);
+    if (rc == DB_ERROR) ret = -1;
+    *total = n;
+    free(above);
+    buf_free(&t2);
+    buf_free(&m);
+    return ret;
 }
 
 int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, int offset,
@@ -243,9 +472,10 @@ int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, i
         return err_set(e, 422, "kind", "kind must be product, producer or village");
     if (limit < 1 || limit > SEARCH_LIMIT_MAX)
         return err_set(e, 422, "limit", "limit must be between 1 and %d", SEARCH_LIMIT_MAX);
-    if (offset < 0) return err_set(e, 422, "offset", "offset must not be negative");
+    if (offset < 0 || offset > SEARCH_COUNT_MAX - limit)
+        return err_set(e, 422, "offset", "offset must be between 0 and %d", SEARCH_COUNT_MAX - limit);
 
-    Buf f = BUF_INIT, m = BUF_INIT;
+    Buf f = BUF_INIT;
     Words w;
     text_fold(&f, q, qn);
     if (!f.n) {
@@ -256,52 +486,35 @@ int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, i
         buf_free(&f);
         return -1;
     }
-    match_expr(&m, &w);
-    int64_t lo = k ? doc_rowid(k, 0) : doc_rowid(1, 0);
-    int64_t hi = k ? doc_rowid(k, ID_MAX) : doc_rowid((int)COUNT(kind_names) - 1, ID_MAX);
+    int64_t rowids[SEARCH_LIMIT_MAX];
+    int tiers[SEARCH_LIMIT_MAX];
+    Page p = {rowids, tiers, 0, limit, offset};
     int ret = 0;
-
-    Stmt *s = db_prepare(db, "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?"
-                             " AND rowid BETWEEN ? AND ?");
-    db_bind_text(s, 1, m.p);
-    db_bind_int(s, 2, lo);
-    db_bind_int(s, 3, hi);
-    if (db_step(s) == DB_ROW) *total = db_col_int(s, 0);
-    else ret = db_fail(db, e, "count");
-    db_done(s);
-
-    if (!ret && *total > offset) {
-        int cap = limit;
-        SearchHit *h = arena_alloc(a, (size_t)cap * sizeof *h);
-        s = db_prepare(db, "SELECT rowid, display, rank FROM search_fts WHERE search_fts MATCH ?"
-                           " AND rowid BETWEEN ? AND ? ORDER BY rank LIMIT ? OFFSET ?");
-        db_bind_text(s, 1, m.p);
-        db_bind_int(s, 2, lo);
-        db_bind_int(s, 3, hi);
-        db_bind_int(s, 4, limit);
-        db_bind_int(s, 5, offset);
-        Buf hl = BUF_INIT;
-        int rc;
-        while ((rc = db_step(s)) == DB_ROW && *nhits < cap) {
-            int64_t rowid = db_col_int(s, 0);
-            int kc = (int)(rowid >> KIND_SHIFT);
-            const char *title = db_col_text(s, 1);
-            SearchHit *x = &h[(*nhits)++];
-            x->kind = kc > 0 && kc < (int)COUNT(kind_names) ? kind_names[kc] : "?";
-            x->id = rowid & ID_MAX;
-            x->score = -db_col_double(s, 2);
-            x->title = arena_strdup(a, title ? title : "");
-            buf_reset(&hl);
-            text_highlight(&hl, x->title, q);
-            x->highlight = arena_strdup(a, buf_str(&hl));
-        }
-        if (rc == DB_ERROR) ret = db_fail(db, e, "query");
-        db_done(s);
-        buf_free(&hl);
-        *hits = h;
+    if (title_tiers(db, &w, k, &p) || main_pass(db, &w, k, &p, total)) {
+        ret = db_fail(db, e, "query");
+        p.n = 0;
+        *total = 0;
     }
-    if (ret) *nhits = 0;
+    SearchHit *h = p.n ? arena_alloc(a, (size_t)p.n * sizeof *h) : NULL;
+    Buf hl = BUF_INIT;
+    for (int i = 0; i < p.n; i++) {
+        SearchHit *x = &h[i];
+        int words = (int)(p.rowid[i] >> WORDS_SHIFT), kc = (int)(p.rowid[i] >> KIND_SHIFT) & 3;
+        x->kind = kc ? kind_names[kc] : "?";
+        x->id = p.rowid[i] & ID_MAX;
+        x->score = (4 - p.tier[i]) * 100 - words;
+        Stmt *s = db_prepare(db, "SELECT display FROM search_fts WHERE rowid = ?");
+        db_bind_int(s, 1, p.rowid[i]);
+        const char *title = db_step(s) == DB_ROW ? db_col_text(s, 0) : NULL;
+        x->title = arena_strdup(a, title ? title : "");
+        db_done(s);
+        buf_reset(&hl);
+        text_highlight(&hl, x->title, q);
+        x->highlight = arena_strdup(a, buf_str(&hl));
+    }
+    *hits = h;
+    *nhits = p.n;
+    buf_free(&hl);
     buf_free(&f);
-    buf_free(&m);
     return ret;
 }

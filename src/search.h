@@ -1,9 +1,10 @@
 /*
 ** search.h: full-text search over products, producers and craft villages, ignoring case and
 ** diacritics ("nuoc mam lang xua" finds "Nước mắm Làng Xưa", "dac san" finds "Đặc sản").
-** Every query word is a prefix; all words must match (in the title or the extra text); hits
-** are ranked with title matches far above extra-text matches, exact words above prefixes, and
-** the query as a phrase in the title above scattered words.
+** Every query word is a prefix; all words must match, in the title or the extra text. Ranking,
+** best first: the title starts with the query as a phrase; the title contains it as a phrase;
+** the title contains every word; some words only in the extra text. Within each of these,
+** shorter titles first, then products before producers before villages, then older records.
 **
 ** The index is the search_fts table of sql/002_search.sql. Domain code keeps it current by
 ** calling search_index() after writing a record (inside the same transaction), or search_put
@@ -22,6 +23,7 @@ enum {
     SEARCH_QUERY_MAX = 200, /* bytes of query text */
     SEARCH_WORDS_MAX = 12,  /* words per query after folding */
     SEARCH_LIMIT_MAX = 100, /* hits per page */
+    SEARCH_COUNT_MAX = 10000, /* matches counted; also the deepest page reaches this far */
 };
 
 /* Index (or re-index) one record. kind: "product", "producer" or "village"; id >= 1.
@@ -51,18 +53,22 @@ int search_optimize(Db *db, Err *e);
 typedef struct SearchHit {
     const char *kind;      /* "product", "producer", "village": static strings */
     int64_t id;
-    double score;          /* higher is better; comparable only within one query */
+    double score;          /* higher is better; only for ordering hits of one query:
+                           ** 100 x (4 - tier) minus the title's word count */
     const char *title;     /* display title, in the arena */
     const char *highlight; /* title HTML-escaped with the matched words in <mark>, in the arena */
 } SearchHit;
 
 /* Ranked search. q: the user's text (any case, with or without diacritics; punctuation and
-** search-syntax characters are ignored). kind: NULL for all kinds, or one kind. limit: 1..100,
-** offset >= 0. On success returns 0 with *hits (array of *nhits, allocated in a, with every
-** string in a) and *total, the number of matching records over all pages.
+** search-syntax characters are ignored; a word that is a prefix of another query word adds
+** nothing). kind: NULL or "" for all kinds, or one kind. limit: 1..SEARCH_LIMIT_MAX;
+** offset: 0..SEARCH_COUNT_MAX - limit. On success returns 0 with *hits (an array of *nhits,
+** allocated in a, every string in a; NULL only when nothing was allocated) and *total, the
+** number of matching records over all pages -- counted up to SEARCH_COUNT_MAX: a larger
+** number of matches gives *total = SEARCH_COUNT_MAX + 1, to be shown as "more than 10,000".
 ** Returns -1 with e: 422 field "q" when q is NULL, blank, has no letter or digit, is longer
-** than SEARCH_QUERY_MAX bytes, has more than SEARCH_WORDS_MAX words or is not UTF-8; 422 for a
-** bad "kind", "limit" or "offset"; 500 for a database error. */
+** than SEARCH_QUERY_MAX bytes, has more than SEARCH_WORDS_MAX distinct words or is not UTF-8;
+** 422 for a bad "kind", "limit" or "offset"; 500 for a database error. */
 int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, int offset,
                  SearchHit **hits, int *nhits, int64_t *total, Err *e);
 

@@ -216,6 +216,11 @@ static size_t utf8_bad(const unsigned char *s, size_t n) {
     return n;
 }
 
+/* A zip signature: a local file header, or the end record of an empty archive. */
+static int is_zip(const char *d, size_t n) {
+    return n >= 4 && (memcmp(d, "PK\3\4", 4) == 0 || memcmp(d, "PK\5\6", 4) == 0);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* CSV                                                                                         */
 
@@ -313,7 +318,7 @@ static Table *csv_read(const char *data, size_t n, const TableLimits *lim, Err *
                               "save it as 'CSV UTF-8 (Comma delimited)'");
         return NULL;
     }
-    if (n >= 4 && memcmp(data, "PK\3\4", 4) == 0) {
+    if (is_zip(data, n)) {
         loc_err(e, 422, 0, 0, "this is an XLSX (zip) file, not CSV; upload it as .xlsx");
         return NULL;
     }
@@ -468,7 +473,7 @@ static void x_text(void *ud, const XML_Char *s, int len) {
 }
 
 /* Decode the OOXML escapes "_xHHHH_" (Excel writes control characters that way; "_x005F_" is a
-** literal underscore) in place. NUL and surrogates stay as written. */
+** literal underscore) in place. NUL, surrogates and U+FFFE/U+FFFF stay as written. */
 static void unescape_x(Buf *b) {
     if (!b->n || !memchr(b->p, '_', b->n)) return;
     char *s = b->p;
@@ -485,7 +490,8 @@ static void unescape_x(Buf *b) {
                 if (d > 15) ok = 0;
                 cp = cp * 16 + (d & 15);
             }
-            if (ok && cp != 0 && (cp < 0xD800 || cp > 0xDFFF)) {
+            /* Only characters XML could carry or Excel escapes: no NUL, surrogates, U+FFFE/F. */
+            if (ok && cp != 0 && (cp < 0xD800 || cp > 0xDFFF) && cp < 0xFFFE) {
                 w += (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)s + w);
                 r += 7;
                 continue;
@@ -849,7 +855,7 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **a) {
         }
         x->row = x->last_row = row;
         x->last_col = x->max_col_row = 0;
-        memset(x->cur, 0, (size_t)x->capcur * sizeof(char *));
+        if (x->cur) memset(x->cur, 0, (size_t)x->capcur * sizeof(char *));
     } else if (strcmp(l, "c") == 0) {
         const char *r = attr(a, "r", 0), *t = attr(a, "t", 0), *s = attr(a, "s", 0);
         int col = r ? ref_col(r) : x->last_col + 1;
@@ -1099,7 +1105,7 @@ Table *table_parse(const char *data, size_t n, TableFormat fmt, const TableLimit
                               "'CSV UTF-8'");
         return NULL;
     }
-    if (fmt == TABLE_AUTO) fmt = n >= 4 && memcmp(data, "PK\3\4", 4) == 0 ? TABLE_XLSX : TABLE_CSV;
+    if (fmt == TABLE_AUTO) fmt = is_zip(data, n) ? TABLE_XLSX : TABLE_CSV;
     return fmt == TABLE_XLSX ? xlsx_read(data, n, &l, e) : csv_read(data, n, &l, e);
 }
 

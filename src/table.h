@@ -45,7 +45,8 @@ typedef struct TableLimits {
 typedef struct Table Table;
 
 /* Parse a whole file held in memory (data need not be NUL-terminated and is not kept).
-** TABLE_AUTO picks XLSX when data starts with a zip signature ("PK\3\4"), else CSV.
+** TABLE_AUTO picks XLSX when data starts with a zip signature ("PK\3\4", or "PK\5\6" for an
+** empty archive), else CSV.
 ** Returns a new Table that the caller frees with table_free(), or NULL with e filled:
 ** status 422 for a malformed file, 413 for a limit exceeded; e->field is "file"; e->detail
 ** is an English sentence with the location, e.g.

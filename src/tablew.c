@@ -171,7 +171,7 @@ static const char *xlsx_text(TableWriter *w, const char *s) {
     for (const char *p = s; *p; p++) {
         if (p[0] == '_' && p[1] == 'x' && strspn(p + 2, "0123456789abcdefABCDEF") >= 4 &&
             p[6] == '_')
-            buf_puts(&w->cell, "_x005F");
+            buf_puts(&w->cell, "_x005F_");
         else
             buf_putc(&w->cell, *p);
     }

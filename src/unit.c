@@ -132,12 +132,21 @@ static int not_found(Db *db, const char *code, const char *day, Err *e) {
                    when);
 }
 
-/* unit_get with day already resolved. */
+/* unit_get with day already resolved. The aliases are codes of the 2025 geography, so they
+** apply from 2025-07-01 only (23737 was a different commune before). */
 static int get_on(Db *db, Arena *a, const char *code, const char *day, Unit *out, Err *e) {
     if (get_exact(db, a, code, day, out)) return 0;
     char canon[8];
-    if (alias_of(db, code, canon) && get_exact(db, a, canon, day, out)) return 0;
-    return not_found(db, code, day, e);
+    bool alias = alias_of(db, code, canon);
+    if (alias && strcmp(day, UNIT_REORG_DATE) >= 0 && get_exact(db, a, canon, day, out))
+        return 0;
+    not_found(db, code, day, e);
+    if (alias && strcmp(day, UNIT_REORG_DATE) < 0) {
+        size_t len = strlen(e->detail);
+        snprintf(e->detail + len, sizeof e->detail - len,
+                 " (%s is an alias of %s from %s)", code, canon, UNIT_REORG_DATE);
+    }
+    return -1;
 }
 
 int unit_get(Db *db, Arena *a, const char *code, const char *date, Unit *out, Err *e) {
@@ -175,6 +184,22 @@ static bool name_matches(const char *type, const char *name, const char *fq, siz
     return tmp->n >= fqn && memcmp(buf_str(tmp), fq, fqn) == 0;
 }
 
+/* Bind the parameters of unit_find's query shape (0: level, 1: + parent, 2: + parent
+** province through its districts); returns the next parameter number. */
+static int bind_filter(Stmt *s, int shape, const char *level, const char *day,
+                       const char *parent) {
+    int i = 1;
+    if (shape) db_bind_text(s, i++, parent);
+    if (shape == 2) {
+        db_bind_text(s, i++, day);
+        db_bind_text(s, i++, day);
+    }
+    db_bind_text(s, i++, level);
+    db_bind_text(s, i++, day);
+    db_bind_text(s, i++, day);
+    return i;
+}
+
 int unit_find(Db *db, Arena *a, const UnitFilter *f, Unit **out, int *n, int *total, Err *e) {
     *out = NULL;
     *n = 0;
@@ -190,14 +215,18 @@ int unit_find(Db *db, Arena *a, const UnitFilter *f, Unit **out, int *n, int *to
 
     /* Pre-2025 communes hang under districts: "communes inside province P" goes one level
     ** further through P's districts on the same day. */
-    bool via_district = f->parent && strlen(f->parent) == 2 && !strcmp(f->level, "commune") &&
-                        strcmp(day, UNIT_REORG_DATE) < 0;
-    const char *where =
-        !f->parent ? "u.level = ? AND " IN_FORCE("u")
-        : via_district
-            ? "u.level = ? AND " IN_FORCE("u") " AND u.parent_code IN (SELECT d.code FROM "
-              "units d WHERE d.parent_code = ? AND d.level = 'district' AND " IN_FORCE("d") ")"
-            : "u.level = ? AND " IN_FORCE("u") " AND u.parent_code = ?";
+    int shape = !f->parent ? 0
+                : strlen(f->parent) == 2 && !strcmp(f->level, "commune") &&
+                          strcmp(day, UNIT_REORG_DATE) < 0
+                    ? 2
+                    : 1;
+    static const char *const from_where[] = {
+        "FROM units u WHERE u.level = ? AND " IN_FORCE("u"),
+        "FROM units u WHERE u.parent_code = ? AND u.level = ? AND " IN_FORCE("u"),
+        /* A join rather than IN (SELECT ...): it lets SQLite walk units_parent. */
+        "FROM units d JOIN units u ON u.parent_code = d.code WHERE d.parent_code = ? AND "
+        "d.level = 'district' AND " IN_FORCE("d") " AND u.level = ? AND " IN_FORCE("u"),
+    };
 
     Buf fq = BUF_INIT;
     if (f->q) text_fold(&fq, f->q, strlen(f->q));
@@ -205,20 +234,10 @@ int unit_find(Db *db, Arena *a, const UnitFilter *f, Unit **out, int *n, int *to
     bool page_in_sql = !filter && f->limit > 0;
 
     Buf sql = BUF_INIT;
-    buf_printf(&sql, "SELECT " UNIT_COLS " FROM units u WHERE %s ORDER BY u.code", where);
+    buf_printf(&sql, "SELECT " UNIT_COLS " %s ORDER BY u.code", from_where[shape]);
     if (page_in_sql) buf_puts(&sql, " LIMIT ? OFFSET ?");
     Stmt *s = db_prepare(db, buf_str(&sql));
-    int i = 1;
-    db_bind_text(s, i++, f->level);
-    db_bind_text(s, i++, day);
-    db_bind_text(s, i++, day);
-    if (f->parent) {
-        db_bind_text(s, i++, f->parent);
-        if (via_district) {
-            db_bind_text(s, i++, day);
-            db_bind_text(s, i++, day);
-        }
-    }
+    int i = bind_filter(s, shape, f->level, day, f->parent);
     if (page_in_sql) {
         db_bind_int(s, i++, f->limit);
         db_bind_int(s, i++, f->offset > 0 ? f->offset : 0);
@@ -253,19 +272,9 @@ int unit_find(Db *db, Arena *a, const UnitFilter *f, Unit **out, int *n, int *to
             *total = nv;
         } else {
             buf_reset(&sql);
-            buf_printf(&sql, "SELECT count(*) FROM units u WHERE %s", where);
+            buf_printf(&sql, "SELECT count(*) %s", from_where[shape]);
             Stmt *c = db_prepare(db, buf_str(&sql));
-            i = 1;
-            db_bind_text(c, i++, f->level);
-            db_bind_text(c, i++, day);
-            db_bind_text(c, i++, day);
-            if (f->parent) {
-                db_bind_text(c, i++, f->parent);
-                if (via_district) {
-                    db_bind_text(c, i++, day);
-                    db_bind_text(c, i++, day);
-                }
-            }
+            bind_filter(c, shape, f->level, day, f->parent);
             *total = db_step(c) == DB_ROW ? (int)db_col_int(c, 0) : 0;
             db_done(c);
         }

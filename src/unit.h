@@ -63,7 +63,8 @@ const char *unit_full_name(Arena *a, const Unit *u);
 bool unit_code_valid(const char *s);
 
 /* The unit with code in force on date (NULL: today). When no unit has that code on that
-** day, an alias (code-aliases-2025) is tried: 06978 answers as 06970.
+** day and the day is in the 2025 geography, an alias (code-aliases-2025) is tried: 06978
+** answers as 06970 (out->code tells the canonical code).
 ** Returns 0 with *out filled (strings in a), or -1 with e:
 **   422 field "code" for a malformed code, field "date" for a malformed date;
 **   404 "no administrative unit with code X on DATE", followed, when the code exists on

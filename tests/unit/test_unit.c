@@ -201,6 +201,10 @@ static void test_aliases(void **state) {
     assert_string_equal(u.code, "06970");
     assert_string_equal(u.name, "Ba Chẽ");
     assert_string_equal(u.parent_code, "22");
+    /* The alias belongs to the 2025 geography: before it, 06978 names nothing. */
+    assert_int_equal(unit_get(f->db, &f->arena, "06978", "2024-01-01", &u, &e), -1);
+    assert_int_equal(e.status, 404);
+    assert_non_null(strstr(e.detail, "06978 is an alias of 06970 from 2025-07-01"));
     char canon[8];
     assert_true(unit_is_commune_2025(f->db, "06978", canon));
     assert_string_equal(canon, "06970");
@@ -430,7 +434,8 @@ static void test_reload(void **state) {
     assert_int_equal(unit_get(f->db, &f->arena, "83", "2023-05-15", &u, &e), 0);
     assert_string_equal(u.name, "Bến Tre");
     assert_int_equal(db_int1(f->db, "SELECT count(*) FROM units", NULL), 16596);
-    assert_int_equal(db_int1(f->db, "SELECT count(*) FROM product_sets WHERE set_no = 99", NULL), 0);
+    assert_int_equal(db_int1(f->db, "SELECT count(*) FROM product_sets WHERE set_no = 99", NULL),
+                     0);
     assert_int_equal(db_int1(f->db, "SELECT count(*) FROM product_sets", NULL), 52);
     assert_int_equal(db_int1(f->db, "SELECT count(*) FROM products WHERE set_no = 5", NULL), 1);
     assert_int_equal(db_int1(f->db, "SELECT count(*) FROM product_sets WHERE name = "

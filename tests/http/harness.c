@@ -1,0 +1,261 @@
+/*
+** harness.c: black-box test support (see harness.h).
+*/
+#include "harness.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *bin(void) {
+    const char *b = getenv("OCOP_BIN");
+    if (!b) {
+        fprintf(stderr, "OCOP_BIN is not set\n");
+        abort();
+    }
+    return b;
+}
+
+char *read_whole(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *p = malloc(cap);
+    size_t got;
+    while ((got = fread(p + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 2) p = realloc(p, cap *= 2);
+    }
+    fclose(f);
+    p[n] = 0;
+    if (len) *len = n;
+    return p;
+}
+
+const char *write_file(const char *dir, const char *name, const char *data, size_t len) {
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) abort();
+    fwrite(data, 1, len, f);
+    fclose(f);
+    return path;
+}
+
+int run_ocop(const char *const *args, char **out, char **err) {
+    char dir[] = "/tmp/ocop-cli-XXXXXX";
+    if (!mkdtemp(dir)) abort();
+    char opath[64], epath[64];
+    snprintf(opath, sizeof opath, "%s/out", dir);
+    snprintf(epath, sizeof epath, "%s/err", dir);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, opath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, epath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const char *argv[64];
+    int n = 0;
+    argv[n++] = bin();
+    for (int i = 0; args[i] && n < 62; i++) argv[n++] = args[i];
+    argv[n] = NULL;
+    pid_t pid;
+    if (posix_spawn(&pid, bin(), &fa, NULL, (char *const *)argv, environ)) abort();
+    posix_spawn_file_actions_destroy(&fa);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    char *o = read_whole(opath, NULL), *e = read_whole(epath, NULL);
+    unlink(opath);
+    unlink(epath);
+    rmdir(dir);
+    if (out) *out = o; else free(o);
+    if (err) *err = e; else free(e);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void srv_prepare(Server *s, bool demo) {
+    memset(s, 0, sizeof *s);
+    snprintf(s->dir, sizeof s->dir, "/tmp/ocop-test-XXXXXX");
+    if (!mkdtemp(s->dir)) abort();
+    snprintf(s->db, sizeof s->db, "%s/ocop.db", s->dir);
+    snprintf(s->log, sizeof s->log, "%s/serve.log", s->dir);
+    const char *mig[] = {"migrate", "--db", s->db, "--quiet", NULL};
+    char *err = NULL;
+    if (run_ocop(mig, NULL, &err) != 0) {
+        fprintf(stderr, "migrate failed: %s\n", err);
+        abort();
+    }
+    free(err);
+    if (demo) {
+        const char *d[] = {"demo", "--db", s->db, "--quiet", NULL};
+        if (run_ocop(d, NULL, &err) != 0) {
+            fprintf(stderr, "demo failed: %s\n", err);
+            abort();
+        }
+        free(err);
+    }
+}
+
+void srv_start(Server *s) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    const char *argv[] = {bin(), "serve", "--db", s->db, "--listen", "127.0.0.1:0", "--threads", "2", NULL};
+    if (posix_spawn(&s->pid, bin(), &fa, NULL, (char *const *)argv, environ)) abort();
+    posix_spawn_file_actions_destroy(&fa);
+    for (int i = 0; i < 600; i++) {
+        char *log = read_whole(s->log, NULL);
+        const char *p = log ? strstr(log, "listening on http://127.0.0.1:") : NULL;
+        if (p) {
+            s->port = atoi(p + strlen("listening on http://127.0.0.1:"));
+            free(log);
+            return;
+        }
+        free(log);
+        int st;
+        if (waitpid(s->pid, &st, WNOHANG) == s->pid) break;
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    char *log = read_whole(s->log, NULL);
+    fprintf(stderr, "server did not start:\n%s\n", log ? log : "");
+    abort();
+}
+
+int srv_stop(Server *s) {
+    if (!s->pid) return 0;
+    kill(s->pid, SIGTERM);
+    int st = 0;
+    waitpid(s->pid, &st, 0);
+    s->pid = 0;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void srv_cleanup(Server *s) {
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
+    if (strncmp(s->dir, "/tmp/ocop-test-", 15) == 0 && system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", s->dir);
+}
+
+typedef struct Acc {
+    char *p;
+    size_t n;
+} Acc;
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud) {
+    Acc *a = ud;
+    size_t n = size * nmemb;
+    a->p = realloc(a->p, a->n + n + 1);
+    memcpy(a->p + a->n, ptr, n);
+    a->n += n;
+    a->p[a->n] = 0;
+    return n;
+}
+
+Resp http_req(Server *s, const char *method, const char *path, const char *ctype, const char *body, size_t len) {
+    Resp r = {0};
+    CURL *c = curl_easy_init();
+    char url[2048];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", s->port, path);
+    Acc b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    if (strcmp(method, "HEAD") == 0) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    struct curl_slist *hdrs = NULL;
+    char ct[256];
+    if (ctype) {
+        snprintf(ct, sizeof ct, "Content-Type: %s", ctype);
+        hdrs = curl_slist_append(hdrs, ct);
+    }
+    hdrs = curl_slist_append(hdrs, "Expect:");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+    }
+    CURLcode rc = curl_easy_perform(c);
+    if (rc != CURLE_OK) {
+        fprintf(stderr, "%s %s: %s\n", method, path, curl_easy_strerror(rc));
+        r.status = -1;
+    } else {
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    }
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(c);
+    r.body = b.p;
+    r.len = b.n;
+    r.headers = h.p;
+    r.json = json_loadb(r.body, r.len, 0, NULL);
+    return r;
+}
+
+Resp http_get(Server *s, const char *path) { return http_req(s, "GET", path, NULL, NULL, 0); }
+
+Resp http_json(Server *s, const char *method, const char *path, const char *json) {
+    return http_req(s, method, path, "application/json", json, json ? strlen(json) : 0);
+}
+
+void resp_free(Resp *r) {
+    free(r->body);
+    free(r->headers);
+    json_decref(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+const char *resp_header_value(const Resp *r, const char *name) {
+    static char val[1024];
+    size_t n = strlen(name);
+    for (const char *p = r->headers; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+            const char *v = p + n + 1;
+            while (*v == ' ') v++;
+            size_t len = nl ? (size_t)(nl - v) : strlen(v);
+            while (len && (v[len - 1] == '\r' || v[len - 1] == '\n')) len--;
+            snprintf(val, sizeof val, "%.*s", (int)len, v);
+            return val;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}
+
+json_t *jpath(json_t *root, const char *path) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_t *cur = root;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ".", &save); t && cur; t = strtok_r(NULL, ".", &save)) {
+        if (json_is_array(cur)) cur = json_array_get(cur, (size_t)atoi(t));
+        else cur = json_object_get(cur, t);
+    }
+    return cur;
+}
+
+long long jint(json_t *root, const char *path) {
+    json_t *v = jpath(root, path);
+    return json_is_integer(v) ? json_integer_value(v) : -999999;
+}
+
+const char *jstr(json_t *root, const char *path) {
+    json_t *v = jpath(root, path);
+    return json_is_string(v) ? json_string_value(v) : "(not a string)";
+}

@@ -1,0 +1,59 @@
+/*
+** harness.h: black-box test support. Starts the real ocop binary ($OCOP_BIN) on a random
+** 127.0.0.1 port with its own database in a temporary directory, speaks HTTP to it with
+** libcurl, and runs CLI commands capturing their output and exit status.
+*/
+#ifndef OCOP_TEST_HARNESS_H
+#define OCOP_TEST_HARNESS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct Server {
+    pid_t pid;
+    int port;
+    char dir[256];
+    char db[300];
+    char log[300];
+} Server;
+
+typedef struct Resp {
+    long status;
+    char *body;
+    size_t len;
+    char *headers; /* raw response headers */
+    json_t *json;  /* parsed body when it is JSON, else NULL */
+} Resp;
+
+/* A fresh temporary directory with a migrated database (and the demo data when demo). */
+void srv_prepare(Server *s, bool demo);
+/* Start `ocop serve` on the prepared database; waits until it listens. */
+void srv_start(Server *s);
+/* SIGTERM, wait, and return the exit status (0 for a clean shutdown). */
+int srv_stop(Server *s);
+/* Remove the temporary directory. */
+void srv_cleanup(Server *s);
+
+/* One HTTP request; body may be NULL. ctype may be NULL (no Content-Type). */
+Resp http_req(Server *s, const char *method, const char *path, const char *ctype, const char *body, size_t len);
+Resp http_get(Server *s, const char *path);
+Resp http_json(Server *s, const char *method, const char *path, const char *json);
+void resp_free(Resp *r);
+/* The value of a response header (case-insensitive name) in a static buffer, or NULL. */
+const char *resp_header_value(const Resp *r, const char *name);
+
+/* Run $OCOP_BIN with args (NULL-terminated); stdout/stderr captured (malloc'd, caller frees). */
+int run_ocop(const char *const *args, char **out, char **err);
+
+/* Write data to dir/name; returns the path (static buffer reused per call). */
+const char *write_file(const char *dir, const char *name, const char *data, size_t len);
+char *read_whole(const char *path, size_t *len);
+
+/* JSON navigation helpers for assertions: "items.0.name" style paths. */
+json_t *jpath(json_t *root, const char *path);
+long long jint(json_t *root, const char *path);
+const char *jstr(json_t *root, const char *path);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+** test_api.c: the JSON API over real HTTP against the real binary with the demo data:
+** transport behaviour (errors as problem documents, limits, keep-alive, metrics, shutdown),
+** units, the registry's CRUD with validation, search and statistics.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static Server S;
+
+static int setup(void **state) {
+    srv_prepare(&S, true);
+    srv_start(&S);
+    return 0;
+}
+
+static int teardown(void **state) {
+    assert_int_equal(srv_stop(&S), 0); /* graceful shutdown exits 0 */
+    char *log = read_whole(S.log, NULL);
+    assert_non_null(strstr(log, "SIGTERM received"));
+    assert_non_null(strstr(log, "route=products.get"));     /* one logfmt line per request */
+    free(log);
+    srv_cleanup(&S);
+    return 0;
+}
+
+static void assert_problem(Resp *r, long status, const char *field) {
+    if (r->status != status) fprintf(stderr, "body: %s\n", r->body);
+    assert_int_equal(r->status, status);
+    assert_non_null(r->json);
+    assert_int_equal(jint(r->json, "status"), status);
+    assert_string_equal(resp_header_value(r, "Content-Type"), "application/problem+json");
+    assert_true(strlen(jstr(r->json, "detail")) > 5);
+    if (field) assert_string_equal(jstr(r->json, "field"), field);
+}
+
+static void test_transport(void **state) {
+    Resp r = http_get(&S, "/healthz");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(r.json, "status"), "ok");
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/nothing-here");
+    assert_problem(&r, 404, NULL);
+    resp_free(&r);
+
+    r = http_req(&S, "DELETE", "/api/v1/units", NULL, NULL, 0);
+    assert_problem(&r, 405, NULL);
+    assert_non_null(strstr(resp_header_value(&r, "Allow"), "GET"));
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/units?levle=province");
+    assert_problem(&r, 400, "levle");
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/products?colour=red");
+    assert_problem(&r, 400, "colour");
+    resp_free(&r);
+
+    /* invalid JSON names line and column */
+    r = http_json(&S, "POST", "/api/v1/villages", "{\"name\": \"x\",\n \"commune_code\": }");
+    assert_problem(&r, 400, "body");
+    assert_non_null(strstr(jstr(r.json, "detail"), "line 2"));
+    resp_free(&r);
+
+    /* duplicate keys are refused */
+    r = http_json(&S, "POST", "/api/v1/villages", "{\"name\": \"x\", \"name\": \"y\", \"commune_code\": \"28903\"}");
+    assert_problem(&r, 400, "body");
+    resp_free(&r);
+
+    r = http_req(&S, "POST", "/api/v1/villages", "text/plain", "name=x", 6);
+    assert_problem(&r, 415, NULL);
+    resp_free(&r);
+
+    /* a body over the 1 MiB limit: 413, and the server keeps serving */
+    size_t big = 2u << 20;
+    char *huge = malloc(big);
+    memset(huge, 'a', big);
+    r = http_req(&S, "POST", "/api/v1/villages", "application/json", huge, big);
+    assert_problem(&r, 413, "body");
+    resp_free(&r);
+    free(huge);
+    r = http_get(&S, "/healthz");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+
+    r = http_get(&S, "/metrics");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "ocop_http_requests_total{route=\"healthz\",status=\"200\"}"));
+    assert_non_null(strstr(r.body, "ocop_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+    assert_non_null(strstr(r.body, "status=\"413\""));
+    resp_free(&r);
+}
+
+static void test_units(void **state) {
+    Resp r = http_get(&S, "/api/v1/units?level=province");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(jint(r.json, "total"), 34);
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/units?level=province&date=2024-01-01");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(jint(r.json, "total"), 63);
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/units/83/children?date=2022-07-18");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(jint(r.json, "total"), 9); /* Bến Tre's districts */
+    resp_free(&r);
+
+    /* "which province was this commune in on 2023-05-15, and which unit is it now?" */
+    r = http_get(&S, "/api/v1/units/28940?date=2023-05-15");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(r.json, "province.code"), "83");
+    assert_non_null(strstr(r.body, "28903")); /* successor: Xã Mỏ Cày */
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/units/83?date=2026-01-01");
+    assert_problem(&r, 404, NULL);
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/units?level=province&date=2023-02-30");
+    assert_problem(&r, 422, "date");
+    resp_free(&r);
+}
+
+static void test_producers_crud(void **state) {
+    Resp r = http_json(&S, "POST", "/api/v1/producers",
+                       "{\"type\": \"cooperative\", \"name\": \"  Hợp tác xã  Dừa Sáp Cầu Kè \", \"reg_no\": \"1500 111 222\","
+                       " \"tax_code\": \"1500111222\", \"commune_code\": \"29110\", \"rep_gender\": \"female\","
+                       " \"rep_ethnic_minority\": true, \"email\": \"htx@example.vn\", \"channels\": [\"zalo\", \"ecommerce\"]}");
+    if (r.status != 201) fprintf(stderr, "%s\n", r.body);
+    assert_int_equal(r.status, 201);
+    long long id = jint(r.json, "id");
+    assert_true(id > 0);
+    assert_string_equal(jstr(r.json, "name"), "Hợp tác xã Dừa Sáp Cầu Kè"); /* cleaned */
+    assert_string_equal(jstr(r.json, "reg_no"), "1500111222");
+    assert_string_equal(jstr(r.json, "channels.0"), "ecommerce");            /* sorted set */
+    assert_string_equal(jstr(r.json, "commune.province_code"), "86");
+    char loc[64];
+    snprintf(loc, sizeof loc, "/api/v1/producers/%lld", id);
+    assert_string_equal(resp_header_value(&r, "Location"), loc);
+    resp_free(&r);
+
+    /* the same registration number again: conflict */
+    r = http_json(&S, "POST", "/api/v1/producers",
+                  "{\"type\": \"llc\", \"name\": \"Khác\", \"reg_no\": \"1500111222\", \"commune_code\": \"29110\"}");
+    assert_problem(&r, 409, "reg_no");
+    resp_free(&r);
+
+    /* every bad field is listed */
+    r = http_json(&S, "POST", "/api/v1/producers",
+                  "{\"type\": \"company\", \"commune_code\": \"99999\", \"email\": \"nope\", \"colour\": 1}");
+    assert_problem(&r, 422, NULL);
+    assert_true(json_array_size(jpath(r.json, "errors")) >= 4);
+    assert_non_null(strstr(r.body, "\"field\":\"colour\""));
+    assert_non_null(strstr(r.body, "\"field\":\"name\""));
+    resp_free(&r);
+
+    r = http_json(&S, "POST", "/api/v1/producers", "{\"type\": \"farm\", \"name\": \"X\", \"commune_code\": \"99999\"}");
+    assert_problem(&r, 422, "commune_code");
+    resp_free(&r);
+
+    r = http_json(&S, "PATCH", loc, "{\"phone\": \"0912 000 111\", \"rep_disability\": true}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(r.json, "phone"), "0912 000 111");
+    assert_true(json_is_true(jpath(r.json, "rep_disability")));
+    assert_string_equal(jstr(r.json, "email"), "htx@example.vn"); /* untouched */
+    resp_free(&r);
+
+    r = http_json(&S, "PATCH", loc, "{\"id\": 5}");
+    assert_problem(&r, 422, "id");
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/producers?province=86&type=cooperative&sort=-name&per_page=2");
+    assert_int_equal(r.status, 200);
+    assert_true(jint(r.json, "total") >= 3);
+    assert_int_equal(json_array_size(jpath(r.json, "items")), 2);
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/producers?sort=colour");
+    assert_problem(&r, 400, "sort");
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/producers?q=dua%20sap");
+    assert_int_equal(jint(r.json, "total"), 1);
+    resp_free(&r);
+
+    r = http_req(&S, "DELETE", loc, NULL, NULL, 0);
+    assert_int_equal(r.status, 204);
+    resp_free(&r);
+    r = http_get(&S, loc);
+    assert_problem(&r, 404, "id");
+    resp_free(&r);
+
+    /* a producer with products cannot be deleted */
+    r = http_req(&S, "DELETE", "/api/v1/producers/1", NULL, NULL, 0);
+    assert_problem(&r, 409, NULL);
+    resp_free(&r);
+}
+
+static void test_products_and_recognitions(void **state) {
+    Resp r = http_json(&S, "POST", "/api/v1/products",
+                       "{\"name\": \"Kẹo dừa cacao\", \"set_no\": 7, \"producer_id\": 1, \"gtin\": \"8936012340051\"}");
+    if (r.status != 201) fprintf(stderr, "%s\n", r.body);
+    assert_int_equal(r.status, 201);
+    long long id = jint(r.json, "id");
+    const char *code = jstr(r.json, "code");
+    assert_true(strncmp(code, "86-28903-004-", 13) == 0); /* numbered after the commune's 3 products */
+    assert_string_equal(jstr(r.json, "commune_code"), "28903");  /* the producer's commune */
+    resp_free(&r);
+
+    r = http_json(&S, "POST", "/api/v1/products", "{\"name\": \"X\", \"set_no\": 27, \"producer_id\": 1}");
+    assert_problem(&r, 422, "set_no");
+    resp_free(&r);
+    r = http_json(&S, "POST", "/api/v1/products", "{\"name\": \"X\", \"set_no\": 7, \"producer_id\": 1, \"gtin\": \"8936012340052\"}");
+    assert_problem(&r, 422, "gtin");
+    resp_free(&r);
+    r = http_json(&S, "POST", "/api/v1/products", "{\"name\": \"X\", \"set_no\": 7, \"producer_id\": 9999}");
+    assert_problem(&r, 422, "producer_id");
+    resp_free(&r);
+    r = http_json(&S, "POST", "/api/v1/products", "{\"name\": \"KẸO DỪA CACAO\", \"set_no\": 7, \"producer_id\": 1}");
+    assert_problem(&r, 409, NULL);
+    resp_free(&r);
+
+    char body[256];
+    snprintf(body, sizeof body, "{\"product_id\": %lld, \"stars\": 4, \"decision_no\": \"99/QĐ-UBND\", \"decision_date\": \"2025-10-01\", \"score\": 75.5}", id);
+    r = http_json(&S, "POST", "/api/v1/recognitions", body);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(jstr(r.json, "expires_on"), "2028-10-01"); /* 36 months */
+    assert_string_equal(jstr(r.json, "level"), "province");
+    assert_string_equal(jstr(r.json, "state"), "valid");
+    resp_free(&r);
+
+    snprintf(body, sizeof body, "{\"product_id\": %lld, \"stars\": 5, \"level\": \"province\", \"decision_no\": \"100/QĐ\", \"decision_date\": \"2025-10-01\"}", id);
+    r = http_json(&S, "POST", "/api/v1/recognitions", body);
+    assert_problem(&r, 422, "level");
+    resp_free(&r);
+    snprintf(body, sizeof body, "{\"product_id\": %lld, \"stars\": 5, \"level\": \"ministry\", \"decision_no\": \"101/QĐ\", \"decision_date\": \"2025-10-01\", \"score\": 80}", id);
+    r = http_json(&S, "POST", "/api/v1/recognitions", body);
+    assert_problem(&r, 422, "score");
+    resp_free(&r);
+    snprintf(body, sizeof body, "{\"product_id\": %lld, \"stars\": 3, \"level\": \"district\", \"decision_no\": \"102/QĐ\", \"decision_date\": \"2025-10-01\"}", id);
+    r = http_json(&S, "POST", "/api/v1/recognitions", body);
+    assert_problem(&r, 422, "level");
+    resp_free(&r);
+
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/products/%lld", id);
+    r = http_get(&S, path);
+    assert_int_equal(jint(r.json, "stars"), 4);
+    resp_free(&r);
+    r = http_req(&S, "DELETE", path, NULL, NULL, 0);
+    assert_problem(&r, 409, NULL); /* recognitions are on record */
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/recognitions?valid_on=2023-06-30&province=86");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(jint(r.json, "total"), 7);
+    resp_free(&r);
+}
+
+static void test_search(void **state) {
+    struct {
+        const char *q, *title;
+    } cases[] = {
+        {"nuoc%20mam%20lang%20xua", "Nước mắm Làng Xưa"},
+        {"dac%20san", "Đặc sản mắm tôm chua Làng Xưa"},
+        {"dau%20xanh", "Bánh đậu xanh Làng Xưa"},
+        {"%C4%90%E1%BA%B6C%20S%E1%BA%A2N", "Đặc sản mắm tôm chua Làng Xưa"}, /* ĐẶC SẢN */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "/api/v1/search?q=%s", cases[i].q);
+        Resp r = http_get(&S, path);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(jstr(r.json, "items.0.title"), cases[i].title);
+        assert_non_null(strstr(jstr(r.json, "items.0.highlight"), "<mark>"));
+        resp_free(&r);
+    }
+    Resp r = http_get(&S, "/api/v1/search?q=%22NEAR(");
+    assert_true(r.status == 200 || r.status == 422);
+    resp_free(&r);
+    r = http_get(&S, "/api/v1/search?q=");
+    assert_problem(&r, 422, "q");
+    resp_free(&r);
+}
+
+static void test_stats(void **state) {
+    /* Bến Tre in the old geography, mid-2023: see data/demo/recognitions.csv */
+    Resp r = http_get(&S, "/api/v1/stats?unit=83&date=2023-06-30");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(jint(r.json, "products.total"), 7);
+    assert_int_equal(jint(r.json, "products.by_stars.3"), 4);
+    assert_int_equal(jint(r.json, "products.by_stars.4"), 3);
+    assert_int_equal(jint(r.json, "producers.total"), 5);
+    assert_int_equal(jint(r.json, "communes.total"), 157);
+    assert_int_equal(jint(r.json, "communes.with_products"), 5);
+    assert_true(json_real_value(jpath(r.json, "communes.percent")) > 3.179 &&
+                json_real_value(jpath(r.json, "communes.percent")) < 3.181);
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/stats?unit=86&date=2026-01-01");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(jint(r.json, "products.by_stars.5"), 1);
+    assert_int_equal(jint(r.json, "communes.total"), 124);
+    resp_free(&r);
+
+    /* one commune */
+    r = http_get(&S, "/api/v1/stats?unit=28903&date=2026-01-01");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(jint(r.json, "communes.total"), 1);
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/stats?unit=83&date=2026-01-01");
+    assert_problem(&r, 404, NULL);
+    resp_free(&r);
+    r = http_get(&S, "/api/v1/stats?date=2026-01-01");
+    assert_problem(&r, 422, "unit");
+    resp_free(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_transport),
+        cmocka_unit_test(test_units),
+        cmocka_unit_test(test_producers_crud),
+        cmocka_unit_test(test_products_and_recognitions),
+        cmocka_unit_test(test_search),
+        cmocka_unit_test(test_stats),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
