@@ -28,5 +28,11 @@ int api_entity_export(Req *r);
 int api_import(Req *r);
 int api_search(Req *r);
 int api_stats(Req *r);
+int api_photo_add(Req *r);
+int api_photo_delete(Req *r);
+int api_file_get(Req *r);
+
+/* page_home.c */
+int page_home(Req *r);
 
 #endif

@@ -29,7 +29,7 @@ typedef struct Opts {
     const char *listen;
     int threads;
     bool quiet, dry_run, if_empty, help;
-    const char *format, *lang, *output;
+    const char *format, *lang, *output, *files;
     int nargs;
     char **args;
 } Opts;
@@ -75,6 +75,15 @@ static Db *open_db(const Opts *o, bool migrate) {
 static int cmd_serve(Opts *o) {
     App app = {0};
     app.db_path = o->db;
+    /* Uploaded files live beside the database unless --files says otherwise. */
+    char files_dir[4096];
+    if (o->files) snprintf(files_dir, sizeof files_dir, "%s", o->files);
+    else {
+        const char *slash = strrchr(o->db, '/');
+        if (slash) snprintf(files_dir, sizeof files_dir, "%.*s/files", (int)(slash - o->db), o->db);
+        else snprintf(files_dir, sizeof files_dir, "files");
+    }
+    app.files_dir = files_dir;
     app.threads = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (app.threads < 1) app.threads = 1;
     app.max_body = 1024 * 1024;
@@ -310,12 +319,13 @@ static int cmd_export(Opts *o) {
 static int cmd_help(Opts *o);
 
 static const Command commands[] = {
-    {"serve", cmd_serve, "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--quiet]",
+    {"serve", cmd_serve, "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--files DIR] [--quiet]",
      "Serve the web application and the JSON API. Applies pending migrations first.\n"
      "  --db PATH            SQLite database (default ./ocop.db, or $OCOP_DB)\n"
      "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080, or $OCOP_LISTEN;\n"
      "                       port 0 picks a free port, printed in the log)\n"
      "  --threads N          worker threads, each with its own database connection (default: CPUs)\n"
+     "  --files DIR          where uploaded files are stored (default: 'files' beside the database)\n"
      "  --quiet              no access log\n"
      "Stops on SIGINT/SIGTERM after finishing the requests in flight.", 0, 0},
     {"migrate", cmd_migrate, "ocop migrate [--db PATH] [--quiet]",
@@ -391,6 +401,7 @@ int cli_main(int argc, char **argv) {
         {"dry-run", no_argument, 0, 'n'},      {"if-empty", no_argument, 0, 'e'},
         {"format", required_argument, 0, 'f'}, {"lang", required_argument, 0, 'L'},
         {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
+        {"files", required_argument, 0, 'F'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -413,6 +424,7 @@ int cli_main(int argc, char **argv) {
         case 'f': o.format = optarg; break;
         case 'L': o.lang = optarg; break;
         case 'o': o.output = optarg; break;
+        case 'F': o.files = optarg; break;
         case 'h': o.help = true; break;
         case ':': return fail("%s needs a value; see 'ocop help %s'", av[optind - 1], c->name), 2;
         default: return fail("unknown option '%s' for %s; see 'ocop help %s'", av[optind - 1], c->name, c->name), 2;

@@ -25,16 +25,20 @@
     {"DELETE", "/api/v1/" path "/{id}", "public", "", 0, api_entity_delete, nm ".delete", &ent}
 
 const Route routes[] = {
+    {"GET", "/", "public", "q", 0, page_home, "home", NULL},
     {"GET", "/healthz", "public", "", 0, api_healthz, "healthz", NULL},
     {"GET", "/metrics", "public", "", 0, api_metrics, "metrics", NULL},
     {"GET", "/api/v1/version", "public", "", 0, api_version, "version", NULL},
-    {"GET", "/api/v1/units", "public", "level date parent page per_page", 0, api_units_list, "units.list", NULL},
+    {"GET", "/api/v1/units", "public", "level date parent q page per_page", 0, api_units_list, "units.list", NULL},
     {"GET", "/api/v1/units/{code}", "public", "date", 0, api_units_get, "units.get", NULL},
     {"GET", "/api/v1/units/{code}/children", "public", "date level", 0, api_units_children, "units.children", NULL},
     {"GET", "/api/v1/product-sets", "public", "version", 0, api_product_sets, "product_sets.list", NULL},
     {"GET", "/api/v1/search", "public", "q kind page per_page", 0, api_search, "search", NULL},
     {"GET", "/api/v1/stats", "public", "unit date", 0, api_stats, "stats", NULL},
     {"POST", "/api/v1/import/{kind}", "public", "dry_run format", 64 * MB, api_import, "import", NULL},
+    {"POST", "/api/v1/products/{id}/photos", "public", "filename", 10 * MB, api_photo_add, "photos.add", NULL},
+    {"DELETE", "/api/v1/products/{id}/photos/{sha256}", "public", "", 0, api_photo_delete, "photos.delete", NULL},
+    {"GET", "/files/{sha256}", "public", "", 0, api_file_get, "files.get", NULL},
     ENTITY_ROUTES("producers", ENTITY_PRODUCERS, "producers"),
     ENTITY_ROUTES("products", ENTITY_PRODUCTS, "products"),
     ENTITY_ROUTES("recognitions", ENTITY_RECOGNITIONS, "recognitions"),

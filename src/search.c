@@ -228,51 +228,39 @@ int search_rebuild(Db *db, Err *e) {
 
 /* ---- querying ----------------------------------------------------------------------- */
 
+/* The words of a query: seq as typed (for phrases), and the distinct ones with every word that
+** is a prefix of another left out (every word is a prefix term, so "b banh" means "banh"). */
 typedef struct Words {
-    char *w[SEARCH_WORDS_MAX];
-    size_t n[SEARCH_WORDS_MAX];
-    int count;
+    const char *w[SEARCH_WORDS_MAX], *seq[SEARCH_WORDS_MAX];
+    size_t n[SEARCH_WORDS_MAX], seqn[SEARCH_WORDS_MAX];
+    int count, nseq;
 } Words;
 
-/* Split the folded query into words, dropping duplicates and words that are a prefix of
-** another word (every word is a prefix term, so "b banh" means "banh"). Pointers into f. */
-static int split_words(char *f, Words *w, Err *e) {
-    w->count = 0;
-    char *p = f;
-    while (*p) {
-        char *sp = strchr(p, ' ');
+/* Split folded query text f (words separated by single spaces) into w; pointers into f. */
+static int split_words(const char *f, Words *w, Err *e) {
+    w->count = w->nseq = 0;
+    for (const char *p = f; *p;) {
+        const char *sp = strchr(p, ' ');
         size_t len = sp ? (size_t)(sp - p) : strlen(p);
-        bool keep = true;
-        for (int i = 0; i < w->count && keep; i++) {
-            size_t m = len < w->n[i] ? len : w->n[i];
-            if (memcmp(p, w->w[i], m) != 0) continue;
-            if (len <= w->n[i]) keep = false; /* duplicate or prefix of an earlier word */
-            else {                            /* an earlier word is a prefix of this one */
-                w->w[i] = p;
-                w->n[i] = len;
-                keep = false;
-            }
-        }
-        if (keep) {
-            if (w->count == SEARCH_WORDS_MAX)
-                return err_set(e, 422, "q", "the search has more than %d words", SEARCH_WORDS_MAX);
-            w->w[w->count] = p;
-            w->n[w->count++] = len;
-        }
+        if (w->nseq == SEARCH_WORDS_MAX)
+            return err_set(e, 422, "q", "the search text has more than %d words", SEARCH_WORDS_MAX);
+        w->seq[w->nseq] = p;
+        w->seqn[w->nseq++] = len;
         p += len;
         if (*p) p++;
     }
-    /* Replacing a word by a longer one can leave two equal words: drop the repeats. */
-    int m = 0;
-    for (int i = 0; i < w->count; i++) {
-        bool dup = false;
-        for (int j = 0; j < m && !dup; j++) dup = w->n[j] == w->n[i] && memcmp(w->w[j], w->w[i], w->n[i]) == 0;
-        if (!dup) {
-            w->w[m] = w->w[i];
-            w->n[m++] = w->n[i];
+    for (int i = 0; i < w->nseq; i++) {
+        bool keep = true;
+        for (int j = 0; j < w->nseq && keep; j++) {
+            if (j == i || w->seqn[j] < w->seqn[i] || memcmp(w->seq[j], w->seq[i], w->seqn[i]) != 0) continue;
+            /* seq[i] is a prefix of seq[j]: keep only the longer, or the first of equals */
+            keep = w->seqn[j] == w->seqn[i] && j > i;
+        }
+        if (keep) {
+            w->w[w->count] = w->seq[i];
+            w->n[w->count++] = w->seqn[i];
         }
     }
-    w->count = m;
     return 0;
 }
 
@@ -301,7 +289,7 @@ static void all_words(Buf *b, const Words *w) {
 
 static void phrase(Buf *b, const Words *w) {
     buf_putc(b, '"');
-    for (int i = 0; i < w->count; i++) buf_printf(b, "%s%.*s", i ? " " : "", (int)w->n[i], w->w[i]);
+    for (int i = 0; i < w->nseq; i++) buf_printf(b, "%s%.*s", i ? " " : "", (int)w->seqn[i], w->seq[i]);
     buf_puts(b, "\"*");
 }
 
@@ -367,7 +355,7 @@ static int title_tiers(Db *db, const Words *w, int k, Page *p) {
     Buf m = BUF_INIT;
     int ret = 0;
     for (int t = 0; t < 3 && !ret && p->n < p->limit; t++) {
-        if (t == 2 && w->count == 1) continue; /* one word: tier 2 is tier 1 */
+        if (t == 2 && w->nseq == 1) continue; /* one word: tier 2 is tier 1 */
         tier_expr(&m, w, t, k, false);
         Stmt *s = db_prepare(db, "SELECT rowid FROM search_title WHERE search_title MATCH ?"
                                  " ORDER BY rowid LIMIT ? OFFSET ?");

@@ -21,7 +21,7 @@
 
 enum {
     SEARCH_QUERY_MAX = 200, /* bytes of query text */
-    SEARCH_WORDS_MAX = 12,  /* words per query after folding */
+    SEARCH_WORDS_MAX = 16,  /* words per query after folding */
     SEARCH_LIMIT_MAX = 100, /* hits per page */
     SEARCH_COUNT_MAX = 10000, /* matches counted; also the deepest page reaches this far */
 };
@@ -67,7 +67,7 @@ typedef struct SearchHit {
 ** number of matching records over all pages -- counted up to SEARCH_COUNT_MAX: a larger
 ** number of matches gives *total = SEARCH_COUNT_MAX + 1, to be shown as "more than 10,000".
 ** Returns -1 with e: 422 field "q" when q is NULL, blank, has no letter or digit, is longer
-** than SEARCH_QUERY_MAX bytes, has more than SEARCH_WORDS_MAX distinct words or is not UTF-8;
+** than SEARCH_QUERY_MAX bytes, has more than SEARCH_WORDS_MAX words or is not UTF-8;
 ** 422 for a bad "kind", "limit" or "offset"; 500 for a database error. */
 int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, int offset,
                  SearchHit **hits, int *nhits, int64_t *total, Err *e);
