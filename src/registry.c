@@ -180,6 +180,16 @@ static int index_record(Db *db, const char *kind, int64_t id, const char *title,
     return search_put(db, kind, id, title, extra, e);
 }
 
+/* A recognition's state on date today: not_certified (1-2 stars), revoked/superseded once
+** ended, expired from expires_on (the certificate is valid through the day before), else valid. */
+static const char *recognition_state(int64_t stars, const char *ended, const char *ended_on, const char *expires_on,
+                                     const char *today) {
+    if (stars < 3) return "not_certified";
+    if (ended && ended_on && strcmp(ended_on, today) <= 0) return ended;
+    if (expires_on && strcmp(expires_on, today) <= 0) return "expired";
+    return "valid";
+}
+
 /* ---- craft villages -------------------------------------------------------------------------- */
 
 static int village_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
@@ -565,6 +575,20 @@ static void product_decorate(Db *db, json_t *obj, int64_t id) {
     json_t *rec = valid_recognition(db, id, today);
     json_object_set_new(obj, "stars", rec ? json_incref(json_object_get(rec, "stars")) : json_null());
     json_object_set_new(obj, "recognition", rec ? rec : json_null());
+    /* the whole recognition history, oldest first */
+    json_t *hist = json_array();
+    s = db_prepare(db, "SELECT id, stars, level, decision_no, decision_date, expires_on, cert_no, ended, ended_on "
+                       "FROM recognitions WHERE product_id = ? ORDER BY decision_date, id");
+    db_bind_int(s, 1, id);
+    while (db_step(s) == DB_ROW) {
+        const char *state = recognition_state(db_col_int(s, 1), db_col_text(s, 7), db_col_text(s, 8), db_col_text(s, 5), today);
+        json_array_append_new(hist, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s?, s:s?, s:s}", "id", (json_int_t)db_col_int(s, 0),
+                                              "stars", (json_int_t)db_col_int(s, 1), "level", db_col_text(s, 2),
+                                              "decision_no", db_col_text(s, 3), "decision_date", db_col_text(s, 4),
+                                              "expires_on", db_col_text(s, 5), "cert_no", db_col_text(s, 6), "state", state));
+    }
+    db_done(s);
+    json_object_set_new(obj, "recognitions", hist);
     json_t *photos = json_array();
     s = db_prepare(db, "SELECT sha256, mime, bytes, filename FROM product_photos WHERE product_id = ? ORDER BY id");
     db_bind_int(s, 1, id);
@@ -712,12 +736,8 @@ static void recognition_decorate(Db *db, json_t *obj, int64_t id) {
     db_done(s);
     char today[11];
     date_today(today);
-    const char *ended = sget(obj, "ended"), *ended_on = sget(obj, "ended_on"), *exp = sget(obj, "expires_on");
-    const char *state = iget(obj, "stars") < 3 ? "not_certified"
-                        : ended && ended_on && strcmp(ended_on, today) <= 0 ? ended
-                        : exp && strcmp(exp, today) <= 0 ? "expired"
-                                                          : "valid";
-    json_object_set_new(obj, "state", json_string(state));
+    json_object_set_new(obj, "state", json_string(recognition_state(iget(obj, "stars"), sget(obj, "ended"),
+                                                                    sget(obj, "ended_on"), sget(obj, "expires_on"), today)));
 }
 
 static int64_t recognition_dup(Db *db, json_t *obj, const char **why) {
