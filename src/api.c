@@ -54,14 +54,18 @@ int api_search(Req *r) {
     int n = 0;
     int64_t total = 0;
     Err e = ERR_INIT;
-    if (search_query(r->db, &r->arena, q ? q : "", kind, (int)per_page, (int)((page - 1) * per_page), &hits, &n, &total, &e))
+    if (search_query(r->db, &r->arena, q ? q : "", kind, (int)per_page, (int)((page - 1) * per_page), &hits, &n, &total, &e)) {
+        if (strcmp(e.field, "offset") == 0) snprintf(e.field, sizeof e.field, "page");
+        if (e.status == 422) e.status = 400; /* q and page come from the query string */
         return resp_problem(r, &e);
+    }
     json_t *items = json_array();
     for (int i = 0; i < n; i++)
         json_array_append_new(items, json_pack("{s:s, s:I, s:s, s:s, s:f}", "kind", hits[i].kind, "id", (json_int_t)hits[i].id,
                                                "title", hits[i].title, "highlight", hits[i].highlight, "score", hits[i].score));
-    return resp_json(r, 200, json_pack("{s:s, s:o, s:I, s:I, s:I}", "q", q, "items", items, "total", (json_int_t)total,
-                                       "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+    return resp_json(r, 200, json_pack("{s:s, s:o, s:I, s:I, s:I, s:I}", "q", q, "items", items, "total", (json_int_t)total,
+                                       "page", (json_int_t)page, "per_page", (json_int_t)per_page, "pages",
+                                       (json_int_t)((total + per_page - 1) / per_page)));
 }
 
 int api_stats(Req *r) {

@@ -50,6 +50,8 @@ static int list_query(Req *r, ListQuery *lq, int64_t *page, int64_t *per_page, b
             lq->q = v;
         } else if (all && (strcmp(k, "format") == 0 || strcmp(k, "lang") == 0)) {
             continue;
+        } else if (all && (strcmp(k, "page") == 0 || strcmp(k, "per_page") == 0)) {
+            return err_set(e, 400, k, "an export holds the whole list: %s does not apply (filters and sort do)", k);
         } else {
             lq->keys[lq->nfilters] = k;
             lq->values[lq->nfilters++] = v;
@@ -121,6 +123,13 @@ int api_entity_update(Req *r) {
     json_t *in = req_json_object(r, &e);
     if (!in) return resp_problem(r, &e);
     bool replace = strcmp(r->method, "PUT") == 0;
+    if (replace) {
+        /* PUT replaces the record: editable fields it leaves out become empty. */
+        for (const Field *f = en->fields; f->name; f++)
+            if (!(f->flags & (FF_INTERNAL | FF_READONLY | FF_VIRTUAL)) && f->type != FT_ID && f->type != FT_STAMP &&
+                !json_object_get(in, f->name))
+                json_object_set_new(in, f->name, json_null());
+    }
     if (entity_check(en, in, replace, false, &e) || db_begin(r->db, &e) ||
         entity_update(r->db, &r->arena, en, id, in, &e) || db_commit(r->db, &e)) {
         json_decref(in);

@@ -10,6 +10,12 @@
 #include "unit.h"
 #include "util.h"
 
+/* A problem whose input came from the path or query string: malformed values are 400. */
+static int resp_problem400(Req *r, Err *e) {
+    if (e->status == 422) e->status = 400;
+    return resp_problem(r, e);
+}
+
 enum { PER_PAGE_DEFAULT = 50, PER_PAGE_MAX = 500 };
 
 /* The ?date= of r into *date (today, in buf, when absent). 0, or the status after
@@ -22,7 +28,7 @@ static int query_date(Req *r, char buf[11], const char **date) {
         return 0;
     }
     if (!date_valid(d))
-        return resp_error(r, 422, "date", "date must be a real day written YYYY-MM-DD, got %s", d);
+        return resp_error(r, 400, "date", "date must be a real day written YYYY-MM-DD, got %s", d);
     *date = d;
     return 0;
 }
@@ -33,7 +39,7 @@ static int query_int(Req *r, const char *key, int dflt, int max, int *out) {
     const char *v = req_query(r, key);
     int64_t x = dflt;
     if (v && (!parse_i64(v, &x) || x < 1 || x > max))
-        return resp_error(r, 422, key, "%s must be a whole number from 1 to %d, got %s", key, max,
+        return resp_error(r, 400, key, "%s must be a whole number from 1 to %d, got %s", key, max,
                           v);
     *out = (int)x;
     return 0;
@@ -90,10 +96,13 @@ int api_units_list(Req *r) {
     Unit *v;
     int n, total;
     Err e = ERR_INIT;
-    if (unit_find(r->db, &r->arena, &f, &v, &n, &total, &e)) return resp_problem(r, &e);
-    return resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:i, s:s}", "items", units_json(r, v, n),
+    if (unit_find(r->db, &r->arena, &f, &v, &n, &total, &e)) {
+        if (e.status == 422) e.status = 400; /* every input here is a query parameter */
+        return resp_problem(r, &e);
+    }
+    return resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:i, s:i, s:s}", "items", units_json(r, v, n),
                                        "total", total, "page", page, "per_page", per_page,
-                                       "date", date));
+                                       "pages", (total + per_page - 1) / per_page, "date", date));
 }
 
 int api_units_get(Req *r) {
@@ -104,7 +113,7 @@ int api_units_get(Req *r) {
     const char *code = r->pathv[0];
     Err e = ERR_INIT;
     Unit u;
-    if (unit_get(r->db, &r->arena, code, date, &u, &e)) return resp_problem(r, &e);
+    if (unit_get(r->db, &r->arena, code, date, &u, &e)) return resp_problem400(r, &e);
     json_t *o = unit_json(r, &u);
     json_object_set_new(o, "date", json_string(date));
     if (strcmp(code, u.code)) json_object_set_new(o, "requested_code", json_string(code));
@@ -127,7 +136,7 @@ int api_units_get(Req *r) {
                  : unit_predecessors(r->db, &r->arena, u.code, &links, &n, &e);
     if (rc) {
         json_decref(o);
-        return resp_problem(r, &e);
+        return resp_problem400(r, &e);
     }
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) json_array_append_new(arr, link_json(r, &links[i], old));
@@ -146,13 +155,13 @@ int api_units_children(Req *r) {
     const char *level = req_query(r, "level");
     if (level && strcmp(level, "province") && strcmp(level, "district") &&
         strcmp(level, "commune"))
-        return resp_error(r, 422, "level", "level must be province, district or commune, got %s",
+        return resp_error(r, 400, "level", "level must be province, district or commune, got %s",
                           level);
     Err e = ERR_INIT;
     Unit *v;
     int n;
     if (unit_children(r->db, &r->arena, r->pathv[0], date, &v, &n, &e))
-        return resp_problem(r, &e);
+        return resp_problem400(r, &e);
     if (level) { /* keep only that level (children are of one level except in odd data) */
         int k = 0;
         for (int i = 0; i < n; i++)
@@ -168,7 +177,7 @@ int api_product_sets(Req *r) {
     Err e = ERR_INIT;
     ProductSet *v;
     int n;
-    if (product_sets_list(r->db, &r->arena, version, &v, &n, &e)) return resp_problem(r, &e);
+    if (product_sets_list(r->db, &r->arena, version, &v, &n, &e)) return resp_problem400(r, &e);
     json_t *items = json_array();
     for (int i = 0; i < n; i++) {
         const ProductSet *p = &v[i];

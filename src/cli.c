@@ -239,7 +239,7 @@ static int cmd_import(Opts *o) {
     db_close(db);
     size_t i;
     json_t *p;
-    json_array_foreach(res.duplicate_rows, i, p) {
+    if (!rc) json_array_foreach(res.duplicate_rows, i, p) {
         fprintf(stderr, "%s:%lld: duplicate of %s %lld (%s): skipped\n", path,
                 (long long)json_integer_value(json_object_get(p, "row")), en->singular,
                 (long long)json_integer_value(json_object_get(p, "existing_id")),
@@ -247,15 +247,31 @@ static int cmd_import(Opts *o) {
     }
     if (rc) {
         if (!e.errors) {
-            /* a file-level error: the message carries its location */
-            fprintf(stderr, "%s: %s\n", path, e.detail);
+            /* a file-level error: "row R, column C (X): reason" becomes FILE:R:C: reason */
+            long row = 0, col = 0;
+            int used = 0;
+            if (sscanf(e.detail, "row %ld, column %ld%n", &row, &col, &used) == 2) {
+                const char *rest = e.detail + used;
+                if (*rest == ' ' && rest[1] == '(') rest = strchr(rest, ')') ? strchr(rest, ')') + 1 : rest;
+                if (*rest == ':') rest++;
+                while (*rest == ' ') rest++;
+                fprintf(stderr, "%s:%ld:%ld: %s\n", path, row, col, rest);
+            } else if (sscanf(e.detail, "row %ld%n", &row, &used) == 1 && (e.detail[used] == ':' || e.detail[used] == ',')) {
+                const char *rest = e.detail + used + 1;
+                while (*rest == ' ') rest++;
+                fprintf(stderr, "%s:%ld: %s\n", path, row, rest);
+            } else {
+                fprintf(stderr, "%s: %s\n", path, e.detail);
+            }
         }
         json_array_foreach(res.problems, i, p) {
             const char *col = json_string_value(json_object_get(p, "column"));
             const char *field = json_string_value(json_object_get(p, "field"));
             const char *value = json_string_value(json_object_get(p, "value"));
-            fprintf(stderr, "%s:%lld:%d: %s%s%s%s%s%s\n", path, (long long)json_integer_value(json_object_get(p, "row")),
-                    letters_to_col(col), col ? "column " : "", col ? col : "", col ? ": " : "",
+            char where[32] = "";
+            if (col) snprintf(where, sizeof where, "%d:", letters_to_col(col));
+            fprintf(stderr, "%s:%lld:%s %s%s%s%s%s%s\n", path, (long long)json_integer_value(json_object_get(p, "row")),
+                    where, col ? "column " : "", col ? col : "", col ? ": " : "",
                     field && !strstr(json_string_value(json_object_get(p, "reason")), field) ? field : "",
                     field && !strstr(json_string_value(json_object_get(p, "reason")), field) ? " " : "",
                     json_string_value(json_object_get(p, "reason")));

@@ -475,6 +475,7 @@ static int write_error(Db *db, const Entity *en, Err *e) {
     if (db_errcode(db) == DB_CONSTRAINT) {
         if (strstr(msg, "UNIQUE")) {
             const char *col = strrchr(msg, '.');
+            if (col && strcmp(col, ".name_key") == 0) col = ".name"; /* compared case-insensitively */
             return err_set(e, 409, col ? col + 1 : "", "a %s with the same %s already exists", en->singular,
                            col ? col + 1 : "key");
         }
@@ -650,6 +651,12 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
                 err_set(e, 400, k, "%s must be one of: %s", k, buf_str(&b));
                 buf_free(&b);
                 return -1;
+            } else if (f->type == FT_SET && !enum_match(f->enums, v, false)) {
+                Buf b = BUF_INIT;
+                enum_list(&b, f->enums);
+                err_set(e, 400, k, "%s must be one of: %s", k, buf_str(&b));
+                buf_free(&b);
+                return -1;
             } else if (f->type == FT_BOOL && strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0")) {
                 return err_set(e, 400, k, "%s must be true or false", k);
             }
@@ -667,6 +674,8 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
             return -1;
         }
     }
+    if (lq->q && *lq->q && !entity_field(en, "name_fold"))
+        return err_set(e, 400, "q", "%s cannot be searched by name; use the filters", en->name);
     if (lq->q && *lq->q) {
         /* Within-list text search on the folded name (the ranked search is /api/v1/search). */
         Buf fb = BUF_INIT;

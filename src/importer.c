@@ -14,7 +14,8 @@
 enum { MAX_PROBLEMS = 1000 };
 
 typedef struct Column {
-    const Field *field; /* NULL: ignored column ("id") */
+    const Field *field; /* NULL: ignored column ("id", read-only ones, or no header) */
+    bool unnamed;       /* no header: its cells must be empty */
     char letter[8];
     const char *header;
 } Column;
@@ -37,6 +38,13 @@ static void problem(ImportResult *res, long row, const Column *col, const char *
 static const Column *column_of(const Column *cols, int ncols, const char *field) {
     for (int i = 0; i < ncols; i++)
         if (cols[i].field && strcmp(cols[i].field->name, field) == 0) return &cols[i];
+    return NULL;
+}
+
+/* The cell of row under the column of field, as the user wrote it, or NULL. */
+static const char *cell_of(const char *const *row, int nc, const Column *cols, int ncols, const char *field) {
+    for (int c = 0; c < ncols && c < nc; c++)
+        if (cols[c].field && strcmp(cols[c].field->name, field) == 0) return row[c];
     return NULL;
 }
 
@@ -99,11 +107,13 @@ int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat
         table_col_name(c + 1, cols[c].letter);
         cols[c].header = arena_strdup(&a, cells[c]);
         cols[c].field = NULL;
+        cols[c].unnamed = false;
         Buf key = BUF_INIT;
         text_fold(&key, cells[c], strlen(cells[c]));
         if (!key.n) {
             buf_free(&key);
-            continue; /* unnamed column: must be empty everywhere (checked per row) */
+            cols[c].unnamed = true; /* must be empty everywhere (checked per row) */
+            continue;
         }
         bool is_id = strcmp(buf_str(&key), "id") == 0;
         buf_free(&key);
@@ -152,8 +162,12 @@ int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat
         size_t before = json_array_size(res->problems);
         json_t *obj = json_object();
         for (int c = 0; c < nc; c++) {
-            if (c >= ncols) {
-                if (row[c][0]) problem(res, rn, NULL, NULL, row[c], "value beyond the last named column");
+            if (c >= ncols || cols[c].unnamed) {
+                if (row_blank(&row[c], 1)) continue;
+                Column extra = {0};
+                table_col_name(c + 1, extra.letter);
+                extra.header = "";
+                problem(res, rn, &extra, NULL, row[c], "a value in a column without a header");
                 continue;
             }
             if (!cols[c].field || !row[c][0]) continue;
@@ -174,24 +188,20 @@ int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat
             /* Domain rules, then duplicates, then the write. */
             int64_t id = 0, dup = 0;
             const char *why = NULL;
-            json_t *copy = json_deep_copy(obj);
             if (en->prepare && en->prepare(db, &a, obj, 0, &re)) {
-                json_t *v = json_object_get(copy, re.field);
                 problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
-                        json_is_string(v) ? json_string_value(v) : NULL, re.detail);
-            } else if (en->find_duplicate && (dup = en->find_duplicate(db, obj, &why))) {
+                        cell_of(row, nc, cols, ncols, re.field), re.detail);
+            } else if (en->find_duplicate && (dup = en->find_duplicate(db, obj, &why)) != 0) {
                 res->duplicates++;
                 json_array_append_new(res->duplicate_rows,
                                       json_pack("{s:I, s:I, s:s}", "row", (json_int_t)rn, "existing_id", (json_int_t)dup,
                                                 "reason", why ? why : "duplicate"));
             } else if (entity_write_new(db, &a, en, obj, &id, &re)) {
-                json_t *v = json_object_get(copy, re.field);
                 problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
-                        json_is_string(v) ? json_string_value(v) : NULL, re.detail);
+                        cell_of(row, nc, cols, ncols, re.field), re.detail);
             } else {
                 res->created++;
             }
-            json_decref(copy);
             err_clear(&re);
         }
         json_decref(obj);

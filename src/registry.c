@@ -285,6 +285,8 @@ static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     json_object_del(obj, "village_name");
     if (!json_object_get(obj, "channels") || json_is_null(json_object_get(obj, "channels")))
         json_object_set_new(obj, "channels", json_array());
+    if (!sget(obj, "commune_code") && !sget(obj, "commune_code_old"))
+        return err_set(e, 422, "commune_code", "commune_code is required (or commune_code_old, a pre-2025 commune)");
     return check_communes(db, obj, "commune_code", "commune_code_old", e);
 }
 
@@ -355,7 +357,7 @@ static const Field producer_fields[] = {
     {.name = "rep_ethnic_minority", .type = FT_BOOL, .flags = FF_FILTER, .vi = "Người đại diện là người dân tộc thiểu số", .en = "Representative is ethnic minority"},
     {.name = "rep_disability", .type = FT_BOOL, .flags = FF_FILTER, .vi = "Người đại diện là người khuyết tật", .en = "Representative has a disability"},
     {.name = "address", .type = FT_TEXT, .maxlen = 500, .vi = "Địa chỉ", .en = "Address"},
-    {.name = "commune_code", .type = FT_TEXT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .maxlen = 5, .vi = "Mã xã", .en = "Commune code"},
+    {.name = "commune_code", .type = FT_TEXT, .flags = FF_FILTER | FF_SORT, .maxlen = 5, .vi = "Mã xã", .en = "Commune code", .help = "required unless commune_code_old maps to one 2025 commune"},
     {.name = "commune_code_old", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 5, .vi = "Mã xã cũ (trước 2025)", .en = "Commune code before 2025"},
     {.name = "phone", .type = FT_TEXT, .flags = FF_PHONE, .maxlen = 30, .vi = "Điện thoại", .en = "Phone"},
     {.name = "email", .type = FT_TEXT, .flags = FF_EMAIL, .maxlen = 200, .vi = "Email", .en = "Email"},
@@ -406,6 +408,21 @@ static bool parse_product_code(const char *code, int64_t *serial, int64_t *year)
     *serial = stt;
     *year = y;
     return true;
+}
+
+/* Does code start with "(T)-(X)-" for commune X in province T (directly, or through a
+** pre-2025 district)? */
+static bool code_matches_commune(Db *db, const char *code, const char *commune) {
+    if (!commune || strlen(code) < 9 || strncmp(code + 3, commune, 5) != 0) return false;
+    char t[3] = {code[0], code[1], 0};
+    Stmt *s = db_prepare(db, "SELECT 1 FROM units WHERE level = 'commune' AND code = ? AND (parent_code = ? OR "
+                             "parent_code IN (SELECT code FROM units d WHERE d.level = 'district' AND d.parent_code = ?))");
+    db_bind_text(s, 1, commune);
+    db_bind_text(s, 2, t);
+    db_bind_text(s, 3, t);
+    bool ok = db_step(s) == DB_ROW;
+    db_done(s);
+    return ok;
 }
 
 static int64_t lookup_producer(Db *db, json_t *obj, Err *e) {
@@ -483,12 +500,29 @@ static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     /* Official code: keep a given one (format-checked), else number it in its commune. */
     const char *code = sget(obj, "code");
     int64_t serial, year;
+    if (!code && id) {
+        /* An update that leaves the code out keeps the official code already issued. */
+        s = db_prepare(db, "SELECT code FROM products WHERE id = ?");
+        db_bind_int(s, 1, id);
+        if (db_step(s) == DB_ROW && !db_col_null(s, 0)) json_object_set_new(obj, "code", json_string(db_col_text(s, 0)));
+        db_done(s);
+        code = sget(obj, "code");
+    }
     if (code) {
         if (!parse_product_code(code, &serial, &year))
             return err_set(e, 422, "code", "code '%s' is not of the form (T)-(X)-(STT)-(Năm), e.g. 86-29887-001-2025", code);
+        /* (T)-(X) must be the product's commune and its province, in the 2025 geography or,
+        ** for codes issued before 2025-07-01, the pre-2025 one. */
+        if (!code_matches_commune(db, code, sget(obj, "commune_code")) &&
+            !code_matches_commune(db, code, sget(obj, "commune_code_old")))
+            return err_set(e, 422, "code", "code '%s' does not belong to the product's commune %s: it must start "
+                           "with the province and commune codes, e.g. 86-28903-", code, sget(obj, "commune_code"));
+        char canon[48];
+        snprintf(canon, sizeof canon, "%.2s-%.5s-%03lld-%lld", code, code + 3, (long long)serial, (long long)year);
+        json_object_set_new(obj, "code", json_string(canon));
         json_object_set_new(obj, "code_serial", json_integer(serial));
         json_object_set_new(obj, "code_year", json_integer(year));
-    } else if (!id || !iget(obj, "code_serial")) {
+    } else {
         s = db_prepare(db, "SELECT coalesce(max(code_serial), 0) + 1 FROM products WHERE commune_code = ?");
         db_bind_text(s, 1, sget(obj, "commune_code"));
         serial = db_step(s) == DB_ROW ? db_col_int(s, 0) : 1;
@@ -792,7 +826,7 @@ static int point_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     return check_communes(db, obj, "commune_code", NULL, e);
 }
 
-/* products: the product codes sold here, separated by ';' (or a JSON array of codes/ids). */
+/* products: the product codes sold here, separated by ';'. */
 static int point_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     json_t *p = json_object_get(obj, "products");
     if (!p) return 0;

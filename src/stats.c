@@ -26,15 +26,18 @@ json_t *stats_report(Db *db, Arena *a, const char *unit_code, const char *date, 
         date_today(today);
         date = today;
     } else if (!date_valid(date)) {
-        err_set(e, 422, "date", "date must be YYYY-MM-DD, got '%s'", date);
+        err_set(e, 400, "date", "date must be YYYY-MM-DD, got '%s'", date);
         return NULL;
     }
     if (!unit_code || !*unit_code) {
-        err_set(e, 422, "unit", "unit is required: the code of a province, district or commune");
+        err_set(e, 400, "unit", "unit is required: the code of a province, district or commune");
         return NULL;
     }
     Unit u;
-    if (unit_get(db, a, unit_code, date, &u, e)) return NULL;
+    if (unit_get(db, a, unit_code, date, &u, e)) {
+        if (e->status == 422) e->status = 400; /* the unit and date come from the query string */
+        return NULL;
+    }
     const char **communes = NULL;
     int ncommunes = 0;
     if (unit_communes_within(db, a, u.code, date, &communes, &ncommunes, e)) return NULL;
@@ -59,8 +62,8 @@ json_t *stats_report(Db *db, Arena *a, const char *unit_code, const char *date, 
         db_bind_text(s, 3, date);
         for (int i = 0; i < ncommunes; i++) db_bind_text(s, 4 + i, communes[i]);
         int64_t last_product = 0, last_producer = 0;
-        const char **seen = arena_alloc(a, sizeof(char *) * (size_t)ncommunes);
-        int nseen = 0;
+        const char **seen = NULL;
+        int nseen = 0, cap = 0;
         while (db_step(s) == DB_ROW) {
             int64_t pid = db_col_int(s, 0), prid = db_col_int(s, 1);
             if (pid == last_product) continue; /* older recognition of the same product */
@@ -75,11 +78,16 @@ json_t *stats_report(Db *db, Arena *a, const char *unit_code, const char *date, 
                 json_t *c = json_object_get(by_type, type);
                 json_object_set_new(by_type, type, json_integer(c ? json_integer_value(c) + 1 : 1));
             }
-            seen[nseen++ % ncommunes] = arena_strdup(a, db_col_text(s, 4));
-            if (nseen > ncommunes) nseen = ncommunes; /* cannot happen: one product per row */
+            if (nseen == cap) {
+                cap = cap ? cap * 2 : 64;
+                const char **grown = arena_alloc(a, sizeof(char *) * (size_t)cap);
+                if (nseen) memcpy(grown, seen, sizeof(char *) * (size_t)nseen);
+                seen = grown;
+            }
+            seen[nseen++] = arena_strdup(a, db_col_text(s, 4));
         }
         db_done(s);
-        qsort(seen, (size_t)nseen, sizeof *seen, cmp_str);
+        if (nseen) qsort(seen, (size_t)nseen, sizeof *seen, cmp_str);
         for (int i = 0; i < nseen; i++)
             if (i == 0 || strcmp(seen[i], seen[i - 1]) != 0) ncommunes_with++;
     }
@@ -102,8 +110,9 @@ json_t *stats_report(Db *db, Arena *a, const char *unit_code, const char *date, 
         if (*p == '.') *p = ',';
     buf_printf(&vi, "%d sản phẩm của %d chủ thể: %d sản phẩm 3 sao, %d sản phẩm 4 sao, %d sản phẩm 5 sao; %d/%d xã có sản phẩm OCOP (%s%%)",
                nproducts, nproducers, nstars[3], nstars[4], nstars[5], ncommunes_with, ncommunes, pct_vi);
-    buf_printf(&en, "%d products of %d producers: %d at 3★, %d at 4★, %d at 5★; %d of %d communes, %s%%", nproducts,
-               nproducers, nstars[3], nstars[4], nstars[5], ncommunes_with, ncommunes, pct_s);
+    buf_printf(&en, "%d product%s of %d producer%s: %d at 3★, %d at 4★, %d at 5★; %d of %d communes, %s%%", nproducts,
+               nproducts == 1 ? "" : "s", nproducers, nproducers == 1 ? "" : "s", nstars[3], nstars[4], nstars[5],
+               ncommunes_with, ncommunes, pct_s);
     json_object_set_new(o, "summary_vi", json_string(buf_str(&vi)));
     json_object_set_new(o, "summary_en", json_string(buf_str(&en)));
     buf_free(&vi);

@@ -161,19 +161,30 @@ static int utf8_chars(const char *s) {
     return n;
 }
 
-/* Text for an XLSX string cell: "_xHHHH_" in the data would be decoded by readers as an
-** escape, so its underscore is itself escaped as "_x005F_" (libxlsxwriter escapes control
-** characters but not this). Returns s, or the escaped copy in w->cell. */
+static const char HEX[] = "0123456789abcdefABCDEF";
+
+/* Control characters XML cannot carry, which OOXML writes as "_xHHHH_". */
+static int needs_x_escape(unsigned char c) { return c && c < 0x20 && c != '\t' && c != '\n'; }
+
+/* Text for an XLSX string cell, escaped the way Excel does so that readers decoding "_xHHHH_"
+** get the text back: control characters become "_x00HH_" here (rather than in libxlsxwriter, so
+** that the next rule sees them), and the underscore of any "_xHHHH_" that the output would
+** contain is written "_x005F_". Returns s, or the escaped copy in w->cell. */
 static const char *xlsx_text(TableWriter *w, const char *s) {
-    const char *u = strstr(s, "_x");
-    if (!u) return s;
+    const unsigned char *p = (const unsigned char *)s;
+    int plain = !strstr(s, "_x");
+    for (; plain && *p; p++)
+        if (needs_x_escape(*p)) plain = 0;
+    if (plain) return s;
     buf_reset(&w->cell);
-    for (const char *p = s; *p; p++) {
-        if (p[0] == '_' && p[1] == 'x' && strspn(p + 2, "0123456789abcdefABCDEF") >= 4 &&
-            p[6] == '_')
+    for (p = (const unsigned char *)s; *p; p++) {
+        if (needs_x_escape(*p))
+            buf_printf(&w->cell, "_x%04X_", (unsigned)*p);
+        else if (p[0] == '_' && p[1] == 'x' && strspn((const char *)p + 2, HEX) >= 4 &&
+                 (p[6] == '_' || needs_x_escape(p[6])))
             buf_puts(&w->cell, "_x005F_");
         else
-            buf_putc(&w->cell, *p);
+            buf_putc(&w->cell, (char)*p);
     }
     return buf_str(&w->cell);
 }

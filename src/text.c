@@ -306,44 +306,61 @@ static void fix_tone(int32_t *cps, size_t a, size_t b) {
     cps[b - 1] = v2;
 }
 
-static bool is_letter(int32_t cp) {
+/* Letters and combining marks: what a syllable is made of, for fix_tone. A syllable that ends
+** in a mark NFC could not compose ("ý" + U+0301) is left alone. */
+static bool is_syllable(int32_t cp) {
     if (cp < 0x80) return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
     utf8proc_category_t c = utf8proc_category(cp);
-    return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+           (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME);
 }
 
 char *text_key(const char *s, size_t n) {
     if (!text_utf8_valid(s, n, NULL)) return NULL;
-    size_t len;
-    char *nfc = nfc_map(s, n, &len);
-    int32_t *cps = xmalloc((len + 1) * sizeof *cps);
-    size_t m = 0, i = 0;
+    /* 1. Drop format characters, collapse whitespace, lower-case; before NFC, so that what is
+    **    dropped cannot keep a letter from its marks. */
+    char *low = xmalloc(n * 4 + 1);
+    size_t k = 0, i = 0;
     bool space = false;
-    while (i < len) {
+    while (i < n) {
         int32_t cp;
-        i += dec((const unsigned char *)nfc + i, len - i, &cp);
+        i += dec((const unsigned char *)s + i, n - i, &cp);
         if (is_format(cp)) continue;
         if (is_space(cp)) {
             space = true;
             continue;
         }
-        if (space && m) cps[m++] = ' ';
+        if (space && k) low[k++] = ' ';
         space = false;
-        cps[m++] = is_apostrophe(cp) ? '\'' : utf8proc_tolower(cp);
+        k += enc(utf8proc_tolower(cp), low + k);
+    }
+    /* 2. NFC. */
+    size_t len;
+    char *nfc = nfc_map(low, k, &len);
+    free(low);
+    /* 3. Apostrophes (after NFC, which turns some look-alikes into U+00B4), lower case again
+    **    (NFC turns some symbols into capitals: U+212B Å), then tone placement, syllable by
+    **    syllable: it swaps two precomposed letters at the end of a syllable for two others,
+    **    so the text stays NFC. */
+    int32_t *cps = xmalloc((len + 1) * sizeof *cps);
+    size_t m = 0;
+    for (i = 0; i < len; m++) {
+        i += dec((const unsigned char *)nfc + i, len - i, &cps[m]);
+        cps[m] = is_apostrophe(cps[m]) ? '\'' : utf8proc_tolower(cps[m]);
     }
     free(nfc);
     for (size_t a = 0; a < m;) {
-        if (!is_letter(cps[a])) {
+        if (!is_syllable(cps[a])) {
             a++;
             continue;
         }
         size_t b = a;
-        while (b < m && is_letter(cps[b])) b++;
+        while (b < m && is_syllable(cps[b])) b++;
         fix_tone(cps, a, b);
         a = b;
     }
     char *out = xmalloc(m * 4 + 1);
-    size_t k = 0;
+    k = 0;
     for (size_t j = 0; j < m; j++) k += enc(cps[j], out + k);
     out[k] = 0;
     free(cps);
@@ -354,17 +371,17 @@ char *text_key(const char *s, size_t n) {
 
 static char *clean(const char *s, size_t n, bool multiline) {
     if (!text_utf8_valid(s, n, NULL)) return NULL;
-    size_t len;
-    char *nfc = nfc_map(s, n, &len);
-    char *out = xmalloc(len + 1);
+    /* Whitespace and format characters first, NFC last: a dropped zero-width space must not
+    ** keep a letter from its combining marks. */
+    char *out = xmalloc(n + 1);
     size_t k = 0, i = 0;
     int newlines = 0;
     bool space = false;
-    while (i < len) {
+    while (i < n) {
         int32_t cp;
-        size_t l = dec((const unsigned char *)nfc + i, len - i, &cp);
+        size_t l = dec((const unsigned char *)s + i, n - i, &cp);
         if (multiline && is_linebreak(cp)) {
-            if (cp == '\r' && i + 1 < len && nfc[i + 1] == '\n') l++;
+            if (cp == '\r' && i + 1 < n && s[i + 1] == '\n') l++;
             newlines++;
             space = false;
         } else if (is_space(cp)) {
@@ -380,20 +397,23 @@ static char *clean(const char *s, size_t n, bool multiline) {
             }
             newlines = 0;
             space = false;
-            memcpy(out + k, nfc + i, l);
+            memcpy(out + k, s + i, l);
             k += l;
         }
         i += l;
     }
-    out[k] = 0;
-    free(nfc);
-    return out;
+    size_t len;
+    char *nfc = nfc_map(out, k, &len);
+    free(out);
+    return nfc;
 }
 
 char *text_clean(const char *s, size_t n) { return clean(s, n, true); }
 char *text_clean_line(const char *s, size_t n) { return clean(s, n, false); }
 
 char *text_trim(const char *s, size_t n) {
+    const char *nul = memchr(s, 0, n);
+    if (nul) n = (size_t)(nul - s); /* the result is a C string: it ends there anyway */
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0, start = n, end = 0;
     while (i < n) {

@@ -47,9 +47,10 @@ char *text_clean(const char *s, size_t n);
 /* As text_clean, for one-line values (names, codes): line breaks become spaces too. */
 char *text_clean_line(const char *s, size_t n);
 
-/* Copy of s[0..n) without leading and trailing Unicode whitespace (incl. NBSP), control
-** characters and zero-width/format characters; the inside is kept as is. Invalid bytes are
-** kept (they are not whitespace). Never NULL; caller frees with free(). */
+/* Copy of s[0..n) (up to a NUL byte, if any) without leading and trailing Unicode
+** whitespace (incl. NBSP), control characters and zero-width/format characters; the inside is
+** kept as is. Invalid bytes are kept (they are not whitespace). Never NULL; caller frees with
+** free(). */
 char *text_trim(const char *s, size_t n);
 
 /* Append the search key of s[0..n) to out: lower-case, diacritics removed, đ/Đ -> d, every

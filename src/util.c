@@ -86,7 +86,9 @@ bool date_valid(const char *s) {
 }
 
 void date_today(char out[11]) {
-    time_t t = time(NULL);
+    /* Vietnam time (UTC+7, no daylight saving): a certificate expiring "today" expires at
+    ** midnight in Vietnam, not at 07:00. */
+    time_t t = time(NULL) + 7 * 3600;
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);

@@ -32,7 +32,7 @@ bool str_has_prefix(const char *s, const char *prefix);
 bool parse_i64(const char *s, int64_t *out);
 
 /* Dates are ISO 8601 strings "YYYY-MM-DD" everywhere in ocop. date_valid checks the calendar;
-** date_today writes today's UTC date into out[11]; date_add_months clamps the day to the end
+** date_today writes today's date in Vietnam (UTC+7) into out[11]; date_add_months clamps the day to the end
 ** of the month (2024-01-31 + 1 month = 2024-02-29). */
 bool date_valid(const char *s);
 void date_today(char out[11]);

@@ -145,6 +145,10 @@ int srv_stop(Server *s) {
 }
 
 void srv_cleanup(Server *s) {
+    if (getenv("OCOP_TEST_KEEP")) {
+        fprintf(stderr, "kept %s (OCOP_TEST_KEEP)\n", s->dir);
+        return;
+    }
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", s->dir);
     if (strncmp(s->dir, "/tmp/ocop-test-", 15) == 0 && system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", s->dir);

@@ -128,7 +128,7 @@ static void test_units(void **state) {
     resp_free(&r);
 
     r = http_get(&S, "/api/v1/units?level=province&date=2023-02-30");
-    assert_problem(&r, 422, "date");
+    assert_problem(&r, 400, "date");
     resp_free(&r);
 }
 
@@ -190,8 +190,22 @@ static void test_producers_crud(void **state) {
     assert_problem(&r, 400, "sort");
     resp_free(&r);
 
-    r = http_get(&S, "/api/v1/producers?q=dua%20sap");
+    r = http_get(&S, "/api/v1/producers?q=dua%20sap%20cau");
     assert_int_equal(jint(r.json, "total"), 1);
+    resp_free(&r);
+
+    /* PUT replaces: what it leaves out is emptied; required fields must be there */
+    r = http_json(&S, "PUT", loc, "{\"type\": \"cooperative\", \"name\": \"HTX Dừa Sáp\", \"commune_code\": \"29110\"}");
+    assert_int_equal(r.status, 200);
+    assert_true(json_is_null(jpath(r.json, "email")));
+    assert_true(json_is_null(jpath(r.json, "reg_no")));
+    resp_free(&r);
+    r = http_json(&S, "PUT", loc, "{\"name\": \"HTX Dừa Sáp\"}");
+    assert_problem(&r, 422, NULL);
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/recognitions?q=x");
+    assert_problem(&r, 400, "q");
     resp_free(&r);
 
     r = http_req(&S, "DELETE", loc, NULL, NULL, 0);
@@ -287,10 +301,10 @@ static void test_search(void **state) {
         resp_free(&r);
     }
     Resp r = http_get(&S, "/api/v1/search?q=%22NEAR(");
-    assert_true(r.status == 200 || r.status == 422);
+    assert_true(r.status == 200 || r.status == 400);
     resp_free(&r);
     r = http_get(&S, "/api/v1/search?q=");
-    assert_problem(&r, 422, "q");
+    assert_problem(&r, 400, "q");
     resp_free(&r);
 }
 
@@ -324,7 +338,7 @@ static void test_stats(void **state) {
     assert_problem(&r, 404, NULL);
     resp_free(&r);
     r = http_get(&S, "/api/v1/stats?date=2026-01-01");
-    assert_problem(&r, 422, "unit");
+    assert_problem(&r, 400, "unit");
     resp_free(&r);
 }
 
