@@ -276,6 +276,35 @@ static void test_products_and_recognitions(void **state) {
     assert_problem(&r, 409, NULL); /* recognitions are on record */
     resp_free(&r);
 
+    /* PUT without the code keeps the official code; a code of another commune is refused */
+    r = http_json(&S, "PUT", path, "{\"name\": \"Kẹo dừa cacao\", \"set_no\": 7, \"producer_id\": 1}");
+    assert_int_equal(r.status, 200);
+    assert_true(strncmp(jstr(r.json, "code"), "86-28903-004-", 13) == 0);
+    resp_free(&r);
+    r = http_json(&S, "PATCH", path, "{\"code\": \"01-00004-001-2025\"}");
+    assert_problem(&r, 422, "code");
+    resp_free(&r);
+    r = http_json(&S, "PATCH", path, "{\"code\": \"86-28903-9-2025\"}");
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(r.json, "code"), "86-28903-009-2025"); /* canonical STT */
+    resp_free(&r);
+
+    /* a producer known only by its pre-2025 commune (which went to exactly one new commune) */
+    r = http_json(&S, "POST", "/api/v1/producers", "{\"type\": \"farm\", \"name\": \"Trang trại Định Yên\", \"commune_code_old\": \"30199\"}");
+    assert_int_equal(r.status, 201);
+    assert_string_equal(jstr(r.json, "commune_code"), "30226");
+    resp_free(&r);
+    r = http_json(&S, "POST", "/api/v1/producers", "{\"type\": \"farm\", \"name\": \"Trang trại không xã\"}");
+    assert_problem(&r, 422, "commune_code");
+    resp_free(&r);
+
+    r = http_get(&S, "/api/v1/producers?channels=fax");
+    assert_problem(&r, 400, "channels");
+    resp_free(&r);
+    r = http_get(&S, "/api/v1/producers/export?page=2");
+    assert_problem(&r, 400, "page");
+    resp_free(&r);
+
     r = http_get(&S, "/api/v1/recognitions?valid_on=2023-06-30&province=86");
     assert_int_equal(r.status, 200);
     assert_int_equal(jint(r.json, "total"), 7);
@@ -326,6 +355,13 @@ static void test_stats(void **state) {
     assert_int_equal(r.status, 200);
     assert_int_equal(jint(r.json, "products.by_stars.5"), 1);
     assert_int_equal(jint(r.json, "communes.total"), 124);
+    resp_free(&r);
+
+    /* more products than communes: Xã Mỏ Cày's three products count one commune */
+    r = http_get(&S, "/api/v1/stats?unit=28903&date=2025-08-01");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(jint(r.json, "products.total"), 3);
+    assert_int_equal(jint(r.json, "communes.with_products"), 1);
     resp_free(&r);
 
     /* one commune */
