@@ -706,6 +706,10 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
             buf_free(&order);
             return -1;
         }
+        /* Names sort in Vietnamese dictionary order as far as the folded key gives it: "Đ"
+        ** next to "D" rather than after "Z" as raw UTF-8 bytes would put it. */
+        if (strcmp(f->name, "name") == 0 && entity_field(en, "name_fold"))
+            buf_printf(&order, "%sname_fold%s", ns++ ? ", " : " ORDER BY ", desc ? " DESC" : "");
         buf_printf(&order, "%s%s%s", ns++ ? ", " : " ORDER BY ", f->name, desc ? " DESC" : "");
     }
     buf_printf(&order, "%sid", ns ? ", " : " ORDER BY ");
