@@ -7,6 +7,7 @@
 #include "api.h"
 #include "entity.h"
 #include "files.h"
+#include "registry.h"
 #include "importer.h"
 #include "search.h"
 #include "stats.h"
@@ -76,78 +77,43 @@ int api_stats(Req *r) {
 
 /* ---- product photos ----------------------------------------------------------------------- */
 
-enum { PHOTO_MAX = 10 * 1024 * 1024 };
-
 /* POST /api/v1/products/{id}/photos: the image bytes as the body (JPEG, PNG or WebP). */
 int api_photo_add(Req *r) {
     int64_t pid;
     if (!parse_i64(r->pathv[0], &pid) || pid <= 0) return resp_error(r, 404, "id", "no product with id '%s'", r->pathv[0]);
-    const char *declared = r->content_type ? r->content_type : "";
-    const char *real = files_sniff_image(r->body, r->body_len);
-    if (r->body_len == 0) return resp_error(r, 400, "body", "send the image file as the request body");
-    if (!real) return resp_error(r, 415, "body", "photos must be JPEG, PNG or WebP images");
-    if (*declared && strncmp(declared, real, strlen(real)) != 0 && strncmp(declared, "application/octet-stream", 24) != 0)
-        return resp_error(r, 415, "Content-Type", "the file is %s but was sent as %s", real, declared);
-    const char *filename = req_query(r, "filename");
-    if (filename && strlen(filename) > 200) return resp_error(r, 422, "filename", "filename is longer than 200 bytes");
     Err e = ERR_INIT;
-    json_t *product = entity_get(r->db, &ENTITY_PRODUCTS, pid, &e);
-    if (!product) return resp_problem(r, &e);
-    json_decref(product);
-    char sha[65];
-    if (files_put(r->app->files_dir, r->body, r->body_len, sha, &e)) return resp_problem(r, &e);
-    char ts[32];
-    ts_now(ts);
-    Stmt *s = db_prepare(r->db, "INSERT INTO product_photos (product_id, sha256, mime, bytes, filename, created_at) "
-                                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (product_id, sha256) DO NOTHING");
-    db_bind_int(s, 1, pid);
-    db_bind_text(s, 2, sha);
-    db_bind_text(s, 3, real);
-    db_bind_int(s, 4, (int64_t)r->body_len);
-    db_bind_text(s, 5, filename);
-    db_bind_text(s, 6, ts);
-    int rc = db_step(s);
-    int created = db_changes(r->db) > 0;
-    db_done(s);
-    if (rc != DB_DONE) return resp_error(r, 500, "", "cannot record the photo: %s", db_errmsg(r->db));
-    char url[96];
-    snprintf(url, sizeof url, "/files/%s", sha);
-    resp_header(r, "Location", url);
-    return resp_json(r, created ? 201 : 200,
-                     json_pack("{s:s, s:s, s:I, s:s?, s:s}", "sha256", sha, "mime", real, "bytes", (json_int_t)r->body_len,
-                               "filename", filename, "url", url));
+    int created = 0;
+    json_t *photo = product_photo_add(r->db, r->app->files_dir, pid, r->body, r->body_len, r->content_type,
+                                      req_query(r, "filename"), &created, &e);
+    if (!photo) return resp_problem(r, &e);
+    resp_header(r, "Location", arena_strdup(&r->arena, json_string_value(json_object_get(photo, "url"))));
+    return resp_json(r, created ? 201 : 200, photo);
 }
 
-/* DELETE /api/v1/products/{id}/photos/{sha256}: unlink the photo from the product (the
-** stored file stays: other records may share it). */
+/* DELETE /api/v1/products/{id}/photos/{sha256} */
 int api_photo_delete(Req *r) {
     int64_t pid;
     if (!parse_i64(r->pathv[0], &pid)) return resp_error(r, 404, "id", "no product with id '%s'", r->pathv[0]);
-    Stmt *s = db_prepare(r->db, "DELETE FROM product_photos WHERE product_id = ? AND sha256 = ?");
-    db_bind_int(s, 1, pid);
-    db_bind_text(s, 2, r->pathv[1]);
-    db_step(s);
-    int n = db_changes(r->db);
-    db_done(s);
-    if (!n) return resp_error(r, 404, "sha256", "product %lld has no photo %s", (long long)pid, r->pathv[1]);
+    Err e = ERR_INIT;
+    if (product_photo_remove(r->db, pid, r->pathv[1], &e)) return resp_problem(r, &e);
     return resp_text(r, 204, "text/plain", "", 0);
 }
 
 /* GET /files/{sha256}: a stored file, with the type recorded when it was uploaded. */
 int api_file_get(Req *r) {
     const char *sha = r->pathv[0];
-    if (!files_valid_sha(sha)) return resp_error(r, 404, "sha256", "no such file");
-    Stmt *s = db_prepare(r->db, "SELECT mime FROM product_photos WHERE sha256 = ? LIMIT 1");
-    db_bind_text(s, 1, sha);
-    const char *mime = db_step(s) == DB_ROW ? arena_strdup(&r->arena, db_col_text(s, 0)) : NULL;
-    db_done(s);
+    char *mime = files_valid_sha(sha) ? product_photo_mime(r->db, sha) : NULL;
     if (!mime) return resp_error(r, 404, "sha256", "no such file");
     Err e = ERR_INIT;
     size_t n = 0;
     char *data = files_get(r->app->files_dir, sha, &n, &e);
-    if (!data) return resp_problem(r, &e);
-    resp_text(r, 200, mime, data, n);
+    if (!data) {
+        free(mime);
+        return resp_problem(r, &e);
+    }
+    resp_text(r, 200, arena_strdup(&r->arena, mime), data, n);
     free(data);
+    free(mime);
     resp_header(r, "Cache-Control", "public, max-age=31536000, immutable");
     return 200;
 }

@@ -10,9 +10,7 @@
 #include "util.h"
 
 int api_healthz(Req *r) {
-    Stmt *s = db_prepare(r->db, "SELECT 1");
-    int ok = db_step(s) == DB_ROW;
-    db_done(s);
+    bool ok = db_ping(r->db);
     json_t *o = json_pack("{s:s, s:s, s:s}", "status", ok ? "ok" : "fail", "db", ok ? "ok" : db_errmsg(r->db),
                           "version", OCOP_VERSION);
     return resp_json(r, ok ? 200 : 503, o);

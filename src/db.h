@@ -54,6 +54,8 @@ void db_rollback(Db *db);
 bool db_in_tx(Db *db);
 
 int db_changes(Db *db);
+/* True when the database answers a trivial query (health checks). */
+bool db_ping(Db *db);
 const char *db_errmsg(Db *db);
 int db_errcode(Db *db);
 

@@ -184,6 +184,13 @@ void db_rollback(Db *db) {
 }
 
 bool db_in_tx(Db *db) { return db->in_tx; }
+bool db_ping(Db *db) {
+    Stmt *s = db_prepare(db, "SELECT 1");
+    bool ok = db_step(s) == DB_ROW;
+    db_done(s);
+    return ok;
+}
+
 int db_changes(Db *db) { return sqlite3_changes(db->h); }
 const char *db_errmsg(Db *db) { return sqlite3_errmsg(db->h); }
 int db_errcode(Db *db) { return sqlite3_errcode(db->h); }

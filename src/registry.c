@@ -10,6 +10,8 @@
 
 #include "buf.h"
 #include "entity.h"
+#include "files.h"
+#include "registry.h"
 #include "search.h"
 #include "text.h"
 #include "unit.h"
@@ -921,3 +923,76 @@ const Entity ENTITY_POINTS = {
     .fields = point_fields, .filters = point_filters, .default_sort = "name",
     .prepare = point_prepare, .after_write = point_after, .decorate = point_decorate, .find_duplicate = point_dup,
 };
+
+/* ---- product photos -------------------------------------------------------------------------------- */
+
+json_t *product_photo_add(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n,
+                          const char *declared_type, const char *filename, int *created, Err *e) {
+    const char *real = files_sniff_image(data, n);
+    if (n == 0) {
+        err_set(e, 400, "body", "send the image file as the request body");
+        return NULL;
+    }
+    if (!real) {
+        err_set(e, 415, "body", "photos must be JPEG, PNG or WebP images");
+        return NULL;
+    }
+    if (declared_type && *declared_type && strncmp(declared_type, real, strlen(real)) != 0 &&
+        strncmp(declared_type, "application/octet-stream", 24) != 0) {
+        err_set(e, 415, "Content-Type", "the file is %s but was sent as %s", real, declared_type);
+        return NULL;
+    }
+    if (filename && text_chars(filename, strlen(filename)) > 200) {
+        err_set(e, 422, "filename", "filename is longer than 200 characters");
+        return NULL;
+    }
+    Stmt *s = db_prepare(db, "SELECT 1 FROM products WHERE id = ?");
+    db_bind_int(s, 1, pid);
+    int found = db_step(s) == DB_ROW;
+    db_done(s);
+    if (!found) {
+        err_set(e, 404, "id", "no product with id %lld", (long long)pid);
+        return NULL;
+    }
+    char sha[65];
+    if (files_put(files_dir, data, n, sha, e)) return NULL;
+    char ts[32];
+    ts_now(ts);
+    s = db_prepare(db, "INSERT INTO product_photos (product_id, sha256, mime, bytes, filename, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (product_id, sha256) DO NOTHING");
+    db_bind_int(s, 1, pid);
+    db_bind_text(s, 2, sha);
+    db_bind_text(s, 3, real);
+    db_bind_int(s, 4, (int64_t)n);
+    db_bind_text(s, 5, filename);
+    db_bind_text(s, 6, ts);
+    int rc = db_step(s);
+    *created = db_changes(db) > 0;
+    db_done(s);
+    if (rc != DB_DONE) {
+        err_set(e, 500, "", "cannot record the photo: %s", db_errmsg(db));
+        return NULL;
+    }
+    char url[96];
+    snprintf(url, sizeof url, "/files/%s", sha);
+    return json_pack("{s:s, s:s, s:I, s:s?, s:s}", "sha256", sha, "mime", real, "bytes", (json_int_t)n, "filename",
+                     filename, "url", url);
+}
+
+int product_photo_remove(Db *db, int64_t pid, const char *sha, Err *e) {
+    Stmt *s = db_prepare(db, "DELETE FROM product_photos WHERE product_id = ? AND sha256 = ?");
+    db_bind_int(s, 1, pid);
+    db_bind_text(s, 2, sha);
+    db_step(s);
+    int n = db_changes(db);
+    db_done(s);
+    return n ? 0 : err_set(e, 404, "sha256", "product %lld has no photo %s", (long long)pid, sha);
+}
+
+char *product_photo_mime(Db *db, const char *sha) {
+    Stmt *s = db_prepare(db, "SELECT mime FROM product_photos WHERE sha256 = ? LIMIT 1");
+    db_bind_text(s, 1, sha);
+    char *mime = db_step(s) == DB_ROW ? xstrdup(db_col_text(s, 0)) : NULL;
+    db_done(s);
+    return mime;
+}
