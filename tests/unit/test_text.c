@@ -148,6 +148,9 @@ static void test_key(void **state) {
     assert_key("K`Ho", "k'ho");
     /* NFD input gives the NFC key */
     assert_key("Nu\xCC\x9Bo\xCC\x9B\xCC\x81" "c", "nước");
+    /* a dropped zero-width space does not keep a letter from its mark: NFC comes after */
+    assert_key("a\xE2\x80\x8B\xCC\x81", "á");
+    assert_key("\xE1\xBF\xBD", "'"); /* U+1FFD is U+00B4 in NFC: an apostrophe */
     assert_null(text_key("ab\xFF", 3));
     assert_key("", "");
 }
@@ -166,6 +169,9 @@ static void test_clean_trim(void **state) {
     free(s);
     s = text_clean(" \t\xC2\xA0 ", 5);
     assert_string_equal(s, "");
+    free(s);
+    s = text_clean("a\xE2\x80\x8B\xCC\x81", 6);
+    assert_string_equal(s, "á");
     free(s);
     assert_null(text_clean("a\xFF", 2));
     assert_null(text_clean_line("a\xC3", 2));
