@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,8 +38,8 @@ static const char *const product_types[] = {
     "Mật ong rừng", "Bánh cốm", "Bánh phồng tôm", "Khô cá lóc", "Tôm khô", "Mực khô", "Rượu nếp",
     "Rượu cần", "Dầu lạc", "Bột sắn dây", "Hồng treo gió", "Măng khô", "Mộc nhĩ", "Ruốc thịt",
     "Lạp xưởng", "Bánh gai", "Bánh chưng", "Kẹo lạc", "Mè xửng", "Bánh khô mè", "Nước cốt dừa",
-    "Sữa dê", "Thịt trâu gác bếp", "Cao dược liệu", "Trà atiso", "Đông trùng hạ thảo",
-    "Hạt sen", "Mây tre đan", "Sơn mài", "Tranh Đông Hồ", "Nước tương", "Giấm", "Xúc xích",
+    "Sữa dê", "Thịt trâu gác bếp", "Cao dược liệu", "Trà atiso", "Đông trùng hạ thảo", "Hạt sen",
+    "Mây tre đan", "Sơn mài", "Tranh Đông Hồ", "Nước tương", "Giấm", "Xúc xích",
 };
 static const char *const qualifiers[] = {
     "truyền thống", "đặc biệt", "hữu cơ", "thượng hạng", "nguyên chất", "cao cấp", "loại 1",
@@ -47,20 +48,20 @@ static const char *const qualifiers[] = {
     "xay nhuyễn", "đóng chai", "hộp quà", "lên men", "gia truyền", "sạch", "xuất khẩu",
 };
 static const char *const places[] = {
-    "Làng Xưa", "Bến Tre", "Hà Tĩnh", "Phú Quốc", "Cà Mau", "Hoà Bình", "Thủy Nguyên",
-    "Khánh Hòa", "Đắk Lắk", "Lâm Đồng", "Hải Dương", "Nam Định", "Thái Nguyên", "Mộc Châu",
-    "Sơn La", "Lào Cai", "Sa Pa", "Hưng Yên", "Bắc Giang", "Lục Ngạn", "Quảng Nam", "Hội An",
-    "Huế", "Đồng Tháp", "Sóc Trăng", "Vĩnh Long", "Cần Thơ", "An Giang", "Tây Ninh", "Bình Định",
-    "Phan Thiết", "Ninh Thuận", "Cát Hải", "Vân Đồn", "Hạ Long", "Tam Đảo", "Ba Vì", "Đường Lâm",
-    "Bát Tràng", "Vạn Phúc", "Hương Sơn", "Kim Sơn", "Tân Cương", "Cao Bằng", "Hà Giang",
-    "Đồng Văn", "Mường Lò", "Tuyên Quang", "Yên Bái", "Điện Biên", "Quảng Trị", "Kon Tum",
-    "Gia Lai", "Bảo Lộc", "Đà Lạt", "Cái Bè", "Chợ Lách", "Tiền Giang", "Bạc Liêu", "Long An",
+    "Làng Xưa", "Bến Tre", "Hà Tĩnh", "Phú Quốc", "Cà Mau", "Hoà Bình", "Thủy Nguyên", "Khánh Hòa",
+    "Đắk Lắk", "Lâm Đồng", "Hải Dương", "Nam Định", "Thái Nguyên", "Mộc Châu", "Sơn La", "Lào Cai",
+    "Sa Pa", "Hưng Yên", "Bắc Giang", "Lục Ngạn", "Quảng Nam", "Hội An", "Huế", "Đồng Tháp",
+    "Sóc Trăng", "Vĩnh Long", "Cần Thơ", "An Giang", "Tây Ninh", "Bình Định", "Phan Thiết",
+    "Ninh Thuận", "Cát Hải", "Vân Đồn", "Hạ Long", "Tam Đảo", "Ba Vì", "Đường Lâm", "Bát Tràng",
+    "Vạn Phúc", "Hương Sơn", "Kim Sơn", "Tân Cương", "Cao Bằng", "Hà Giang", "Đồng Văn", "Mường Lò",
+    "Tuyên Quang", "Yên Bái", "Điện Biên", "Quảng Trị", "Kon Tum", "Gia Lai", "Bảo Lộc", "Đà Lạt",
+    "Cái Bè", "Chợ Lách", "Tiền Giang", "Bạc Liêu", "Long An",
 };
 static const char *const brands[] = {
     "Hương Quê", "Ngọc Lan", "Phú Hưng", "An Phát", "Minh Châu", "Thành Đạt", "Việt Hương",
     "Sao Mai", "Hồng Lam", "Thiên Phúc", "Bảo Ngọc", "Hoàng Gia", "Phúc Lộc", "Tâm An",
-    "Xuân Thịnh", "Đại Việt", "Kim Long", "Thuận Phát", "Hải Âu", "Quê Tôi", "Mười Tâm",
-    "Ba Lành", "Cô Ba", "Bà Tư", "Ông Năm", "Út Hiền", "Hạnh Phúc", "Trường Sinh", "Nhật Minh",
+    "Xuân Thịnh", "Đại Việt", "Kim Long", "Thuận Phát", "Hải Âu", "Quê Tôi", "Mười Tâm", "Ba Lành",
+    "Cô Ba", "Bà Tư", "Ông Năm", "Út Hiền", "Hạnh Phúc", "Trường Sinh", "Nhật Minh",
 };
 static const char *const producer_kinds[] = {
     "Hợp tác xã", "Công ty TNHH", "Hộ kinh doanh", "Tổ hợp tác", "Cơ sở sản xuất",
@@ -159,8 +160,9 @@ static void fill(Db *db, Rng *r, const Communes *c, int nvillages, int nproducer
     for (int i = 1; i <= nvillages; i++) {
         buf_reset(&name);
         buf_printf(&name, "Làng nghề %s %s %d", PICK(r, crafts), PICK(r, places), i);
-        Stmt *s = db_prepare(db, "INSERT INTO villages (id, name, name_key, name_fold, commune_code,"
-                                 " crafts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        Stmt *s = db_prepare(db, "INSERT INTO villages (id, name, name_key, name_fold,"
+                                 " commune_code, crafts, created_at, updated_at)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         db_bind_int(s, 1, i);
         put_keys(s, 2, name.p);
         db_bind_text(s, 5, c->code[pick(r, (size_t)c->n)]);
@@ -176,7 +178,8 @@ static void fill(Db *db, Rng *r, const Communes *c, int nvillages, int nproducer
         if (pick(r, 2)) buf_printf(&name, " %s", PICK(r, places));
         buf_printf(&name, " %d", i); /* names repeat otherwise; real ones differ by more words */
         Stmt *s = db_prepare(db, "INSERT INTO producers (id, type, name, name_key, name_fold,"
-                                 " reg_no, rep_name, commune_code, village_id, created_at, updated_at)"
+                                 " reg_no, rep_name, commune_code, village_id, created_at,"
+                                 " updated_at)"
                                  " VALUES (?, 'cooperative', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         db_bind_int(s, 1, i);
         put_keys(s, 2, name.p);
@@ -204,9 +207,11 @@ static void fill(Db *db, Rng *r, const Communes *c, int nvillages, int nproducer
         if (pick(r, 2))
             for (int k = 0; k < 3; k++) buf_printf(&desc, "%s%s", k ? " " : "", PICK(r, phrases));
         char code[48];
-        snprintf(code, sizeof code, "%02d-%05d-%06d-2026", (int)pick(r, 34) + 1, (int)pick(r, 3321) + 1, i);
-        Stmt *s = db_prepare(db, "INSERT OR IGNORE INTO products (id, name, name_key, name_fold, set_no,"
-                                 " producer_id, commune_code, code, description, created_at, updated_at)"
+        snprintf(code, sizeof code, "%02d-%05d-%06d-2026", (int)pick(r, 34) + 1,
+                 (int)pick(r, 3321) + 1, i);
+        Stmt *s = db_prepare(db, "INSERT OR IGNORE INTO products (id, name, name_key, name_fold,"
+                                 " set_no, producer_id, commune_code, code, description,"
+                                 " created_at, updated_at)"
                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         db_bind_int(s, 1, i);
         put_keys(s, 2, name.p);
@@ -307,8 +312,8 @@ static Query make_query(Rng *r, int cls) {
         else buf_printf(&b, "lang nghe %s", PICK(r, crafts));
         break;
     case Q_MISS: {
-        static const char *const miss[] = {"xyzzy", "qwerty banh", "pizza", "sushi nuoc", "hamburger",
-                                           "kimchi", "nuoc mam zz", "banh qqq"};
+        static const char *const miss[] = {"xyzzy", "qwerty banh", "pizza", "sushi nuoc",
+                                           "hamburger", "kimchi", "nuoc mam zz", "banh qqq"};
         buf_puts(&b, PICK(r, miss));
         break;
     }
@@ -377,7 +382,8 @@ int main(int argc, char **argv) {
         char **names = xmalloc(N * sizeof *names);
         for (int i = 0; i < N; i++) {
             buf_reset(&nm);
-            buf_printf(&nm, "%s %s %s", PICK(&r, product_types), PICK(&r, qualifiers), PICK(&r, places));
+            buf_printf(&nm, "%s %s %s", PICK(&r, product_types), PICK(&r, qualifiers),
+                       PICK(&r, places));
             names[i] = xstrdup(nm.p);
         }
         uint64_t f0 = now_ns();
@@ -391,8 +397,8 @@ int main(int argc, char **argv) {
         f0 = now_ns();
         for (int i = 0; i < N; i++) free(text_key(names[i], strlen(names[i])));
         double key_ns = (double)(now_ns() - f0) / N;
-        printf("text_fold: %.0f ns per name, text_key: %.0f ns per name (%d names like \"%s\", %zu bytes out)\n",
-               fold_ns, key_ns, N, names[0], bytes);
+        printf("text_fold: %.0f ns per name, text_key: %.0f ns per name"
+               " (%d names like \"%s\", %zu bytes out)\n", fold_ns, key_ns, N, names[0], bytes);
         for (int i = 0; i < N; i++) free(names[i]);
         free(names);
         buf_free(&b);
@@ -405,8 +411,10 @@ int main(int argc, char **argv) {
            nproducts, (now_ns() - t0) / 1e6);
     t0 = now_ns();
     if (search_rebuild(db, &e)) die("search_rebuild", &e);
-    printf("search_rebuild (index %d records, optimize): %.0f ms\n", nvillages + nproducers + nproducts,
-           (now_ns() - t0) / 1e6);
+    printf("search_rebuild (index %d records, optimize): %.0f ms\n",
+           nvillages + nproducers + nproducts, (now_ns() - t0) / 1e6);
+    struct stat st;
+    if (stat(path, &st) == 0) printf("database file: %.0f MB\n", st.st_size / 1048576.0);
 
     /* The mix: mostly words and prefixes as typed, some single letters, some misses. */
     static const int mix[Q_CLASSES] = {
@@ -448,7 +456,8 @@ int main(int argc, char **argv) {
         arena_free(&a);
     }
 
-    printf("\n%-22s %6s %8s %8s %8s %8s %8s   (ms)\n", "queries", "count", "mean", "p50", "p95", "p99", "max");
+    printf("\n%-22s %6s %8s %8s %8s %8s %8s   (ms)\n", "queries", "count", "mean", "p50", "p95",
+           "p99", "max");
     double *ms = xmalloc((size_t)nq * sizeof *ms);
     for (int i = 0; i < nq; i++) ms[i] = qs[i].cpu_ms;
     report("all, CPU time", ms, nq);

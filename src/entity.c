@@ -132,7 +132,8 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
     char *clean = NULL;
     if (s) {
-        clean = text_clean(s, strlen(s));
+        /* Long texts (descriptions, notes) keep their line breaks; names and codes are one line. */
+        clean = f->maxlen >= 1000 ? text_clean(s, strlen(s)) : text_clean_line(s, strlen(s));
         if (!clean) {
             snprintf(reason, rn, "is not valid UTF-8 text");
             return false;

@@ -178,9 +178,6 @@ static json_t *commune_json(Db *db, const char *code) {
     return o;
 }
 
-static int index_record(Db *db, const char *kind, int64_t id, const char *title, const char *extra, Err *e) {
-    return search_put(db, kind, id, title, extra, e);
-}
 
 /* A recognition's state on date today: not_certified (1-2 stars), revoked/superseded once
 ** ended, expired from expires_on (the certificate is valid through the day before), else valid. */
@@ -200,13 +197,7 @@ static int village_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     return check_communes(db, obj, "commune_code", NULL, e);
 }
 
-static int village_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
-    Buf extra = BUF_INIT;
-    buf_printf(&extra, "%s %s", sget(obj, "crafts") ? sget(obj, "crafts") : "", sget(obj, "commune_code"));
-    int rc = index_record(db, "village", id, sget(obj, "name"), buf_str(&extra), e);
-    buf_free(&extra);
-    return rc;
-}
+static int village_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) { return search_index(db, "village", id, e); }
 
 static int village_delete(Db *db, int64_t id, Err *e) { return search_delete(db, "village", id, e); }
 
@@ -292,15 +283,7 @@ static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     return check_communes(db, obj, "commune_code", "commune_code_old", e);
 }
 
-static int producer_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
-    Buf extra = BUF_INIT;
-    const char *fs[] = {"reg_no", "tax_code", "rep_name", "address"};
-    for (size_t i = 0; i < COUNT(fs); i++)
-        if (sget(obj, fs[i])) buf_printf(&extra, "%s ", sget(obj, fs[i]));
-    int rc = index_record(db, "producer", id, sget(obj, "name"), buf_str(&extra), e);
-    buf_free(&extra);
-    return rc;
-}
+static int producer_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) { return search_index(db, "producer", id, e); }
 
 static int producer_delete(Db *db, int64_t id, Err *e) {
     int64_t n = 0;
@@ -548,20 +531,7 @@ static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     return 0;
 }
 
-static int product_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
-    Buf extra = BUF_INIT;
-    if (sget(obj, "code")) buf_printf(&extra, "%s ", sget(obj, "code"));
-    Stmt *s = db_prepare(db, "SELECT name FROM producers WHERE id = ?");
-    db_bind_int(s, 1, iget(obj, "producer_id"));
-    if (db_step(s) == DB_ROW) buf_printf(&extra, "%s ", db_col_text(s, 0));
-    db_done(s);
-    const char *fs[] = {"gi", "mark", "trademark_no"};
-    for (size_t i = 0; i < COUNT(fs); i++)
-        if (sget(obj, fs[i])) buf_printf(&extra, "%s ", sget(obj, fs[i]));
-    int rc = index_record(db, "product", id, sget(obj, "name"), buf_str(&extra), e);
-    buf_free(&extra);
-    return rc;
-}
+static int product_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) { return search_index(db, "product", id, e); }
 
 static int product_delete(Db *db, int64_t id, Err *e) {
     Stmt *s = db_prepare(db, "SELECT count(*) FROM recognitions WHERE product_id = ?");

@@ -50,7 +50,8 @@ static int check_key(const char *kind, int64_t id, int *k, Err *e) {
 /* Remove the record of kind k with this id, if it is indexed. External-content FTS5 tables
 ** forget a row when given its rowid and the values they indexed, read from search_docs. */
 static int remove_doc(Db *db, int k, int64_t id, Err *e) {
-    Stmt *s = db_prepare(db, "SELECT doc, title, extra, kind FROM search_docs WHERE kind = ? AND ref_id = ?");
+    Stmt *s = db_prepare(db, "SELECT doc, title, extra, kind FROM search_docs"
+                             " WHERE kind = ? AND ref_id = ?");
     db_bind_text(s, 1, kind_names[k]);
     db_bind_int(s, 2, id);
     int rc = db_step(s);
@@ -84,10 +85,27 @@ static int remove_doc(Db *db, int k, int64_t id, Err *e) {
     return rc == DB_ERROR ? db_fail(db, e, "delete") : 0;
 }
 
+/* Writes happen in the caller's transaction, or in one of their own: the three tables must
+** never disagree (an external-content index forgets a row only given the values it indexed). */
+static int tx_begin(Db *db, bool *own, Err *e) {
+    *own = !db_in_tx(db);
+    return *own ? db_begin(db, e) : 0;
+}
+
+static int tx_end(Db *db, bool own, int rc, Err *e) {
+    if (!own) return rc;
+    if (rc) {
+        db_rollback(db);
+        return rc;
+    }
+    return db_commit(db, e);
+}
+
 int search_delete(Db *db, const char *kind, int64_t id, Err *e) {
     int k;
-    if (check_key(kind, id, &k, e)) return -1;
-    return remove_doc(db, k, id, e);
+    bool own;
+    if (check_key(kind, id, &k, e) || tx_begin(db, &own, e)) return -1;
+    return tx_end(db, own, remove_doc(db, k, id, e), e);
 }
 
 /* Add a record known not to be indexed: to search_docs, and to the FTS5 indexes unless
@@ -113,7 +131,8 @@ static int insert_doc(Db *db, int k, int64_t id, const char *title, const char *
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_ERROR && fts_too) {
-        s = db_prepare(db, "INSERT INTO search_fts (rowid, title, extra, kind) VALUES (?, ?, ?, ?)");
+        s = db_prepare(db, "INSERT INTO search_fts (rowid, title, extra, kind)"
+                           " VALUES (?, ?, ?, ?)");
         db_bind_int(s, 1, doc);
         db_bind_text(s, 2, buf_str(&ft));
         db_bind_text(s, 3, buf_str(&fx));
@@ -134,11 +153,16 @@ static int insert_doc(Db *db, int k, int64_t id, const char *title, const char *
     return rc == DB_ERROR ? db_fail(db, e, "insert") : 0;
 }
 
-int search_put(Db *db, const char *kind, int64_t id, const char *title, const char *extra, Err *e) {
-    int k;
-    if (check_key(kind, id, &k, e)) return -1;
+static int put_doc(Db *db, int k, int64_t id, const char *title, const char *extra, Err *e) {
     if (remove_doc(db, k, id, e)) return -1;
     return insert_doc(db, k, id, title, extra, true, e);
+}
+
+int search_put(Db *db, const char *kind, int64_t id, const char *title, const char *extra, Err *e) {
+    int k;
+    bool own;
+    if (check_key(kind, id, &k, e) || tx_begin(db, &own, e)) return -1;
+    return tx_end(db, own, put_doc(db, k, id, title, extra, e), e);
 }
 
 /* ---- what is indexed ---------------------------------------------------------------- */
@@ -182,7 +206,7 @@ static int index_rows(Db *db, int k, int64_t id, int *found, Err *e) {
         }
         int64_t rid = db_col_int(s, 0);
         if (rid < 1 || rid > ID_MAX) continue;
-        if ((id ? search_put(db, kind_names[k], rid, db_col_text(s, 1), buf_str(&extra), e)
+        if ((id ? put_doc(db, k, rid, db_col_text(s, 1), buf_str(&extra), e)
                 : insert_doc(db, k, rid, db_col_text(s, 1), buf_str(&extra), false, e))) {
             ret = -1;
             break;
@@ -210,12 +234,13 @@ static int64_t *ids_of(Db *db, const char *sql, int64_t p, int *n) {
     return v;
 }
 
-int search_index(Db *db, const char *kind, int64_t id, Err *e) {
-    int k, found;
-    if (check_key(kind, id, &k, e)) return -1;
+/* Re-index record (k, id) and the records that carry its name. */
+static int index_one(Db *db, int k, int64_t id, Err *e) {
+    int found;
     if (index_rows(db, k, id, &found, e)) return -1;
-    if (!found && search_delete(db, kind, id, e)) return -1;
-    /* Records whose extra text carries this record's name. */
+    if (!found && remove_doc(db, k, id, e)) return -1;
+    /* Records whose extra text carries this record's name: a village's producers, a
+    ** producer's products. */
     static const char *const dependents[] = {
         NULL, NULL,
         "SELECT id FROM products WHERE producer_id = ?",
@@ -224,9 +249,16 @@ int search_index(Db *db, const char *kind, int64_t id, Err *e) {
     if (!dependents[k]) return 0;
     int n, ret = 0;
     int64_t *dep = ids_of(db, dependents[k], id, &n);
-    for (int i = 0; i < n && !ret; i++) ret = search_index(db, kind_names[k - 1], dep[i], e);
+    for (int i = 0; i < n && !ret; i++) ret = index_one(db, k - 1, dep[i], e); /* 3->2->1 */
     free(dep);
     return ret;
+}
+
+int search_index(Db *db, const char *kind, int64_t id, Err *e) {
+    int k;
+    bool own;
+    if (check_key(kind, id, &k, e) || tx_begin(db, &own, e)) return -1;
+    return tx_end(db, own, index_one(db, k, id, e), e);
 }
 
 int search_optimize(Db *db, Err *e) {
@@ -235,8 +267,8 @@ int search_optimize(Db *db, Err *e) {
 }
 
 int search_rebuild(Db *db, Err *e) {
-    bool own = !db_in_tx(db);
-    if (own && db_begin(db, e)) return -1;
+    bool own;
+    if (tx_begin(db, &own, e)) return -1;
     int found;
     /* Emptying the indexes row by row would leave a tombstone per word for the merges to
     ** wade through; 'delete-all' drops them, and 'rebuild' indexes search_docs in one go. */
@@ -248,11 +280,7 @@ int search_rebuild(Db *db, Err *e) {
         rc = db_exec(db, "INSERT INTO search_fts (search_fts) VALUES ('rebuild');"
                          "INSERT INTO search_title (search_title) VALUES ('rebuild')", e);
     if (!rc) rc = search_optimize(db, e);
-    if (own) {
-        if (rc) db_rollback(db);
-        else rc = db_commit(db, e);
-    }
-    return rc;
+    return tx_end(db, own, rc, e);
 }
 
 /* ---- querying ----------------------------------------------------------------------- */
@@ -281,7 +309,8 @@ static int split_words(const char *f, Words *w, Err *e) {
     for (int i = 0; i < w->nseq; i++) {
         bool keep = true;
         for (int j = 0; j < w->nseq && keep; j++) {
-            if (j == i || w->seqn[j] < w->seqn[i] || memcmp(w->seq[j], w->seq[i], w->seqn[i]) != 0) continue;
+            if (j == i || w->seqn[j] < w->seqn[i] || memcmp(w->seq[j], w->seq[i], w->seqn[i]))
+                continue;
             /* seq[i] is a prefix of seq[j]: keep only the longer, or the first of equals */
             keep = w->seqn[j] == w->seqn[i] && j > i;
         }
@@ -318,7 +347,8 @@ static void all_words(Buf *b, const Words *w) {
 
 static void phrase(Buf *b, const Words *w) {
     buf_putc(b, '"');
-    for (int i = 0; i < w->nseq; i++) buf_printf(b, "%s%.*s", i ? " " : "", (int)w->seqn[i], w->seq[i]);
+    for (int i = 0; i < w->nseq; i++)
+        buf_printf(b, "%s%.*s", i ? " " : "", (int)w->seqn[i], w->seq[i]);
     buf_puts(b, "\"*");
 }
 
@@ -446,7 +476,8 @@ static int main_pass(Db *db, const Words *w, int k, Page *p, int64_t *total) {
     int64_t *above = NULL;
     size_t nabove = 0, cap = 0, ai = 0;
     tier_expr(&t2, w, 2, k, true);
-    Stmt *s = db_prepare(db, "SELECT rowid FROM search_title WHERE search_title MATCH ? ORDER BY rowid");
+    Stmt *s = db_prepare(db, "SELECT rowid FROM search_title WHERE search_title MATCH ?"
+                             " ORDER BY rowid");
     db_bind_text(s, 1, t2.p);
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
@@ -490,14 +521,16 @@ int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, i
     size_t qn = strlen(q);
     if (qn > SEARCH_QUERY_MAX)
         return err_set(e, 422, "q", "the search text is longer than %d bytes", SEARCH_QUERY_MAX);
-    if (!text_utf8_valid(q, qn, NULL)) return err_set(e, 422, "q", "the search text is not valid UTF-8");
+    if (!text_utf8_valid(q, qn, NULL))
+        return err_set(e, 422, "q", "the search text is not valid UTF-8");
     int k = 0;
     if (kind && *kind && !(k = kind_code(kind)))
         return err_set(e, 422, "kind", "kind must be product, producer or village");
     if (limit < 1 || limit > SEARCH_LIMIT_MAX)
         return err_set(e, 422, "limit", "limit must be between 1 and %d", SEARCH_LIMIT_MAX);
     if (offset < 0 || offset > SEARCH_COUNT_MAX - limit)
-        return err_set(e, 422, "offset", "offset must be between 0 and %d", SEARCH_COUNT_MAX - limit);
+        return err_set(e, 422, "offset", "offset must be between 0 and %d",
+                       SEARCH_COUNT_MAX - limit);
 
     Buf f = BUF_INIT;
     Words w;

@@ -6,9 +6,11 @@
 ** the title contains every word; some words only in the extra text. Within each of these,
 ** shorter titles first, then products before producers before villages, then older records.
 **
-** The index is the search_fts table of sql/002_search.sql. Domain code keeps it current by
-** calling search_index() after writing a record (inside the same transaction), or search_put
-** with its own text; search_rebuild() re-creates it from the registry tables.
+** The index is the tables search_docs, search_fts and search_title of sql/002_search.sql.
+** Domain code keeps it current by calling search_index() after writing a record (in the same
+** transaction), or search_put() with text of its own choosing; search_delete() when deleting;
+** search_rebuild() re-creates it from the registry tables (after a bulk import, say). The
+** writers run in the caller's transaction when there is one, otherwise in their own.
 */
 #ifndef OCOP_SEARCH_H
 #define OCOP_SEARCH_H
@@ -29,7 +31,8 @@ enum {
 /* Index (or re-index) one record. kind: "product", "producer" or "village"; id >= 1.
 ** title: the display name; extra: more searchable text (codes, related names, description),
 ** may be NULL. Both are folded with text_fold; the title is also stored as given for display.
-** Returns 0, or -1 with e filled (422 for a bad kind or id, 500 for a database error). */
+** The strings are copied. Returns 0, or -1 with e filled (422 for a bad kind or an id outside
+** 1..2^48-1, 500 for a database error). */
 int search_put(Db *db, const char *kind, int64_t id, const char *title, const char *extra, Err *e);
 
 /* Remove one record from the index; removing a record that is not there is not an error.
@@ -39,11 +42,14 @@ int search_delete(Db *db, const char *kind, int64_t id, Err *e);
 /* Re-index one record from its registry table (products, producers, villages), choosing the
 ** searchable text the same way search_rebuild does; a record that no longer exists is removed
 ** from the index. Re-indexing a producer also re-indexes its products (they carry its name),
-** re-indexing a village its producers. Returns 0, or -1 with e filled. */
+** re-indexing a village its producers (and theirs). Indexed text: product: name; code,
+** producer's name, commune's name, GI, mark, description. Producer: name; registration
+** number, representative, village's name, commune's name, address. Village: name; crafts,
+** commune's name, decision number. Returns 0, or -1 with e filled. */
 int search_index(Db *db, const char *kind, int64_t id, Err *e);
 
 /* Empty the index and re-index every product, producer and village, then merge the index
-** b-trees. Runs in its own transaction unless the caller is in one. Returns 0 or -1 with e. */
+** b-trees (about 5 s for 127,000 records). Returns 0 or -1 with e. */
 int search_rebuild(Db *db, Err *e);
 
 /* Merge the index b-trees into one (FTS5 'optimize'); worth calling after a bulk import.

@@ -207,8 +207,8 @@ static int fold_cp(int32_t cp, char *dst, size_t *dn) {
     utf8proc_int32_t tmp[FOLD_CPS];
     int boundclass = 0;
     utf8proc_ssize_t k = utf8proc_decompose_char(
-        cp, tmp, FOLD_CPS, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
-        &boundclass);
+        cp, tmp, FOLD_CPS,
+        UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK, &boundclass);
     if (k < 0 || k > FOLD_CPS) {
         /* Longer than any letter's decomposition we fold: keep the letter, lower-cased. */
         tmp[0] = utf8proc_tolower(cp);
@@ -284,7 +284,7 @@ static int tone_of(const int32_t *tab, int32_t cp) {
 ** to the first: "hoà" -> "hòa", "khoẻ" -> "khỏe", "thuỷ" -> "thủy". The statistics office
 ** writes unit names this way ("Hòa Bình", "Khánh Hòa"). Syllables with a final consonant
 ** ("hoàn", "quỳnh") put the tone on the second vowel in both styles and are left alone; so is
-** "qu" + y ("quý"), where u belongs to the consonant. cps[a..b) is one run of letters. */
+** "qu" + y ("quý"), where u belongs to the consonant. cps[a..b) is one syllable. */
 static void fix_tone(int32_t *cps, size_t a, size_t b) {
     if (b - a < 2) return;
     int32_t v1 = cps[b - 2], v2 = cps[b - 1];

@@ -41,9 +41,12 @@ static void check_fold(const char *s, size_t n) {
     if (strlen(f) != b.n) fail("fold: NUL in output", f);
     if (b.n && (f[0] == ' ' || f[b.n - 1] == ' ')) fail("fold: space at an end", f);
     if (strstr(f, "  ")) fail("fold: double space", f);
-    for (size_t i = 0; i < b.n; i++)
-        if ((unsigned char)f[i] < 0x80 && f[i] != ' ' && !((f[i] >= 'a' && f[i] <= 'z') || (f[i] >= '0' && f[i] <= '9')))
+    for (size_t i = 0; i < b.n; i++) {
+        char c = f[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if ((unsigned char)c < 0x80 && c != ' ' && !alnum)
             fail("fold: ASCII other than a-z 0-9 space", f);
+    }
     Buf again = BUF_INIT;
     text_fold(&again, f, b.n);
     if (strcmp(buf_str(&again), f) != 0) fail("fold: not a fixed point", f);
@@ -116,11 +119,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
 
     char *c1 = clean_multi(s, size), *c2 = text_clean_line(s, size);
-    if ((c1 != NULL) != ok || (c2 != NULL) != ok) fail("clean: NULL exactly for invalid UTF-8", NULL);
+    if ((c1 != NULL) != ok || (c2 != NULL) != ok)
+        fail("clean: NULL exactly for invalid UTF-8", NULL);
     if (c1) {
         valid("clean: invalid UTF-8", c1);
         fixed_point("clean: not a fixed point", clean_multi, c1);
-        if (strchr(c2, '\n') || strstr(c2, "  ")) fail("clean_line: line break or double space", c2);
+        if (strchr(c2, '\n') || strstr(c2, "  "))
+            fail("clean_line: line break or double space", c2);
         fixed_point("clean_line: not a fixed point", text_clean_line, c2);
         free(c1);
         free(c2);
@@ -128,7 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     char *t = text_trim(s, size);
     size_t tn = strlen(t);
-    if (tn && (t[0] == ' ' || t[tn - 1] == ' ' || t[tn - 1] == '\n')) fail("trim: blank at an end", t);
+    if (tn && (t[0] == ' ' || t[tn - 1] == ' ' || t[tn - 1] == '\n'))
+        fail("trim: blank at an end", t);
     fixed_point("trim: not a fixed point", text_trim, t);
     free(t);
 

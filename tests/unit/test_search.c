@@ -151,7 +151,8 @@ static void test_ranking(void **state) {
     assert_int_equal(r.n, 2);
     assert_int_equal(r.h[0].id, 10);
     assert_int_equal(r.h[1].id, 9);
-    /* prefixes: "b" finds the word starting with b; words that are prefixes of others add nothing */
+    /* prefixes: "b" finds words starting with b; a word that is a prefix of another adds
+    ** nothing */
     r = find(f, "b", "product", 20, 0);
     assert_int_equal(r.n, 2);
     assert_int_equal(r.h[0].id, 2); /* "Bánh ..." starts with b */
@@ -236,11 +237,13 @@ static void test_pagination(void **state) {
     int64_t total;
     assert_int_equal(search_query(f->db, &f->a, "gao", NULL, 0, 0, &h, &n, &total, &e), -1);
     assert_string_equal(e.field, "limit");
-    assert_int_equal(search_query(f->db, &f->a, "gao", NULL, SEARCH_LIMIT_MAX + 1, 0, &h, &n, &total, &e), -1);
+    int over = SEARCH_LIMIT_MAX + 1;
+    assert_int_equal(search_query(f->db, &f->a, "gao", NULL, over, 0, &h, &n, &total, &e), -1);
     assert_string_equal(e.field, "limit");
     assert_int_equal(search_query(f->db, &f->a, "gao", NULL, 10, -1, &h, &n, &total, &e), -1);
     assert_string_equal(e.field, "offset");
-    assert_int_equal(search_query(f->db, &f->a, "gao", NULL, 10, SEARCH_COUNT_MAX, &h, &n, &total, &e), -1);
+    int deep = SEARCH_COUNT_MAX;
+    assert_int_equal(search_query(f->db, &f->a, "gao", NULL, 10, deep, &h, &n, &total, &e), -1);
     assert_string_equal(e.field, "offset");
     assert_int_equal(e.status, 422);
 }
@@ -269,7 +272,8 @@ static void test_reindex_delete(void **state) {
     assert_int_equal(r.n, 1);
     assert_int_equal(r.h[0].id, 1);
     assert_string_equal(r.h[0].title, "Tương ớt Cô Ba");
-    assert_int_equal(db_int1(f->db, "SELECT count(*) FROM search_docs WHERE kind = 'product' AND ref_id = 1", NULL), 1);
+    assert_int_equal(db_int1(f->db, "SELECT count(*) FROM search_docs"
+                                    " WHERE kind = 'product' AND ref_id = 1", NULL), 1);
 
     Err e = ERR_INIT;
     assert_int_equal(search_delete(f->db, "product", 1, &e), 0);
@@ -279,9 +283,11 @@ static void test_reindex_delete(void **state) {
     assert_int_equal(search_delete(f->db, "village", 1, &e), 0);
     assert_int_equal(find(f, "lang nghe", NULL, 20, 0).total, 0);
     /* the FTS5 indexes agree with search_docs after all that */
-    assert_int_equal(db_exec(f->db, "INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1);"
-                                    "INSERT INTO search_title (search_title, rank) VALUES ('integrity-check', 1)",
-                             &e), 0);
+    assert_int_equal(db_exec(f->db,
+                             "INSERT INTO search_fts (search_fts, rank)"
+                             " VALUES ('integrity-check', 1);"
+                             "INSERT INTO search_title (search_title, rank)"
+                             " VALUES ('integrity-check', 1)", &e), 0);
 }
 
 /* Rows in the registry tables; search_index reads them. */
@@ -296,17 +302,22 @@ static void registry_row(Fixture *f, const char *sql, const char *a1, const char
 
 static void test_index_registry(void **state) {
     Fixture *f = *state;
-    registry_row(f, "INSERT OR IGNORE INTO product_sets (version, set_no, name) VALUES ('26-2026', 1, 'x')", NULL, NULL);
-    registry_row(f, "INSERT INTO villages (id, name, name_key, name_fold, commune_code, crafts, created_at, updated_at)"
-                    " VALUES (1, 'Làng nghề nước mắm Cửa Khe', 'k1', 'f1', '99999', 'nước mắm', 't', 't')", NULL, NULL);
-    registry_row(f, "INSERT INTO producers (id, type, name, name_key, name_fold, commune_code, village_id,"
-                    " created_at, updated_at) VALUES (1, 'cooperative', ?, 'k', 'f', '99999', 1, 't', 't')",
+    registry_row(f, "INSERT OR IGNORE INTO product_sets (version, set_no, name)"
+                    " VALUES ('26-2026', 1, 'x')", NULL, NULL);
+    registry_row(f, "INSERT INTO villages (id, name, name_key, name_fold, commune_code, crafts,"
+                    " created_at, updated_at) VALUES (1, 'Làng nghề nước mắm Cửa Khe', 'k1', 'f1',"
+                    " '99999', 'nước mắm', 't', 't')", NULL, NULL);
+    registry_row(f, "INSERT INTO producers (id, type, name, name_key, name_fold, commune_code,"
+                    " village_id, created_at, updated_at)"
+                    " VALUES (1, 'cooperative', ?, 'k', 'f', '99999', 1, 't', 't')",
                  "Hợp tác xã Thủy sản Bình Minh", NULL);
-    registry_row(f, "INSERT INTO products (id, name, name_key, name_fold, set_no, producer_id, commune_code, code,"
-                    " description, created_at, updated_at) VALUES (1, ?, 'k', 'f', 1, 1, '99999', '30-99999-001-2026',"
-                    " ?, 't', 't')", "Nước mắm nhĩ", "Ủ chượp 12 tháng trong thùng gỗ");
+    registry_row(f, "INSERT INTO products (id, name, name_key, name_fold, set_no, producer_id,"
+                    " commune_code, code, description, created_at, updated_at) VALUES (1, ?, 'k',"
+                    " 'f', 1, 1, '99999', '30-99999-001-2026', ?, 't', 't')",
+                 "Nước mắm nhĩ", "Ủ chượp 12 tháng trong thùng gỗ");
     Err e = ERR_INIT;
-    assert_int_equal(search_index(f->db, "village", 1, &e), 0); /* and its producer, and its product */
+    /* the village, then its producer, then the producer's product */
+    assert_int_equal(search_index(f->db, "village", 1, &e), 0);
     Result r = find(f, "nuoc mam binh minh", NULL, 20, 0); /* title + producer name */
     assert_int_equal(r.n, 2); /* and the producer: its name + its village's */
     assert_string_equal(r.h[0].kind, "product"); /* shorter title */
@@ -345,7 +356,8 @@ static void refused(Fixture *f, const char *q) {
     int64_t total;
     int rc = search_query(f->db, &f->a, q, NULL, 20, 0, &h, &n, &total, &e);
     if (rc != -1 || e.status != 422 || strcmp(e.field, "q") != 0)
-        fail_msg("query \"%s\": rc %d status %d field %s: %s", q ? q : "(null)", rc, e.status, e.field, e.detail);
+        fail_msg("query \"%s\": rc %d status %d field %s: %s", q ? q : "(null)", rc, e.status,
+                 e.field, e.detail);
 }
 
 static void test_hostile(void **state) {
