@@ -84,8 +84,8 @@ static json_t *link_json(Req *r, const UnitLink *l, bool successor) {
 
 int api_units_list(Req *r) {
     char buf[11];
-    const char *date;
-    int page, per_page, st;
+    const char *date = NULL;
+    int page = 1, per_page = PER_PAGE_DEFAULT, st;
     if ((st = query_date(r, buf, &date)) || (st = query_int(r, "page", 1, 1000000, &page)) ||
         (st = query_int(r, "per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX, &per_page)))
         return st;
@@ -107,7 +107,7 @@ int api_units_list(Req *r) {
 
 int api_units_get(Req *r) {
     char buf[11];
-    const char *date;
+    const char *date = NULL;
     int st = query_date(r, buf, &date);
     if (st) return st;
     const char *code = r->pathv[0];
@@ -149,7 +149,7 @@ int api_units_get(Req *r) {
 
 int api_units_children(Req *r) {
     char buf[11];
-    const char *date;
+    const char *date = NULL;
     int st = query_date(r, buf, &date);
     if (st) return st;
     const char *level = req_query(r, "level");

@@ -47,8 +47,11 @@ int db_exec(Db *db, const char *sql, Err *e);
 /* One-shot helpers for "SELECT count(*) ..." style queries with text parameters. */
 int64_t db_int1(Db *db, const char *sql, const char *p1);
 
-/* Transactions. db_begin starts an IMMEDIATE (write) transaction. Nesting is not allowed. */
+/* Transactions. db_begin starts an IMMEDIATE (write) transaction, db_begin_read a read
+** transaction (one snapshot and one lock for all the statements of a GET). Nesting is not
+** allowed. */
 int db_begin(Db *db, Err *e);
+int db_begin_read(Db *db, Err *e);
 int db_commit(Db *db, Err *e);
 void db_rollback(Db *db);
 bool db_in_tx(Db *db);

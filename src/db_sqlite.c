@@ -3,6 +3,7 @@
 ** concurrent writers queue instead of failing, and a per-connection statement cache keyed by
 ** the SQL text (handlers prepare the same constant SQL on every request).
 */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +21,49 @@ struct Stmt {
     int cached, busy;
 };
 
+typedef struct Profile {
+    const char *sql; /* sqlite3_sql of a cached statement */
+    uint64_t ns, runs;
+} Profile;
+
 struct Db {
     sqlite3 *h;
     char *path;
     int in_tx;
     Stmt *cache[CACHE_SLOTS];
+    Profile *prof; /* OCOP_SQL_PROFILE=1: time per statement, printed by db_close */
+    int nprof;
 };
+
+enum { PROFILE_SLOTS = 512 };
+
+static int on_profile(unsigned type, void *ctx, void *p, void *x) {
+    Db *db = ctx;
+    const char *sql = sqlite3_sql(p);
+    if (!sql) return 0;
+    int i = 0;
+    while (i < db->nprof && db->prof[i].sql != sql && strcmp(db->prof[i].sql, sql) != 0) i++;
+    if (i == db->nprof) {
+        if (db->nprof == PROFILE_SLOTS) return 0;
+        db->prof[db->nprof++].sql = sql;
+    }
+    db->prof[i].ns += *(sqlite3_uint64 *)x;
+    db->prof[i].runs++;
+    return 0;
+}
+
+static int cmp_profile(const void *a, const void *b) {
+    const Profile *x = a, *y = b;
+    return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
+}
+
+static void print_profile(Db *db) {
+    qsort(db->prof, (size_t)db->nprof, sizeof *db->prof, cmp_profile);
+    fprintf(stderr, "SQL profile of %s (total ms, runs, us/run, statement):\n", db->path);
+    for (int i = 0; i < db->nprof && i < 25; i++)
+        fprintf(stderr, "%10.1f %9llu %8.2f  %.150s\n", (double)db->prof[i].ns / 1e6, (unsigned long long)db->prof[i].runs,
+                (double)db->prof[i].ns / 1e3 / (double)db->prof[i].runs, db->prof[i].sql);
+}
 
 static unsigned hash_str(const char *s) {
     unsigned h = 2166136261u;
@@ -33,7 +71,14 @@ static unsigned hash_str(const char *s) {
     return h;
 }
 
+/* Process-wide SQLite settings, applied once before the library initialises: no global
+** memory statistics (they take a global mutex on every allocation, which the worker threads
+** would contend for). */
+static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 Db *db_open(const char *path, Err *e) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     sqlite3 *h = NULL;
     int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -50,6 +95,12 @@ Db *db_open(const char *path, Err *e) {
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;";
     char *msg = NULL;
+    const char *prof = getenv("OCOP_SQL_PROFILE");
+    if (prof && *prof && strcmp(prof, "0") != 0) {
+        /* Statements must stay cached (and their SQL alive) for the profile to name them. */
+        db->prof = xcalloc(PROFILE_SLOTS, sizeof *db->prof);
+        sqlite3_trace_v2(h, SQLITE_TRACE_PROFILE, on_profile, db);
+    }
     if (sqlite3_exec(h, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         err_set(e, 500, "db", "cannot use database %s: %s", path, msg ? msg : "?");
         sqlite3_free(msg);
@@ -61,6 +112,10 @@ Db *db_open(const char *path, Err *e) {
 
 void db_close(Db *db) {
     if (!db) return;
+    if (db->prof) {
+        print_profile(db);
+        free(db->prof);
+    }
     for (int i = 0; i < CACHE_SLOTS; i++) {
         if (db->cache[i]) {
             sqlite3_finalize(db->cache[i]->st);
@@ -161,15 +216,31 @@ int64_t db_int1(Db *db, const char *sql, const char *p1) {
     return v;
 }
 
+/* Run one cached statement without results (BEGIN, COMMIT: cheaper than sqlite3_exec, which
+** compiles its SQL on every call). */
+static int run1(Db *db, const char *sql, Err *e) {
+    Stmt *s = db_prepare(db, sql);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_ERROR ? err_set(e, 500, "db", "%s: %s", sql, sqlite3_errmsg(db->h)) : 0;
+}
+
 int db_begin(Db *db, Err *e) {
     if (db->in_tx) panic("nested transaction");
-    if (db_exec(db, "BEGIN IMMEDIATE", e)) return -1;
+    if (run1(db, "BEGIN IMMEDIATE", e)) return -1;
+    db->in_tx = 1;
+    return 0;
+}
+
+int db_begin_read(Db *db, Err *e) {
+    if (db->in_tx) panic("nested transaction");
+    if (run1(db, "BEGIN", e)) return -1;
     db->in_tx = 1;
     return 0;
 }
 
 int db_commit(Db *db, Err *e) {
-    if (db_exec(db, "COMMIT", e)) {
+    if (run1(db, "COMMIT", e)) {
         db_rollback(db);
         return -1;
     }
@@ -179,7 +250,8 @@ int db_commit(Db *db, Err *e) {
 
 void db_rollback(Db *db) {
     if (!db->in_tx) return;
-    sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    Err e = ERR_INIT;
+    run1(db, "ROLLBACK", &e);
     db->in_tx = 0;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "search.h"
 #include "text.h"
 #include "util.h"
 
@@ -488,10 +489,10 @@ static int write_error(Db *db, const Entity *en, Err *e) {
 
 int entity_insert(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, Err *e) {
     if (en->prepare && en->prepare(db, a, obj, 0, e)) return -1;
-    return entity_write_new(db, a, en, obj, id, e);
+    return entity_write_new(db, a, en, obj, id, true, e);
 }
 
-int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, Err *e) {
+int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, bool index, Err *e) {
     if (check_refs(db, en, obj, e)) return -1;
     char ts[32];
     ts_now(ts);
@@ -522,6 +523,7 @@ int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *i
     if (rc != DB_ROW) return -1;
     json_object_set_new(obj, "id", json_integer(*id));
     if (en->after_write && en->after_write(db, a, obj, *id, e)) return -1;
+    if (index && en->search_kind && search_index(db, en->search_kind, *id, e)) return -1;
     return 0;
 }
 
@@ -565,6 +567,7 @@ int entity_update(Db *db, Arena *a, const Entity *en, int64_t id, json_t *patch,
     db_done(s);
     if (st != DB_DONE) goto out;
     if (en->after_write && en->after_write(db, a, merged, id, e)) goto out;
+    if (en->search_kind && search_index(db, en->search_kind, id, e)) goto out;
     rc = 0;
 out:
     json_decref(merged);
@@ -580,6 +583,7 @@ int entity_delete(Db *db, const Entity *en, int64_t id, Err *e) {
     db_done(s);
     if (!found) return err_set(e, 404, "id", "no %s with id %lld", en->singular, (long long)id);
     if (en->before_delete && en->before_delete(db, id, e)) return -1;
+    if (en->search_kind && search_delete(db, en->search_kind, id, e)) return -1;
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", en->table);
     s = db_prepare(db, sql);
     db_bind_int(s, 1, id);

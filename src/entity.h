@@ -88,8 +88,11 @@ struct Entity {
     ** merged record on update), resolve virtual references into columns, derive columns.
     ** id is 0 on create. Returns -1 with e (field named) to refuse. */
     int (*prepare)(Db *db, Arena *a, json_t *obj, int64_t id, Err *e);
-    /* After the row is written: link tables, search index. */
+    /* After the row is written: link tables. */
     int (*after_write)(Db *db, Arena *a, json_t *obj, int64_t id, Err *e);
+    /* The search kind ("product", ...) when records are searchable: entity.c keeps the search
+    ** index current on every write; a bulk import indexes its new rows in one pass. */
+    const char *search_kind;
     /* Before delete: refuse (409) when other records depend on it; clean the search index. */
     int (*before_delete)(Db *db, int64_t id, Err *e);
     /* Add derived and virtual fields to an output record. */
@@ -129,7 +132,7 @@ int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *
 int entity_insert(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, Err *e);
 /* The second half of entity_insert, for callers that ran en->prepare themselves (the
 ** importer, which checks for duplicates in between). */
-int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, Err *e);
+int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, bool index, Err *e);
 /* Merge patch into the record id and write it (prepare, after_write). Caller holds the tx. */
 int entity_update(Db *db, Arena *a, const Entity *en, int64_t id, json_t *patch, Err *e);
 int entity_delete(Db *db, const Entity *en, int64_t id, Err *e);

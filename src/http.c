@@ -213,8 +213,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         r->body = c->body.p ? c->body.p : "";
         r->body_len = c->body.n;
         r->db = app_db(app);
+        /* A GET reads one consistent snapshot, and takes the file lock once instead of once
+        ** per statement. Its handlers never write. */
+        bool read_tx = r->route && strcmp(r->route->method, "GET") == 0;
+        Err te = ERR_INIT;
+        if (read_tx && db_begin_read(r->db, &te)) read_tx = false;
         route_dispatch(r);
-        if (r->db && db_in_tx(r->db)) {
+        if (read_tx && db_in_tx(r->db)) {
+            db_commit(r->db, &te);
+        } else if (r->db && db_in_tx(r->db)) {
             /* A handler returned inside a transaction: roll back rather than leak it. */
             log_error("transaction left open by %s %s; rolled back", r->method, r->path);
             db_rollback(r->db);
@@ -286,7 +293,7 @@ int http_serve(App *app) {
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->timeout_s,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,

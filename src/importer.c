@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "search.h"
 #include "tablew.h"
 #include "text.h"
 #include "util.h"
@@ -152,6 +153,10 @@ int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat
     }
 
     if (db_begin(db, e)) goto out;
+    /* New rows get ids above the largest one now: they are indexed for search in one pass. */
+    char maxsql[96];
+    snprintf(maxsql, sizeof maxsql, "SELECT coalesce(max(id), 0) FROM %s", en->table);
+    int64_t last_id = db_int1(db, maxsql, NULL);
     for (size_t i = hr + 1; i < nrows; i++) {
         if (progress && (i - hr) % 1000 == 0) progress(progress_arg, i - hr, nrows - hr - 1);
         int nc = 0;
@@ -196,7 +201,7 @@ int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat
                 json_array_append_new(res->duplicate_rows,
                                       json_pack("{s:I, s:I, s:s}", "row", (json_int_t)rn, "existing_id", (json_int_t)dup,
                                                 "reason", why ? why : "duplicate"));
-            } else if (entity_write_new(db, &a, en, obj, &id, &re)) {
+            } else if (entity_write_new(db, &a, en, obj, &id, false, &re)) {
                 problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
                         cell_of(row, nc, cols, ncols, re.field), re.detail);
             } else {
@@ -226,6 +231,10 @@ int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat
     if (res->errors) {
         db_rollback(db);
         goto fail;
+    }
+    if (!dry_run && en->search_kind && res->created && search_index_after(db, en->search_kind, last_id, e)) {
+        db_rollback(db);
+        goto out;
     }
     if (dry_run) {
         db_rollback(db);

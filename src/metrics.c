@@ -18,35 +18,54 @@ typedef struct RouteStats {
     uint64_t count[STATUS_SLOTS];
 } RouteStats;
 
-struct Metrics {
+/* Counters are sharded by thread so that workers rarely wait on each other's mutex; the
+** rendering adds the shards up. */
+enum { SHARDS = 8 };
+
+typedef struct Shard {
     pthread_mutex_t mu;
-    size_t nroutes;
     RouteStats *routes; /* nroutes + 1: the last is "unmatched" */
     uint64_t buckets[NBUCKETS];
     uint64_t total;
     double sum_s;
+    char pad[64];
+} Shard;
+
+struct Metrics {
+    size_t nroutes;
+    Shard shards[SHARDS];
 };
 
 Metrics *metrics_new(size_t nroutes) {
     Metrics *m = xcalloc(1, sizeof *m);
-    pthread_mutex_init(&m->mu, NULL);
     m->nroutes = nroutes;
-    m->routes = xcalloc(nroutes + 1, sizeof *m->routes);
+    for (int i = 0; i < SHARDS; i++) {
+        pthread_mutex_init(&m->shards[i].mu, NULL);
+        m->shards[i].routes = xcalloc(nroutes + 1, sizeof(RouteStats));
+    }
     return m;
 }
 
 void metrics_free(Metrics *m) {
     if (!m) return;
-    pthread_mutex_destroy(&m->mu);
-    free(m->routes);
+    for (int i = 0; i < SHARDS; i++) {
+        pthread_mutex_destroy(&m->shards[i].mu);
+        free(m->shards[i].routes);
+    }
     free(m);
+}
+
+static Shard *my_shard(Metrics *m) {
+    uintptr_t t = (uintptr_t)pthread_self();
+    return &m->shards[(t >> 12 ^ t >> 20) % SHARDS];
 }
 
 void metrics_observe(Metrics *m, size_t route, int status, uint64_t dur_ns) {
     if (!m) return;
     double s = (double)dur_ns / 1e9;
-    pthread_mutex_lock(&m->mu);
-    RouteStats *rs = &m->routes[route < m->nroutes ? route : m->nroutes];
+    Shard *sh = my_shard(m);
+    pthread_mutex_lock(&sh->mu);
+    RouteStats *rs = &sh->routes[route < m->nroutes ? route : m->nroutes];
     for (int i = 0; i < STATUS_SLOTS; i++) {
         if (rs->status[i] == status || rs->status[i] == 0) {
             rs->status[i] = status;
@@ -55,29 +74,49 @@ void metrics_observe(Metrics *m, size_t route, int status, uint64_t dur_ns) {
         }
     }
     for (int i = 0; i < NBUCKETS; i++)
-        if (s <= bucket_le[i]) m->buckets[i]++;
-    m->total++;
-    m->sum_s += s;
-    pthread_mutex_unlock(&m->mu);
+        if (s <= bucket_le[i]) sh->buckets[i]++;
+    sh->total++;
+    sh->sum_s += s;
+    pthread_mutex_unlock(&sh->mu);
 }
 
 void metrics_render(Metrics *m, Buf *out, const char *const *names, size_t nnames) {
-    pthread_mutex_lock(&m->mu);
+    /* Sum the shards into one view. */
+    RouteStats *routes = xcalloc(m->nroutes + 1, sizeof *routes);
+    uint64_t buckets[NBUCKETS] = {0}, total = 0;
+    double sum_s = 0;
+    for (int k = 0; k < SHARDS; k++) {
+        Shard *sh = &m->shards[k];
+        pthread_mutex_lock(&sh->mu);
+        for (size_t r = 0; r <= m->nroutes; r++)
+            for (int i = 0; i < STATUS_SLOTS && sh->routes[r].status[i]; i++)
+                for (int j = 0; j < STATUS_SLOTS; j++) {
+                    if (routes[r].status[j] == sh->routes[r].status[i] || routes[r].status[j] == 0) {
+                        routes[r].status[j] = sh->routes[r].status[i];
+                        routes[r].count[j] += sh->routes[r].count[i];
+                        break;
+                    }
+                }
+        for (int i = 0; i < NBUCKETS; i++) buckets[i] += sh->buckets[i];
+        total += sh->total;
+        sum_s += sh->sum_s;
+        pthread_mutex_unlock(&sh->mu);
+    }
     buf_puts(out, "# HELP ocop_http_requests_total HTTP requests by route and status.\n"
                   "# TYPE ocop_http_requests_total counter\n");
     for (size_t r = 0; r <= m->nroutes; r++) {
         const char *name = r < nnames ? names[r] : "unmatched";
-        for (int i = 0; i < STATUS_SLOTS && m->routes[r].status[i]; i++)
-            buf_printf(out, "ocop_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n", name,
-                       m->routes[r].status[i], (unsigned long long)m->routes[r].count[i]);
+        for (int i = 0; i < STATUS_SLOTS && routes[r].status[i]; i++)
+            buf_printf(out, "ocop_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n", name, routes[r].status[i],
+                       (unsigned long long)routes[r].count[i]);
     }
     buf_puts(out, "# HELP ocop_http_request_duration_seconds Time from request start to response.\n"
                   "# TYPE ocop_http_request_duration_seconds histogram\n");
     for (int i = 0; i < NBUCKETS; i++)
         buf_printf(out, "ocop_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n", bucket_le[i],
-                   (unsigned long long)m->buckets[i]);
-    buf_printf(out, "ocop_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)m->total);
-    buf_printf(out, "ocop_http_request_duration_seconds_sum %.6f\n", m->sum_s);
-    buf_printf(out, "ocop_http_request_duration_seconds_count %llu\n", (unsigned long long)m->total);
-    pthread_mutex_unlock(&m->mu);
+                   (unsigned long long)buckets[i]);
+    buf_printf(out, "ocop_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)total);
+    buf_printf(out, "ocop_http_request_duration_seconds_sum %.6f\n", sum_s);
+    buf_printf(out, "ocop_http_request_duration_seconds_count %llu\n", (unsigned long long)total);
+    free(routes);
 }

@@ -197,10 +197,6 @@ static int village_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     return check_communes(db, obj, "commune_code", NULL, e);
 }
 
-static int village_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) { return search_index(db, "village", id, e); }
-
-static int village_delete(Db *db, int64_t id, Err *e) { return search_delete(db, "village", id, e); }
-
 static void village_decorate(Db *db, json_t *obj, int64_t id) {
     json_object_set_new(obj, "commune", commune_json(db, sget(obj, "commune_code")));
 }
@@ -238,7 +234,7 @@ static const Filter village_filters[] = {
 const Entity ENTITY_VILLAGES = {
     .name = "villages", .singular = "village", .table = "villages", .label_vi = "Làng nghề",
     .fields = village_fields, .filters = village_filters, .default_sort = "name",
-    .prepare = village_prepare, .after_write = village_after, .before_delete = village_delete,
+    .prepare = village_prepare, .search_kind = "village",
     .decorate = village_decorate, .find_duplicate = village_dup,
 };
 
@@ -283,8 +279,6 @@ static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     return check_communes(db, obj, "commune_code", "commune_code_old", e);
 }
 
-static int producer_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) { return search_index(db, "producer", id, e); }
-
 static int producer_delete(Db *db, int64_t id, Err *e) {
     int64_t n = 0;
     Stmt *s = db_prepare(db, "SELECT count(*) FROM products WHERE producer_id = ?");
@@ -292,7 +286,7 @@ static int producer_delete(Db *db, int64_t id, Err *e) {
     if (db_step(s) == DB_ROW) n = db_col_int(s, 0);
     db_done(s);
     if (n) return err_set(e, 409, "id", "producer %lld has %lld product(s); delete or move them first", (long long)id, (long long)n);
-    return search_delete(db, "producer", id, e);
+    return 0;
 }
 
 static void producer_decorate(Db *db, json_t *obj, int64_t id) {
@@ -362,7 +356,7 @@ static const Filter producer_filters[] = {
 const Entity ENTITY_PRODUCERS = {
     .name = "producers", .singular = "producer", .table = "producers", .label_vi = "Chủ thể",
     .fields = producer_fields, .filters = producer_filters, .default_sort = "name",
-    .prepare = producer_prepare, .after_write = producer_after, .before_delete = producer_delete,
+    .prepare = producer_prepare, .search_kind = "producer", .before_delete = producer_delete,
     .decorate = producer_decorate, .find_duplicate = producer_dup,
 };
 
@@ -531,85 +525,84 @@ static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     return 0;
 }
 
-static int product_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) { return search_index(db, "product", id, e); }
-
 static int product_delete(Db *db, int64_t id, Err *e) {
     Stmt *s = db_prepare(db, "SELECT count(*) FROM recognitions WHERE product_id = ?");
     db_bind_int(s, 1, id);
     int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     if (n) return err_set(e, 409, "id", "product %lld has %lld recognition(s) on record; they cannot be deleted with it", (long long)id, (long long)n);
-    return search_delete(db, "product", id, e);
+    return 0;
 }
 
-/* The recognition valid on date (the most recent decision), as JSON, or NULL. */
-static json_t *valid_recognition(Db *db, int64_t product_id, const char *date) {
-    Stmt *s = db_prepare(db,
-        "SELECT id, stars, level, decision_no, decision_date, expires_on, cert_no FROM recognitions "
-        "WHERE product_id = ? AND stars >= 3 AND decision_date <= ? AND expires_on > ? "
-        "AND (ended_on IS NULL OR ended_on > ?) ORDER BY decision_date DESC, id DESC LIMIT 1");
-    db_bind_int(s, 1, product_id);
-    db_bind_text(s, 2, date);
-    db_bind_text(s, 3, date);
-    db_bind_text(s, 4, date);
-    json_t *o = NULL;
-    if (db_step(s) == DB_ROW) {
-        o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s?}", "id", (json_int_t)db_col_int(s, 0), "stars",
-                      (json_int_t)db_col_int(s, 1), "level", db_col_text(s, 2), "decision_no", db_col_text(s, 3),
-                      "decision_date", db_col_text(s, 4), "expires_on", db_col_text(s, 5), "cert_no", db_col_text(s, 6));
-    }
-    db_done(s);
-    return o;
-}
-
+/* Output of a product: its producer, set, commune and province in one statement, its
+** recognitions (history, and the one valid today) in another, its photos in a third: the
+** single-product GET is the API's hottest path. */
 static void product_decorate(Db *db, json_t *obj, int64_t id) {
-    Stmt *s = db_prepare(db, "SELECT name, reg_no, type FROM producers WHERE id = ?");
-    db_bind_int(s, 1, iget(obj, "producer_id"));
+    Stmt *s = db_prepare(db,
+        "SELECT pr.name, pr.reg_no, (SELECT name FROM product_sets WHERE version = ? AND set_no = ?), "
+        "c.type, c.name, pv.code, pv.type, pv.name FROM producers pr "
+        "LEFT JOIN units c ON c.code = ? AND c.geo = '2025' AND c.level = 'commune' AND c.valid_to IS NULL "
+        "LEFT JOIN units pv ON pv.code = c.parent_code AND pv.geo = '2025' AND pv.valid_to IS NULL "
+        "WHERE pr.id = ?");
+    db_bind_text(s, 1, sget(obj, "rubric_version"));
+    db_bind_int(s, 2, iget(obj, "set_no"));
+    db_bind_text(s, 3, sget(obj, "commune_code"));
+    db_bind_int(s, 4, iget(obj, "producer_id"));
     if (db_step(s) == DB_ROW) {
         json_object_set_new(obj, "producer_name", json_string(db_col_text(s, 0)));
         json_object_set_new(obj, "producer_reg_no", db_col_null(s, 1) ? json_null() : json_string(db_col_text(s, 1)));
+        if (!db_col_null(s, 2)) json_object_set_new(obj, "set_name", json_string(db_col_text(s, 2)));
+        json_t *c = json_object();
+        json_object_set_new(c, "code", json_string(sget(obj, "commune_code")));
+        if (!db_col_null(s, 3)) {
+            Buf b = BUF_INIT;
+            const char *type = db_col_text(s, 3);
+            buf_printf(&b, "%c%s %s", toupper((unsigned char)type[0]), type + 1, db_col_text(s, 4));
+            json_object_set_new(c, "name", json_string(buf_str(&b)));
+            json_object_set_new(c, "province_code", json_string(db_col_text(s, 5)));
+            buf_reset(&b);
+            const char *pt = db_col_text(s, 6);
+            if (pt) buf_printf(&b, "%c%s %s", toupper((unsigned char)pt[0]), pt + 1, db_col_text(s, 7));
+            json_object_set_new(c, "province_name", json_string(buf_str(&b)));
+            buf_free(&b);
+        }
+        json_object_set_new(obj, "commune", c);
     }
     db_done(s);
-    s = db_prepare(db, "SELECT name FROM product_sets WHERE version = ? AND set_no = ?");
-    db_bind_text(s, 1, sget(obj, "rubric_version"));
-    db_bind_int(s, 2, iget(obj, "set_no"));
-    if (db_step(s) == DB_ROW) json_object_set_new(obj, "set_name", json_string(db_col_text(s, 0)));
-    db_done(s);
-    json_object_set_new(obj, "commune", commune_json(db, sget(obj, "commune_code")));
+
+    /* The whole recognition history, oldest first; the current one is the most recent
+    ** decision valid today. */
     char today[11];
     date_today(today);
-    json_t *rec = valid_recognition(db, id, today);
-    json_object_set_new(obj, "stars", rec ? json_incref(json_object_get(rec, "stars")) : json_null());
-    json_object_set_new(obj, "recognition", rec ? rec : json_null());
-    /* the whole recognition history, oldest first */
-    json_t *hist = json_array();
+    json_t *hist = json_array(), *current = NULL;
     s = db_prepare(db, "SELECT id, stars, level, decision_no, decision_date, expires_on, cert_no, ended, ended_on "
                        "FROM recognitions WHERE product_id = ? ORDER BY decision_date, id");
     db_bind_int(s, 1, id);
     while (db_step(s) == DB_ROW) {
         const char *state = recognition_state(db_col_int(s, 1), db_col_text(s, 7), db_col_text(s, 8), db_col_text(s, 5), today);
-        json_array_append_new(hist, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s?, s:s?, s:s}", "id", (json_int_t)db_col_int(s, 0),
-                                              "stars", (json_int_t)db_col_int(s, 1), "level", db_col_text(s, 2),
-                                              "decision_no", db_col_text(s, 3), "decision_date", db_col_text(s, 4),
-                                              "expires_on", db_col_text(s, 5), "cert_no", db_col_text(s, 6), "state", state));
+        json_t *r = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s?, s:s?, s:s}", "id", (json_int_t)db_col_int(s, 0), "stars",
+                              (json_int_t)db_col_int(s, 1), "level", db_col_text(s, 2), "decision_no", db_col_text(s, 3),
+                              "decision_date", db_col_text(s, 4), "expires_on", db_col_text(s, 5), "cert_no",
+                              db_col_text(s, 6), "state", state);
+        json_array_append_new(hist, r);
+        if (strcmp(state, "valid") == 0 && strcmp(db_col_text(s, 4), today) <= 0) current = r;
     }
     db_done(s);
+    json_object_set_new(obj, "stars", current ? json_incref(json_object_get(current, "stars")) : json_null());
+    json_object_set_new(obj, "recognition", current ? json_deep_copy(current) : json_null());
     json_object_set_new(obj, "recognitions", hist);
+
     json_t *photos = json_array();
     s = db_prepare(db, "SELECT sha256, mime, bytes, filename FROM product_photos WHERE product_id = ? ORDER BY id");
     db_bind_int(s, 1, id);
-    while (db_step(s) == DB_ROW)
+    while (db_step(s) == DB_ROW) {
+        char url[96];
+        snprintf(url, sizeof url, "/files/%s", db_col_text(s, 0));
         json_array_append_new(photos, json_pack("{s:s, s:s, s:I, s:s?, s:s}", "sha256", db_col_text(s, 0), "mime",
                                                 db_col_text(s, 1), "bytes", (json_int_t)db_col_int(s, 2), "filename",
-                                                db_col_text(s, 3), "url", ""));
-    db_done(s);
-    size_t i;
-    json_t *p;
-    json_array_foreach(photos, i, p) {
-        char url[96];
-        snprintf(url, sizeof url, "/files/%s", json_string_value(json_object_get(p, "sha256")));
-        json_object_set_new(p, "url", json_string(url));
+                                                db_col_text(s, 3), "url", url));
     }
+    db_done(s);
     json_object_set_new(obj, "photos", photos);
 }
 
@@ -668,7 +661,7 @@ static const Filter product_filters[] = {
 const Entity ENTITY_PRODUCTS = {
     .name = "products", .singular = "product", .table = "products", .label_vi = "Sản phẩm",
     .fields = product_fields, .filters = product_filters, .default_sort = "name",
-    .prepare = product_prepare, .after_write = product_after, .before_delete = product_delete,
+    .prepare = product_prepare, .search_kind = "product", .before_delete = product_delete,
     .decorate = product_decorate, .find_duplicate = product_dup,
 };
 

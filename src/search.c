@@ -183,18 +183,20 @@ int search_put(Db *db, const char *kind, int64_t id, const char *title, const ch
 #define VILLAGE_SQL \
     "SELECT v.id, v.name, v.crafts, " COMMUNE_NAME("v.commune_code") ", v.decision_no" \
     " FROM villages v"
-static const char *const index_sql[][2] = {
-    {NULL, NULL},
-    {PRODUCT_SQL, PRODUCT_SQL " WHERE p.id = ?"},
-    {PRODUCER_SQL, PRODUCER_SQL " WHERE r.id = ?"},
-    {VILLAGE_SQL, VILLAGE_SQL " WHERE v.id = ?"},
+static const char *const index_sql[][3] = {
+    {NULL, NULL, NULL},
+    {PRODUCT_SQL, PRODUCT_SQL " WHERE p.id = ?", PRODUCT_SQL " WHERE p.id > ?"},
+    {PRODUCER_SQL, PRODUCER_SQL " WHERE r.id = ?", PRODUCER_SQL " WHERE r.id > ?"},
+    {VILLAGE_SQL, VILLAGE_SQL " WHERE v.id = ?", VILLAGE_SQL " WHERE v.id > ?"},
 };
 
 /* Index every record of kind k the statement of index_sql[k] yields; id 0: all of them, into
-** an empty search_docs, leaving the FTS5 indexes to search_rebuild. *found counts them. */
-static int index_rows(Db *db, int k, int64_t id, int *found, Err *e) {
-    Stmt *s = db_prepare(db, index_sql[k][id != 0]);
-    if (id) db_bind_int(s, 1, id);
+** an empty search_docs, leaving the FTS5 indexes to search_rebuild; after > 0: the records with
+** a larger id, known not to be indexed, also leaving the FTS5 indexes to the caller. *found
+** counts them. */
+static int index_rows_from(Db *db, int k, int64_t id, int64_t after, int *found, Err *e) {
+    Stmt *s = db_prepare(db, index_sql[k][after ? 2 : id != 0]);
+    if (id || after) db_bind_int(s, 1, after ? after : id);
     Buf extra = BUF_INIT;
     int rc, ret = 0;
     *found = 0;
@@ -206,7 +208,7 @@ static int index_rows(Db *db, int k, int64_t id, int *found, Err *e) {
         }
         int64_t rid = db_col_int(s, 0);
         if (rid < 1 || rid > ID_MAX) continue;
-        if ((id ? put_doc(db, k, rid, db_col_text(s, 1), buf_str(&extra), e)
+        if ((id && !after ? put_doc(db, k, rid, db_col_text(s, 1), buf_str(&extra), e)
                 : insert_doc(db, k, rid, db_col_text(s, 1), buf_str(&extra), false, e))) {
             ret = -1;
             break;
@@ -217,6 +219,10 @@ static int index_rows(Db *db, int k, int64_t id, int *found, Err *e) {
     db_done(s);
     buf_free(&extra);
     return ret;
+}
+
+static int index_rows(Db *db, int k, int64_t id, int *found, Err *e) {
+    return index_rows_from(db, k, id, 0, found, e);
 }
 
 /* Ids from a one-parameter query, as a malloc'd array of *n. */
@@ -259,6 +265,35 @@ int search_index(Db *db, const char *kind, int64_t id, Err *e) {
     bool own;
     if (check_key(kind, id, &k, e) || tx_begin(db, &own, e)) return -1;
     return tx_end(db, own, index_one(db, k, id, e), e);
+}
+
+int search_index_after(Db *db, const char *kind, int64_t after_id, Err *e) {
+    int k = kind_code(kind), found = 0;
+    bool own;
+    if (!k) return err_set(e, 422, "kind", "kind must be product, producer or village");
+    if (after_id < 0) after_id = 0;
+    if (tx_begin(db, &own, e)) return -1;
+    /* 1. the rows of search_docs, 2. each FTS5 index in a single INSERT ... SELECT: FTS5 keeps
+    ** the new terms in memory and writes few segments, where one insert per record (with other
+    ** statements between them) would flush a segment per record. */
+    int rc = index_rows_from(db, k, 0, after_id ? after_id : -1, &found, e);
+    if (!rc && found) {
+        Stmt *s = db_prepare(db, "INSERT INTO search_fts (rowid, title, extra, kind)"
+                                 " SELECT doc, title, extra, kind FROM search_docs WHERE kind = ? AND ref_id > ?");
+        db_bind_text(s, 1, kind_names[k]);
+        db_bind_int(s, 2, after_id);
+        if (db_step(s) == DB_ERROR) rc = db_fail(db, e, "bulk insert");
+        db_done(s);
+        if (!rc) {
+            s = db_prepare(db, "INSERT INTO search_title (rowid, title, kind)"
+                               " SELECT doc, title, kind FROM search_docs WHERE kind = ? AND ref_id > ?");
+            db_bind_text(s, 1, kind_names[k]);
+            db_bind_int(s, 2, after_id);
+            if (db_step(s) == DB_ERROR) rc = db_fail(db, e, "bulk insert");
+            db_done(s);
+        }
+    }
+    return tx_end(db, own, rc, e);
 }
 
 int search_optimize(Db *db, Err *e) {

@@ -48,6 +48,10 @@ int search_delete(Db *db, const char *kind, int64_t id, Err *e);
 ** commune's name, decision number. Returns 0, or -1 with e filled. */
 int search_index(Db *db, const char *kind, int64_t id, Err *e);
 
+/* Index every record of kind with an id above after_id, none of them indexed yet (the rows a
+** bulk import just added), in a way that stays fast for 100,000 records. 0, or -1 with e. */
+int search_index_after(Db *db, const char *kind, int64_t after_id, Err *e);
+
 /* Empty the index and re-index every product, producer and village, then merge the index
 ** b-trees (about 5 s for 127,000 records). Returns 0 or -1 with e. */
 int search_rebuild(Db *db, Err *e);
