@@ -381,13 +381,13 @@ static json_t *row_to_json(Db *db, const Entity *en, Stmt *s) {
                 v = json_array();
                 char *t = xstrdup(db_col_text(s, col)), *save = NULL;
                 for (char *p = strtok_r(t, ",", &save); p; p = strtok_r(NULL, ",", &save))
-                    json_array_append_new(v, json_string(p));
+                    json_array_append_new(v, json_string_nocheck(p));
                 free(t);
                 break;
             }
-            default: v = json_string(db_col_text(s, col));
+            default: v = json_string_nocheck(db_col_text(s, col)); /* SQLite holds what we stored: valid UTF-8 */
             }
-        json_object_set_new(o, f->name, v);
+        json_object_set_new_nocheck(o, f->name, v);
         col++;
     }
     return o;

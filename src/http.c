@@ -71,16 +71,19 @@ int resp_text(Req *r, int status, const char *type, const char *body, size_t n) 
     return status;
 }
 
+static int dump_to_buf(const char *data, size_t n, void *b) {
+    buf_append(b, data, n);
+    return 0;
+}
+
 int resp_json(Req *r, int status, json_t *obj) {
     r->status = status;
     r->resp_type = "application/json";
     buf_reset(&r->resp);
-    char *s = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(12));
+    if (json_dump_callback(obj, dump_to_buf, &r->resp, JSON_COMPACT | JSON_REAL_PRECISION(12)))
+        panic("json_dump_callback failed");
     json_decref(obj);
-    if (!s) panic("json_dumps failed");
-    buf_puts(&r->resp, s);
     buf_putc(&r->resp, '\n');
-    free(s);
     return status;
 }
 

@@ -394,12 +394,18 @@ static bool parse_product_code(const char *code, int64_t *serial, int64_t *year)
 static bool code_matches_commune(Db *db, const char *code, const char *commune) {
     if (!commune || strlen(code) < 9 || strncmp(code + 3, commune, 5) != 0) return false;
     char t[3] = {code[0], code[1], 0};
-    Stmt *s = db_prepare(db, "SELECT 1 FROM units WHERE level = 'commune' AND code = ? AND (parent_code = ? OR "
-                             "parent_code IN (SELECT code FROM units d WHERE d.level = 'district' AND d.parent_code = ?))");
+    /* The commune's parent is the province (2025), or a district of it (before 2025). */
+    Stmt *s = db_prepare(db, "SELECT 1 FROM units WHERE code = ? AND level = 'commune' AND parent_code = ?");
     db_bind_text(s, 1, commune);
     db_bind_text(s, 2, t);
-    db_bind_text(s, 3, t);
     bool ok = db_step(s) == DB_ROW;
+    db_done(s);
+    if (ok) return true;
+    s = db_prepare(db, "SELECT 1 FROM units c JOIN units d ON d.code = c.parent_code AND d.level = 'district' "
+                       "WHERE c.code = ? AND c.level = 'commune' AND d.parent_code = ?");
+    db_bind_text(s, 1, commune);
+    db_bind_text(s, 2, t);
+    ok = db_step(s) == DB_ROW;
     db_done(s);
     return ok;
 }

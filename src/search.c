@@ -175,8 +175,8 @@ int search_put(Db *db, const char *kind, int64_t id, const char *title, const ch
 /* What is indexed, per kind: each query yields id, title, then the pieces of the extra text.
 ** [k][0] reads every record, [k][1] the one whose id is bound to ?. */
 #define PRODUCT_SQL \
-    "SELECT p.id, p.name, p.code, pr.name, " COMMUNE_NAME("p.commune_code") ", p.gi, p.mark," \
-    " p.description FROM products p JOIN producers pr ON pr.id = p.producer_id"
+    "SELECT p.id, p.name, p.code, pr.name, " COMMUNE_NAME("p.commune_code") ", p.gi, p.mark" \
+    " FROM products p JOIN producers pr ON pr.id = p.producer_id"
 #define PRODUCER_SQL \
     "SELECT r.id, r.name, r.reg_no, r.rep_name, v.name, " COMMUNE_NAME("r.commune_code") "," \
     " r.address FROM producers r LEFT JOIN villages v ON v.id = r.village_id"
@@ -277,6 +277,11 @@ int search_index_after(Db *db, const char *kind, int64_t after_id, Err *e) {
     ** the new terms in memory and writes few segments, where one insert per record (with other
     ** statements between them) would flush a segment per record. */
     int rc = index_rows_from(db, k, 0, after_id ? after_id : -1, &found, e);
+    /* No incremental merging while the new terms go in: one merge pass at the end is cheaper
+    ** than FTS5 merging segments as they appear (automerge is restored to its default, 4). */
+    if (!rc && found)
+        rc = db_exec(db, "INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0);"
+                         "INSERT INTO search_title (search_title, rank) VALUES ('automerge', 0)", e);
     if (!rc && found) {
         Stmt *s = db_prepare(db, "INSERT INTO search_fts (rowid, title, extra, kind)"
                                  " SELECT doc, title, extra, kind FROM search_docs WHERE kind = ? AND ref_id > ?");
@@ -292,6 +297,11 @@ int search_index_after(Db *db, const char *kind, int64_t after_id, Err *e) {
             if (db_step(s) == DB_ERROR) rc = db_fail(db, e, "bulk insert");
             db_done(s);
         }
+        if (!rc)
+            rc = db_exec(db, "INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 4);"
+                             "INSERT INTO search_title (search_title, rank) VALUES ('automerge', 4);"
+                             "INSERT INTO search_fts (search_fts, rank) VALUES ('merge', 500);"
+                             "INSERT INTO search_title (search_title, rank) VALUES ('merge', 500)", e);
     }
     return tx_end(db, own, rc, e);
 }

@@ -43,7 +43,8 @@ int search_delete(Db *db, const char *kind, int64_t id, Err *e);
 ** searchable text the same way search_rebuild does; a record that no longer exists is removed
 ** from the index. Re-indexing a producer also re-indexes its products (they carry its name),
 ** re-indexing a village its producers (and theirs). Indexed text: product: name; code,
-** producer's name, commune's name, GI, mark, description. Producer: name; registration
+** producer's name, commune's name, GI, mark (not the description: long free text would make
+** indexing several times slower for little gain). Producer: name; registration
 ** number, representative, village's name, commune's name, address. Village: name; crafts,
 ** commune's name, decision number. Returns 0, or -1 with e filled. */
 int search_index(Db *db, const char *kind, int64_t id, Err *e);
