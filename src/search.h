@@ -25,7 +25,7 @@ enum {
     SEARCH_QUERY_MAX = 200, /* bytes of query text */
     SEARCH_WORDS_MAX = 16,  /* words per query after folding */
     SEARCH_LIMIT_MAX = 100, /* hits per page */
-    SEARCH_COUNT_MAX = 10000, /* matches counted; also the deepest page reaches this far */
+    SEARCH_COUNT_MAX = 1000, /* matches counted (more: total = 1001); also the deepest page */
 };
 
 /* Index (or re-index) one record. kind: "product", "producer" or "village"; id >= 1.
