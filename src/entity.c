@@ -393,7 +393,25 @@ static json_t *row_to_json(Db *db, const Entity *en, Stmt *s) {
     return o;
 }
 
+/* The output record as en->render writes it, parsed (new reference), or NULL. */
+static json_t *rendered(Db *db, const Entity *en, int64_t id) {
+    Buf b = BUF_INIT;
+    json_t *o = NULL;
+    if (en->render(db, id, &b)) {
+        json_error_t je;
+        o = json_loadb(b.p, b.n, 0, &je);
+        if (!o) panic("%s: render wrote invalid JSON: %s", en->name, je.text);
+    }
+    buf_free(&b);
+    return o;
+}
+
 json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e) {
+    if (en->render) {
+        json_t *o = rendered(db, en, id);
+        if (!o) err_set(e, 404, "id", "no %s with id %lld", en->singular, (long long)id);
+        return o;
+    }
     Buf b = BUF_INIT;
     select_list(&b, en);
     buf_puts(&b, " WHERE id = ?");
@@ -741,7 +759,14 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
     buf_free(&sql);
     buf_free(&where);
     buf_free(&order);
-    if (en->decorate) {
+    if (en->render) {
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o) {
+            json_t *full = rendered(db, en, json_integer_value(json_object_get(o, "id")));
+            if (full) json_array_set_new(arr, i, full);
+        }
+    } else if (en->decorate) {
         size_t i;
         json_t *o;
         json_array_foreach(arr, i, o) en->decorate(db, o, json_integer_value(json_object_get(o, "id")));

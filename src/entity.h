@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "db.h"
 #include "err.h"
 
@@ -97,6 +98,9 @@ struct Entity {
     int (*before_delete)(Db *db, int64_t id, Err *e);
     /* Add derived and virtual fields to an output record. */
     void (*decorate)(Db *db, json_t *obj, int64_t id);
+    /* Instead of the column read plus decorate: write the whole output record of id as JSON
+    ** text into out (for the hottest read paths). False when there is no such record. */
+    bool (*render)(Db *db, int64_t id, Buf *out);
     /* For import: the id of an existing record this one duplicates (after prepare), else 0;
     ** *why names the rule ("same registration number"). */
     int64_t (*find_duplicate)(Db *db, json_t *obj, const char **why);

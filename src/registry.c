@@ -540,76 +540,115 @@ static int product_delete(Db *db, int64_t id, Err *e) {
     return 0;
 }
 
-/* Output of a product: its producer, set, commune and province in one statement, its
-** recognitions (history, and the one valid today) in another, its photos in a third: the
-** single-product GET is the API's hottest path. */
-static void product_decorate(Db *db, json_t *obj, int64_t id) {
-    Stmt *s = db_prepare(db,
-        "SELECT pr.name, pr.reg_no, (SELECT name FROM product_sets WHERE version = ? AND set_no = ?), "
-        "c.type, c.name, pv.code, pv.type, pv.name FROM producers pr "
-        "LEFT JOIN units c ON c.code = ? AND c.geo = '2025' AND c.level = 'commune' AND c.valid_to IS NULL "
-        "LEFT JOIN units pv ON pv.code = c.parent_code AND pv.geo = '2025' AND pv.valid_to IS NULL "
-        "WHERE pr.id = ?");
-    db_bind_text(s, 1, sget(obj, "rubric_version"));
-    db_bind_int(s, 2, iget(obj, "set_no"));
-    db_bind_text(s, 3, sget(obj, "commune_code"));
-    db_bind_int(s, 4, iget(obj, "producer_id"));
-    if (db_step(s) == DB_ROW) {
-        json_object_set_new(obj, "producer_name", json_string(db_col_text(s, 0)));
-        json_object_set_new(obj, "producer_reg_no", db_col_null(s, 1) ? json_null() : json_string(db_col_text(s, 1)));
-        if (!db_col_null(s, 2)) json_object_set_new(obj, "set_name", json_string(db_col_text(s, 2)));
-        json_t *c = json_object();
-        json_object_set_new(c, "code", json_string(sget(obj, "commune_code")));
-        if (!db_col_null(s, 3)) {
-            Buf b = BUF_INIT;
-            const char *type = db_col_text(s, 3);
-            buf_printf(&b, "%c%s %s", toupper((unsigned char)type[0]), type + 1, db_col_text(s, 4));
-            json_object_set_new(c, "name", json_string(buf_str(&b)));
-            json_object_set_new(c, "province_code", json_string(db_col_text(s, 5)));
-            buf_reset(&b);
-            const char *pt = db_col_text(s, 6);
-            if (pt) buf_printf(&b, "%c%s %s", toupper((unsigned char)pt[0]), pt + 1, db_col_text(s, 7));
-            json_object_set_new(c, "province_name", json_string(buf_str(&b)));
-            buf_free(&b);
-        }
-        json_object_set_new(obj, "commune", c);
+/* Output of a product, written as JSON text straight from two statements: the product with
+** its producer, set, commune and province; then its recognitions (history, oldest first; the
+** current one is the most recent decision valid today) and its photos. The single-product GET
+** is the API's hottest path, and this is also the one definition of a product's output
+** (entity_get parses it). */
+static void put_text(Buf *b, const char *key, const char *v) { buf_printf(b, ",\"%s\":%j", key, v); }
+
+static void put_int_or_null(Buf *b, const char *key, Stmt *s, int col) {
+    if (db_col_null(s, col)) buf_printf(b, ",\"%s\":null", key);
+    else buf_printf(b, ",\"%s\":%lld", key, (long long)db_col_int(s, col));
+}
+
+/* "Xã Mỏ Cày" from type "xã" and name "Mỏ Cày". */
+static void put_full_name(Buf *b, const char *key, const char *type, const char *name) {
+    if (!type || !name) {
+        buf_printf(b, ",\"%s\":\"\"", key);
+        return;
     }
+    char head[2] = {(char)toupper((unsigned char)type[0]), 0};
+    Buf t = BUF_INIT;
+    buf_printf(&t, "%s%s %s", head, type + 1, name);
+    put_text(b, key, buf_str(&t));
+    buf_free(&t);
+}
+
+static bool product_render(Db *db, int64_t id, Buf *b) {
+    Stmt *s = db_prepare(db,
+        "SELECT p.id, p.code, p.name, p.rubric_version, p.set_no, p.producer_id, p.commune_code, p.commune_code_old, "
+        "p.code_year, p.description, p.trademark_no, p.gi, p.mark, p.gtin, p.created_at, p.updated_at, "
+        "pr.name, pr.reg_no, ps.name, c.type, c.name, pv.code, pv.type, pv.name FROM products p "
+        "JOIN producers pr ON pr.id = p.producer_id "
+        "LEFT JOIN product_sets ps ON ps.version = p.rubric_version AND ps.set_no = p.set_no "
+        "LEFT JOIN units c ON c.code = p.commune_code AND c.geo = '2025' AND c.level = 'commune' AND c.valid_to IS NULL "
+        "LEFT JOIN units pv ON pv.code = c.parent_code AND pv.geo = '2025' AND pv.valid_to IS NULL "
+        "WHERE p.id = ?");
+    db_bind_int(s, 1, id);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        return false;
+    }
+    buf_printf(b, "{\"id\":%lld", (long long)db_col_int(s, 0));
+    put_text(b, "code", db_col_text(s, 1));
+    put_text(b, "name", db_col_text(s, 2));
+    put_text(b, "rubric_version", db_col_text(s, 3));
+    put_int_or_null(b, "set_no", s, 4);
+    put_int_or_null(b, "producer_id", s, 5);
+    put_text(b, "commune_code", db_col_text(s, 6));
+    put_text(b, "commune_code_old", db_col_text(s, 7));
+    put_int_or_null(b, "code_year", s, 8);
+    static const char *const texts[] = {"description", "trademark_no", "gi", "mark", "gtin", "created_at", "updated_at"};
+    for (int i = 0; i < 7; i++) put_text(b, texts[i], db_col_text(s, 9 + i));
+    put_text(b, "producer_name", db_col_text(s, 16));
+    put_text(b, "producer_reg_no", db_col_text(s, 17));
+    if (!db_col_null(s, 18)) put_text(b, "set_name", db_col_text(s, 18));
+    buf_puts(b, ",\"commune\":{");
+    buf_printf(b, "\"code\":%j", db_col_text(s, 6));
+    if (!db_col_null(s, 19)) {
+        put_full_name(b, "name", db_col_text(s, 19), db_col_text(s, 20));
+        put_text(b, "province_code", db_col_text(s, 21));
+        put_full_name(b, "province_name", db_col_text(s, 22), db_col_text(s, 23));
+    }
+    buf_putc(b, '}');
     db_done(s);
 
-    /* The whole recognition history, oldest first; the current one is the most recent
-    ** decision valid today. */
     char today[11];
     date_today(today);
-    json_t *hist = json_array(), *current = NULL;
-    s = db_prepare(db, "SELECT id, stars, level, decision_no, decision_date, expires_on, cert_no, ended, ended_on "
-                       "FROM recognitions WHERE product_id = ? ORDER BY decision_date, id");
+    Buf hist = BUF_INIT, photos = BUF_INIT, current = BUF_INIT;
+    int64_t current_stars = 0;
+    s = db_prepare(db,
+        "SELECT 0, id, stars, level, decision_no, decision_date, expires_on, cert_no, ended, ended_on "
+        "FROM recognitions WHERE product_id = ? "
+        "UNION ALL SELECT 1, id, bytes, mime, sha256, NULL, filename, NULL, NULL, NULL "
+        "FROM product_photos WHERE product_id = ? ORDER BY 1, 6, 2");
     db_bind_int(s, 1, id);
+    db_bind_int(s, 2, id);
     while (db_step(s) == DB_ROW) {
-        const char *state = recognition_state(db_col_int(s, 1), db_col_text(s, 7), db_col_text(s, 8), db_col_text(s, 5), today);
-        json_t *r = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s?, s:s?, s:s}", "id", (json_int_t)db_col_int(s, 0), "stars",
-                              (json_int_t)db_col_int(s, 1), "level", db_col_text(s, 2), "decision_no", db_col_text(s, 3),
-                              "decision_date", db_col_text(s, 4), "expires_on", db_col_text(s, 5), "cert_no",
-                              db_col_text(s, 6), "state", state);
-        json_array_append_new(hist, r);
-        if (strcmp(state, "valid") == 0 && strcmp(db_col_text(s, 4), today) <= 0) current = r;
+        if (db_col_int(s, 0) == 0) {
+            const char *state = recognition_state(db_col_int(s, 2), db_col_text(s, 8), db_col_text(s, 9),
+                                                  db_col_text(s, 6), today);
+            Buf one = BUF_INIT;
+            buf_printf(&one, "{\"id\":%lld,\"stars\":%lld", (long long)db_col_int(s, 1), (long long)db_col_int(s, 2));
+            put_text(&one, "level", db_col_text(s, 3));
+            put_text(&one, "decision_no", db_col_text(s, 4));
+            put_text(&one, "decision_date", db_col_text(s, 5));
+            put_text(&one, "expires_on", db_col_text(s, 6));
+            put_text(&one, "cert_no", db_col_text(s, 7));
+            put_text(&one, "state", state);
+            buf_putc(&one, '}');
+            buf_printf(&hist, "%s%s", hist.n ? "," : "", buf_str(&one));
+            if (strcmp(state, "valid") == 0 && strcmp(db_col_text(s, 5), today) <= 0) {
+                buf_reset(&current);
+                buf_append(&current, one.p, one.n);
+                current_stars = db_col_int(s, 2);
+            }
+            buf_free(&one);
+        } else {
+            const char *sha = db_col_text(s, 4);
+            buf_printf(&photos, "%s{\"sha256\":%j,\"mime\":%j,\"bytes\":%lld,\"filename\":%j,\"url\":\"/files/%s\"}",
+                       photos.n ? "," : "", sha, db_col_text(s, 3), (long long)db_col_int(s, 2), db_col_text(s, 6), sha);
+        }
     }
     db_done(s);
-    json_object_set_new(obj, "stars", current ? json_incref(json_object_get(current, "stars")) : json_null());
-    json_object_set_new(obj, "recognition", current ? json_deep_copy(current) : json_null());
-    json_object_set_new(obj, "recognitions", hist);
-
-    json_t *photos = json_array();
-    s = db_prepare(db, "SELECT sha256, mime, bytes, filename FROM product_photos WHERE product_id = ? ORDER BY id");
-    db_bind_int(s, 1, id);
-    while (db_step(s) == DB_ROW) {
-        char url[96];
-        snprintf(url, sizeof url, "/files/%s", db_col_text(s, 0));
-        json_array_append_new(photos, json_pack("{s:s, s:s, s:I, s:s?, s:s}", "sha256", db_col_text(s, 0), "mime",
-                                                db_col_text(s, 1), "bytes", (json_int_t)db_col_int(s, 2), "filename",
-                                                db_col_text(s, 3), "url", url));
-    }
-    db_done(s);
-    json_object_set_new(obj, "photos", photos);
+    if (current.n) buf_printf(b, ",\"stars\":%lld,\"recognition\":%s", (long long)current_stars, current.p);
+    else buf_puts(b, ",\"stars\":null,\"recognition\":null");
+    buf_printf(b, ",\"recognitions\":[%s],\"photos\":[%s]}", buf_str(&hist), buf_str(&photos));
+    buf_free(&hist);
+    buf_free(&photos);
+    buf_free(&current);
+    return true;
 }
 
 static int64_t product_dup(Db *db, json_t *obj, const char **why) {
@@ -668,7 +707,7 @@ const Entity ENTITY_PRODUCTS = {
     .name = "products", .singular = "product", .table = "products", .label_vi = "Sản phẩm",
     .fields = product_fields, .filters = product_filters, .default_sort = "name",
     .prepare = product_prepare, .search_kind = "product", .before_delete = product_delete,
-    .decorate = product_decorate, .find_duplicate = product_dup,
+    .render = product_render, .find_duplicate = product_dup,
 };
 
 /* ---- recognitions -------------------------------------------------------------------------------- */
