@@ -30,38 +30,47 @@ void buf_puts(Buf *b, const char *s) { buf_append(b, s, strlen(s)); }
 void buf_putc(Buf *b, char c) { buf_append(b, &c, 1); }
 
 void buf_html(Buf *b, const char *s, size_t n) {
+    size_t run = 0; /* start of the pending run of characters that need no escape */
     for (size_t i = 0; i < n; i++) {
+        const char *esc;
         switch (s[i]) {
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '&': buf_puts(b, "&amp;"); break;
-        case '"': buf_puts(b, "&quot;"); break;
-        case '\'': buf_puts(b, "&#39;"); break;
-        default: buf_putc(b, s[i]);
+        case '<': esc = "&lt;"; break;
+        case '>': esc = "&gt;"; break;
+        case '&': esc = "&amp;"; break;
+        case '"': esc = "&quot;"; break;
+        case '\'': esc = "&#39;"; break;
+        default: continue;
         }
+        buf_append(b, s + run, i - run);
+        buf_puts(b, esc);
+        run = i + 1;
     }
+    buf_append(b, s + run, n - run);
 }
 
 void buf_json_str(Buf *b, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
+    grow(b, n + 2);
     buf_putc(b, '"');
+    size_t run = 0; /* start of the pending run of characters that need no escape */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        buf_append(b, s + run, i - run);
+        run = i + 1;
         switch (c) {
         case '"': buf_puts(b, "\\\""); break;
         case '\\': buf_puts(b, "\\\\"); break;
         case '\n': buf_puts(b, "\\n"); break;
         case '\r': buf_puts(b, "\\r"); break;
         case '\t': buf_puts(b, "\\t"); break;
-        default:
-            if (c < 0x20) {
-                char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-                buf_puts(b, e);
-            } else {
-                buf_putc(b, (char)c);
-            }
+        default: {
+            char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+            buf_puts(b, e);
+        }
         }
     }
+    buf_append(b, s + run, n - run);
     buf_putc(b, '"');
 }
 

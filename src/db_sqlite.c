@@ -31,6 +31,12 @@ struct Db {
     char *path;
     int in_tx;
     Stmt *cache[CACHE_SLOTS];
+    /* Constant SQL is a string literal with a fixed address: a probe by that address (checked
+    ** with strcmp, since a buffer's address can come back with other text) skips hashing. */
+    struct {
+        const char *ptr;
+        Stmt *s;
+    } by_ptr[64];
     Profile *prof; /* OCOP_SQL_PROFILE=1: time per statement, printed by db_close */
     int nprof;
 };
@@ -130,6 +136,8 @@ void db_close(Db *db) {
 
 const char *db_path(Db *db) { return db->path; }
 
+static Stmt *db_prepare_slow(Db *db, const char *sql);
+
 static Stmt *fresh(Db *db, const char *sql) {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
@@ -141,6 +149,21 @@ static Stmt *fresh(Db *db, const char *sql) {
 }
 
 Stmt *db_prepare(Db *db, const char *sql) {
+    unsigned pi = (unsigned)(((uintptr_t)sql >> 4) % 64);
+    Stmt *hit = db->by_ptr[pi].s;
+    if (db->by_ptr[pi].ptr == sql && hit && !hit->busy && strcmp(hit->sql, sql) == 0) {
+        hit->busy = 1;
+        return hit;
+    }
+    Stmt *s = db_prepare_slow(db, sql);
+    if (s->cached) {
+        db->by_ptr[pi].ptr = sql;
+        db->by_ptr[pi].s = s;
+    }
+    return s;
+}
+
+static Stmt *db_prepare_slow(Db *db, const char *sql) {
     unsigned h = hash_str(sql) % CACHE_SLOTS;
     for (unsigned probe = 0; probe < 8; probe++) {
         unsigned i = (h + probe) % CACHE_SLOTS;
