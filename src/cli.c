@@ -169,7 +169,12 @@ static int cmd_version(Opts *o) {
 
 /* ---- import / export ------------------------------------------------------------------------ */
 
-static void progress_bar(void *arg, size_t done, size_t total) {
+static void progress_bar(void *arg, const char *phase, size_t done, size_t total) {
+    if (strcmp(phase, "search") == 0) {
+        if (done < total) fprintf(stderr, "indexing %zu new records for search...", total);
+        else fputs(" done\n", stderr);
+        return;
+    }
     if (!total) return;
     int width = 40, fill = (int)(done * (size_t)width / total);
     fprintf(stderr, "\r%s [", (const char *)arg);

@@ -158,7 +158,7 @@ int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat
     snprintf(maxsql, sizeof maxsql, "SELECT coalesce(max(id), 0) FROM %s", en->table);
     int64_t last_id = db_int1(db, maxsql, NULL);
     for (size_t i = hr + 1; i < nrows; i++) {
-        if (progress && (i - hr) % 1000 == 0) progress(progress_arg, i - hr, nrows - hr - 1);
+        if (progress && (i - hr) % 1000 == 0) progress(progress_arg, "rows", i - hr, nrows - hr - 1);
         int nc = 0;
         long rn = 0;
         const char *const *row = table_row(t, i, &nc, &rn);
@@ -227,14 +227,18 @@ int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat
             free(keep);
         }
     }
-    if (progress) progress(progress_arg, nrows - hr - 1, nrows - hr - 1);
+    if (progress) progress(progress_arg, "rows", nrows - hr - 1, nrows - hr - 1);
     if (res->errors) {
         db_rollback(db);
         goto fail;
     }
-    if (!dry_run && en->search_kind && res->created && search_index_after(db, en->search_kind, last_id, e)) {
-        db_rollback(db);
-        goto out;
+    if (!dry_run && en->search_kind && res->created) {
+        if (progress) progress(progress_arg, "search", 0, res->created);
+        if (search_index_after(db, en->search_kind, last_id, e)) {
+            db_rollback(db);
+            goto out;
+        }
+        if (progress) progress(progress_arg, "search", res->created, res->created);
     }
     if (dry_run) {
         db_rollback(db);

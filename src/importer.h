@@ -14,7 +14,9 @@
 #include "entity.h"
 #include "table.h"
 
-typedef void (*ImportProgress)(void *arg, size_t done, size_t total);
+/* Progress of a long import: phase is "rows" (done of total rows checked and written) or
+** "search" (the new records being indexed; done 0 at the start, total when finished). */
+typedef void (*ImportProgress)(void *arg, const char *phase, size_t done, size_t total);
 
 typedef struct ImportResult {
     size_t rows;       /* data rows read (blank rows skipped) */
