@@ -64,13 +64,9 @@ int api_search(Req *r) {
     for (int i = 0; i < n; i++)
         json_array_append_new(items, json_pack("{s:s, s:I, s:s, s:s, s:f}", "kind", hits[i].kind, "id", (json_int_t)hits[i].id,
                                                "title", hits[i].title, "highlight", hits[i].highlight, "score", hits[i].score));
-    /* Matches are counted up to SEARCH_COUNT_MAX; beyond it total says "more than" that. */
-    bool more = total > SEARCH_COUNT_MAX;
-    int64_t reach = more ? SEARCH_COUNT_MAX : total;
-    return resp_json(r, 200, json_pack("{s:s, s:o, s:I, s:b, s:I, s:I, s:I}", "q", q, "items", items, "total",
-                                       (json_int_t)reach, "total_is_lower_bound", more, "page", (json_int_t)page,
-                                       "per_page", (json_int_t)per_page, "pages",
-                                       (json_int_t)((reach + per_page - 1) / per_page)));
+    return resp_json(r, 200, json_pack("{s:s, s:o, s:I, s:I, s:I, s:I}", "q", q, "items", items, "total",
+                                       (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page,
+                                       "pages", (json_int_t)((total + per_page - 1) / per_page)));
 }
 
 int api_stats(Req *r) {

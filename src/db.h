@@ -62,6 +62,11 @@ bool db_ping(Db *db);
 const char *db_errmsg(Db *db);
 int db_errcode(Db *db);
 
+/* One object attached to the connection (the search module's in-memory index), freed with
+** free_fn when replaced or when the connection closes. */
+void db_attach(Db *db, void *obj, void (*free_fn)(void *));
+void *db_attached(Db *db);
+
 /* Consistent copy of the whole database to dest (SQLite online backup). */
 int db_backup(Db *db, const char *dest, Err *e);
 

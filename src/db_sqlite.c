@@ -38,6 +38,8 @@ struct Db {
         Stmt *s;
     } by_ptr[64];
     Profile *prof; /* OCOP_SQL_PROFILE=1: time per statement, printed by db_close */
+    void *attached;
+    void (*attached_free)(void *);
     int nprof;
 };
 
@@ -118,8 +120,17 @@ Db *db_open(const char *path, Err *e) {
     return db;
 }
 
+void db_attach(Db *db, void *obj, void (*free_fn)(void *)) {
+    if (db->attached && db->attached_free) db->attached_free(db->attached);
+    db->attached = obj;
+    db->attached_free = free_fn;
+}
+
+void *db_attached(Db *db) { return db->attached; }
+
 void db_close(Db *db) {
     if (!db) return;
+    db_attach(db, NULL, NULL);
     if (db->prof) {
         print_profile(db);
         free(db->prof);

@@ -1,17 +1,25 @@
 /*
-** search.c: the search index and ranked search (see search.h), on the FTS5 tables search_fts
-** and search_title of sql/002_search.sql. Both the indexed text and the query go through
-** text_fold, so matching ignores case and diacritics; the FTS5 query is built only from folded
-** words, each quoted, so nothing a user types can be FTS5 syntax.
+** search.c: the search index and ranked search (see search.h).
 **
-** PostgreSQL (db_pg.c, later) would differ here and in 002 only: a tsvector column built from
-** the same folded text with the 'simple' configuration and a GIN index, prefix queries as
-** to_tsquery('simple', 'w1:* & w2:*'), the tiers below as extra predicates (the folded title
-** LIKE 'w1 w2%', tsquery phrases 'w1 <-> w2:*'); or pg_trgm on the folded title for fuzzy
-** matching. Either way the folding stays in text_fold.
+** search_docs (sql/002_search.sql) is the index's persistent form: one row per product,
+** producer and craft village with its title and extra text already folded by text_fold. Writes
+** touch only that table (a few microseconds a record, so a bulk import of 100,000 products
+** stays cheap) and bump search_meta.version (sql/004_search_mem.sql).
+**
+** Queries run on an in-memory inverted index built from search_docs: the sorted vocabulary of
+** folded words, and for each word the sorted list of records having it in the title, in the
+** title's first position, or anywhere. A query is a few binary searches (every query word is
+** a prefix), bitmap unions and intersections over the records, and a walk in record order;
+** no SQL, no sorting of matches. Each database connection keeps its own index and rebuilds
+** it when search_meta.version has moved (about a quarter of a second for 125,000 records), so
+** every search sees every committed write.
+**
+** PostgreSQL (db_pg.c, later) changes nothing here: search_docs and search_meta are plain
+** tables, and the folding stays in text_fold.
 */
 #include "search.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,46 +55,26 @@ static int check_key(const char *kind, int64_t id, int *k, Err *e) {
     return 0;
 }
 
-/* Remove the record of kind k with this id, if it is indexed. External-content FTS5 tables
-** forget a row when given its rowid and the values they indexed, read from search_docs. */
+/* Remove the record of kind k with this id, if it is indexed. */
 static int remove_doc(Db *db, int k, int64_t id, Err *e) {
-    Stmt *s = db_prepare(db, "SELECT doc, title, extra, kind FROM search_docs"
-                             " WHERE kind = ? AND ref_id = ?");
+    Stmt *s = db_prepare(db, "DELETE FROM search_docs WHERE kind = ? AND ref_id = ?");
     db_bind_text(s, 1, kind_names[k]);
     db_bind_int(s, 2, id);
     int rc = db_step(s);
-    if (rc == DB_ROW) {
-        int64_t doc = db_col_int(s, 0);
-        Stmt *d = db_prepare(db, "INSERT INTO search_fts (search_fts, rowid, title, extra, kind)"
-                                 " VALUES ('delete', ?, ?, ?, ?)");
-        db_bind_int(d, 1, doc);
-        db_bind_text(d, 2, db_col_text(s, 1));
-        db_bind_text(d, 3, db_col_text(s, 2));
-        db_bind_text(d, 4, db_col_text(s, 3));
-        rc = db_step(d);
-        db_done(d);
-        if (rc != DB_ERROR) {
-            d = db_prepare(db, "INSERT INTO search_title (search_title, rowid, title, kind)"
-                               " VALUES ('delete', ?, ?, ?)");
-            db_bind_int(d, 1, doc);
-            db_bind_text(d, 2, db_col_text(s, 1));
-            db_bind_text(d, 3, db_col_text(s, 3));
-            rc = db_step(d);
-            db_done(d);
-        }
-        if (rc != DB_ERROR) {
-            d = db_prepare(db, "DELETE FROM search_docs WHERE doc = ?");
-            db_bind_int(d, 1, doc);
-            rc = db_step(d);
-            db_done(d);
-        }
-    }
     db_done(s);
     return rc == DB_ERROR ? db_fail(db, e, "delete") : 0;
 }
 
-/* Writes happen in the caller's transaction, or in one of their own: the three tables must
-** never disagree (an external-content index forgets a row only given the values it indexed). */
+/* Every write moves the version, which tells the in-memory indexes to rebuild. */
+static int bump(Db *db, int rc, Err *e) {
+    if (rc) return rc;
+    Stmt *s = db_prepare(db, "UPDATE search_meta SET version = version + 1 WHERE id = 1");
+    int st = db_step(s);
+    db_done(s);
+    return st == DB_ERROR ? db_fail(db, e, "version") : 0;
+}
+
+/* Writes happen in the caller's transaction, or in one of their own. */
 static int tx_begin(Db *db, bool *own, Err *e) {
     *own = !db_in_tx(db);
     return *own ? db_begin(db, e) : 0;
@@ -105,13 +93,11 @@ int search_delete(Db *db, const char *kind, int64_t id, Err *e) {
     int k;
     bool own;
     if (check_key(kind, id, &k, e) || tx_begin(db, &own, e)) return -1;
-    return tx_end(db, own, remove_doc(db, k, id, e), e);
+    return tx_end(db, own, bump(db, remove_doc(db, k, id, e), e), e);
 }
 
-/* Add a record known not to be indexed: to search_docs, and to the FTS5 indexes unless
-** fts_too is false (search_rebuild builds those in one go afterwards). */
-static int insert_doc(Db *db, int k, int64_t id, const char *title, const char *extra, bool fts_too,
-                      Err *e) {
+/* Add a record known not to be indexed. */
+static int insert_doc(Db *db, int k, int64_t id, const char *title, const char *extra, Err *e) {
     if (!title) title = "";
     Buf ft = BUF_INIT, fx = BUF_INIT;
     text_fold(&ft, title, strlen(title));
@@ -130,24 +116,6 @@ static int insert_doc(Db *db, int k, int64_t id, const char *title, const char *
     db_bind_text(s, 6, title);
     int rc = db_step(s);
     db_done(s);
-    if (rc != DB_ERROR && fts_too) {
-        s = db_prepare(db, "INSERT INTO search_fts (rowid, title, extra, kind)"
-                           " VALUES (?, ?, ?, ?)");
-        db_bind_int(s, 1, doc);
-        db_bind_text(s, 2, buf_str(&ft));
-        db_bind_text(s, 3, buf_str(&fx));
-        db_bind_text(s, 4, kind_names[k]);
-        rc = db_step(s);
-        db_done(s);
-    }
-    if (rc != DB_ERROR && fts_too) {
-        s = db_prepare(db, "INSERT INTO search_title (rowid, title, kind) VALUES (?, ?, ?)");
-        db_bind_int(s, 1, doc);
-        db_bind_text(s, 2, buf_str(&ft));
-        db_bind_text(s, 3, kind_names[k]);
-        rc = db_step(s);
-        db_done(s);
-    }
     buf_free(&ft);
     buf_free(&fx);
     return rc == DB_ERROR ? db_fail(db, e, "insert") : 0;
@@ -155,14 +123,14 @@ static int insert_doc(Db *db, int k, int64_t id, const char *title, const char *
 
 static int put_doc(Db *db, int k, int64_t id, const char *title, const char *extra, Err *e) {
     if (remove_doc(db, k, id, e)) return -1;
-    return insert_doc(db, k, id, title, extra, true, e);
+    return insert_doc(db, k, id, title, extra, e);
 }
 
 int search_put(Db *db, const char *kind, int64_t id, const char *title, const char *extra, Err *e) {
     int k;
     bool own;
     if (check_key(kind, id, &k, e) || tx_begin(db, &own, e)) return -1;
-    return tx_end(db, own, put_doc(db, k, id, title, extra, e), e);
+    return tx_end(db, own, bump(db, put_doc(db, k, id, title, extra, e), e), e);
 }
 
 /* ---- what is indexed ---------------------------------------------------------------- */
@@ -190,10 +158,9 @@ static const char *const index_sql[][3] = {
     {VILLAGE_SQL, VILLAGE_SQL " WHERE v.id = ?", VILLAGE_SQL " WHERE v.id > ?"},
 };
 
-/* Index every record of kind k the statement of index_sql[k] yields; id 0: all of them, into
-** an empty search_docs, leaving the FTS5 indexes to search_rebuild; after > 0: the records with
-** a larger id, known not to be indexed, also leaving the FTS5 indexes to the caller. *found
-** counts them. */
+/* Index every record of kind k the statement of index_sql[k] yields: id, that record; id 0 and
+** after 0, all of them into an empty search_docs; after != 0, those with an id above after
+** (-1: all), known not to be indexed. *found counts them. */
 static int index_rows_from(Db *db, int k, int64_t id, int64_t after, int *found, Err *e) {
     Stmt *s = db_prepare(db, index_sql[k][after ? 2 : id != 0]);
     if (id || after) db_bind_int(s, 1, after ? after : id);
@@ -209,7 +176,7 @@ static int index_rows_from(Db *db, int k, int64_t id, int64_t after, int *found,
         int64_t rid = db_col_int(s, 0);
         if (rid < 1 || rid > ID_MAX) continue;
         if ((id && !after ? put_doc(db, k, rid, db_col_text(s, 1), buf_str(&extra), e)
-                : insert_doc(db, k, rid, db_col_text(s, 1), buf_str(&extra), false, e))) {
+                : insert_doc(db, k, rid, db_col_text(s, 1), buf_str(&extra), e))) {
             ret = -1;
             break;
         }
@@ -264,7 +231,7 @@ int search_index(Db *db, const char *kind, int64_t id, Err *e) {
     int k;
     bool own;
     if (check_key(kind, id, &k, e) || tx_begin(db, &own, e)) return -1;
-    return tx_end(db, own, index_one(db, k, id, e), e);
+    return tx_end(db, own, bump(db, index_one(db, k, id, e), e), e);
 }
 
 int search_index_after(Db *db, const char *kind, int64_t after_id, Err *e) {
@@ -273,62 +240,17 @@ int search_index_after(Db *db, const char *kind, int64_t after_id, Err *e) {
     if (!k) return err_set(e, 422, "kind", "kind must be product, producer or village");
     if (after_id < 0) after_id = 0;
     if (tx_begin(db, &own, e)) return -1;
-    /* 1. the rows of search_docs, 2. each FTS5 index in a single INSERT ... SELECT: FTS5 keeps
-    ** the new terms in memory and writes few segments, where one insert per record (with other
-    ** statements between them) would flush a segment per record. */
     int rc = index_rows_from(db, k, 0, after_id ? after_id : -1, &found, e);
-    /* No incremental merging while the new terms go in: one merge pass at the end is cheaper
-    ** than FTS5 merging segments as they appear (automerge is restored to its default, 4). */
-    if (!rc && found)
-        rc = db_exec(db, "INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 0);"
-                         "INSERT INTO search_title (search_title, rank) VALUES ('automerge', 0)", e);
-    if (!rc && found) {
-        Stmt *s = db_prepare(db, "INSERT INTO search_fts (rowid, title, extra, kind)"
-                                 " SELECT doc, title, extra, kind FROM search_docs WHERE kind = ? AND ref_id > ?");
-        db_bind_text(s, 1, kind_names[k]);
-        db_bind_int(s, 2, after_id);
-        if (db_step(s) == DB_ERROR) rc = db_fail(db, e, "bulk insert");
-        db_done(s);
-        if (!rc) {
-            s = db_prepare(db, "INSERT INTO search_title (rowid, title, kind)"
-                               " SELECT doc, title, kind FROM search_docs WHERE kind = ? AND ref_id > ?");
-            db_bind_text(s, 1, kind_names[k]);
-            db_bind_int(s, 2, after_id);
-            if (db_step(s) == DB_ERROR) rc = db_fail(db, e, "bulk insert");
-            db_done(s);
-        }
-        if (!rc)
-            rc = db_exec(db, "INSERT INTO search_fts (search_fts, rank) VALUES ('automerge', 4);"
-                             "INSERT INTO search_title (search_title, rank) VALUES ('automerge', 4)", e);
-        /* A big batch leaves many segments, which makes every later search slower (measured:
-        ** p99 13 ms before, 7 ms after on 125,000 records): merge them into one. */
-        if (!rc) rc = found > 5000 ? search_optimize(db, e)
-                                   : db_exec(db, "INSERT INTO search_fts (search_fts, rank) VALUES ('merge', 500);"
-                                                 "INSERT INTO search_title (search_title, rank) VALUES ('merge', 500)", e);
-    }
-    return tx_end(db, own, rc, e);
-}
-
-int search_optimize(Db *db, Err *e) {
-    return db_exec(db, "INSERT INTO search_fts (search_fts) VALUES ('optimize');"
-                       "INSERT INTO search_title (search_title) VALUES ('optimize')", e);
+    return tx_end(db, own, bump(db, rc, e), e);
 }
 
 int search_rebuild(Db *db, Err *e) {
     bool own;
     if (tx_begin(db, &own, e)) return -1;
     int found;
-    /* Emptying the indexes row by row would leave a tombstone per word for the merges to
-    ** wade through; 'delete-all' drops them, and 'rebuild' indexes search_docs in one go. */
-    int rc = db_exec(db, "DELETE FROM search_docs;"
-                         "INSERT INTO search_fts (search_fts) VALUES ('delete-all');"
-                         "INSERT INTO search_title (search_title) VALUES ('delete-all')", e);
+    int rc = db_exec(db, "DELETE FROM search_docs", e);
     for (int k = 1; k < (int)COUNT(kind_names) && !rc; k++) rc = index_rows(db, k, 0, &found, e);
-    if (!rc)
-        rc = db_exec(db, "INSERT INTO search_fts (search_fts) VALUES ('rebuild');"
-                         "INSERT INTO search_title (search_title) VALUES ('rebuild')", e);
-    if (!rc) rc = search_optimize(db, e);
-    return tx_end(db, own, rc, e);
+    return tx_end(db, own, bump(db, rc, e), e);
 }
 
 /* ---- querying ----------------------------------------------------------------------- */
@@ -370,194 +292,309 @@ static int split_words(const char *f, Words *w, Err *e) {
     return 0;
 }
 
-/* Ranking. Matches are ordered by tier, then by rowid (shorter titles first, then products,
-** producers, villages, then by id):
-**   0  the title starts with the query as a phrase:  ^"w1 w2 w3"*
-**   1  the title contains the query as a phrase:     "w1 w2 w3"*
-**   2  the title contains every word:                "w1"* AND "w2"* AND "w3"*
-**   3  every word is in the title or the extra text
-** (in a phrase every word but the last must be whole). Tiers 0-2 are FTS5 queries on
-** search_title, each excluding the tier above with NOT and read in rowid order with LIMIT and
-** OFFSET: they cost about the rows they skip and return, and titles make small doclists.
-** Tier 3 and the total come from one pass over search_fts in rowid order, which stops after
-** SEARCH_COUNT_MAX + 1 matches. Nothing sorts all the matches: ranking every match by BM25
-** took 100-300 ms for "t" (nearly every record) and 10-80 ms for common words on 127,000
-** records; see bench/search.c.
-**
-** Query text reaches FTS5 only as words of text_fold output (letters and digits), each in
-** double quotes, so the quotes cannot be unbalanced and no word can be an operator. */
-static void all_words(Buf *b, const Words *w) {
-    buf_putc(b, '(');
-    for (int i = 0; i < w->count; i++)
-        buf_printf(b, "%s\"%.*s\"*", i ? " AND " : "", (int)w->n[i], w->w[i]);
-    buf_putc(b, ')');
-}
+/* ---- the in-memory index ------------------------------------------------------------ */
 
-static void phrase(Buf *b, const Words *w) {
-    buf_putc(b, '"');
-    for (int i = 0; i < w->nseq; i++)
-        buf_printf(b, "%s%.*s", i ? " " : "", (int)w->seqn[i], w->seq[i]);
-    buf_puts(b, "\"*");
-}
+enum { IN_ALL = 1, IN_TITLE = 2, IN_FIRST = 4 }; /* where a record has a word */
+enum { NLISTS = 3 };                             /* postings: anywhere, in the title, first */
 
-/* The bare expression of title tier t (0..2). */
-static void tier_only(Buf *b, const Words *w, int t) {
-    buf_puts(b, "title : ");
-    if (t == 0) buf_putc(b, '^');
-    if (t < 2) phrase(b, w);
-    else all_words(b, w);
-}
+typedef struct MemIndex {
+    int64_t version;      /* search_meta.version it was built from */
+    uint32_t ndocs, nterms, nwords; /* records; distinct words; bitmap length in uint64_t */
+    int64_t *doc;         /* search_docs.doc of each record, ascending: the ranking order */
+    char **title;         /* folded title of each record */
+    char **display;       /* the title as written */
+    const char **term;    /* the vocabulary, sorted (strcmp) */
+    uint32_t *start[NLISTS]; /* nterms + 1 offsets into post[l] */
+    uint32_t *post[NLISTS];  /* record numbers, ascending within a term */
+    uint64_t *kind[4];    /* bitmap of the records of each kind (1..3) */
+    char *text;           /* the titles, extra texts and display titles */
+    char *vocab;          /* the words of term[] */
+} MemIndex;
 
-static void kind_filter(Buf *b, int k) {
-    if (k) buf_printf(b, "kind : \"%s\" AND ", kind_names[k]);
-}
-
-/* The MATCH expression for search_title of tier t (0..2) without the tier above it, or with
-** whole set, of all three tiers; restricted to kind k when k != 0. */
-static void tier_expr(Buf *b, const Words *w, int t, int k, bool whole) {
-    buf_reset(b);
-    kind_filter(b, k);
-    buf_putc(b, '(');
-    tier_only(b, w, t);
-    if (t > 0 && !whole) {
-        buf_puts(b, " NOT ");
-        tier_only(b, w, t - 1);
+static void memindex_free(void *p) {
+    MemIndex *m = p;
+    if (!m) return;
+    free(m->doc);
+    free(m->title);
+    free(m->display);
+    free(m->term);
+    for (int l = 0; l < NLISTS; l++) {
+        free(m->start[l]);
+        free(m->post[l]);
     }
-    buf_putc(b, ')');
+    for (int k = 0; k < 4; k++) free(m->kind[k]);
+    free(m->text);
+    free(m->vocab);
+    free(m);
 }
 
-/* The MATCH expression for search_fts: every word in the title or the extra text. */
-/* The MATCH expression for search_fts: every word in the title or the extra text. Products
-** are four records in five: intersecting their kind token's doclist costs more than testing
-** the kind bits of each rowid (30% more for dense queries), so *bits asks for that instead. */
-static void match_expr(Buf *b, const Words *w, int k, int *bits) {
-    buf_reset(b);
-    *bits = k == 1 ? k : 0;
-    if (!*bits) kind_filter(b, k);
-    buf_puts(b, "{title extra} : ");
-    all_words(b, w);
+/* Open-addressing map from a word to its (unsorted) term number during a build. */
+typedef struct WordMap {
+    uint32_t *slot; /* term + 1, 0 = empty */
+    uint32_t cap;
+} WordMap;
+
+static uint32_t hash_word(const char *w, size_t n) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h;
 }
 
-/* Rows of search_title matching m, counted up to cap. -1 on a database error. */
-static int64_t count_titles(Db *db, const char *m, int64_t cap) {
-    Stmt *s = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM search_title WHERE search_title"
-                             " MATCH ? LIMIT ?)");
-    db_bind_text(s, 1, m);
-    db_bind_int(s, 2, cap);
-    int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
-    db_done(s);
-    return n;
-}
+typedef struct Build {
+    Buf words;              /* the distinct words, NUL-separated */
+    uint32_t *word_off;     /* offset of each distinct word in words */
+    uint32_t nwords, capwords;
+    WordMap map;
+    uint32_t *last_doc, *last_pair; /* per word: last record seen, and its pair */
+    uint32_t *pair_word, *pair_doc;
+    uint8_t *pair_where;
+    size_t npairs, cappairs;
+} Build;
 
-typedef struct Page {
-    int64_t *rowid;
-    int *tier;
-    int n, limit;
-    int64_t skip; /* matches still to pass over before the page starts */
-} Page;
-
-static void page_add(Page *p, int64_t rowid, int tier) {
-    p->rowid[p->n] = rowid;
-    p->tier[p->n++] = tier;
-}
-
-/* Fill the page from tiers 0..2. -1 on a database error. */
-static int title_tiers(Db *db, const Words *w, int k, Page *p) {
-    Buf m = BUF_INIT;
-    int ret = 0;
-    for (int t = 0; t < 3 && !ret && p->n < p->limit; t++) {
-        if (t == 2 && w->nseq == 1) continue; /* one word: tier 2 is tier 1 */
-        tier_expr(&m, w, t, k, false);
-        Stmt *s = db_prepare(db, "SELECT rowid FROM search_title WHERE search_title MATCH ?"
-                                 " ORDER BY rowid LIMIT ? OFFSET ?");
-        db_bind_text(s, 1, m.p);
-        db_bind_int(s, 2, p->limit - p->n);
-        db_bind_int(s, 3, p->skip);
-        int rc, got = 0;
-        while ((rc = db_step(s)) == DB_ROW) {
-            page_add(p, db_col_int(s, 0), t);
-            got++;
+static uint32_t word_id(Build *b, const char *w, size_t n) {
+    if (b->nwords * 2 >= b->map.cap) {
+        uint32_t cap = b->map.cap ? b->map.cap * 2 : 1 << 16;
+        uint32_t *slot = xcalloc(cap, sizeof *slot);
+        for (uint32_t i = 0; i < b->map.cap; i++) {
+            uint32_t t = b->map.slot[i];
+            if (!t) continue;
+            const char *s = b->words.p + b->word_off[t - 1];
+            uint32_t j = hash_word(s, strlen(s)) & (cap - 1);
+            while (slot[j]) j = (j + 1) & (cap - 1);
+            slot[j] = t;
         }
-        db_done(s);
-        if (rc == DB_ERROR) {
-            ret = -1;
-        } else if (got) {
-            p->skip = 0;
-        } else if (p->skip) {
-            /* This tier lies wholly before the page: pass over its rows in the next one. */
-            int64_t n = count_titles(db, m.p, p->skip);
-            if (n < 0) ret = -1;
-            else p->skip -= n;
+        free(b->map.slot);
+        b->map.slot = slot;
+        b->map.cap = cap;
+    }
+    uint32_t j = hash_word(w, n) & (b->map.cap - 1);
+    for (;; j = (j + 1) & (b->map.cap - 1)) {
+        uint32_t t = b->map.slot[j];
+        if (!t) break;
+        const char *s = b->words.p + b->word_off[t - 1];
+        if (strncmp(s, w, n) == 0 && s[n] == 0) return t - 1;
+    }
+    if (b->nwords == b->capwords) {
+        b->capwords = b->capwords ? b->capwords * 2 : 4096;
+        b->word_off = xrealloc(b->word_off, b->capwords * sizeof *b->word_off);
+        b->last_doc = xrealloc(b->last_doc, b->capwords * sizeof *b->last_doc);
+        b->last_pair = xrealloc(b->last_pair, b->capwords * sizeof *b->last_pair);
+    }
+    uint32_t t = b->nwords++;
+    b->word_off[t] = (uint32_t)b->words.n;
+    buf_append(&b->words, w, n);
+    buf_putc(&b->words, 0);
+    b->last_doc[t] = UINT32_MAX;
+    b->map.slot[j] = t + 1;
+    return t;
+}
+
+/* Note that record d has every word of folded text s, with where (IN_*). */
+static void add_words(Build *b, uint32_t d, const char *s, int where) {
+    int first = where & IN_TITLE;
+    for (const char *p = s; *p;) {
+        const char *sp = strchr(p, ' ');
+        size_t n = sp ? (size_t)(sp - p) : strlen(p);
+        if (n) {
+            uint32_t t = word_id(b, p, n);
+            int w = where | (first ? IN_FIRST : 0);
+            if (b->last_doc[t] == d) {
+                b->pair_where[b->last_pair[t]] |= (uint8_t)w;
+            } else {
+                if (b->npairs == b->cappairs) {
+                    b->cappairs = b->cappairs ? b->cappairs * 2 : 1 << 16;
+                    b->pair_word = xrealloc(b->pair_word, b->cappairs * sizeof *b->pair_word);
+                    b->pair_doc = xrealloc(b->pair_doc, b->cappairs * sizeof *b->pair_doc);
+                    b->pair_where = xrealloc(b->pair_where, b->cappairs);
+                }
+                b->pair_word[b->npairs] = t;
+                b->pair_doc[b->npairs] = d;
+                b->pair_where[b->npairs] = (uint8_t)w;
+                b->last_doc[t] = d;
+                b->last_pair[t] = (uint32_t)b->npairs++;
+            }
         }
+        first = 0;
+        p += n;
+        if (*p) p++;
     }
-    buf_free(&m);
-    return ret;
 }
 
-static int cmp_i64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
+typedef struct SortWord {
+    const char *s;
+    uint32_t id;
+} SortWord;
+
+static int cmp_sortword(const void *a, const void *b) {
+    return strcmp(((const SortWord *)a)->s, ((const SortWord *)b)->s);
 }
 
-/* Count the matches of search_fts (up to SEARCH_COUNT_MAX + 1) into *total and, when the page
-** is not full, fill it from tier 3: matches in rowid order that are not in tiers 0..2.
-** -1 on a database error. */
-static int main_pass(Db *db, const Words *w, int k, Page *p, int64_t *total) {
-    Buf m = BUF_INIT;
-    int ret = 0, bits;
-    match_expr(&m, w, k, &bits);
-    if (p->n == p->limit) {
-        Stmt *s = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts"
-                                 " MATCH ?1 AND (?2 = 0 OR (rowid >> 48) & 3 = ?2) LIMIT ?3)");
-        db_bind_text(s, 1, m.p);
-        db_bind_int(s, 2, bits);
-        db_bind_int(s, 3, SEARCH_COUNT_MAX + 1);
-        if (db_step(s) == DB_ROW) *total = db_col_int(s, 0);
-        else ret = -1;
-        db_done(s);
-        buf_free(&m);
-        return ret;
-    }
-    /* The page is not full, so tiers 0..2 together hold fewer than offset + limit records:
-    ** fetch them all (sorted by rowid) to leave them out of tier 3. */
-    Buf t2 = BUF_INIT;
-    int64_t *above = NULL;
-    size_t nabove = 0, cap = 0, ai = 0;
-    tier_expr(&t2, w, 2, k, true);
-    Stmt *s = db_prepare(db, "SELECT rowid FROM search_title WHERE search_title MATCH ?"
-                             " ORDER BY rowid");
-    db_bind_text(s, 1, t2.p);
+static void build_free(Build *b) {
+    free(b->word_off);
+    free(b->map.slot);
+    free(b->last_doc);
+    free(b->last_pair);
+    free(b->pair_word);
+    free(b->pair_doc);
+    free(b->pair_where);
+}
+
+/* Build the index of every row of search_docs. NULL with e on a database error. */
+static MemIndex *memindex_build(Db *db, int64_t version, Err *e) {
+    Buf text = BUF_INIT;
+    size_t cap = 1024, n = 0;
+    int64_t *doc = xmalloc(cap * sizeof *doc);
+    size_t *off = xmalloc(cap * 3 * sizeof *off);
+    Stmt *s = db_prepare(db, "SELECT doc, title, extra, display FROM search_docs ORDER BY doc");
     int rc;
     while ((rc = db_step(s)) == DB_ROW) {
-        if (nabove == cap) above = xrealloc(above, (cap = cap ? cap * 2 : 64) * sizeof *above);
-        above[nabove++] = db_col_int(s, 0);
-    }
-    db_done(s);
-    if (rc == DB_ERROR) ret = -1;
-    if (nabove) qsort(above, nabove, sizeof *above, cmp_i64); /* in order already; insurance */
-
-    s = db_prepare(db, "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1"
-                       " AND (?2 = 0 OR (rowid >> 48) & 3 = ?2) ORDER BY rowid LIMIT ?3");
-    db_bind_text(s, 1, m.p);
-    db_bind_int(s, 2, bits);
-    db_bind_int(s, 3, SEARCH_COUNT_MAX + 1);
-    int64_t n = 0;
-    while (!ret && (rc = db_step(s)) == DB_ROW) {
+        if (n == cap) {
+            cap *= 2;
+            doc = xrealloc(doc, cap * sizeof *doc);
+            off = xrealloc(off, cap * 3 * sizeof *off);
+        }
+        doc[n] = db_col_int(s, 0);
+        for (int c = 0; c < 3; c++) {
+            off[n * 3 + (size_t)c] = text.n;
+            const char *v = db_col_text(s, c + 1);
+            if (v) buf_append(&text, v, strlen(v));
+            buf_putc(&text, 0);
+        }
         n++;
-        if (p->n == p->limit) continue;
-        int64_t rowid = db_col_int(s, 0);
-        while (ai < nabove && above[ai] < rowid) ai++;
-        if (ai < nabove && above[ai] == rowid) continue;
-        if (p->skip) p->skip--;
-        else page_add(p, rowid, 3);
     }
     db_done(s);
-    if (rc == DB_ERROR) ret = -1;
-    *total = n;
-    free(above);
-    buf_free(&t2);
-    buf_free(&m);
-    return ret;
+    if (rc == DB_ERROR) {
+        free(doc);
+        free(off);
+        buf_free(&text);
+        db_fail(db, e, "reading the index");
+        return NULL;
+    }
+    MemIndex *m = xcalloc(1, sizeof *m);
+    m->version = version;
+    m->ndocs = (uint32_t)n;
+    m->nwords = (uint32_t)((n + 63) / 64);
+    m->doc = doc;
+    m->text = buf_take(&text);
+    m->title = xmalloc((n ? n : 1) * sizeof *m->title);
+    m->display = xmalloc((n ? n : 1) * sizeof *m->display);
+    for (int k = 0; k < 4; k++) m->kind[k] = xcalloc(m->nwords ? m->nwords : 1, sizeof(uint64_t));
+    Build b = {0};
+    for (size_t d = 0; d < n; d++) {
+        m->title[d] = m->text + off[d * 3];
+        m->display[d] = m->text + off[d * 3 + 2];
+        int k = (int)(doc[d] >> KIND_SHIFT) & 3;
+        m->kind[k][d / 64] |= (uint64_t)1 << (d % 64);
+        add_words(&b, (uint32_t)d, m->title[d], IN_ALL | IN_TITLE);
+        add_words(&b, (uint32_t)d, m->text + off[d * 3 + 1], IN_ALL);
+    }
+    free(off);
+
+    /* The vocabulary in order; rank[w] is word w's place in it. */
+    m->nterms = b.nwords;
+    m->vocab = buf_take(&b.words);
+    SortWord *sw = xmalloc((b.nwords ? b.nwords : 1) * sizeof *sw);
+    for (uint32_t t = 0; t < b.nwords; t++) sw[t] = (SortWord){m->vocab + b.word_off[t], t};
+    qsort(sw, b.nwords, sizeof *sw, cmp_sortword);
+    uint32_t *rank = xmalloc((b.nwords ? b.nwords : 1) * sizeof *rank);
+    m->term = xmalloc((b.nwords ? b.nwords : 1) * sizeof *m->term);
+    for (uint32_t r = 0; r < b.nwords; r++) {
+        m->term[r] = sw[r].s;
+        rank[sw[r].id] = r;
+    }
+    free(sw);
+
+    /* Postings: count per word and list, offsets, then fill in record order (the pairs are
+    ** in record order already, so every list comes out sorted). */
+    for (int l = 0; l < NLISTS; l++) m->start[l] = xcalloc((size_t)m->nterms + 1, sizeof(uint32_t));
+    for (size_t i = 0; i < b.npairs; i++) {
+        uint32_t r = rank[b.pair_word[i]];
+        for (int l = 0; l < NLISTS; l++)
+            if (b.pair_where[i] & (1 << l)) m->start[l][r + 1]++;
+    }
+    for (int l = 0; l < NLISTS; l++) {
+        for (uint32_t r = 0; r < m->nterms; r++) m->start[l][r + 1] += m->start[l][r];
+        m->post[l] = xmalloc(((size_t)m->start[l][m->nterms] + 1) * sizeof(uint32_t));
+    }
+    uint32_t *fill[NLISTS];
+    for (int l = 0; l < NLISTS; l++) {
+        fill[l] = xmalloc(((size_t)m->nterms + 1) * sizeof(uint32_t));
+        memcpy(fill[l], m->start[l], ((size_t)m->nterms + 1) * sizeof(uint32_t));
+    }
+    for (size_t i = 0; i < b.npairs; i++) {
+        uint32_t r = rank[b.pair_word[i]];
+        for (int l = 0; l < NLISTS; l++)
+            if (b.pair_where[i] & (1 << l)) m->post[l][fill[l][r]++] = b.pair_doc[i];
+    }
+    for (int l = 0; l < NLISTS; l++) free(fill[l]);
+    free(rank);
+    build_free(&b);
+    return m;
+}
+
+/* The index of db's connection, rebuilt when search_meta.version has moved. */
+static MemIndex *memindex_current(Db *db, Err *e) {
+    Stmt *s = db_prepare(db, "SELECT version FROM search_meta WHERE id = 1");
+    int64_t version = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+    db_done(s);
+    MemIndex *m = db_attached(db);
+    if (m && m->version == version) return m;
+    uint64_t t0 = now_ns();
+    m = memindex_build(db, version, e);
+    if (!m) return NULL;
+    if (getenv("OCOP_SEARCH_TRACE"))
+        fprintf(stderr, "search index v%lld built: %u records, %u words, %.1f ms\n", (long long)version, m->ndocs,
+                m->nterms, (double)(now_ns() - t0) / 1e6);
+    db_attach(db, m, memindex_free);
+    return m;
+}
+
+/* ---- querying ----------------------------------------------------------------------- */
+
+/* Terms [*lo, *hi) of the vocabulary that start with w[0..n). */
+static void term_range(const MemIndex *m, const char *w, size_t n, uint32_t *lo, uint32_t *hi) {
+    uint32_t a = 0, b = m->nterms;
+    while (a < b) {
+        uint32_t mid = a + (b - a) / 2;
+        if (strncmp(m->term[mid], w, n) < 0) a = mid + 1;
+        else b = mid;
+    }
+    *lo = a;
+    b = a;
+    while (b < m->nterms && strncmp(m->term[b], w, n) == 0) b++;
+    *hi = b;
+}
+
+/* out |= the records having a word that starts with w, in list l. */
+static void or_word(const MemIndex *m, int l, const char *w, size_t n, uint64_t *out) {
+    uint32_t lo, hi;
+    term_range(m, w, n, &lo, &hi);
+    for (uint32_t p = m->start[l][lo]; p < m->start[l][hi]; p++) {
+        uint32_t d = m->post[l][p];
+        out[d / 64] |= (uint64_t)1 << (d % 64);
+    }
+}
+
+/* Where the query's phrase stands in folded title t: 0 at its start, 1 further in, 2 not at
+** all. Every word of the phrase but the last must be whole; the last may be a prefix. */
+static int phrase_at(const char *t, const Words *w) {
+    for (const char *p = t; *p;) {
+        const char *q = p;
+        int i = 0;
+        for (; i < w->nseq; i++) {
+            if (strncmp(q, w->seq[i], w->seqn[i]) != 0) break;
+            q += w->seqn[i];
+            if (i < w->nseq - 1) {
+                if (*q != ' ') break;
+                q++;
+            }
+        }
+        if (i == w->nseq) return p == t ? 0 : 1;
+        const char *sp = strchr(p, ' ');
+        if (!sp) break;
+        p = sp + 1;
+    }
+    return 2;
 }
 
 int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, int offset,
@@ -579,7 +616,6 @@ int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, i
     if (offset < 0 || offset > SEARCH_COUNT_MAX - limit)
         return err_set(e, 422, "offset", "offset must be between 0 and %d",
                        SEARCH_COUNT_MAX - limit);
-
     Buf f = BUF_INIT;
     Words w;
     text_fold(&f, q, qn);
@@ -591,35 +627,88 @@ int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, i
         buf_free(&f);
         return -1;
     }
-    int64_t rowids[SEARCH_LIMIT_MAX];
-    int tiers[SEARCH_LIMIT_MAX];
-    Page p = {rowids, tiers, 0, limit, offset};
-    int ret = 0;
-    if (title_tiers(db, &w, k, &p) || main_pass(db, &w, k, &p, total)) {
-        ret = db_fail(db, e, "query");
-        p.n = 0;
-        *total = 0;
+    MemIndex *m = memindex_current(db, e);
+    if (!m) {
+        buf_free(&f);
+        return -1;
     }
-    SearchHit *h = p.n ? arena_alloc(a, (size_t)p.n * sizeof *h) : NULL;
+
+    /* Ranking. Matches are ordered by tier, then by record order (search_docs.doc: shorter
+    ** titles first, then products, producers, villages, then by id):
+    **   0  the title starts with the query as a phrase
+    **   1  the title contains the query as a phrase
+    **   2  the title contains every word
+    **   3  every word is in the title or the extra text
+    ** (every query word is a prefix; in a phrase every word but the last must be whole). */
+    size_t nw = m->nwords ? m->nwords : 1;
+    uint64_t *all = arena_alloc(a, nw * 8), *tit = arena_alloc(a, nw * 8), *tmp = arena_alloc(a, nw * 8);
+    uint64_t *tier[4];
+    for (int t = 0; t < 4; t++) tier[t] = arena_alloc(a, nw * 8);
+    memcpy(all, m->kind[k ? k : 0], nw * 8);
+    if (!k)
+        for (size_t i = 0; i < nw; i++) all[i] = m->kind[1][i] | m->kind[2][i] | m->kind[3][i];
+    memcpy(tit, all, nw * 8);
+    for (int i = 0; i < w.count; i++) {
+        memset(tmp, 0, nw * 8);
+        or_word(m, 0, w.w[i], w.n[i], tmp);
+        for (size_t j = 0; j < nw; j++) all[j] &= tmp[j];
+        memset(tmp, 0, nw * 8);
+        or_word(m, 1, w.w[i], w.n[i], tmp);
+        for (size_t j = 0; j < nw; j++) tit[j] &= tmp[j];
+    }
+    int64_t count = 0;
+    for (size_t j = 0; j < nw; j++) {
+        tit[j] &= all[j];
+        tier[3][j] = all[j] & ~tit[j];
+        count += __builtin_popcountll(all[j]);
+    }
+    if (w.nseq == 1) {
+        /* One word: the phrase is the word; tier 0 has it first in the title, tier 1 the rest
+        ** of tier 2's. */
+        memset(tmp, 0, nw * 8);
+        or_word(m, 2, w.seq[0], w.seqn[0], tmp);
+        for (size_t j = 0; j < nw; j++) {
+            tier[0][j] = tit[j] & tmp[j];
+            tier[1][j] = tit[j] & ~tmp[j];
+            tier[2][j] = 0;
+        }
+    } else {
+        memset(tier[0], 0, nw * 8);
+        memset(tier[1], 0, nw * 8);
+        memset(tier[2], 0, nw * 8);
+        for (size_t j = 0; j < nw; j++)
+            for (uint64_t bits = tit[j]; bits; bits &= bits - 1) {
+                uint32_t d = (uint32_t)(j * 64 + (size_t)__builtin_ctzll(bits));
+                tier[phrase_at(m->title[d], &w)][j] |= (uint64_t)1 << (d % 64);
+            }
+    }
+    /* The page: skip offset records in ranking order, take limit. */
+    SearchHit *h = arena_alloc(a, (size_t)limit * sizeof *h);
+    int got = 0, skip = offset;
     Buf hl = BUF_INIT;
-    for (int i = 0; i < p.n; i++) {
-        SearchHit *x = &h[i];
-        int words = (int)(p.rowid[i] >> WORDS_SHIFT), kc = (int)(p.rowid[i] >> KIND_SHIFT) & 3;
-        x->kind = kc ? kind_names[kc] : "?";
-        x->id = p.rowid[i] & ID_MAX;
-        x->score = (4 - p.tier[i]) * 100 - words;
-        Stmt *s = db_prepare(db, "SELECT display FROM search_docs WHERE doc = ?");
-        db_bind_int(s, 1, p.rowid[i]);
-        const char *title = db_step(s) == DB_ROW ? db_col_text(s, 0) : NULL;
-        x->title = arena_strdup(a, title ? title : "");
-        db_done(s);
-        buf_reset(&hl);
-        text_highlight(&hl, x->title, q);
-        x->highlight = arena_strdup(a, buf_str(&hl));
-    }
-    *hits = h;
-    *nhits = p.n;
+    for (int t = 0; t < 4 && got < limit; t++)
+        for (size_t j = 0; j < nw && got < limit; j++)
+            for (uint64_t bits = tier[t][j]; bits && got < limit; bits &= bits - 1) {
+                if (skip) {
+                    skip--;
+                    continue;
+                }
+                uint32_t d = (uint32_t)(j * 64 + (size_t)__builtin_ctzll(bits));
+                SearchHit *x = &h[got++];
+                int64_t doc = m->doc[d];
+                int kc = (int)(doc >> KIND_SHIFT) & 3;
+                x->kind = kc ? kind_names[kc] : "?";
+                x->id = doc & ID_MAX;
+                x->score = (4 - t) * 100 - (int)(doc >> WORDS_SHIFT);
+                x->title = arena_strdup(a, m->display[d]);
+                buf_reset(&hl);
+                text_highlight(&hl, x->title, q);
+                x->highlight = arena_strdup(a, buf_str(&hl));
+            }
     buf_free(&hl);
     buf_free(&f);
-    return ret;
+    *hits = got ? h : NULL;
+    *nhits = got;
+    *total = count;
+    return 0;
 }

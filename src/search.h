@@ -25,7 +25,7 @@ enum {
     SEARCH_QUERY_MAX = 200, /* bytes of query text */
     SEARCH_WORDS_MAX = 16,  /* words per query after folding */
     SEARCH_LIMIT_MAX = 100, /* hits per page */
-    SEARCH_COUNT_MAX = 1000, /* matches counted (more: total = 1001); also the deepest page */
+    SEARCH_COUNT_MAX = 10000, /* the deepest page reaches this far (totals are exact) */
 };
 
 /* Index (or re-index) one record. kind: "product", "producer" or "village"; id >= 1.
@@ -53,13 +53,8 @@ int search_index(Db *db, const char *kind, int64_t id, Err *e);
 ** bulk import just added), in a way that stays fast for 100,000 records. 0, or -1 with e. */
 int search_index_after(Db *db, const char *kind, int64_t after_id, Err *e);
 
-/* Empty the index and re-index every product, producer and village, then merge the index
-** b-trees (about 5 s for 127,000 records). Returns 0 or -1 with e. */
+/* Empty the index and re-index every product, producer and village. Returns 0 or -1 with e. */
 int search_rebuild(Db *db, Err *e);
-
-/* Merge the index b-trees into one (FTS5 'optimize'); worth calling after a bulk import.
-** Returns 0 or -1 with e. */
-int search_optimize(Db *db, Err *e);
 
 typedef struct SearchHit {
     const char *kind;      /* "product", "producer", "village": static strings */

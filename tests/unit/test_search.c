@@ -255,7 +255,7 @@ static void test_total_cap(void **state) {
     for (int i = 1; i <= SEARCH_COUNT_MAX + 5; i++) put(f, "product", i, "Chè Shan tuyết", NULL);
     assert_int_equal(db_commit(f->db, &e), 0);
     Result r = find(f, "che shan", NULL, 20, 0);
-    assert_int_equal(r.total, SEARCH_COUNT_MAX + 1); /* "more than SEARCH_COUNT_MAX" */
+    assert_int_equal(r.total, SEARCH_COUNT_MAX + 5); /* totals are exact */
     assert_int_equal(r.n, 20);
     r = find(f, "che shan", NULL, 20, SEARCH_COUNT_MAX - 20); /* the deepest page */
     assert_int_equal(r.n, 20);
@@ -282,12 +282,8 @@ static void test_reindex_delete(void **state) {
     assert_int_equal(search_delete(f->db, "product", 1, &e), 0);    /* not there: fine */
     assert_int_equal(search_delete(f->db, "village", 1, &e), 0);
     assert_int_equal(find(f, "lang nghe", NULL, 20, 0).total, 0);
-    /* the FTS5 indexes agree with search_docs after all that */
-    assert_int_equal(db_exec(f->db,
-                             "INSERT INTO search_fts (search_fts, rank)"
-                             " VALUES ('integrity-check', 1);"
-                             "INSERT INTO search_title (search_title, rank)"
-                             " VALUES ('integrity-check', 1)", &e), 0);
+    /* every write moved the version the in-memory index is checked against */
+    assert_true(db_int1(f->db, "SELECT version FROM search_meta", NULL) >= 5);
 }
 
 /* Rows in the registry tables; search_index reads them. */
@@ -344,8 +340,6 @@ static void test_index_registry(void **state) {
     assert_int_equal(find(f, "ban ghi", NULL, 20, 0).total, 0);
     assert_int_equal(find(f, "hoang hon", NULL, 20, 0).total, 1);
     assert_int_equal(find(f, "cua khe", NULL, 20, 0).total, 2);
-    assert_int_equal(search_optimize(f->db, &e), 0);
-    assert_int_equal(find(f, "hoang hon", NULL, 20, 0).total, 1);
 }
 
 /* A query that must give 422 on field q. */
