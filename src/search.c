@@ -138,7 +138,7 @@ int search_put(Db *db, const char *kind, int64_t id, const char *title, const ch
 /* The name of the commune (2025 geography) whose code is in column col. */
 #define COMMUNE_NAME(col) \
     "(SELECT u.name FROM units u WHERE u.code = " col " AND u.geo = '2025'" \
-    " AND u.level = 'commune' ORDER BY u.valid_from DESC LIMIT 1)"
+    " AND u.level = 'commune' AND u.valid_to IS NULL)"
 
 /* What is indexed, per kind: each query yields id, title, then the pieces of the extra text.
 ** [k][0] reads every record, [k][1] the one whose id is bound to ?. */

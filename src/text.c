@@ -94,8 +94,29 @@ static bool all_ascii(const char *s, size_t n) {
 }
 
 /* NFC of valid UTF-8 s[0..n) as a malloc'd string; *len gets its length. */
+/* True when s (valid UTF-8) is certainly NFC already: every character is ASCII, a precomposed
+** Latin letter (Latin-1 Supplement, Latin Extended-A and -B, Latin Extended Additional: all of
+** Vietnamese), typographic punctuation or the đồng sign. None of those changes under NFC, and
+** without combining marks nothing can compose. Anything else goes through utf8proc. */
+static bool surely_nfc(const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t l = dec(p + i, n - i, &cp);
+        if (!((cp >= 0xA0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2010 && cp <= 0x2027) ||
+              (cp >= 0x2030 && cp <= 0x205E) || cp == 0x20AB))
+            return false;
+        i += l;
+    }
+    return true;
+}
+
 static char *nfc_map(const char *s, size_t n, size_t *len) {
-    if (all_ascii(s, n)) {
+    if (all_ascii(s, n) || surely_nfc(s, n)) {
         *len = n;
         return xstrndup(s, n);
     }

@@ -454,8 +454,10 @@ int unit_predecessors(Db *db, Arena *a, const char *new_code, UnitLink **out, in
 
 bool unit_is_commune_2025(Db *db, const char *code, char canonical[8]) {
     if (!code || strlen(code) != 5 || !unit_code_valid(code)) return false;
-    const char *sql =
-        "SELECT count(*) FROM units WHERE code = ? AND geo = '2025' AND level = 'commune'";
+    /* Every commune of the 2025 geography has a period in force today (valid_to NULL): the
+    ** covering index units_now (sql/003) answers this without reading the table. */
+    const char *sql = "SELECT count(*) FROM units WHERE code = ? AND geo = '2025' AND level = 'commune' "
+                      "AND valid_to IS NULL";
     char canon[8];
     snprintf(canon, sizeof canon, "%s", code);
     if (db_int1(db, sql, canon) == 0 && !(alias_of(db, code, canon) && db_int1(db, sql, canon)))

@@ -7,8 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "text.h"
@@ -227,11 +230,35 @@ static void test_highlight(void **state) {
     buf_free(&b);
 }
 
+/* text_nfc skips utf8proc for text made only of characters it knows NFC leaves alone (the
+** Latin ranges of Vietnamese, punctuation, ₫): check that claim against utf8proc for every one
+** of them, alone and next to ASCII letters, and that decomposed input still gets composed. */
+static void test_nfc_fast_path(void **state) {
+    static const int ranges[][2] = {{0xA0, 0x24F}, {0x1E00, 0x1EFF}, {0x2010, 0x2027}, {0x2030, 0x205E}, {0x20AB, 0x20AB}};
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++)
+        for (int cp = ranges[r][0]; cp <= ranges[r][1]; cp++) {
+            unsigned char c[8];
+            utf8proc_ssize_t n = utf8proc_encode_char(cp, c);
+            char in[16];
+            snprintf(in, sizeof in, "a%.*sb", (int)n, (const char *)c);
+            utf8proc_uint8_t *ref = NULL;
+            utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)strlen(in), &ref, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+            char *got = text_nfc(in, strlen(in));
+            assert_string_equal(got, (const char *)ref);
+            free(got);
+            free(ref);
+        }
+    char *x = text_nfc("Ba\xcc\x81nh", 6); /* a + COMBINING ACUTE: not on the fast path */
+    assert_string_equal(x, "B\xc3\xa1nh");
+    free(x);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_valid), cmocka_unit_test(test_nfc),
         cmocka_unit_test(test_fold),       cmocka_unit_test(test_key),
         cmocka_unit_test(test_clean_trim), cmocka_unit_test(test_highlight),
+        cmocka_unit_test(test_nfc_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
