@@ -27,6 +27,7 @@ typedef struct App {
     bool log_json;          /* reserved */
     pthread_key_t db_key;   /* this worker thread's Db */
     Metrics *metrics;
+    struct SearchCache *search; /* the search index the workers share (search.h) */
     atomic_int inflight;    /* requests begun and not yet completed */
     atomic_int dbs_open;
 } App;

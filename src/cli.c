@@ -21,6 +21,7 @@
 #include "http.h"
 #include "importer.h"
 #include "migrate.h"
+#include "search.h"
 #include "tablew.h"
 #include "util.h"
 
@@ -104,9 +105,15 @@ static int cmd_serve(Opts *o) {
         return 1;
     }
     int64_t users = db_int1(db, "SELECT count(*) FROM products", NULL);
+    /* Build the search index before listening, so no first search waits for it. */
+    app.search = search_cache_new();
+    search_cache_use(db, app.search);
+    Err se = ERR_INIT;
+    if (search_cache_warm(db, &se)) fprintf(stderr, "ocop: search index: %s\n", se.detail);
     db_close(db);
     if (users == 0) fprintf(stderr, "ocop: the database %s has no products yet; 'ocop demo --db %s' loads demo data\n", o->db, o->db);
     int rc = http_serve(&app);
+    search_cache_free(app.search);
     free((char *)app.host);
     return rc ? 1 : 0;
 }

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "route.h"
+#include "search.h"
 #include "util.h"
 
 typedef struct Conn {
@@ -43,6 +44,7 @@ Db *app_db(App *app) {
     Err e = ERR_INIT;
     db = db_open(app->db_path, &e);
     if (!db) panic("%s", e.detail);
+    if (app->search) search_cache_use(db, app->search);
     pthread_setspecific(app->db_key, db);
     atomic_fetch_add(&app->dbs_open, 1);
     return db;

@@ -19,6 +19,8 @@
 */
 #include "search.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,7 +255,7 @@ int search_rebuild(Db *db, Err *e) {
     return tx_end(db, own, bump(db, rc, e), e);
 }
 
-/* ---- querying ----------------------------------------------------------------------- */
+/* ---- query words ------------------------------------------------------------------- */
 
 /* The words of a query: seq as typed (for phrases), and the distinct ones with every word that
 ** is a prefix of another left out (every word is a prefix term, so "b banh" means "banh"). */
@@ -298,6 +300,7 @@ enum { IN_ALL = 1, IN_TITLE = 2, IN_FIRST = 4 }; /* where a record has a word */
 enum { NLISTS = 3 };                             /* postings: anywhere, in the title, first */
 
 typedef struct MemIndex {
+    atomic_int refs;      /* the cache's reference, plus one per search using it */
     int64_t version;      /* search_meta.version it was built from */
     uint32_t ndocs, nterms, nwords; /* records; distinct words; bitmap length in uint64_t */
     int64_t *doc;         /* search_docs.doc of each record, ascending: the ranking order */
@@ -307,7 +310,8 @@ typedef struct MemIndex {
     uint32_t *start[NLISTS]; /* nterms + 1 offsets into post[l] */
     uint32_t *post[NLISTS];  /* record numbers, ascending within a term */
     uint64_t *kind[4];    /* bitmap of the records of each kind (1..3) */
-    char *text;           /* the titles, extra texts and display titles */
+    char *text;           /* the extra texts and display titles */
+    char *titles;         /* the folded titles, contiguous (phrase checks read them in order) */
     char *vocab;          /* the words of term[] */
 } MemIndex;
 
@@ -324,6 +328,7 @@ static void memindex_free(void *p) {
     }
     for (int k = 0; k < 4; k++) free(m->kind[k]);
     free(m->text);
+    free(m->titles);
     free(m->vocab);
     free(m);
 }
@@ -441,7 +446,7 @@ static void build_free(Build *b) {
 
 /* Build the index of every row of search_docs. NULL with e on a database error. */
 static MemIndex *memindex_build(Db *db, int64_t version, Err *e) {
-    Buf text = BUF_INIT;
+    Buf text = BUF_INIT, titles = BUF_INIT;
     size_t cap = 1024, n = 0;
     int64_t *doc = xmalloc(cap * sizeof *doc);
     size_t *off = xmalloc(cap * 3 * sizeof *off);
@@ -455,10 +460,11 @@ static MemIndex *memindex_build(Db *db, int64_t version, Err *e) {
         }
         doc[n] = db_col_int(s, 0);
         for (int c = 0; c < 3; c++) {
-            off[n * 3 + (size_t)c] = text.n;
+            Buf *into = c == 0 ? &titles : &text;
+            off[n * 3 + (size_t)c] = into->n;
             const char *v = db_col_text(s, c + 1);
-            if (v) buf_append(&text, v, strlen(v));
-            buf_putc(&text, 0);
+            if (v) buf_append(into, v, strlen(v));
+            buf_putc(into, 0);
         }
         n++;
     }
@@ -467,21 +473,24 @@ static MemIndex *memindex_build(Db *db, int64_t version, Err *e) {
         free(doc);
         free(off);
         buf_free(&text);
+        buf_free(&titles);
         db_fail(db, e, "reading the index");
         return NULL;
     }
     MemIndex *m = xcalloc(1, sizeof *m);
+    atomic_init(&m->refs, 1);
     m->version = version;
     m->ndocs = (uint32_t)n;
     m->nwords = (uint32_t)((n + 63) / 64);
     m->doc = doc;
     m->text = buf_take(&text);
+    m->titles = buf_take(&titles);
     m->title = xmalloc((n ? n : 1) * sizeof *m->title);
     m->display = xmalloc((n ? n : 1) * sizeof *m->display);
     for (int k = 0; k < 4; k++) m->kind[k] = xcalloc(m->nwords ? m->nwords : 1, sizeof(uint64_t));
     Build b = {0};
     for (size_t d = 0; d < n; d++) {
-        m->title[d] = m->text + off[d * 3];
+        m->title[d] = m->titles + off[d * 3];
         m->display[d] = m->text + off[d * 3 + 2];
         int k = (int)(doc[d] >> KIND_SHIFT) & 3;
         m->kind[k][d / 64] |= (uint64_t)1 << (d % 64);
@@ -532,21 +541,70 @@ static MemIndex *memindex_build(Db *db, int64_t version, Err *e) {
     return m;
 }
 
-/* The index of db's connection, rebuilt when search_meta.version has moved. */
-static MemIndex *memindex_current(Db *db, Err *e) {
+/* Where a connection finds its index: a SearchCache shared by the server's workers
+** (search_cache_use), or, for a connection on its own (the command line, tests), a private one
+** made on first use and freed with the connection. */
+struct SearchCache {
+    pthread_mutex_t mu;
+    MemIndex *idx; /* the current index (holding one reference), or NULL */
+};
+
+SearchCache *search_cache_new(void) {
+    SearchCache *c = xcalloc(1, sizeof *c);
+    pthread_mutex_init(&c->mu, NULL);
+    return c;
+}
+
+static void release(MemIndex *m) {
+    if (m && atomic_fetch_sub(&m->refs, 1) == 1) memindex_free(m);
+}
+
+void search_cache_free(SearchCache *c) {
+    if (!c) return;
+    release(c->idx);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+static void cache_free(void *c) { search_cache_free(c); }
+
+void search_cache_use(Db *db, SearchCache *c) { db_attach(db, c, NULL); }
+
+/* The current index for db, with a reference the caller gives back with release(): rebuilt
+** first when search_meta.version has moved. NULL with e on a database error. */
+static MemIndex *acquire(Db *db, Err *e) {
+    SearchCache *c = db_attached(db);
+    if (!c) {
+        c = search_cache_new();
+        db_attach(db, c, cache_free);
+    }
     Stmt *s = db_prepare(db, "SELECT version FROM search_meta WHERE id = 1");
     int64_t version = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
     db_done(s);
-    MemIndex *m = db_attached(db);
-    if (m && m->version == version) return m;
-    uint64_t t0 = now_ns();
-    m = memindex_build(db, version, e);
-    if (!m) return NULL;
-    if (getenv("OCOP_SEARCH_TRACE"))
-        fprintf(stderr, "search index v%lld built: %u records, %u words, %.1f ms\n", (long long)version, m->ndocs,
-                m->nterms, (double)(now_ns() - t0) / 1e6);
-    db_attach(db, m, memindex_free);
+    pthread_mutex_lock(&c->mu);
+    if (!c->idx || c->idx->version != version) {
+        uint64_t t0 = now_ns();
+        MemIndex *m = memindex_build(db, version, e);
+        if (!m) {
+            pthread_mutex_unlock(&c->mu);
+            return NULL;
+        }
+        if (getenv("OCOP_SEARCH_TRACE"))
+            fprintf(stderr, "search index v%lld built: %u records, %u words, %.1f ms\n", (long long)version,
+                    m->ndocs, m->nterms, (double)(now_ns() - t0) / 1e6);
+        release(c->idx);
+        c->idx = m;
+    }
+    MemIndex *m = c->idx;
+    atomic_fetch_add(&m->refs, 1);
+    pthread_mutex_unlock(&c->mu);
     return m;
+}
+
+int search_cache_warm(Db *db, Err *e) {
+    MemIndex *m = acquire(db, e);
+    release(m);
+    return m ? 0 : -1;
 }
 
 /* ---- querying ----------------------------------------------------------------------- */
@@ -560,9 +618,14 @@ static void term_range(const MemIndex *m, const char *w, size_t n, uint32_t *lo,
         else b = mid;
     }
     *lo = a;
-    b = a;
-    while (b < m->nterms && strncmp(m->term[b], w, n) == 0) b++;
-    *hi = b;
+    /* the end: the first term past the prefix (binary search again, from lo) */
+    b = m->nterms;
+    while (a < b) {
+        uint32_t mid = a + (b - a) / 2;
+        if (strncmp(m->term[mid], w, n) <= 0) a = mid + 1;
+        else b = mid;
+    }
+    *hi = a;
 }
 
 /* out |= the records having a word that starts with w, in list l. */
@@ -573,6 +636,13 @@ static void or_word(const MemIndex *m, int l, const char *w, size_t n, uint64_t 
         uint32_t d = m->post[l][p];
         out[d / 64] |= (uint64_t)1 << (d % 64);
     }
+}
+
+static int popcount64(uint64_t x) {
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (int)((x * 0x0101010101010101ull) >> 56);
 }
 
 /* Where the query's phrase stands in folded title t: 0 at its start, 1 further in, 2 not at
@@ -627,7 +697,7 @@ int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, i
         buf_free(&f);
         return -1;
     }
-    MemIndex *m = memindex_current(db, e);
+    MemIndex *m = acquire(db, e);
     if (!m) {
         buf_free(&f);
         return -1;
@@ -644,23 +714,25 @@ int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, i
     uint64_t *all = arena_alloc(a, nw * 8), *tit = arena_alloc(a, nw * 8), *tmp = arena_alloc(a, nw * 8);
     uint64_t *tier[4];
     for (int t = 0; t < 4; t++) tier[t] = arena_alloc(a, nw * 8);
-    memcpy(all, m->kind[k ? k : 0], nw * 8);
-    if (!k)
-        for (size_t i = 0; i < nw; i++) all[i] = m->kind[1][i] | m->kind[2][i] | m->kind[3][i];
-    memcpy(tit, all, nw * 8);
+    /* all: records with every word anywhere; tit: with every word in the title. The first
+    ** word's postings go straight in; later words intersect. */
     for (int i = 0; i < w.count; i++) {
-        memset(tmp, 0, nw * 8);
-        or_word(m, 0, w.w[i], w.n[i], tmp);
-        for (size_t j = 0; j < nw; j++) all[j] &= tmp[j];
-        memset(tmp, 0, nw * 8);
-        or_word(m, 1, w.w[i], w.n[i], tmp);
-        for (size_t j = 0; j < nw; j++) tit[j] &= tmp[j];
+        uint64_t *dst[2] = {all, tit};
+        for (int l = 0; l < 2; l++) {
+            uint64_t *into = i ? tmp : dst[l];
+            memset(into, 0, nw * 8);
+            or_word(m, l, w.w[i], w.n[i], into);
+            if (i)
+                for (size_t j = 0; j < nw; j++) dst[l][j] &= tmp[j];
+        }
     }
+    if (k)
+        for (size_t j = 0; j < nw; j++) all[j] &= m->kind[k][j];
     int64_t count = 0;
     for (size_t j = 0; j < nw; j++) {
         tit[j] &= all[j];
         tier[3][j] = all[j] & ~tit[j];
-        count += __builtin_popcountll(all[j]);
+        count += popcount64(all[j]);
     }
     if (w.nseq == 1) {
         /* One word: the phrase is the word; tier 0 has it first in the title, tier 1 the rest
@@ -707,6 +779,7 @@ int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, i
             }
     buf_free(&hl);
     buf_free(&f);
+    release(m);
     *hits = got ? h : NULL;
     *nhits = got;
     *total = count;

@@ -56,6 +56,17 @@ int search_index_after(Db *db, const char *kind, int64_t after_id, Err *e);
 /* Empty the index and re-index every product, producer and village. Returns 0 or -1 with e. */
 int search_rebuild(Db *db, Err *e);
 
+/* The in-memory index searches run on (see search.c). A server makes one SearchCache and
+** hands it to every worker's connection, so the workers share one index, built once per
+** change; a connection without one gets a private index. The cache must outlive the
+** connections that use it. */
+typedef struct SearchCache SearchCache;
+SearchCache *search_cache_new(void);
+void search_cache_free(SearchCache *c);
+void search_cache_use(Db *db, SearchCache *c);
+/* Build (or check) the index now, so that the first search does not wait for it. */
+int search_cache_warm(Db *db, Err *e);
+
 typedef struct SearchHit {
     const char *kind;      /* "product", "producer", "village": static strings */
     int64_t id;
