@@ -745,14 +745,41 @@ int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, i
             tier[2][j] = 0;
         }
     } else {
+        /* Several words: a phrase test per title, done only as far as the page needs. Tier 0
+        ** can only hold titles whose first word starts with the first query word (the FIRST
+        ** postings): test those. Then walk the title matches in order, testing the others,
+        ** until the page is full; only a page beyond tiers 0 and 1 needs the walk to the end
+        ** (tier 2 is what is left). */
+        int64_t need = (int64_t)offset + limit, have = 0;
         memset(tier[0], 0, nw * 8);
         memset(tier[1], 0, nw * 8);
         memset(tier[2], 0, nw * 8);
-        for (size_t j = 0; j < nw; j++)
-            for (uint64_t bits = tit[j]; bits; bits &= bits - 1) {
+        uint64_t *first = tmp;
+        memset(first, 0, nw * 8);
+        or_word(m, 2, w.seq[0], w.seqn[0], first);
+        for (size_t j = 0; j < nw; j++) {
+            first[j] &= tit[j];
+            for (uint64_t bits = first[j]; bits; bits &= bits - 1) {
+                uint32_t d = (uint32_t)(j * 64 + (size_t)__builtin_ctzll(bits));
+                int t = phrase_at(m->title[d], &w);
+                tier[t][j] |= (uint64_t)1 << (d % 64);
+                if (t == 0) have++;
+            }
+        }
+        bool complete = true;
+        for (size_t j = 0; j < nw; j++) {
+            if (have >= need) {
+                complete = false;
+                break;
+            }
+            for (uint64_t bits = tit[j] & ~first[j]; bits; bits &= bits - 1) {
                 uint32_t d = (uint32_t)(j * 64 + (size_t)__builtin_ctzll(bits));
                 tier[phrase_at(m->title[d], &w)][j] |= (uint64_t)1 << (d % 64);
             }
+            have += popcount64(tier[1][j]);
+        }
+        /* Stopped early: tiers 0 and 1 fill the page, so tier 2 and 3 are not reached. */
+        if (!complete) memset(tier[2], 0, nw * 8), memset(tier[3], 0, nw * 8);
     }
     /* The page: skip offset records in ranking order, take limit. */
     SearchHit *h = arena_alloc(a, (size_t)limit * sizeof *h);
