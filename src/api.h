@@ -25,6 +25,8 @@ int api_entity_create(Req *r);
 int api_entity_update(Req *r);
 int api_entity_delete(Req *r);
 int api_entity_export(Req *r);
+/* Destructor of a worker's cache of rendered records (app->cache_key). */
+void render_cache_free(void *cache);
 int api_import(Req *r);
 int api_search(Req *r);
 int api_stats(Req *r);

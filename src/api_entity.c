@@ -4,6 +4,7 @@
 ** route row (route.c), so one handler serves producers, products, recognitions, villages and
 ** points of sale alike.
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,20 +83,71 @@ int api_entity_list(Req *r) {
     return resp_json(r, 200, o);
 }
 
+/* A worker's cache of rendered records: the single-record GET of a rendered entity (products:
+** what a QR code on a package opens) is the hottest read. An entry is used only while nothing
+** was committed to the database since it was made (db_change_stamp) and on the day it was
+** made (a record's state depends on today's date); anything else renders afresh. */
+enum { CACHE_SLOTS = 4096, CACHE_MAX_BODY = 16384 };
+
+typedef struct CacheEntry {
+    const Entity *en;
+    int64_t id;
+    uint64_t stamp;
+    char today[11];
+    size_t len;
+    char *body;
+} CacheEntry;
+
+void render_cache_free(void *cache) {
+    CacheEntry *c = cache;
+    if (!c) return;
+    for (int i = 0; i < CACHE_SLOTS; i++) free(c[i].body);
+    free(c);
+}
+
+static int respond_rendered(Req *r, const char *body, size_t n) {
+    buf_reset(&r->resp);
+    buf_append(&r->resp, body, n);
+    r->status = 200;
+    r->resp_type = "application/json";
+    return 200;
+}
+
+static int get_rendered(Req *r, const Entity *en, int64_t id) {
+    CacheEntry *cache = r->app ? pthread_getspecific(r->app->cache_key) : NULL;
+    if (r->app && !cache) {
+        cache = xcalloc(CACHE_SLOTS, sizeof *cache);
+        pthread_setspecific(r->app->cache_key, cache);
+    }
+    uint64_t stamp = db_change_stamp(r->db);
+    char today[11];
+    date_today(today);
+    CacheEntry *slot = cache ? &cache[(uint64_t)id % CACHE_SLOTS] : NULL;
+    if (slot && slot->en == en && slot->id == id && slot->stamp == stamp && strcmp(slot->today, today) == 0)
+        return respond_rendered(r, slot->body, slot->len);
+    buf_reset(&r->resp);
+    if (!en->render(r->db, id, &r->resp))
+        return resp_error(r, 404, "id", "no %s with id %lld", en->singular, (long long)id);
+    buf_putc(&r->resp, '\n');
+    if (slot && r->resp.n <= CACHE_MAX_BODY) {
+        free(slot->body);
+        slot->body = xstrndup(r->resp.p, r->resp.n);
+        slot->len = r->resp.n;
+        slot->en = en;
+        slot->id = id;
+        slot->stamp = stamp;
+        memcpy(slot->today, today, sizeof today);
+    }
+    r->status = 200;
+    r->resp_type = "application/json";
+    return 200;
+}
+
 int api_entity_get(Req *r) {
     int64_t id;
     if (path_id(r, &id)) return r->status;
     const Entity *en = route_entity(r);
-    if (en->render) {
-        /* straight into the response: the single-record GET is the hottest read */
-        buf_reset(&r->resp);
-        if (!en->render(r->db, id, &r->resp))
-            return resp_error(r, 404, "id", "no %s with id %lld", en->singular, (long long)id);
-        buf_putc(&r->resp, '\n');
-        r->status = 200;
-        r->resp_type = "application/json";
-        return 200;
-    }
+    if (en->render) return get_rendered(r, en, id);
     Err e = ERR_INIT;
     json_t *o = entity_get(r->db, route_entity(r), id, &e);
     return o ? resp_json(r, 200, o) : resp_problem(r, &e);

@@ -26,6 +26,7 @@ typedef struct App {
     bool quiet;             /* no access log (benchmarks) */
     bool log_json;          /* reserved */
     pthread_key_t db_key;   /* this worker thread's Db */
+    pthread_key_t cache_key; /* this worker thread's cache of rendered records (api_entity.c) */
     Metrics *metrics;
     struct SearchCache *search; /* the search index the workers share (search.h) */
     atomic_int inflight;    /* requests begun and not yet completed */

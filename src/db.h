@@ -57,6 +57,10 @@ void db_rollback(Db *db);
 bool db_in_tx(Db *db);
 
 int db_changes(Db *db);
+/* A number that changes whenever anything was committed to the database since the last call
+** returned it, by this connection or any other (PRAGMA data_version plus this connection's own
+** commits): what a cache of rendered records checks before using an entry. */
+uint64_t db_change_stamp(Db *db);
 /* True when the database answers a trivial query (health checks). */
 bool db_ping(Db *db);
 const char *db_errmsg(Db *db);

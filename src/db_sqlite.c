@@ -40,6 +40,7 @@ struct Db {
     Profile *prof; /* OCOP_SQL_PROFILE=1: time per statement, printed by db_close */
     void *attached;
     void (*attached_free)(void *);
+    uint64_t commits; /* write transactions this connection committed */
     int nprof;
 };
 
@@ -264,7 +265,7 @@ static int run1(Db *db, const char *sql, Err *e) {
 int db_begin(Db *db, Err *e) {
     if (db->in_tx) panic("nested transaction");
     if (run1(db, "BEGIN IMMEDIATE", e)) return -1;
-    db->in_tx = 1;
+    db->in_tx = 2; /* 2: a write transaction, 1: a read transaction */
     return 0;
 }
 
@@ -276,6 +277,7 @@ int db_begin_read(Db *db, Err *e) {
 }
 
 int db_commit(Db *db, Err *e) {
+    if (db->in_tx == 2) db->commits++; /* a write; counted even if it fails (harmless) */
     if (run1(db, "COMMIT", e)) {
         db_rollback(db);
         return -1;
@@ -292,6 +294,13 @@ void db_rollback(Db *db) {
 }
 
 bool db_in_tx(Db *db) { return db->in_tx; }
+uint64_t db_change_stamp(Db *db) {
+    Stmt *s = db_prepare(db, "PRAGMA data_version");
+    uint64_t v = db_step(s) == DB_ROW ? (uint64_t)db_col_int(s, 0) : 0;
+    db_done(s);
+    return v << 32 ^ db->commits;
+}
+
 bool db_ping(Db *db) {
     Stmt *s = db_prepare(db, "SELECT 1");
     bool ok = db_step(s) == DB_ROW;

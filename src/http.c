@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "log.h"
 #include "metrics.h"
 #include "route.h"
@@ -282,7 +283,8 @@ int http_serve(App *app) {
         fprintf(stderr, "ocop: cannot listen on '%s': not an IPv4 address\n", app->host);
         return -1;
     }
-    if (pthread_key_create(&app->db_key, close_db)) panic("pthread_key_create");
+    if (pthread_key_create(&app->db_key, close_db) || pthread_key_create(&app->cache_key, render_cache_free))
+        panic("pthread_key_create");
     /* Keep freed memory in the workers' malloc arenas: returning it to the kernel after each
     ** request and taking it back on the next cost two mprotect(2) calls a request. */
     mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);

@@ -540,9 +540,9 @@ static int product_delete(Db *db, int64_t id, Err *e) {
     return 0;
 }
 
-/* Output of a product, written as JSON text straight from two statements: the product with
-** its producer, set, commune and province; then its recognitions (history, oldest first; the
-** current one is the most recent decision valid today) and its photos. The single-product GET
+/* Output of a product, written as JSON text straight from three statements that need no sort
+** (see sql/005): the product with its producer, set, commune and province; its recognitions
+** (history, oldest first; the current one is the most recent decision valid today); its photos. The single-product GET
 ** is the API's hottest path, and this is also the one definition of a product's output
 ** (entity_get parses it). */
 static void put_text(Buf *b, const char *key, const char *v) { buf_printf(b, ",\"%s\":%j", key, v); }
@@ -608,38 +608,36 @@ static bool product_render(Db *db, int64_t id, Buf *b) {
     date_today(today);
     Buf hist = BUF_INIT, photos = BUF_INIT, current = BUF_INIT;
     int64_t current_stars = 0;
-    s = db_prepare(db,
-        "SELECT 0, id, stars, level, decision_no, decision_date, expires_on, cert_no, ended, ended_on "
-        "FROM recognitions WHERE product_id = ? "
-        "UNION ALL SELECT 1, id, bytes, mime, sha256, NULL, filename, NULL, NULL, NULL "
-        "FROM product_photos WHERE product_id = ? ORDER BY 1, 6, 2");
+    s = db_prepare(db, "SELECT id, stars, level, decision_no, decision_date, expires_on, cert_no, ended, ended_on "
+                       "FROM recognitions WHERE product_id = ? ORDER BY decision_date, id");
     db_bind_int(s, 1, id);
-    db_bind_int(s, 2, id);
     while (db_step(s) == DB_ROW) {
-        if (db_col_int(s, 0) == 0) {
-            const char *state = recognition_state(db_col_int(s, 2), db_col_text(s, 8), db_col_text(s, 9),
-                                                  db_col_text(s, 6), today);
-            Buf one = BUF_INIT;
-            buf_printf(&one, "{\"id\":%lld,\"stars\":%lld", (long long)db_col_int(s, 1), (long long)db_col_int(s, 2));
-            put_text(&one, "level", db_col_text(s, 3));
-            put_text(&one, "decision_no", db_col_text(s, 4));
-            put_text(&one, "decision_date", db_col_text(s, 5));
-            put_text(&one, "expires_on", db_col_text(s, 6));
-            put_text(&one, "cert_no", db_col_text(s, 7));
-            put_text(&one, "state", state);
-            buf_putc(&one, '}');
-            buf_printf(&hist, "%s%s", hist.n ? "," : "", buf_str(&one));
-            if (strcmp(state, "valid") == 0 && strcmp(db_col_text(s, 5), today) <= 0) {
-                buf_reset(&current);
-                buf_append(&current, one.p, one.n);
-                current_stars = db_col_int(s, 2);
-            }
-            buf_free(&one);
-        } else {
-            const char *sha = db_col_text(s, 4);
-            buf_printf(&photos, "%s{\"sha256\":%j,\"mime\":%j,\"bytes\":%lld,\"filename\":%j,\"url\":\"/files/%s\"}",
-                       photos.n ? "," : "", sha, db_col_text(s, 3), (long long)db_col_int(s, 2), db_col_text(s, 6), sha);
+        const char *state = recognition_state(db_col_int(s, 1), db_col_text(s, 7), db_col_text(s, 8),
+                                              db_col_text(s, 5), today);
+        size_t at = hist.n;
+        buf_printf(&hist, "%s{\"id\":%lld,\"stars\":%lld", hist.n ? "," : "", (long long)db_col_int(s, 0),
+                   (long long)db_col_int(s, 1));
+        put_text(&hist, "level", db_col_text(s, 2));
+        put_text(&hist, "decision_no", db_col_text(s, 3));
+        put_text(&hist, "decision_date", db_col_text(s, 4));
+        put_text(&hist, "expires_on", db_col_text(s, 5));
+        put_text(&hist, "cert_no", db_col_text(s, 6));
+        put_text(&hist, "state", state);
+        buf_putc(&hist, '}');
+        if (strcmp(state, "valid") == 0 && strcmp(db_col_text(s, 4), today) <= 0) {
+            const char *one = hist.p + at + (hist.p[at] == ',');
+            buf_reset(&current);
+            buf_append(&current, one, (size_t)(hist.p + hist.n - one));
+            current_stars = db_col_int(s, 1);
         }
+    }
+    db_done(s);
+    s = db_prepare(db, "SELECT sha256, mime, bytes, filename FROM product_photos WHERE product_id = ? ORDER BY id");
+    db_bind_int(s, 1, id);
+    while (db_step(s) == DB_ROW) {
+        const char *sha = db_col_text(s, 0);
+        buf_printf(&photos, "%s{\"sha256\":%j,\"mime\":%j,\"bytes\":%lld,\"filename\":%j,\"url\":\"/files/%s\"}",
+                   photos.n ? "," : "", sha, db_col_text(s, 1), (long long)db_col_int(s, 2), db_col_text(s, 3), sha);
     }
     db_done(s);
     if (current.n) buf_printf(b, ",\"stars\":%lld,\"recognition\":%s", (long long)current_stars, current.p);

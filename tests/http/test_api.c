@@ -420,6 +420,48 @@ static void test_photos(void **state) {
     resp_free(&r);
 }
 
+/* The single-product GET is served from a per-worker cache: any committed change, through
+** the API or by another process on the same database file, must show on the next GET. */
+static void test_product_cache(void **state) {
+    for (int i = 0; i < 4; i++) { /* warm both workers' caches */
+        Resp r = http_get(&S, "/api/v1/products/4");
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+    }
+    Resp r = http_json(&S, "PATCH", "/api/v1/products/4", "{\"description\": \"Mô tả mới\"}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    for (int i = 0; i < 4; i++) {
+        r = http_get(&S, "/api/v1/products/4");
+        assert_string_equal(jstr(r.json, "description"), "Mô tả mới");
+        resp_free(&r);
+    }
+    /* a change to the producer shows in the product's output too */
+    r = http_json(&S, "PATCH", "/api/v1/producers/3", "{\"name\": \"HTX Bưởi da xanh Chợ Lách (mới)\"}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    for (int i = 0; i < 4; i++) {
+        r = http_get(&S, "/api/v1/products/4");
+        assert_string_equal(jstr(r.json, "producer_name"), "HTX Bưởi da xanh Chợ Lách (mới)");
+        resp_free(&r);
+    }
+    /* another process writes to the database file */
+    const char csv[] = "product_code,stars,level,decision_no,decision_date,score\n86-28870-001-2021,5,ministry,777/QĐ-BNN,2026-10-01,95\n";
+    const char *path = write_file(S.dir, "rec.csv", csv, sizeof csv - 1);
+    char p[512];
+    snprintf(p, sizeof p, "%s", path);
+    const char *imp[] = {"import", "recognitions", p, "--db", S.db, NULL};
+    char *out = NULL, *err = NULL;
+    assert_int_equal(run_ocop(imp, &out, &err), 0);
+    free(out);
+    free(err);
+    for (int i = 0; i < 4; i++) {
+        r = http_get(&S, "/api/v1/products/4");
+        assert_string_equal(jstr(r.json, "recognition.decision_no"), "777/QĐ-BNN");
+        resp_free(&r);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_transport),
@@ -429,6 +471,7 @@ int main(void) {
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_photos),
+        cmocka_unit_test(test_product_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
