@@ -22,7 +22,7 @@ struct Stmt {
 };
 
 typedef struct Profile {
-    const char *sql; /* sqlite3_sql of a cached statement */
+    char *sql; /* copy of the statement's SQL */
     uint64_t ns, runs;
 } Profile;
 
@@ -51,10 +51,10 @@ static int on_profile(unsigned type, void *ctx, void *p, void *x) {
     const char *sql = sqlite3_sql(p);
     if (!sql) return 0;
     int i = 0;
-    while (i < db->nprof && db->prof[i].sql != sql && strcmp(db->prof[i].sql, sql) != 0) i++;
+    while (i < db->nprof && strcmp(db->prof[i].sql, sql) != 0) i++;
     if (i == db->nprof) {
         if (db->nprof == PROFILE_SLOTS) return 0;
-        db->prof[db->nprof++].sql = sql;
+        db->prof[db->nprof++].sql = xstrdup(sql); /* one-off statements are gone by the report */
     }
     db->prof[i].ns += *(sqlite3_uint64 *)x;
     db->prof[i].runs++;
@@ -108,7 +108,7 @@ Db *db_open(const char *path, Err *e) {
     char *msg = NULL;
     const char *prof = getenv("OCOP_SQL_PROFILE");
     if (prof && *prof && strcmp(prof, "0") != 0) {
-        /* Statements must stay cached (and their SQL alive) for the profile to name them. */
+        /* Time per statement, reported by db_close (a development aid). */
         db->prof = xcalloc(PROFILE_SLOTS, sizeof *db->prof);
         sqlite3_trace_v2(h, SQLITE_TRACE_PROFILE, on_profile, db);
     }
@@ -134,6 +134,7 @@ void db_close(Db *db) {
     db_attach(db, NULL, NULL);
     if (db->prof) {
         print_profile(db);
+        for (int i = 0; i < db->nprof; i++) free(db->prof[i].sql);
         free(db->prof);
     }
     for (int i = 0; i < CACHE_SLOTS; i++) {
