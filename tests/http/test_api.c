@@ -462,6 +462,30 @@ static void test_product_cache(void **state) {
     }
 }
 
+/* ocop backup on the database the server is serving: a consistent, self-contained copy. */
+static void test_backup_while_serving(void **state) {
+    char dest[512];
+    snprintf(dest, sizeof dest, "%s/live-backup.db", S.dir);
+    const char *args[] = {"backup", dest, "--db", S.db, NULL};
+    char *out = NULL, *err = NULL;
+    Resp r = http_get(&S, "/api/v1/products?per_page=1");
+    long long n = jint(r.json, "total");
+    resp_free(&r);
+    assert_int_equal(run_ocop(args, &out, &err), 0);
+    free(out);
+    free(err);
+    const char *count[] = {"export", "products", "--db", dest, NULL};
+    assert_int_equal(run_ocop(count, &out, &err), 0);
+    long long lines = 0;
+    for (const char *p = out; *p; p++) lines += *p == '\n';
+    assert_int_equal(lines, n + 1); /* header + every product */
+    free(out);
+    free(err);
+    r = http_get(&S, "/healthz");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_transport),
@@ -472,6 +496,7 @@ int main(void) {
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_photos),
         cmocka_unit_test(test_product_cache),
+        cmocka_unit_test(test_backup_while_serving),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
