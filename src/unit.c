@@ -92,10 +92,10 @@ static int get_exact(Db *db, Arena *a, const char *code, const char *day, Unit *
     return found;
 }
 
-/* The canonical code of an alias into out[8]; false when code is no alias. */
-static bool alias_of(Db *db, const char *code, char out[8]) {
-    Stmt *s = db_prepare(db, "SELECT canonical_code FROM unit_aliases WHERE alias_code = ?");
-    db_bind_text(s, 1, code);
+/* The unit code that one-parameter sql yields for param into out[8]; false when none. */
+static bool code_of(Db *db, const char *sql, const char *param, char out[8]) {
+    Stmt *s = db_prepare(db, sql);
+    db_bind_text(s, 1, param);
     bool found = false;
     if (db_step(s) == DB_ROW) {
         const char *c = db_col_text(s, 0);
@@ -106,6 +106,11 @@ static bool alias_of(Db *db, const char *code, char out[8]) {
     }
     db_done(s);
     return found;
+}
+
+/* The canonical code of an alias into out[8]; false when code is no alias. */
+static bool alias_of(Db *db, const char *code, char out[8]) {
+    return code_of(db, "SELECT canonical_code FROM unit_aliases WHERE alias_code = ?", code, out);
 }
 
 /* 404 for code on day, saying when the code was (or will be) in force, if ever. */
@@ -474,17 +479,6 @@ bool unit_is_commune_pre2025(Db *db, const char *code) {
 
 bool unit_new_commune_of_old(Db *db, const char *old_code, char out[8]) {
     if (!old_code || strlen(old_code) != 5 || !unit_code_valid(old_code)) return false;
-    Stmt *s = db_prepare(db, "SELECT new_code FROM unit_links WHERE level = 'commune' AND "
-                             "old_code = ? AND targets = 1");
-    db_bind_text(s, 1, old_code);
-    bool found = false;
-    if (db_step(s) == DB_ROW) {
-        const char *c = db_col_text(s, 0);
-        if (c && strlen(c) < 8) {
-            snprintf(out, 8, "%s", c);
-            found = true;
-        }
-    }
-    db_done(s);
-    return found;
+    return code_of(db, "SELECT new_code FROM unit_links WHERE level = 'commune' AND old_code = ? AND targets = 1",
+                   old_code, out);
 }
