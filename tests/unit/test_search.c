@@ -379,7 +379,7 @@ static void test_hostile(void **state) {
         "NEAR(", "NEAR(nuoc mam, 2)", "a OR b", "nuoc OR", "-x", "mam -nuoc", "nuoc NOT mam",
         "title:nuoc", "{title extra}: mam", "^nuoc", "nuoc*", "\"nuoc mam\"", "nuoc\" OR \"",
         "(nuoc", "nuoc)", "AND", "x AND", "+", "a:b:c", "' OR 1=1 --", "%_", "\\",
-        "nuoc\xE2\x80\x8Bmam", "N\xC6\xAF\xE1\xBB\x9A" "C",
+        "nuoc\xE2\x80\x8Bmam", ("N\xC6\xAF\xE1\xBB\x9A" "C"),
     };
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
         Err e = ERR_INIT;
