@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "audit.h"
 #include "entity.h"
 #include "files.h"
 #include "registry.h"
@@ -30,7 +31,7 @@ int api_import(Req *r) {
     if (r->body_len == 0) return resp_error(r, 400, "body", "send the CSV or XLSX file as the request body");
     ImportResult res;
     Err e = ERR_INIT;
-    int rc = import_run(r->db, en, r->body, r->body_len, fmt, dry_run, NULL, NULL, &res, &e);
+    int rc = import_run(r->db, en, &r->actor, r->body, r->body_len, fmt, dry_run, NULL, NULL, &res, &e);
     int st;
     if (rc) {
         st = resp_problem(r, &e);
@@ -77,15 +78,33 @@ int api_stats(Req *r) {
 
 /* ---- product photos ----------------------------------------------------------------------- */
 
+/* The audit entry of a photo added to or removed from product pid. */
+static int audit_photo(Req *r, int64_t pid, const char *action, json_t *photo, Err *e) {
+    Place p = {0};
+    Stmt *s = db_prepare(r->db, "SELECT commune_code FROM products WHERE id = ?");
+    db_bind_int(s, 1, pid);
+    if (db_step(s) == DB_ROW) snprintf(p.commune, sizeof p.commune, "%s", db_col_text(s, 0));
+    db_done(s);
+    place_resolve(r->db, &p);
+    bool add = strcmp(action, "photo.add") == 0;
+    return audit_append_json(r->db, &r->actor, action, "products", pid, p.province[0] ? p.province : NULL,
+                             add ? NULL : photo, add ? photo : NULL, e);
+}
+
 /* POST /api/v1/products/{id}/photos: the image bytes as the body (JPEG, PNG or WebP). */
 int api_photo_add(Req *r) {
     int64_t pid;
     if (!parse_i64(r->pathv[0], &pid) || pid <= 0) return resp_error(r, 404, "id", "no product with id '%s'", r->pathv[0]);
     Err e = ERR_INIT;
     int created = 0;
+    if (db_begin(r->db, &e)) return resp_problem(r, &e);
     json_t *photo = product_photo_add(r->db, r->app->files_dir, pid, r->body, r->body_len, r->content_type,
                                       req_query(r, "filename"), &created, &e);
-    if (!photo) return resp_problem(r, &e);
+    if (!photo || (created && audit_photo(r, pid, "photo.add", photo, &e)) || db_commit(r->db, &e)) {
+        json_decref(photo);
+        db_rollback(r->db);
+        return resp_problem(r, &e);
+    }
     resp_header(r, "Location", arena_strdup(&r->arena, json_string_value(json_object_get(photo, "url"))));
     return resp_json(r, created ? 201 : 200, photo);
 }
@@ -95,7 +114,14 @@ int api_photo_delete(Req *r) {
     int64_t pid;
     if (!parse_i64(r->pathv[0], &pid)) return resp_error(r, 404, "id", "no product with id '%s'", r->pathv[0]);
     Err e = ERR_INIT;
-    if (product_photo_remove(r->db, pid, r->pathv[1], &e)) return resp_problem(r, &e);
+    json_t *gone = json_pack("{s:s}", "sha256", r->pathv[1]);
+    int rc = db_begin(r->db, &e) || product_photo_remove(r->db, pid, r->pathv[1], &e) ||
+             audit_photo(r, pid, "photo.delete", gone, &e) || db_commit(r->db, &e);
+    json_decref(gone);
+    if (rc) {
+        db_rollback(r->db);
+        return resp_problem(r, &e);
+    }
     return resp_text(r, 204, "text/plain", "", 0);
 }
 

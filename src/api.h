@@ -34,6 +34,30 @@ int api_photo_add(Req *r);
 int api_photo_delete(Req *r);
 int api_file_get(Req *r);
 
+/* api_auth.c: sessions, the caller's account and tokens, users and roles */
+int api_session_create(Req *r);   /* POST /api/v1/session (login) */
+int api_session_delete(Req *r);   /* DELETE /api/v1/session (logout) */
+int api_me(Req *r);               /* GET /api/v1/me */
+int api_me_sessions_delete(Req *r); /* DELETE /api/v1/me/sessions (log out everywhere) */
+int api_me_password(Req *r);      /* PUT /api/v1/me/password */
+int api_me_tokens_list(Req *r);   /* GET /api/v1/me/tokens */
+int api_me_tokens_create(Req *r); /* POST /api/v1/me/tokens */
+int api_me_tokens_delete(Req *r); /* DELETE /api/v1/me/tokens/{id} */
+int api_register(Req *r);         /* POST /api/v1/register (producer self-registration) */
+int api_users_list(Req *r);
+int api_users_create(Req *r);
+int api_users_get(Req *r);
+int api_users_update(Req *r);
+int api_users_password(Req *r);   /* PUT /api/v1/users/{id}/password */
+int api_users_grant(Req *r);      /* POST /api/v1/users/{id}/roles */
+int api_users_revoke(Req *r);     /* DELETE /api/v1/users/{id}/roles/{role_id} */
+int api_users_confirm(Req *r);    /* POST /api/v1/users/{id}/confirm */
+
+/* api_audit.c: the audit trail */
+int api_audit_list(Req *r);       /* GET /api/v1/audit?user=&entity=&entity_id=&action=&from=&to=&page=&per_page= */
+int api_audit_export(Req *r);     /* GET /api/v1/audit/export?...&format=csv|xlsx */
+int api_audit_verify(Req *r);     /* GET /api/v1/audit/verify */
+
 /* page_home.c */
 int page_home(Req *r);
 

@@ -168,7 +168,7 @@ int api_entity_create(Req *r) {
     if (!in) return resp_problem(r, &e);
     int64_t id = 0;
     if (entity_check(en, in, true, false, &e) || db_begin(r->db, &e) ||
-        entity_insert(r->db, &r->arena, en, in, &id, &e) || db_commit(r->db, &e)) {
+        entity_insert(r->db, &r->arena, en, &r->actor, in, &id, &e) || db_commit(r->db, &e)) {
         json_decref(in);
         return respond_failure(r, &e);
     }
@@ -194,7 +194,7 @@ int api_entity_update(Req *r) {
                 json_object_set_new(in, f->name, json_null());
     }
     if (entity_check(en, in, replace, false, &e) || db_begin(r->db, &e) ||
-        entity_update(r->db, &r->arena, en, id, in, &e) || db_commit(r->db, &e)) {
+        entity_update(r->db, &r->arena, en, &r->actor, id, in, &e) || db_commit(r->db, &e)) {
         json_decref(in);
         return respond_failure(r, &e);
     }
@@ -208,7 +208,7 @@ int api_entity_delete(Req *r) {
     int64_t id;
     if (path_id(r, &id)) return r->status;
     Err e = ERR_INIT;
-    if (db_begin(r->db, &e) || entity_delete(r->db, en, id, &e) || db_commit(r->db, &e)) return respond_failure(r, &e);
+    if (db_begin(r->db, &e) || entity_delete(r->db, en, &r->actor, id, &e) || db_commit(r->db, &e)) return respond_failure(r, &e);
     return resp_text(r, 204, "text/plain", "", 0);
 }
 

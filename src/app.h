@@ -25,6 +25,7 @@ typedef struct App {
     unsigned timeout_s;     /* idle connection timeout */
     bool quiet;             /* no access log (benchmarks) */
     bool log_json;          /* reserved */
+    bool trust_proxy;       /* behind a reverse proxy: X-Forwarded-For/-Proto are honoured */
     pthread_key_t db_key;   /* this worker thread's Db */
     pthread_key_t cache_key; /* this worker thread's cache of rendered records (api_entity.c) */
     Metrics *metrics;

@@ -25,16 +25,6 @@
 #include "tablew.h"
 #include "util.h"
 
-typedef struct Opts {
-    const char *db;
-    const char *listen;
-    int threads;
-    bool quiet, dry_run, if_empty, help;
-    const char *format, *lang, *output, *files;
-    int nargs;
-    char **args;
-} Opts;
-
 typedef struct Command {
     const char *name;
     int (*run)(Opts *o);
@@ -45,8 +35,7 @@ typedef struct Command {
 
 static const Command *find_command(const char *name);
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...) {
+int cli_fail(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     fputs("ocop: ", stderr);
@@ -56,15 +45,15 @@ static int fail(const char *fmt, ...) {
     return 1;
 }
 
-static Db *open_db(const Opts *o, bool migrate) {
+Db *cli_open_db(const Opts *o, bool migrate) {
     Err e = ERR_INIT;
     Db *db = db_open(o->db, &e);
     if (!db) {
-        fail("%s", e.detail);
+        cli_fail("%s", e.detail);
         return NULL;
     }
     if (migrate ? migrate_run(db, 0, &e) < 0 : migrate_check(db, &e) < 0) {
-        fail("%s", e.detail);
+        cli_fail("%s", e.detail);
         db_close(db);
         return NULL;
     }
@@ -95,11 +84,11 @@ static int cmd_serve(Opts *o) {
     const char *colon = strrchr(listen, ':');
     int64_t port;
     if (!colon || !parse_i64(colon + 1, &port) || port < 0 || port > 65535)
-        return fail("--listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got '%s')", listen), 2;
+        return cli_fail("--listen must be HOST:PORT, e.g. 127.0.0.1:8080 (got '%s')", listen), 2;
     app.host = xstrndup(listen, (size_t)(colon - listen));
     app.port = (int)port;
     /* Migrate before listening: a fresh file gets the schema and the reference data. */
-    Db *db = open_db(o, true);
+    Db *db = cli_open_db(o, true);
     if (!db) {
         free((char *)app.host);
         return 1;
@@ -123,11 +112,11 @@ static int cmd_serve(Opts *o) {
 static int cmd_migrate(Opts *o) {
     Err e = ERR_INIT;
     Db *db = db_open(o->db, &e);
-    if (!db) return fail("%s", e.detail);
+    if (!db) return cli_fail("%s", e.detail);
     int n = migrate_run(db, !o->quiet, &e);
     if (n < 0) {
         db_close(db);
-        return fail("%s", e.detail);
+        return cli_fail("%s", e.detail);
     }
     if (!o->quiet) printf("%s: schema version %d (%d migration(s) applied)\n", o->db, migrate_latest(), n);
     db_close(db);
@@ -135,7 +124,7 @@ static int cmd_migrate(Opts *o) {
 }
 
 static int cmd_demo(Opts *o) {
-    Db *db = open_db(o, true);
+    Db *db = cli_open_db(o, true);
     if (!db) return 1;
     Err e = ERR_INIT;
     if (o->if_empty && db_int1(db, "SELECT count(*) FROM producers", NULL) > 0) {
@@ -146,7 +135,7 @@ static int cmd_demo(Opts *o) {
     int rc = demo_load(db, !o->quiet, &e);
     db_close(db);
     if (rc) {
-        fail("%s", e.detail);
+        cli_fail("%s", e.detail);
         if (e.errors) {
             char *s = json_dumps(e.errors, JSON_INDENT(1));
             fprintf(stderr, "%s\n", s);
@@ -159,12 +148,12 @@ static int cmd_demo(Opts *o) {
 }
 
 static int cmd_backup(Opts *o) {
-    Db *db = open_db(o, false);
+    Db *db = cli_open_db(o, false);
     if (!db) return 1;
     Err e = ERR_INIT;
     int rc = db_backup(db, o->args[0], &e);
     db_close(db);
-    if (rc) return fail("%s", e.detail);
+    if (rc) return cli_fail("%s", e.detail);
     if (!o->quiet) printf("backed up %s to %s\n", o->db, o->args[0]);
     return 0;
 }
@@ -193,13 +182,13 @@ static void progress_bar(void *arg, const char *phase, size_t done, size_t total
 static char *read_file(const char *path, size_t *n, size_t limit) {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        fail("%s: %s", path, strerror(errno));
+        cli_fail("%s: %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && (size_t)st.st_size > limit) {
         fclose(f);
-        fail("%s: the file is larger than %zu MiB", path, limit >> 20);
+        cli_fail("%s: the file is larger than %zu MiB", path, limit >> 20);
         return NULL;
     }
     Buf b = BUF_INIT;
@@ -210,7 +199,7 @@ static char *read_file(const char *path, size_t *n, size_t limit) {
         if (b.n > limit) {
             fclose(f);
             buf_free(&b);
-            fail("%s: the file is larger than %zu MiB", path, limit >> 20);
+            cli_fail("%s: the file is larger than %zu MiB", path, limit >> 20);
             return NULL;
         }
     }
@@ -227,26 +216,27 @@ static int letters_to_col(const char *s) {
 
 static int cmd_import(Opts *o) {
     const Entity *en = entity_by_name(o->args[0]);
-    if (!en) return fail("cannot import '%s': kinds are producers, products, recognitions, villages, points", o->args[0]), 2;
+    if (!en) return cli_fail("cannot import '%s': kinds are producers, products, recognitions, villages, points", o->args[0]), 2;
     const char *path = o->args[1];
     TableFormat fmt = TABLE_AUTO;
     if (o->format && strcmp(o->format, "csv") == 0) fmt = TABLE_CSV;
     else if (o->format && strcmp(o->format, "xlsx") == 0) fmt = TABLE_XLSX;
-    else if (o->format) return fail("--format must be csv or xlsx"), 2;
+    else if (o->format) return cli_fail("--format must be csv or xlsx"), 2;
     size_t n;
     char *data = read_file(path, &n, 64u << 20);
     if (!data) return 1;
-    Db *db = open_db(o, false);
+    Db *db = cli_open_db(o, false);
     if (!db) {
         free(data);
         return 1;
     }
     ImportResult res;
     Err e = ERR_INIT;
+    Actor who = actor_cli();
     bool tty = isatty(2) && !o->quiet;
     char label[64];
     snprintf(label, sizeof label, "importing %s", en->name);
-    int rc = import_run(db, en, data, n, fmt, o->dry_run, tty ? progress_bar : NULL, label, &res, &e);
+    int rc = import_run(db, en, &who, data, n, fmt, o->dry_run, tty ? progress_bar : NULL, label, &res, &e);
     free(data);
     db_close(db);
     size_t i;
@@ -303,7 +293,7 @@ static int cmd_import(Opts *o) {
 
 static int cmd_export(Opts *o) {
     const Entity *en = entity_by_name(o->args[0]);
-    if (!en) return fail("cannot export '%s': kinds are producers, products, recognitions, villages, points", o->args[0]), 2;
+    if (!en) return cli_fail("cannot export '%s': kinds are producers, products, recognitions, villages, points", o->args[0]), 2;
     TableFormat fmt = TABLE_CSV;
     const char *format = o->format;
     if (!format && o->output) {
@@ -311,10 +301,10 @@ static int cmd_export(Opts *o) {
         if (n > 5 && strcmp(o->output + n - 5, ".xlsx") == 0) format = "xlsx";
     }
     if (format && strcmp(format, "xlsx") == 0) fmt = TABLE_XLSX;
-    else if (format && strcmp(format, "csv") != 0) return fail("--format must be csv or xlsx"), 2;
-    if (o->lang && strcmp(o->lang, "vi") && strcmp(o->lang, "en")) return fail("--lang must be vi or en"), 2;
-    if (fmt == TABLE_XLSX && !o->output && isatty(1)) return fail("XLSX is binary: give --output FILE"), 2;
-    Db *db = open_db(o, false);
+    else if (format && strcmp(format, "csv") != 0) return cli_fail("--format must be csv or xlsx"), 2;
+    if (o->lang && strcmp(o->lang, "vi") && strcmp(o->lang, "en")) return cli_fail("--lang must be vi or en"), 2;
+    if (fmt == TABLE_XLSX && !o->output && isatty(1)) return cli_fail("XLSX is binary: give --output FILE"), 2;
+    Db *db = cli_open_db(o, false);
     if (!db) return 1;
     Arena a = {0};
     ListQuery lq = {.limit = -1};
@@ -328,16 +318,16 @@ static int cmd_export(Opts *o) {
     json_decref(items);
     arena_free(&a);
     db_close(db);
-    if (rc) return fail("%s", e.detail);
+    if (rc) return cli_fail("%s", e.detail);
     FILE *f = o->output ? fopen(o->output, "wb") : stdout;
     if (!f) {
         free(out);
-        return fail("%s: %s", o->output, strerror(errno));
+        return cli_fail("%s: %s", o->output, strerror(errno));
     }
     size_t w = fwrite(out, 1, n, f);
     free(out);
     if (o->output) fclose(f);
-    if (w != n) return fail("writing %s failed", o->output ? o->output : "standard output");
+    if (w != n) return cli_fail("writing %s failed", o->output ? o->output : "standard output");
     if (o->output && !o->quiet) fprintf(stderr, "exported %lld %s to %s\n", (long long)total, en->name, o->output);
     return 0;
 }
@@ -376,6 +366,36 @@ static const Command commands[] = {
      "  --lang       column headers in Vietnamese (default) or English", 1, 1},
     {"backup", cmd_backup, "ocop backup DEST [--db PATH]",
      "Copy the database to DEST with SQLite's online backup: consistent while the server runs.", 1, 1},
+    {"user", cmd_user,
+     "ocop user add|list|show|passwd|disable|enable|grant|revoke [NAME] [--role ROLE[:SCOPE]]... [--password-stdin]",
+     "Manage user accounts and their roles.\n"
+     "  ocop user add NAME --role ROLE[:SCOPE]... [--password-stdin] [--full-name TEXT] [--email ADDR]\n"
+     "  ocop user list [--role ROLE] [--format json]\n"
+     "  ocop user show NAME\n"
+     "  ocop user passwd NAME [--password-stdin]\n"
+     "  ocop user disable NAME      (ends every session and token use of the account)\n"
+     "  ocop user enable NAME\n"
+     "  ocop user grant NAME ROLE[:SCOPE]\n"
+     "  ocop user revoke NAME ROLE[:SCOPE]\n"
+     "Roles and their scopes: admin; province:PROVINCE_CODE; commune:COMMUNE_CODE;\n"
+     "council_chair|council_member|council_secretary:COUNCIL_ID; producer:PRODUCER_ID.\n"
+     "Codes are those of the 2025 geography (QĐ 19/2025/QĐ-TTg), e.g. province:80, commune:29305.\n"
+     "Without --password-stdin the password is asked twice on the terminal (not echoed).\n"
+     "Example: echo 'a long passphrase' | ocop user add root --role admin --password-stdin", 1, 3},
+    {"token", cmd_token, "ocop token add|list|revoke [NAME|ID] [--user NAME] [--scope read|write] [--expires DAYS]",
+     "Manage API tokens for integrations (sent as 'Authorization: Bearer TOKEN').\n"
+     "  ocop token add NAME --user USER [--scope read|write] [--expires DAYS]\n"
+     "      prints the token once; only its SHA-256 is stored (default scope read, 90 days)\n"
+     "  ocop token list [--user USER]\n"
+     "  ocop token revoke ID", 1, 2},
+    {"audit", cmd_audit,
+     "ocop audit verify|list|head [--user NAME] [--entity E] [--entity-id ID] [--action A] [--from D] [--to D]",
+     "The tamper-evident audit trail.\n"
+     "  ocop audit verify [--expect ID:HASH]   check the hash chain; names the first broken entry\n"
+     "  ocop audit list [filters] [--limit N] [--format json|csv|xlsx] [--output FILE]\n"
+     "  ocop audit head                        the last entry's id and hash (keep it elsewhere)\n"
+     "Filters: --user NAME, --entity products, --entity-id 12, --action update,\n"
+     "--from YYYY-MM-DD, --to YYYY-MM-DD (inclusive).", 1, 1},
     {"version", cmd_version, "ocop version", "Print the version and schema version.", 0, 0},
     {"help", cmd_help, "ocop help [COMMAND]", "Show the commands, or one command's help.", 0, 1},
 };
@@ -399,7 +419,7 @@ static int cmd_help(Opts *o) {
         return 0;
     }
     const Command *c = find_command(o->args[0]);
-    if (!c) return fail("no command '%s'; 'ocop help' lists them", o->args[0]), 2;
+    if (!c) return cli_fail("no command '%s'; 'ocop help' lists them", o->args[0]), 2;
     printf("usage: %s\n\n%s\n", c->usage, c->help);
     return 0;
 }
@@ -416,7 +436,7 @@ int cli_main(int argc, char **argv) {
     if (strcmp(argv[1], "--version") == 0) argv[1] = "version";
     const Command *c = find_command(argv[1]);
     if (!c) {
-        fail("unknown command '%s'", argv[1]);
+        cli_fail("unknown command '%s'", argv[1]);
         print_usage(stderr);
         return 2;
     }
@@ -430,6 +450,15 @@ int cli_main(int argc, char **argv) {
         {"format", required_argument, 0, 'f'}, {"lang", required_argument, 0, 'L'},
         {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
         {"files", required_argument, 0, 'F'},
+        {"role", required_argument, 0, 'R'},   {"password-stdin", no_argument, 0, 'P'},
+        {"user", required_argument, 0, 'U'},   {"entity", required_argument, 0, 'E'},
+        {"entity-id", required_argument, 0, 'I'}, {"action", required_argument, 0, 'A'},
+        {"from", required_argument, 0, '<'},   {"to", required_argument, 0, '>'},
+        {"scope", required_argument, 0, 'S'},  {"name", required_argument, 0, 'N'},
+        {"full-name", required_argument, 0, 'm'}, {"email", required_argument, 0, '@'},
+        {"expect", required_argument, 0, 'x'}, {"limit", required_argument, 0, '#'},
+        {"expires", required_argument, 0, 'X'}, {"session-idle", required_argument, 0, 'i'},
+        {"session-max", required_argument, 0, 'M'}, {"trust-proxy", no_argument, 0, 'T'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -443,7 +472,7 @@ int cli_main(int argc, char **argv) {
         case 'd': o.db = optarg; break;
         case 'l': o.listen = optarg; break;
         case 't':
-            if (!parse_i64(optarg, &v) || v < 1 || v > 256) return fail("--threads must be from 1 to 256"), 2;
+            if (!parse_i64(optarg, &v) || v < 1 || v > 256) return cli_fail("--threads must be from 1 to 256"), 2;
             o.threads = (int)v;
             break;
         case 'q': o.quiet = true; break;
@@ -454,8 +483,39 @@ int cli_main(int argc, char **argv) {
         case 'o': o.output = optarg; break;
         case 'F': o.files = optarg; break;
         case 'h': o.help = true; break;
-        case ':': return fail("%s needs a value; see 'ocop help %s'", av[optind - 1], c->name), 2;
-        default: return fail("unknown option '%s' for %s; see 'ocop help %s'", av[optind - 1], c->name, c->name), 2;
+        case 'R':
+            if (o.nroles == (int)COUNT(o.roles)) return cli_fail("at most %d --role options", (int)COUNT(o.roles)), 2;
+            o.roles[o.nroles++] = optarg;
+            break;
+        case 'P': o.password_stdin = true; break;
+        case 'U': o.user = optarg; break;
+        case 'E': o.entity = optarg; break;
+        case 'I': o.entity_id = optarg; break;
+        case 'A': o.action = optarg; break;
+        case '<': o.from = optarg; break;
+        case '>': o.to = optarg; break;
+        case 'S': o.scope = optarg; break;
+        case 'N': o.name = optarg; break;
+        case 'm': o.full_name = optarg; break;
+        case '@': o.email = optarg; break;
+        case 'x': o.expect = optarg; break;
+        case 'T': o.trust_proxy = true; break;
+        case '#':
+            if (!parse_i64(optarg, &o.limit) || o.limit < 1) return cli_fail("--limit must be a whole number from 1"), 2;
+            break;
+        case 'X':
+            if (!parse_i64(optarg, &o.expires_days) || o.expires_days < 1 || o.expires_days > 366)
+                return cli_fail("--expires must be a number of days from 1 to 366"), 2;
+            break;
+        case 'i':
+        case 'M':
+            if (!parse_i64(optarg, &v) || v < 1 || v > 31 * 86400)
+                return cli_fail("--%s must be a number of seconds from 1 to 2678400", ch == 'i' ? "session-idle" : "session-max"), 2;
+            if (ch == 'i') o.session_idle = v;
+            else o.session_max = v;
+            break;
+        case ':': return cli_fail("%s needs a value; see 'ocop help %s'", av[optind - 1], c->name), 2;
+        default: return cli_fail("unknown option '%s' for %s; see 'ocop help %s'", av[optind - 1], c->name, c->name), 2;
         }
     }
     if (o.help) {

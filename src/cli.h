@@ -1,9 +1,43 @@
 /*
-** cli.h: the command line: `ocop COMMAND [ARGS]`; see cli.c for the command table.
+** cli.h: the command line: `ocop COMMAND [ARGS]`; cli.c holds the command table and the option
+** parser; commands that grew their own module (cli_audit.c, cli_user.c) get the parsed Opts.
 */
 #ifndef OCOP_CLI_H
 #define OCOP_CLI_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+
+typedef struct Opts {
+    const char *db;
+    const char *listen;
+    int threads;
+    bool quiet, dry_run, if_empty, help, password_stdin, trust_proxy;
+    const char *format, *lang, *output, *files;
+    /* user, token and audit commands */
+    const char *roles[16];      /* --role ROLE[:SCOPE], repeatable */
+    int nroles;
+    const char *user, *entity, *entity_id, *action, *from, *to, *scope, *name, *full_name, *email,
+        *expect;
+    int64_t limit;              /* --limit N (0: default) */
+    int64_t expires_days;       /* --expires DAYS (0: default) */
+    int64_t session_idle, session_max; /* serve: seconds (0: default) */
+    int nargs;
+    char **args;
+} Opts;
+
 int cli_main(int argc, char **argv);
+
+/* "ocop: message" on stderr; returns 1 (the exit status of a failed command). */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Open the database of o (migrating it first when migrate), or NULL after a message. */
+Db *cli_open_db(const Opts *o, bool migrate);
+
+/* Commands in their own modules. */
+int cmd_audit(Opts *o); /* cli_audit.c: ocop audit verify|list|head */
+int cmd_user(Opts *o);  /* cli_user.c: ocop user add|list|passwd|disable|enable|grant|revoke */
+int cmd_token(Opts *o); /* cli_user.c: ocop token add|list|revoke */
 
 #endif

@@ -23,7 +23,8 @@ int demo_load(Db *db, int verbose, Err *e) {
         const EmbeddedFile *f = embed_find(files[i].file);
         if (!f) return err_set(e, 500, "", "%s is missing from this binary", files[i].file);
         ImportResult res;
-        int rc = import_run(db, files[i].en, f->data, f->size, TABLE_CSV, false, NULL, NULL, &res, e);
+        Actor who = actor_cli();
+        int rc = import_run(db, files[i].en, &who, f->data, f->size, TABLE_CSV, false, NULL, NULL, &res, e);
         if (!rc && verbose)
             printf("demo: %zu %s imported (%zu already there)\n", res.created, files[i].en->name, res.duplicates);
         import_result_free(&res);

@@ -10,13 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "buf.h"
 #include "search.h"
 #include "text.h"
 #include "util.h"
 
 const Entity *const entities[] = {&ENTITY_VILLAGES, &ENTITY_PRODUCERS, &ENTITY_PRODUCTS, &ENTITY_RECOGNITIONS,
-                                  &ENTITY_POINTS, NULL};
+                                  &ENTITY_POINTS, &ENTITY_COUNCILS, NULL};
 
 const Entity *entity_by_name(const char *name) {
     for (int i = 0; entities[i]; i++)
@@ -505,9 +506,67 @@ static int write_error(Db *db, const Entity *en, Err *e) {
     return err_set(e, 500, "", "database error: %s", msg);
 }
 
-int entity_insert(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, Err *e) {
+/* ---- scope and audit ------------------------------------------------------------------------ */
+
+static const char *jstr_of(json_t *o, const char *k) {
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p) {
+    memset(p, 0, sizeof *p);
+    snprintf(p->commune, sizeof p->commune, "%s", jstr_of(obj, "commune_code"));
+    snprintf(p->province, sizeof p->province, "%s", jstr_of(obj, "province_code"));
+    p->producer_id = en->is_producer ? id : json_integer_value(json_object_get(obj, "producer_id"));
+    if (str_eq(en->name, "councils")) p->council_id = id;
+    json_t *pid = json_object_get(obj, "product_id");
+    if (json_is_integer(pid)) {
+        Stmt *s = db_prepare(db, "SELECT commune_code, producer_id FROM products WHERE id = ?");
+        db_bind_int(s, 1, json_integer_value(pid));
+        if (db_step(s) == DB_ROW) {
+            snprintf(p->commune, sizeof p->commune, "%s", db_col_text(s, 0));
+            p->producer_id = db_col_int(s, 1);
+        }
+        db_done(s);
+    }
+    place_resolve(db, p);
+}
+
+int entity_check_scope(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *obj, int64_t id,
+                       bool target, Err *e) {
+    if (!who || !who->auth) return 0;
+    Place p;
+    entity_place(db, en, obj, id, &p);
+    if (auth_covers(who->auth, perm, &p)) return 0;
+    if (!target) return err_set(e, 404, "id", "no %s with id %lld that you may change", en->singular, (long long)id);
+    const char *field = json_object_get(obj, "commune_code")    ? "commune_code"
+                        : json_object_get(obj, "product_id")    ? "product_id"
+                        : json_object_get(obj, "province_code") ? "province_code"
+                                                                : "";
+    if (json_object_get(obj, "producer_id") && !p.commune[0]) field = "producer_id";
+    return err_set(e, 403, field, "this %s would lie outside your scope (%s%s%s)", en->singular,
+                   p.commune[0] ? "commune " : p.province[0] ? "province " : "", p.commune[0] ? p.commune : p.province,
+                   p.producer_id ? ", another producer" : "");
+}
+
+/* Append the audit entry of a change to record id: before/after are output records. */
+static int audit_record(Db *db, const Entity *en, const Actor *who, const char *action, int64_t id, json_t *before,
+                        json_t *after, Err *e) {
+    Place p;
+    entity_place(db, en, after ? after : before, id, &p);
+    Actor sys = {0, "system", "local", NULL};
+    return audit_append_json(db, who ? who : &sys, action, en->name, id, p.province[0] ? p.province : NULL, before,
+                             after, e);
+}
+
+int entity_insert(Db *db, Arena *a, const Entity *en, const Actor *who, json_t *obj, int64_t *id, Err *e) {
     if (en->prepare && en->prepare(db, a, obj, 0, e)) return -1;
-    return entity_write_new(db, a, en, obj, id, true, e);
+    if (entity_check_scope(db, en, who, en->perm_create, obj, 0, true, e)) return -1;
+    if (entity_write_new(db, a, en, obj, id, true, e)) return -1;
+    json_t *after = entity_get(db, en, *id, e);
+    int rc = after ? audit_record(db, en, who, "create", *id, NULL, after, e) : -1;
+    json_decref(after);
+    return rc;
 }
 
 int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, bool index, Err *e) {
@@ -545,20 +604,24 @@ int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *i
     return 0;
 }
 
-int entity_update(Db *db, Arena *a, const Entity *en, int64_t id, json_t *patch, Err *e) {
+int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t id, json_t *patch, Err *e) {
     /* Read the stored row including internal columns the hooks may need. */
     json_t *cur = entity_get(db, en, id, e);
     if (!cur) return -1;
+    if (entity_check_scope(db, en, who, en->perm_update, cur, id, false, e)) {
+        json_decref(cur);
+        return -1;
+    }
     json_t *merged = json_object();
     for (const Field *f = en->fields; f->name; f++) {
         if (!is_column(f)) continue;
         json_t *v = json_object_get(cur, f->name);
         if (v) json_object_set(merged, f->name, v);
     }
-    json_decref(cur);
     json_object_update(merged, patch);
     int rc = -1;
     if (en->prepare && en->prepare(db, a, merged, id, e)) goto out;
+    if (entity_check_scope(db, en, who, en->perm_update, merged, id, true, e)) goto out;
     if (check_refs(db, en, merged, e)) goto out;
     char ts[32];
     ts_now(ts);
@@ -586,29 +649,38 @@ int entity_update(Db *db, Arena *a, const Entity *en, int64_t id, json_t *patch,
     if (st != DB_DONE) goto out;
     if (en->after_write && en->after_write(db, a, merged, id, e)) goto out;
     if (en->search_kind && search_index(db, en->search_kind, id, e)) goto out;
+    json_t *after = entity_get(db, en, id, e);
+    if (!after || audit_record(db, en, who, "update", id, cur, after, e)) {
+        json_decref(after);
+        goto out;
+    }
+    json_decref(after);
     rc = 0;
 out:
+    json_decref(cur);
     json_decref(merged);
     return rc;
 }
 
-int entity_delete(Db *db, const Entity *en, int64_t id, Err *e) {
+int entity_delete(Db *db, const Entity *en, const Actor *who, int64_t id, Err *e) {
+    json_t *before = entity_get(db, en, id, e);
+    if (!before) return -1;
+    int rc = -1;
+    if (entity_check_scope(db, en, who, en->perm_delete, before, id, false, e)) goto out;
+    if (en->before_delete && en->before_delete(db, id, e)) goto out;
+    if (en->search_kind && search_delete(db, en->search_kind, id, e)) goto out;
     char sql[128];
-    snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?", en->table);
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", en->table);
     Stmt *s = db_prepare(db, sql);
     db_bind_int(s, 1, id);
-    int found = db_step(s) == DB_ROW;
+    int st = db_step(s);
+    if (st != DB_DONE) write_error(db, en, e);
     db_done(s);
-    if (!found) return err_set(e, 404, "id", "no %s with id %lld", en->singular, (long long)id);
-    if (en->before_delete && en->before_delete(db, id, e)) return -1;
-    if (en->search_kind && search_delete(db, en->search_kind, id, e)) return -1;
-    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", en->table);
-    s = db_prepare(db, sql);
-    db_bind_int(s, 1, id);
-    int rc = db_step(s);
-    if (rc != DB_DONE) write_error(db, en, e);
-    db_done(s);
-    return rc == DB_DONE ? 0 : -1;
+    if (st != DB_DONE) goto out;
+    rc = audit_record(db, en, who, "delete", id, before, NULL, e);
+out:
+    json_decref(before);
+    return rc;
 }
 
 /* ---- listing ------------------------------------------------------------------------------ */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "auth.h"
 #include "buf.h"
 #include "db.h"
 #include "err.h"
@@ -104,10 +105,15 @@ struct Entity {
     /* For import: the id of an existing record this one duplicates (after prepare), else 0;
     ** *why names the rule ("same registration number"). */
     int64_t (*find_duplicate)(Db *db, json_t *obj, const char **why);
+    /* Who may write it (auth.h): checked against the record's place (entity_place) before and
+    ** after the change, so a record can neither be touched nor moved outside one's scope. */
+    Perm perm_create, perm_update, perm_delete;
+    /* The record is a producer: its own id is the producer a producer role is scoped to. */
+    bool is_producer;
 };
 
 extern const Entity ENTITY_PRODUCERS, ENTITY_PRODUCTS, ENTITY_RECOGNITIONS, ENTITY_VILLAGES,
-    ENTITY_POINTS;
+    ENTITY_POINTS, ENTITY_COUNCILS;
 /* NULL-terminated list of all entities, in import dependency order. */
 extern const Entity *const entities[];
 const Entity *entity_by_name(const char *name);
@@ -131,15 +137,25 @@ json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e);
 ** labels accepted for enums, unknown keys allowed (the importer checks headers itself).
 ** All problems go to e->errors as {"field","value","reason"}; the first is e->detail. */
 int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *e);
+/* Where a record lies (its commune, province, producer, council), from its stored or output
+** JSON (obj) and its id (0 on create). */
+void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p);
+/* May who do perm on the record obj (id)? 0, or -1 with e: 404 (exists) when the record is
+** outside who's scope, 403 naming the field when the target place (create, move) is. */
+int entity_check_scope(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *obj, int64_t id,
+                       bool target, Err *e);
+
+/* Writes record who did them in the audit trail and refuse what who's roles do not cover
+** (who->auth NULL: the command line, unrestricted). */
 /* Create from a checked object; *id receives the new id. Runs prepare and after_write.
 ** The caller holds the transaction. */
-int entity_insert(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, Err *e);
+int entity_insert(Db *db, Arena *a, const Entity *en, const Actor *who, json_t *obj, int64_t *id, Err *e);
 /* The second half of entity_insert, for callers that ran en->prepare themselves (the
 ** importer, which checks for duplicates in between). */
 int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, bool index, Err *e);
 /* Merge patch into the record id and write it (prepare, after_write). Caller holds the tx. */
-int entity_update(Db *db, Arena *a, const Entity *en, int64_t id, json_t *patch, Err *e);
-int entity_delete(Db *db, const Entity *en, int64_t id, Err *e);
+int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t id, json_t *patch, Err *e);
+int entity_delete(Db *db, const Entity *en, const Actor *who, int64_t id, Err *e);
 
 /* Import/export headers: the field matching a column header in Vietnamese or English, by a
 ** case-, diacritic- and punctuation-insensitive comparison, or NULL. */

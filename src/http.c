@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,10 @@ const char *req_query(Req *r, const char *key) {
 
 const char *req_header(Req *r, const char *name) {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(Req *r, const char *name) {
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
 void resp_header(Req *r, const char *name, const char *value) {
@@ -152,7 +157,17 @@ static enum MHD_Result send_response(struct MHD_Connection *mc, Req *r) {
     char *body = buf_take(&r->resp);
     struct MHD_Response *resp = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", r->resp_type);
+    /* Security headers on every response. Scripts and styles run only from this origin or
+    ** inline with this response's nonce; nothing may frame a page. */
+    char csp[320];
+    snprintf(csp, sizeof csp,
+             "default-src 'none'; script-src 'self' 'nonce-%s'; style-src 'self' 'nonce-%s'; img-src 'self' data:; "
+             "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+             r->nonce, r->nonce);
+    MHD_add_response_header(resp, "Content-Security-Policy", csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     if (!r->resp_headers.n || !strstr(r->resp_headers.p, "Cache-Control:"))
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     /* Extra headers: "Name: value\n" lines. */
@@ -187,6 +202,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         char addr[INET6_ADDRSTRLEN + 1];
         client_addr(mc, addr, sizeof addr);
         r->remote = arena_strdup(&r->arena, addr);
+        if (app->trust_proxy) {
+            /* The proxy appends the address it saw: the last entry is the one it vouches for. */
+            const char *xff = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For");
+            const char *last = xff ? strrchr(xff, ',') : NULL;
+            last = last ? last + 1 : xff;
+            while (last && *last == ' ') last++;
+            if (last && *last && strlen(last) < 64) r->remote = arena_strdup(&r->arena, last);
+        }
+        unsigned char nb[16];
+        randombytes_buf(nb, sizeof nb);
+        sodium_bin2base64(r->nonce, sizeof r->nonce, nb, sizeof nb, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+        r->actor = (Actor){0, "anonymous", r->remote, NULL};
         atomic_fetch_add(&app->inflight, 1);
         MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
         r->query = c->params;
@@ -220,6 +247,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         r->body = c->body.p ? c->body.p : "";
         r->body_len = c->body.n;
         r->db = app_db(app);
+        /* Credentials first: loading a session may record its use, a write that must not
+        ** happen inside the read transaction below. */
+        route_authenticate(r);
         /* A GET reads one consistent snapshot, and takes the file lock once instead of once
         ** per statement. Its handlers never write. */
         bool read_tx = r->route && strcmp(r->route->method, "GET") == 0;
@@ -251,6 +281,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx, enum 
         log_kv(&b, "method", r->method);
         log_kv(&b, "path", r->path);
         log_kv(&b, "route", r->route ? r->route->name : "-");
+        if (r->auth) log_kv(&b, "user", r->auth->username);
         buf_printf(&b, " status=%d bytes=%zu dur_ms=%.3f", status, c->body.n, (double)dur / 1e6);
         log_kv(&b, "remote", r->remote);
         if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK) buf_printf(&b, " terminated=%d", (int)toe);

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "auth.h"
 #include "buf.h"
 #include "err.h"
 
@@ -35,6 +36,10 @@ typedef struct Req {
     int npath;
     const Route *route;
     const char *remote;         /* client address */
+    const Auth *auth;           /* the authenticated caller, or NULL (anonymous) */
+    Actor actor;                /* who, for the audit trail and scope checks */
+    char nonce[24];             /* this response's Content-Security-Policy nonce */
+    Err auth_err;               /* credentials were sent but are not valid (status 0: fine) */
     void *conn;                 /* transport-private */
     /* response */
     int status;
@@ -48,6 +53,8 @@ typedef struct Req {
 const char *req_query(Req *r, const char *key);
 /* A request header, or NULL. */
 const char *req_header(Req *r, const char *name);
+/* A cookie's value, or NULL. */
+const char *req_cookie(Req *r, const char *name);
 
 /* Responses. All return the status so handlers can `return resp_json(r, 200, obj)`. */
 int resp_json(Req *r, int status, json_t *obj);  /* steals obj */

@@ -3,10 +3,12 @@
 */
 #include "importer.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "search.h"
 #include "tablew.h"
 #include "text.h"
@@ -79,8 +81,31 @@ static bool has_column(const Column *cols, int ncols, const char *alts) {
     return found;
 }
 
-int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat fmt, bool dry_run,
-               ImportProgress progress, void *progress_arg, ImportResult *res, Err *e) {
+/* One audit entry for the whole import: what file (its SHA-256), how many rows, which ids. The
+** province is the caller's when it holds exactly one (every row was checked to lie in scope). */
+static int audit_import(Db *db, const Entity *en, const Actor *who, const char *data, size_t n, TableFormat fmt,
+                        const ImportResult *res, int64_t last_id, Err *e) {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char sha[65], prov[1][8];
+    crypto_hash_sha256(h, (const unsigned char *)data, n);
+    sodium_bin2hex(sha, sizeof sha, h, sizeof h);
+    json_t *after = json_pack("{s:s, s:I, s:s, s:I, s:I, s:I}", "file_sha256", sha, "bytes", (json_int_t)n, "format",
+                              fmt == TABLE_XLSX ? "xlsx" : "csv", "rows", (json_int_t)res->rows, "created",
+                              (json_int_t)res->created, "duplicates", (json_int_t)res->duplicates);
+    if (res->created) {
+        json_object_set_new(after, "first_id", json_integer(last_id + 1));
+        json_object_set_new(after, "last_id", json_integer(last_id + (int64_t)res->created));
+    }
+    const char *province = NULL;
+    if (who && who->auth && auth_provinces(who->auth, en->perm_create, prov, 1) == 1) province = prov[0];
+    Actor sys = {0, "system", "local", NULL};
+    int rc = audit_append_json(db, who ? who : &sys, "import", en->name, 0, province, NULL, after, e);
+    json_decref(after);
+    return rc;
+}
+
+int import_run(Db *db, const Entity *en, const Actor *who, const char *data, size_t n, TableFormat fmt,
+               bool dry_run, ImportProgress progress, void *progress_arg, ImportResult *res, Err *e) {
     memset(res, 0, sizeof *res);
     res->problems = json_array();
     res->duplicate_rows = json_array();
@@ -193,7 +218,8 @@ int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat
             /* Domain rules, then duplicates, then the write. */
             int64_t id = 0, dup = 0;
             const char *why = NULL;
-            if (en->prepare && en->prepare(db, &a, obj, 0, &re)) {
+            if ((en->prepare && en->prepare(db, &a, obj, 0, &re)) ||
+                entity_check_scope(db, en, who, en->perm_create, obj, 0, true, &re)) {
                 problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
                         cell_of(row, nc, cols, ncols, re.field), re.detail);
             } else if (en->find_duplicate && (dup = en->find_duplicate(db, obj, &why)) != 0) {
@@ -243,6 +269,10 @@ int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat
     if (dry_run) {
         db_rollback(db);
         rc = 0;
+        goto out;
+    }
+    if (audit_import(db, en, who, data, n, fmt, res, last_id, e)) {
+        db_rollback(db);
         goto out;
     }
     rc = db_commit(db, e);

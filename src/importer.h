@@ -30,9 +30,11 @@ typedef struct ImportResult {
 /* Import a whole file held in memory. Returns 0 when the file was imported (or, with dry_run,
 ** would have been); -1 when nothing was written: e says why (422 with e->errors = problems, or
 ** a parse error from table.c with its location). res is filled in both cases; free it with
-** import_result_free. */
-int import_run(Db *db, const Entity *en, const char *data, size_t n, TableFormat fmt, bool dry_run,
-               ImportProgress progress, void *progress_arg, ImportResult *res, Err *e);
+** import_result_free. Every row must lie within who's scope (who->auth NULL: unrestricted);
+** the import is recorded in the audit trail as one entry: the file's SHA-256, the counts and
+** the range of ids created. */
+int import_run(Db *db, const Entity *en, const Actor *who, const char *data, size_t n, TableFormat fmt,
+               bool dry_run, ImportProgress progress, void *progress_arg, ImportResult *res, Err *e);
 void import_result_free(ImportResult *res);
 /* {"kind", "dry_run", "rows", "created", "duplicates", "errors", "problems", "duplicate_rows"} */
 json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_run);

@@ -69,7 +69,6 @@ int page_home(Req *r) {
     resp_text(r, 200, "text/html; charset=utf-8", b.p, b.n);
     buf_free(&b);
     err_clear(&e);
-    resp_header(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; form-action 'self'");
     resp_header(r, "Referrer-Policy", "same-origin");
     return 200;
 }

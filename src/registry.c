@@ -236,6 +236,7 @@ const Entity ENTITY_VILLAGES = {
     .fields = village_fields, .filters = village_filters, .default_sort = "name",
     .prepare = village_prepare, .search_kind = "village",
     .decorate = village_decorate, .find_duplicate = village_dup,
+    .perm_create = PERM_VILLAGES_WRITE, .perm_update = PERM_VILLAGES_WRITE, .perm_delete = PERM_VILLAGES_WRITE,
 };
 
 /* ---- producers ------------------------------------------------------------------------------- */
@@ -358,6 +359,8 @@ const Entity ENTITY_PRODUCERS = {
     .fields = producer_fields, .filters = producer_filters, .default_sort = "name",
     .prepare = producer_prepare, .search_kind = "producer", .before_delete = producer_delete,
     .decorate = producer_decorate, .find_duplicate = producer_dup,
+    .perm_create = PERM_PRODUCERS_CREATE, .perm_update = PERM_PRODUCERS_UPDATE, .perm_delete = PERM_PRODUCERS_DELETE,
+    .is_producer = true,
 };
 
 /* ---- products ---------------------------------------------------------------------------------- */
@@ -706,6 +709,7 @@ const Entity ENTITY_PRODUCTS = {
     .fields = product_fields, .filters = product_filters, .default_sort = "name",
     .prepare = product_prepare, .search_kind = "product", .before_delete = product_delete,
     .render = product_render, .find_duplicate = product_dup,
+    .perm_create = PERM_PRODUCTS_CREATE, .perm_update = PERM_PRODUCTS_UPDATE, .perm_delete = PERM_PRODUCTS_DELETE,
 };
 
 /* ---- recognitions -------------------------------------------------------------------------------- */
@@ -825,6 +829,8 @@ const Entity ENTITY_RECOGNITIONS = {
     .name = "recognitions", .singular = "recognition", .table = "recognitions", .label_vi = "Công nhận",
     .fields = recognition_fields, .filters = recognition_filters, .default_sort = "-decision_date",
     .prepare = recognition_prepare, .decorate = recognition_decorate, .find_duplicate = recognition_dup,
+    .perm_create = PERM_RECOGNITIONS_WRITE, .perm_update = PERM_RECOGNITIONS_WRITE,
+    .perm_delete = PERM_RECOGNITIONS_WRITE,
 };
 
 /* ---- points of sale --------------------------------------------------------------------------------- */
@@ -928,6 +934,58 @@ const Entity ENTITY_POINTS = {
     .name = "points", .singular = "point of sale", .table = "sale_points", .label_vi = "Điểm bán",
     .fields = point_fields, .filters = point_filters, .default_sort = "name",
     .prepare = point_prepare, .after_write = point_after, .decorate = point_decorate, .find_duplicate = point_dup,
+    .perm_create = PERM_POINTS_WRITE, .perm_update = PERM_POINTS_WRITE, .perm_delete = PERM_POINTS_WRITE,
+};
+
+/* ---- councils ----------------------------------------------------------------------------------- */
+
+static const EnumVal council_levels[] = {
+    {"province", "Hội đồng cấp tỉnh", "Province council"},
+    {"ministry", "Hội đồng cấp quốc gia (Bộ)", "National council (Ministry)"},
+    {NULL, NULL, NULL},
+};
+
+static int council_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    (void)a, (void)id;
+    set_name_keys(obj);
+    const char *level = sget(obj, "level"), *prov = sget(obj, "province_code");
+    if (str_eq(level, "ministry")) {
+        if (prov && *prov) return err_set(e, 422, "province_code", "the Ministry's council belongs to no province");
+        return 0;
+    }
+    if (!prov || !*prov) return err_set(e, 422, "province_code", "a province council needs province_code (2025 geography)");
+    if (db_int1(db, "SELECT count(*) FROM units WHERE code = ? AND geo = '2025' AND level = 'province' AND valid_to IS NULL",
+                prov) == 0)
+        return err_set(e, 422, "province_code", "'%s' is not the code of a province in force", prov);
+    return 0;
+}
+
+static int council_delete(Db *db, int64_t id, Err *e) {
+    char ids[24];
+    snprintf(ids, sizeof ids, "%lld", (long long)id);
+    if (db_int1(db, "SELECT count(*) FROM user_roles WHERE role LIKE 'council%' AND scope = ?", ids) > 0)
+        return err_set(e, 409, "id", "the council still has members; revoke their roles first");
+    return 0;
+}
+
+static const Field council_fields[] = {
+    {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
+    {.name = "name", .type = FT_TEXT, .flags = FF_REQUIRED | FF_SORT, .maxlen = 300, .vi = "Tên hội đồng", .en = "Council name"},
+    NAME_KEYS,
+    {.name = "level", .type = FT_ENUM, .flags = FF_REQUIRED | FF_FILTER, .enums = council_levels, .vi = "Cấp", .en = "Level"},
+    {.name = "province_code", .type = FT_TEXT, .flags = FF_FILTER | FF_SORT, .maxlen = 3, .vi = "Mã tỉnh", .en = "Province code", .help = "2-digit province code (QĐ 19/2025); empty for the Ministry"},
+    {.name = "decision_no", .type = FT_TEXT, .maxlen = 100, .vi = "Số quyết định thành lập", .en = "Establishing decision"},
+    {.name = "decided_on", .type = FT_DATE, .flags = FF_SORT, .vi = "Ngày quyết định", .en = "Decided on"},
+    {.name = "note", .type = FT_TEXT, .maxlen = 2000, .vi = "Ghi chú", .en = "Note"},
+    STAMPS,
+    {0},
+};
+
+const Entity ENTITY_COUNCILS = {
+    .name = "councils", .singular = "council", .table = "councils", .label_vi = "Hội đồng đánh giá",
+    .fields = council_fields, .default_sort = "name",
+    .prepare = council_prepare, .before_delete = council_delete,
+    .perm_create = PERM_COUNCILS_WRITE, .perm_update = PERM_COUNCILS_WRITE, .perm_delete = PERM_COUNCILS_WRITE,
 };
 
 /* ---- product photos -------------------------------------------------------------------------------- */

@@ -6,45 +6,79 @@
 */
 #include "route.h"
 
+#include <sodium.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
+#include "auth.h"
 #include "entity.h"
+#include "log.h"
 #include "util.h"
 
 #define MB (1024u * 1024u)
 #define LIST_PARAMS "*"
 
-#define ENTITY_ROUTES(path, ent, nm)                                                             \
-    {"GET", "/api/v1/" path, "public", LIST_PARAMS, 0, api_entity_list, nm ".list", &ent},       \
-    {"POST", "/api/v1/" path, "public", "", 0, api_entity_create, nm ".create", &ent},           \
-    {"GET", "/api/v1/" path "/export", "public", LIST_PARAMS, 0, api_entity_export, nm ".export", &ent}, \
-    {"GET", "/api/v1/" path "/{id}", "public", "", 0, api_entity_get, nm ".get", &ent},          \
-    {"PATCH", "/api/v1/" path "/{id}", "public", "", 0, api_entity_update, nm ".update", &ent},  \
-    {"PUT", "/api/v1/" path "/{id}", "public", "", 0, api_entity_update, nm ".replace", &ent},   \
-    {"DELETE", "/api/v1/" path "/{id}", "public", "", 0, api_entity_delete, nm ".delete", &ent}
+#define ENTITY_ROUTES(path, ent, nm, pc, pu, pd)                                                 \
+    {"GET", "/api/v1/" path, "public", LIST_PARAMS, 0, api_entity_list, nm ".list", &ent, 0},    \
+    {"POST", "/api/v1/" path, pc, "", 0, api_entity_create, nm ".create", &ent, 0},              \
+    {"GET", "/api/v1/" path "/export", "public", LIST_PARAMS, 0, api_entity_export, nm ".export", &ent, 0}, \
+    {"GET", "/api/v1/" path "/{id}", "public", "", 0, api_entity_get, nm ".get", &ent, 0},       \
+    {"PATCH", "/api/v1/" path "/{id}", pu, "", 0, api_entity_update, nm ".update", &ent, SCOPE_ENTITY}, \
+    {"PUT", "/api/v1/" path "/{id}", pu, "", 0, api_entity_update, nm ".replace", &ent, SCOPE_ENTITY}, \
+    {"DELETE", "/api/v1/" path "/{id}", pd, "", 0, api_entity_delete, nm ".delete", &ent, SCOPE_ENTITY}
 
+#define U SCOPE_USER
 const Route routes[] = {
-    {"GET", "/", "public", "q", 0, page_home, "home", NULL},
-    {"GET", "/healthz", "public", "", 0, api_healthz, "healthz", NULL},
-    {"GET", "/metrics", "public", "", 0, api_metrics, "metrics", NULL},
-    {"GET", "/api/v1/version", "public", "", 0, api_version, "version", NULL},
-    {"GET", "/api/v1/units", "public", "level date parent q page per_page", 0, api_units_list, "units.list", NULL},
-    {"GET", "/api/v1/units/{code}", "public", "date", 0, api_units_get, "units.get", NULL},
-    {"GET", "/api/v1/units/{code}/children", "public", "date level", 0, api_units_children, "units.children", NULL},
-    {"GET", "/api/v1/product-sets", "public", "version", 0, api_product_sets, "product_sets.list", NULL},
-    {"GET", "/api/v1/search", "public", "q kind page per_page", 0, api_search, "search", NULL},
-    {"GET", "/api/v1/stats", "public", "unit date", 0, api_stats, "stats", NULL},
-    {"POST", "/api/v1/import/{kind}", "public", "dry_run format", 64 * MB, api_import, "import", NULL},
-    {"POST", "/api/v1/products/{id}/photos", "public", "filename", 10 * MB, api_photo_add, "photos.add", NULL},
-    {"DELETE", "/api/v1/products/{id}/photos/{sha256}", "public", "", 0, api_photo_delete, "photos.delete", NULL},
-    {"GET", "/files/{sha256}", "public", "", 0, api_file_get, "files.get", NULL},
-    ENTITY_ROUTES("producers", ENTITY_PRODUCERS, "producers"),
-    ENTITY_ROUTES("products", ENTITY_PRODUCTS, "products"),
-    ENTITY_ROUTES("recognitions", ENTITY_RECOGNITIONS, "recognitions"),
-    ENTITY_ROUTES("villages", ENTITY_VILLAGES, "villages"),
-    ENTITY_ROUTES("points", ENTITY_POINTS, "points"),
+    {"GET", "/", "public", "q", 0, page_home, "home", NULL, 0},
+    {"GET", "/healthz", "public", "", 0, api_healthz, "healthz", NULL, 0},
+    {"GET", "/metrics", "admin", "", 0, api_metrics, "metrics", NULL, 0},
+    {"GET", "/api/v1/version", "public", "", 0, api_version, "version", NULL, 0},
+    {"GET", "/api/v1/units", "public", "level date parent q page per_page", 0, api_units_list, "units.list", NULL, 0},
+    {"GET", "/api/v1/units/{code}", "public", "date", 0, api_units_get, "units.get", NULL, 0},
+    {"GET", "/api/v1/units/{code}/children", "public", "date level", 0, api_units_children, "units.children", NULL, 0},
+    {"GET", "/api/v1/product-sets", "public", "version", 0, api_product_sets, "product_sets.list", NULL, 0},
+    {"GET", "/api/v1/search", "public", "q kind page per_page", 0, api_search, "search", NULL, 0},
+    {"GET", "/api/v1/stats", "public", "unit date", 0, api_stats, "stats", NULL, 0},
+    {"POST", "/api/v1/import/{kind}", "import", "dry_run format", 64 * MB, api_import, "import", NULL, 0},
+    {"POST", "/api/v1/products/{id}/photos", "products.update", "filename", 10 * MB, api_photo_add, "photos.add",
+     &ENTITY_PRODUCTS, SCOPE_ENTITY},
+    {"DELETE", "/api/v1/products/{id}/photos/{sha256}", "products.update", "", 0, api_photo_delete, "photos.delete",
+     &ENTITY_PRODUCTS, SCOPE_ENTITY},
+    {"GET", "/files/{sha256}", "public", "", 0, api_file_get, "files.get", NULL, 0},
+    ENTITY_ROUTES("producers", ENTITY_PRODUCERS, "producers", "producers.create", "producers.update", "producers.delete"),
+    ENTITY_ROUTES("products", ENTITY_PRODUCTS, "products", "products.create", "products.update", "products.delete"),
+    ENTITY_ROUTES("recognitions", ENTITY_RECOGNITIONS, "recognitions", "recognitions.write", "recognitions.write",
+                  "recognitions.write"),
+    ENTITY_ROUTES("villages", ENTITY_VILLAGES, "villages", "villages.write", "villages.write", "villages.write"),
+    ENTITY_ROUTES("points", ENTITY_POINTS, "points", "points.write", "points.write", "points.write"),
+    ENTITY_ROUTES("councils", ENTITY_COUNCILS, "councils", "councils.write", "councils.write", "councils.write"),
+    /* accounts */
+    {"POST", "/api/v1/session", "public", "", 8 * 1024, api_session_create, "session.create", NULL, 0},
+    {"DELETE", "/api/v1/session", "login", "", 0, api_session_delete, "session.delete", NULL, 0},
+    {"GET", "/api/v1/me", "login", "", 0, api_me, "me.get", NULL, 0},
+    {"DELETE", "/api/v1/me/sessions", "login", "", 0, api_me_sessions_delete, "me.sessions.delete", NULL, 0},
+    {"PUT", "/api/v1/me/password", "login", "", 8 * 1024, api_me_password, "me.password", NULL, 0},
+    {"GET", "/api/v1/me/tokens", "login", "", 0, api_me_tokens_list, "me.tokens.list", NULL, 0},
+    {"POST", "/api/v1/me/tokens", "login", "", 8 * 1024, api_me_tokens_create, "me.tokens.create", NULL, 0},
+    {"DELETE", "/api/v1/me/tokens/{id}", "login", "", 0, api_me_tokens_delete, "me.tokens.delete", NULL, 0},
+    {"POST", "/api/v1/register", "public", "", 64 * 1024, api_register, "register", NULL, 0},
+    {"GET", "/api/v1/users", "users.read", "q role status province page per_page", 0, api_users_list, "users.list", NULL, 0},
+    {"POST", "/api/v1/users", "users.manage", "", 64 * 1024, api_users_create, "users.create", NULL, 0},
+    {"GET", "/api/v1/users/{id}", "users.read", "", 0, api_users_get, "users.get", NULL, U},
+    {"PATCH", "/api/v1/users/{id}", "users.manage", "", 8 * 1024, api_users_update, "users.update", NULL, U},
+    {"PUT", "/api/v1/users/{id}/password", "users.manage", "", 8 * 1024, api_users_password, "users.password", NULL, U},
+    {"POST", "/api/v1/users/{id}/roles", "users.manage", "", 8 * 1024, api_users_grant, "users.grant", NULL, U},
+    {"DELETE", "/api/v1/users/{id}/roles/{role_id}", "users.manage", "", 0, api_users_revoke, "users.revoke", NULL, U},
+    {"POST", "/api/v1/users/{id}/confirm", "users.confirm", "", 0, api_users_confirm, "users.confirm", NULL, U},
+    /* the audit trail */
+    {"GET", "/api/v1/audit", "audit.read", "user entity entity_id action from to page per_page", 0, api_audit_list,
+     "audit.list", NULL, 0},
+    {"GET", "/api/v1/audit/export", "audit.read", "user entity entity_id action from to format lang", 0,
+     api_audit_export, "audit.export", NULL, 0},
+    {"GET", "/api/v1/audit/verify", "admin", "", 0, api_audit_verify, "audit.verify", NULL, 0},
 };
+#undef U
 const size_t nroutes = COUNT(routes);
 
 size_t route_index(const Route *rt) { return (size_t)(rt - routes); }
@@ -108,6 +142,72 @@ static int param_allowed(const char *list, const char *key) {
     return 0;
 }
 
+void route_authenticate(Req *r) {
+    const char *authz = req_header(r, "Authorization");
+    const char *cookie = req_cookie(r, SESSION_COOKIE);
+    if (!authz && !cookie) return;
+    Auth *a = arena_alloc(&r->arena, sizeof *a);
+    if (authz) {
+        if (strncasecmp(authz, "Bearer ", 7) != 0) {
+            err_set(&r->auth_err, 401, "Authorization", "send API tokens as 'Authorization: Bearer TOKEN'");
+            return;
+        }
+        if (token_load(r->db, authz + 7, a, &r->auth_err)) return;
+    } else if (session_load(r->db, cookie, a, &r->auth_err)) {
+        snprintf(r->auth_err.field, sizeof r->auth_err.field, "%s", SESSION_COOKIE);
+        return;
+    }
+    r->auth = a;
+    r->actor = (Actor){a->user_id, a->username, r->remote, a};
+}
+
+static bool is_read(const char *method) { return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0; }
+
+/* A state-changing request from a browser page of another site (Origin names another host). */
+static bool cross_origin(Req *r) {
+    const char *origin = req_header(r, "Origin"), *host = req_header(r, "Host");
+    if (!origin || !host) return false;
+    const char *o = strstr(origin, "://");
+    return !o || strcmp(o + 3, host) != 0;
+}
+
+/* 401 with the challenge; a stale session cookie is dropped. */
+static int unauthorized(Req *r, const char *detail) {
+    resp_header(r, "WWW-Authenticate", "Bearer realm=\"ocop\"");
+    if (req_cookie(r, SESSION_COOKIE))
+        resp_header(r, "Set-Cookie", SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+    log_warn("denied status=401 method=%s path=%s remote=%s reason=\"%s\"", r->method, r->path, r->remote, detail);
+    return resp_error(r, 401, r->auth_err.field, "%s", detail);
+}
+
+static int forbidden(Req *r, const char *field, const char *detail) {
+    log_warn("denied status=403 method=%s path=%s user=%s remote=%s reason=\"%s\"", r->method, r->path,
+             r->auth ? r->auth->username : "-", r->remote, detail);
+    return resp_error(r, 403, field, "%s", detail);
+}
+
+/* The object named by the path must lie within the caller's scope for perm: else 404. */
+static int check_object(Req *r, const Route *rt, Perm perm) {
+    int64_t id;
+    if (!parse_i64(r->pathv[0], &id) || id <= 0) return 0; /* the handler answers 404 */
+    Err e = ERR_INIT;
+    if (rt->scope == SCOPE_USER) {
+        if (user_visible(r->db, &r->actor, id)) return 0;
+        return resp_error(r, 404, "id", "no user %lld", (long long)id);
+    }
+    const Entity *en = rt->data;
+    json_t *obj = entity_get(r->db, en, id, &e);
+    if (!obj) return 0; /* does not exist: the handler says so */
+    int rc = entity_check_scope(r->db, en, &r->actor, perm, obj, id, false, &e);
+    json_decref(obj);
+    if (rc) {
+        log_warn("denied status=404 method=%s path=%s user=%s remote=%s reason=out-of-scope", r->method, r->path,
+                 r->auth ? r->auth->username : "-", r->remote);
+        return resp_problem(r, &e);
+    }
+    return 0;
+}
+
 int route_dispatch(Req *r) {
     const Route *rt = r->route;
     if (!rt) {
@@ -126,7 +226,33 @@ int route_dispatch(Req *r) {
                 return resp_error(r, 400, r->query[i].key, "unknown query parameter '%s'%s%s", r->query[i].key,
                                   rt->params[0] ? "; allowed: " : " (this resource takes none)", rt->params);
     }
-    /* Permissions: every route declares one; issue 3 adds roles. "public" needs nothing. */
-    if (strcmp(rt->perm, "public") != 0) return resp_error(r, 403, "", "not allowed");
+    int perm = perm_parse(rt->perm);
+    if (perm < 0) panic("route %s declares unknown permission '%s'", rt->name, rt->perm);
+    /* Credentials that were sent must be valid, except a stale cookie on a public route. */
+    if (r->auth_err.status) {
+        if (perm != PERM_PUBLIC || strcmp(r->auth_err.field, "Authorization") == 0)
+            return unauthorized(r, r->auth_err.detail);
+        resp_header(r, "Set-Cookie", SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+    }
+    if (!is_read(r->method) && cross_origin(r)) return forbidden(r, "Origin", "cross-site requests are refused");
+    if (perm != PERM_PUBLIC) {
+        if (!r->auth)
+            return unauthorized(r, "sign in first (POST /api/v1/session), or send 'Authorization: Bearer TOKEN'");
+        if (r->auth->read_only && !is_read(r->method))
+            return forbidden(r, "Authorization", "this API token has scope \"read\": it may only read");
+        if (!auth_can(r->auth, (Perm)perm))
+            return forbidden(r, "", arena_printf(&r->arena, "your roles do not allow this (%s)", rt->perm));
+        /* Sessions ride on a cookie the browser sends by itself: a state-changing request must
+        ** also carry the session's CSRF token, which only our own pages can read. */
+        if (r->auth->via == AUTH_SESSION && !is_read(r->method)) {
+            const char *t = req_header(r, "X-CSRF-Token");
+            size_t n = strlen(r->auth->csrf);
+            if (!t || strlen(t) != n || sodium_memcmp(t, r->auth->csrf, n) != 0)
+                return forbidden(r, "X-CSRF-Token", t ? "the CSRF token does not match this session"
+                                                      : "missing X-CSRF-Token header (its value is csrf_token from "
+                                                        "POST /api/v1/session or GET /api/v1/me)");
+        }
+        if (rt->scope && check_object(r, rt, (Perm)perm)) return r->status;
+    }
     return rt->handler(r);
 }

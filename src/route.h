@@ -12,15 +12,19 @@
 
 typedef int (*Handler)(Req *r);
 
+/* What the first {placeholder} of a route names, for the scope check before the handler. */
+enum { SCOPE_NONE, SCOPE_ENTITY /* an id of the route's entity (data) */, SCOPE_USER /* a user id */ };
+
 struct Route {
     const char *method;  /* "GET", "POST", ... */
     const char *pattern; /* "/api/v1/products/{id}": {x} matches one non-empty segment */
-    const char *perm;    /* permission name: "public" for now; issue 3 enforces roles */
+    const char *perm;    /* permission name (auth.h perm_name): "public", "login", "products.update" */
     const char *params;  /* allowed query parameters, space-separated; "*" = handler checks */
     size_t max_body;     /* 0: the app's default */
     Handler handler;
     const char *name;    /* stable label for metrics and logs: "products.get" */
     const void *data;    /* handler data, e.g. the entity of a generic handler */
+    int scope;           /* SCOPE_*: the object the path names must lie in the caller's scope */
 };
 
 extern const Route routes[];
@@ -30,7 +34,11 @@ extern const size_t nroutes;
 ** (no such path) or 405 (path exists, method does not; *allow lists the methods). */
 const Route *route_match(Req *r, const char *method, const char *path, int *status, char *allow,
                          size_t allow_len);
-/* Check parameters and permission, then run the handler. */
+/* Load the caller's session (cookie) or API token (Authorization: Bearer) into r->auth, or
+** note why they are not valid in r->auth_err. Runs before the request's read transaction. */
+void route_authenticate(Req *r);
+/* Check parameters, credentials, permission, CSRF token and the scope of the object named by
+** the path, then run the handler. */
 int route_dispatch(Req *r);
 /* Index of a route in routes[], for metrics. */
 size_t route_index(const Route *rt);

@@ -54,15 +54,19 @@ const char *write_file(const char *dir, const char *name, const char *data, size
     return path;
 }
 
-int run_ocop(const char *const *args, char **out, char **err) {
+int run_ocop(const char *const *args, char **out, char **err) { return run_ocop_input(args, NULL, out, err); }
+
+int run_ocop_input(const char *const *args, const char *input, char **out, char **err) {
     char dir[] = "/tmp/ocop-cli-XXXXXX";
     if (!mkdtemp(dir)) abort();
-    char opath[64], epath[64];
+    char opath[64], epath[64], ipath[64];
     snprintf(opath, sizeof opath, "%s/out", dir);
     snprintf(epath, sizeof epath, "%s/err", dir);
+    snprintf(ipath, sizeof ipath, "%s/in", dir);
+    if (input) write_file(dir, "in", input, strlen(input));
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 0, input ? ipath : "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, opath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(&fa, 2, epath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const char *argv[64];
@@ -78,6 +82,7 @@ int run_ocop(const char *const *args, char **out, char **err) {
     char *o = read_whole(opath, NULL), *e = read_whole(epath, NULL);
     unlink(opath);
     unlink(epath);
+    unlink(ipath);
     rmdir(dir);
     if (out) *out = o; else free(o);
     if (err) *err = e; else free(e);
@@ -170,6 +175,12 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud) {
 }
 
 Resp http_req(Server *s, const char *method, const char *path, const char *ctype, const char *body, size_t len) {
+    const char *none[] = {NULL};
+    return http_req_h(s, s->auth[0] ? NULL : none, method, path, ctype, body, len);
+}
+
+Resp http_req_h(Server *s, const char *const *headers, const char *method, const char *path, const char *ctype,
+                const char *body, size_t len) {
     Resp r = {0};
     CURL *c = curl_easy_init();
     char url[2048];
@@ -190,6 +201,15 @@ Resp http_req(Server *s, const char *method, const char *path, const char *ctype
         hdrs = curl_slist_append(hdrs, ct);
     }
     hdrs = curl_slist_append(hdrs, "Expect:");
+    if (!headers) {
+        /* the server's default credentials: "Name: value" lines */
+        char *copy = strdup(s->auth), *save = NULL;
+        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+            hdrs = curl_slist_append(hdrs, line);
+        free(copy);
+    } else {
+        for (int i = 0; headers[i]; i++) hdrs = curl_slist_append(hdrs, headers[i]);
+    }
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -212,6 +232,43 @@ Resp http_req(Server *s, const char *method, const char *path, const char *ctype
 }
 
 Resp http_get(Server *s, const char *path) { return http_req(s, "GET", path, NULL, NULL, 0); }
+
+void srv_user(Server *s, const char *name, const char *const *roles) {
+    const char *args[40] = {"user", "add", name, "--db", s->db, "--password-stdin", "--quiet"};
+    int n = 7;
+    for (int i = 0; roles && roles[i] && n < 36; i++) {
+        args[n++] = "--role";
+        args[n++] = roles[i];
+    }
+    args[n] = NULL;
+    char *err = NULL, pw[128];
+    snprintf(pw, sizeof pw, "%s\n", TEST_PASSWORD);
+    if (run_ocop_input(args, pw, NULL, &err) != 0) {
+        fprintf(stderr, "user add %s failed: %s\n", name, err);
+        abort();
+    }
+    free(err);
+}
+
+char *srv_token(Server *s, const char *user, const char *scope) {
+    const char *args[] = {"token", "add", "test", "--user", user, "--scope", scope, "--db", s->db, "--quiet", NULL};
+    char *out = NULL, *err = NULL;
+    if (run_ocop(args, &out, &err) != 0) {
+        fprintf(stderr, "token add failed: %s\n", err);
+        abort();
+    }
+    free(err);
+    out[strcspn(out, "\n")] = 0;
+    return out;
+}
+
+void srv_as_admin(Server *s) {
+    const char *roles[] = {"admin", NULL};
+    srv_user(s, "testadmin", roles);
+    char *t = srv_token(s, "testadmin", "write");
+    snprintf(s->auth, sizeof s->auth, "Authorization: Bearer %s", t);
+    free(t);
+}
 
 Resp http_json(Server *s, const char *method, const char *path, const char *json) {
     return http_req(s, method, path, "application/json", json, json ? strlen(json) : 0);

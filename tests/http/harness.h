@@ -17,7 +17,11 @@ typedef struct Server {
     char dir[256];
     char db[300];
     char log[300];
+    char auth[512]; /* header lines sent with every request by http_req ("" = none) */
 } Server;
+
+/* The password srv_user gives every test user. */
+#define TEST_PASSWORD "correct horse battery staple"
 
 typedef struct Resp {
     long status;
@@ -36,9 +40,21 @@ int srv_stop(Server *s);
 /* Remove the temporary directory. */
 void srv_cleanup(Server *s);
 
-/* One HTTP request; body may be NULL. ctype may be NULL (no Content-Type). */
+/* Create user name (password TEST_PASSWORD) with roles ("admin", "province:86", ...; NULL-
+** terminated, may be NULL) through the CLI. */
+void srv_user(Server *s, const char *name, const char *const *roles);
+/* A new API token of user with scope "read" or "write" (malloc'd). */
+char *srv_token(Server *s, const char *user, const char *scope);
+/* Create an administrator and send its write token with every http_req from now on. */
+void srv_as_admin(Server *s);
+
+/* One HTTP request with s->auth's headers; body may be NULL. ctype may be NULL (no
+** Content-Type). */
 Resp http_req(Server *s, const char *method, const char *path, const char *ctype, const char *body, size_t len);
 Resp http_get(Server *s, const char *path);
+/* With exactly these extra header lines (NULL-terminated) instead of s->auth; NULL: s->auth. */
+Resp http_req_h(Server *s, const char *const *headers, const char *method, const char *path, const char *ctype,
+                const char *body, size_t len);
 Resp http_json(Server *s, const char *method, const char *path, const char *json);
 void resp_free(Resp *r);
 /* The value of a response header (case-insensitive name) in a static buffer, or NULL. */
@@ -46,6 +62,8 @@ const char *resp_header_value(const Resp *r, const char *name);
 
 /* Run $OCOP_BIN with args (NULL-terminated); stdout/stderr captured (malloc'd, caller frees). */
 int run_ocop(const char *const *args, char **out, char **err);
+/* Same with input as standard input (NULL: /dev/null). */
+int run_ocop_input(const char *const *args, const char *input, char **out, char **err);
 
 /* Write data to dir/name; returns the path (static buffer reused per call). */
 const char *write_file(const char *dir, const char *name, const char *data, size_t len);

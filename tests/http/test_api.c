@@ -18,6 +18,7 @@ static Server S;
 
 static int setup(void **state) {
     srv_prepare(&S, true);
+    srv_as_admin(&S);
     srv_start(&S);
     return 0;
 }

@@ -33,6 +33,7 @@ static const char producers_csv[] =
 static void test_api_import(void **state) {
     Server s;
     srv_prepare(&s, false);
+    srv_as_admin(&s);
     srv_start(&s);
 
     /* semicolons, BOM, CRLF, quoted separators: imported */
@@ -128,8 +129,10 @@ static void test_api_import(void **state) {
 static void roundtrip(const char *format) {
     Server a, b;
     srv_prepare(&a, true);
+    srv_as_admin(&a);
     srv_start(&a);
     srv_prepare(&b, false);
+    srv_as_admin(&b);
     srv_start(&b);
     const char *kinds[] = {"villages", "producers", "products", "recognitions", "points"};
     for (size_t i = 0; i < 5; i++) {
@@ -184,6 +187,7 @@ static void test_roundtrip_xlsx(void **state) { roundtrip("xlsx"); }
 static void test_cli(void **state) {
     Server s;
     srv_prepare(&s, true);
+    srv_as_admin(&s);
     char *out = NULL, *err = NULL;
 
     const char *help[] = {"help", NULL};

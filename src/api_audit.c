@@ -1,0 +1,108 @@
+/*
+** api_audit.c: the audit trail over the JSON API: browse (filters, pagination), export (CSV or
+** XLSX) and verify the hash chain. The route table declares the permissions; here the caller's
+** roles only narrow what it sees: a province officer sees the entries of its provinces, an
+** administrator everything. These handlers run inside the request's read transaction and
+** never write.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "audit.h"
+#include "tablew.h"
+#include "util.h"
+
+enum { PER_PAGE_DEFAULT = 50, PER_PAGE_MAX = 500, MAX_PROVINCES = 32 };
+
+/* The filters of the query string into q; provinces (MAX_PROVINCES slots) receive the
+** caller's province restriction. */
+static void audit_query(Req *r, AuditQuery *q, char (*provinces)[8]) {
+    memset(q, 0, sizeof *q);
+    q->user = req_query(r, "user");
+    q->entity = req_query(r, "entity");
+    q->entity_id = req_query(r, "entity_id");
+    q->action = req_query(r, "action");
+    q->from = req_query(r, "from");
+    q->to = req_query(r, "to");
+    q->nprovinces = auth_provinces(r->auth, PERM_AUDIT_READ, provinces, MAX_PROVINCES);
+    q->provinces = (const char(*)[8])provinces;
+    q->limit = -1;
+}
+
+/* ?page= and ?per_page= into q->limit/offset; -1 with e. */
+static int audit_page(Req *r, AuditQuery *q, int64_t *page, int64_t *per_page, Err *e) {
+    const char *p = req_query(r, "page"), *pp = req_query(r, "per_page");
+    *page = 1;
+    *per_page = PER_PAGE_DEFAULT;
+    if (p && (!parse_i64(p, page) || *page < 1)) return err_set(e, 400, "page", "page must be a whole number from 1");
+    if (pp && (!parse_i64(pp, per_page) || *per_page < 1 || *per_page > PER_PAGE_MAX))
+        return err_set(e, 400, "per_page", "per_page must be from 1 to %d", PER_PAGE_MAX);
+    if (*page > INT64_MAX / *per_page) return err_set(e, 400, "page", "page is too large");
+    q->limit = *per_page;
+    q->offset = (*page - 1) * *per_page;
+    return 0;
+}
+
+static int fail(Req *r, Err *e) {
+    int st = resp_problem(r, e);
+    err_clear(e);
+    return st;
+}
+
+int api_audit_list(Req *r) {
+    Err e = ERR_INIT;
+    char provinces[MAX_PROVINCES][8];
+    AuditQuery q;
+    int64_t page, per_page, total;
+    json_t *items;
+    audit_query(r, &q, provinces);
+    if (audit_page(r, &q, &page, &per_page, &e) || audit_list(r->db, &q, &items, &total, &e)) return fail(r, &e);
+    json_t *o = json_object();
+    json_object_set_new(o, "items", items);
+    json_object_set_new(o, "total", json_integer(total));
+    json_object_set_new(o, "page", json_integer(page));
+    json_object_set_new(o, "per_page", json_integer(per_page));
+    json_object_set_new(o, "pages", json_integer((total + per_page - 1) / per_page));
+    return resp_json(r, 200, o);
+}
+
+int api_audit_export(Req *r) {
+    Err e = ERR_INIT;
+    const char *format = req_query(r, "format"), *lang = req_query(r, "lang");
+    TableFormat fmt = TABLE_CSV;
+    if (format && strcmp(format, "xlsx") == 0) fmt = TABLE_XLSX;
+    else if (format && strcmp(format, "csv") != 0) return resp_error(r, 400, "format", "format must be csv or xlsx");
+    if (lang && strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0) return resp_error(r, 400, "lang", "lang must be vi or en");
+    char provinces[MAX_PROVINCES][8];
+    AuditQuery q;
+    int64_t total;
+    json_t *items;
+    audit_query(r, &q, provinces);
+    if (audit_list(r->db, &q, &items, &total, &e)) return fail(r, &e);
+    char *out = NULL;
+    size_t n = 0;
+    int rc = audit_export(items, fmt, !lang || strcmp(lang, "vi") == 0, &out, &n, &e);
+    json_decref(items);
+    if (rc) return fail(r, &e);
+    resp_text(r, 200, tablew_mime(fmt), out, n);
+    free(out);
+    char today[11];
+    date_today(today);
+    resp_header(r, "Content-Disposition",
+                arena_printf(&r->arena, "attachment; filename=\"ocop-audit-%s.%s\"", today, tablew_ext(fmt)));
+    return 200;
+}
+
+int api_audit_verify(Req *r) {
+    AuditCheck c;
+    int broken = audit_verify(r->db, &c);
+    json_t *o = json_object();
+    json_object_set_new(o, "intact", json_boolean(!broken));
+    json_object_set_new(o, "entries", json_integer(c.entries));
+    json_object_set_new(o, "broken_id", broken ? json_integer(c.broken_id) : json_null());
+    json_object_set_new(o, "reason", broken ? json_string(c.reason) : json_null());
+    json_object_set_new(o, "head", c.head_id ? json_pack("{sIss}", "id", (json_int_t)c.head_id, "hash", c.head)
+                                             : json_null());
+    return resp_json(r, 200, o);
+}

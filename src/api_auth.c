@@ -1,0 +1,312 @@
+/*
+** api_auth.c: signing in and out, the caller's own account and API tokens, producer
+** self-registration, and the management of users and their roles. route_dispatch has already
+** checked the permission and that the user named by the path is within the caller's scope;
+** the finer rules (who may grant what) live in user.c, shared with the command line.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "audit.h"
+#include "auth.h"
+#include "jsonx.h"
+#include "util.h"
+
+enum { PER_PAGE_DEFAULT = 50, PER_PAGE_MAX = 500 };
+
+static int problem(Req *r, Err *e) {
+    int st = resp_problem(r, e);
+    err_clear(e);
+    return st;
+}
+
+static const char *jtext(json_t *o, const char *k) {
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* The id in path segment i, or 0 (the caller answers 404). */
+static int64_t path_id(Req *r, int i) {
+    int64_t id;
+    return parse_i64(r->pathv[i], &id) && id > 0 ? id : 0;
+}
+
+static int user_response(Req *r, int status, int64_t id) {
+    Err e = ERR_INIT;
+    json_t *u = user_get(r->db, id, &e);
+    return u ? resp_json(r, status, u) : problem(r, &e);
+}
+
+static void clear_cookie(Req *r) {
+    resp_header(r, "Set-Cookie", SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+}
+
+/* The permissions the caller holds somewhere, by name. */
+static json_t *perms_json(const Auth *a) {
+    json_t *arr = json_array();
+    for (int p = PERM_LOGIN; p < PERM_COUNT; p++)
+        if (auth_can(a, (Perm)p)) json_array_append_new(arr, json_string(perm_name((Perm)p)));
+    return arr;
+}
+
+/* ---- sessions ---------------------------------------------------------------------------------- */
+
+int api_session_create(Req *r) {
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return problem(r, &e);
+    const char *username = jtext(in, "username"), *password = jtext(in, "password");
+    if (!username || !password) {
+        json_decref(in);
+        return resp_error(r, 422, !username ? "username" : "password", "send {\"username\": ..., \"password\": ...} as text");
+    }
+    Auth *a = arena_alloc(&r->arena, sizeof *a);
+    memset(a, 0, sizeof *a);
+    int retry = 0;
+    int rc = auth_login(r->db, username, password, r->remote, a, &retry, &e);
+    json_decref(in);
+    if (rc) {
+        if (retry) resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
+        return problem(r, &e);
+    }
+    char secret[64];
+    if (db_begin(r->db, &e) ||
+        session_create(r->db, a, r->remote, req_header(r, "User-Agent"), secret, sizeof secret, &e) ||
+        db_commit(r->db, &e)) {
+        db_rollback(r->db);
+        return problem(r, &e);
+    }
+    /* Secure when the client reached us over TLS, which only a trusted proxy can tell us. */
+    const char *proto = req_header(r, "X-Forwarded-Proto");
+    bool secure = r->app->trust_proxy && proto && strcmp(proto, "https") == 0;
+    resp_header(r, "Set-Cookie",
+                arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", SESSION_COOKIE, secret,
+                             auth_config.absolute_s, secure ? "; Secure" : ""));
+    json_t *u = user_get(r->db, a->user_id, &e);
+    json_t *o = json_pack("{s:o, s:s, s:i, s:i, s:o}", "user", u ? u : json_null(), "csrf_token", a->csrf,
+                          "idle_timeout_s", auth_config.idle_s, "max_age_s", auth_config.absolute_s, "permissions",
+                          perms_json(a));
+    return resp_json(r, 200, o);
+}
+
+int api_session_delete(Req *r) {
+    if (r->auth->via != AUTH_SESSION)
+        return resp_error(r, 400, "Authorization", "this request uses an API token, not a session; revoke tokens with DELETE /api/v1/me/tokens/{id}");
+    Err e = ERR_INIT;
+    if (db_begin(r->db, &e)) return problem(r, &e);
+    session_delete(r->db, r->auth->session);
+    if (audit_append_json(r->db, &r->actor, "logout", "users", r->auth->user_id, NULL, NULL, NULL, &e) ||
+        db_commit(r->db, &e)) {
+        db_rollback(r->db);
+        return problem(r, &e);
+    }
+    clear_cookie(r);
+    return resp_text(r, 204, "text/plain", "", 0);
+}
+
+int api_me(Req *r) {
+    Err e = ERR_INIT;
+    json_t *u = user_get(r->db, r->auth->user_id, &e);
+    if (!u) return problem(r, &e);
+    json_object_set_new(u, "via", json_string(r->auth->via == AUTH_SESSION ? "session" : "token"));
+    if (r->auth->via == AUTH_SESSION) {
+        json_object_set_new(u, "csrf_token", json_string(r->auth->csrf));
+    } else {
+        json_object_set_new(u, "token_id", json_integer(r->auth->token_id));
+        json_object_set_new(u, "token_scope", json_string(r->auth->read_only ? "read" : "write"));
+    }
+    json_object_set_new(u, "permissions", perms_json(r->auth));
+    return resp_json(r, 200, u);
+}
+
+int api_me_sessions_delete(Req *r) {
+    Err e = ERR_INIT;
+    if (db_begin(r->db, &e)) return problem(r, &e);
+    int n = session_delete_all(r->db, r->auth->user_id);
+    json_t *after = json_pack("{s:i}", "sessions_ended", n);
+    int rc = audit_append_json(r->db, &r->actor, "logout.all", "users", r->auth->user_id, NULL, NULL, after, &e);
+    json_decref(after);
+    if (rc || db_commit(r->db, &e)) {
+        db_rollback(r->db);
+        return problem(r, &e);
+    }
+    if (r->auth->via == AUTH_SESSION) clear_cookie(r);
+    return resp_json(r, 200, json_pack("{s:i}", "sessions_ended", n));
+}
+
+int api_me_password(Req *r) {
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return problem(r, &e);
+    const char *cur = jtext(in, "current_password"), *next = jtext(in, "new_password");
+    int rc = 0;
+    if (!cur) rc = err_set(&e, 422, "current_password", "current_password is required");
+    else if (!next) rc = err_set(&e, 422, "new_password", "new_password is required");
+    if (!rc) {
+        /* Re-check the current password so that an unattended session cannot change it. */
+        if (!auth_check_password(r->db, r->auth->user_id, cur))
+            rc = err_set(&e, 422, "current_password", "the current password is wrong");
+    }
+    if (!rc) rc = user_set_password(r->db, &r->actor, r->auth->user_id, next, &e);
+    json_decref(in);
+    if (rc) {
+        if (!strcmp(e.field, "password")) snprintf(e.field, sizeof e.field, "new_password");
+        return problem(r, &e);
+    }
+    return resp_json(r, 200, json_pack("{s:b}", "changed", 1));
+}
+
+/* ---- API tokens ------------------------------------------------------------------------------ */
+
+int api_me_tokens_list(Req *r) {
+    return resp_json(r, 200, json_pack("{s:o}", "items", token_list(r->db, r->auth->user_id)));
+}
+
+int api_me_tokens_create(Req *r) {
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return problem(r, &e);
+    json_t *days = json_object_get(in, "expires_in_days");
+    if (days && !json_is_integer(days)) {
+        json_decref(in);
+        return resp_error(r, 422, "expires_in_days", "expires_in_days must be a whole number of days (1 to 366)");
+    }
+    char secret[64];
+    int64_t id = 0;
+    int rc = token_create(r->db, &r->actor, r->auth->user_id, jtext(in, "name"), jtext(in, "scope"),
+                          days ? (int)json_integer_value(days) : 90, secret, sizeof secret, &id, &e);
+    json_decref(in);
+    if (rc) return problem(r, &e);
+    json_t *all = token_list(r->db, r->auth->user_id);
+    json_t *o = NULL;
+    size_t i;
+    json_t *t;
+    json_array_foreach(all, i, t) if (json_integer_value(json_object_get(t, "id")) == id) o = json_incref(t);
+    json_decref(all);
+    if (!o) o = json_object();
+    json_object_set_new(o, "token", json_string(secret));
+    json_object_set_new(o, "note", json_string("the token is shown only now; only its SHA-256 is stored"));
+    resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/me/tokens/%lld", (long long)id));
+    return resp_json(r, 201, o);
+}
+
+int api_me_tokens_delete(Req *r) {
+    int64_t id = path_id(r, 0);
+    Err e = ERR_INIT;
+    /* One's own tokens only, here; administrators revoke others' with `ocop token revoke`. */
+    Actor self = r->actor;
+    Auth mine = *r->auth;
+    mine.ngrants = 0;
+    self.auth = &mine;
+    if (!id) return resp_error(r, 404, "id", "no token '%s'", r->pathv[0]);
+    if (token_revoke(r->db, &self, id, &e)) return problem(r, &e);
+    return resp_text(r, 204, "text/plain", "", 0);
+}
+
+/* ---- registration and users ------------------------------------------------------------------ */
+
+int api_register(Req *r) {
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return problem(r, &e);
+    int64_t id = 0;
+    int rc = user_register(r->db, &r->actor, &r->arena, in, &id, &e);
+    json_decref(in);
+    if (rc) return problem(r, &e);
+    resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/users/%lld", (long long)id));
+    return user_response(r, 201, id);
+}
+
+int api_users_list(Req *r) {
+    UserQuery q = {0};
+    q.q = req_query(r, "q");
+    q.role = req_query(r, "role");
+    q.status = req_query(r, "status");
+    q.province = req_query(r, "province");
+    int64_t page = 1, per_page = PER_PAGE_DEFAULT;
+    const char *p = req_query(r, "page"), *pp = req_query(r, "per_page");
+    if (p && (!parse_i64(p, &page) || page < 1)) return resp_error(r, 400, "page", "page must be a whole number from 1");
+    if (pp && (!parse_i64(pp, &per_page) || per_page < 1 || per_page > PER_PAGE_MAX))
+        return resp_error(r, 400, "per_page", "per_page must be from 1 to %d", PER_PAGE_MAX);
+    if (q.q && strlen(q.q) > 100) return resp_error(r, 400, "q", "q is longer than 100 bytes");
+    q.limit = per_page;
+    q.offset = (page - 1) * per_page;
+    Err e = ERR_INIT;
+    json_t *items;
+    int64_t total;
+    if (user_list(r->db, &r->actor, &q, &items, &total, &e)) return problem(r, &e);
+    return resp_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
+                                       (json_int_t)page, "per_page", (json_int_t)per_page, "pages",
+                                       (json_int_t)((total + per_page - 1) / per_page)));
+}
+
+int api_users_create(Req *r) {
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return problem(r, &e);
+    int64_t id = 0;
+    int rc = user_create(r->db, &r->actor, in, &id, &e);
+    json_decref(in);
+    if (rc) return problem(r, &e);
+    resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/users/%lld", (long long)id));
+    return user_response(r, 201, id);
+}
+
+int api_users_get(Req *r) {
+    int64_t id = path_id(r, 0);
+    if (!id) return resp_error(r, 404, "id", "no user '%s'", r->pathv[0]);
+    return user_response(r, 200, id);
+}
+
+int api_users_update(Req *r) {
+    int64_t id = path_id(r, 0);
+    if (!id) return resp_error(r, 404, "id", "no user '%s'", r->pathv[0]);
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return problem(r, &e);
+    int rc = user_update(r->db, &r->actor, id, in, &e);
+    json_decref(in);
+    return rc ? problem(r, &e) : user_response(r, 200, id);
+}
+
+int api_users_password(Req *r) {
+    int64_t id = path_id(r, 0);
+    if (!id) return resp_error(r, 404, "id", "no user '%s'", r->pathv[0]);
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return problem(r, &e);
+    const char *pw = jtext(in, "password");
+    int rc = pw ? user_set_password(r->db, &r->actor, id, pw, &e)
+                : err_set(&e, 422, "password", "send {\"password\": \"the new password\"}");
+    json_decref(in);
+    return rc ? problem(r, &e) : resp_json(r, 200, json_pack("{s:b}", "changed", 1));
+}
+
+int api_users_grant(Req *r) {
+    int64_t id = path_id(r, 0);
+    if (!id) return resp_error(r, 404, "id", "no user '%s'", r->pathv[0]);
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return problem(r, &e);
+    int64_t gid = 0;
+    int rc = user_grant(r->db, &r->actor, id, jtext(in, "role"), jtext(in, "scope"), &gid, &e);
+    json_decref(in);
+    return rc ? problem(r, &e) : user_response(r, 201, id);
+}
+
+int api_users_revoke(Req *r) {
+    int64_t id = path_id(r, 0), gid = path_id(r, 1);
+    if (!id) return resp_error(r, 404, "id", "no user '%s'", r->pathv[0]);
+    if (!gid) return resp_error(r, 404, "role_id", "no role '%s'", r->pathv[1]);
+    Err e = ERR_INIT;
+    return user_revoke(r->db, &r->actor, id, gid, &e) ? problem(r, &e) : user_response(r, 200, id);
+}
+
+int api_users_confirm(Req *r) {
+    int64_t id = path_id(r, 0);
+    if (!id) return resp_error(r, 404, "id", "no user '%s'", r->pathv[0]);
+    Err e = ERR_INIT;
+    return user_confirm(r->db, &r->actor, id, &e) ? problem(r, &e) : user_response(r, 200, id);
+}

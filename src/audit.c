@@ -1,0 +1,473 @@
+/*
+** audit.c: the tamper-evident audit trail (see audit.h and docs/audit.md).
+**
+** Each entry's hash is the SHA-256 (lowercase hex) of its canonical encoding:
+**
+**     ns("ocop-audit-v1") field(id) field(at) field(user_id) field(username) field(remote)
+**     field(action) field(entity) field(entity_id) field(province) field(before) field(after)
+**     field(prev_hash)
+**
+** where ns(s) is the netstring "<byte length in decimal>:<bytes>," and field(v) is ns(v) for a
+** value (integers as decimal text without leading zeros) and the two bytes "-," for SQL NULL.
+** A netstring starts with a digit and a NULL with '-', so the encoding reads back one way only.
+** prev_hash is the previous entry's hash, 64 zeros for the first entry; ids run 1, 2, 3, ...
+*/
+#include "audit.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "tablew.h"
+#include "util.h"
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define AUDIT_COLUMNS                                                                              \
+    "id, at, user_id, username, remote, action, entity, entity_id, province, before, after, "     \
+    "prev_hash, hash"
+
+/* One entry as stored; the strings belong to whoever filled it (a statement row, the caller). */
+typedef struct Entry {
+    int64_t id;
+    const char *at;
+    int64_t user_id;
+    const char *username, *remote, *action, *entity, *entity_id, *province, *before, *after;
+    const char *prev_hash, *hash;
+} Entry;
+
+/* ---- the canonical encoding ------------------------------------------------------------- */
+
+static void put_field(crypto_hash_sha256_state *st, const char *v) {
+    if (!v) {
+        crypto_hash_sha256_update(st, (const unsigned char *)"-,", 2);
+        return;
+    }
+    char len[24];
+    int k = snprintf(len, sizeof len, "%zu:", strlen(v));
+    crypto_hash_sha256_update(st, (const unsigned char *)len, (unsigned long long)k);
+    crypto_hash_sha256_update(st, (const unsigned char *)v, strlen(v));
+    crypto_hash_sha256_update(st, (const unsigned char *)",", 1);
+}
+
+static void put_int(crypto_hash_sha256_state *st, int64_t v) {
+    char s[24];
+    snprintf(s, sizeof s, "%lld", (long long)v);
+    put_field(st, s);
+}
+
+/* The hash of en's content and prev_hash (en->hash is not read) into out[65]. */
+static void entry_hash(const Entry *en, char out[65]) {
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    put_field(&st, "ocop-audit-v1");
+    put_int(&st, en->id);
+    put_field(&st, en->at);
+    put_int(&st, en->user_id);
+    put_field(&st, en->username);
+    put_field(&st, en->remote);
+    put_field(&st, en->action);
+    put_field(&st, en->entity);
+    put_field(&st, en->entity_id);
+    put_field(&st, en->province);
+    put_field(&st, en->before);
+    put_field(&st, en->after);
+    put_field(&st, en->prev_hash);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, h);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* en from a row of "SELECT " AUDIT_COLUMNS; the strings live until the next step. */
+static void entry_from_row(Stmt *s, Entry *en) {
+    en->id = db_col_int(s, 0);
+    en->at = db_col_text(s, 1);
+    en->user_id = db_col_int(s, 2);
+    en->username = db_col_text(s, 3);
+    en->remote = db_col_text(s, 4);
+    en->action = db_col_text(s, 5);
+    en->entity = db_col_text(s, 6);
+    en->entity_id = db_col_text(s, 7);
+    en->province = db_col_text(s, 8);
+    en->before = db_col_text(s, 9);
+    en->after = db_col_text(s, 10);
+    en->prev_hash = db_col_text(s, 11);
+    en->hash = db_col_text(s, 12);
+}
+
+/* ---- appending ---------------------------------------------------------------------------- */
+
+/* Is v NULL or one JSON text? */
+static bool json_ok(const char *v) {
+    if (!v) return true;
+    json_error_t je;
+    json_t *j = json_loads(v, JSON_DECODE_ANY, &je);
+    json_decref(j);
+    return j != NULL;
+}
+
+int audit_append(Db *db, const Actor *who, const char *action, const char *entity, const char *entity_id,
+                 const char *province, const char *before, const char *after, Err *e) {
+    if (!action || !*action || !entity || !*entity) panic("audit_append without action or entity");
+    /* The entry must commit or roll back with the change it records. */
+    if (!db_in_tx(db)) panic("audit_append outside the caller's transaction");
+    if (!json_ok(before) || !json_ok(after))
+        return err_set(e, 500, "audit", "audit entry for %s %s: before/after is not JSON", action, entity);
+    /* The id is part of the hash, so take it here: max(id) + 1 under the write lock the caller
+    ** holds (SQLite serialises writers; PostgreSQL will need a lock on the table). */
+    char prev[65] = GENESIS;
+    int64_t prev_id = 0;
+    audit_head(db, &prev_id, prev);
+    char at[32];
+    ts_now(at);
+    Entry en = {prev_id + 1, at, who ? who->user_id : 0, who ? who->username : NULL, who ? who->remote : NULL,
+                action, entity, entity_id, province, before, after, prev, NULL};
+    char hash[65];
+    entry_hash(&en, hash);
+    Stmt *s = db_prepare(db, "INSERT INTO audit_log (" AUDIT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    db_bind_int(s, 1, en.id);
+    db_bind_text(s, 2, en.at);
+    db_bind_int(s, 3, en.user_id);
+    db_bind_text(s, 4, en.username);
+    db_bind_text(s, 5, en.remote);
+    db_bind_text(s, 6, action);
+    db_bind_text(s, 7, entity);
+    db_bind_text(s, 8, entity_id);
+    db_bind_text(s, 9, province);
+    db_bind_text(s, 10, before);
+    db_bind_text(s, 11, after);
+    db_bind_text(s, 12, prev);
+    db_bind_text(s, 13, hash);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) return err_set(e, 500, "audit", "cannot append to the audit log: %s", db_errmsg(db));
+    return 0;
+}
+
+/* Compact JSON with sorted keys (malloc'd), or NULL for NULL and JSON null. */
+static char *dump_or_null(json_t *v) {
+    if (!v || json_is_null(v)) return NULL;
+    char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    if (!s) panic("json_dumps failed");
+    return s;
+}
+
+int audit_append_json(Db *db, const Actor *who, const char *action, const char *entity, int64_t entity_id,
+                      const char *province, json_t *before, json_t *after, Err *e) {
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)entity_id);
+    char *b = dump_or_null(before), *a = dump_or_null(after);
+    int rc = audit_append(db, who, action, entity, entity_id > 0 ? id : NULL, province, b, a, e);
+    free(b);
+    free(a);
+    return rc;
+}
+
+void audit_head(Db *db, int64_t *id, char hash[65]) {
+    *id = 0;
+    memcpy(hash, GENESIS, 65);
+    Stmt *s = db_prepare(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+    if (db_step(s) == DB_ROW) {
+        *id = db_col_int(s, 0);
+        snprintf(hash, 65, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+    }
+    db_done(s);
+}
+
+/* ---- verification ------------------------------------------------------------------------- */
+
+/* Why en does not follow the entry prev_id with hash prev (prev_id 0: en is the first), into
+** why (n bytes); false when it follows. */
+static bool link_broken(const Entry *en, int64_t prev_id, const char *prev, char *why, size_t n) {
+    bool gap = en->id != prev_id + 1, unlinked = !str_eq(en->prev_hash, prev);
+    if (!gap && !unlinked) return false;
+    Buf b = BUF_INIT;
+    if (gap && en->id - prev_id == 2) buf_printf(&b, "entry %lld is missing", (long long)(prev_id + 1));
+    else if (gap) buf_printf(&b, "entries %lld to %lld are missing", (long long)(prev_id + 1), (long long)(en->id - 1));
+    if (gap && prev_id) buf_printf(&b, " (ids jump from %lld to %lld)", (long long)prev_id, (long long)en->id);
+    else if (gap) buf_printf(&b, " (the trail starts at entry %lld)", (long long)en->id);
+    if (unlinked && prev_id)
+        buf_printf(&b, "%sits prev_hash does not match the hash of the previous entry %lld%s", gap ? ", and " : "",
+                   (long long)prev_id, gap ? "" : ": an entry was removed, inserted or reordered");
+    else if (unlinked)
+        buf_printf(&b, "%sit is the first entry but its prev_hash is not 64 zeros%s", gap ? ", and " : "",
+                   gap ? "" : ": entries before it were removed");
+    snprintf(why, n, "%s", buf_str(&b));
+    buf_free(&b);
+    return true;
+}
+
+int audit_verify(Db *db, AuditCheck *c) {
+    memset(c, 0, sizeof *c);
+    char prev[65] = GENESIS, hash[65];
+    int64_t prev_id = 0;
+    Stmt *s = db_prepare(db, "SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY id");
+    while (db_step(s) == DB_ROW) {
+        Entry en;
+        entry_from_row(s, &en);
+        c->entries++;
+        if (!c->broken_id) {
+            /* Content first: an edited entry is named as such even when it also breaks a link. */
+            entry_hash(&en, hash);
+            if (!str_eq(hash, en.hash)) {
+                c->broken_id = en.id;
+                snprintf(c->reason, sizeof c->reason, "its content does not match its hash");
+            } else if (link_broken(&en, prev_id, prev, c->reason, sizeof c->reason)) {
+                c->broken_id = en.id;
+            }
+        }
+        /* After the first break, keep counting for the totals and the head. */
+        prev_id = en.id;
+        snprintf(prev, sizeof prev, "%s", en.hash ? en.hash : "");
+    }
+    db_done(s);
+    c->head_id = prev_id;
+    snprintf(c->head, sizeof c->head, "%s", prev_id ? prev : "");
+    return c->broken_id ? 1 : 0;
+}
+
+int audit_expect(Db *db, int64_t id, const char *hash, AuditCheck *c) {
+    if (id == 0) {
+        if (str_eq(hash, GENESIS)) return 0;
+        c->broken_id = 0;
+        snprintf(c->reason, sizeof c->reason, "entry 0 stands for the empty trail, whose hash is 64 zeros");
+        return 1;
+    }
+    Stmt *s = db_prepare(db, "SELECT hash FROM audit_log WHERE id = ?");
+    db_bind_int(s, 1, id);
+    char have[65] = "";
+    bool found = db_step(s) == DB_ROW;
+    if (found) snprintf(have, sizeof have, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+    db_done(s);
+    if (!found) {
+        int64_t head_id;
+        char head[65];
+        audit_head(db, &head_id, head);
+        c->broken_id = id;
+        snprintf(c->reason, sizeof c->reason,
+                 "the trail ends at entry %lld, before the expected entry %lld: entries were removed from its end",
+                 (long long)head_id, (long long)id);
+        return 1;
+    }
+    if (str_eq(have, hash)) return 0;
+    c->broken_id = id;
+    snprintf(c->reason, sizeof c->reason, "its hash is %s, not the expected %s: the trail was rewritten", have, hash);
+    return 1;
+}
+
+void audit_describe(Db *db, int64_t id, char *out, size_t n) {
+    Stmt *s = db_prepare(db, "SELECT at, action, entity, entity_id FROM audit_log WHERE id = ?");
+    db_bind_int(s, 1, id);
+    out[0] = 0;
+    if (db_step(s) == DB_ROW) {
+        const char *eid = db_col_text(s, 3);
+        snprintf(out, n, "%s, %s %s%s%s", db_col_text(s, 0) ? db_col_text(s, 0) : "?",
+                 db_col_text(s, 1) ? db_col_text(s, 1) : "?", db_col_text(s, 2) ? db_col_text(s, 2) : "?",
+                 eid ? " " : "", eid ? eid : "");
+    }
+    db_done(s);
+}
+
+/* ---- listing ------------------------------------------------------------------------------ */
+
+/* A filter: constant SQL with one '?' and its value. */
+typedef struct Cond {
+    const char *sql, *value;
+} Cond;
+
+/* Is s exactly 'YYYY-MM-DDTHH:MM:SSZ' with a valid date and time? */
+static bool timestamp_valid(const char *s) {
+    if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return false;
+    char date[11];
+    memcpy(date, s, 10);
+    date[10] = 0;
+    for (int i = 11; i < 19; i++)
+        if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9')) return false;
+    return date_valid(date) && atoi(s + 11) < 24 && atoi(s + 14) < 60 && atoi(s + 17) < 60;
+}
+
+/* A from/to bound as a timestamp into out[21]: a date means its first (from) or last (to)
+** second, UTC. 400 naming the parameter when v is neither. */
+static int time_bound(const char *name, const char *v, bool end, char out[21], Err *e) {
+    if (date_valid(v)) {
+        snprintf(out, 21, "%.10s%s", v, end ? "T23:59:59Z" : "T00:00:00Z");
+        return 0;
+    }
+    if (timestamp_valid(v)) {
+        memcpy(out, v, 21);
+        return 0;
+    }
+    return err_set(e, 400, name, "%s must be a date YYYY-MM-DD or a UTC timestamp YYYY-MM-DDTHH:MM:SSZ, got '%.40s'",
+                   name, v);
+}
+
+/* The conditions of q into conds (at least 6 + 1 slots) and from/to bounds; -1 with e. */
+static int query_conds(const AuditQuery *q, Cond *conds, int *nc, char from[21], char to[21], Err *e) {
+    const struct {
+        const char *name, *value, *sql;
+    } eq[] = {{"user", q->user, "username = ?"},
+              {"entity", q->entity, "entity = ?"},
+              {"entity_id", q->entity_id, "entity_id = ?"},
+              {"action", q->action, "action = ?"}};
+    *nc = 0;
+    for (size_t i = 0; i < COUNT(eq); i++) {
+        if (!eq[i].value) continue;
+        if (strlen(eq[i].value) > 200) return err_set(e, 400, eq[i].name, "%s is longer than 200 bytes", eq[i].name);
+        conds[(*nc)++] = (Cond){eq[i].sql, eq[i].value};
+    }
+    if (q->from && time_bound("from", q->from, false, from, e)) return -1;
+    if (q->to && time_bound("to", q->to, true, to, e)) return -1;
+    if (q->from && q->to && strcmp(from, to) > 0)
+        return err_set(e, 400, "from", "from (%s) is after to (%s)", q->from, q->to);
+    if (q->from) conds[(*nc)++] = (Cond){"at >= ?", from};
+    if (q->to) conds[(*nc)++] = (Cond){"at <= ?", to};
+    return 0;
+}
+
+/* " WHERE ..." over conds and the province restriction of q into w. */
+static void where_clause(Buf *w, const AuditQuery *q, const Cond *conds, int nc) {
+    for (int i = 0; i < nc; i++) buf_printf(w, "%s(%s)", i ? " AND " : " WHERE ", conds[i].sql);
+    if (q->nprovinces <= 0) return;
+    buf_puts(w, nc ? " AND province IN (" : " WHERE province IN (");
+    for (int i = 0; i < q->nprovinces; i++) buf_puts(w, i ? ", ?" : "?");
+    buf_putc(w, ')');
+}
+
+static int bind_where(Stmt *s, const AuditQuery *q, const Cond *conds, int nc) {
+    int bi = 1;
+    for (int i = 0; i < nc; i++) db_bind_text(s, bi++, conds[i].value);
+    for (int i = 0; i < q->nprovinces; i++) db_bind_text(s, bi++, q->provinces[i]);
+    return bi;
+}
+
+static json_t *text_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+/* Stored JSON text parsed, null for NULL; text that does not parse (only a tampered entry)
+** comes back as a string rather than hiding it. */
+static json_t *json_or_null(const char *s) {
+    if (!s) return json_null();
+    json_t *j = json_loads(s, JSON_DECODE_ANY, NULL);
+    return j ? j : json_string(s);
+}
+
+static json_t *entry_json(const Entry *en) {
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(en->id));
+    json_object_set_new(o, "at", text_or_null(en->at));
+    json_object_set_new(o, "user_id", json_integer(en->user_id));
+    json_object_set_new(o, "username", text_or_null(en->username));
+    json_object_set_new(o, "remote", text_or_null(en->remote));
+    json_object_set_new(o, "action", text_or_null(en->action));
+    json_object_set_new(o, "entity", text_or_null(en->entity));
+    json_object_set_new(o, "entity_id", text_or_null(en->entity_id));
+    json_object_set_new(o, "province", text_or_null(en->province));
+    json_object_set_new(o, "before", json_or_null(en->before));
+    json_object_set_new(o, "after", json_or_null(en->after));
+    json_object_set_new(o, "prev_hash", text_or_null(en->prev_hash));
+    json_object_set_new(o, "hash", text_or_null(en->hash));
+    return o;
+}
+
+int audit_list(Db *db, const AuditQuery *q, json_t **items, int64_t *total, Err *e) {
+    *items = NULL;
+    *total = 0;
+    Cond conds[8];
+    int nc;
+    char from[21], to[21];
+    if (query_conds(q, conds, &nc, from, to, e)) return -1;
+    *items = json_array();
+    if (q->nprovinces == 0) return 0; /* restricted to no province at all: sees nothing */
+    Buf where = BUF_INIT, sql = BUF_INIT;
+    where_clause(&where, q, conds, nc);
+    buf_printf(&sql, "SELECT count(*) FROM audit_log%s", buf_str(&where));
+    Stmt *s = db_prepare(db, sql.p);
+    bind_where(s, q, conds, nc);
+    *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    buf_reset(&sql);
+    buf_printf(&sql, "SELECT " AUDIT_COLUMNS " FROM audit_log%s ORDER BY id DESC LIMIT ? OFFSET ?", buf_str(&where));
+    s = db_prepare(db, sql.p);
+    int bi = bind_where(s, q, conds, nc);
+    db_bind_int(s, bi++, q->limit < 0 ? -1 : q->limit);
+    db_bind_int(s, bi, q->offset > 0 ? q->offset : 0);
+    while (db_step(s) == DB_ROW) {
+        Entry en;
+        entry_from_row(s, &en);
+        json_array_append_new(*items, entry_json(&en));
+    }
+    db_done(s);
+    buf_free(&sql);
+    buf_free(&where);
+    return 0;
+}
+
+/* ---- export ------------------------------------------------------------------------------- */
+
+static const struct {
+    const char *name, *vi, *en;
+    bool json; /* before/after: written as compact JSON text */
+} export_cols[] = {
+    {"id", "Số hiệu", "ID", false},
+    {"at", "Thời điểm (UTC)", "Time (UTC)", false},
+    {"user_id", "Mã người dùng", "User ID", false},
+    {"username", "Tên đăng nhập", "Username", false},
+    {"remote", "Địa chỉ", "Address", false},
+    {"action", "Thao tác", "Action", false},
+    {"entity", "Đối tượng", "Entity", false},
+    {"entity_id", "Mã đối tượng", "Entity ID", false},
+    {"province", "Tỉnh", "Province", false},
+    {"before", "Trước", "Before", true},
+    {"after", "Sau", "After", true},
+    {"prev_hash", "Mã băm trước", "Previous hash", false},
+    {"hash", "Mã băm", "Hash", false},
+};
+
+enum { XLSX_CELL_MAX = 32767, XLSX_CUT = 32000 };
+
+/* The text of cell v (malloc'd): strings as they are, numbers in decimal, and anything in a
+** JSON column (as_json) as compact JSON; cut at a character boundary with a note when XLSX
+** could not hold it. */
+static char *cell_text(json_t *v, TableFormat fmt, bool as_json) {
+    if (!v || json_is_null(v)) return xstrdup("");
+    if (json_is_string(v) && !as_json) {
+        const char *s = json_string_value(v);
+        size_t chars = 0, cut = 0;
+        for (size_t i = 0; s[i]; i++) {
+            if (((unsigned char)s[i] & 0xC0) == 0x80) continue; /* counts characters, as Excel does */
+            if (chars++ == XLSX_CUT) cut = i;
+        }
+        if (fmt != TABLE_XLSX || chars <= XLSX_CELL_MAX) return xstrdup(s);
+        Buf b = BUF_INIT;
+        buf_append(&b, s, cut);
+        buf_printf(&b, " [cut: %zu characters in all; the CSV export and the API hold the whole value]", chars);
+        return buf_take(&b);
+    }
+    char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    if (!s) panic("json_dumps failed");
+    if (fmt != TABLE_XLSX || strlen(s) <= XLSX_CELL_MAX) return s; /* bytes >= characters */
+    json_t *str = json_string(s);
+    free(s);
+    char *r = cell_text(str, fmt, false);
+    json_decref(str);
+    return r;
+}
+
+int audit_export(json_t *items, TableFormat fmt, bool vi, char **out, size_t *n, Err *e) {
+    enum { NCOLS = COUNT(export_cols) };
+    TableWriter *w = tablew_new(fmt, vi ? "Nhật ký" : "Audit trail");
+    const int numeric[] = {0, 2};
+    tablew_set_number_columns(w, numeric, (int)COUNT(numeric));
+    const char *head[NCOLS];
+    for (int i = 0; i < NCOLS; i++) head[i] = vi ? export_cols[i].vi : export_cols[i].en;
+    tablew_row(w, head, NCOLS);
+    size_t k;
+    json_t *o;
+    json_array_foreach(items, k, o) {
+        char *cells[NCOLS];
+        for (int i = 0; i < NCOLS; i++) cells[i] = cell_text(json_object_get(o, export_cols[i].name), fmt, export_cols[i].json);
+        tablew_row(w, (const char *const *)cells, NCOLS);
+        for (int i = 0; i < NCOLS; i++) free(cells[i]);
+    }
+    return tablew_finish(w, out, n, e);
+}

@@ -1,0 +1,78 @@
+/*
+** audit.h: the append-only, tamper-evident audit trail. Every change to a record (who, when,
+** from which address, which entity, before and after as JSON) is appended inside the same
+** transaction as the change. Each entry carries the SHA-256 of the previous entry (prev_hash)
+** and its own hash over its content and prev_hash, so editing, removing or inserting an entry
+** anywhere breaks the chain from that entry on; audit_verify names the first broken entry.
+** Triggers refuse UPDATE and DELETE on the table (sql/007_audit.sql).
+*/
+#ifndef OCOP_AUDIT_H
+#define OCOP_AUDIT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "db.h"
+#include "err.h"
+#include "table.h"
+
+/* Append one entry. The caller holds the write transaction (db_begin), so the entry commits
+** or rolls back with the change it records. action: "create", "update", "delete", "import",
+** "login", "logout", "grant", ...; entity: "products", "users", ...; entity_id: the record's
+** id as text, or NULL; province: the 2025 province code the record lies in (what province
+** officers may browse), or NULL; before/after: JSON text, or NULL. */
+int audit_append(Db *db, const Actor *who, const char *action, const char *entity, const char *entity_id,
+                 const char *province, const char *before, const char *after, Err *e);
+
+/* Same with JSON values (dumped compactly with sorted keys); before/after may be NULL. */
+int audit_append_json(Db *db, const Actor *who, const char *action, const char *entity, int64_t entity_id,
+                      const char *province, json_t *before, json_t *after, Err *e);
+
+typedef struct AuditCheck {
+    int64_t entries;      /* entries checked */
+    int64_t broken_id;    /* first broken entry, 0 when the chain is intact */
+    char reason[256];     /* why it is broken */
+    char head[65];        /* hash of the last entry ("" when empty) */
+    int64_t head_id;
+} AuditCheck;
+
+/* Walk the whole chain. Returns 0 when intact, 1 when broken (c->broken_id, c->reason). */
+int audit_verify(Db *db, AuditCheck *c);
+
+typedef struct AuditQuery {
+    const char *user;      /* username, exact */
+    const char *entity;
+    const char *entity_id;
+    const char *action;
+    const char *from, *to; /* dates 'YYYY-MM-DD' (inclusive) or timestamps */
+    const char (*provinces)[8]; /* restrict to these provinces (province officers) */
+    int nprovinces;        /* -1: no restriction */
+    int64_t limit, offset; /* limit < 0: all */
+} AuditQuery;
+
+/* Entries matching q, newest first: items (new array, each entry as JSON with before/after
+** parsed) and the total count. Bad filter values answer 400 naming the parameter. */
+int audit_list(Db *db, const AuditQuery *q, json_t **items, int64_t *total, Err *e);
+
+/* The last entry: its id and hash; id 0 and 64 zeros (what the first entry's prev_hash will
+** be) when the trail is empty. */
+void audit_head(Db *db, int64_t *id, char hash[65]);
+
+/* After audit_verify found the chain intact: does it still hold entry id with hash, as
+** recorded earlier from audit_head? 0 when it does (id 0 with 64 zeros always does); 1 with
+** c->broken_id and c->reason when the chain ends before id (entries were cut from its end) or
+** the entry's hash differs (the trail was rewritten from there on). */
+int audit_expect(Db *db, int64_t id, const char *hash, AuditCheck *c);
+
+/* "2026-11-23T03:10:00Z, update products 7" for entry id into out (n bytes); "" when there is
+** no such entry. For messages naming a broken entry. */
+void audit_describe(Db *db, int64_t id, char *out, size_t n);
+
+/* An export of audit_list items as CSV or XLSX (headers in Vietnamese when vi): *out
+** (malloc'd; the caller frees) of *n bytes, 0; -1 with e. before/after are compact JSON
+** text; XLSX cuts a value longer than a cell holds and says so in the cell. */
+int audit_export(json_t *items, TableFormat fmt, bool vi, char **out, size_t *n, Err *e);
+
+#endif

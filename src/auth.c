@@ -1,0 +1,540 @@
+/*
+** auth.c: roles, permissions, scopes, credentials, sessions, tokens and throttling (see auth.h).
+**
+** What each role may do is one table (role_perms); where it may do it is one function
+** (grant_covers). Everything else asks auth_can / auth_covers.
+*/
+#include "auth.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "log.h"
+#include "text.h"
+#include "util.h"
+
+AuthConfig auth_config = {30 * 60, 12 * 3600, false};
+
+/* ---- roles and permissions --------------------------------------------------------------- */
+
+static const struct {
+    const char *name, *vi, *en;
+} ROLES[ROLE_COUNT] = {
+    [ROLE_ADMIN] = {"admin", "Quản trị hệ thống", "System administrator"},
+    [ROLE_PROVINCE] = {"province", "Cán bộ OCOP cấp tỉnh", "Province officer"},
+    [ROLE_COMMUNE] = {"commune", "Cán bộ OCOP cấp xã", "Commune officer"},
+    [ROLE_COUNCIL_CHAIR] = {"council_chair", "Chủ tịch Hội đồng", "Council chair"},
+    [ROLE_COUNCIL_MEMBER] = {"council_member", "Thành viên Hội đồng", "Council member"},
+    [ROLE_COUNCIL_SECRETARY] = {"council_secretary", "Thư ký Hội đồng", "Council secretary"},
+    [ROLE_PRODUCER] = {"producer", "Chủ thể OCOP", "Producer"},
+};
+
+static const char *const PERMS[PERM_COUNT] = {
+    [PERM_PUBLIC] = "public",
+    [PERM_LOGIN] = "login",
+    [PERM_PRODUCERS_CREATE] = "producers.create",
+    [PERM_PRODUCERS_UPDATE] = "producers.update",
+    [PERM_PRODUCERS_DELETE] = "producers.delete",
+    [PERM_PRODUCTS_CREATE] = "products.create",
+    [PERM_PRODUCTS_UPDATE] = "products.update",
+    [PERM_PRODUCTS_DELETE] = "products.delete",
+    [PERM_RECOGNITIONS_WRITE] = "recognitions.write",
+    [PERM_VILLAGES_WRITE] = "villages.write",
+    [PERM_POINTS_WRITE] = "points.write",
+    [PERM_COUNCILS_WRITE] = "councils.write",
+    [PERM_IMPORT] = "import",
+    [PERM_USERS_READ] = "users.read",
+    [PERM_USERS_MANAGE] = "users.manage",
+    [PERM_USERS_CONFIRM] = "users.confirm",
+    [PERM_AUDIT_READ] = "audit.read",
+    [PERM_ADMIN] = "admin",
+};
+
+#define P(x) (1u << (x))
+/* What each role may do, somewhere within its scope. */
+static const uint32_t role_perms[ROLE_COUNT] = {
+    [ROLE_ADMIN] = 0xffffffffu,
+    [ROLE_PROVINCE] = P(PERM_LOGIN) | P(PERM_PRODUCERS_CREATE) | P(PERM_PRODUCERS_UPDATE) |
+                      P(PERM_PRODUCERS_DELETE) | P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) |
+                      P(PERM_PRODUCTS_DELETE) | P(PERM_RECOGNITIONS_WRITE) | P(PERM_VILLAGES_WRITE) |
+                      P(PERM_POINTS_WRITE) | P(PERM_COUNCILS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |
+                      P(PERM_USERS_MANAGE) | P(PERM_USERS_CONFIRM) | P(PERM_AUDIT_READ),
+    [ROLE_COMMUNE] = P(PERM_LOGIN) | P(PERM_PRODUCERS_CREATE) | P(PERM_PRODUCERS_UPDATE) |
+                     P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) | P(PERM_PRODUCTS_DELETE) |
+                     P(PERM_VILLAGES_WRITE) | P(PERM_POINTS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |
+                     P(PERM_USERS_CONFIRM),
+    [ROLE_COUNCIL_CHAIR] = P(PERM_LOGIN),
+    [ROLE_COUNCIL_MEMBER] = P(PERM_LOGIN),
+    [ROLE_COUNCIL_SECRETARY] = P(PERM_LOGIN),
+    /* A producer edits its own record; once a commune officer has confirmed the account it also
+    ** registers and edits its own products (grant_allows). */
+    [ROLE_PRODUCER] = P(PERM_LOGIN) | P(PERM_PRODUCERS_UPDATE) | P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE),
+};
+#undef P
+
+const char *role_name(Role r) { return (unsigned)r < ROLE_COUNT ? ROLES[r].name : "?"; }
+const char *role_label_vi(Role r) { return (unsigned)r < ROLE_COUNT ? ROLES[r].vi : "?"; }
+
+int role_parse(const char *s) {
+    for (int i = 0; i < ROLE_COUNT; i++)
+        if (s && strcmp(ROLES[i].name, s) == 0) return i;
+    return -1;
+}
+
+const char *perm_name(Perm p) { return (unsigned)p < PERM_COUNT ? PERMS[p] : "?"; }
+
+int perm_parse(const char *s) {
+    for (int i = 0; i < PERM_COUNT; i++)
+        if (s && strcmp(PERMS[i], s) == 0) return i;
+    return -1;
+}
+
+bool role_has(Role r, Perm p) {
+    if (p == PERM_PUBLIC) return true;
+    return (unsigned)r < ROLE_COUNT && (role_perms[r] >> p) & 1u;
+}
+
+/* The role allows p, taking the producer's confirmation into account. */
+static bool grant_allows(const Grant *g, Perm p) {
+    if (!role_has(g->role, p)) return false;
+    if (g->role == ROLE_PRODUCER && !g->confirmed) return p == PERM_LOGIN || p == PERM_PRODUCERS_UPDATE;
+    return true;
+}
+
+void place_resolve(Db *db, Place *p) {
+    if (p->province[0] || !p->commune[0]) return;
+    Stmt *s = db_prepare(db, "SELECT parent_code FROM units WHERE code = ? AND geo = '2025' AND level = 'commune' "
+                             "ORDER BY valid_from DESC LIMIT 1");
+    db_bind_text(s, 1, p->commune);
+    if (db_step(s) == DB_ROW && db_col_text(s, 0)) snprintf(p->province, sizeof p->province, "%s", db_col_text(s, 0));
+    db_done(s);
+}
+
+/* Does grant g reach a record at place? */
+static bool grant_covers(const Grant *g, const Place *place) {
+    switch (g->role) {
+    case ROLE_ADMIN: return true;
+    case ROLE_PROVINCE: return place->province[0] && strcmp(place->province, g->scope) == 0;
+    case ROLE_COMMUNE: return place->commune[0] && strcmp(place->commune, g->scope) == 0;
+    case ROLE_PRODUCER: {
+        int64_t id;
+        return place->producer_id > 0 && parse_i64(g->scope, &id) && id == place->producer_id;
+    }
+    default: {
+        int64_t id;
+        return place->council_id > 0 && parse_i64(g->scope, &id) && id == place->council_id;
+    }
+    }
+}
+
+bool auth_can(const Auth *a, Perm p) {
+    if (p == PERM_PUBLIC) return true;
+    if (!a) return false;
+    for (int i = 0; i < a->ngrants; i++)
+        if (grant_allows(&a->grants[i], p)) return true;
+    return p == PERM_LOGIN; /* a user without roles still manages its own account */
+}
+
+bool auth_covers(const Auth *a, Perm p, const Place *place) {
+    if (!a) return false;
+    for (int i = 0; i < a->ngrants; i++)
+        if (grant_allows(&a->grants[i], p) && grant_covers(&a->grants[i], place)) return true;
+    return false;
+}
+
+int auth_provinces(const Auth *a, Perm p, char out[][8], int max) {
+    int n = 0;
+    if (!a) return 0;
+    for (int i = 0; i < a->ngrants; i++) {
+        const Grant *g = &a->grants[i];
+        if (!grant_allows(g, p)) continue;
+        if (g->role == ROLE_ADMIN) return -1;
+        if (g->role != ROLE_PROVINCE || n == max) continue;
+        snprintf(out[n++], 8, "%.7s", g->scope);
+    }
+    return n;
+}
+
+Actor actor_cli(void) {
+    static char name[80];
+    if (!name[0]) {
+        struct passwd *pw = getpwuid(geteuid());
+        snprintf(name, sizeof name, "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+    }
+    return (Actor){0, name, "local", NULL};
+}
+
+/* ---- credentials --------------------------------------------------------------------------- */
+
+enum { PASSWORD_MIN = 10, PASSWORD_MAX_BYTES = 256, USERNAME_MAX = 32 };
+
+static const char *const common_passwords[] = {
+    "password", "password1", "password123", "passw0rd", "matkhau", "matkhau123", "matkhaumoi", "1234567890",
+    "12345678910", "0123456789", "qwertyuiop", "qwerty1234", "abcdefghij", "abc1234567", "iloveyou12",
+    "administrator", "admin12345", "ocop123456", "ocop2025", "ocop2026", "vietnam123", "khongbiet",
+    "1111111111", "1q2w3e4r5t", "a1b2c3d4e5", "letmein123", "welcome123", "changeme123", NULL,
+};
+
+/* Lower-case ASCII copy (non-ASCII bytes kept) into out. */
+static void lower_copy(char *out, size_t n, const char *s) {
+    size_t i = 0;
+    for (; s[i] && i + 1 < n; i++) out[i] = (char)tolower((unsigned char)s[i]);
+    out[i] = 0;
+}
+
+const char *password_problem(const char *pw, const char *username) {
+    size_t n = strlen(pw);
+    if (n > PASSWORD_MAX_BYTES) return "the password is longer than 256 bytes";
+    if (!text_utf8_valid(pw, n, NULL)) return "the password is not valid UTF-8 text";
+    size_t chars = 0;
+    int distinct = 0;
+    unsigned char seen[256] = {0};
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)pw[i];
+        if ((c & 0xC0) != 0x80) chars++;
+        if (!seen[c]++) distinct++;
+        if (c < 0x20 || c == 0x7f) return "the password must not contain control characters";
+    }
+    if (chars < PASSWORD_MIN) return "the password must have at least 10 characters (a few words make a good one)";
+    if (distinct < 5) return "the password repeats too few characters; use at least 5 different ones";
+    char low[PASSWORD_MAX_BYTES + 1], user[USERNAME_MAX + 8];
+    lower_copy(low, sizeof low, pw);
+    for (int i = 0; common_passwords[i]; i++)
+        if (strcmp(low, common_passwords[i]) == 0) return "this password is among the most common ones; choose another";
+    if (username && strlen(username) >= 3) {
+        lower_copy(user, sizeof user, username);
+        if (strstr(low, user)) return "the password must not contain the username";
+    }
+    return NULL;
+}
+
+int password_hash(const char *password, char *out, size_t n) {
+    if (n < crypto_pwhash_STRBYTES) panic("password_hash: buffer too small");
+    return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+bool password_verify(const char *hash, const char *password) {
+    return hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+bool auth_check_password(Db *db, int64_t user_id, const char *password) {
+    Stmt *s = db_prepare(db, "SELECT pw_hash FROM users WHERE id = ?");
+    db_bind_int(s, 1, user_id);
+    char hash[crypto_pwhash_STRBYTES] = "";
+    if (db_step(s) == DB_ROW) snprintf(hash, sizeof hash, "%s", db_col_text(s, 0));
+    db_done(s);
+    return hash[0] && strlen(password) <= PASSWORD_MAX_BYTES && password_verify(hash, password);
+}
+
+/* Hex SHA-256 of s into out[65]. */
+static void sha256_hex(const char *s, char out[65]) {
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* nbytes random bytes as unpadded base64url into out. */
+static void random_b64(char *out, size_t n, size_t nbytes) {
+    unsigned char raw[64];
+    if (nbytes > sizeof raw || sodium_base64_ENCODED_LEN(nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING) > n)
+        panic("random_b64: buffer too small");
+    randombytes_buf(raw, nbytes);
+    sodium_bin2base64(out, n, raw, nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static int64_t now_s(void) { return (int64_t)time(NULL); }
+
+static void fmt_time(int64_t t, char out[24]) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- throttling ---------------------------------------------------------------------------- */
+
+/* After `after` failures within an hour a key is locked for base seconds, doubling with every
+** further failure up to 15 minutes. Accounts: 5 failures, 30 s; addresses: 20 failures, 60 s. */
+enum { THROTTLE_WINDOW = 3600, THROTTLE_MAX = 900 };
+
+static int64_t throttle_locked(Db *db, const char *key) {
+    Stmt *s = db_prepare(db, "SELECT locked_until FROM login_throttle WHERE key = ?");
+    db_bind_text(s, 1, key);
+    int64_t until = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    int64_t now = now_s();
+    return until > now ? until - now : 0;
+}
+
+static void throttle_fail(Db *db, const char *key, int after, int base) {
+    int64_t now = now_s();
+    Stmt *s = db_prepare(db, "SELECT failures, first_fail FROM login_throttle WHERE key = ?");
+    db_bind_text(s, 1, key);
+    int64_t failures = 0, first = now;
+    if (db_step(s) == DB_ROW) {
+        failures = db_col_int(s, 0);
+        first = db_col_int(s, 1);
+    }
+    db_done(s);
+    if (now - first > THROTTLE_WINDOW) failures = 0, first = now;
+    failures++;
+    int64_t until = 0;
+    if (failures >= after) {
+        int64_t shift = failures - after;
+        int64_t lock = shift > 10 ? THROTTLE_MAX : (int64_t)base << shift;
+        until = now + (lock > THROTTLE_MAX ? THROTTLE_MAX : lock);
+    }
+    s = db_prepare(db, "INSERT INTO login_throttle (key, failures, first_fail, locked_until) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
+                       "first_fail = excluded.first_fail, locked_until = excluded.locked_until");
+    db_bind_text(s, 1, key);
+    db_bind_int(s, 2, failures);
+    db_bind_int(s, 3, first);
+    db_bind_int(s, 4, until);
+    db_step(s);
+    db_done(s);
+    /* Forget stale keys so that guessing many usernames does not grow the table for ever. */
+    s = db_prepare(db, "DELETE FROM login_throttle WHERE first_fail < ? AND locked_until < ?");
+    db_bind_int(s, 1, now - 86400);
+    db_bind_int(s, 2, now);
+    db_step(s);
+    db_done(s);
+}
+
+static void throttle_clear(Db *db, const char *key) {
+    Stmt *s = db_prepare(db, "DELETE FROM login_throttle WHERE key = ?");
+    db_bind_text(s, 1, key);
+    db_step(s);
+    db_done(s);
+}
+
+/* ---- login, sessions, tokens ----------------------------------------------------------------- */
+
+int auth_load_grants(Db *db, Auth *a, Err *e) {
+    (void)e;
+    Stmt *s = db_prepare(db, "SELECT id, role, scope, province, confirmed FROM user_roles WHERE user_id = ? ORDER BY id");
+    db_bind_int(s, 1, a->user_id);
+    a->ngrants = 0;
+    while (db_step(s) == DB_ROW && a->ngrants < (int)COUNT(a->grants)) {
+        Grant *g = &a->grants[a->ngrants];
+        int role = role_parse(db_col_text(s, 1));
+        if (role < 0) continue;
+        g->id = db_col_int(s, 0);
+        g->role = (Role)role;
+        snprintf(g->scope, sizeof g->scope, "%s", db_col_text(s, 2) ? db_col_text(s, 2) : "");
+        snprintf(g->province, sizeof g->province, "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
+        g->confirmed = db_col_int(s, 4) != 0;
+        a->ngrants++;
+    }
+    db_done(s);
+    return 0;
+}
+
+/* A hash to verify against when the username is unknown, so that both answers take as long. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static void make_dummy_hash(void) {
+    if (password_hash("no such user: dummy password", dummy_hash, sizeof dummy_hash)) dummy_hash[0] = 0;
+}
+
+int auth_login(Db *db, const char *username, const char *password, const char *remote, Auth *a,
+               int *retry_after, Err *e) {
+    *retry_after = 0;
+    if (strlen(username) > USERNAME_MAX || strlen(password) > PASSWORD_MAX_BYTES)
+        return err_set(e, 400, strlen(username) > USERNAME_MAX ? "username" : "password",
+                       "%s is too long", strlen(username) > USERNAME_MAX ? "the username" : "the password");
+    char name[USERNAME_MAX + 1], ukey[USERNAME_MAX + 8], akey[80];
+    lower_copy(name, sizeof name, username);
+    snprintf(ukey, sizeof ukey, "user:%s", name);
+    snprintf(akey, sizeof akey, "addr:%s", remote && *remote ? remote : "-");
+    int64_t wait_u = throttle_locked(db, ukey), wait_a = throttle_locked(db, akey);
+    if (wait_u || wait_a) {
+        *retry_after = (int)(wait_u > wait_a ? wait_u : wait_a);
+        return err_set(e, 429, "", "too many failed sign-ins %s; try again in %d s",
+                       wait_u ? "for this account" : "from this address", *retry_after);
+    }
+    Stmt *s = db_prepare(db, "SELECT id, username, pw_hash, status FROM users WHERE username = ?");
+    db_bind_text(s, 1, name);
+    int64_t id = 0;
+    char hash[crypto_pwhash_STRBYTES] = "", status[16] = "";
+    if (db_step(s) == DB_ROW) {
+        id = db_col_int(s, 0);
+        snprintf(a->username, sizeof a->username, "%s", db_col_text(s, 1));
+        snprintf(hash, sizeof hash, "%s", db_col_text(s, 2));
+        snprintf(status, sizeof status, "%s", db_col_text(s, 3));
+    }
+    db_done(s);
+    bool ok;
+    if (id) {
+        ok = password_verify(hash, password);
+    } else {
+        static pthread_once_t once = PTHREAD_ONCE_INIT;
+        pthread_once(&once, make_dummy_hash);
+        password_verify(dummy_hash, password);
+        ok = false;
+    }
+    if (!ok) {
+        if (db_begin(db, e)) return -1;
+        throttle_fail(db, ukey, 5, 30);
+        throttle_fail(db, akey, 20, 60);
+        if (db_commit(db, e)) return -1;
+        log_warn("sign-in failed user=%s remote=%s", name, remote ? remote : "-");
+        return err_set(e, 401, "", "wrong username or password");
+    }
+    if (strcmp(status, "active") != 0) {
+        log_warn("sign-in refused user=%s remote=%s reason=disabled", name, remote ? remote : "-");
+        return err_set(e, 403, "", "this account is disabled; ask your administrator");
+    }
+    a->user_id = id;
+    auth_load_grants(db, a, e);
+    char ts[32];
+    ts_now(ts);
+    if (db_begin(db, e)) return -1;
+    throttle_clear(db, ukey);
+    s = db_prepare(db, "UPDATE users SET last_login_at = ? WHERE id = ?");
+    db_bind_text(s, 1, ts);
+    db_bind_int(s, 2, id);
+    db_step(s);
+    db_done(s);
+    Actor who = {id, a->username, remote, a};
+    char idtxt[24];
+    snprintf(idtxt, sizeof idtxt, "%lld", (long long)id);
+    if (audit_append(db, &who, "login", "users", idtxt, NULL, NULL, NULL, e) || db_commit(db, e)) {
+        db_rollback(db);
+        return -1;
+    }
+    return 0;
+}
+
+int session_create(Db *db, Auth *a, const char *remote, const char *user_agent, char *secret, size_t n, Err *e) {
+    random_b64(secret, n, 32);
+    sha256_hex(secret, a->session);
+    random_b64(a->csrf, sizeof a->csrf, 24);
+    a->via = AUTH_SESSION;
+    int64_t now = now_s();
+    Stmt *s = db_prepare(db, "INSERT INTO sessions (hash, user_id, csrf, created, last_seen, remote, user_agent) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    db_bind_text(s, 1, a->session);
+    db_bind_int(s, 2, a->user_id);
+    db_bind_text(s, 3, a->csrf);
+    db_bind_int(s, 4, now);
+    db_bind_int(s, 5, now);
+    db_bind_text(s, 6, remote);
+    char ua[201];
+    snprintf(ua, sizeof ua, "%s", user_agent ? user_agent : "");
+    db_bind_text(s, 7, ua);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) return err_set(e, 500, "", "cannot store the session: %s", db_errmsg(db));
+    return 0;
+}
+
+static void session_remove(Db *db, const char *hash) {
+    Stmt *s = db_prepare(db, "DELETE FROM sessions WHERE hash = ?");
+    db_bind_text(s, 1, hash);
+    db_step(s);
+    db_done(s);
+}
+
+int session_load(Db *db, const char *secret, Auth *a, Err *e) {
+    memset(a, 0, sizeof *a);
+    if (strlen(secret) != 43) return err_set(e, 401, "", "the session cookie is malformed; sign in again");
+    sha256_hex(secret, a->session);
+    Stmt *s = db_prepare(db, "SELECT s.user_id, s.csrf, s.created, s.last_seen, u.username, u.status "
+                             "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ?");
+    db_bind_text(s, 1, a->session);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        return err_set(e, 401, "", "the session has ended or never existed; sign in again");
+    }
+    a->user_id = db_col_int(s, 0);
+    snprintf(a->csrf, sizeof a->csrf, "%s", db_col_text(s, 1));
+    int64_t created = db_col_int(s, 2), last = db_col_int(s, 3);
+    snprintf(a->username, sizeof a->username, "%s", db_col_text(s, 4));
+    bool active = str_eq(db_col_text(s, 5), "active");
+    db_done(s);
+    int64_t now = now_s();
+    const char *why = NULL;
+    if (!active) why = "the account is disabled";
+    else if (now - created >= auth_config.absolute_s) why = "the session reached its maximum length";
+    else if (now - last >= auth_config.idle_s) why = "the session was idle too long";
+    if (why) {
+        session_remove(db, a->session);
+        return err_set(e, 401, "", "%s; sign in again", why);
+    }
+    /* Record activity, at most once a minute (or a tenth of the idle limit, when shorter). */
+    int64_t step = auth_config.idle_s / 10 < 60 ? auth_config.idle_s / 10 : 60;
+    if (now - last >= step) {
+        s = db_prepare(db, "UPDATE sessions SET last_seen = ? WHERE hash = ?");
+        db_bind_int(s, 1, now);
+        db_bind_text(s, 2, a->session);
+        db_step(s);
+        db_done(s);
+    }
+    a->via = AUTH_SESSION;
+    return auth_load_grants(db, a, e);
+}
+
+int session_delete(Db *db, const char *session_hash) {
+    session_remove(db, session_hash);
+    return db_changes(db);
+}
+
+int session_delete_all(Db *db, int64_t user_id) {
+    Stmt *s = db_prepare(db, "DELETE FROM sessions WHERE user_id = ?");
+    db_bind_int(s, 1, user_id);
+    db_step(s);
+    db_done(s);
+    return db_changes(db);
+}
+
+int token_load(Db *db, const char *token, Auth *a, Err *e) {
+    memset(a, 0, sizeof *a);
+    if (strlen(token) != 48 || !str_has_prefix(token, "ocop_"))
+        return err_set(e, 401, "Authorization", "the bearer token is malformed (ocop tokens start with 'ocop_')");
+    char hash[65];
+    sha256_hex(token, hash);
+    Stmt *s = db_prepare(db, "SELECT t.id, t.user_id, t.scope, t.expires, t.revoked, t.last_used, u.username, u.status "
+                             "FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?");
+    db_bind_text(s, 1, hash);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        return err_set(e, 401, "Authorization", "unknown token");
+    }
+    a->token_id = db_col_int(s, 0);
+    a->user_id = db_col_int(s, 1);
+    a->read_only = !str_eq(db_col_text(s, 2), "write");
+    int64_t expires = db_col_int(s, 3), revoked = db_col_null(s, 4) ? 0 : db_col_int(s, 4);
+    int64_t last_used = db_col_null(s, 5) ? 0 : db_col_int(s, 5);
+    snprintf(a->username, sizeof a->username, "%s", db_col_text(s, 6));
+    bool active = str_eq(db_col_text(s, 7), "active");
+    db_done(s);
+    char when[24];
+    int64_t now = now_s();
+    if (revoked) {
+        fmt_time(revoked, when);
+        return err_set(e, 401, "Authorization", "the token was revoked at %s", when);
+    }
+    if (now >= expires) {
+        fmt_time(expires, when);
+        return err_set(e, 401, "Authorization", "the token expired at %s", when);
+    }
+    if (!active) return err_set(e, 401, "Authorization", "the token's account is disabled");
+    if (now - last_used >= 3600) {
+        s = db_prepare(db, "UPDATE api_tokens SET last_used = ? WHERE id = ?");
+        db_bind_int(s, 1, now);
+        db_bind_int(s, 2, a->token_id);
+        db_step(s);
+        db_done(s);
+    }
+    a->via = AUTH_TOKEN;
+    return auth_load_grants(db, a, e);
+}

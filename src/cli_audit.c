@@ -1,0 +1,177 @@
+/*
+** cli_audit.c: `ocop audit verify|list|head`, the audit trail on the command line (audit.h).
+** The command line acts with full rights, so it sees every province. Exit status: 0 success,
+** 1 a broken chain or a failure, 2 a usage error.
+*/
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "files.h"
+#include "util.h"
+
+/* "ID:HASH" (as printed by `ocop audit head`) into id and hash[65]; false when malformed. */
+static bool parse_expect(const char *s, int64_t *id, char hash[65]) {
+    const char *colon = strchr(s, ':');
+    if (!colon || colon == s || colon - s > 20) return false;
+    char num[24];
+    memcpy(num, s, (size_t)(colon - s));
+    num[colon - s] = 0;
+    if (!parse_i64(num, id) || *id < 0 || !files_valid_sha(colon + 1)) return false;
+    memcpy(hash, colon + 1, 65);
+    return true;
+}
+
+/* "ocop: audit entry 42 (2026-11-23T03:10:00Z, update products 7) is broken: REASON"; 1. */
+static int report_broken(Db *db, const AuditCheck *c) {
+    char what[256];
+    audit_describe(db, c->broken_id, what, sizeof what);
+    if (what[0]) return cli_fail("audit entry %lld (%s) is broken: %s", (long long)c->broken_id, what, c->reason);
+    return cli_fail("audit entry %lld is broken: %s", (long long)c->broken_id, c->reason);
+}
+
+static int audit_verify_cmd(Opts *o, Db *db) {
+    int64_t want_id = 0;
+    char want[65];
+    if (o->expect && !parse_expect(o->expect, &want_id, want))
+        return cli_fail("--expect must be ID:HASH as printed by 'ocop audit head' (got '%s')", o->expect), 2;
+    AuditCheck c;
+    if (audit_verify(db, &c)) return report_broken(db, &c);
+    if (o->expect && audit_expect(db, want_id, want, &c)) {
+        if (c.broken_id > c.head_id) return cli_fail("audit trail cut short: %s", c.reason);
+        return report_broken(db, &c);
+    }
+    if (o->quiet) return 0;
+    if (c.head_id) printf("audit trail intact: %lld entries, head %lld %s\n", (long long)c.entries, (long long)c.head_id, c.head);
+    else printf("audit trail intact: 0 entries\n");
+    if (o->expect) printf("entry %lld still has the expected hash\n", (long long)want_id);
+    return 0;
+}
+
+static int audit_head_cmd(Db *db) {
+    int64_t id;
+    char hash[65];
+    audit_head(db, &id, hash);
+    printf("%lld %s\n", (long long)id, hash);
+    return 0;
+}
+
+/* The string member key of o, or "" (NULL, or not a string). */
+static const char *member(json_t *o, const char *key) {
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* One readable line per entry: id, time, who (from where), what, province. */
+static void print_table(json_t *items) {
+    size_t i;
+    json_t *o;
+    json_array_foreach(items, i, o) {
+        const char *remote = member(o, "remote"), *eid = member(o, "entity_id"), *prov = member(o, "province");
+        printf("%6lld  %s  %s%s%s%s  %s %s%s%s%s%s\n", (long long)json_integer_value(json_object_get(o, "id")),
+               member(o, "at"), *member(o, "username") ? member(o, "username") : "-", *remote ? " (" : "", remote,
+               *remote ? ")" : "", member(o, "action"), member(o, "entity"), *eid ? " " : "", eid,
+               *prov ? "  province " : "", prov);
+    }
+}
+
+/* Write n bytes of data to path (or standard output when NULL); 0, or 1 after a message. */
+static int write_out(const char *path, const char *data, size_t n) {
+    FILE *f = path ? fopen(path, "wb") : stdout;
+    if (!f) return cli_fail("%s: %s", path, strerror(errno));
+    size_t w = fwrite(data, 1, n, f);
+    if (path && fclose(f) != 0) w = 0;
+    if (!path) fflush(stdout);
+    return w == n ? 0 : cli_fail("writing %s failed", path ? path : "standard output");
+}
+
+/* json (default when --output names a .json file), csv or xlsx from --format or the file name;
+** NULL: the readable table. -1 when --format is none of those. */
+static int list_format(const Opts *o, const char **format) {
+    *format = o->format;
+    size_t n = o->output ? strlen(o->output) : 0;
+    if (!*format && n > 4 && strcmp(o->output + n - 4, ".csv") == 0) *format = "csv";
+    if (!*format && n > 5 && strcmp(o->output + n - 5, ".xlsx") == 0) *format = "xlsx";
+    if (!*format && o->output) *format = "json";
+    if (*format && strcmp(*format, "json") && strcmp(*format, "csv") && strcmp(*format, "xlsx")) return -1;
+    return 0;
+}
+
+/* The listed items in format to o->output or standard output. */
+static int list_output(const Opts *o, const char *format, json_t *items, int64_t total) {
+    if (!format) {
+        print_table(items);
+        return 0;
+    }
+    char *out = NULL;
+    size_t n = 0;
+    if (strcmp(format, "json") == 0) {
+        json_t *doc = json_pack("{sOsI}", "items", items, "total", (json_int_t)total);
+        out = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        json_decref(doc);
+        if (!out) panic("json_dumps failed");
+        n = strlen(out);
+        out[n++] = '\n'; /* replaces the NUL: written by length */
+    } else {
+        Err e = ERR_INIT;
+        bool vi = !o->lang || strcmp(o->lang, "vi") == 0;
+        if (audit_export(items, strcmp(format, "xlsx") == 0 ? TABLE_XLSX : TABLE_CSV, vi, &out, &n, &e))
+            return cli_fail("%s", e.detail);
+    }
+    int rc = write_out(o->output, out, n);
+    free(out);
+    return rc;
+}
+
+/* A bad filter as the option the user typed: "from must be ..." becomes "--from must be ...";
+** returns 2 (a usage error). */
+static int filter_fail(const Err *e) {
+    size_t k = strlen(e->field);
+    if (!k || strncmp(e->detail, e->field, k) != 0) return cli_fail("%s", e->detail), 2;
+    char opt[sizeof e->field];
+    for (size_t i = 0; i <= k; i++) opt[i] = e->field[i] == '_' ? '-' : e->field[i];
+    return cli_fail("--%s%s", opt, e->detail + k), 2;
+}
+
+static int audit_list_cmd(Opts *o, Db *db) {
+    const char *format;
+    if (list_format(o, &format)) return cli_fail("--format must be json, csv or xlsx"), 2;
+    if (o->lang && strcmp(o->lang, "vi") && strcmp(o->lang, "en")) return cli_fail("--lang must be vi or en"), 2;
+    if (format && strcmp(format, "xlsx") == 0 && !o->output && isatty(1))
+        return cli_fail("XLSX is binary: give --output FILE"), 2;
+    AuditQuery q = {o->user, o->entity, o->entity_id, o->action, o->from, o->to, NULL, -1, o->limit ? o->limit : -1, 0};
+    json_t *items;
+    int64_t total;
+    Err e = ERR_INIT;
+    if (audit_list(db, &q, &items, &total, &e)) return filter_fail(&e);
+    size_t shown = json_array_size(items);
+    int rc = list_output(o, format, items, total);
+    json_decref(items);
+    if (!rc && o->output && !o->quiet)
+        fprintf(stderr, "wrote %zu of %lld audit entries to %s\n", shown, (long long)total, o->output);
+    return rc;
+}
+
+int cmd_audit(Opts *o) {
+    const char *sub = o->args[0];
+    if (strcmp(sub, "verify") && strcmp(sub, "list") && strcmp(sub, "head"))
+        return cli_fail("no audit command '%s': verify, list or head", sub), 2;
+    Db *db = cli_open_db(o, false);
+    if (!db) return 1;
+    /* One snapshot for the whole command, while a server may be appending. */
+    Err e = ERR_INIT;
+    if (db_begin_read(db, &e)) {
+        db_close(db);
+        return cli_fail("%s", e.detail);
+    }
+    int rc = strcmp(sub, "verify") == 0 ? audit_verify_cmd(o, db)
+             : strcmp(sub, "list") == 0 ? audit_list_cmd(o, db)
+                                        : audit_head_cmd(db);
+    db_rollback(db);
+    db_close(db);
+    return rc;
+}
