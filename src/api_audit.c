@@ -58,13 +58,9 @@ int api_audit_list(Req *r) {
     json_t *items;
     audit_query(r, &q, provinces);
     if (audit_page(r, &q, &page, &per_page, &e) || audit_list(r->db, &q, &items, &total, &e)) return fail(r, &e);
-    json_t *o = json_object();
-    json_object_set_new(o, "items", items);
-    json_object_set_new(o, "total", json_integer(total));
-    json_object_set_new(o, "page", json_integer(page));
-    json_object_set_new(o, "per_page", json_integer(per_page));
-    json_object_set_new(o, "pages", json_integer((total + per_page - 1) / per_page));
-    return resp_json(r, 200, o);
+    return resp_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
+                                       (json_int_t)page, "per_page", (json_int_t)per_page, "pages",
+                                       (json_int_t)((total + per_page - 1) / per_page)));
 }
 
 int api_audit_export(Req *r) {
@@ -97,12 +93,8 @@ int api_audit_export(Req *r) {
 int api_audit_verify(Req *r) {
     AuditCheck c;
     int broken = audit_verify(r->db, &c);
-    json_t *o = json_object();
-    json_object_set_new(o, "intact", json_boolean(!broken));
-    json_object_set_new(o, "entries", json_integer(c.entries));
-    json_object_set_new(o, "broken_id", broken ? json_integer(c.broken_id) : json_null());
-    json_object_set_new(o, "reason", broken ? json_string(c.reason) : json_null());
-    json_object_set_new(o, "head", c.head_id ? json_pack("{sIss}", "id", (json_int_t)c.head_id, "hash", c.head)
-                                             : json_null());
-    return resp_json(r, 200, o);
+    json_t *head = c.head_id ? json_pack("{s:I, s:s}", "id", (json_int_t)c.head_id, "hash", c.head) : json_null();
+    return resp_json(r, 200, json_pack("{s:b, s:I, s:o, s:o, s:o}", "intact", !broken, "entries", (json_int_t)c.entries,
+                                       "broken_id", broken ? json_integer(c.broken_id) : json_null(), "reason",
+                                       broken ? json_string(c.reason) : json_null(), "head", head));
 }

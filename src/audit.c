@@ -28,13 +28,33 @@
     "id, at, user_id, username, remote, action, entity, entity_id, province, before, after, "     \
     "prev_hash, hash"
 
-/* One entry as stored; the strings belong to whoever filled it (a statement row, the caller). */
+/* The columns, in the order of AUDIT_COLUMNS and of the canonical encoding (which ends with
+** prev_hash), with their export headers. kind: 'i' integer, 't' text, 'j' JSON text. */
+enum { C_ID, C_AT, C_USER_ID, C_USERNAME, C_REMOTE, C_ACTION, C_ENTITY, C_ENTITY_ID, C_PROVINCE, C_BEFORE,
+       C_AFTER, C_PREV_HASH, C_HASH, NCOLS };
+static const struct {
+    const char *name, *vi, *en;
+    char kind;
+} cols[NCOLS] = {
+    {"id", "Số hiệu", "ID", 'i'},
+    {"at", "Thời điểm (UTC)", "Time (UTC)", 't'},
+    {"user_id", "Mã người dùng", "User ID", 'i'},
+    {"username", "Tên đăng nhập", "Username", 't'},
+    {"remote", "Địa chỉ", "Address", 't'},
+    {"action", "Thao tác", "Action", 't'},
+    {"entity", "Đối tượng", "Entity", 't'},
+    {"entity_id", "Mã đối tượng", "Entity ID", 't'},
+    {"province", "Tỉnh", "Province", 't'},
+    {"before", "Trước", "Before", 'j'},
+    {"after", "Sau", "After", 'j'},
+    {"prev_hash", "Mã băm trước", "Previous hash", 't'},
+    {"hash", "Mã băm", "Hash", 't'},
+};
+
+/* One entry as text, indexed by C_*; integers as their decimal text (which is what SQLite hands
+** back for an INTEGER column). NULL for SQL NULL. The strings belong to whoever filled it. */
 typedef struct Entry {
-    int64_t id;
-    const char *at;
-    int64_t user_id;
-    const char *username, *remote, *action, *entity, *entity_id, *province, *before, *after;
-    const char *prev_hash, *hash;
+    const char *v[NCOLS];
 } Entry;
 
 /* ---- the canonical encoding ------------------------------------------------------------- */
@@ -51,29 +71,12 @@ static void put_field(crypto_hash_sha256_state *st, const char *v) {
     crypto_hash_sha256_update(st, (const unsigned char *)",", 1);
 }
 
-static void put_int(crypto_hash_sha256_state *st, int64_t v) {
-    char s[24];
-    snprintf(s, sizeof s, "%lld", (long long)v);
-    put_field(st, s);
-}
-
-/* The hash of en's content and prev_hash (en->hash is not read) into out[65]. */
+/* The hash of en's content and prev_hash (en->v[C_HASH] is not read) into out[65]. */
 static void entry_hash(const Entry *en, char out[65]) {
     crypto_hash_sha256_state st;
     crypto_hash_sha256_init(&st);
     put_field(&st, "ocop-audit-v1");
-    put_int(&st, en->id);
-    put_field(&st, en->at);
-    put_int(&st, en->user_id);
-    put_field(&st, en->username);
-    put_field(&st, en->remote);
-    put_field(&st, en->action);
-    put_field(&st, en->entity);
-    put_field(&st, en->entity_id);
-    put_field(&st, en->province);
-    put_field(&st, en->before);
-    put_field(&st, en->after);
-    put_field(&st, en->prev_hash);
+    for (int i = 0; i <= C_PREV_HASH; i++) put_field(&st, en->v[i]);
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&st, h);
     sodium_bin2hex(out, 65, h, sizeof h);
@@ -81,19 +84,7 @@ static void entry_hash(const Entry *en, char out[65]) {
 
 /* en from a row of "SELECT " AUDIT_COLUMNS; the strings live until the next step. */
 static void entry_from_row(Stmt *s, Entry *en) {
-    en->id = db_col_int(s, 0);
-    en->at = db_col_text(s, 1);
-    en->user_id = db_col_int(s, 2);
-    en->username = db_col_text(s, 3);
-    en->remote = db_col_text(s, 4);
-    en->action = db_col_text(s, 5);
-    en->entity = db_col_text(s, 6);
-    en->entity_id = db_col_text(s, 7);
-    en->province = db_col_text(s, 8);
-    en->before = db_col_text(s, 9);
-    en->after = db_col_text(s, 10);
-    en->prev_hash = db_col_text(s, 11);
-    en->hash = db_col_text(s, 12);
+    for (int i = 0; i < NCOLS; i++) en->v[i] = db_col_text(s, i);
 }
 
 /* ---- appending ---------------------------------------------------------------------------- */
@@ -119,26 +110,18 @@ int audit_append(Db *db, const Actor *who, const char *action, const char *entit
     char prev[65] = GENESIS;
     int64_t prev_id = 0;
     audit_head(db, &prev_id, prev);
-    char at[32];
+    int64_t id = prev_id + 1, user_id = who ? who->user_id : 0;
+    char at[32], id_text[24], user_text[24], hash[65];
     ts_now(at);
-    Entry en = {prev_id + 1, at, who ? who->user_id : 0, who ? who->username : NULL, who ? who->remote : NULL,
-                action, entity, entity_id, province, before, after, prev, NULL};
-    char hash[65];
+    snprintf(id_text, sizeof id_text, "%lld", (long long)id);
+    snprintf(user_text, sizeof user_text, "%lld", (long long)user_id);
+    Entry en = {{id_text, at, user_text, who ? who->username : NULL, who ? who->remote : NULL, action, entity,
+                 entity_id, province, before, after, prev, hash}};
     entry_hash(&en, hash);
     Stmt *s = db_prepare(db, "INSERT INTO audit_log (" AUDIT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    db_bind_int(s, 1, en.id);
-    db_bind_text(s, 2, en.at);
-    db_bind_int(s, 3, en.user_id);
-    db_bind_text(s, 4, en.username);
-    db_bind_text(s, 5, en.remote);
-    db_bind_text(s, 6, action);
-    db_bind_text(s, 7, entity);
-    db_bind_text(s, 8, entity_id);
-    db_bind_text(s, 9, province);
-    db_bind_text(s, 10, before);
-    db_bind_text(s, 11, after);
-    db_bind_text(s, 12, prev);
-    db_bind_text(s, 13, hash);
+    for (int i = 0; i < NCOLS; i++) db_bind_text(s, i + 1, en.v[i]);
+    db_bind_int(s, C_ID + 1, id); /* integer columns as integers */
+    db_bind_int(s, C_USER_ID + 1, user_id);
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE) return err_set(e, 500, "audit", "cannot append to the audit log: %s", db_errmsg(db));
@@ -179,14 +162,14 @@ void audit_head(Db *db, int64_t *id, char hash[65]) {
 
 /* Why en does not follow the entry prev_id with hash prev (prev_id 0: en is the first), into
 ** why (n bytes); false when it follows. */
-static bool link_broken(const Entry *en, int64_t prev_id, const char *prev, char *why, size_t n) {
-    bool gap = en->id != prev_id + 1, unlinked = !str_eq(en->prev_hash, prev);
+static bool link_broken(int64_t id, const Entry *en, int64_t prev_id, const char *prev, char *why, size_t n) {
+    bool gap = id != prev_id + 1, unlinked = !str_eq(en->v[C_PREV_HASH], prev);
     if (!gap && !unlinked) return false;
     Buf b = BUF_INIT;
-    if (gap && en->id - prev_id == 2) buf_printf(&b, "entry %lld is missing", (long long)(prev_id + 1));
-    else if (gap) buf_printf(&b, "entries %lld to %lld are missing", (long long)(prev_id + 1), (long long)(en->id - 1));
-    if (gap && prev_id) buf_printf(&b, " (ids jump from %lld to %lld)", (long long)prev_id, (long long)en->id);
-    else if (gap) buf_printf(&b, " (the trail starts at entry %lld)", (long long)en->id);
+    if (gap && id - prev_id == 2) buf_printf(&b, "entry %lld is missing", (long long)(prev_id + 1));
+    else if (gap) buf_printf(&b, "entries %lld to %lld are missing", (long long)(prev_id + 1), (long long)(id - 1));
+    if (gap && prev_id) buf_printf(&b, " (ids jump from %lld to %lld)", (long long)prev_id, (long long)id);
+    else if (gap) buf_printf(&b, " (the trail starts at entry %lld)", (long long)id);
     if (unlinked && prev_id)
         buf_printf(&b, "%sits prev_hash does not match the hash of the previous entry %lld%s", gap ? ", and " : "",
                    (long long)prev_id, gap ? "" : ": an entry was removed, inserted or reordered");
@@ -206,20 +189,21 @@ int audit_verify(Db *db, AuditCheck *c) {
     while (db_step(s) == DB_ROW) {
         Entry en;
         entry_from_row(s, &en);
+        int64_t id = db_col_int(s, C_ID);
         c->entries++;
         if (!c->broken_id) {
             /* Content first: an edited entry is named as such even when it also breaks a link. */
             entry_hash(&en, hash);
-            if (!str_eq(hash, en.hash)) {
-                c->broken_id = en.id;
+            if (!str_eq(hash, en.v[C_HASH])) {
+                c->broken_id = id;
                 snprintf(c->reason, sizeof c->reason, "its content does not match its hash");
-            } else if (link_broken(&en, prev_id, prev, c->reason, sizeof c->reason)) {
-                c->broken_id = en.id;
+            } else if (link_broken(id, &en, prev_id, prev, c->reason, sizeof c->reason)) {
+                c->broken_id = id;
             }
         }
         /* After the first break, keep counting for the totals and the head. */
-        prev_id = en.id;
-        snprintf(prev, sizeof prev, "%s", en.hash ? en.hash : "");
+        prev_id = id;
+        snprintf(prev, sizeof prev, "%s", en.v[C_HASH] ? en.v[C_HASH] : "");
     }
     db_done(s);
     c->head_id = prev_id;
@@ -302,7 +286,7 @@ static int time_bound(const char *name, const char *v, bool end, char out[21], E
                    name, v);
 }
 
-/* The conditions of q into conds (at least 6 + 1 slots) and from/to bounds; -1 with e. */
+/* The conditions of q into conds (6 slots; from/to point into the bounds from and to); -1 with e. */
 static int query_conds(const AuditQuery *q, Cond *conds, int *nc, char from[21], char to[21], Err *e) {
     const struct {
         const char *name, *value, *sql;
@@ -341,38 +325,24 @@ static int bind_where(Stmt *s, const AuditQuery *q, const Cond *conds, int nc) {
     return bi;
 }
 
-static json_t *text_or_null(const char *s) { return s ? json_string(s) : json_null(); }
-
-/* Stored JSON text parsed, null for NULL; text that does not parse (only a tampered entry)
-** comes back as a string rather than hiding it. */
-static json_t *json_or_null(const char *s) {
-    if (!s) return json_null();
-    json_t *j = json_loads(s, JSON_DECODE_ANY, NULL);
-    return j ? j : json_string(s);
-}
-
-static json_t *entry_json(const Entry *en) {
+/* Entry of the current row of s as JSON: integers, text, JSON parsed (null for NULL). Stored
+** JSON that does not parse (only a tampered entry) comes back as a string rather than hidden. */
+static json_t *row_json(Stmt *s) {
     json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(en->id));
-    json_object_set_new(o, "at", text_or_null(en->at));
-    json_object_set_new(o, "user_id", json_integer(en->user_id));
-    json_object_set_new(o, "username", text_or_null(en->username));
-    json_object_set_new(o, "remote", text_or_null(en->remote));
-    json_object_set_new(o, "action", text_or_null(en->action));
-    json_object_set_new(o, "entity", text_or_null(en->entity));
-    json_object_set_new(o, "entity_id", text_or_null(en->entity_id));
-    json_object_set_new(o, "province", text_or_null(en->province));
-    json_object_set_new(o, "before", json_or_null(en->before));
-    json_object_set_new(o, "after", json_or_null(en->after));
-    json_object_set_new(o, "prev_hash", text_or_null(en->prev_hash));
-    json_object_set_new(o, "hash", text_or_null(en->hash));
+    for (int i = 0; i < NCOLS; i++) {
+        const char *v = db_col_text(s, i);
+        json_t *j = !v ? json_null() : cols[i].kind == 'i' ? json_integer(db_col_int(s, i))
+                  : cols[i].kind == 'j' ? json_loads(v, JSON_DECODE_ANY, NULL) : NULL;
+        if (!j) j = json_string(v);
+        json_object_set_new(o, cols[i].name, j ? j : json_null()); /* null: text that is not UTF-8 */
+    }
     return o;
 }
 
 int audit_list(Db *db, const AuditQuery *q, json_t **items, int64_t *total, Err *e) {
     *items = NULL;
     *total = 0;
-    Cond conds[8];
+    Cond conds[6];
     int nc;
     char from[21], to[21];
     if (query_conds(q, conds, &nc, from, to, e)) return -1;
@@ -391,11 +361,7 @@ int audit_list(Db *db, const AuditQuery *q, json_t **items, int64_t *total, Err 
     int bi = bind_where(s, q, conds, nc);
     db_bind_int(s, bi++, q->limit < 0 ? -1 : q->limit);
     db_bind_int(s, bi, q->offset > 0 ? q->offset : 0);
-    while (db_step(s) == DB_ROW) {
-        Entry en;
-        entry_from_row(s, &en);
-        json_array_append_new(*items, entry_json(&en));
-    }
+    while (db_step(s) == DB_ROW) json_array_append_new(*items, row_json(s));
     db_done(s);
     buf_free(&sql);
     buf_free(&where);
@@ -403,25 +369,6 @@ int audit_list(Db *db, const AuditQuery *q, json_t **items, int64_t *total, Err 
 }
 
 /* ---- export ------------------------------------------------------------------------------- */
-
-static const struct {
-    const char *name, *vi, *en;
-    bool json; /* before/after: written as compact JSON text */
-} export_cols[] = {
-    {"id", "Số hiệu", "ID", false},
-    {"at", "Thời điểm (UTC)", "Time (UTC)", false},
-    {"user_id", "Mã người dùng", "User ID", false},
-    {"username", "Tên đăng nhập", "Username", false},
-    {"remote", "Địa chỉ", "Address", false},
-    {"action", "Thao tác", "Action", false},
-    {"entity", "Đối tượng", "Entity", false},
-    {"entity_id", "Mã đối tượng", "Entity ID", false},
-    {"province", "Tỉnh", "Province", false},
-    {"before", "Trước", "Before", true},
-    {"after", "Sau", "After", true},
-    {"prev_hash", "Mã băm trước", "Previous hash", false},
-    {"hash", "Mã băm", "Hash", false},
-};
 
 enum { XLSX_CELL_MAX = 32767, XLSX_CUT = 32000 };
 
@@ -454,18 +401,17 @@ static char *cell_text(json_t *v, TableFormat fmt, bool as_json) {
 }
 
 int audit_export(json_t *items, TableFormat fmt, bool vi, char **out, size_t *n, Err *e) {
-    enum { NCOLS = COUNT(export_cols) };
     TableWriter *w = tablew_new(fmt, vi ? "Nhật ký" : "Audit trail");
-    const int numeric[] = {0, 2};
+    const int numeric[] = {C_ID, C_USER_ID};
     tablew_set_number_columns(w, numeric, (int)COUNT(numeric));
     const char *head[NCOLS];
-    for (int i = 0; i < NCOLS; i++) head[i] = vi ? export_cols[i].vi : export_cols[i].en;
+    for (int i = 0; i < NCOLS; i++) head[i] = vi ? cols[i].vi : cols[i].en;
     tablew_row(w, head, NCOLS);
     size_t k;
     json_t *o;
     json_array_foreach(items, k, o) {
         char *cells[NCOLS];
-        for (int i = 0; i < NCOLS; i++) cells[i] = cell_text(json_object_get(o, export_cols[i].name), fmt, export_cols[i].json);
+        for (int i = 0; i < NCOLS; i++) cells[i] = cell_text(json_object_get(o, cols[i].name), fmt, cols[i].kind == 'j');
         tablew_row(w, (const char *const *)cells, NCOLS);
         for (int i = 0; i < NCOLS; i++) free(cells[i]);
     }

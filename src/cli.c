@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "auth.h"
 #include "demo.h"
 #include "embed.h"
 #include "entity.h"
@@ -94,6 +95,8 @@ static int cmd_serve(Opts *o) {
         return 1;
     }
     int64_t users = db_int1(db, "SELECT count(*) FROM products", NULL);
+    int64_t admins = db_int1(db, "SELECT count(*) FROM users u WHERE status = 'active' AND EXISTS "
+                                 "(SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ?)", "admin");
     /* Build the search index before listening, so no first search waits for it. */
     app.search = search_cache_new();
     search_cache_use(db, app.search);
@@ -101,6 +104,14 @@ static int cmd_serve(Opts *o) {
     if (search_cache_warm(db, &se)) fprintf(stderr, "ocop: search index: %s\n", se.detail);
     db_close(db);
     if (users == 0) fprintf(stderr, "ocop: the database %s has no products yet; 'ocop demo --db %s' loads demo data\n", o->db, o->db);
+    if (admins == 0)
+        fprintf(stderr, "ocop: no administrator yet; create the first one with:\n"
+                        "  ocop user add NAME --role admin --db %s        (asks for the password)\n"
+                        "  echo 'PASSPHRASE' | ocop user add NAME --role admin --password-stdin --db %s\n",
+                o->db, o->db);
+    if (o->session_idle) auth_config.idle_s = (int)o->session_idle;
+    if (o->session_max) auth_config.absolute_s = (int)o->session_max;
+    app.trust_proxy = o->trust_proxy;
     int rc = http_serve(&app);
     search_cache_free(app.search);
     free((char *)app.host);
@@ -337,7 +348,8 @@ static int cmd_export(Opts *o) {
 static int cmd_help(Opts *o);
 
 static const Command commands[] = {
-    {"serve", cmd_serve, "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--files DIR] [--quiet]",
+    {"serve", cmd_serve,
+     "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--files DIR] [--quiet] [--session-idle S] [--session-max S] [--trust-proxy]",
      "Serve the web application and the JSON API. Applies pending migrations first.\n"
      "  --db PATH            SQLite database (default ./ocop.db, or $OCOP_DB)\n"
      "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080, or $OCOP_LISTEN;\n"
@@ -345,13 +357,19 @@ static const Command commands[] = {
      "  --threads N          worker threads, each with its own database connection (default: CPUs)\n"
      "  --files DIR          where uploaded files are stored (default: 'files' beside the database)\n"
      "  --quiet              no access log\n"
+     "  --session-idle S     end a session after S seconds without a request (default 1800)\n"
+     "  --session-max S      end a session S seconds after sign-in (default 43200)\n"
+     "  --trust-proxy        behind a reverse proxy: take the client address from X-Forwarded-For\n"
+     "                       and mark the session cookie Secure when X-Forwarded-Proto is https\n"
      "Stops on SIGINT/SIGTERM after finishing the requests in flight.", 0, 0},
     {"migrate", cmd_migrate, "ocop migrate [--db PATH] [--quiet]",
      "Create or upgrade the database schema and load the reference data (administrative units,\n"
      "product classification). Refuses a database made by a newer ocop.", 0, 0},
     {"demo", cmd_demo, "ocop demo [--db PATH] [--if-empty]",
      "Load the demonstration data set (producers, products, recognitions, craft villages and\n"
-     "points of sale in An Giang, Hậu Giang, Bến Tre, Hà Tĩnh and Đồng Tháp).\n"
+     "points of sale in An Giang, Hậu Giang, Bến Tre, Hà Tĩnh and Đồng Tháp), a demo council and\n"
+     "one account per role (admin, tinh.vinhlong, xa.mocay, hd.chutich, hd.thanhvien, hd.thuky,\n"
+     "chuthe.thanhlong), all with the password demo-ocop-2026. For trying ocop out only.\n"
      "  --if-empty   do nothing when the database already holds producers", 0, 0},
     {"import", cmd_import, "ocop import KIND FILE [--db PATH] [--dry-run] [--format csv|xlsx]",
      "Import a CSV or XLSX list; KIND is producers, products, recognitions, villages or points.\n"

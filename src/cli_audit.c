@@ -14,9 +14,10 @@
 #include "files.h"
 #include "util.h"
 
-/* "ID:HASH" (as printed by `ocop audit head`) into id and hash[65]; false when malformed. */
+/* "ID:HASH", or "ID HASH" as `ocop audit head` prints it, into id and hash[65]; false when
+** malformed. */
 static bool parse_expect(const char *s, int64_t *id, char hash[65]) {
-    const char *colon = strchr(s, ':');
+    const char *colon = strpbrk(s, ": ");
     if (!colon || colon == s || colon - s > 20) return false;
     char num[24];
     memcpy(num, s, (size_t)(colon - s));

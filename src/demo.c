@@ -6,9 +6,55 @@
 #include <stdio.h>
 
 #include "embed.h"
+#include "auth.h"
 #include "entity.h"
 #include "importer.h"
 #include "util.h"
+
+/* One account per role, all in Vĩnh Long (province 86) around the commune of Mỏ Cày (28903),
+** with one password. README lists them; they exist for trying ocop out, never in production. */
+static int demo_users(Db *db, int verbose, Err *e) {
+    Actor who = actor_cli();
+    Arena a = {0};
+    json_t *council = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",
+                                "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long (demo)", "level", "province",
+                                "province_code", "86", "decision_no", "123/QĐ-UBND", "decided_on", "2026-03-02");
+    int64_t cid = 0, pid = 0;
+    int rc = db_begin(db, e) || entity_check(&ENTITY_COUNCILS, council, true, false, e) ||
+             entity_insert(db, &a, &ENTITY_COUNCILS, &who, council, &cid, e) || db_commit(db, e);
+    json_decref(council);
+    arena_free(&a);
+    if (rc) {
+        db_rollback(db);
+        return -1;
+    }
+    pid = db_int1(db, "SELECT id FROM producers WHERE reg_no = ?", "1307000123");
+    char council_scope[24], producer_scope[24];
+    snprintf(council_scope, sizeof council_scope, "%lld", (long long)cid);
+    snprintf(producer_scope, sizeof producer_scope, "%lld", (long long)pid);
+    const struct {
+        const char *name, *full, *role, *scope;
+    } users[] = {
+        {"admin", "Quản trị hệ thống (demo)", "admin", ""},
+        {"tinh.vinhlong", "Cán bộ OCOP tỉnh Vĩnh Long (demo)", "province", "86"},
+        {"xa.mocay", "Cán bộ OCOP xã Mỏ Cày (demo)", "commune", "28903"},
+        {"hd.chutich", "Chủ tịch Hội đồng (demo)", "council_chair", council_scope},
+        {"hd.thanhvien", "Thành viên Hội đồng (demo)", "council_member", council_scope},
+        {"hd.thuky", "Thư ký Hội đồng (demo)", "council_secretary", council_scope},
+        {"chuthe.thanhlong", "HTX Kẹo dừa Thanh Long (demo)", "producer", producer_scope},
+    };
+    for (size_t i = 0; i < COUNT(users); i++) {
+        json_t *in = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}]}", "username", users[i].name, "password",
+                               DEMO_PASSWORD, "full_name", users[i].full, "roles", "role", users[i].role, "scope",
+                               users[i].scope);
+        int64_t id;
+        rc = user_create(db, &who, in, &id, e);
+        json_decref(in);
+        if (rc) return -1;
+    }
+    if (verbose) printf("demo: %zu users, password '%s' (see README)\n", COUNT(users), DEMO_PASSWORD);
+    return 0;
+}
 
 int demo_load(Db *db, int verbose, Err *e) {
     static const struct {
@@ -35,5 +81,5 @@ int demo_load(Db *db, int verbose, Err *e) {
             return -1;
         }
     }
-    return 0;
+    return demo_users(db, verbose, e);
 }

@@ -8,8 +8,11 @@
 
 #include "db.h"
 
-/* Import villages, producers, products, recognitions and points of sale. -1 with e (and
-** e->errors) when a file is refused. */
+/* The password of every demo account. */
+#define DEMO_PASSWORD "demo-ocop-2026"
+
+/* Import villages, producers, products, recognitions and points of sale, and create one demo
+** account per role (README lists them). -1 with e (and e->errors) when a file is refused. */
 int demo_load(Db *db, int verbose, Err *e);
 
 #endif

@@ -112,13 +112,18 @@ void srv_prepare(Server *s, bool demo) {
     }
 }
 
-void srv_start(Server *s) {
+void srv_start(Server *s) { srv_start_args(s, NULL); }
+
+void srv_start_args(Server *s, const char *const *extra) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
     posix_spawn_file_actions_addopen(&fa, 2, s->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-    const char *argv[] = {bin(), "serve", "--db", s->db, "--listen", "127.0.0.1:0", "--threads", "2", NULL};
+    const char *argv[40] = {bin(), "serve", "--db", s->db, "--listen", "127.0.0.1:0", "--threads", "2"};
+    int argc = 8;
+    for (int i = 0; extra && extra[i] && argc < 38; i++) argv[argc++] = extra[i];
+    argv[argc] = NULL;
     if (posix_spawn(&s->pid, bin(), &fa, NULL, (char *const *)argv, environ)) abort();
     posix_spawn_file_actions_destroy(&fa);
     for (int i = 0; i < 600; i++) {

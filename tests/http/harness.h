@@ -35,6 +35,9 @@ typedef struct Resp {
 void srv_prepare(Server *s, bool demo);
 /* Start `ocop serve` on the prepared database; waits until it listens. */
 void srv_start(Server *s);
+/* Same with extra arguments to `ocop serve` (NULL-terminated; NULL: none), e.g.
+** {"--session-idle", "2", "--trust-proxy", NULL}. */
+void srv_start_args(Server *s, const char *const *extra);
 /* SIGTERM, wait, and return the exit status (0 for a clean shutdown). */
 int srv_stop(Server *s);
 /* Remove the temporary directory. */

@@ -1,0 +1,443 @@
+/*
+** test_perm.c: the permission matrix. Every route of the route table (read from routes[] of
+** the binary's own library, so a new route cannot be forgotten) is called over real HTTP by
+** anonymous and by one user per role, on an object inside the roles' scope (Vĩnh Long: commune
+** Mỏ Cày 28903, producer 1, the demo council) and on one outside it (An Giang: commune 30316,
+** producer 12), and the answer is compared with the table below.
+**
+** Classes: o = allowed and done (2xx); v = allowed, the handler refused the (deliberately
+** incomplete) input (400, 409, 415, 422); U = 401; F = 403; N = 404 (outside the caller's scope).
+** Columns: anonymous, admin, province 86, commune 28903, council chair, member, secretary of the
+** demo council, producer 1 (confirmed).
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "route.h"
+
+enum { ANON, ADMIN, PROV, COMM, CHAIR, MEMB, SECR, PROD, NROLES };
+static const char *const role_user[NROLES] = {NULL, "m.admin", "m.tinh", "m.xa", "m.chutich", "m.thanhvien", "m.thuky", "m.chuthe"};
+static const char *const role_spec[NROLES] = {NULL, "admin", "province:86", "commune:28903", "council_chair:1",
+                                              "council_member:1", "council_secretary:1", "producer:1"};
+
+typedef struct Expect {
+    const char *route, *in, *out;
+} Expect;
+
+/* The policy. "in" and "out" list the class for each column (see the top of this file). */
+static const Expect expect[] = {
+    {"home", "oooooooo", "oooooooo"},
+    {"healthz", "oooooooo", "oooooooo"},
+    {"metrics", "UoFFFFFF", "UoFFFFFF"},
+    {"version", "oooooooo", "oooooooo"},
+    {"units.list", "oooooooo", "oooooooo"},
+    {"units.get", "oooooooo", "oooooooo"},
+    {"units.children", "oooooooo", "oooooooo"},
+    {"product_sets.list", "oooooooo", "oooooooo"},
+    {"search", "oooooooo", "oooooooo"},
+    {"stats", "oooooooo", "oooooooo"},
+    {"import", "UoooFFFF", "UovvFFFF"},
+    {"photos.add", "UoooFFFo", "UoNNFFFN"},
+    {"photos.delete", "UoooFFFo", "UoNNFFFN"},
+    {"files.get", "oooooooo", "oooooooo"},
+    /* registry: reading is public (the catalogue) */
+    {"producers.list", "oooooooo", "oooooooo"},
+    {"producers.export", "oooooooo", "oooooooo"},
+    {"producers.get", "oooooooo", "oooooooo"},
+    {"producers.create", "UoooFFFF", "UoFFFFFF"},
+    {"producers.update", "UoooFFFo", "UoNNFFFN"},
+    {"producers.replace", "UvvvFFFv", "UvNNFFFN"},
+    {"producers.delete", "UooFFFFF", "UoNFFFFF"},
+    {"products.list", "oooooooo", "oooooooo"},
+    {"products.export", "oooooooo", "oooooooo"},
+    {"products.get", "oooooooo", "oooooooo"},
+    {"products.create", "UoooFFFo", "UoFFFFFF"},
+    {"products.update", "UoooFFFo", "UoNNFFFN"},
+    {"products.replace", "UvvvFFFv", "UvNNFFFN"},
+    {"products.delete", "UoooFFFF", "UoNNFFFF"},
+    {"recognitions.list", "oooooooo", "oooooooo"},
+    {"recognitions.export", "oooooooo", "oooooooo"},
+    {"recognitions.get", "oooooooo", "oooooooo"},
+    {"recognitions.create", "UooFFFFF", "UoFFFFFF"},
+    {"recognitions.update", "UooFFFFF", "UoNFFFFF"},
+    {"recognitions.replace", "UvvFFFFF", "UvNFFFFF"},
+    {"recognitions.delete", "UooFFFFF", "UoNFFFFF"},
+    {"villages.list", "oooooooo", "oooooooo"},
+    {"villages.export", "oooooooo", "oooooooo"},
+    {"villages.get", "oooooooo", "oooooooo"},
+    {"villages.create", "UoooFFFF", "UoFFFFFF"},
+    {"villages.update", "UoooFFFF", "UoNNFFFF"},
+    {"villages.replace", "UvvvFFFF", "UvNNFFFF"},
+    {"villages.delete", "UoooFFFF", "UoNNFFFF"},
+    {"points.list", "oooooooo", "oooooooo"},
+    {"points.export", "oooooooo", "oooooooo"},
+    {"points.get", "oooooooo", "oooooooo"},
+    {"points.create", "UoooFFFF", "UoFFFFFF"},
+    {"points.update", "UoooFFFF", "UoNNFFFF"},
+    {"points.replace", "UvvvFFFF", "UvNNFFFF"},
+    {"points.delete", "UoooFFFF", "UoNNFFFF"},
+    {"councils.list", "oooooooo", "oooooooo"},
+    {"councils.export", "oooooooo", "oooooooo"},
+    {"councils.get", "oooooooo", "oooooooo"},
+    {"councils.create", "UooFFFFF", "UoFFFFFF"},
+    {"councils.update", "UooFFFFF", "UoNFFFFF"},
+    {"councils.replace", "UvvFFFFF", "UvNFFFFF"},
+    {"councils.delete", "UooFFFFF", "UoNFFFFF"},
+    /* accounts */
+    {"session.create", "vvvvvvvv", "vvvvvvvv"},
+    {"session.delete", "Uvvvvvvv", "Uvvvvvvv"},
+    {"me.get", "Uooooooo", "Uooooooo"},
+    {"me.sessions.delete", "Uooooooo", "Uooooooo"},
+    {"me.password", "Uvvvvvvv", "Uvvvvvvv"},
+    {"me.tokens.list", "Uooooooo", "Uooooooo"},
+    {"me.tokens.create", "Uvvvvvvv", "Uvvvvvvv"},
+    {"me.tokens.delete", "Uooooooo", "UNNNNNNN"},
+    {"register", "vvvvvvvv", "vvvvvvvv"},
+    {"users.list", "UoooFFFF", "UoooFFFF"},
+    {"users.create", "UooFFFFF", "UoFFFFFF"},
+    {"users.get", "UoooFFFF", "UoNNFFFF"},
+    {"users.update", "UooFFFFF", "UoNFFFFF"},
+    {"users.password", "UvvFFFFF", "UvNFFFFF"},
+    {"users.grant", "UvvFFFFF", "UvNFFFFF"},
+    {"users.revoke", "UooFFFFF", "UoNFFFFF"},
+    {"users.confirm", "UoooFFFF", "UoNNFFFF"},
+    {"audit.list", "UooFFFFF", "UooFFFFF"},
+    {"audit.export", "UooFFFFF", "UooFFFFF"},
+    {"audit.verify", "UoFFFFFF", "UoFFFFFF"},
+};
+
+static Server S;
+static char auth_hdr[NROLES][128];
+static int counter;
+static long long user_in, user_out, council_out;
+static char photo_sha[65];
+
+static const char *const *headers_of(int role) {
+    static const char *h[NROLES][2];
+    h[role][0] = role == ANON ? NULL : auth_hdr[role];
+    h[role][1] = NULL;
+    return h[role];
+}
+
+static Resp as(int role, const char *method, const char *path, const char *ctype, const char *body, size_t len) {
+    return http_req_h(&S, headers_of(role), method, path, ctype, body, len);
+}
+
+/* Create with the admin's token and return the new id (the test fails otherwise). */
+static long long admin_create(const char *path, const char *json) {
+    Resp r = as(ADMIN, "POST", path, "application/json", json, strlen(json));
+    if (r.status != 201) fprintf(stderr, "POST %s %s: %ld %s\n", path, json, r.status, r.body);
+    assert_int_equal(r.status, 201);
+    long long id = jint(r.json, "id");
+    resp_free(&r);
+    return id;
+}
+
+/* A valid new record of entity name, inside (in) or outside the roles' scope. */
+static void body_for(const char *entity, bool in, char *out, size_t n) {
+    const char *commune = in ? "28903" : "30316";
+    int k = ++counter;
+    if (!strcmp(entity, "villages"))
+        snprintf(out, n, "{\"name\": \"Làng thử %d\", \"commune_code\": \"%s\"}", k, commune);
+    else if (!strcmp(entity, "producers"))
+        snprintf(out, n, "{\"type\": \"cooperative\", \"name\": \"HTX thử %d\", \"commune_code\": \"%s\"}", k, commune);
+    else if (!strcmp(entity, "products"))
+        snprintf(out, n, "{\"name\": \"Sản phẩm thử %d\", \"set_no\": 1, \"producer_id\": %d}", k, in ? 1 : 12);
+    else if (!strcmp(entity, "recognitions"))
+        snprintf(out, n, "{\"product_id\": %d, \"stars\": 3, \"level\": \"province\", \"decision_no\": \"%d/QĐ-UBND\", "
+                         "\"decision_date\": \"2026-01-05\"}", in ? 1 : 18, k);
+    else if (!strcmp(entity, "points"))
+        snprintf(out, n, "{\"name\": \"Điểm thử %d\", \"kind\": \"point\", \"commune_code\": \"%s\"}", k, commune);
+    else if (!strcmp(entity, "councils"))
+        snprintf(out, n, "{\"name\": \"Hội đồng thử %d\", \"level\": \"province\", \"province_code\": \"%s\"}", k,
+                 in ? "86" : "91");
+    else if (!strcmp(entity, "users"))
+        snprintf(out, n, "{\"username\": \"u%d\", \"password\": \"%s\", \"roles\": [{\"role\": \"commune\", \"scope\": \"%s\"}]}",
+                 k, TEST_PASSWORD, commune);
+    else
+        fail_msg("no body for %s", entity);
+}
+
+/* An id of an existing record of entity, inside or outside the roles' scope. */
+static long long fixture_id(const char *entity, bool in) {
+    if (!strcmp(entity, "villages")) return in ? 1 : 5;
+    if (!strcmp(entity, "producers")) return in ? 1 : 12;
+    if (!strcmp(entity, "products")) return in ? 1 : 18;
+    if (!strcmp(entity, "recognitions")) return in ? 1 : 22;
+    if (!strcmp(entity, "points")) return in ? 1 : 4;
+    if (!strcmp(entity, "councils")) return in ? 1 : council_out;
+    if (!strcmp(entity, "users")) return in ? user_in : user_out;
+    fail_msg("no fixture for %s", entity);
+    return 0;
+}
+
+/* A PNG whose bytes (and so SHA-256) are new each call. */
+static size_t unique_png(char *out) {
+    static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\b\2\0\0\0";
+    memcpy(out, png, sizeof png - 1);
+    int n = snprintf(out + sizeof png - 1, 32, "%d", ++counter);
+    return sizeof png - 1 + (size_t)n;
+}
+
+static void upload_photo(long long product, char sha[65]) {
+    char body[128], path[96];
+    size_t n = unique_png(body);
+    snprintf(path, sizeof path, "/api/v1/products/%lld/photos", product);
+    Resp r = as(ADMIN, "POST", path, "image/png", body, n);
+    assert_int_equal(r.status, 201);
+    snprintf(sha, 65, "%s", jstr(r.json, "sha256"));
+    resp_free(&r);
+}
+
+/* A user (made through the CLI) holding one role, for destructive cells. */
+static long long fresh_user(const char *role) {
+    char name[32];
+    snprintf(name, sizeof name, "f%d", ++counter);
+    const char *roles[] = {role, NULL};
+    srv_user(&S, name, roles);
+    char path[64];
+    Resp r = as(ADMIN, "GET", "/api/v1/users?per_page=500", NULL, NULL, 0);
+    long long id = 0;
+    size_t i;
+    json_t *u;
+    json_array_foreach(json_object_get(r.json, "items"), i, u) {
+        if (!strcmp(json_string_value(json_object_get(u, "username")), name)) id = json_integer_value(json_object_get(u, "id"));
+    }
+    resp_free(&r);
+    assert_true(id > 0);
+    (void)path;
+    return id;
+}
+
+typedef struct Call {
+    const char *method, *ctype;
+    char path[256];
+    char body[1024];
+    size_t len;
+} Call;
+
+/* The concrete request for route rt, by role, in or out of scope. Destructive routes get a
+** fresh object each time. */
+static void build(const Route *rt, int role, bool in, Call *c) {
+    memset(c, 0, sizeof *c);
+    c->method = rt->method;
+    const char *name = rt->name;
+    const char *dot = strchr(name, '.');
+    char entity[32] = "";
+    if (dot) snprintf(entity, sizeof entity, "%.*s", (int)(dot - name), name);
+    const char *op = dot ? dot + 1 : "";
+    bool write = strcmp(rt->method, "GET") != 0;
+    if (write) {
+        c->ctype = "application/json";
+        snprintf(c->body, sizeof c->body, "{}");
+    }
+    /* The path with its placeholders filled. */
+    long long id = 0;
+    if (strstr(rt->pattern, "{id}")) {
+        if (!strcmp(name, "photos.add") || !strcmp(name, "photos.delete")) id = fixture_id("products", in);
+        else if (!strcmp(entity, "me")) id = 0;
+        else id = fixture_id(entity, in);
+    }
+    char sha[65] = "";
+    long long role_id = 0;
+    if (!strcmp(name, "import")) {
+        c->ctype = "text/csv";
+        snprintf(c->body, sizeof c->body, "name,commune_code\nLàng nhập %d,%s\n", ++counter, in ? "28903" : "30316");
+    } else if (!strcmp(name, "photos.add")) {
+        c->ctype = "image/png";
+        c->len = unique_png(c->body);
+    } else if (!strcmp(name, "photos.delete")) {
+        upload_photo(id, sha);
+    } else if (!strcmp(name, "files.get")) {
+        snprintf(sha, sizeof sha, "%s", photo_sha);
+    } else if (!strcmp(op, "create") && strcmp(entity, "me") && strcmp(entity, "session")) {
+        body_for(entity, in, c->body, sizeof c->body);
+    } else if (!strcmp(op, "delete") && strcmp(entity, "session")) {
+        char body[1024], path[64];
+        body_for(entity, in, body, sizeof body);
+        snprintf(path, sizeof path, "/api/v1/%s", entity);
+        id = admin_create(path, body);
+        c->ctype = NULL;
+        c->body[0] = 0;
+    } else if (!strcmp(name, "me.tokens.delete")) {
+        /* in: one's own token; out: somebody else's */
+        const char *owner = in ? (role == ANON ? "m.admin" : role_user[role]) : (role == ADMIN ? "m.tinh" : "m.admin");
+        char *t = srv_token(&S, owner, "read");
+        free(t);
+        Resp r = as(ADMIN, "GET", "/api/v1/me/tokens", NULL, NULL, 0);
+        resp_free(&r);
+        /* the newest token has the highest id: count them through the CLI listing */
+        const char *args[] = {"token", "list", "--db", S.db, NULL};
+        char *out = NULL;
+        assert_int_equal(run_ocop(args, &out, NULL), 0);
+        for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+            long long n = atoll(line);
+            if (n > id) id = n;
+        }
+        free(out);
+        c->ctype = NULL;
+        c->body[0] = 0;
+    } else if (!strcmp(name, "users.revoke")) {
+        id = fresh_user(in ? "commune:28903" : "commune:30316");
+        char path[64];
+        snprintf(path, sizeof path, "/api/v1/users/%lld", id);
+        Resp r = as(ADMIN, "GET", path, NULL, NULL, 0);
+        role_id = jint(r.json, "roles.0.id");
+        resp_free(&r);
+        c->ctype = NULL;
+        c->body[0] = 0;
+    } else if (!strcmp(name, "users.confirm")) {
+        char body[512];
+        int k = ++counter;
+        snprintf(body, sizeof body,
+                 "{\"username\": \"r%d\", \"password\": \"%s\", \"producer\": {\"type\": \"household\", "
+                 "\"name\": \"Hộ đăng ký %d\", \"commune_code\": \"%s\"}}",
+                 k, TEST_PASSWORD, k, in ? "28903" : "30316");
+        id = admin_create("/api/v1/register", body);
+        c->ctype = NULL;
+        c->body[0] = 0;
+    } else if (!write || !strcmp(rt->method, "DELETE")) {
+        c->ctype = NULL;
+        c->body[0] = 0;
+    }
+    if (!c->len) c->len = strlen(c->body);
+    /* Fill the pattern. */
+    char *p = c->path;
+    size_t left = sizeof c->path;
+    for (const char *s = rt->pattern; *s && left > 1;) {
+        if (*s == '{') {
+            const char *end = strchr(s, '}');
+            char ph[32];
+            snprintf(ph, sizeof ph, "%.*s", (int)(end - s - 1), s + 1);
+            int n;
+            if (!strcmp(ph, "id")) n = snprintf(p, left, "%lld", id);
+            else if (!strcmp(ph, "sha256")) n = snprintf(p, left, "%s", sha);
+            else if (!strcmp(ph, "role_id")) n = snprintf(p, left, "%lld", role_id);
+            else if (!strcmp(ph, "kind")) n = snprintf(p, left, "villages");
+            else if (!strcmp(ph, "code")) n = snprintf(p, left, "86");
+            else fail_msg("route %s: no value for {%s}", name, ph);
+            p += n;
+            left -= (size_t)n;
+            s = end + 1;
+        } else {
+            *p++ = *s++;
+            left--;
+        }
+    }
+    *p = 0;
+    /* Query parameters a route needs to answer at all. */
+    if (!strcmp(name, "search")) snprintf(p, left, "?q=keo%%20dua");
+    else if (!strcmp(name, "stats")) snprintf(p, left, "?unit=86");
+}
+
+static char classify(long status) {
+    if (status >= 200 && status < 300) return 'o';
+    switch (status) {
+    case 401: return 'U';
+    case 403: return 'F';
+    case 404: return 'N';
+    case 400: case 409: case 415: case 422: return 'v';
+    default: return '?';
+    }
+}
+
+static int setup(void **state) {
+    (void)state;
+    srv_prepare(&S, true);
+    for (int r = ADMIN; r < NROLES; r++) {
+        const char *roles[] = {role_spec[r], NULL};
+        srv_user(&S, role_user[r], roles);
+        char *t = srv_token(&S, role_user[r], "write");
+        snprintf(auth_hdr[r], sizeof auth_hdr[r], "Authorization: Bearer %s", t);
+        free(t);
+    }
+    srv_start(&S);
+    /* Fixtures outside the roles' scope (An Giang), and a user inside it other than m.xa. */
+    council_out = admin_create("/api/v1/councils",
+                               "{\"name\": \"Hội đồng An Giang\", \"level\": \"province\", \"province_code\": \"91\"}");
+    user_in = admin_create("/api/v1/users", "{\"username\": \"m.xa2\", \"password\": \"" TEST_PASSWORD
+                                            "\", \"roles\": [{\"role\": \"commune\", \"scope\": \"28903\"}]}");
+    user_out = admin_create("/api/v1/users", "{\"username\": \"m.angiang\", \"password\": \"" TEST_PASSWORD
+                                             "\", \"roles\": [{\"role\": \"commune\", \"scope\": \"30316\"}]}");
+    upload_photo(1, photo_sha);
+    /* The fixtures are where the table assumes. */
+    Resp r = as(ANON, "GET", "/api/v1/products/18", NULL, NULL, 0);
+    assert_string_equal(jstr(r.json, "commune_code"), "30316");
+    resp_free(&r);
+    r = as(ANON, "GET", "/api/v1/recognitions/22", NULL, NULL, 0);
+    assert_int_equal(jint(r.json, "product_id"), 18);
+    resp_free(&r);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    assert_int_equal(srv_stop(&S), 0);
+    srv_cleanup(&S);
+    return 0;
+}
+
+/* Every expectation names a route that exists, and the other way round. */
+static void test_table_covers_routes(void **state) {
+    (void)state;
+    int missing = 0;
+    for (size_t i = 0; i < nroutes; i++) {
+        bool found = false;
+        for (size_t k = 0; k < sizeof expect / sizeof expect[0]; k++) found |= !strcmp(expect[k].route, routes[i].name);
+        if (!found) fprintf(stderr, "route %s (%s %s) has no row in test_perm.c\n", routes[i].name, routes[i].method,
+                            routes[i].pattern), missing++;
+    }
+    for (size_t k = 0; k < sizeof expect / sizeof expect[0]; k++) {
+        bool found = false;
+        for (size_t i = 0; i < nroutes; i++) found |= !strcmp(expect[k].route, routes[i].name);
+        if (!found) fprintf(stderr, "test_perm.c expects a route %s that does not exist\n", expect[k].route), missing++;
+        assert_int_equal(strlen(expect[k].in), NROLES);
+        assert_int_equal(strlen(expect[k].out), NROLES);
+    }
+    assert_int_equal(missing, 0);
+}
+
+static void test_matrix(void **state) {
+    (void)state;
+    int wrong = 0, cells = 0;
+    for (size_t i = 0; i < nroutes; i++) {
+        const Route *rt = &routes[i];
+        const Expect *ex = NULL;
+        for (size_t k = 0; k < sizeof expect / sizeof expect[0]; k++)
+            if (!strcmp(expect[k].route, rt->name)) ex = &expect[k];
+        if (!ex) continue; /* reported by test_table_covers_routes */
+        for (int in = 1; in >= 0; in--) {
+            for (int role = 0; role < NROLES; role++) {
+                Call c;
+                build(rt, role, in, &c);
+                Resp r = as(role, c.method, c.path, c.ctype, c.ctype ? c.body : NULL, c.ctype ? c.len : 0);
+                char got = classify(r.status), want = (in ? ex->in : ex->out)[role];
+                cells++;
+                if (got != want) {
+                    fprintf(stderr, "%-22s %-6s %-40s %-10s %-3s: expected %c, got %ld %s", rt->name, c.method, c.path,
+                            role == ANON ? "anonymous" : role_user[role], in ? "in" : "out", want, r.status,
+                            r.body ? r.body : "\n");
+                    wrong++;
+                }
+                resp_free(&r);
+            }
+        }
+    }
+    fprintf(stderr, "permission matrix: %d cells, %d wrong\n", cells, wrong);
+    assert_int_equal(wrong, 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_covers_routes),
+        cmocka_unit_test(test_matrix),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
