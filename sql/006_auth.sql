@@ -14,9 +14,10 @@ CREATE TABLE councils (
     decided_on    TEXT,
     note          TEXT,
     created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL,
-    UNIQUE (province_code, name_key)
+    updated_at    TEXT NOT NULL
 );
+-- One name per province, and one among the Ministry's councils (no province).
+CREATE UNIQUE INDEX councils_name ON councils (coalesce(province_code, ''), name_key);
 
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY,

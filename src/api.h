@@ -6,6 +6,7 @@
 #define OCOP_API_H
 
 #include "http.h"
+#include "table.h"
 
 /* api_unit.c: /api/v1/units */
 int api_units_list(Req *r);     /* GET /api/v1/units?level=&date=&parent=&q=&page=&per_page= */
@@ -25,6 +26,8 @@ int api_entity_create(Req *r);
 int api_entity_update(Req *r);
 int api_entity_delete(Req *r);
 int api_entity_export(Req *r);
+/* Answer an export file (out, malloc'd, freed here) as an attachment "ocop-STEM-DATE.EXT". */
+int resp_download(Req *r, TableFormat fmt, char *out, size_t n, const char *stem);
 /* Destructor of a worker's cache of rendered records (app->cache_key). */
 void render_cache_free(void *cache);
 int api_import(Req *r);

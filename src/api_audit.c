@@ -81,13 +81,7 @@ int api_audit_export(Req *r) {
     int rc = audit_export(items, fmt, !lang || strcmp(lang, "vi") == 0, &out, &n, &e);
     json_decref(items);
     if (rc) return fail(r, &e);
-    resp_text(r, 200, tablew_mime(fmt), out, n);
-    free(out);
-    char today[11];
-    date_today(today);
-    resp_header(r, "Content-Disposition",
-                arena_printf(&r->arena, "attachment; filename=\"ocop-audit-%s.%s\"", today, tablew_ext(fmt)));
-    return 200;
+    return resp_download(r, fmt, out, n, "audit");
 }
 
 int api_audit_verify(Req *r) {

@@ -4,6 +4,7 @@
 ** checked the permission and that the user named by the path is within the caller's scope;
 ** the finer rules (who may grant what) live in user.c, shared with the command line.
 */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,18 @@ static int problem(Req *r, Err *e) {
 static const char *jtext(json_t *o, const char *k) {
     json_t *v = json_object_get(o, k);
     return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Refuse members of in that are not in allowed (NULL-terminated). */
+static int unknown_key(json_t *in, const char *const *allowed, Err *e) {
+    const char *k;
+    json_t *v;
+    json_object_foreach(in, k, v) {
+        bool ok = false;
+        for (int i = 0; allowed[i]; i++) ok |= strcmp(allowed[i], k) == 0;
+        if (!ok) return err_set(e, 422, k, "unknown field '%s'", k);
+    }
+    return 0;
 }
 
 /* The id in path segment i, or 0 (the caller answers 404). */
@@ -57,6 +70,11 @@ int api_session_create(Req *r) {
     Err e = ERR_INIT;
     json_t *in = req_json_object(r, &e);
     if (!in) return problem(r, &e);
+    static const char *const keys[] = {"username", "password", NULL};
+    if (unknown_key(in, keys, &e)) {
+        json_decref(in);
+        return problem(r, &e);
+    }
     const char *username = jtext(in, "username"), *password = jtext(in, "password");
     if (!username || !password) {
         json_decref(in);
@@ -69,6 +87,7 @@ int api_session_create(Req *r) {
     json_decref(in);
     if (rc) {
         if (retry) resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
+        if (e.status == 401) resp_header(r, "WWW-Authenticate", "Bearer realm=\"ocop\"");
         return problem(r, &e);
     }
     char secret[64];
@@ -146,8 +165,9 @@ int api_me_password(Req *r) {
     else if (!next) rc = err_set(&e, 422, "new_password", "new_password is required");
     if (!rc) {
         /* Re-check the current password so that an unattended session cannot change it. */
-        if (!auth_check_password(r->db, r->auth->user_id, cur))
-            rc = err_set(&e, 422, "current_password", "the current password is wrong");
+        int retry = 0;
+        rc = auth_reauth(r->db, r->auth, cur, r->remote, &retry, &e);
+        if (retry) resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
     }
     if (!rc) rc = user_set_password(r->db, &r->actor, r->auth->user_id, next, &e);
     json_decref(in);
@@ -168,10 +188,18 @@ int api_me_tokens_create(Req *r) {
     Err e = ERR_INIT;
     json_t *in = req_json_object(r, &e);
     if (!in) return problem(r, &e);
-    json_t *days = json_object_get(in, "expires_in_days");
-    if (days && !json_is_integer(days)) {
+    /* A token cannot mint tokens: a stolen one must not be able to renew itself. */
+    if (r->auth->via != AUTH_SESSION) {
         json_decref(in);
-        return resp_error(r, 422, "expires_in_days", "expires_in_days must be a whole number of days (1 to 366)");
+        return resp_error(r, 403, "Authorization", "tokens are created from a signed-in session or with 'ocop token add'");
+    }
+    static const char *const keys[] = {"name", "scope", "expires_in_days", NULL};
+    json_t *days = json_object_get(in, "expires_in_days");
+    if (unknown_key(in, keys, &e) ||
+        (days && (!json_is_integer(days) || json_integer_value(days) < 1 || json_integer_value(days) > 366))) {
+        json_decref(in);
+        if (!e.status) err_set(&e, 422, "expires_in_days", "expires_in_days must be a whole number of days from 1 to 366");
+        return problem(r, &e);
     }
     char secret[64];
     int64_t id = 0;
@@ -188,7 +216,6 @@ int api_me_tokens_create(Req *r) {
     if (!o) o = json_object();
     json_object_set_new(o, "token", json_string(secret));
     json_object_set_new(o, "note", json_string("the token is shown only now; only its SHA-256 is stored"));
-    resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/me/tokens/%lld", (long long)id));
     return resp_json(r, 201, o);
 }
 
@@ -211,10 +238,20 @@ int api_register(Req *r) {
     Err e = ERR_INIT;
     json_t *in = req_json_object(r, &e);
     if (!in) return problem(r, &e);
+    /* At most 30 accounts an hour from one address (a commune office helping its producers
+    ** register may need many; a script filling the catalogue with junk is stopped). */
+    int retry = 0;
+    const char *key = arena_printf(&r->arena, "register:%s", r->remote);
+    if (auth_rate_check(r->db, key, &retry, &e)) {
+        json_decref(in);
+        resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
+        return problem(r, &e);
+    }
     int64_t id = 0;
     int rc = user_register(r->db, &r->actor, &r->arena, in, &id, &e);
     json_decref(in);
     if (rc) return problem(r, &e);
+    auth_rate_count(r->db, key, 30, 600);
     resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/users/%lld", (long long)id));
     return user_response(r, 201, id);
 }
@@ -227,7 +264,8 @@ int api_users_list(Req *r) {
     q.province = req_query(r, "province");
     int64_t page = 1, per_page = PER_PAGE_DEFAULT;
     const char *p = req_query(r, "page"), *pp = req_query(r, "per_page");
-    if (p && (!parse_i64(p, &page) || page < 1)) return resp_error(r, 400, "page", "page must be a whole number from 1");
+    if (p && (!parse_i64(p, &page) || page < 1 || page > 10000000))
+        return resp_error(r, 400, "page", "page must be a whole number from 1 to 10,000,000");
     if (pp && (!parse_i64(pp, &per_page) || per_page < 1 || per_page > PER_PAGE_MAX))
         return resp_error(r, 400, "per_page", "per_page must be from 1 to %d", PER_PAGE_MAX);
     if (q.q && strlen(q.q) > 100) return resp_error(r, 400, "q", "q is longer than 100 bytes");
@@ -274,6 +312,8 @@ int api_users_update(Req *r) {
 int api_users_password(Req *r) {
     int64_t id = path_id(r, 0);
     if (!id) return resp_error(r, 404, "id", "no user '%s'", r->pathv[0]);
+    if (id == r->auth->user_id)
+        return resp_error(r, 403, "id", "change your own password with PUT /api/v1/me/password (it asks for the current one)");
     Err e = ERR_INIT;
     json_t *in = req_json_object(r, &e);
     if (!in) return problem(r, &e);

@@ -40,7 +40,8 @@ static int list_query(Req *r, ListQuery *lq, int64_t *page, int64_t *per_page, b
     for (int i = 0; i < r->nquery; i++) {
         const char *k = r->query[i].key, *v = r->query[i].value;
         if (strcmp(k, "page") == 0 && !all) {
-            if (!parse_i64(v, page) || *page < 1) return err_set(e, 400, "page", "page must be a whole number from 1");
+            if (!parse_i64(v, page) || *page < 1 || *page > 10000000)
+                return err_set(e, 400, "page", "page must be a whole number from 1 to 10,000,000");
         } else if (strcmp(k, "per_page") == 0 && !all) {
             if (!parse_i64(v, per_page) || *per_page < 1 || *per_page > PER_PAGE_MAX)
                 return err_set(e, 400, "per_page", "per_page must be from 1 to %d", PER_PAGE_MAX);
@@ -234,11 +235,15 @@ int api_entity_export(Req *r) {
     int rc = entity_export(en, items, fmt, vi, &r->arena, &out, &n, &e);
     json_decref(items);
     if (rc) return resp_problem(r, &e);
+    return resp_download(r, fmt, out, n, en->name);
+}
+
+int resp_download(Req *r, TableFormat fmt, char *out, size_t n, const char *stem) {
     resp_text(r, 200, tablew_mime(fmt), out, n);
     free(out);
     char today[11];
     date_today(today);
     resp_header(r, "Content-Disposition",
-                arena_printf(&r->arena, "attachment; filename=\"ocop-%s-%s.%s\"", en->name, today, tablew_ext(fmt)));
+                arena_printf(&r->arena, "attachment; filename=\"ocop-%s-%s.%s\"", stem, today, tablew_ext(fmt)));
     return 200;
 }

@@ -163,6 +163,18 @@ int auth_provinces(const Auth *a, Perm p, char out[][8], int max) {
     return n;
 }
 
+const char *auth_single_province(const Auth *a, Perm p, char out[8]) {
+    out[0] = 0;
+    for (int i = 0; i < a->ngrants; i++) {
+        const Grant *g = &a->grants[i];
+        if (!grant_allows(g, p)) continue;
+        const char *prov = g->role == ROLE_PROVINCE ? g->scope : g->province;
+        if (g->role == ROLE_ADMIN || !prov[0] || (out[0] && strcmp(out, prov) != 0)) return NULL;
+        snprintf(out, 8, "%.7s", prov);
+    }
+    return out[0] ? out : NULL;
+}
+
 Actor actor_cli(void) {
     static char name[80];
     if (!name[0]) {
@@ -224,15 +236,6 @@ int password_hash(const char *password, char *out, size_t n) {
 
 bool password_verify(const char *hash, const char *password) {
     return hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-}
-
-bool auth_check_password(Db *db, int64_t user_id, const char *password) {
-    Stmt *s = db_prepare(db, "SELECT pw_hash FROM users WHERE id = ?");
-    db_bind_int(s, 1, user_id);
-    char hash[crypto_pwhash_STRBYTES] = "";
-    if (db_step(s) == DB_ROW) snprintf(hash, sizeof hash, "%s", db_col_text(s, 0));
-    db_done(s);
-    return hash[0] && strlen(password) <= PASSWORD_MAX_BYTES && password_verify(hash, password);
 }
 
 /* Hex SHA-256 of s into out[65]. */
@@ -315,6 +318,38 @@ static void throttle_clear(Db *db, const char *key) {
     db_bind_text(s, 1, key);
     db_step(s);
     db_done(s);
+}
+
+int auth_reauth(Db *db, const Auth *a, const char *password, const char *remote, int *retry_after, Err *e) {
+    char ukey[80];
+    snprintf(ukey, sizeof ukey, "user:%s", a->username);
+    *retry_after = (int)throttle_locked(db, ukey);
+    if (*retry_after)
+        return err_set(e, 429, "", "too many failed sign-ins for this account; try again in %d s", *retry_after);
+    Stmt *s = db_prepare(db, "SELECT pw_hash FROM users WHERE id = ?");
+    db_bind_int(s, 1, a->user_id);
+    char hash[crypto_pwhash_STRBYTES] = "";
+    if (db_step(s) == DB_ROW) snprintf(hash, sizeof hash, "%s", db_col_text(s, 0));
+    db_done(s);
+    if (hash[0] && strlen(password) <= PASSWORD_MAX_BYTES && password_verify(hash, password)) return 0;
+    if (db_begin(db, e)) return -1;
+    throttle_fail(db, ukey, 5, 30);
+    if (db_commit(db, e)) return -1;
+    log_warn("re-authentication failed user=%s remote=%s", a->username, remote ? remote : "-");
+    return err_set(e, 422, "current_password", "the current password is wrong");
+}
+
+int auth_rate_check(Db *db, const char *key, int *retry_after, Err *e) {
+    *retry_after = (int)throttle_locked(db, key);
+    if (*retry_after) return err_set(e, 429, "", "too many requests from this address; try again in %d s", *retry_after);
+    return 0;
+}
+
+void auth_rate_count(Db *db, const char *key, int after, int base) {
+    Err e = ERR_INIT;
+    if (db_begin(db, &e)) return;
+    throttle_fail(db, key, after, base);
+    db_commit(db, &e);
 }
 
 /* ---- login, sessions, tokens ----------------------------------------------------------------- */

@@ -114,6 +114,10 @@ bool auth_covers(const Auth *a, Perm p, const Place *place);
 ** out (codes, each up to 7 bytes). */
 int auth_provinces(const Auth *a, Perm p, char out[][8], int max);
 
+/* The one province in which a holds p (a province officer's, or the province of a commune
+** officer's commune), written to out; NULL when a holds p in several or everywhere. */
+const char *auth_single_province(const Auth *a, Perm p, char out[8]);
+
 /* ---- credentials ------------------------------------------------------------------------- */
 
 /* Password policy: NULL when acceptable, else a message in English. */
@@ -121,8 +125,15 @@ const char *password_problem(const char *password, const char *username);
 /* argon2id hash string into out (crypto_pwhash_STRBYTES). -1 when out of memory. */
 int password_hash(const char *password, char *out, size_t n);
 bool password_verify(const char *hash, const char *password);
-/* Is password the current password of user_id? */
-bool auth_check_password(Db *db, int64_t user_id, const char *password);
+/* Re-authentication of a signed-in user (changing its password): 0 when password is the
+** current one; 422 (field current_password) when not, counted like a failed sign-in; 429 with
+** *retry_after while the account is locked. */
+int auth_reauth(Db *db, const Auth *a, const char *password, const char *remote, int *retry_after, Err *e);
+/* A rate limit on key (e.g. "register:ADDRESS"): auth_rate_check answers 429 with
+** *retry_after while the key is locked; auth_rate_count counts one event, locking the key for
+** base seconds (doubling) once `after` events happened within an hour. */
+int auth_rate_check(Db *db, const char *key, int *retry_after, Err *e);
+void auth_rate_count(Db *db, const char *key, int after, int base);
 
 /* Session lifetimes in seconds (serve options; defaults 30 min idle, 12 h absolute). */
 typedef struct AuthConfig {

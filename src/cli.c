@@ -227,7 +227,7 @@ static int letters_to_col(const char *s) {
 
 static int cmd_import(Opts *o) {
     const Entity *en = entity_by_name(o->args[0]);
-    if (!en) return cli_fail("cannot import '%s': kinds are producers, products, recognitions, villages, points", o->args[0]), 2;
+    if (!en) return cli_fail("cannot import '%s': kinds are producers, products, recognitions, villages, points, councils", o->args[0]), 2;
     const char *path = o->args[1];
     TableFormat fmt = TABLE_AUTO;
     if (o->format && strcmp(o->format, "csv") == 0) fmt = TABLE_CSV;
@@ -304,7 +304,7 @@ static int cmd_import(Opts *o) {
 
 static int cmd_export(Opts *o) {
     const Entity *en = entity_by_name(o->args[0]);
-    if (!en) return cli_fail("cannot export '%s': kinds are producers, products, recognitions, villages, points", o->args[0]), 2;
+    if (!en) return cli_fail("cannot export '%s': kinds are producers, products, recognitions, villages, points, councils", o->args[0]), 2;
     TableFormat fmt = TABLE_CSV;
     const char *format = o->format;
     if (!format && o->output) {

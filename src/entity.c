@@ -538,15 +538,24 @@ int entity_check_scope(Db *db, const Entity *en, const Actor *who, Perm perm, js
     Place p;
     entity_place(db, en, obj, id, &p);
     if (auth_covers(who->auth, perm, &p)) return 0;
-    if (!target) return err_set(e, 404, "id", "no %s with id %lld that you may change", en->singular, (long long)id);
-    const char *field = json_object_get(obj, "commune_code")    ? "commune_code"
-                        : json_object_get(obj, "product_id")    ? "product_id"
+    /* Outside the scope of an existing record: the same answer as for a missing one. */
+    if (!target) return err_set(e, 404, "id", "no %s with id %lld", en->singular, (long long)id);
+    /* A new or moved record: name what places it. A producer account acts for its own producer
+    ** only; officers within their commune or province. */
+    bool place_role = false;
+    for (int i = 0; i < who->auth->ngrants; i++)
+        place_role |= who->auth->grants[i].role != ROLE_PRODUCER && role_has(who->auth->grants[i].role, perm);
+    if (!place_role && json_object_get(obj, "producer_id"))
+        return err_set(e, 403, "producer_id", "a producer account may only register records of its own producer");
+    const char *field = json_object_get(obj, "product_id")      ? "product_id"
+                        : json_object_get(obj, "commune_code")  ? "commune_code"
                         : json_object_get(obj, "province_code") ? "province_code"
                                                                 : "";
-    if (json_object_get(obj, "producer_id") && !p.commune[0]) field = "producer_id";
-    return err_set(e, 403, field, "this %s would lie outside your scope (%s%s%s)", en->singular,
-                   p.commune[0] ? "commune " : p.province[0] ? "province " : "", p.commune[0] ? p.commune : p.province,
-                   p.producer_id ? ", another producer" : "");
+    if (!p.commune[0] && !p.province[0])
+        return err_set(e, 403, field, "this %s belongs to no province (the Ministry's): only an administrator may write it",
+                       en->singular);
+    return err_set(e, 403, field, "this %s would lie outside your scope (%s %s)", en->singular,
+                   p.commune[0] ? "commune" : "province", p.commune[0] ? p.commune : p.province);
 }
 
 /* Append the audit entry of a change to record id: before/after are output records. */
@@ -622,6 +631,18 @@ int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t 
     int rc = -1;
     if (en->prepare && en->prepare(db, a, merged, id, e)) goto out;
     if (entity_check_scope(db, en, who, en->perm_update, merged, id, true, e)) goto out;
+    /* Moving a record to another commune is for officers of the place, not for a producer
+    ** account (whose scope is its producer, wherever it lies). */
+    if (who && who->auth && !str_eq(jstr_of(cur, "commune_code"), jstr_of(merged, "commune_code"))) {
+        Place np;
+        entity_place(db, en, merged, id, &np);
+        np.producer_id = np.council_id = 0;
+        if (!auth_covers(who->auth, en->perm_update, &np)) {
+            err_set(e, 403, "commune_code", "only an officer of the commune or province may move a %s to another commune",
+                    en->singular);
+            goto out;
+        }
+    }
     if (check_refs(db, en, merged, e)) goto out;
     char ts[32];
     ts_now(ts);

@@ -65,6 +65,8 @@ static const char *const *required_columns(const Entity *en) {
     static const char *const recognitions[] = {"product_id|product_code", "stars", "decision_no", "decision_date", NULL};
     static const char *const villages[] = {"name", "commune_code", NULL};
     static const char *const points[] = {"name", "kind", "commune_code", NULL};
+    static const char *const councils[] = {"name", "level", NULL};
+    if (en == &ENTITY_COUNCILS) return councils;
     if (en == &ENTITY_PRODUCERS) return producers;
     if (en == &ENTITY_PRODUCTS) return products;
     if (en == &ENTITY_RECOGNITIONS) return recognitions;
@@ -96,8 +98,7 @@ static int audit_import(Db *db, const Entity *en, const Actor *who, const char *
         json_object_set_new(after, "first_id", json_integer(last_id + 1));
         json_object_set_new(after, "last_id", json_integer(last_id + (int64_t)res->created));
     }
-    const char *province = NULL;
-    if (who && who->auth && auth_provinces(who->auth, en->perm_create, prov, 1) == 1) province = prov[0];
+    const char *province = who && who->auth ? auth_single_province(who->auth, en->perm_create, prov[0]) : NULL;
     Actor sys = {0, "system", "local", NULL};
     int rc = audit_append_json(db, who ? who : &sys, "import", en->name, 0, province, NULL, after, e);
     json_decref(after);

@@ -277,7 +277,21 @@ static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         json_object_set_new(obj, "channels", json_array());
     if (!sget(obj, "commune_code") && !sget(obj, "commune_code_old"))
         return err_set(e, 422, "commune_code", "commune_code is required (or commune_code_old, a pre-2025 commune)");
-    return check_communes(db, obj, "commune_code", "commune_code_old", e);
+    if (check_communes(db, obj, "commune_code", "commune_code_old", e)) return -1;
+    if (id > 0) {
+        /* The producer's accounts follow it to its (new) province: what officers see. */
+        Place p = {0};
+        snprintf(p.commune, sizeof p.commune, "%s", sget(obj, "commune_code") ? sget(obj, "commune_code") : "");
+        place_resolve(db, &p);
+        char scope[24];
+        snprintf(scope, sizeof scope, "%lld", (long long)id);
+        Stmt *s = db_prepare(db, "UPDATE user_roles SET province = ? WHERE role = 'producer' AND scope = ?");
+        db_bind_text(s, 1, p.province);
+        db_bind_text(s, 2, scope);
+        db_step(s);
+        db_done(s);
+    }
+    return 0;
 }
 
 static int producer_delete(Db *db, int64_t id, Err *e) {

@@ -236,13 +236,22 @@ int user_list(Db *db, const Actor *who, const UserQuery *q, json_t **items, int6
     int nb = 0;
     buf_puts(&where, " WHERE 1=1");
     Buf fold = BUF_INIT;
-    char pat[256];
+    char pat[256], upat[256];
     if (q->q && *q->q) {
-        /* Folded text holds only letters, digits and spaces: nothing LIKE treats specially. */
+        /* Folded text holds only letters, digits and spaces: nothing LIKE treats specially. The
+        ** username is matched as typed (lower case), with LIKE's own characters escaped. */
         text_fold(&fold, q->q, strlen(q->q));
         snprintf(pat, sizeof pat, "%%%s%%", buf_str(&fold));
-        buf_puts(&where, " AND (u.username LIKE ? OR u.full_name_fold LIKE ?)");
-        binds[nb++] = pat;
+        size_t k = 0;
+        upat[k++] = '%';
+        for (const char *c = q->q; *c && k + 4 < sizeof upat; c++) {
+            if (*c == '%' || *c == '_' || *c == '\\') upat[k++] = '\\';
+            upat[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+        }
+        upat[k++] = '%';
+        upat[k] = 0;
+        buf_puts(&where, " AND (u.username LIKE ? ESCAPE '\\' OR u.full_name_fold LIKE ?)");
+        binds[nb++] = upat;
         binds[nb++] = pat;
     }
     if (q->role) {
@@ -627,9 +636,12 @@ int user_confirm(Db *db, const Actor *who, int64_t id, Err *e) {
             grant_place(db, "producer", scopes[i], &p);
             pending++;
             if (who->auth && !auth_covers(who->auth, PERM_USERS_CONFIRM, &p)) continue;
-            s = db_prepare(db, "UPDATE user_roles SET confirmed = 1, granted_by = ? WHERE id = ?");
+            char ts[32];
+            ts_now(ts);
+            s = db_prepare(db, "UPDATE user_roles SET confirmed = 1, granted_by = ?, granted_at = ? WHERE id = ?");
             db_bind_text(s, 1, who->username);
-            db_bind_int(s, 2, ids[i]);
+            db_bind_text(s, 2, ts);
+            db_bind_int(s, 3, ids[i]);
             db_step(s);
             db_done(s);
             confirmed++;

@@ -97,7 +97,7 @@ static const Expect expect[] = {
     {"me.sessions.delete", "Uooooooo", "Uooooooo"},
     {"me.password", "Uvvvvvvv", "Uvvvvvvv"},
     {"me.tokens.list", "Uooooooo", "Uooooooo"},
-    {"me.tokens.create", "Uvvvvvvv", "Uvvvvvvv"},
+    {"me.tokens.create", "UFFFFFFF", "UFFFFFFF"}, /* a token cannot mint tokens: sessions only */
     {"me.tokens.delete", "Uooooooo", "UNNNNNNN"},
     {"register", "vvvvvvvv", "vvvvvvvv"},
     {"users.list", "UoooFFFF", "UoooFFFF"},
