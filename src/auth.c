@@ -469,6 +469,12 @@ int session_create(Db *db, Auth *a, const char *remote, const char *user_agent, 
     int rc = db_step(s);
     db_done(s);
     if (rc != DB_DONE) return err_set(e, 500, "", "cannot store the session: %s", db_errmsg(db));
+    /* Forget sessions that have ended without a logout (their cookie would be refused anyway). */
+    s = db_prepare(db, "DELETE FROM sessions WHERE created <= ? OR last_seen <= ?");
+    db_bind_int(s, 1, now - auth_config.absolute_s);
+    db_bind_int(s, 2, now - auth_config.idle_s);
+    db_step(s);
+    db_done(s);
     return 0;
 }
 
