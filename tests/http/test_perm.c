@@ -316,7 +316,7 @@ static void build(const Route *rt, int role, bool in, Call *c) {
             const char *end = strchr(s, '}');
             char ph[32];
             snprintf(ph, sizeof ph, "%.*s", (int)(end - s - 1), s + 1);
-            int n;
+            int n = 0;
             if (!strcmp(ph, "id")) n = snprintf(p, left, "%lld", id);
             else if (!strcmp(ph, "sha256")) n = snprintf(p, left, "%s", sha);
             else if (!strcmp(ph, "role_id")) n = snprintf(p, left, "%lld", role_id);
