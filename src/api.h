@@ -61,6 +61,12 @@ int api_audit_list(Req *r);       /* GET /api/v1/audit?user=&entity=&entity_id=&
 int api_audit_export(Req *r);     /* GET /api/v1/audit/export?...&format=csv|xlsx */
 int api_audit_verify(Req *r);     /* GET /api/v1/audit/verify */
 
+/* api_rubric.c: the score sheets and the scoring calculator */
+int api_rubrics_list(Req *r);     /* GET /api/v1/rubrics */
+int api_rubric_get(Req *r);       /* GET /api/v1/rubrics/{version} */
+int api_rubric_set(Req *r);       /* GET /api/v1/rubrics/{version}/sets/{n} */
+int api_rubric_evaluate(Req *r);  /* POST /api/v1/rubrics/{version}/sets/{n}/evaluate */
+
 /* page_home.c */
 int page_home(Req *r);
 

@@ -414,6 +414,24 @@ static const Command commands[] = {
      "  ocop audit head                        the last entry's id and hash (keep it elsewhere)\n"
      "Filters: --user NAME, --entity products, --entity-id 12, --action update,\n"
      "--from YYYY-MM-DD, --to YYYY-MM-DD (inclusive).", 1, 1},
+    {"rubric", cmd_rubric, "ocop rubric show|evaluate VERSION SET [FILE] [--format json]",
+     "The official score sheets (Bộ tiêu chí đánh giá, phân hạng sản phẩm OCOP), versions 26-2026\n"
+     "(QĐ 26/2026/QĐ-TTg, in force) and 148-2023 (QĐ 148/QĐ-TTg).\n"
+     "  ocop rubric show VERSION SET              the sheet of product set SET (1-26)\n"
+     "  ocop rubric evaluate VERSION SET FILE     score a JSON file {\"choices\": {\"1.1\": 2, ...}}\n"
+     "      (FILE - reads standard input): parts, total, band, stars after the minimums, and\n"
+     "      the criteria whose minimum for the band was not met", 3, 4},
+    {"cert", cmd_cert, "ocop cert verify FILE-or-URL [--key PUBLIC_KEY] | ocop cert sample OUTPUT.pdf",
+     "Certificates of OCOP recognition (PDF with a QR code and an Ed25519 signature).\n"
+     "  ocop cert verify FILE-or-URL [--key HEX]  check the signature offline against the\n"
+     "      province's public key (from the database, or given with --key)\n"
+     "  ocop cert sample OUTPUT.pdf               print a sample certificate (demo key)", 2, 2},
+    {"key", cmd_key, "ocop key generate|list|export PROVINCE",
+     "The Ed25519 keys that sign certificates, one per issuing authority (province code, or\n"
+     "'bo' for the Ministry).\n"
+     "  ocop key generate PROVINCE   make a key pair (secret key under the data directory)\n"
+     "  ocop key list                the public keys\n"
+     "  ocop key export PROVINCE     print the public key (hex) to give to verifiers", 1, 2},
     {"version", cmd_version, "ocop version", "Print the version and schema version.", 0, 0},
     {"help", cmd_help, "ocop help [COMMAND]", "Show the commands, or one command's help.", 0, 1},
 };
@@ -477,6 +495,7 @@ int cli_main(int argc, char **argv) {
         {"expect", required_argument, 0, 'x'}, {"limit", required_argument, 0, '#'},
         {"expires", required_argument, 0, 'X'}, {"session-idle", required_argument, 0, 'i'},
         {"session-max", required_argument, 0, 'M'}, {"trust-proxy", no_argument, 0, 'T'},
+        {"key", required_argument, 0, 'k'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -518,6 +537,7 @@ int cli_main(int argc, char **argv) {
         case '@': o.email = optarg; break;
         case 'x': o.expect = optarg; break;
         case 'T': o.trust_proxy = true; break;
+        case 'k': o.key = optarg; break;
         case '#':
             if (!parse_i64(optarg, &o.limit) || o.limit < 1) return cli_fail("--limit must be a whole number from 1"), 2;
             break;

@@ -20,7 +20,7 @@ typedef struct Opts {
     const char *roles[16];      /* --role ROLE[:SCOPE], repeatable */
     int nroles;
     const char *user, *entity, *entity_id, *action, *from, *to, *scope, *name, *full_name, *email,
-        *expect;
+        *expect, *key;
     int64_t limit;              /* --limit N (0: default) */
     int64_t expires_days;       /* --expires DAYS (0: default) */
     int64_t session_idle, session_max; /* serve: seconds (0: default) */
@@ -39,5 +39,8 @@ Db *cli_open_db(const Opts *o, bool migrate);
 int cmd_audit(Opts *o); /* cli_audit.c: ocop audit verify|list|head */
 int cmd_user(Opts *o);  /* cli_user.c: ocop user add|list|passwd|disable|enable|grant|revoke */
 int cmd_token(Opts *o); /* cli_user.c: ocop token add|list|revoke */
+int cmd_rubric(Opts *o); /* cli_rubric.c: ocop rubric show|evaluate */
+int cmd_cert(Opts *o);   /* cli_cert.c: ocop cert verify|sample */
+int cmd_key(Opts *o);    /* cli_cert.c: ocop key generate|list|export */
 
 #endif

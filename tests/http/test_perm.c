@@ -43,6 +43,10 @@ static const Expect expect[] = {
     {"product_sets.list", "oooooooo", "oooooooo"},
     {"search", "oooooooo", "oooooooo"},
     {"stats", "oooooooo", "oooooooo"},
+    {"rubrics.list", "oooooooo", "oooooooo"},
+    {"rubrics.get", "oooooooo", "oooooooo"},
+    {"rubrics.set", "oooooooo", "oooooooo"},
+    {"rubrics.evaluate", "oooooooo", "oooooooo"},
     {"import", "UoooFFFF", "UovvFFFF"},
     {"photos.add", "UoooFFFo", "UoNNFFFN"},
     {"photos.delete", "UoooFFFo", "UoNNFFFN"},
@@ -322,6 +326,8 @@ static void build(const Route *rt, int role, bool in, Call *c) {
             else if (!strcmp(ph, "role_id")) n = snprintf(p, left, "%lld", role_id);
             else if (!strcmp(ph, "kind")) n = snprintf(p, left, "villages");
             else if (!strcmp(ph, "code")) n = snprintf(p, left, "86");
+            else if (!strcmp(ph, "version")) n = snprintf(p, left, "26-2026");
+            else if (!strcmp(ph, "n")) n = snprintf(p, left, "1");
             else fail_msg("route %s: no value for {%s}", name, ph);
             p += n;
             left -= (size_t)n;

@@ -1,0 +1,309 @@
+/*
+** test_rubric.c: the score sheets and their calculation, on worked examples computed by hand
+** from the published sheets (QĐ 26/2026/QĐ-TTg Phụ lục II, set 1 "Rau, củ, quả, hạt tươi";
+** the tourism set 26 with its two branches; set 11 with sub-criteria; QĐ 148 with a criterion
+** marked as a whole).
+**
+** Set 1 as printed (points of each option in order; (N) marks the minimum for N stars, printed
+** as N asterisks):
+**   A 1.1 1/2/3  1.2 0/1/2  1.3 1/2/3(5)  1.4 1/2/3  1.5 0/1/2(4)/3(5)  1.6 1(4)/2/3  1.7 0/1
+**     2.1 0/1/3(4)  2.2 0/1/2(3)/3  2.3 1(3)/2/3(4)  2.4 1  3.1 1/2/3  3.2 0/1  3.3 1/2/3
+**     3.4 1/2(4)  3.5 1(3)/2(4)/3                                                  (A = 40)
+**   B 4.1 1/2(3)/3(4)/5(5)  4.2 0/1/2/3  4.3 0/1/2/3/5  5.1 0/1/2/3/5(4)  5.2 0/1/2
+**     5.3 0/1(3)/3/5                                                               (B = 25)
+**   C 6.1 0/1/2(4)  6.2 0/1/2/3(4)/4  6.3 0..3  6.4 0..3  7 0/1/3  8 0/1/3(4)/5
+**     9 2(3)/4/5  10 1(3)/3(4)/5  11 1/2  12 1/2/3                                 (C = 35)
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "rubric.h"
+
+static const RubSet *set_of(const char *version, int n) {
+    const RubSet *s = rubric_set(rubric_get(version), n);
+    assert_non_null(s);
+    return s;
+}
+
+/* Choices with the highest option of every criterion, then the overrides "CODE", index, ... */
+static json_t *best_but(const RubSet *s, ...) {
+    json_t *c = json_object();
+    for (int i = 0; i < s->nleaves; i++) {
+        int best = 0;
+        for (int k = 0; k < s->leaves[i].noptions; k++)
+            if (s->leaves[i].options[k].points > s->leaves[i].options[best].points) best = k;
+        json_object_set_new(c, s->leaves[i].code, json_integer(best));
+    }
+    va_list ap;
+    va_start(ap, s);
+    for (const char *code; (code = va_arg(ap, const char *));) json_object_set_new(c, code, json_integer(va_arg(ap, int)));
+    va_end(ap);
+    return c;
+}
+
+static void eval_ok(const RubSet *s, json_t *choices, RubResult *res) {
+    Err e = ERR_INIT;
+    int rc = rubric_evaluate(s, choices, NULL, res, &e);
+    if (rc) fail_msg("%s", e.detail);
+    json_decref(choices);
+}
+
+static void assert_codes(json_t *arr, const char *csv) {
+    char buf[256] = "";
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (i) strcat(buf, ",");
+        strcat(buf, json_string_value(v));
+    }
+    assert_string_equal(buf, csv);
+}
+
+static void test_loaded(void **state) {
+    (void)state;
+    for (const char *const *v = rubric_versions(); *v; v++) {
+        const Rubric *r = rubric_get(*v);
+        assert_non_null(r);
+        assert_int_equal(r->nsets, 26);
+        for (int i = 0; i < r->nsets; i++) assert_int_equal(r->sets[i].set_no, i + 1);
+    }
+    const RubSet *s = set_of("26-2026", 1);
+    assert_string_equal(s->name, "Rau, củ, quả, hạt tươi");
+    assert_int_equal(s->part_max[0], 40);
+    assert_int_equal(s->part_max[1], 25);
+    assert_int_equal(s->part_max[2], 35);
+    assert_int_equal(s->nleaves, 32);
+    const RubLeaf *l = rubric_leaf(s, "2.3"); /* 1*** / 2 / 3****: 3 stars need 1, 4 and 5 need 3 */
+    assert_int_equal(l->need[0][0], 1);
+    assert_int_equal(l->need[0][1], 3);
+    assert_int_equal(l->need[0][2], 3);
+    assert_null(rubric_get("26-2025"));
+    assert_null(rubric_set(rubric_get("26-2026"), 27));
+}
+
+static void test_bands(void **state) {
+    (void)state;
+    assert_int_equal(rubric_band(100), 5);
+    assert_int_equal(rubric_band(90), 5);
+    assert_int_equal(rubric_band(89.99), 4);
+    assert_int_equal(rubric_band(70), 4);
+    assert_int_equal(rubric_band(69.99), 3);
+    assert_int_equal(rubric_band(50), 3);
+    assert_int_equal(rubric_band(49.99), 2);
+    assert_int_equal(rubric_band(30), 2);
+    assert_int_equal(rubric_band(29.99), 1);
+    assert_int_equal(rubric_band(0), 1);
+}
+
+/* Every best option: A 40 + B 25 + C 35 = 100, five stars. */
+static void test_all_best(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 1);
+    RubResult res;
+    eval_ok(s, best_but(s, NULL), &res);
+    assert_int_equal(res.parts[0], 40);
+    assert_int_equal(res.parts[1], 25);
+    assert_int_equal(res.parts[2], 35);
+    assert_int_equal(res.total, 100);
+    assert_int_equal(res.band, 5);
+    assert_int_equal(res.stars, 5);
+    assert_int_equal(json_array_size(res.unmet), 0);
+    assert_int_equal(json_array_size(res.missing), 0);
+    rubric_result_free(&res);
+}
+
+/* 1.3 at "máy móc" (2 points) instead of "công nghệ tiên tiến" (3, five-star minimum): 99, band 5,
+** but 1.3 misses its five-star minimum: four stars. */
+static void test_five_falls_to_four(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 1);
+    RubResult res;
+    eval_ok(s, best_but(s, "1.3", 1, NULL), &res);
+    assert_int_equal(res.total, 99);
+    assert_int_equal(res.band, 5);
+    assert_int_equal(res.stars, 4);
+    assert_codes(res.unmet, "1.3");
+    json_t *m = json_array_get(res.detail, 0);
+    assert_string_equal(json_string_value(json_object_get(m, "code")), "1.3");
+    assert_int_equal(json_integer_value(json_object_get(m, "stars")), 5);
+    assert_int_equal(json_integer_value(json_object_get(m, "needed")), 3);
+    assert_int_equal(json_integer_value(json_object_get(m, "got")), 2);
+    rubric_result_free(&res);
+}
+
+/* Lowered: 5.1 to 3 (-2), 4.3 to 0 (-5), 4.2 to 0 (-3), 5.2 to 0 (-2), 6.3, 6.4 and 7 to 0
+** (-3 each): 100 - 21 = 79 (A 40, B 13, C 26), band 4; 5.1 needs 5 for four stars: three. */
+static void test_four_falls_to_three(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 1);
+    RubResult res;
+    eval_ok(s, best_but(s, "5.1", 3, "4.3", 0, "4.2", 0, "5.2", 0, "6.3", 0, "6.4", 0, "7", 0, NULL), &res);
+    assert_int_equal(res.parts[0], 40);
+    assert_int_equal(res.parts[1], 13);
+    assert_int_equal(res.parts[2], 26);
+    assert_int_equal(res.total, 79);
+    assert_int_equal(res.band, 4);
+    assert_int_equal(res.stars, 3);
+    assert_codes(res.unmet, "5.1");
+    rubric_result_free(&res);
+}
+
+/* 2.2 at "bao bì đơn giản" (1; three stars need 2) with 1.5, 4.2, 4.3, 5.1, 6.2, 8 at 0, 5.3 at 1,
+** 9 at 2, 10 at 1: A 35, B 8, C 19 = 62, band 3; 2.2 fails the three-star minimum (5.3, 9
+** and 10 just meet theirs): two stars, no certificate. */
+static void test_three_falls_to_two(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 1);
+    RubResult res;
+    eval_ok(s, best_but(s, "2.2", 1, "1.5", 0, "4.3", 0, "5.1", 0, "5.3", 1, "8", 0, "9", 0, "10", 0, "4.2", 0, "6.2", 0, NULL),
+            &res);
+    assert_int_equal(res.parts[0], 35);
+    assert_int_equal(res.parts[1], 8);
+    assert_int_equal(res.parts[2], 19);
+    assert_int_equal(res.total, 62);
+    assert_int_equal(res.band, 3);
+    assert_int_equal(res.stars, 2);
+    assert_codes(res.unmet, "2.2");
+    rubric_result_free(&res);
+}
+
+/* The first option everywhere: 16 points, one star; no minimums apply below three stars. */
+static void test_lowest(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 1);
+    json_t *c = json_object();
+    for (int i = 0; i < s->nleaves; i++) json_object_set_new(c, s->leaves[i].code, json_integer(0));
+    RubResult res;
+    eval_ok(s, c, &res);
+    assert_int_equal(res.total, 16);
+    assert_int_equal(res.band, 1);
+    assert_int_equal(res.stars, 1);
+    assert_int_equal(json_array_size(res.unmet), 0);
+    rubric_result_free(&res);
+}
+
+/* Criteria without a choice score 0 and are listed. */
+static void test_missing(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 1);
+    RubResult res;
+    eval_ok(s, json_pack("{s:i, s:n, s:i}", "1.1", 2, "1.2", "12", 2), &res);
+    assert_int_equal(res.total, 6);
+    assert_int_equal(json_array_size(res.missing), 30);
+    assert_string_equal(json_string_value(json_array_get(res.missing, 0)), "1.2");
+    rubric_result_free(&res);
+}
+
+/* Tourism (set 26), criterion 8: branch a (indexes 0, 1) or b (2, 3), 1 or 3 points each. */
+static void test_branches(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 26);
+    const RubLeaf *l = rubric_leaf(s, "8");
+    assert_int_equal(l->nbranches, 2);
+    assert_int_equal(l->noptions, 4);
+    assert_int_equal(l->options[3].branch, 1);
+    RubResult res;
+    eval_ok(s, json_pack("{s:i}", "8", 3), &res);
+    assert_int_equal(res.total, 3);
+    rubric_result_free(&res);
+    eval_ok(s, json_pack("{s:i}", "8", 0), &res);
+    assert_int_equal(res.total, 1);
+    rubric_result_free(&res);
+}
+
+/* Set 11: 6.1 is scored by 6.1.1 and 6.1.2 (2 points each, 2 the minimum for four stars). */
+static void test_subcriteria(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 11);
+    assert_null(rubric_leaf(s, "6.1"));
+    RubResult res;
+    eval_ok(s, json_pack("{s:i, s:i}", "6.1.1", 2, "6.1.2", 1), &res);
+    assert_int_equal(res.parts[2], 3);
+    rubric_result_free(&res);
+    Err e = ERR_INIT;
+    json_t *c = json_pack("{s:i}", "6.1", 1);
+    assert_int_equal(rubric_evaluate(s, c, NULL, &res, &e), -1);
+    assert_int_equal(e.status, 422);
+    assert_string_equal(e.field, "choices.6.1");
+    assert_non_null(strstr(e.detail, "sub-criteria"));
+    json_decref(c);
+}
+
+/* QĐ 148, set 1: criterion 3.e is marked for four stars as a whole (1 or 2 points): from four stars on
+** it must score. Everything best but 3.e unscored: band 5, but the five- and four-star
+** minimums both need 3.e: three stars. */
+static void test_148_criterion_marker(void **state) {
+    (void)state;
+    const RubSet *s = set_of("148-2023", 1);
+    const RubLeaf *l = rubric_leaf(s, "3.e");
+    assert_non_null(l);
+    assert_int_equal(l->min_star, 4);
+    json_t *c = best_but(s, NULL);
+    json_object_set_new(c, "3.e", json_null());
+    RubResult res;
+    Err e = ERR_INIT;
+    assert_int_equal(rubric_evaluate(s, c, NULL, &res, &e), 0);
+    json_decref(c);
+    assert_int_equal(res.band, rubric_band(res.total));
+    assert_true(res.band >= 4);
+    assert_int_equal(res.stars, 3);
+    assert_codes(res.unmet, "3.e");
+    rubric_result_free(&res);
+}
+
+static void expect_refusal(const RubSet *s, json_t *choices, const char *stop, const char *field, const char *text) {
+    RubResult res;
+    Err e = ERR_INIT;
+    assert_int_equal(rubric_evaluate(s, choices, stop, &res, &e), -1);
+    assert_int_equal(e.status, 422);
+    assert_string_equal(e.field, field);
+    if (!strstr(e.detail, text)) fail_msg("'%s' lacks '%s'", e.detail, text);
+    json_decref(choices);
+}
+
+static void test_refusals(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 1);
+    expect_refusal(s, json_pack("{s:i}", "9.9", 0), NULL, "choices.9.9", "has no criterion 9.9");
+    expect_refusal(s, json_pack("{s:i}", "1.1", 3), NULL, "choices.1.1", "from 0 to 2");
+    expect_refusal(s, json_pack("{s:i}", "1.1", -1), NULL, "choices.1.1", "from 0 to 2");
+    expect_refusal(s, json_pack("{s:s}", "1.1", "2"), NULL, "choices.1.1", "whole number");
+    expect_refusal(s, json_pack("{s:[i,i]}", "1.1", 0, 1), NULL, "choices.1.1", "one option per criterion");
+    expect_refusal(s, json_pack("[i]", 1), NULL, "choices", "must be an object");
+    expect_refusal(s, json_object(), "1.1", "stopped_at", "no note that stops");
+    expect_refusal(s, json_object(), "99", "stopped_at", "no criterion 99");
+}
+
+/* Set 1, 6.1 has the note "Không xem xét các chỉ tiêu khác nếu ... tạp chất": when the council
+** stops there, what follows scores 0, is not missing, and cannot be chosen. */
+static void test_stopped(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 1);
+    RubResult res;
+    Err e = ERR_INIT;
+    json_t *c = json_pack("{s:i, s:i}", "1.1", 2, "6.1", 0);
+    assert_int_equal(rubric_evaluate(s, c, "6.1", &res, &e), 0);
+    json_decref(c);
+    assert_int_equal(res.total, 3);
+    assert_string_equal(res.stopped_at, "6.1");
+    assert_int_equal(json_array_size(res.missing), 21); /* 1.2 .. 5.3 */
+    rubric_result_free(&res);
+    expect_refusal(s, json_pack("{s:i}", "6.2", 1), "6.1", "choices.6.2", "stopped at 6.1");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_loaded),          cmocka_unit_test(test_bands),
+        cmocka_unit_test(test_all_best),        cmocka_unit_test(test_five_falls_to_four),
+        cmocka_unit_test(test_four_falls_to_three), cmocka_unit_test(test_three_falls_to_two),
+        cmocka_unit_test(test_lowest),          cmocka_unit_test(test_missing),
+        cmocka_unit_test(test_branches),        cmocka_unit_test(test_subcriteria),
+        cmocka_unit_test(test_148_criterion_marker), cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_stopped),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
