@@ -67,6 +67,17 @@ int api_rubric_get(Req *r);       /* GET /api/v1/rubrics/{version} */
 int api_rubric_set(Req *r);       /* GET /api/v1/rubrics/{version}/sets/{n} */
 int api_rubric_evaluate(Req *r);  /* POST /api/v1/rubrics/{version}/sets/{n}/evaluate */
 
+/* api_dossier.c: the evaluation procedure on a dossier */
+int api_dossier_transitions(Req *r);   /* GET /api/v1/dossier-transitions */
+int api_dossier_act(Req *r);           /* POST /api/v1/dossiers/{id}/transitions */
+int api_dossier_events(Req *r);        /* GET /api/v1/dossiers/{id}/events */
+int api_dossier_self_assessment(Req *r); /* PUT /api/v1/dossiers/{id}/self-assessment */
+int api_dossier_commune_report(Req *r);  /* PUT /api/v1/dossiers/{id}/commune-report */
+int api_dossier_files_list(Req *r);    /* GET /api/v1/dossiers/{id}/files */
+int api_dossier_file_add(Req *r);      /* POST /api/v1/dossiers/{id}/files?kind=&criterion=&filename= */
+int api_dossier_file_get(Req *r);      /* GET /api/v1/dossiers/{id}/files/{sha256} */
+int api_dossier_file_delete(Req *r);   /* DELETE /api/v1/dossiers/{id}/files/{sha256} */
+
 /* page_home.c */
 int page_home(Req *r);
 

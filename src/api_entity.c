@@ -59,6 +59,7 @@ static int list_query(Req *r, ListQuery *lq, int64_t *page, int64_t *per_page, b
             lq->values[lq->nfilters++] = v;
         }
     }
+    lq->who = &r->actor;
     lq->limit = all ? -1 : *per_page;
     lq->offset = all ? 0 : (*page - 1) * *per_page;
     return 0;

@@ -55,6 +55,10 @@ static const char *const PERMS[PERM_COUNT] = {
     [PERM_USERS_MANAGE] = "users.manage",
     [PERM_USERS_CONFIRM] = "users.confirm",
     [PERM_AUDIT_READ] = "audit.read",
+    [PERM_DOSSIERS_READ] = "dossiers.read",
+    [PERM_DOSSIERS_WRITE] = "dossiers.write",
+    [PERM_DOSSIERS_ACT] = "dossiers.act",
+    [PERM_ROUNDS_WRITE] = "rounds.write",
     [PERM_ADMIN] = "admin",
 };
 
@@ -66,17 +70,20 @@ static const uint32_t role_perms[ROLE_COUNT] = {
                       P(PERM_PRODUCERS_DELETE) | P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) |
                       P(PERM_PRODUCTS_DELETE) | P(PERM_RECOGNITIONS_WRITE) | P(PERM_VILLAGES_WRITE) |
                       P(PERM_POINTS_WRITE) | P(PERM_COUNCILS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |
-                      P(PERM_USERS_MANAGE) | P(PERM_USERS_CONFIRM) | P(PERM_AUDIT_READ),
+                      P(PERM_USERS_MANAGE) | P(PERM_USERS_CONFIRM) | P(PERM_AUDIT_READ) |
+                      P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT) | P(PERM_ROUNDS_WRITE),
     [ROLE_COMMUNE] = P(PERM_LOGIN) | P(PERM_PRODUCERS_CREATE) | P(PERM_PRODUCERS_UPDATE) |
                      P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) | P(PERM_PRODUCTS_DELETE) |
                      P(PERM_VILLAGES_WRITE) | P(PERM_POINTS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |
-                     P(PERM_USERS_CONFIRM),
-    [ROLE_COUNCIL_CHAIR] = P(PERM_LOGIN),
-    [ROLE_COUNCIL_MEMBER] = P(PERM_LOGIN),
-    [ROLE_COUNCIL_SECRETARY] = P(PERM_LOGIN),
+                     P(PERM_USERS_CONFIRM) | P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT),
+    /* Council roles read the dossiers of their council's rounds (scoring comes with issue 4). */
+    [ROLE_COUNCIL_CHAIR] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ),
+    [ROLE_COUNCIL_MEMBER] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ),
+    [ROLE_COUNCIL_SECRETARY] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ),
     /* A producer edits its own record; once a commune officer has confirmed the account it also
     ** registers and edits its own products (grant_allows). */
-    [ROLE_PRODUCER] = P(PERM_LOGIN) | P(PERM_PRODUCERS_UPDATE) | P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE),
+    [ROLE_PRODUCER] = P(PERM_LOGIN) | P(PERM_PRODUCERS_UPDATE) | P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) |
+                      P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT),
 };
 #undef P
 
@@ -143,10 +150,14 @@ bool auth_can(const Auth *a, Perm p) {
     return p == PERM_LOGIN; /* a user without roles still manages its own account */
 }
 
-bool auth_covers(const Auth *a, Perm p, const Place *place) {
+bool auth_covers(const Auth *a, Perm p, const Place *place) { return auth_covers_roles(a, ~0u, p, place); }
+
+bool auth_covers_roles(const Auth *a, unsigned role_mask, Perm p, const Place *place) {
     if (!a) return false;
-    for (int i = 0; i < a->ngrants; i++)
-        if (grant_allows(&a->grants[i], p) && grant_covers(&a->grants[i], place)) return true;
+    for (int i = 0; i < a->ngrants; i++) {
+        const Grant *g = &a->grants[i];
+        if ((role_mask >> g->role) & 1u && grant_allows(g, p) && grant_covers(g, place)) return true;
+    }
     return false;
 }
 

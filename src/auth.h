@@ -49,6 +49,10 @@ typedef enum Perm {
     PERM_USERS_MANAGE,      /* create users, grant and revoke roles, disable, reset passwords */
     PERM_USERS_CONFIRM,     /* confirm a producer's self-registered account */
     PERM_AUDIT_READ,
+    PERM_DOSSIERS_READ,     /* evaluation dossiers within one's scope (not public) */
+    PERM_DOSSIERS_WRITE,    /* create and edit drafts, self-assessment, evidence, commune report */
+    PERM_DOSSIERS_ACT,      /* move a dossier through the procedure (each step names its roles) */
+    PERM_ROUNDS_WRITE,      /* the province's evaluation rounds */
     PERM_ADMIN,             /* whole-system operations: metrics, audit verification */
     PERM_COUNT
 } Perm;
@@ -110,6 +114,8 @@ Actor actor_cli(void);
 bool auth_can(const Auth *a, Perm p);
 /* Does some role of a allow p on a record at place? (who->auth NULL: always.) */
 bool auth_covers(const Auth *a, Perm p, const Place *place);
+/* The same, counting only the roles in role_mask (bit 1 << ROLE_x). */
+bool auth_covers_roles(const Auth *a, unsigned role_mask, Perm p, const Place *place);
 /* The provinces in which a holds p: -1 when unrestricted (admin), else the count written to
 ** out (codes, each up to 7 bytes). */
 int auth_provinces(const Auth *a, Perm p, char out[][8], int max);

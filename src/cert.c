@@ -213,10 +213,9 @@ static void rgb(cairo_t *cr, unsigned c) {
     cairo_set_source_rgb(cr, ((c >> 16) & 255) / 255.0, ((c >> 8) & 255) / 255.0, (c & 255) / 255.0);
 }
 
-/* Draw s in font (a pango description: "Noto Serif Bold 12") wrapped to width w, its top at
-** (x, y); returns the height used. x0/x1 (may be NULL) receive the extent of the widest line. */
-static double put(Page *p, const char *s, const char *font, double x, double y, double w, PangoAlignment al,
-                  unsigned color, double *x0, double *x1) {
+/* A layout of s[0..len) (len -1: up to the NUL) in font (a pango description: "Noto Serif Bold
+** 12") wrapped to width w. The caller hands it to show(). */
+static PangoLayout *layout_new(Page *p, const char *s, int len, const char *font, double w, PangoAlignment al) {
     PangoLayout *l = pango_layout_new(p->ctx);
     PangoFontDescription *fd = pango_font_description_from_string(font);
     pango_layout_set_font_description(l, fd);
@@ -224,16 +223,28 @@ static double put(Page *p, const char *s, const char *font, double x, double y, 
     pango_layout_set_width(l, (int)(w * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_alignment(l, al);
-    pango_layout_set_text(l, s, -1);
-    PangoRectangle ink, logical;
-    pango_layout_get_extents(l, &ink, &logical);
+    pango_layout_set_text(l, s, len);
+    return l;
+}
+
+/* Draw l (and release it) with its top-left corner at (x, y); returns the height used. x0/x1
+** (may be NULL) receive the horizontal extent of the text. */
+static double show(Page *p, PangoLayout *l, double x, double y, double *x0, double *x1) {
+    PangoRectangle logical;
+    pango_layout_get_extents(l, NULL, &logical);
     if (x0) *x0 = x + (double)logical.x / PANGO_SCALE;
     if (x1) *x1 = x + (double)(logical.x + logical.width) / PANGO_SCALE;
-    rgb(p->cr, color);
     cairo_move_to(p->cr, x, y);
     pango_cairo_show_layout(p->cr, l);
     g_object_unref(l);
     return (double)logical.height / PANGO_SCALE;
+}
+
+/* Draw s in font and color wrapped to width w at (x, y); see show(). */
+static double put(Page *p, const char *s, const char *font, double x, double y, double w, PangoAlignment al,
+                  unsigned color, double *x0, double *x1) {
+    rgb(p->cr, color);
+    return show(p, layout_new(p, s, -1, font, w, al), x, y, x0, x1);
 }
 
 static double centered(Page *p, const char *s, const char *font, double y, unsigned color) {
@@ -292,6 +303,37 @@ static void hline(cairo_t *cr, double x0, double x1, double y) {
     cairo_stroke(cr);
 }
 
+static PangoAttribute *attr_color(unsigned c, size_t from, size_t to) {
+    PangoAttribute *a = pango_attr_foreground_new((guint16)(((c >> 16) & 255) * 257), (guint16)(((c >> 8) & 255) * 257),
+                                                  (guint16)((c & 255) * 257));
+    a->start_index = (guint)from;
+    a->end_index = (guint)to;
+    return a;
+}
+
+/* One centred line: N gold stars, then "Đạt hạng N sao" in red. The stars come from Noto Sans
+** Symbols2 (Noto Serif has no U+2605). Returns the height used. */
+static double stars_line(Page *p, int stars, double y) {
+    Buf b = BUF_INIT;
+    for (int i = 0; i < stars; i++) buf_puts(&b, "★");
+    size_t star_bytes = b.n;
+    buf_printf(&b, "  Đạt hạng %d sao", stars);
+    PangoLayout *l = layout_new(p, b.p, (int)b.n, "Noto Serif, Noto Sans Symbols2 Bold 15", PAGE_W - 120,
+                                PANGO_ALIGN_CENTER);
+    PangoAttrList *al = pango_attr_list_new();
+    PangoAttribute *big = pango_attr_size_new(22 * PANGO_SCALE);
+    big->start_index = 0;
+    big->end_index = (guint)star_bytes;
+    pango_attr_list_insert(al, big);
+    pango_attr_list_insert(al, attr_color(GOLD, 0, star_bytes));
+    pango_attr_list_insert(al, attr_color(RED, star_bytes, b.n));
+    pango_layout_set_attributes(l, al);
+    pango_attr_list_unref(al);
+    double h = show(p, l, 60, y, NULL, NULL);
+    buf_free(&b);
+    return h;
+}
+
 /* The page itself. */
 static int draw(Page *p, const CertData *c, const char *fingerprint, Err *e) {
     cairo_t *cr = p->cr;
@@ -301,9 +343,9 @@ static int draw(Page *p, const CertData *c, const char *fingerprint, Err *e) {
 
     /* Header: the issuing authority left, the national motto right (Nghị định 30/2020/NĐ-CP). */
     char *issuer_up = g_utf8_strup(c->issuer, -1);
-    double h = put(p, issuer_up, "Noto Serif Bold 11.5", 45, 42, 330, PANGO_ALIGN_CENTER, INK, &x0, &x1);
+    double h = put(p, issuer_up, "Noto Serif Bold 11.5", 45, 42, 330, PANGO_ALIGN_CENTER, INK, NULL, NULL);
     g_free(issuer_up);
-    hline(cr, 210 - 40, 210 + 40, 42 + h + 4);
+    hline(cr, 45 + 165 - 40, 45 + 165 + 40, 42 + h + 4); /* a short rule under the agency */
     snprintf(buf, sizeof buf, "Số: %s", c->cert_no);
     put(p, buf, "Noto Serif 11.5", 45, 42 + h + 10, 330, PANGO_ALIGN_CENTER, INK, NULL, NULL);
     h = put(p, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Noto Serif Bold 11.5", 390, 42, 410, PANGO_ALIGN_CENTER, INK,
@@ -312,52 +354,46 @@ static int draw(Page *p, const CertData *c, const char *fingerprint, Err *e) {
                     &x0, &x1);
     hline(cr, x0, x1, 42 + h + h2 + 2);
 
-    /* Title and the product. */
-    double y = 118;
-    y += centered(p, "GIẤY CHỨNG NHẬN SẢN PHẨM OCOP", "Noto Serif Bold 26", y, RED);
-    y += centered(p, "Chương trình Mỗi xã một sản phẩm", "Noto Serif Italic 12", y, GREY) + 8;
-    y += centered(p, "Chứng nhận sản phẩm", "Noto Serif 13", y, INK);
-    y += centered(p, c->product_name, "Noto Serif Bold 22", y, INK) + 2;
+    /* Title and the product; a long product name gets a smaller size. */
+    double y = 110;
+    y += centered(p, "GIẤY CHỨNG NHẬN SẢN PHẨM OCOP", "Noto Serif Bold 24", y, RED);
+    y += centered(p, "Chương trình Mỗi xã một sản phẩm", "Noto Serif Italic 11", y, GREY) + 8;
+    y += centered(p, "Chứng nhận sản phẩm", "Noto Serif 12", y, INK);
+    y += centered(p, c->product_name, text_chars(c->product_name, strlen(c->product_name)) > 60 ? "Noto Serif Bold 17"
+                                                                                              : "Noto Serif Bold 21",
+                  y, INK);
     if (c->set_name && *c->set_name) snprintf(buf, sizeof buf, "Mã sản phẩm: %s   ·   Bộ sản phẩm: %s", c->product_code, c->set_name);
     else snprintf(buf, sizeof buf, "Mã sản phẩm: %s", c->product_code);
-    y += centered(p, buf, "Noto Serif 11.5", y, INK) + 4;
+    y += centered(p, buf, "Noto Serif 11", y, INK) + 4;
     snprintf(buf, sizeof buf, "Chủ thể: %s", c->producer_name);
-    y += centered(p, buf, "Noto Serif Bold 14", y, INK);
+    y += centered(p, buf, "Noto Serif Bold 13", y, INK);
     if (c->producer_address && *c->producer_address) {
         snprintf(buf, sizeof buf, "Địa chỉ: %s", c->producer_address);
-        y += centered(p, buf, "Noto Serif 11.5", y, INK);
+        y += centered(p, buf, "Noto Serif 11", y, INK);
     }
-
-    /* The stars: N filled stars, then "Đạt hạng N sao". */
-    Buf stars = BUF_INIT;
-    for (int i = 0; i < c->stars; i++) buf_puts(&stars, "★");
-    y += 4;
-    y += centered(p, buf_str(&stars), "Noto Sans Symbols2, Noto Serif 26", y, GOLD) - 4;
-    buf_free(&stars);
-    snprintf(buf, sizeof buf, "Đạt hạng %d sao", c->stars);
-    y += centered(p, buf, "Noto Serif Bold 16", y, RED) + 4;
+    y += 4 + stars_line(p, c->stars, y) + 2;
     dmy(c->decision_date, d1);
     snprintf(buf, sizeof buf, "Theo Quyết định số %s ngày %s của %s", c->decision_no, d1, c->issuer);
-    y += centered(p, buf, "Noto Serif 12", y, INK);
+    y += centered(p, buf, "Noto Serif 11.5", y, INK);
     dmy(c->expires_on, d2);
     snprintf(buf, sizeof buf, "Có giá trị đến ngày %s", d2);
-    centered(p, buf, "Noto Serif Bold 13", y, INK);
+    y += centered(p, buf, "Noto Serif Bold 12.5", y, INK);
 
     /* Bottom left: the QR code and the signature line. */
-    double qy = 440, qs = 104;
-    if (draw_qr(cr, c->verify_url, 44, qy, qs, e)) return -1;
+    double qs = 96, qy = PAGE_H - 40 - qs;
+    if (draw_qr(cr, c->verify_url, 40, qy, qs, e)) return -1;
     dmy(c->issued_on, d3);
     snprintf(buf, sizeof buf,
              "Quét mã QR để tra cứu tình trạng hiện hành của giấy chứng nhận:\n%s\n"
              "Số giấy chứng nhận: %s, cấp ngày %s\n"
-             "Chữ ký số Ed25519 của khóa %s, dấu vân tay %s",
+             "Chữ ký số Ed25519, khóa %s, dấu vân tay %s",
              c->verify_url, c->cert_no, d3, c->key_id, fingerprint);
-    put(p, buf, "Noto Sans 7.5", 44 + qs + 6, qy + 10, 300, PANGO_ALIGN_LEFT, GREY, NULL, NULL);
+    put(p, buf, "Noto Sans 7", 40 + qs + 4, qy + 14, 290, PANGO_ALIGN_LEFT, GREY, NULL, NULL);
 
-    /* Bottom right: date, signer. */
+    /* Bottom right: date, signer; below the body however long it ran. */
     snprintf(buf, sizeof buf, "ngày %.2s tháng %.2s năm %.4s", c->issued_on + 8, c->issued_on + 5, c->issued_on);
-    double sy = 405;
-    sy += put(p, buf, "Noto Serif Italic 12", 470, sy, 330, PANGO_ALIGN_CENTER, INK, NULL, NULL) + 2;
+    double sy = y + 10 > 372 ? y + 10 : 372;
+    sy += put(p, buf, "Noto Serif Italic 12", 470, sy, 330, PANGO_ALIGN_CENTER, INK, NULL, NULL);
     if (c->signer_title && *c->signer_title) {
         char *title = xstrdup(c->signer_title);
         for (char *q = title; *q; q++)
@@ -366,7 +402,7 @@ static int draw(Page *p, const CertData *c, const char *fingerprint, Err *e) {
         free(title);
     }
     if (c->signer_name && *c->signer_name)
-        put(p, c->signer_name, "Noto Serif Bold 13", 470, 530, 330, PANGO_ALIGN_CENTER, INK, NULL, NULL);
+        put(p, c->signer_name, "Noto Serif Bold 13", 470, PAGE_H - 40 - 20, 330, PANGO_ALIGN_CENTER, INK, NULL, NULL);
     return 0;
 }
 

@@ -421,17 +421,24 @@ static const Command commands[] = {
      "  ocop rubric evaluate VERSION SET FILE     score a JSON file {\"choices\": {\"1.1\": 2, ...}}\n"
      "      (FILE - reads standard input): parts, total, band, stars after the minimums, and\n"
      "      the criteria whose minimum for the band was not met", 3, 4},
-    {"cert", cmd_cert, "ocop cert verify FILE-or-URL [--key PUBLIC_KEY] | ocop cert sample OUTPUT.pdf",
-     "Certificates of OCOP recognition (PDF with a QR code and an Ed25519 signature).\n"
-     "  ocop cert verify FILE-or-URL [--key HEX]  check the signature offline against the\n"
-     "      province's public key (from the database, or given with --key)\n"
-     "  ocop cert sample OUTPUT.pdf               print a sample certificate (demo key)", 2, 2},
-    {"key", cmd_key, "ocop key generate|list|export PROVINCE",
-     "The Ed25519 keys that sign certificates, one per issuing authority (province code, or\n"
-     "'bo' for the Ministry).\n"
-     "  ocop key generate PROVINCE   make a key pair (secret key under the data directory)\n"
-     "  ocop key list                the public keys\n"
-     "  ocop key export PROVINCE     print the public key (hex) to give to verifiers", 1, 2},
+    {"cert", cmd_cert, "ocop cert verify FILE-or-URL [--key HEX] [--format json] | ocop cert sample OUTPUT.pdf",
+     "Certificates of OCOP recognition (PDF with a QR code and an Ed25519 signature; see\n"
+     "docs/certificates.md).\n"
+     "  ocop cert verify FILE-or-URL [--key HEX] [--format json]\n"
+     "      check the signature offline against the issuing authority's public key: the one\n"
+     "      registered in --db under the certificate's key id, or the one given with --key\n"
+     "      (then no database is needed). FILE is a certificate PDF or a saved verification\n"
+     "      page; an http(s) URL is fetched first. Exit 0 when valid, 1 when not.\n"
+     "  ocop cert sample OUTPUT.pdf\n"
+     "      a sample certificate signed with the key of province 86 (made if missing)", 2, 2},
+    {"key", cmd_key, "ocop key generate|list|export|retire [KEY_ID] [--format json]",
+     "The Ed25519 keys that sign certificates, one per issuing authority: the 2025 province\n"
+     "code, or 'bo' for the Ministry; a later key of the same authority adds '-LABEL' ('86-2027').\n"
+     "The secret key is the file keys/KEY_ID.key beside the database (mode 0600), never in it.\n"
+     "  ocop key generate KEY_ID   make a key pair (refuses to replace an existing one)\n"
+     "  ocop key list              the keys: id, public key, created, retired\n"
+     "  ocop key export KEY_ID     print the public key (hex) to publish for verifiers\n"
+     "  ocop key retire KEY_ID     stop signing with it; what it signed still verifies", 1, 2},
     {"version", cmd_version, "ocop version", "Print the version and schema version.", 0, 0},
     {"help", cmd_help, "ocop help [COMMAND]", "Show the commands, or one command's help.", 0, 1},
 };

@@ -70,7 +70,8 @@ int cmd_key(Opts *o) {
     if (strcmp(sub, "generate") == 0) rc = key_generate(o, db, keys_dir);
     else if (list) rc = key_list(o, db);
     else if (strcmp(sub, "retire") == 0) {
-        rc = cert_key_retire(db, &(Actor){0}, o->args[1], &e) ? cli_fail("%s", e.detail) : 0;
+        Actor who = actor_cli();
+        rc = cert_key_retire(db, &who, o->args[1], &e) ? cli_fail("%s", e.detail) : 0;
         if (!rc && !o->quiet) printf("key %s retired: it signs nothing more; its certificates still verify\n", o->args[1]);
     } else {
         unsigned char pk[crypto_sign_PUBLICKEYBYTES];
@@ -211,11 +212,18 @@ static int cert_sample_cmd(Opts *o) {
     Err e = ERR_INIT;
     int rc = 0;
     if (cert_key_current(db, "86", key_id, &e)) {
+        /* None in use: the first free id of 86, 86-2, 86-3, ... */
+        err_clear(&e);
+        unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+        for (int i = 1; i < 100; i++) {
+            if (i == 1) snprintf(key_id, sizeof key_id, "86");
+            else snprintf(key_id, sizeof key_id, "86-%d", i);
+            if (cert_key_public(db, key_id, pk, NULL, &e)) break;
+        }
         err_clear(&e);
         Actor who = actor_cli();
-        snprintf(key_id, sizeof key_id, "86");
         rc = cert_key_generate(db, &who, keys_dir, key_id, NULL, &e);
-        if (!rc && !o->quiet) fprintf(stderr, "made signing key 86 (secret key in %s/86.key)\n", keys_dir);
+        if (!rc && !o->quiet) fprintf(stderr, "made signing key %s (secret key in %s/%s.key)\n", key_id, keys_dir, key_id);
     }
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
     if (!rc) rc = cert_key_signing(db, keys_dir, key_id, sk, &e);

@@ -519,6 +519,14 @@ void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p) {
     snprintf(p->province, sizeof p->province, "%s", jstr_of(obj, "province_code"));
     p->producer_id = en->is_producer ? id : json_integer_value(json_object_get(obj, "producer_id"));
     if (str_eq(en->name, "councils")) p->council_id = id;
+    json_t *cid = json_object_get(obj, "council_id"), *rid = json_object_get(obj, "round_id");
+    if (json_is_integer(cid)) p->council_id = json_integer_value(cid);
+    if (json_is_integer(rid)) {
+        Stmt *s = db_prepare(db, "SELECT council_id FROM rounds WHERE id = ?");
+        db_bind_int(s, 1, json_integer_value(rid));
+        if (db_step(s) == DB_ROW && !db_col_null(s, 0)) p->council_id = db_col_int(s, 0);
+        db_done(s);
+    }
     json_t *pid = json_object_get(obj, "product_id");
     if (json_is_integer(pid)) {
         Stmt *s = db_prepare(db, "SELECT commune_code, producer_id FROM products WHERE id = ?");
@@ -736,6 +744,33 @@ static void bind_cond(Stmt *s, int *i, const Cond *c) {
     }
 }
 
+/* The condition that keeps the records of en within who's scope for en->perm_read, with its
+** text parameters in binds. False when nothing needs keeping out (an administrator, or the
+** command line). The grants of a role that does not apply give "0". */
+static bool scope_sql(const Entity *en, const Actor *who, Buf *sql, const char **binds, int *nb) {
+    if (!who || !who->auth) return false;
+    const Auth *a = who->auth;
+    int n = 0;
+    buf_puts(sql, "0");
+    for (int i = 0; i < a->ngrants; i++) {
+        const Grant *g = &a->grants[i];
+        if (!role_has(g->role, en->perm_read) || (g->role == ROLE_PRODUCER && !g->confirmed)) continue;
+        const char *cond = NULL;
+        switch (g->role) {
+        case ROLE_ADMIN: return false;
+        case ROLE_PROVINCE: cond = entity_field(en, "province_code") ? "province_code = ?" : NULL; break;
+        case ROLE_COMMUNE: cond = entity_field(en, "commune_code") ? "commune_code = ?" : NULL; break;
+        case ROLE_PRODUCER: cond = entity_field(en, "producer_id") ? "producer_id = CAST(? AS INTEGER)" : NULL; break;
+        default: cond = en->council_sql; break;
+        }
+        if (!cond) continue;
+        buf_printf(sql, " OR %s", cond);
+        binds[n++] = g->scope;
+    }
+    *nb = n;
+    return true;
+}
+
 int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t **items, int64_t *total, Err *e) {
     Cond *conds = arena_alloc(a, sizeof(Cond) * (size_t)(lq->nfilters + 1));
     int nc = 0;
@@ -802,6 +837,14 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
 
     Buf where = BUF_INIT;
     for (int i = 0; i < nc; i++) buf_printf(&where, "%s(%s)", i ? " AND " : " WHERE ", conds[i].sql);
+    /* Records that are not public: only those within the caller's scope. */
+    const char *sbind[COUNT(((Auth *)0)->grants)];
+    int nsb = 0;
+    if (en->perm_read != PERM_PUBLIC) {
+        Buf scope = BUF_INIT;
+        if (scope_sql(en, lq->who, &scope, sbind, &nsb)) buf_printf(&where, "%s(%s)", nc ? " AND " : " WHERE ", scope.p);
+        buf_free(&scope);
+    }
 
     /* ORDER BY from ?sort=a,-b over sortable fields only. */
     Buf order = BUF_INIT;
@@ -835,6 +878,7 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
     Stmt *s = db_prepare(db, sql.p);
     int bi = 1;
     for (int i = 0; i < nc; i++) bind_cond(s, &bi, &conds[i]);
+    for (int i = 0; i < nsb; i++) db_bind_text(s, bi++, sbind[i]);
     *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
 
@@ -844,6 +888,7 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
     s = db_prepare(db, sql.p);
     bi = 1;
     for (int i = 0; i < nc; i++) bind_cond(s, &bi, &conds[i]);
+    for (int i = 0; i < nsb; i++) db_bind_text(s, bi++, sbind[i]);
     db_bind_int(s, bi++, lq->limit < 0 ? -1 : lq->limit);
     db_bind_int(s, bi++, lq->offset);
     json_t *arr = json_array();

@@ -110,6 +110,11 @@ struct Entity {
     Perm perm_create, perm_update, perm_delete;
     /* The record is a producer: its own id is the producer a producer role is scoped to. */
     bool is_producer;
+    /* Reading: PERM_PUBLIC (0) for the public registry; otherwise lists show only the records
+    ** within the caller's scope (by the columns province_code, commune_code, producer_id and
+    ** council_sql) and a record outside it is 404. */
+    Perm perm_read;
+    const char *council_sql; /* "round_id IN (SELECT id FROM rounds WHERE council_id = ?)" */
 };
 
 extern const Entity ENTITY_PRODUCERS, ENTITY_PRODUCTS, ENTITY_RECOGNITIONS, ENTITY_VILLAGES,
@@ -126,6 +131,7 @@ typedef struct ListQuery {
     const char *q;               /* text search within this entity, or NULL */
     const char *sort;            /* "name,-created_at" or NULL for the default */
     int64_t limit, offset;       /* limit < 0: all */
+    const Actor *who;            /* for entities that are not public (perm_read) */
 } ListQuery;
 
 /* Items (a new JSON array the caller owns) and the total matching count. */

@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "auth.h"
+#include "dossier.h"
 #include "entity.h"
 #include "log.h"
 #include "util.h"
@@ -28,7 +29,18 @@
     {"PUT", "/api/v1/" path "/{id}", pu, "", 0, api_entity_update, nm ".replace", &ent, SCOPE_ENTITY}, \
     {"DELETE", "/api/v1/" path "/{id}", pd, "", 0, api_entity_delete, nm ".delete", &ent, SCOPE_ENTITY}
 
+/* Records that are not public: reading needs pr, and a record outside the scope is 404. */
+#define PRIVATE_ROUTES(path, ent, nm, pr, pc, pu, pd)                                            \
+    {"GET", "/api/v1/" path, pr, LIST_PARAMS, 0, api_entity_list, nm ".list", &ent, 0},          \
+    {"POST", "/api/v1/" path, pc, "", 0, api_entity_create, nm ".create", &ent, 0},              \
+    {"GET", "/api/v1/" path "/export", pr, LIST_PARAMS, 0, api_entity_export, nm ".export", &ent, 0}, \
+    {"GET", "/api/v1/" path "/{id}", pr, "", 0, api_entity_get, nm ".get", &ent, SCOPE_ENTITY}, \
+    {"PATCH", "/api/v1/" path "/{id}", pu, "", 0, api_entity_update, nm ".update", &ent, SCOPE_ENTITY}, \
+    {"PUT", "/api/v1/" path "/{id}", pu, "", 0, api_entity_update, nm ".replace", &ent, SCOPE_ENTITY}, \
+    {"DELETE", "/api/v1/" path "/{id}", pd, "", 0, api_entity_delete, nm ".delete", &ent, SCOPE_ENTITY}
+
 #define U SCOPE_USER
+#define D SCOPE_ENTITY
 const Route routes[] = {
     {"GET", "/", "public", "q", 0, page_home, "home", NULL, 0},
     {"GET", "/healthz", "public", "", 0, api_healthz, "healthz", NULL, 0},
@@ -58,6 +70,27 @@ const Route routes[] = {
     ENTITY_ROUTES("villages", ENTITY_VILLAGES, "villages", "villages.write", "villages.write", "villages.write"),
     ENTITY_ROUTES("points", ENTITY_POINTS, "points", "points.write", "points.write", "points.write"),
     ENTITY_ROUTES("councils", ENTITY_COUNCILS, "councils", "councils.write", "councils.write", "councils.write"),
+    /* evaluation: rounds, dossiers and the procedure */
+    ENTITY_ROUTES("rounds", ENTITY_ROUNDS, "rounds", "rounds.write", "rounds.write", "rounds.write"),
+    {"GET", "/api/v1/dossier-transitions", "public", "", 0, api_dossier_transitions, "dossiers.transitions", NULL, 0},
+    PRIVATE_ROUTES("dossiers", ENTITY_DOSSIERS, "dossiers", "dossiers.read", "dossiers.write", "dossiers.write",
+                   "dossiers.write"),
+    {"POST", "/api/v1/dossiers/{id}/transitions", "dossiers.act", "", 0, api_dossier_act, "dossiers.act",
+     &ENTITY_DOSSIERS, D},
+    {"GET", "/api/v1/dossiers/{id}/events", "dossiers.read", "", 0, api_dossier_events, "dossiers.events",
+     &ENTITY_DOSSIERS, D},
+    {"PUT", "/api/v1/dossiers/{id}/self-assessment", "dossiers.write", "", 0, api_dossier_self_assessment,
+     "dossiers.self_assessment", &ENTITY_DOSSIERS, D},
+    {"PUT", "/api/v1/dossiers/{id}/commune-report", "dossiers.write", "", 0, api_dossier_commune_report,
+     "dossiers.commune_report", &ENTITY_DOSSIERS, D},
+    {"GET", "/api/v1/dossiers/{id}/files", "dossiers.read", "", 0, api_dossier_files_list, "dossiers.files.list",
+     &ENTITY_DOSSIERS, D},
+    {"POST", "/api/v1/dossiers/{id}/files", "dossiers.write", "kind criterion filename", 20 * MB, api_dossier_file_add,
+     "dossiers.files.add", &ENTITY_DOSSIERS, D},
+    {"GET", "/api/v1/dossiers/{id}/files/{sha256}", "dossiers.read", "", 0, api_dossier_file_get, "dossiers.files.get",
+     &ENTITY_DOSSIERS, D},
+    {"DELETE", "/api/v1/dossiers/{id}/files/{sha256}", "dossiers.write", "", 0, api_dossier_file_delete,
+     "dossiers.files.delete", &ENTITY_DOSSIERS, D},
     /* accounts */
     {"POST", "/api/v1/session", "public", "", 8 * 1024, api_session_create, "session.create", NULL, 0},
     {"DELETE", "/api/v1/session", "login", "", 0, api_session_delete, "session.delete", NULL, 0},
@@ -84,6 +117,7 @@ const Route routes[] = {
     {"GET", "/api/v1/audit/verify", "admin", "", 0, api_audit_verify, "audit.verify", NULL, 0},
 };
 #undef U
+#undef D
 const size_t nroutes = COUNT(routes);
 
 size_t route_index(const Route *rt) { return (size_t)(rt - routes); }

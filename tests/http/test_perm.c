@@ -48,6 +48,31 @@ static const Expect expect[] = {
     {"rubrics.set", "oooooooo", "oooooooo"},
     {"rubrics.evaluate", "oooooooo", "oooooooo"},
     {"import", "UoooFFFF", "UovvFFFF"},
+    /* evaluation: rounds are public to read; dossiers only within the scope (council roles: the
+    ** dossiers in their council's rounds) */
+    {"rounds.list", "oooooooo", "oooooooo"},
+    {"rounds.export", "oooooooo", "oooooooo"},
+    {"rounds.get", "oooooooo", "oooooooo"},
+    {"rounds.create", "UooFFFFF", "UoFFFFFF"},
+    {"rounds.update", "UooFFFFF", "UoNFFFFF"},
+    {"rounds.replace", "UvvFFFFF", "UvNFFFFF"},
+    {"rounds.delete", "UooFFFFF", "UoNFFFFF"},
+    {"dossiers.transitions", "oooooooo", "oooooooo"},
+    {"dossiers.list", "Uooooooo", "Uooooooo"},
+    {"dossiers.export", "Uooooooo", "Uooooooo"},
+    {"dossiers.get", "Uooooooo", "UoNNNNNN"},
+    {"dossiers.create", "UoooFFFo", "UoFFFFFF"},
+    {"dossiers.update", "UoooFFFo", "UoNNFFFN"},
+    {"dossiers.replace", "UvvvFFFv", "UvNNFFFN"},
+    {"dossiers.delete", "UoooFFFo", "UoNNFFFN"},
+    {"dossiers.act", "UvvvFFFv", "UvNNFFFN"},
+    {"dossiers.events", "Uooooooo", "UoNNNNNN"},
+    {"dossiers.self_assessment", "UoooFFFo", "UoNNFFFN"},
+    {"dossiers.commune_report", "UvvvFFFv", "UvNNFFFN"},
+    {"dossiers.files.list", "Uooooooo", "UoNNNNNN"},
+    {"dossiers.files.add", "UoooFFFo", "UoNNFFFN"},
+    {"dossiers.files.get", "Uooooooo", "UoNNNNNN"},
+    {"dossiers.files.delete", "UoooFFFo", "UoNNFFFN"},
     {"photos.add", "UoooFFFo", "UoNNFFFN"},
     {"photos.delete", "UoooFFFo", "UoNNFFFN"},
     {"files.get", "oooooooo", "oooooooo"},
@@ -122,6 +147,10 @@ static char auth_hdr[NROLES][128];
 static int counter;
 static long long user_in, user_out, council_out;
 static char photo_sha[65];
+/* Evaluation fixtures: rounds of province 86 (council 1) and 91; a dossier in each round and a
+** draft in each province; a file of each round's dossier. */
+static long long round_in, round_out, dossier_in, dossier_out, draft_in, draft_out;
+static char file_in[65], file_out[65];
 
 static const char *const *headers_of(int role) {
     static const char *h[NROLES][2];
@@ -162,6 +191,10 @@ static void body_for(const char *entity, bool in, char *out, size_t n) {
     else if (!strcmp(entity, "councils"))
         snprintf(out, n, "{\"name\": \"Hội đồng thử %d\", \"level\": \"province\", \"province_code\": \"%s\"}", k,
                  in ? "86" : "91");
+    else if (!strcmp(entity, "rounds"))
+        snprintf(out, n, "{\"province_code\": \"%s\", \"year\": %d, \"number\": 1}", in ? "86" : "91", 2027 + k % 70);
+    else if (!strcmp(entity, "dossiers"))
+        snprintf(out, n, "{\"kind\": \"first\", \"product_id\": %d}", in ? 2 : 19);
     else if (!strcmp(entity, "users"))
         snprintf(out, n, "{\"username\": \"u%d\", \"password\": \"%s\", \"roles\": [{\"role\": \"commune\", \"scope\": \"%s\"}]}",
                  k, TEST_PASSWORD, commune);
@@ -178,6 +211,8 @@ static long long fixture_id(const char *entity, bool in) {
     if (!strcmp(entity, "points")) return in ? 1 : 4;
     if (!strcmp(entity, "councils")) return in ? 1 : council_out;
     if (!strcmp(entity, "users")) return in ? user_in : user_out;
+    if (!strcmp(entity, "rounds")) return in ? round_in : round_out;
+    if (!strcmp(entity, "dossiers")) return in ? dossier_in : dossier_out;
     fail_msg("no fixture for %s", entity);
     return 0;
 }
@@ -251,7 +286,26 @@ static void build(const Route *rt, int role, bool in, Call *c) {
     }
     char sha[65] = "";
     long long role_id = 0;
-    if (!strcmp(name, "import")) {
+    /* Dossier routes that change content work on drafts; the others on dossiers in a round. */
+    if (!strcmp(name, "dossiers.update") || !strcmp(name, "dossiers.replace") || !strcmp(name, "dossiers.self_assessment") ||
+        !strcmp(name, "dossiers.files.add") || !strcmp(name, "dossiers.files.delete"))
+        id = in ? draft_in : draft_out;
+    if (!strcmp(name, "dossiers.files.get")) {
+        snprintf(sha, sizeof sha, "%s", in ? file_in : file_out);
+    } else if (!strcmp(name, "dossiers.files.delete")) {
+        char fpath[96], fbody[64];
+        snprintf(fpath, sizeof fpath, "/api/v1/dossiers/%lld/files?kind=other", id);
+        int fn = snprintf(fbody, sizeof fbody, "%%PDF-1.4 fresh %d", ++counter);
+        Resp r = as(ADMIN, "POST", fpath, "application/pdf", fbody, (size_t)fn);
+        assert_int_equal(r.status, 201);
+        snprintf(sha, sizeof sha, "%s", jstr(r.json, "sha256"));
+        resp_free(&r);
+        c->ctype = NULL;
+        c->body[0] = 0;
+    } else if (!strcmp(name, "dossiers.files.add")) {
+        c->ctype = "application/pdf";
+        c->len = (size_t)snprintf(c->body, sizeof c->body, "%%PDF-1.4 evidence %d", ++counter);
+    } else if (!strcmp(name, "import")) {
         c->ctype = "text/csv";
         snprintf(c->body, sizeof c->body, "name,commune_code\nLàng nhập %d,%s\n", ++counter, in ? "28903" : "30316");
     } else if (!strcmp(name, "photos.add")) {
@@ -340,6 +394,7 @@ static void build(const Route *rt, int role, bool in, Call *c) {
     *p = 0;
     /* Query parameters a route needs to answer at all. */
     if (!strcmp(name, "search")) snprintf(p, left, "?q=keo%%20dua");
+    else if (!strcmp(name, "dossiers.files.add")) snprintf(p, left, "?kind=other");
     else if (!strcmp(name, "stats")) snprintf(p, left, "?unit=86");
 }
 
@@ -352,6 +407,62 @@ static char classify(long status) {
     case 400: case 409: case 415: case 422: return 'v';
     default: return '?';
     }
+}
+
+/* A dossier of product, taken by the administrator through the procedure into round (0: left
+** a draft); its evidence file's hash into sha. */
+static long long dossier_fixture(int product, long long round, char sha[65]) {
+    char body[256], path[128];
+    snprintf(body, sizeof body, "{\"kind\": \"first\", \"product_id\": %d}", product);
+    long long id = admin_create("/api/v1/dossiers", body);
+    if (!round) return id;
+    static const char *const steps[] = {
+        "{\"action\": \"submit\"}", "{\"action\": \"receive\"}", "{\"action\": \"forward\"}",
+        "{\"action\": \"check\"}", NULL};
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/self-assessment", id);
+    Resp r = as(ADMIN, "PUT", path, "application/json", "{\"choices\": {}}", 15);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/files?kind=label", id);
+    int n = snprintf(body, sizeof body, "%%PDF-1.4 label of %d", product);
+    r = as(ADMIN, "POST", path, "application/pdf", body, (size_t)n);
+    assert_int_equal(r.status, 201);
+    snprintf(sha, 65, "%s", jstr(r.json, "sha256"));
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/transitions", id);
+    for (int i = 0; steps[i]; i++) {
+        if (i == 2) {
+            char rp[96];
+            snprintf(rp, sizeof rp, "/api/v1/dossiers/%lld/commune-report", id);
+            const char *rep = "{\"items\": {\"origin\": {\"met\": true}, \"labour\": {\"met\": true}, "
+                              "\"idea\": {\"met\": true}, \"identity\": {\"met\": true}}}";
+            r = as(ADMIN, "PUT", rp, "application/json", rep, strlen(rep));
+            assert_int_equal(r.status, 200);
+            resp_free(&r);
+        }
+        r = as(ADMIN, "POST", path, "application/json", steps[i], strlen(steps[i]));
+        if (r.status != 200) fprintf(stderr, "%s: %s\n", steps[i], r.body);
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+    }
+    snprintf(body, sizeof body, "{\"action\": \"assign\", \"round_id\": %lld}", round);
+    r = as(ADMIN, "POST", path, "application/json", body, strlen(body));
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    return id;
+}
+
+static void evaluation_fixtures(void) {
+    round_in = admin_create("/api/v1/rounds", "{\"province_code\": \"86\", \"year\": 2026, \"number\": 9, "
+                                              "\"forward_by\": \"2026-12-31\", \"ends_on\": \"2026-12-31\", \"council_id\": 1}");
+    char body[256];
+    snprintf(body, sizeof body, "{\"province_code\": \"91\", \"year\": 2026, \"number\": 9, \"forward_by\": "
+                                "\"2026-12-31\", \"ends_on\": \"2026-12-31\", \"council_id\": %lld}", council_out);
+    round_out = admin_create("/api/v1/rounds", body);
+    dossier_in = dossier_fixture(2, round_in, file_in);
+    dossier_out = dossier_fixture(19, round_out, file_out);
+    draft_in = dossier_fixture(2, 0, NULL);
+    draft_out = dossier_fixture(19, 0, NULL);
 }
 
 static int setup(void **state) {
@@ -373,6 +484,7 @@ static int setup(void **state) {
     user_out = admin_create("/api/v1/users", "{\"username\": \"m.angiang\", \"password\": \"" TEST_PASSWORD
                                              "\", \"roles\": [{\"role\": \"commune\", \"scope\": \"30316\"}]}");
     upload_photo(1, photo_sha);
+    evaluation_fixtures();
     /* The fixtures are where the table assumes. */
     Resp r = as(ANON, "GET", "/api/v1/products/18", NULL, NULL, 0);
     assert_string_equal(jstr(r.json, "commune_code"), "30316");

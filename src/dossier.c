@@ -1,0 +1,791 @@
+/*
+** dossier.c: evaluation dossiers and rounds (see dossier.h).
+*/
+#include "dossier.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "files.h"
+#include "rubric.h"
+#include "text.h"
+#include "util.h"
+#include "workdays.h"
+
+/* QĐ 26/2026/QĐ-TTg took effect on 2026-05-22; dossiers filed before follow QĐ 148 (Điều 12.2). */
+#define RUBRIC_26_FROM "2026-05-22"
+/* The commune's time to check a dossier (Điều 7 of the procedure): 15 working days. */
+#define COMMUNE_WORKING_DAYS 15
+/* Tourism (set 26) sends no samples; every other set 5. */
+#define SAMPLES 5
+#define TOURISM_SET 26
+
+static const char *sget(json_t *o, const char *k) {
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int64_t iget(json_t *o, const char *k) {
+    json_t *v = json_object_get(o, k);
+    return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
+static void date_add_days(const char *date, int days, char out[11]) {
+    struct tm tm = {0};
+    sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    time_t t = timegm(&tm) + (time_t)days * 86400;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static const char *rubric_in_force(const char *date) { return strcmp(date, RUBRIC_26_FROM) >= 0 ? "26-2026" : "148-2023"; }
+
+/* ---- rounds ------------------------------------------------------------------------------------ */
+
+static const EnumVal round_states[] = {
+    {"open", "Đang mở", "Open"},
+    {"closed", "Đã đóng", "Closed"},
+    {NULL, NULL, NULL},
+};
+
+static void set_name_keys(json_t *obj) {
+    const char *name = sget(obj, "name");
+    if (!name) return;
+    char *key = text_key(name, strlen(name));
+    Buf b = BUF_INIT;
+    text_fold(&b, name, strlen(name));
+    json_object_set_new(obj, "name_key", json_string(key ? key : name));
+    json_object_set_new(obj, "name_fold", json_string(buf_str(&b)));
+    free(key);
+    buf_free(&b);
+}
+
+/* Defaults of the law: round 1 takes dossiers forwarded by 30/4 and ends by 30/6; round 2 by
+** 30/10 and 30/12 (QĐ 26/2026, Điều 7). */
+static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    (void)a, (void)id;
+    int64_t year = iget(obj, "year"), number = iget(obj, "number");
+    const char *prov = sget(obj, "province_code");
+    if (db_int1(db, "SELECT count(*) FROM units WHERE code = ? AND geo = '2025' AND level = 'province' AND valid_to IS NULL",
+                prov) == 0)
+        return err_set(e, 422, "province_code", "'%s' is not the code of a province in force", prov ? prov : "");
+    char d[11];
+    if (!sget(obj, "forward_by")) {
+        snprintf(d, sizeof d, "%04d-%s", (int)year, number == 1 ? "04-30" : "10-30");
+        json_object_set_new(obj, "forward_by", json_string(d));
+    }
+    if (!sget(obj, "ends_on")) {
+        snprintf(d, sizeof d, "%04d-%s", (int)year, number == 1 ? "06-30" : "12-30");
+        json_object_set_new(obj, "ends_on", json_string(d));
+    }
+    if (strcmp(sget(obj, "forward_by"), sget(obj, "ends_on")) > 0)
+        return err_set(e, 422, "forward_by", "forward_by (%s) must not be after ends_on (%s)", sget(obj, "forward_by"),
+                       sget(obj, "ends_on"));
+    if (!sget(obj, "name")) {
+        char name[96];
+        snprintf(name, sizeof name, "Đợt %d năm %d", (int)number, (int)year);
+        json_object_set_new(obj, "name", json_string(name));
+    }
+    if (!sget(obj, "state")) json_object_set_new(obj, "state", json_string("open"));
+    set_name_keys(obj);
+    int64_t council = iget(obj, "council_id");
+    if (council) {
+        Stmt *s = db_prepare(db, "SELECT province_code FROM councils WHERE id = ?");
+        db_bind_int(s, 1, council);
+        bool same = db_step(s) == DB_ROW && str_eq(db_col_text(s, 0), prov);
+        db_done(s);
+        if (!same) return err_set(e, 422, "council_id", "council %lld is not a council of province %s", (long long)council, prov);
+    }
+    return 0;
+}
+
+static int round_delete(Db *db, int64_t id, Err *e) {
+    char ids[24];
+    snprintf(ids, sizeof ids, "%lld", (long long)id);
+    if (db_int1(db, "SELECT count(*) FROM dossiers WHERE round_id = CAST(? AS INTEGER)", ids) > 0)
+        return err_set(e, 409, "id", "the round holds dossiers");
+    return 0;
+}
+
+#define STAMPS                                                                                             \
+    {.name = "created_at", .type = FT_STAMP, .flags = FF_SORT | FF_NOEXPORT, .vi = "Ngày tạo", .en = "Created"}, \
+    {.name = "updated_at", .type = FT_STAMP, .flags = FF_SORT | FF_NOEXPORT, .vi = "Ngày cập nhật", .en = "Updated"}
+
+static const Field round_fields[] = {
+    {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
+    {.name = "province_code", .type = FT_TEXT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .maxlen = 3, .vi = "Mã tỉnh", .en = "Province code"},
+    {.name = "year", .type = FT_INT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .min = 2018, .max = 2100, .vi = "Năm", .en = "Year"},
+    {.name = "number", .type = FT_INT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .min = 1, .max = 12, .vi = "Đợt", .en = "Round"},
+    {.name = "name", .type = FT_TEXT, .flags = FF_SORT, .maxlen = 200, .vi = "Tên đợt", .en = "Name"},
+    {.name = "name_key", .type = FT_TEXT, .flags = FF_INTERNAL},
+    {.name = "name_fold", .type = FT_TEXT, .flags = FF_INTERNAL},
+    {.name = "forward_by", .type = FT_DATE, .flags = FF_SORT, .vi = "Hạn xã chuyển hồ sơ", .en = "Forwarded by", .help = "dossiers forwarded by the commune on or before this day may join (default 30/4 or 30/10)"},
+    {.name = "ends_on", .type = FT_DATE, .flags = FF_SORT, .vi = "Ngày kết thúc", .en = "Ends on", .help = "default 30/6 or 30/12"},
+    {.name = "council_id", .type = FT_REF, .ref = "councils", .flags = FF_FILTER, .vi = "Hội đồng", .en = "Council"},
+    {.name = "state", .type = FT_ENUM, .enums = round_states, .flags = FF_FILTER, .vi = "Trạng thái", .en = "State"},
+    {.name = "note", .type = FT_TEXT, .maxlen = 2000, .vi = "Ghi chú", .en = "Note"},
+    STAMPS,
+    {0},
+};
+
+const Entity ENTITY_ROUNDS = {
+    .name = "rounds", .singular = "round", .table = "rounds", .label_vi = "Đợt đánh giá",
+    .fields = round_fields, .default_sort = "-year",
+    .prepare = round_prepare, .before_delete = round_delete,
+    .perm_create = PERM_ROUNDS_WRITE, .perm_update = PERM_ROUNDS_WRITE, .perm_delete = PERM_ROUNDS_WRITE,
+};
+
+/* ---- dossiers ------------------------------------------------------------------------------------ */
+
+static const EnumVal kinds[] = {
+    {"first", "Đánh giá lần đầu", "First evaluation"},
+    {"upgrade", "Nâng hạng", "Upgrade"},
+    {"reevaluation", "Đánh giá lại", "Re-evaluation"},
+    {NULL, NULL, NULL},
+};
+
+static const EnumVal states[] = {
+    {"draft", "Bản nháp", "Draft"},
+    {"submitted", "Đã nộp", "Submitted"},
+    {"with_commune", "Xã đang kiểm tra", "With the commune"},
+    {"returned", "Trả lại để bổ sung", "Returned for changes"},
+    {"resubmitted", "Đã nộp lại", "Resubmitted"},
+    {"forwarded", "Đã chuyển lên tỉnh", "Forwarded to the province"},
+    {"checked", "Tỉnh đã kiểm tra", "Checked"},
+    {"in_round", "Trong đợt đánh giá", "In a round"},
+    {"scored", "Đã chấm điểm", "Scored"},
+    {"decided", "Đã có quyết định", "Decided"},
+    {"rejected", "Bị loại", "Rejected"},
+    {"withdrawn", "Đã rút", "Withdrawn"},
+    {NULL, NULL, NULL},
+};
+
+/* The product's current certified recognition (3 stars or more, in force today): stars and
+** expiry, or 0. */
+static int current_stars(Db *db, int64_t product, char expires[11]) {
+    char today[11];
+    date_today(today);
+    Stmt *s = db_prepare(db, "SELECT stars, expires_on FROM recognitions WHERE product_id = ? AND ended IS NULL "
+                             "AND stars >= 3 AND decision_date <= ? AND expires_on > ? ORDER BY decision_date DESC LIMIT 1");
+    db_bind_int(s, 1, product);
+    db_bind_text(s, 2, today);
+    db_bind_text(s, 3, today);
+    int stars = 0;
+    expires[0] = 0;
+    if (db_step(s) == DB_ROW) {
+        stars = (int)db_col_int(s, 0);
+        snprintf(expires, 11, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+    }
+    db_done(s);
+    return stars;
+}
+
+/* What kind of dossier the product may have: a first evaluation when it holds no certified
+** recognition; an upgrade when it holds one below 5 stars; a re-evaluation from 180 days
+** before its certificate expires. */
+static int check_kind(Db *db, const char *kind, int64_t product, Err *e) {
+    char expires[11], opens[11], today[11];
+    int stars = current_stars(db, product, expires);
+    date_today(today);
+    if (strcmp(kind, "first") == 0 && stars)
+        return err_set(e, 422, "kind", "the product already holds a %d-star recognition valid until %s: file an upgrade or a re-evaluation", stars, expires);
+    if (strcmp(kind, "upgrade") == 0 && (!stars || stars == 5))
+        return err_set(e, 422, "kind", stars ? "the product already holds 5 stars" : "an upgrade needs a recognition in force (3 or 4 stars)");
+    if (strcmp(kind, "reevaluation") == 0) {
+        if (!stars) return err_set(e, 422, "kind", "a re-evaluation needs a recognition in force; file a first evaluation");
+        date_add_days(expires, -180, opens);
+        if (strcmp(today, opens) < 0)
+            return err_set(e, 422, "kind", "re-evaluation dossiers are filed from 180 days before the certificate expires (%s): from %s", expires, opens);
+    }
+    return 0;
+}
+
+static int dossier_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    (void)a;
+    const char *state = sget(obj, "state");
+    if (id && state && strcmp(state, "draft") != 0 && strcmp(state, "returned") != 0)
+        return err_set(e, 409, "state", "a dossier can be changed only as a draft or when returned for changes (it is %s)", state);
+    int64_t product = iget(obj, "product_id");
+    Stmt *s = db_prepare(db, "SELECT producer_id, commune_code, set_no, rubric_version FROM products WHERE id = ?");
+    db_bind_int(s, 1, product);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        return err_set(e, 422, "product_id", "there is no product %lld", (long long)product);
+    }
+    int64_t producer = db_col_int(s, 0);
+    char commune[16], version[16];
+    snprintf(commune, sizeof commune, "%s", db_col_text(s, 1));
+    int64_t set_no = db_col_int(s, 2);
+    snprintf(version, sizeof version, "%s", db_col_text(s, 3));
+    db_done(s);
+    Place p = {0};
+    snprintf(p.commune, sizeof p.commune, "%s", commune);
+    place_resolve(db, &p);
+    json_object_set_new(obj, "producer_id", json_integer(producer));
+    json_object_set_new(obj, "commune_code", json_string(commune));
+    json_object_set_new(obj, "province_code", json_string(p.province));
+    /* Pinned to the score sheet in force when filed (for a draft: today). */
+    char today[11];
+    date_today(today);
+    const char *filed = sget(obj, "filed_on");
+    const char *in_force = rubric_in_force(filed ? filed : today);
+    json_object_set_new(obj, "rubric_version", json_string(in_force));
+    if (!iget(obj, "set_no")) {
+        if (strcmp(version, in_force) != 0)
+            return err_set(e, 422, "set_no", "the product is classified under %s: give its set_no under %s", version, in_force);
+        json_object_set_new(obj, "set_no", json_integer(set_no));
+    }
+    if (!rubric_set(rubric_get(in_force), (int)iget(obj, "set_no")))
+        return err_set(e, 422, "set_no", "%s has no product set %lld", in_force, (long long)iget(obj, "set_no"));
+    if (!json_object_get(obj, "samples") || json_is_null(json_object_get(obj, "samples")))
+        json_object_set_new(obj, "samples", iget(obj, "set_no") == TOURISM_SET ? json_null() : json_integer(SAMPLES));
+    if (!state) json_object_set_new(obj, "state", json_string("draft"));
+    return check_kind(db, sget(obj, "kind"), product, e);
+}
+
+static int dossier_delete(Db *db, int64_t id, Err *e) {
+    char ids[24];
+    snprintf(ids, sizeof ids, "%lld", (long long)id);
+    if (db_int1(db, "SELECT count(*) FROM dossiers WHERE id = CAST(? AS INTEGER) AND state = 'draft'", ids) == 0)
+        return err_set(e, 409, "state", "only a draft can be deleted; a submitted dossier is withdrawn instead");
+    return 0;
+}
+
+/* Actions that the dossier's state allows (for the client to offer). */
+static json_t *actions_from(const char *state);
+
+static void parse_json_field(json_t *obj, const char *k) {
+    const char *t = sget(obj, k);
+    json_t *v = t ? json_loads(t, 0, NULL) : NULL;
+    json_object_set_new(obj, k, v ? v : json_null());
+}
+
+static void dossier_decorate(Db *db, json_t *obj, int64_t id) {
+    (void)id;
+    parse_json_field(obj, "self_assessment");
+    parse_json_field(obj, "commune_report");
+    Stmt *s = db_prepare(db, "SELECT name, code FROM products WHERE id = ?");
+    db_bind_int(s, 1, iget(obj, "product_id"));
+    if (db_step(s) == DB_ROW)
+        json_object_set_new(obj, "product", json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)iget(obj, "product_id"), "name",
+                                                      db_col_text(s, 0), "code", db_col_text(s, 1)));
+    db_done(s);
+    const char *state = sget(obj, "state"), *due = sget(obj, "commune_due");
+    bool overdue = false;
+    if (state && due && strcmp(state, "with_commune") == 0) {
+        char today[11];
+        date_today(today);
+        overdue = strcmp(today, due) > 0;
+        json_object_set_new(obj, "commune_working_days_left",
+                            json_integer(overdue ? -workday_count(due, today) : workday_count(today, due)));
+    }
+    json_object_set_new(obj, "overdue", json_boolean(overdue));
+    json_object_set_new(obj, "actions", actions_from(state ? state : ""));
+}
+
+static const Field dossier_fields[] = {
+    {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
+    {.name = "reg_no", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Số đăng ký", .en = "Registration no."},
+    {.name = "reg_serial", .type = FT_INT, .flags = FF_INTERNAL},
+    {.name = "reg_year", .type = FT_INT, .flags = FF_INTERNAL},
+    {.name = "kind", .type = FT_ENUM, .enums = kinds, .flags = FF_REQUIRED | FF_FILTER, .vi = "Loại hồ sơ", .en = "Kind"},
+    {.name = "product_id", .type = FT_REF, .ref = "products", .flags = FF_REQUIRED | FF_FILTER, .vi = "Sản phẩm", .en = "Product"},
+    {.name = "producer_id", .type = FT_INT, .flags = FF_READONLY | FF_FILTER, .vi = "Chủ thể", .en = "Producer"},
+    {.name = "commune_code", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Mã xã", .en = "Commune code"},
+    {.name = "province_code", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER, .vi = "Mã tỉnh", .en = "Province code"},
+    {.name = "rubric_version", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER, .vi = "Bộ tiêu chí", .en = "Score sheet"},
+    {.name = "set_no", .type = FT_INT, .flags = FF_FILTER, .min = 1, .max = 26, .vi = "Bộ sản phẩm", .en = "Product set", .help = "default: the product's set, when classified under the sheet in force"},
+    {.name = "samples", .type = FT_INT, .min = 0, .max = 100, .vi = "Số mẫu", .en = "Samples", .help = "5 (none for tourism, set 26)"},
+    {.name = "state", .type = FT_ENUM, .enums = states, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Trạng thái", .en = "State"},
+    {.name = "filed_on", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Ngày nộp", .en = "Filed on"},
+    {.name = "received_on", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Ngày xã tiếp nhận", .en = "Received on"},
+    {.name = "commune_due", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Hạn xã kiểm tra", .en = "Commune due"},
+    {.name = "forwarded_on", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Ngày chuyển tỉnh", .en = "Forwarded on"},
+    {.name = "round_id", .type = FT_REF, .ref = "rounds", .flags = FF_READONLY | FF_FILTER, .vi = "Đợt đánh giá", .en = "Round"},
+    {.name = "knockout_reason", .type = FT_TEXT, .flags = FF_READONLY, .vi = "Lý do loại", .en = "Knock-out reason"},
+    {.name = "self_assessment", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .maxlen = 100000, .vi = "Tự đánh giá", .en = "Self-assessment"},
+    {.name = "commune_report", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .maxlen = 100000, .vi = "Báo cáo của xã", .en = "Commune report"},
+    {.name = "note", .type = FT_TEXT, .maxlen = 4000, .vi = "Ghi chú", .en = "Note"},
+    STAMPS,
+    {0},
+};
+
+static const Filter dossier_filters[] = {
+    /* ?overdue=true: the commune's 15 working days have passed; false: the others. */
+    {.name = "overdue", .sql = "? = (state = 'with_commune' AND commune_due < ?)", .type = FT_BOOL, .today = 1},
+    {0},
+};
+
+const Entity ENTITY_DOSSIERS = {
+    .name = "dossiers", .singular = "dossier", .table = "dossiers", .label_vi = "Hồ sơ đánh giá",
+    .fields = dossier_fields, .filters = dossier_filters, .default_sort = "-id",
+    .prepare = dossier_prepare, .before_delete = dossier_delete, .decorate = dossier_decorate,
+    .perm_create = PERM_DOSSIERS_WRITE, .perm_update = PERM_DOSSIERS_WRITE, .perm_delete = PERM_DOSSIERS_WRITE,
+    .perm_read = PERM_DOSSIERS_READ,
+    .council_sql = "round_id IN (SELECT id FROM rounds WHERE council_id = CAST(? AS INTEGER))",
+};
+
+/* ---- the procedure ------------------------------------------------------------------------------- */
+
+#define R(x) (1u << (x))
+#define PRODUCER R(ROLE_PRODUCER)
+#define COMMUNE R(ROLE_COMMUNE)
+#define PROVINCE R(ROLE_PROVINCE)
+#define ADMIN R(ROLE_ADMIN)
+
+typedef struct Transition {
+    const char *action;
+    const char *from;  /* states, space-separated */
+    const char *to;
+    unsigned roles;
+    const char *needs; /* what the request must carry besides the action */
+    const char *vi;
+} Transition;
+
+static const Transition transitions[] = {
+    {"submit", "draft", "submitted", PRODUCER | COMMUNE | PROVINCE | ADMIN, "self_assessment samples", "Nộp hồ sơ"},
+    {"receive", "submitted resubmitted", "with_commune", COMMUNE | ADMIN, "", "Xã tiếp nhận"},
+    {"return", "with_commune", "returned", COMMUNE | ADMIN, "comment", "Trả lại để bổ sung"},
+    {"resubmit", "returned", "resubmitted", PRODUCER | COMMUNE | ADMIN, "", "Nộp lại"},
+    {"forward", "with_commune", "forwarded", COMMUNE | ADMIN, "commune_report", "Chuyển lên tỉnh"},
+    {"check", "forwarded", "checked", PROVINCE | ADMIN, "", "Tỉnh kiểm tra"},
+    {"reject", "forwarded checked in_round", "rejected", PROVINCE | ADMIN, "reason", "Loại hồ sơ"},
+    {"assign", "checked", "in_round", PROVINCE | ADMIN, "round_id", "Đưa vào đợt đánh giá"},
+    {"withdraw", "draft submitted with_commune returned resubmitted forwarded checked in_round", "withdrawn",
+     PRODUCER | PROVINCE | ADMIN, "", "Rút hồ sơ"},
+};
+
+static bool in_list(const char *list, const char *word) {
+    size_t n = strlen(word);
+    for (const char *p = list; (p = strstr(p, word)); p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0)) return true;
+    return false;
+}
+
+static json_t *actions_from(const char *state) {
+    json_t *arr = json_array();
+    for (size_t i = 0; i < COUNT(transitions); i++)
+        if (in_list(transitions[i].from, state)) json_array_append_new(arr, json_string(transitions[i].action));
+    return arr;
+}
+
+json_t *dossier_transitions(void) {
+    static const char *const names[ROLE_COUNT] = {"admin", "province", "commune", "council_chair", "council_member",
+                                                  "council_secretary", "producer"};
+    json_t *arr = json_array();
+    for (size_t i = 0; i < COUNT(transitions); i++) {
+        const Transition *t = &transitions[i];
+        json_t *from = json_array(), *roles = json_array(), *needs = json_array();
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", t->from);
+        for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+            json_array_append_new(from, json_string(w));
+        snprintf(buf, sizeof buf, "%s", t->needs);
+        for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+            json_array_append_new(needs, json_string(w));
+        for (int r = 0; r < ROLE_COUNT; r++)
+            if ((t->roles >> r) & 1u) json_array_append_new(roles, json_string(names[r]));
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:s, s:o, s:o}", "action", t->action, "label", t->vi, "from",
+                                             from, "to", t->to, "roles", roles, "needs", needs));
+    }
+    return arr;
+}
+
+/* The dossier as stored (columns only) plus its place, or NULL with 404. */
+static json_t *load(Db *db, int64_t id, Place *p, Err *e) {
+    json_t *d = entity_get(db, &ENTITY_DOSSIERS, id, e);
+    if (d) entity_place(db, &ENTITY_DOSSIERS, d, id, p);
+    return d;
+}
+
+/* A dossier within who's reach for perm, or NULL (404 outside the scope, as if missing). */
+static json_t *reach(Db *db, const Actor *who, int64_t id, Perm perm, Place *p, Err *e) {
+    json_t *d = load(db, id, p, e);
+    if (d && entity_check_scope(db, &ENTITY_DOSSIERS, who, perm, d, id, false, e)) {
+        json_decref(d);
+        return NULL;
+    }
+    return d;
+}
+
+static int record_event(Db *db, const Actor *who, int64_t id, const char *action, const char *from, const char *to,
+                        const char *comment, Err *e) {
+    char ts[32];
+    ts_now(ts);
+    Stmt *s = db_prepare(db, "INSERT INTO dossier_events (dossier_id, at, username, action, from_state, to_state, comment) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, ts);
+    db_bind_text(s, 3, who->username);
+    db_bind_text(s, 4, action);
+    db_bind_text(s, 5, from);
+    db_bind_text(s, 6, to);
+    db_bind_text(s, 7, comment && *comment ? comment : NULL);
+    int rc = db_step(s);
+    db_done(s);
+    return rc == DB_DONE ? 0 : err_set(e, 500, "", "cannot record the event: %s", db_errmsg(db));
+}
+
+/* Set column = value (text, or NULL) of dossier id. Column names are constants of this file. */
+static void set_col(Db *db, int64_t id, const char *column, const char *value) {
+    char sql[96];
+    snprintf(sql, sizeof sql, "UPDATE dossiers SET %s = ? WHERE id = ?", column);
+    Stmt *s = db_prepare(db, sql);
+    db_bind_text(s, 1, value);
+    db_bind_int(s, 2, id);
+    db_step(s);
+    db_done(s);
+}
+
+/* The registration number 'NN/PĐK-(T)-(X)-(Năm)': numbered per commune and year. */
+static void assign_reg_no(Db *db, int64_t id, json_t *d, const char *today) {
+    int year = atoi(today);
+    Stmt *s = db_prepare(db, "SELECT coalesce(max(reg_serial), 0) + 1 FROM dossiers WHERE commune_code = ? AND reg_year = ?");
+    db_bind_text(s, 1, sget(d, "commune_code"));
+    db_bind_int(s, 2, year);
+    int64_t serial = db_step(s) == DB_ROW ? db_col_int(s, 0) : 1;
+    db_done(s);
+    char no[64];
+    snprintf(no, sizeof no, "%02lld/PĐK-%s-%s-%d", (long long)serial, sget(d, "province_code"), sget(d, "commune_code"), year);
+    s = db_prepare(db, "UPDATE dossiers SET reg_no = ?, reg_serial = ?, reg_year = ?, filed_on = ?, rubric_version = ? WHERE id = ?");
+    db_bind_text(s, 1, no);
+    db_bind_int(s, 2, serial);
+    db_bind_int(s, 3, year);
+    db_bind_text(s, 4, today);
+    db_bind_text(s, 5, rubric_in_force(today));
+    db_bind_int(s, 6, id);
+    db_step(s);
+    db_done(s);
+}
+
+/* What an action needs beyond its state and role; applies its side effects. */
+static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in, const char *today, Err *e) {
+    const char *comment = sget(in, "comment");
+    if (in_list(t->needs, "comment") && (!comment || !*comment))
+        return err_set(e, 422, "comment", "say what must change: %s needs a comment", t->action);
+    if (strcmp(t->action, "submit") == 0) {
+        json_t *sa = json_object_get(d, "self_assessment");
+        if (!sa || json_is_null(sa))
+            return err_set(e, 422, "self_assessment", "fill in the self-assessment (Mẫu 02) first: PUT /api/v1/dossiers/%lld/self-assessment", (long long)id);
+        if (iget(d, "set_no") != TOURISM_SET && iget(d, "samples") < SAMPLES)
+            return err_set(e, 422, "samples", "a dossier comes with %d samples of the product (tourism, set 26: none)", SAMPLES);
+        if (!sget(d, "reg_no")) assign_reg_no(db, id, d, today);
+    } else if (strcmp(t->action, "receive") == 0) {
+        char due[11];
+        if (workday_add(today, COMMUNE_WORKING_DAYS, due)) return err_set(e, 500, "", "cannot compute the commune's deadline");
+        set_col(db, id, "received_on", today);
+        set_col(db, id, "commune_due", due);
+    } else if (strcmp(t->action, "forward") == 0) {
+        json_t *rep = json_object_get(d, "commune_report");
+        static const char *const items[] = {"origin", "labour", "idea", "identity"};
+        for (size_t i = 0; i < COUNT(items); i++)
+            if (!json_is_object(json_object_get(json_object_get(rep, "items"), items[i])))
+                return err_set(e, 422, "commune_report", "the commune's report (Mẫu 03) must assess the four local-origin items before forwarding (missing: %s)", items[i]);
+        set_col(db, id, "forwarded_on", today);
+    } else if (strcmp(t->action, "reject") == 0) {
+        const char *reason = sget(in, "reason");
+        if (!reason || !*reason)
+            return err_set(e, 422, "reason", "name the knock-out condition the dossier meets (the set's \"Hồ sơ bị loại khi\")");
+        set_col(db, id, "knockout_reason", reason);
+    } else if (strcmp(t->action, "assign") == 0) {
+        int64_t round = iget(in, "round_id");
+        Stmt *s = db_prepare(db, "SELECT province_code, state, forward_by, ends_on FROM rounds WHERE id = ?");
+        db_bind_int(s, 1, round);
+        int rc = 0;
+        if (db_step(s) != DB_ROW) rc = err_set(e, 422, "round_id", "there is no round %lld", (long long)round);
+        else if (!str_eq(db_col_text(s, 0), sget(d, "province_code")))
+            rc = err_set(e, 422, "round_id", "round %lld belongs to province %s", (long long)round, db_col_text(s, 0));
+        else if (!str_eq(db_col_text(s, 1), "open")) rc = err_set(e, 409, "round_id", "round %lld is closed", (long long)round);
+        else if (strcmp(today, db_col_text(s, 3)) > 0)
+            rc = err_set(e, 409, "round_id", "round %lld ended on %s", (long long)round, db_col_text(s, 3));
+        else if (sget(d, "forwarded_on") && strcmp(sget(d, "forwarded_on"), db_col_text(s, 2)) > 0)
+            rc = err_set(e, 409, "round_id", "round %lld takes dossiers forwarded by %s; this one was forwarded on %s",
+                         (long long)round, db_col_text(s, 2), sget(d, "forwarded_on"));
+        db_done(s);
+        if (rc) return rc;
+        s = db_prepare(db, "UPDATE dossiers SET round_id = ? WHERE id = ?");
+        db_bind_int(s, 1, round);
+        db_bind_int(s, 2, id);
+        db_step(s);
+        db_done(s);
+    }
+    return 0;
+}
+
+int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err *e) {
+    (void)a;
+    const char *action = sget(in, "action");
+    const Transition *t = NULL;
+    for (size_t i = 0; action && i < COUNT(transitions); i++)
+        if (strcmp(transitions[i].action, action) == 0) t = &transitions[i];
+    if (!t)
+        return err_set(e, 422, "action", "action must be one of: submit, receive, return, resubmit, forward, check, reject, assign, withdraw");
+    if (db_begin(db, e)) return -1;
+    Place p;
+    json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e);
+    int rc = d ? 0 : -1;
+    const char *state = d ? sget(d, "state") : "";
+    char from[24];
+    snprintf(from, sizeof from, "%s", state ? state : "");
+    if (!rc && !in_list(t->from, from))
+        rc = err_set(e, 409, "action", "cannot %s a dossier that is %s (from: %s)", t->action, from, t->from);
+    if (!rc && who->auth && !auth_covers_roles(who->auth, t->roles, PERM_DOSSIERS_ACT, &p))
+        rc = err_set(e, 403, "action", "your roles may not %s this dossier", t->action);
+    char today[11];
+    date_today(today);
+    if (!rc) rc = apply(db, id, d, t, in, today, e);
+    if (!rc) {
+        set_col(db, id, "state", t->to);
+        char ts[32];
+        ts_now(ts);
+        set_col(db, id, "updated_at", ts);
+        rc = record_event(db, who, id, t->action, from, t->to, sget(in, "comment"), e);
+    }
+    json_t *after = rc ? NULL : entity_get(db, &ENTITY_DOSSIERS, id, e);
+    if (!rc) {
+        char act[48];
+        snprintf(act, sizeof act, "dossier.%s", t->action);
+        rc = audit_append_json(db, who, act, "dossiers", id, p.province[0] ? p.province : NULL, d, after, e);
+    }
+    json_decref(d);
+    json_decref(after);
+    if (!rc && db_commit(db, e) == 0) return 0;
+    db_rollback(db);
+    return -1;
+}
+
+/* Write JSON text value into column of dossier id, audited; the dossier must be in one of
+** states and within who's reach for PERM_DOSSIERS_WRITE by one of roles. */
+static int write_part(Db *db, const Actor *who, int64_t id, const char *column, json_t *value, const char *states_ok,
+                      unsigned roles, Err *e) {
+    if (db_begin(db, e)) return -1;
+    Place p;
+    json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e);
+    int rc = d ? 0 : -1;
+    if (!rc && !in_list(states_ok, sget(d, "state")))
+        rc = err_set(e, 409, "state", "the dossier is %s: this can be changed only when it is %s", sget(d, "state"), states_ok);
+    if (!rc && who->auth && !auth_covers_roles(who->auth, roles, PERM_DOSSIERS_WRITE, &p))
+        rc = err_set(e, 403, "", "your roles may not change this part of the dossier");
+    if (!rc) {
+        char *text = json_dumps(value, JSON_COMPACT);
+        set_col(db, id, column, text);
+        free(text);
+        char ts[32];
+        ts_now(ts);
+        set_col(db, id, "updated_at", ts);
+        json_t *after = entity_get(db, &ENTITY_DOSSIERS, id, e);
+        char act[48];
+        snprintf(act, sizeof act, "dossier.%s", column);
+        rc = audit_append_json(db, who, act, "dossiers", id, p.province[0] ? p.province : NULL, d, after, e);
+        json_decref(after);
+    }
+    json_decref(d);
+    if (!rc && db_commit(db, e) == 0) return 0;
+    db_rollback(db);
+    return -1;
+}
+
+int dossier_self_assess(Db *db, const Actor *who, int64_t id, json_t *in, Err *e) {
+    const char *k;
+    json_t *v;
+    json_object_foreach(in, k, v) if (strcmp(k, "choices") != 0) return err_set(e, 422, k, "unknown field '%s': send {\"choices\": {...}}", k);
+    Err ig = ERR_INIT;
+    json_t *d = entity_get(db, &ENTITY_DOSSIERS, id, &ig);
+    if (!d) return err_set(e, 404, "id", "no dossier with id %lld", (long long)id);
+    const RubSet *s = rubric_set(rubric_get(sget(d, "rubric_version")), (int)iget(d, "set_no"));
+    json_decref(d);
+    if (!s) return err_set(e, 500, "", "the dossier's score sheet is missing");
+    RubResult res;
+    if (rubric_evaluate(s, json_object_get(in, "choices"), NULL, &res, e)) return -1;
+    json_t *value = json_pack("{s:O, s:o}", "choices", json_object_get(in, "choices") ? json_object_get(in, "choices") : json_object(),
+                              "result", rubric_result_json(&res));
+    rubric_result_free(&res);
+    int rc = write_part(db, who, id, "self_assessment", value, "draft returned", PRODUCER | COMMUNE | PROVINCE | ADMIN, e);
+    json_decref(value);
+    return rc;
+}
+
+int dossier_commune_report(Db *db, const Actor *who, int64_t id, json_t *in, Err *e) {
+    static const char *const items[] = {"origin", "labour", "idea", "identity"};
+    const char *k;
+    json_t *v;
+    json_object_foreach(in, k, v) {
+        if (strcmp(k, "items") != 0 && strcmp(k, "comment") != 0)
+            return err_set(e, 422, k, "unknown field '%s': send {\"items\": {...}, \"comment\": ...}", k);
+    }
+    json_t *its = json_object_get(in, "items");
+    if (!json_is_object(its))
+        return err_set(e, 422, "items", "items: {\"origin\", \"labour\", \"idea\", \"identity\"}, each {\"met\": true|false, \"note\": ...}");
+    json_object_foreach(its, k, v) {
+        bool known = false;
+        for (size_t i = 0; i < COUNT(items); i++) known |= strcmp(items[i], k) == 0;
+        char f[96];
+        snprintf(f, sizeof f, "items.%.60s", k);
+        if (!known) return err_set(e, 422, f, "unknown item '%s': the four are origin, labour, idea, identity", k);
+        if (!json_is_object(v) || !json_is_boolean(json_object_get(v, "met")))
+            return err_set(e, 422, f, "%s must be {\"met\": true|false, \"note\": \"...\"}", k);
+        json_t *note = json_object_get(v, "note");
+        if (note && !json_is_null(note) && (!json_is_string(note) || strlen(json_string_value(note)) > 2000))
+            return err_set(e, 422, f, "%s.note must be text of at most 2000 bytes", k);
+    }
+    json_t *c = json_object_get(in, "comment");
+    if (c && !json_is_null(c) && (!json_is_string(c) || strlen(json_string_value(c)) > 4000))
+        return err_set(e, 422, "comment", "comment must be text of at most 4000 bytes");
+    char today[11];
+    date_today(today);
+    json_t *value = json_pack("{s:O, s:O?, s:s, s:s}", "items", its, "comment", c, "assessed_by", who->username,
+                              "assessed_on", today);
+    int rc = write_part(db, who, id, "commune_report", value, "with_commune", COMMUNE | ADMIN, e);
+    json_decref(value);
+    return rc;
+}
+
+/* ---- evidence ------------------------------------------------------------------------------------ */
+
+static const char *const file_kinds[] = {"registration", "self_assessment", "food_safety", "quality_declaration", "label",
+                                         "trademark", "test_report", "photo", "other", NULL};
+
+json_t *dossier_file_add(Db *db, const Actor *who, const char *files_dir, int64_t id, const char *kind,
+                         const char *criterion, const char *filename, const void *data, size_t n, int *created, Err *e) {
+    *created = 0;
+    bool known = false;
+    for (int i = 0; kind && file_kinds[i]; i++) known |= strcmp(kind, file_kinds[i]) == 0;
+    if (!known) {
+        err_set(e, 422, "kind", "kind must be one of: registration, self_assessment, food_safety, quality_declaration, label, trademark, test_report, photo, other");
+        return NULL;
+    }
+    const char *mime = n >= 5 && memcmp(data, "%PDF-", 5) == 0 ? "application/pdf" : files_sniff_image(data, n);
+    if (!mime) {
+        err_set(e, 415, "body", n ? "evidence must be a PDF, JPEG, PNG or WebP file" : "send the file as the request body");
+        return NULL;
+    }
+    if (filename && (strlen(filename) > 200 || !text_utf8_valid(filename, strlen(filename), NULL))) {
+        err_set(e, 422, "filename", "filename must be UTF-8 text of at most 200 bytes");
+        return NULL;
+    }
+    if (db_begin(db, e)) return NULL;
+    Place p;
+    json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e), *out = NULL;
+    int rc = d ? 0 : -1;
+    if (!rc && !in_list("draft returned with_commune", sget(d, "state")))
+        rc = err_set(e, 409, "state", "evidence is attached while the dossier is a draft, returned, or with the commune (it is %s)", sget(d, "state"));
+    if (!rc && who->auth && !auth_covers(who->auth, PERM_DOSSIERS_WRITE, &p))
+        rc = err_set(e, 403, "", "your roles may not add evidence to this dossier");
+    if (!rc && criterion) {
+        const RubSet *s = rubric_set(rubric_get(sget(d, "rubric_version")), (int)iget(d, "set_no"));
+        bool found = false;
+        size_t cn = strlen(criterion);
+        for (int i = 0; s && i < s->nleaves && !found; i++)
+            found = strcmp(s->leaves[i].code, criterion) == 0 ||
+                    (strncmp(s->leaves[i].code, criterion, cn) == 0 && s->leaves[i].code[cn] == '.');
+        if (!found) rc = err_set(e, 422, "criterion", "the dossier's sheet (%s, set %lld) has no criterion %s", sget(d, "rubric_version"), (long long)iget(d, "set_no"), criterion);
+    }
+    char sha[65];
+    if (!rc) rc = files_put(files_dir, data, n, sha, e);
+    if (!rc) {
+        char ts[32];
+        ts_now(ts);
+        Stmt *s = db_prepare(db, "INSERT INTO dossier_files (dossier_id, kind, criterion, sha256, mime, bytes, filename, created_at, created_by) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dossier_id, sha256) DO NOTHING");
+        db_bind_int(s, 1, id);
+        db_bind_text(s, 2, kind);
+        db_bind_text(s, 3, criterion);
+        db_bind_text(s, 4, sha);
+        db_bind_text(s, 5, mime);
+        db_bind_int(s, 6, (int64_t)n);
+        db_bind_text(s, 7, filename);
+        db_bind_text(s, 8, ts);
+        db_bind_text(s, 9, who->username);
+        if (db_step(s) != DB_DONE) rc = err_set(e, 500, "", "cannot record the file: %s", db_errmsg(db));
+        *created = db_changes(db) > 0;
+        db_done(s);
+    }
+    if (!rc) {
+        out = json_pack("{s:s, s:s, s:s?, s:s, s:I, s:s?}", "sha256", sha, "kind", kind, "criterion", criterion, "mime", mime,
+                        "bytes", (json_int_t)n, "filename", filename);
+        char url[128];
+        snprintf(url, sizeof url, "/api/v1/dossiers/%lld/files/%s", (long long)id, sha);
+        json_object_set_new(out, "url", json_string(url));
+        if (*created) rc = audit_append_json(db, who, "dossier.file.add", "dossiers", id, p.province[0] ? p.province : NULL, NULL, out, e);
+    }
+    json_decref(d);
+    if (!rc && db_commit(db, e) == 0) return out;
+    db_rollback(db);
+    json_decref(out);
+    return NULL;
+}
+
+int dossier_file_remove(Db *db, const Actor *who, int64_t id, const char *sha, Err *e) {
+    if (db_begin(db, e)) return -1;
+    Place p;
+    json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e);
+    int rc = d ? 0 : -1;
+    if (!rc && !in_list("draft returned with_commune", sget(d, "state")))
+        rc = err_set(e, 409, "state", "evidence is removed while the dossier is a draft, returned, or with the commune (it is %s)", sget(d, "state"));
+    if (!rc && who->auth && !auth_covers(who->auth, PERM_DOSSIERS_WRITE, &p))
+        rc = err_set(e, 403, "", "your roles may not remove evidence from this dossier");
+    if (!rc) {
+        Stmt *s = db_prepare(db, "DELETE FROM dossier_files WHERE dossier_id = ? AND sha256 = ?");
+        db_bind_int(s, 1, id);
+        db_bind_text(s, 2, sha);
+        db_step(s);
+        int n = db_changes(db);
+        db_done(s);
+        if (!n) rc = err_set(e, 404, "sha256", "dossier %lld has no file %s", (long long)id, sha);
+    }
+    if (!rc) {
+        json_t *gone = json_pack("{s:s}", "sha256", sha);
+        rc = audit_append_json(db, who, "dossier.file.delete", "dossiers", id, p.province[0] ? p.province : NULL, gone, NULL, e);
+        json_decref(gone);
+    }
+    json_decref(d);
+    if (!rc && db_commit(db, e) == 0) return 0;
+    db_rollback(db);
+    return -1;
+}
+
+json_t *dossier_files(Db *db, int64_t id) {
+    Stmt *s = db_prepare(db, "SELECT kind, criterion, sha256, mime, bytes, filename, created_at, created_by FROM dossier_files "
+                             "WHERE dossier_id = ? ORDER BY id");
+    db_bind_int(s, 1, id);
+    json_t *arr = json_array();
+    while (db_step(s) == DB_ROW) {
+        char url[128];
+        snprintf(url, sizeof url, "/api/v1/dossiers/%lld/files/%s", (long long)id, db_col_text(s, 2));
+        json_array_append_new(arr, json_pack("{s:s, s:s?, s:s, s:s, s:I, s:s?, s:s, s:s, s:s}", "kind", db_col_text(s, 0),
+                                             "criterion", db_col_text(s, 1), "sha256", db_col_text(s, 2), "mime",
+                                             db_col_text(s, 3), "bytes", (json_int_t)db_col_int(s, 4), "filename",
+                                             db_col_text(s, 5), "created_at", db_col_text(s, 6), "created_by",
+                                             db_col_text(s, 7), "url", url));
+    }
+    db_done(s);
+    return arr;
+}
+
+char *dossier_file_mime(Db *db, int64_t id, const char *sha) {
+    Stmt *s = db_prepare(db, "SELECT mime FROM dossier_files WHERE dossier_id = ? AND sha256 = ?");
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, sha);
+    char *mime = db_step(s) == DB_ROW ? xstrdup(db_col_text(s, 0)) : NULL;
+    db_done(s);
+    return mime;
+}
+
+json_t *dossier_events(Db *db, int64_t id) {
+    Stmt *s = db_prepare(db, "SELECT at, username, action, from_state, to_state, comment FROM dossier_events "
+                             "WHERE dossier_id = ? ORDER BY id");
+    db_bind_int(s, 1, id);
+    json_t *arr = json_array();
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}", "at", db_col_text(s, 0), "user",
+                                             db_col_text(s, 1), "action", db_col_text(s, 2), "from", db_col_text(s, 3),
+                                             "to", db_col_text(s, 4), "comment", db_col_text(s, 5)));
+    db_done(s);
+    return arr;
+}

@@ -1,0 +1,60 @@
+/*
+** dossier.h: evaluation dossiers (hồ sơ đánh giá, phân hạng sản phẩm OCOP) and the
+** province's evaluation rounds, following QĐ 26/2026/QĐ-TTg.
+**
+** A dossier is a record of the generic entity layer (ENTITY_DOSSIERS: lists, filters, scope)
+** plus a state machine. States:
+**
+**   draft -> submitted -> with_commune -> forwarded -> checked -> in_round -> scored -> decided
+**                              |   ^
+**                              v   |  (returned <-> resubmitted: the commune asks for changes)
+**                          returned -> resubmitted
+**   ... -> rejected (a knock-out condition, with its reason) | withdrawn (by the producer)
+**
+** Each step names the roles that may take it (dossier_transitions) and is recorded in
+** dossier_events and in the audit trail. The commune has 15 working days from receiving a
+** dossier to check it and assess the four local-origin items (workdays.h); a dossier past that
+** day is flagged "overdue".
+*/
+#ifndef OCOP_DOSSIER_H
+#define OCOP_DOSSIER_H
+
+#include <jansson.h>
+
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+#include "entity.h"
+#include "err.h"
+
+extern const Entity ENTITY_DOSSIERS, ENTITY_ROUNDS;
+
+/* The transitions as data: [{action, from: [...], to, roles: [...], needs: "..."}]. */
+json_t *dossier_transitions(void);
+
+/* Take action on dossier id: in.action plus what the action needs (comment, reason,
+** round_id). Refuses an action not allowed from the current state (409), by a role that may not
+** take it (403), or without what it needs (422). The caller holds no transaction. */
+int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err *e);
+
+/* The producer's self-assessment on the dossier's score sheet: {"choices": {...}} scored and
+** kept with its result. Drafts and dossiers returned for changes only. */
+int dossier_self_assess(Db *db, const Actor *who, int64_t id, json_t *in, Err *e);
+
+/* The commune's report (Mẫu 03): the four local-origin items, each {"met": bool, "note"},
+** and a comment. While the commune holds the dossier only. */
+int dossier_commune_report(Db *db, const Actor *who, int64_t id, json_t *in, Err *e);
+
+/* Evidence: bytes (PDF, JPEG, PNG or WebP) stored content-addressed under files_dir and
+** attached to the dossier, optionally to one criterion of its sheet. Returns the file as JSON
+** with *created 0 when the dossier already had these bytes. */
+json_t *dossier_file_add(Db *db, const Actor *who, const char *files_dir, int64_t id, const char *kind,
+                         const char *criterion, const char *filename, const void *data, size_t n, int *created, Err *e);
+int dossier_file_remove(Db *db, const Actor *who, int64_t id, const char *sha, Err *e);
+json_t *dossier_files(Db *db, int64_t id);
+/* The recorded type of file sha of dossier id, or NULL (not attached to it). Caller frees. */
+char *dossier_file_mime(Db *db, int64_t id, const char *sha);
+/* The events of dossier id, oldest first. */
+json_t *dossier_events(Db *db, int64_t id);
+
+#endif
