@@ -49,7 +49,7 @@ valgrind:
 	@[ -f build-vg/build.ninja ] || meson setup build-vg --buildtype=debug >/dev/null
 	ninja -C build-vg
 	meson test -C build-vg --suite unit --suite fuzz --print-errorlogs \
-	  --wrapper 'valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite'
+	  --wrapper 'valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp'
 
 clean:
 	rm -rf build build-check build-fuzz build-vg

@@ -78,6 +78,15 @@ int api_dossier_file_add(Req *r);      /* POST /api/v1/dossiers/{id}/files?kind=
 int api_dossier_file_get(Req *r);      /* GET /api/v1/dossiers/{id}/files/{sha256} */
 int api_dossier_file_delete(Req *r);   /* DELETE /api/v1/dossiers/{id}/files/{sha256} */
 
+/* api_dossier.c: the council's scoring */
+int api_dossier_council(Req *r);       /* GET /api/v1/dossiers/{id}/council */
+int api_dossier_conflict(Req *r);      /* POST /api/v1/dossiers/{id}/conflicts */
+int api_dossier_scores(Req *r);        /* GET /api/v1/dossiers/{id}/scores */
+int api_dossier_score_save(Req *r);    /* PUT /api/v1/dossiers/{id}/scores/me */
+int api_dossier_rescore(Req *r);       /* POST /api/v1/dossiers/{id}/scores/rescore */
+int api_dossier_close(Req *r);         /* POST /api/v1/dossiers/{id}/scores/close */
+int api_dossier_minutes(Req *r);       /* GET /api/v1/dossiers/{id}/minutes */
+
 /* page_home.c */
 int page_home(Req *r);
 

@@ -11,6 +11,7 @@
 #include "dossier.h"
 #include "files.h"
 #include "jsonx.h"
+#include "scoring.h"
 #include "util.h"
 
 static int64_t dossier_id(Req *r) {
@@ -103,4 +104,47 @@ int api_dossier_file_delete(Req *r) {
     Err e = ERR_INIT;
     if (dossier_file_remove(r->db, &r->actor, id, r->pathv[1], &e)) return resp_problem(r, &e);
     return resp_text(r, 204, "text/plain", "", 0);
+}
+
+/* ---- the council's scoring (scoring.h) ------------------------------------------------------- */
+
+int api_dossier_council(Req *r) {
+    int64_t id = dossier_id(r);
+    Err e = ERR_INIT;
+    json_t *o = id ? scoring_council(r->db, id, &e) : NULL;
+    if (!id) return resp_error(r, 404, "id", "no dossier with id '%s'", r->pathv[0]);
+    return o ? resp_json(r, 200, o) : resp_problem(r, &e);
+}
+
+int api_dossier_conflict(Req *r) { return put_part(r, scoring_declare_conflict); }
+
+int api_dossier_scores(Req *r) {
+    int64_t id = dossier_id(r);
+    if (!id) return resp_error(r, 404, "id", "no dossier with id '%s'", r->pathv[0]);
+    Err e = ERR_INIT;
+    json_t *o = scoring_view(r->db, &r->actor, id, &e);
+    return o ? resp_json(r, 200, o) : resp_problem(r, &e);
+}
+
+int api_dossier_score_save(Req *r) {
+    int64_t id = dossier_id(r);
+    if (!id) return resp_error(r, 404, "id", "no dossier with id '%s'", r->pathv[0]);
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return resp_problem(r, &e);
+    json_t *out = NULL;
+    int rc = scoring_save(r->db, &r->actor, id, in, &out, &e);
+    json_decref(in);
+    return rc ? resp_problem(r, &e) : resp_json(r, 200, out);
+}
+
+int api_dossier_rescore(Req *r) { return put_part(r, scoring_rescore); }
+int api_dossier_close(Req *r) { return put_part(r, scoring_close); }
+
+int api_dossier_minutes(Req *r) {
+    int64_t id = dossier_id(r);
+    if (!id) return resp_error(r, 404, "id", "no dossier with id '%s'", r->pathv[0]);
+    Err e = ERR_INIT;
+    json_t *o = scoring_minutes(r->db, &r->actor, id, &e);
+    return o ? resp_json(r, 200, o) : resp_problem(r, &e);
 }

@@ -59,6 +59,7 @@ static const char *const PERMS[PERM_COUNT] = {
     [PERM_DOSSIERS_WRITE] = "dossiers.write",
     [PERM_DOSSIERS_ACT] = "dossiers.act",
     [PERM_ROUNDS_WRITE] = "rounds.write",
+    [PERM_SCORES_WRITE] = "scores.write",
     [PERM_ADMIN] = "admin",
 };
 
@@ -76,10 +77,11 @@ static const uint32_t role_perms[ROLE_COUNT] = {
                      P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) | P(PERM_PRODUCTS_DELETE) |
                      P(PERM_VILLAGES_WRITE) | P(PERM_POINTS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |
                      P(PERM_USERS_CONFIRM) | P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT),
-    /* Council roles read the dossiers of their council's rounds (scoring comes with issue 4). */
-    [ROLE_COUNCIL_CHAIR] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ),
-    [ROLE_COUNCIL_MEMBER] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ),
-    [ROLE_COUNCIL_SECRETARY] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ),
+    /* Council roles read the dossiers of their council's rounds and score them (scoring.c
+    ** decides what each position may do). */
+    [ROLE_COUNCIL_CHAIR] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ) | P(PERM_SCORES_WRITE),
+    [ROLE_COUNCIL_MEMBER] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ) | P(PERM_SCORES_WRITE),
+    [ROLE_COUNCIL_SECRETARY] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ) | P(PERM_SCORES_WRITE),
     /* A producer edits its own record; once a commune officer has confirmed the account it also
     ** registers and edits its own products (grant_allows). */
     [ROLE_PRODUCER] = P(PERM_LOGIN) | P(PERM_PRODUCERS_UPDATE) | P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) |

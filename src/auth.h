@@ -53,6 +53,7 @@ typedef enum Perm {
     PERM_DOSSIERS_WRITE,    /* create and edit drafts, self-assessment, evidence, commune report */
     PERM_DOSSIERS_ACT,      /* move a dossier through the procedure (each step names its roles) */
     PERM_ROUNDS_WRITE,      /* the province's evaluation rounds */
+    PERM_SCORES_WRITE,      /* council: score, declare conflicts, re-score, close (by position) */
     PERM_ADMIN,             /* whole-system operations: metrics, audit verification */
     PERM_COUNT
 } Perm;

@@ -175,7 +175,7 @@ int rubric_band(double total) {
 ** much as the highest-scoring such option (RubLeaf.need); otherwise it falls to the highest
 ** level whose minimums it meets. Levels 1 and 2 have no markers. unmet receives the codes of
 ** the criteria that fail at the band's level, detail every failure from 3 stars to the band. */
-int rubric_stars(const RubSet *s, int band, const int *got, const int *branch, json_t *unmet, json_t *detail) {
+int rubric_stars(const RubSet *s, int band, const double *got, const int *branch, json_t *unmet, json_t *detail) {
     int stars = band < 3 ? band : 0;
     for (int level = band; level >= 3; level--) {
         bool ok = true;
@@ -184,11 +184,11 @@ int rubric_stars(const RubSet *s, int band, const int *got, const int *branch, j
             int b = got[i] >= 0 ? branch[i] : 0;
             int need = l->need[b][level - 3];
             if (got[i] < 0 && l->nbranches == 2 && l->need[1][level - 3] < need) need = l->need[1][level - 3];
-            int have = got[i] < 0 ? 0 : got[i];
+            double have = got[i] < 0 ? 0 : got[i];
             if (need == 0 || have >= need) continue;
             ok = false;
             if (detail)
-                json_array_append_new(detail, json_pack("{s:s, s:i, s:i, s:i}", "code", l->code, "stars", level, "needed",
+                json_array_append_new(detail, json_pack("{s:s, s:i, s:i, s:f}", "code", l->code, "stars", level, "needed",
                                                         need, "got", have));
             if (unmet && level == band) json_array_append_new(unmet, json_string(l->code));
         }
@@ -201,7 +201,8 @@ int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, Ru
     memset(res, 0, sizeof *res);
     if (choices && !json_is_null(choices) && !json_is_object(choices))
         return err_set(e, 422, "choices", "choices must be an object {\"CRITERION\": option index, ...}");
-    int *got = xcalloc((size_t)s->nleaves + 1, sizeof *got), *branch = xcalloc((size_t)s->nleaves + 1, sizeof *branch);
+    double *got = xcalloc((size_t)s->nleaves + 1, sizeof *got);
+    int *branch = xcalloc((size_t)s->nleaves + 1, sizeof *branch);
     int stop = s->nleaves;
     int rc = 0;
     if (stopped_at) {
@@ -249,7 +250,7 @@ int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, Ru
         res->missing = json_array();
         for (int i = 0; i < s->nleaves; i++) {
             const RubLeaf *l = &s->leaves[i];
-            if (got[i] >= 0) res->parts[l->part - 'A'] += got[i];
+            if (got[i] >= 0) res->parts[l->part - 'A'] += (int)got[i];
             else if (i < stop) json_array_append_new(res->missing, json_string(l->code));
         }
         res->total = res->parts[0] + res->parts[1] + res->parts[2];

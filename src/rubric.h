@@ -92,9 +92,10 @@ typedef struct RubResult {
 ** indexes, and anything but one index per criterion: 422 naming "choices.CODE". The result's
 ** arrays are new references; release with rubric_result_free. */
 int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, RubResult *res, Err *e);
-/* The stars a sheet reaches given its band and the points of each leaf (got[i] for leaf i, -1
-** when no option was chosen, chosen branch in branch[i]); unmet/detail as in RubResult. */
-int rubric_stars(const RubSet *s, int band, const int *got, const int *branch, json_t *unmet, json_t *detail);
+/* The stars a sheet reaches given its band and the points of each leaf (got[i] for leaf i: one
+** evaluator's points, or a council's average; -1 when no option was chosen; chosen branch in
+** branch[i]); unmet/detail as in RubResult. */
+int rubric_stars(const RubSet *s, int band, const double *got, const int *branch, json_t *unmet, json_t *detail);
 void rubric_result_free(RubResult *res);
 /* {"parts": {"A","B","C"}, "total", "band", "stars", "unmet_minimums", "minimums", "missing",
 ** "stopped_at"} */

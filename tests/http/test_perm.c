@@ -73,6 +73,15 @@ static const Expect expect[] = {
     {"dossiers.files.add", "UoooFFFo", "UoNNFFFN"},
     {"dossiers.files.get", "Uooooooo", "UoNNNNNN"},
     {"dossiers.files.delete", "UoooFFFo", "UoNNFFFN"},
+    /* the council's scoring: what each position may do is decided by scoring.c */
+    {"dossiers.council", "Uooooooo", "UoNNNNNN"},
+    {"dossiers.conflicts", "UvFFvvvF", "UvFFNNNF"},
+    {"dossiers.scores", "UooFoooF", "UoNNNNNN"},
+    {"dossiers.scores.save", "UFFFooFF", "UFFFNNNF"},
+    {"dossiers.scores.rescore", "UFFFoFFF", "UFFFNNNF"},
+    {"dossiers.scores.close", "UFFFvFvF", "UFFFNNNF"},
+    {"dossiers.minutes", "UooFFFoF", "UoNNNNNN"},
+    /* decisions, certificates, lifecycle (decision.c) */
     {"photos.add", "UoooFFFo", "UoNNFFFN"},
     {"photos.delete", "UoooFFFo", "UoNNFFFN"},
     {"files.get", "oooooooo", "oooooooo"},
