@@ -246,6 +246,7 @@ static int dossier_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     if (!json_object_get(obj, "samples") || json_is_null(json_object_get(obj, "samples")))
         json_object_set_new(obj, "samples", iget(obj, "set_no") == TOURISM_SET ? json_null() : json_integer(SAMPLES));
     if (!state) json_object_set_new(obj, "state", json_string("draft"));
+    if (!iget(obj, "scoring_pass")) json_object_set_new(obj, "scoring_pass", json_integer(1));
     return check_kind(db, sget(obj, "kind"), product, e);
 }
 
@@ -270,6 +271,7 @@ static void dossier_decorate(Db *db, json_t *obj, int64_t id) {
     (void)id;
     parse_json_field(obj, "self_assessment");
     parse_json_field(obj, "commune_report");
+    parse_json_field(obj, "unmet_minimums");
     Stmt *s = db_prepare(db, "SELECT name, code FROM products WHERE id = ?");
     db_bind_int(s, 1, iget(obj, "product_id"));
     if (db_step(s) == DB_ROW)
@@ -309,6 +311,11 @@ static const Field dossier_fields[] = {
     {.name = "forwarded_on", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Ngày chuyển tỉnh", .en = "Forwarded on"},
     {.name = "round_id", .type = FT_REF, .ref = "rounds", .flags = FF_READONLY | FF_FILTER, .vi = "Đợt đánh giá", .en = "Round"},
     {.name = "knockout_reason", .type = FT_TEXT, .flags = FF_READONLY, .vi = "Lý do loại", .en = "Knock-out reason"},
+    {.name = "scoring_pass", .type = FT_INT, .flags = FF_READONLY | FF_NOEXPORT, .vi = "Lượt chấm", .en = "Scoring pass"},
+    {.name = "avg_score", .type = FT_REAL, .flags = FF_READONLY | FF_SORT, .vi = "Điểm trung bình của Hội đồng", .en = "Council average"},
+    {.name = "band", .type = FT_INT, .flags = FF_READONLY, .vi = "Hạng theo điểm", .en = "Band"},
+    {.name = "stars", .type = FT_INT, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Số sao", .en = "Stars"},
+    {.name = "unmet_minimums", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .vi = "Tiêu chí chưa đạt mức tối thiểu", .en = "Unmet minimums"},
     {.name = "self_assessment", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .maxlen = 100000, .vi = "Tự đánh giá", .en = "Self-assessment"},
     {.name = "commune_report", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .maxlen = 100000, .vi = "Báo cáo của xã", .en = "Commune report"},
     {.name = "note", .type = FT_TEXT, .maxlen = 4000, .vi = "Ghi chú", .en = "Note"},
