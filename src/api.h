@@ -87,7 +87,20 @@ int api_dossier_rescore(Req *r);       /* POST /api/v1/dossiers/{id}/scores/resc
 int api_dossier_close(Req *r);         /* POST /api/v1/dossiers/{id}/scores/close */
 int api_dossier_minutes(Req *r);       /* GET /api/v1/dossiers/{id}/minutes */
 
+/* api_decision.c: recognition decisions, certificates, the re-evaluation list (decision.h) */
+int api_decisions_list(Req *r);      /* GET /api/v1/decisions?province=&level=&year=&page=&per_page= */
+int api_decision_create(Req *r);     /* POST /api/v1/decisions */
+int api_decision_get(Req *r);        /* GET /api/v1/decisions/{id} */
+int api_certificates_list(Req *r);   /* GET /api/v1/certificates?product_id=&state=&province=&page=&per_page= */
+int api_certificate_get(Req *r);     /* GET /api/v1/certificates/{cert_no} */
+int api_certificate_pdf(Req *r);     /* GET /api/v1/certificates/{cert_no}/pdf */
+int api_certificate_revoke(Req *r);  /* POST /api/v1/certificates/{cert_no}/revoke */
+int api_revocation_grounds(Req *r);  /* GET /api/v1/revocation-grounds */
+int api_lifecycle_due(Req *r);       /* GET /api/v1/lifecycle/due?province=&commune=&date=&page=&per_page= */
+
 /* page_home.c */
 int page_home(Req *r);
+/* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate */
+int page_verify(Req *r);
 
 #endif

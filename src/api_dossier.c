@@ -111,7 +111,7 @@ int api_dossier_file_delete(Req *r) {
 int api_dossier_council(Req *r) {
     int64_t id = dossier_id(r);
     Err e = ERR_INIT;
-    json_t *o = id ? scoring_council(r->db, id, &e) : NULL;
+    json_t *o = id ? scoring_council(r->db, &r->actor, id, &e) : NULL;
     if (!id) return resp_error(r, 404, "id", "no dossier with id '%s'", r->pathv[0]);
     return o ? resp_json(r, 200, o) : resp_problem(r, &e);
 }

@@ -26,6 +26,9 @@ typedef struct App {
     bool quiet;             /* no access log (benchmarks) */
     bool log_json;          /* reserved */
     bool trust_proxy;       /* behind a reverse proxy: X-Forwarded-For/-Proto are honoured */
+    const char *public_url; /* base of public links (certificate verification pages), no trailing '/':
+                            ** --public-url, or http://HOST:PORT of the listener (set by http_serve) */
+    char public_url_default[96];
     pthread_key_t db_key;   /* this worker thread's Db */
     pthread_key_t cache_key; /* this worker thread's cache of rendered records (api_entity.c) */
     Metrics *metrics;

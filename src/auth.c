@@ -60,6 +60,7 @@ static const char *const PERMS[PERM_COUNT] = {
     [PERM_DOSSIERS_ACT] = "dossiers.act",
     [PERM_ROUNDS_WRITE] = "rounds.write",
     [PERM_SCORES_WRITE] = "scores.write",
+    [PERM_DECISIONS_WRITE] = "decisions.write",
     [PERM_ADMIN] = "admin",
 };
 
@@ -72,7 +73,8 @@ static const uint32_t role_perms[ROLE_COUNT] = {
                       P(PERM_PRODUCTS_DELETE) | P(PERM_RECOGNITIONS_WRITE) | P(PERM_VILLAGES_WRITE) |
                       P(PERM_POINTS_WRITE) | P(PERM_COUNCILS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |
                       P(PERM_USERS_MANAGE) | P(PERM_USERS_CONFIRM) | P(PERM_AUDIT_READ) |
-                      P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT) | P(PERM_ROUNDS_WRITE),
+                      P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT) | P(PERM_ROUNDS_WRITE) |
+                      P(PERM_DECISIONS_WRITE),
     [ROLE_COMMUNE] = P(PERM_LOGIN) | P(PERM_PRODUCERS_CREATE) | P(PERM_PRODUCERS_UPDATE) |
                      P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) | P(PERM_PRODUCTS_DELETE) |
                      P(PERM_VILLAGES_WRITE) | P(PERM_POINTS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |

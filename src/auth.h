@@ -54,6 +54,8 @@ typedef enum Perm {
     PERM_DOSSIERS_ACT,      /* move a dossier through the procedure (each step names its roles) */
     PERM_ROUNDS_WRITE,      /* the province's evaluation rounds */
     PERM_SCORES_WRITE,      /* council: score, declare conflicts, re-score, close (by position) */
+    PERM_DECISIONS_WRITE,   /* recognition decisions and revocations: the province's (its officers)
+                            ** and the Ministry's (administrators); decision.c checks the level */
     PERM_ADMIN,             /* whole-system operations: metrics, audit verification */
     PERM_COUNT
 } Perm;

@@ -375,8 +375,11 @@ static int draw(Page *p, const CertData *c, const char *fingerprint, Err *e) {
     dmy(c->decision_date, d1);
     snprintf(buf, sizeof buf, "Theo Quyết định số %s ngày %s của %s", c->decision_no, d1, c->issuer);
     y += centered(p, buf, "Noto Serif 11.5", y, INK);
-    dmy(c->expires_on, d2);
-    snprintf(buf, sizeof buf, "Có giá trị đến ngày %s", d2);
+    /* expires_on is the first day it is no longer valid (36 months after the issue date). */
+    char last[11];
+    date_add_days(c->expires_on, -1, last);
+    dmy(last, d2);
+    snprintf(buf, sizeof buf, "Có giá trị đến hết ngày %s", d2);
     y += centered(p, buf, "Noto Serif Bold 12.5", y, INK);
 
     /* Bottom left: the QR code and the signature line. */

@@ -48,7 +48,7 @@
 /* One certificate. The strings belong to the caller (cert_read: to the CertSigned). All are
 ** one-line UTF-8; NULL counts as missing. Fields marked (signed) go into the payload. */
 typedef struct CertData {
-    const char *cert_no;          /* (signed) certificate number, e.g. "86-OCOP-2026-0001" */
+    const char *cert_no;          /* (signed) certificate number, e.g. "86-2026-0001" */
     const char *product_name;     /* (signed) "Kẹo dừa sầu riêng Thanh Long" */
     const char *product_code;     /* (signed) (T)-(X)-(STT)-(Năm), e.g. "86-29305-001-2026" */
     const char *producer_name;    /* (signed) "Hợp tác xã Kẹo dừa Thanh Long" */

@@ -63,6 +63,18 @@ Db *cli_open_db(const Opts *o, bool migrate) {
 
 /* ---- serve ------------------------------------------------------------------------------ */
 
+/* --public-url: an http(s) address of printable ASCII, copied into out without a trailing '/'.
+** 0, or 2 after a message. */
+static int public_url_check(const char *url, char *out, size_t n) {
+    size_t len = strlen(url);
+    bool ok = (str_has_prefix(url, "http://") || str_has_prefix(url, "https://")) && len < n && len <= 200;
+    for (const char *p = url; ok && *p; p++) ok = (unsigned char)*p > 0x20 && (unsigned char)*p < 0x7F;
+    if (!ok) return cli_fail("--public-url must be an http:// or https:// address without spaces, e.g. https://ocop.example.vn"), 2;
+    snprintf(out, n, "%s", url);
+    while (len > 0 && out[len - 1] == '/') out[--len] = 0;
+    return 0;
+}
+
 static int cmd_serve(Opts *o) {
     App app = {0};
     app.db_path = o->db;
@@ -112,7 +124,18 @@ static int cmd_serve(Opts *o) {
     if (o->session_idle) auth_config.idle_s = (int)o->session_idle;
     if (o->session_max) auth_config.absolute_s = (int)o->session_max;
     app.trust_proxy = o->trust_proxy;
+    char public_url[256];
+    if (o->public_url) {
+        if (public_url_check(o->public_url, public_url, sizeof public_url)) {
+            search_cache_free(app.search);
+            free((char *)app.host);
+            return 2;
+        }
+        app.public_url = public_url;
+    }
+    LifecycleDaemon *daily = lifecycle_daemon_start(o->db);
     int rc = http_serve(&app);
+    lifecycle_daemon_stop(daily);
     search_cache_free(app.search);
     free((char *)app.host);
     return rc ? 1 : 0;
@@ -349,7 +372,7 @@ static int cmd_help(Opts *o);
 
 static const Command commands[] = {
     {"serve", cmd_serve,
-     "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--files DIR] [--quiet] [--session-idle S] [--session-max S] [--trust-proxy]",
+     "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--files DIR] [--quiet] [--session-idle S] [--session-max S] [--trust-proxy] [--public-url URL]",
      "Serve the web application and the JSON API. Applies pending migrations first.\n"
      "  --db PATH            SQLite database (default ./ocop.db, or $OCOP_DB)\n"
      "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080, or $OCOP_LISTEN;\n"
@@ -361,7 +384,10 @@ static const Command commands[] = {
      "  --session-max S      end a session S seconds after sign-in (default 43200)\n"
      "  --trust-proxy        behind a reverse proxy: take the client address from X-Forwarded-For\n"
      "                       and mark the session cookie Secure when X-Forwarded-Proto is https\n"
-     "Stops on SIGINT/SIGTERM after finishing the requests in flight.", 0, 0},
+     "  --public-url URL     the address the public reaches this server at, for the links that\n"
+     "                       certificates print in their QR code (default http://HOST:PORT)\n"
+     "Runs the certificates' lifecycle (see 'ocop help lifecycle') on start and every day at 00:01\n"
+     "Vietnam time. Stops on SIGINT/SIGTERM after finishing the requests in flight.", 0, 0},
     {"migrate", cmd_migrate, "ocop migrate [--db PATH] [--quiet]",
      "Create or upgrade the database schema and load the reference data (administrative units,\n"
      "product classification). Refuses a database made by a newer ocop.", 0, 0},
@@ -439,6 +465,27 @@ static const Command commands[] = {
      "  ocop key list              the keys: id, public key, created, retired\n"
      "  ocop key export KEY_ID     print the public key (hex) to publish for verifiers\n"
      "  ocop key retire KEY_ID     stop signing with it; what it signed still verifies", 1, 2},
+    {"dossier", cmd_dossier, "ocop dossier list|show|act|minutes [ID] [ACTION] [--state S] [--province P] [--comment T]",
+     "Evaluation dossiers (see docs/evaluation.md). The command line acts with full rights.\n"
+     "  ocop dossier list [--state S] [--province CODE] [--format json] [--limit N]\n"
+     "  ocop dossier show ID                 the dossier, its history and its evidence\n"
+     "  ocop dossier act ID ACTION [--comment TEXT] [--reason TEXT] [--round ID]\n"
+     "      ACTION: submit, receive, return, resubmit, forward, check, reject, assign, withdraw,\n"
+     "      not_recognized (see GET /api/v1/dossier-transitions)\n"
+     "  ocop dossier minutes ID              the council's minutes (biên bản)", 1, 3},
+    {"round", cmd_round, "ocop round list|add|close [PROVINCE YEAR NUMBER | ID] [--council ID] [--province CODE]",
+     "The province's evaluation rounds.\n"
+     "  ocop round list [--province CODE]\n"
+     "  ocop round add PROVINCE YEAR NUMBER [--council ID]   round 1 takes dossiers forwarded by\n"
+     "      30/4 and ends 30/6; round 2 by 30/10 and 30/12\n"
+     "  ocop round close ID", 1, 4},
+    {"lifecycle", cmd_lifecycle, "ocop lifecycle run [--date YYYY-MM-DD] [--format json]",
+     "The certificates' lifecycle (QĐ 26/2026/QĐ-TTg Điều 4.3 and 7.6), as `ocop serve` runs it daily.\n"
+     "  ocop lifecycle run [--date D]   certificates whose validity ended by D (default today, Vietnam\n"
+     "      time) become expired; prints them and the products whose certificate expires within 180\n"
+     "      days: in the re-evaluation window (180 to 121 days left: the producer files now) or past\n"
+     "      the 120-day warning (the filing deadline has passed), by province and commune.\n"
+     "Running it again for the same day changes nothing.", 1, 1},
     {"version", cmd_version, "ocop version", "Print the version and schema version.", 0, 0},
     {"help", cmd_help, "ocop help [COMMAND]", "Show the commands, or one command's help.", 0, 1},
 };
@@ -503,6 +550,10 @@ int cli_main(int argc, char **argv) {
         {"expires", required_argument, 0, 'X'}, {"session-idle", required_argument, 0, 'i'},
         {"session-max", required_argument, 0, 'M'}, {"trust-proxy", no_argument, 0, 'T'},
         {"key", required_argument, 0, 'k'},
+        {"public-url", required_argument, 0, 'W'}, {"date", required_argument, 0, 'D'},
+        {"state", required_argument, 0, 's'}, {"comment", required_argument, 0, 'c'},
+        {"reason", required_argument, 0, 'r'}, {"province", required_argument, 0, 'p'},
+        {"round", required_argument, 0, 'O'}, {"council", required_argument, 0, 'C'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -545,6 +596,18 @@ int cli_main(int argc, char **argv) {
         case 'x': o.expect = optarg; break;
         case 'T': o.trust_proxy = true; break;
         case 'k': o.key = optarg; break;
+        case 's': o.state = optarg; break;
+        case 'c': o.comment = optarg; break;
+        case 'r': o.reason = optarg; break;
+        case 'p': o.province = optarg; break;
+        case 'O':
+        case 'C':
+            if (!parse_i64(optarg, &v) || v < 1) return cli_fail("--%s must be an id (a whole number from 1)", ch == 'O' ? "round" : "council"), 2;
+            if (ch == 'O') o.round = v;
+            else o.council = v;
+            break;
+        case 'W': o.public_url = optarg; break;
+        case 'D': o.date = optarg; break;
         case '#':
             if (!parse_i64(optarg, &o.limit) || o.limit < 1) return cli_fail("--limit must be a whole number from 1"), 2;
             break;

@@ -24,6 +24,11 @@ typedef struct Opts {
     int64_t limit;              /* --limit N (0: default) */
     int64_t expires_days;       /* --expires DAYS (0: default) */
     int64_t session_idle, session_max; /* serve: seconds (0: default) */
+    const char *public_url;     /* serve: --public-url URL, base of public links */
+    const char *date;           /* lifecycle: --date YYYY-MM-DD */
+    /* dossier and round commands */
+    const char *state, *comment, *reason, *province;
+    int64_t round, council;
     int nargs;
     char **args;
 } Opts;
@@ -42,5 +47,15 @@ int cmd_token(Opts *o); /* cli_user.c: ocop token add|list|revoke */
 int cmd_rubric(Opts *o); /* cli_rubric.c: ocop rubric show|evaluate */
 int cmd_cert(Opts *o);   /* cli_cert.c: ocop cert verify|sample */
 int cmd_key(Opts *o);    /* cli_cert.c: ocop key generate|list|export */
+int cmd_dossier(Opts *o);   /* cli_dossier.c: ocop dossier list|show|act|minutes */
+int cmd_round(Opts *o);     /* cli_dossier.c: ocop round list|add|close */
+int cmd_lifecycle(Opts *o); /* cli_lifecycle.c: ocop lifecycle run [--date D] */
+
+/* cli_lifecycle.c: the daily lifecycle job of `ocop serve`, in a thread of its own that runs
+** on start and every day at 00:01 Vietnam time; stop joins it. The handle is owned by the
+** caller until stop frees it. */
+typedef struct LifecycleDaemon LifecycleDaemon;
+LifecycleDaemon *lifecycle_daemon_start(const char *db_path);
+void lifecycle_daemon_stop(LifecycleDaemon *d);
 
 #endif

@@ -33,16 +33,6 @@ static int64_t iget(json_t *o, const char *k) {
     return json_is_integer(v) ? json_integer_value(v) : 0;
 }
 
-static void date_add_days(const char *date, int days, char out[11]) {
-    struct tm tm = {0};
-    sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_hour = 12;
-    time_t t = timegm(&tm) + (time_t)days * 86400;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 static const char *rubric_in_force(const char *date) { return strcmp(date, RUBRIC_26_FROM) >= 0 ? "26-2026" : "148-2023"; }
 
@@ -93,6 +83,10 @@ static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         json_object_set_new(obj, "name", json_string(name));
     }
     if (!sget(obj, "state")) json_object_set_new(obj, "state", json_string("open"));
+    if (!json_is_number(json_object_get(obj, "spread_threshold"))) json_object_set_new(obj, "spread_threshold", json_real(10));
+    if (!json_is_number(json_object_get(obj, "quorum"))) json_object_set_new(obj, "quorum", json_real(0.75));
+    if (json_number_value(json_object_get(obj, "quorum")) <= 0)
+        return err_set(e, 422, "quorum", "quorum is a share of the members above 0 and at most 1 (default 0.75)");
     set_name_keys(obj);
     int64_t council = iget(obj, "council_id");
     if (council) {
@@ -128,6 +122,8 @@ static const Field round_fields[] = {
     {.name = "forward_by", .type = FT_DATE, .flags = FF_SORT, .vi = "Hạn xã chuyển hồ sơ", .en = "Forwarded by", .help = "dossiers forwarded by the commune on or before this day may join (default 30/4 or 30/10)"},
     {.name = "ends_on", .type = FT_DATE, .flags = FF_SORT, .vi = "Ngày kết thúc", .en = "Ends on", .help = "default 30/6 or 30/12"},
     {.name = "council_id", .type = FT_REF, .ref = "councils", .flags = FF_FILTER, .vi = "Hội đồng", .en = "Council"},
+    {.name = "spread_threshold", .type = FT_REAL, .min = 0, .max = 100, .vi = "Ngưỡng chênh lệch điểm", .en = "Spread threshold", .help = "points between the highest and lowest total that call for discussion (default 10)"},
+    {.name = "quorum", .type = FT_REAL, .min = 0, .max = 1, .vi = "Tỷ lệ thành viên tối thiểu", .en = "Quorum", .help = "share of the chair and members whose sheets are needed (default 0.75)"},
     {.name = "state", .type = FT_ENUM, .enums = round_states, .flags = FF_FILTER, .vi = "Trạng thái", .en = "State"},
     {.name = "note", .type = FT_TEXT, .maxlen = 2000, .vi = "Ghi chú", .en = "Note"},
     STAMPS,
@@ -315,6 +311,7 @@ static const Field dossier_fields[] = {
     {.name = "avg_score", .type = FT_REAL, .flags = FF_READONLY | FF_SORT, .vi = "Điểm trung bình của Hội đồng", .en = "Council average"},
     {.name = "band", .type = FT_INT, .flags = FF_READONLY, .vi = "Hạng theo điểm", .en = "Band"},
     {.name = "stars", .type = FT_INT, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Số sao", .en = "Stars"},
+    {.name = "result", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER, .vi = "Kết quả", .en = "Result", .help = "recognized or not_recognized, once decided"},
     {.name = "unmet_minimums", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .vi = "Tiêu chí chưa đạt mức tối thiểu", .en = "Unmet minimums"},
     {.name = "self_assessment", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .maxlen = 100000, .vi = "Tự đánh giá", .en = "Self-assessment"},
     {.name = "commune_report", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .maxlen = 100000, .vi = "Báo cáo của xã", .en = "Commune report"},
@@ -364,6 +361,8 @@ static const Transition transitions[] = {
     {"check", "forwarded", "checked", PROVINCE | ADMIN, "", "Tỉnh kiểm tra"},
     {"reject", "forwarded checked in_round", "rejected", PROVINCE | ADMIN, "reason", "Loại hồ sơ"},
     {"assign", "checked", "in_round", PROVINCE | ADMIN, "round_id", "Đưa vào đợt đánh giá"},
+    /* A result under three stars gets no recognition decision: the province closes the dossier. */
+    {"not_recognized", "scored", "decided", PROVINCE | ADMIN, "", "Không đạt (dưới 3 sao)"},
     {"withdraw", "draft submitted with_commune returned resubmitted forwarded checked in_round", "withdrawn",
      PRODUCER | PROVINCE | ADMIN, "", "Rút hồ sơ"},
 };
@@ -500,6 +499,10 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
         if (!reason || !*reason)
             return err_set(e, 422, "reason", "name the knock-out condition the dossier meets (the set's \"Hồ sơ bị loại khi\")");
         set_col(db, id, "knockout_reason", reason);
+    } else if (strcmp(t->action, "not_recognized") == 0) {
+        if (iget(d, "stars") >= 3)
+            return err_set(e, 409, "action", "the council's result is %lld stars: it is decided by a recognition decision (POST /api/v1/decisions)", (long long)iget(d, "stars"));
+        set_col(db, id, "result", "not_recognized");
     } else if (strcmp(t->action, "assign") == 0) {
         int64_t round = iget(in, "round_id");
         Stmt *s = db_prepare(db, "SELECT province_code, state, forward_by, ends_on FROM rounds WHERE id = ?");
@@ -532,7 +535,7 @@ int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err 
     for (size_t i = 0; action && i < COUNT(transitions); i++)
         if (strcmp(transitions[i].action, action) == 0) t = &transitions[i];
     if (!t)
-        return err_set(e, 422, "action", "action must be one of: submit, receive, return, resubmit, forward, check, reject, assign, withdraw");
+        return err_set(e, 422, "action", "action must be one of: submit, receive, return, resubmit, forward, check, reject, assign, not_recognized, withdraw");
     if (db_begin(db, e)) return -1;
     Place p;
     json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e);
@@ -610,8 +613,9 @@ int dossier_self_assess(Db *db, const Actor *who, int64_t id, json_t *in, Err *e
     if (!s) return err_set(e, 500, "", "the dossier's score sheet is missing");
     RubResult res;
     if (rubric_evaluate(s, json_object_get(in, "choices"), NULL, &res, e)) return -1;
-    json_t *value = json_pack("{s:O, s:o}", "choices", json_object_get(in, "choices") ? json_object_get(in, "choices") : json_object(),
-                              "result", rubric_result_json(&res));
+    json_t *choices = json_object_get(in, "choices");
+    json_t *value = json_pack("{s:o, s:o}", "choices", choices ? json_incref(choices) : json_object(), "result",
+                              rubric_result_json(&res));
     rubric_result_free(&res);
     int rc = write_part(db, who, id, "self_assessment", value, "draft returned", PRODUCER | COMMUNE | PROVINCE | ADMIN, e);
     json_decref(value);

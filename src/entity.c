@@ -407,6 +407,20 @@ static json_t *rendered(Db *db, const Entity *en, int64_t id) {
     return o;
 }
 
+/* The stored columns of record id as JSON, without the output hooks (render, decorate): what
+** an update merges into. NULL when there is none. */
+static json_t *get_columns(Db *db, const Entity *en, int64_t id) {
+    Buf b = BUF_INIT;
+    select_list(&b, en);
+    buf_puts(&b, " WHERE id = ?");
+    Stmt *s = db_prepare(db, b.p);
+    buf_free(&b);
+    db_bind_int(s, 1, id);
+    json_t *o = db_step(s) == DB_ROW ? row_to_json(db, en, s) : NULL;
+    db_done(s);
+    return o;
+}
+
 json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e) {
     if (en->render) {
         json_t *o = rendered(db, en, id);
@@ -622,9 +636,12 @@ int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *i
 }
 
 int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t id, json_t *patch, Err *e) {
-    /* Read the stored row including internal columns the hooks may need. */
+    /* The output record (for the audit trail and the scope), and the stored columns to merge
+    ** the patch into: the output hooks may turn columns into other shapes (a JSON text column
+    ** into an object) that must not be written back. */
     json_t *cur = entity_get(db, en, id, e);
     if (!cur) return -1;
+    json_t *raw = get_columns(db, en, id);
     if (entity_check_scope(db, en, who, en->perm_update, cur, id, false, e)) {
         json_decref(cur);
         return -1;
@@ -632,9 +649,10 @@ int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t 
     json_t *merged = json_object();
     for (const Field *f = en->fields; f->name; f++) {
         if (!is_column(f)) continue;
-        json_t *v = json_object_get(cur, f->name);
+        json_t *v = json_object_get(raw, f->name);
         if (v) json_object_set(merged, f->name, v);
     }
+    json_decref(raw);
     json_object_update(merged, patch);
     int rc = -1;
     if (en->prepare && en->prepare(db, a, merged, id, e)) goto out;
@@ -782,6 +800,8 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
             if (fl->type == FT_INT) {
                 int64_t n;
                 if (!parse_i64(v, &n)) return err_set(e, 400, k, "%s must be a whole number, got '%s'", k, v);
+            } else if (fl->type == FT_BOOL && strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0")) {
+                return err_set(e, 400, k, "%s must be true or false", k);
             } else if (fl->type == FT_DATE && !date_valid(v)) {
                 return err_set(e, 400, k, "%s must be a date YYYY-MM-DD, got '%s'", k, v);
             } else if (fl->type == FT_ENUM && !enum_match(fl->enums, v, false)) {

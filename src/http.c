@@ -317,6 +317,13 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
     log_warn("%s", msg);
 }
 
+/* Public links (certificates' verification pages) default to the listener's address. */
+static void default_public_url(App *app) {
+    if (app->public_url) return;
+    snprintf(app->public_url_default, sizeof app->public_url_default, "http://%s:%d", app->host, app->port);
+    app->public_url = app->public_url_default;
+}
+
 int http_serve(App *app) {
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
@@ -341,6 +348,7 @@ int http_serve(App *app) {
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (app->port) default_public_url(app);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)app->port, NULL, NULL, on_request, app,
@@ -361,6 +369,7 @@ int http_serve(App *app) {
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     if (di && di->port) app->port = di->port;
+    default_public_url(app); /* port 0: known now, and announced below */
     log_info("listening on http://%s:%d/ (db=%s, threads=%d)", app->host, app->port, app->db_path, app->threads);
 
     int sig = 0;

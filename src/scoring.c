@@ -119,6 +119,8 @@ static json_t *members(Db *db, const Ctx *c, int *scorers, int *submitted, bool 
         const char *role = db_col_text(s, 3);
         bool scores = strcmp(role, "council_secretary") != 0;
         bool done = !db_col_null(s, 5);
+        char why[256];
+        if (scores && conflict_of(db, c, db_col_int(s, 0), why)) scores = false, done = false; /* excluded */
         json_t *m = json_pack("{s:I, s:s, s:s?, s:s, s:s?, s:b, s:s?}", "user_id", (json_int_t)db_col_int(s, 0), "username",
                               db_col_text(s, 1), "full_name", db_col_text(s, 2), "position", role + 8, "agency",
                               db_col_text(s, 4), "scores", scores, "submitted_at", db_col_text(s, 5));
@@ -141,9 +143,22 @@ static json_t *members(Db *db, const Ctx *c, int *scorers, int *submitted, bool 
     return arr;
 }
 
-json_t *scoring_council(Db *db, int64_t dossier, Err *e) {
+/* The council's work is shown to its members and to the organisers (province, administrators). */
+static bool insider(Db *db, const Ctx *c, const Actor *who) {
+    char pos[24];
+    Place p = {0};
+    snprintf(p.province, sizeof p.province, "%s", c->province);
+    return !who->auth || position_of(db, c, who->user_id, pos)[0] ||
+           auth_covers_roles(who->auth, 1u << ROLE_ADMIN | 1u << ROLE_PROVINCE, PERM_DOSSIERS_READ, &p);
+}
+
+json_t *scoring_council(Db *db, const Actor *who, int64_t dossier, Err *e) {
     Ctx c;
     if (load(db, dossier, &c, e)) return NULL;
+    if (!insider(db, &c, who)) {
+        err_set(e, 403, "", "the council's membership and conflicts are shown to the council and to the province");
+        return NULL;
+    }
     return json_pack("{s:I, s:I, s:I, s:o}", "council_id", (json_int_t)c.council, "round_id", (json_int_t)c.round, "pass",
                      (json_int_t)c.pass, "members", members(db, &c, NULL, NULL, NULL));
 }
@@ -162,6 +177,7 @@ int scoring_declare_conflict(Db *db, const Actor *who, int64_t dossier, json_t *
     Ctx c;
     char pos[24];
     int rc = load(db, dossier, &c, e);
+    if (!rc) rc = scoring_open(&c, e);
     if (!rc && !position_of(db, &c, who->user_id, pos)[0])
         rc = err_set(e, 403, "", "only members of the dossier's council declare conflicts of interest with it");
     if (!rc) {
@@ -263,7 +279,7 @@ int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t *
         char ts[32];
         ts_now(ts);
         json_t *ch = json_object_get(in, "choices"), *cm = json_object_get(in, "comments");
-        char *chs = json_dumps(ch ? ch : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+        char *chs = ch ? json_dumps(ch, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
         char *cms = cm && !json_is_null(cm) ? json_dumps(cm, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
         json_t *pj = json_pack("{s:i, s:i, s:i}", "A", res.parts[0], "B", res.parts[1], "C", res.parts[2]);
         char *ps = json_dumps(pj, JSON_COMPACT);
@@ -294,9 +310,10 @@ int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t *
         json_decref(after);
     }
     if (!rc) {
-        *out = json_pack("{s:I, s:O, s:O?, s:b, s:o}", "pass", (json_int_t)c.pass, "choices",
-                         json_object_get(in, "choices") ? json_object_get(in, "choices") : json_object(), "comments",
-                         json_object_get(in, "comments"), "submitted", json_is_true(submit), "result", rubric_result_json(&res));
+        json_t *ch = json_object_get(in, "choices");
+        *out = json_pack("{s:I, s:o, s:O?, s:b, s:o}", "pass", (json_int_t)c.pass, "choices", ch ? json_incref(ch) : json_object(),
+                         "comments", json_object_get(in, "comments"), "submitted", json_is_true(submit), "result",
+                         rubric_result_json(&res));
     }
     rubric_result_free(&res);
     return finish(db, rc, e);
@@ -316,9 +333,11 @@ static json_t *submitted_sheets(Db *db, const Ctx *c, Tally *t) {
     t->leaf_sum = xcalloc((size_t)c->set->nleaves + 1, sizeof *t->leaf_sum);
     t->branch = xcalloc((size_t)c->set->nleaves + 1, sizeof *t->branch);
     Stmt *s = db_prepare(db, "SELECT " SHEET_COLS " FROM scores s JOIN users u ON u.id = s.user_id "
-                             "WHERE s.dossier_id = ? AND s.pass = ? AND s.submitted_at IS NOT NULL ORDER BY u.username");
+                             "WHERE s.dossier_id = ? AND s.pass = ? AND s.submitted_at IS NOT NULL "
+                             "AND s.user_id NOT IN (SELECT user_id FROM conflicts WHERE dossier_id = ?) ORDER BY u.username");
     db_bind_int(s, 1, c->id);
     db_bind_int(s, 2, c->pass);
+    db_bind_int(s, 3, c->id);
     json_t *arr = json_array();
     while (db_step(s) == DB_ROW) {
         json_t *sheet = sheet_json(s);

@@ -23,7 +23,7 @@
 
 /* The council of the dossier's round: members with position, agency, conflict and whether
 ** they submitted in the current pass; no scores. */
-json_t *scoring_council(Db *db, int64_t dossier, Err *e);
+json_t *scoring_council(Db *db, const Actor *who, int64_t dossier, Err *e);
 /* A member declares a conflict of interest with the dossier ({"reason"}). */
 int scoring_declare_conflict(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e);
 /* Save the caller's sheet {"choices", "comments"?, "submit"?}; submitting needs every

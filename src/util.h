@@ -37,6 +37,8 @@ bool parse_i64(const char *s, int64_t *out);
 bool date_valid(const char *s);
 void date_today(char out[11]);
 void date_add_months(const char *date, int months, char out[11]);
+/* date + days (negative: earlier) into out[11]; date must be valid. */
+void date_add_days(const char *date, int days, char out[11]);
 
 /* The current UTC time as 'YYYY-MM-DDTHH:MM:SSZ' into out[21+]. */
 void ts_now(char *out);

@@ -151,7 +151,18 @@ int srv_stop(Server *s) {
     int st = 0;
     waitpid(s->pid, &st, 0);
     s->pid = 0;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (status != 0) {
+        /* A server that does not stop cleanly (a leak found by LeakSanitizer, a crash) fails
+        ** the whole test program, whatever the test framework makes of a failing teardown. */
+        size_t n = 0;
+        char *log = read_whole(s->log, &n);
+        fprintf(stderr, "ocop serve exited with status %d; the end of its log:\n%s\n", status,
+                log ? log + (n > 6000 ? n - 6000 : 0) : "(none)");
+        free(log);
+        abort();
+    }
+    return status;
 }
 
 void srv_cleanup(Server *s) {

@@ -191,6 +191,9 @@ static void test_procedure(void **state) {
                         "returned");
     r = as(t_producer, "PATCH", path, "{\"note\": \"Đã bổ sung\"}");
     expect(&r, 200, NULL);
+    /* Editing keeps what the record holds beside its fields (the self-assessment). */
+    assert_int_equal(jint(r.json, "self_assessment.result.parts.A"), 7);
+    assert_string_equal(jstr(r.json, "note"), "Đã bổ sung");
     resp_free(&r);
     assert_string_equal(act(t_producer, id, "{\"action\": \"resubmit\"}", 200, NULL), "resubmitted");
     assert_string_equal(act(t_commune, id, "{\"action\": \"receive\"}", 200, NULL), "with_commune");
@@ -315,6 +318,42 @@ static void test_scope_and_overdue(void **state) {
     resp_free(&r);
 }
 
+/* The command line: rounds, the list of dossiers, an action, the history. */
+static void test_cli(void **state) {
+    (void)state;
+    char *out = NULL, *err = NULL;
+    const char *add[] = {"round", "add", "86", "2027", "1", "--council", "1", "--db", S.db, NULL};
+    assert_int_equal(run_ocop(add, &out, &err), 0);
+    assert_non_null(strstr(out, "round"));
+    free(out), free(err);
+    const char *list[] = {"round", "list", "--province", "86", "--db", S.db, NULL};
+    assert_int_equal(run_ocop(list, &out, &err), 0);
+    assert_non_null(strstr(out, "2027-04-30")); /* round 1: dossiers forwarded by 30/4 */
+    free(out), free(err);
+    long long id = create(t_producer, "{\"kind\": \"first\", \"product_id\": 2}", 201, NULL);
+    char ids[24];
+    snprintf(ids, sizeof ids, "%lld", id);
+    const char *bad[] = {"dossier", "act", ids, "receive", "--db", S.db, NULL};
+    assert_int_equal(run_ocop(bad, &out, &err), 1);
+    assert_non_null(strstr(err, "cannot receive a dossier that is draft"));
+    free(out), free(err);
+    const char *wd[] = {"dossier", "act", ids, "withdraw", "--comment", "Nộp nhầm", "--db", S.db, NULL};
+    assert_int_equal(run_ocop(wd, &out, &err), 0);
+    assert_non_null(strstr(out, "now withdrawn"));
+    free(out), free(err);
+    const char *ls[] = {"dossier", "list", "--state", "withdrawn", "--db", S.db, NULL};
+    assert_int_equal(run_ocop(ls, &out, &err), 0);
+    assert_non_null(strstr(out, "Kẹo dừa lá dứa Thanh Long"));
+    free(out), free(err);
+    const char *show[] = {"dossier", "show", ids, "--db", S.db, NULL};
+    assert_int_equal(run_ocop(show, &out, &err), 0);
+    json_t *d = json_loads(out, 0, NULL);
+    assert_string_equal(jstr(d, "events.0.comment"), "Nộp nhầm");
+    assert_true(strncmp(jstr(d, "events.0.user"), "cli:", 4) == 0);
+    json_decref(d);
+    free(out), free(err);
+}
+
 static void test_transitions_published(void **state) {
     (void)state;
     Resp r = http_get(&S, "/api/v1/dossier-transitions");
@@ -329,6 +368,7 @@ int main(void) {
         cmocka_unit_test(test_filing_rules),
         cmocka_unit_test(test_procedure),
         cmocka_unit_test(test_scope_and_overdue),
+        cmocka_unit_test(test_cli),
         cmocka_unit_test(test_transitions_published),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

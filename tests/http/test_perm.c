@@ -15,9 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "route.h"
@@ -74,7 +76,7 @@ static const Expect expect[] = {
     {"dossiers.files.get", "Uooooooo", "UoNNNNNN"},
     {"dossiers.files.delete", "UoooFFFo", "UoNNFFFN"},
     /* the council's scoring: what each position may do is decided by scoring.c */
-    {"dossiers.council", "Uooooooo", "UoNNNNNN"},
+    {"dossiers.council", "UooFoooF", "UoNNNNNN"},
     {"dossiers.conflicts", "UvFFvvvF", "UvFFNNNF"},
     {"dossiers.scores", "UooFoooF", "UoNNNNNN"},
     {"dossiers.scores.save", "UFFFooFF", "UFFFNNNF"},
@@ -82,6 +84,16 @@ static const Expect expect[] = {
     {"dossiers.scores.close", "UFFFvFvF", "UFFFNNNF"},
     {"dossiers.minutes", "UooFFFoF", "UoNNNNNN"},
     /* decisions, certificates, lifecycle (decision.c) */
+    {"decisions.list", "oooooooo", "oooooooo"},
+    {"decisions.create", "UvvFFFFF", "UvvFFFFF"},
+    {"decisions.get", "oooooooo", "oooooooo"},
+    {"certificates.list", "oooooooo", "oooooooo"},
+    {"certificates.get", "oooooooo", "oooooooo"},
+    {"certificates.pdf", "oooooooo", "oooooooo"},
+    {"certificates.revoke", "UvvFFFFF", "UvNFFFFF"},
+    {"revocation_grounds.list", "oooooooo", "oooooooo"},
+    {"lifecycle.due", "Uooooooo", "Uooooooo"},
+    {"verify.page", "oooooooo", "oooooooo"},
     {"photos.add", "UoooFFFo", "UoNNFFFN"},
     {"photos.delete", "UoooFFFo", "UoNNFFFN"},
     {"files.get", "oooooooo", "oooooooo"},
@@ -160,6 +172,9 @@ static char photo_sha[65];
 ** draft in each province; a file of each round's dossier. */
 static long long round_in, round_out, dossier_in, dossier_out, draft_in, draft_out;
 static char file_in[65], file_out[65];
+/* A decision of each province (86: product 3, 91: product 20) and its certificate. */
+static long long decision_in, decision_out;
+static char cert_in[40], cert_out[40];
 
 static const char *const *headers_of(int role) {
     static const char *h[NROLES][2];
@@ -204,6 +219,8 @@ static void body_for(const char *entity, bool in, char *out, size_t n) {
         snprintf(out, n, "{\"province_code\": \"%s\", \"year\": %d, \"number\": 1}", in ? "86" : "91", 2027 + k % 70);
     else if (!strcmp(entity, "dossiers"))
         snprintf(out, n, "{\"kind\": \"first\", \"product_id\": %d}", in ? 2 : 19);
+    else if (!strcmp(entity, "decisions"))
+        snprintf(out, n, "{}"); /* incomplete: the matrix checks who may, not what is decided */
     else if (!strcmp(entity, "users"))
         snprintf(out, n, "{\"username\": \"u%d\", \"password\": \"%s\", \"roles\": [{\"role\": \"commune\", \"scope\": \"%s\"}]}",
                  k, TEST_PASSWORD, commune);
@@ -222,6 +239,7 @@ static long long fixture_id(const char *entity, bool in) {
     if (!strcmp(entity, "users")) return in ? user_in : user_out;
     if (!strcmp(entity, "rounds")) return in ? round_in : round_out;
     if (!strcmp(entity, "dossiers")) return in ? dossier_in : dossier_out;
+    if (!strcmp(entity, "decisions")) return in ? decision_in : decision_out;
     fail_msg("no fixture for %s", entity);
     return 0;
 }
@@ -391,6 +409,7 @@ static void build(const Route *rt, int role, bool in, Call *c) {
             else if (!strcmp(ph, "code")) n = snprintf(p, left, "86");
             else if (!strcmp(ph, "version")) n = snprintf(p, left, "26-2026");
             else if (!strcmp(ph, "n")) n = snprintf(p, left, "1");
+            else if (!strcmp(ph, "cert_no")) n = snprintf(p, left, "%s", in ? cert_in : cert_out);
             else fail_msg("route %s: no value for {%s}", name, ph);
             p += n;
             left -= (size_t)n;
@@ -474,9 +493,39 @@ static void evaluation_fixtures(void) {
     draft_out = dossier_fixture(19, 0, NULL);
 }
 
+/* A decision of province recognising a dossier of product, which the council is taken to have
+** scored (4★, set in the database); its id, and its certificate's number into cert. */
+static long long decision_fixture(int product, long long round, const char *province, char cert[40]) {
+    char sha[65], sql[160], body[512], today[11];
+    long long d = dossier_fixture(product, round, sha);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE dossiers SET state = 'scored', avg_score = 75, band = 4, stars = 4 WHERE id = %lld", d);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    time_t now = time(NULL) + 7 * 3600;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    snprintf(body, sizeof body, "{\"number\": \"%d/QĐ-UBND\", \"decided_on\": \"%s\", \"level\": \"province\", "
+                                "\"province_code\": \"%s\", \"signer_name\": \"Nguyễn Văn Mẫu\", \"signer_title\": \"CHỦ TỊCH\", "
+                                "\"items\": [{\"dossier_id\": %lld}]}", ++counter, today, province, d);
+    Resp r = as(ADMIN, "POST", "/api/v1/decisions", "application/json", body, strlen(body));
+    if (r.status != 201) fprintf(stderr, "decision: %ld %s\n", r.status, r.body);
+    assert_int_equal(r.status, 201);
+    long long id = jint(r.json, "id");
+    snprintf(cert, 40, "%s", jstr(r.json, "items.0.cert_no"));
+    resp_free(&r);
+    return id;
+}
+
 static int setup(void **state) {
     (void)state;
     srv_prepare(&S, true);
+    for (int i = 0; i < 2; i++) {
+        const char *key[] = {"key", "generate", i ? "91" : "86", "--db", S.db, "--quiet", NULL};
+        assert_int_equal(run_ocop(key, NULL, NULL), 0);
+    }
     for (int r = ADMIN; r < NROLES; r++) {
         const char *roles[] = {role_spec[r], NULL};
         srv_user(&S, role_user[r], roles);
@@ -494,6 +543,8 @@ static int setup(void **state) {
                                              "\", \"roles\": [{\"role\": \"commune\", \"scope\": \"30316\"}]}");
     upload_photo(1, photo_sha);
     evaluation_fixtures();
+    decision_in = decision_fixture(3, round_in, "86", cert_in);
+    decision_out = decision_fixture(20, round_out, "91", cert_out);
     /* The fixtures are where the table assumes. */
     Resp r = as(ANON, "GET", "/api/v1/products/18", NULL, NULL, 0);
     assert_string_equal(jstr(r.json, "commune_code"), "30316");

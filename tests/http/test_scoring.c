@@ -280,8 +280,11 @@ static void test_second_pass_and_close(void **state) {
     assert_string_equal(json_string_value(json_object_get(jpath(r.json, "sheets.0.comments"), "1.1")),
                         "Nguyên liệu dừa tại địa phương");
     resp_free(&r);
-    /* Scored: no more sheets. */
+    /* Scored: no more sheets; four stars are decided by a recognition decision, not closed as
+    ** "not recognised". */
     score(t_chair, 92, 409);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/transitions", dossier);
+    call(t_province, "POST", path, "{\"action\": \"not_recognized\"}", 409, "action");
 }
 
 static void test_closed_round(void **state) {

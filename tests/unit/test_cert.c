@@ -338,7 +338,7 @@ static void test_pdf_text(void **state) {
         "★★★★★",
         "Đạt hạng 5 sao",
         "Theo Quyết định số 2345/QĐ-BNNMT ngày 29/06/2026 của Bộ Nông nghiệp và Môi trường",
-        "Có giá trị đến ngày 01/07/2029",
+        "Có giá trị đến hết ngày 30/06/2029", /* expires_on 2029-07-01 is the first day no longer valid */
         "ngày 01 tháng 07 năm 2026",
         "THỨ TRƯỞNG",
         "Trần Thị Ửng",

@@ -1,0 +1,670 @@
+/*
+** test_decision.c: decisions, certificates and their lifecycle, end to end over HTTP on the demo
+** data. Dossiers of Vĩnh Long products go through the procedure and the demo council's scoring
+** (chair and member submit the same sheet, the chair closes), the province's officer records
+** the decision; then the certificate is checked everywhere it shows: the recognition in the
+** registry, the JSON, the PDF's text (pdftotext), `ocop cert verify` on the PDF and on the
+** verification page, the page's live state through revocation, supersession by an upgrade and
+** expiry (`ocop lifecycle run`). Every refusal of the issue's "bad input" list is checked too.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness.h"
+#include "util.h"
+
+static Server S;
+static char *t_province, *t_commune, *t_chair, *t_member, *t_admin, *t_other_province, *t_other_commune;
+static long long round_id;
+static char today[11], year[5];
+/* Shared between the tests, in order: the first decision's certificates (products 2 and 3). */
+static char cert_p2[40], cert_p3[40];
+
+static Resp as(const char *token, const char *method, const char *path, const char *json) {
+    char h[128];
+    snprintf(h, sizeof h, "Authorization: Bearer %s", token ? token : "");
+    const char *hs[] = {token ? h : NULL, NULL};
+    return http_req_h(&S, hs, method, path, json ? "application/json" : NULL, json, json ? strlen(json) : 0);
+}
+
+static void expect(Resp *r, long status, const char *field) {
+    if (r->status != status) fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
+    assert_int_equal(r->status, status);
+    if (field) assert_string_equal(jstr(r->json, "field"), field);
+}
+
+/* The request answers status; its body (JSON) is returned for more checks. */
+static Resp call(const char *token, const char *method, const char *path, const char *json, long status, const char *field) {
+    Resp r = as(token, method, path, json);
+    expect(&r, status, field);
+    return r;
+}
+
+static void ok(const char *token, const char *method, const char *path, const char *json) {
+    Resp r = call(token, method, path, json, 200, NULL);
+    resp_free(&r);
+}
+
+static void date_plus_days(const char *date, int days, char out[11]) {
+    struct tm tm = {0};
+    sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+    tm.tm_year -= 1900, tm.tm_mon -= 1, tm.tm_hour = 12;
+    time_t t = timegm(&tm) + (time_t)days * 86400;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int setup(void **state) {
+    (void)state;
+    time_t now = time(NULL) + 7 * 3600; /* Vietnam's date, as ocop counts it */
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    snprintf(year, sizeof year, "%.4s", today);
+    srv_prepare(&S, true);
+    const char *admin[] = {"admin", NULL}, *ag[] = {"province:91", NULL}, *cl[] = {"commune:28870", NULL};
+    srv_user(&S, "root", admin);
+    srv_user(&S, "tinh.angiang", ag);
+    srv_user(&S, "xa.cholach", cl);
+    t_province = srv_token(&S, "tinh.vinhlong", "write");
+    t_commune = srv_token(&S, "xa.mocay", "write");
+    t_chair = srv_token(&S, "hd.chutich", "write");
+    t_member = srv_token(&S, "hd.thanhvien", "write");
+    t_admin = srv_token(&S, "root", "write");
+    t_other_province = srv_token(&S, "tinh.angiang", "write");
+    t_other_commune = srv_token(&S, "xa.cholach", "write");
+    const char *key[] = {"key", "generate", "86", "--db", S.db, "--quiet", NULL};
+    assert_int_equal(run_ocop(key, NULL, NULL), 0);
+    srv_start(&S);
+    char body[256];
+    snprintf(body, sizeof body, "{\"province_code\": \"86\", \"year\": %s, \"number\": 7, \"forward_by\": \"%s-12-31\", "
+                                "\"ends_on\": \"%s-12-31\", \"council_id\": 1}", year, year, year);
+    Resp r = call(t_province, "POST", "/api/v1/rounds", body, 201, NULL);
+    round_id = jint(r.json, "id");
+    resp_free(&r);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    assert_int_equal(srv_stop(&S), 0);
+    srv_cleanup(&S);
+    free(t_province), free(t_commune), free(t_chair), free(t_member), free(t_admin), free(t_other_province);
+    free(t_other_commune);
+    return 0;
+}
+
+/* ---- getting dossiers to "scored" -------------------------------------------------------------- */
+
+/* A dossier of product (kind), taken by the administrator through the procedure into the round. */
+static long long dossier_in_round(int product, const char *kind) {
+    char body[256], path[128];
+    snprintf(body, sizeof body, "{\"kind\": \"%s\", \"product_id\": %d}", kind, product);
+    Resp r = call(t_province, "POST", "/api/v1/dossiers", body, 201, NULL);
+    long long id = jint(r.json, "id");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/self-assessment", id);
+    ok(t_admin, "PUT", path, "{\"choices\": {}}");
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/transitions", id);
+    ok(t_admin, "POST", path, "{\"action\": \"submit\"}");
+    ok(t_admin, "POST", path, "{\"action\": \"receive\"}");
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/commune-report", id);
+    ok(t_admin, "PUT", path, "{\"items\": {\"origin\": {\"met\": true}, \"labour\": {\"met\": true}, "
+                             "\"idea\": {\"met\": true}, \"identity\": {\"met\": true}}}");
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/transitions", id);
+    ok(t_admin, "POST", path, "{\"action\": \"forward\"}");
+    ok(t_province, "POST", path, "{\"action\": \"check\"}");
+    snprintf(body, sizeof body, "{\"action\": \"assign\", \"round_id\": %lld}", round_id);
+    ok(t_province, "POST", path, body);
+    return id;
+}
+
+/* Leaf criteria (with options) of a sheet, in order. */
+static void leaves(json_t *node, json_t *out) {
+    if (json_is_array(node)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(node, i, v) leaves(v, out);
+        return;
+    }
+    if (!json_is_object(node)) return;
+    json_t *opts = json_object_get(node, "options");
+    if (json_is_string(json_object_get(node, "code")) && json_is_array(opts) && json_array_size(opts) > 0)
+        json_array_append(out, node);
+    const char *k;
+    json_t *v;
+    json_object_foreach(node, k, v) if (strcmp(k, "options") && strcmp(k, "document")) leaves(v, out);
+}
+
+static int points(json_t *opt) { return (int)json_integer_value(json_object_get(opt, "points")); }
+
+/* Choices on the dossier's sheet worth at least target points (and less than target + 6) that
+** meet the minimums of stars; break_min: one criterion is left below its 3★ mark. */
+static char *choices_for(long long dossier, int stars, int target, bool break_min) {
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld", dossier);
+    Resp d = call(t_admin, "GET", path, NULL, 200, NULL);
+    snprintf(path, sizeof path, "/api/v1/rubrics/%s/sets/%lld", jstr(d.json, "rubric_version"), jint(d.json, "set_no"));
+    resp_free(&d);
+    Resp sheet = call(NULL, "GET", path, NULL, 200, NULL);
+    json_t *ls = json_array();
+    leaves(sheet.json, ls);
+    size_t n = json_array_size(ls), i;
+    int *pick = calloc(n, sizeof *pick), *top = calloc(n, sizeof *top), total = 0;
+    bool *fixed = calloc(n, sizeof *fixed), broken = false;
+    for (i = 0; i < n; i++) {
+        json_t *opts = json_object_get(json_array_get(ls, i), "options"), *o;
+        size_t k;
+        int low = -1, mark = -1;
+        json_array_foreach(opts, k, o) {
+            json_t *ms = json_object_get(o, "min_star");
+            if (low < 0 || points(o) < points(json_array_get(opts, (size_t)low))) low = (int)k;
+            if (top[i] == 0 || points(o) > points(json_array_get(opts, (size_t)top[i]))) top[i] = (int)k;
+            if (json_is_integer(ms) && json_integer_value(ms) <= stars &&
+                (mark < 0 || points(o) > points(json_array_get(opts, (size_t)mark))))
+                mark = (int)k;
+        }
+        pick[i] = mark >= 0 ? mark : low;
+        if (break_min && !broken && mark >= 0 && points(json_array_get(opts, (size_t)low)) < points(json_array_get(opts, (size_t)mark))) {
+            pick[i] = low;
+            fixed[i] = broken = true;
+        }
+        total += points(json_array_get(opts, (size_t)pick[i]));
+    }
+    for (i = 0; i < n && total < target; i++) {
+        if (fixed[i]) continue;
+        json_t *opts = json_object_get(json_array_get(ls, i), "options");
+        total += points(json_array_get(opts, (size_t)top[i])) - points(json_array_get(opts, (size_t)pick[i]));
+        pick[i] = top[i];
+    }
+    json_t *ch = json_object();
+    for (i = 0; i < n; i++) json_object_set_new(ch, json_string_value(json_object_get(json_array_get(ls, i), "code")), json_integer(pick[i]));
+    json_t *body = json_pack("{s:o}", "choices", ch);
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    json_decref(ls);
+    resp_free(&sheet);
+    free(pick), free(top), free(fixed);
+    return s;
+}
+
+/* The council member of token submits the sheet {"choices": ...}. */
+static void submit_sheet(const char *token, long long id, const char *choices) {
+    char path[128];
+    json_t *in = json_loads(choices, 0, NULL);
+    json_object_set_new(in, "submit", json_true());
+    char *body = json_dumps(in, JSON_COMPACT);
+    json_decref(in);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/scores/me", id);
+    ok(token, "PUT", path, body);
+    free(body);
+}
+
+static void close_scoring(long long id) {
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/scores/close", id);
+    ok(t_chair, "POST", path, "{}");
+}
+
+/* Chair and member submit the same sheet; the chair closes. */
+static void score(long long id, const char *choices) {
+    submit_sheet(t_chair, id, choices);
+    submit_sheet(t_member, id, choices);
+    close_scoring(id);
+}
+
+/* A dossier of product scored by the council: about target points, want_stars after the
+** minimums (the sheet is built for stars; break_min leaves a 3★ minimum unmet). */
+static long long scored(int product, const char *kind, int stars, int target, bool break_min, int want_stars) {
+    long long id = dossier_in_round(product, kind);
+    char *ch = choices_for(id, stars, target, break_min);
+    score(id, ch);
+    free(ch);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld", id);
+    Resp r = call(t_admin, "GET", path, NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "state"), "scored");
+    if (jint(r.json, "stars") != want_stars) fprintf(stderr, "dossier %lld: %s\n", id, r.body);
+    assert_int_equal(jint(r.json, "stars"), want_stars);
+    resp_free(&r);
+    return id;
+}
+
+static char *decision_body(const char *number, const char *level, const char *province, long long a, long long b) {
+    char items[96], prov[48] = "";
+    if (b) snprintf(items, sizeof items, "[{\"dossier_id\": %lld}, {\"dossier_id\": %lld}]", a, b);
+    else snprintf(items, sizeof items, "[{\"dossier_id\": %lld}]", a);
+    if (province) snprintf(prov, sizeof prov, "\"province_code\": \"%s\", ", province);
+    char *s = malloc(1024);
+    snprintf(s, 1024, "{\"number\": \"%s\", \"decided_on\": \"%s\", \"level\": \"%s\", %s\"signer_name\": \"Nguyễn Văn Mẫu\", "
+                      "\"signer_title\": \"KT. CHỦ TỊCH/PHÓ CHỦ TỊCH\", \"items\": %s}", number, today, level, prov, items);
+    return s;
+}
+
+/* POST the decision; its response. */
+static Resp decide(const char *token, const char *number, const char *level, const char *province, long long a, long long b,
+                   long status, const char *field) {
+    char *body = decision_body(number, level, province, a, b);
+    Resp r = call(token, "POST", "/api/v1/decisions", body, status, field);
+    free(body);
+    return r;
+}
+
+static void detail_has(Resp *r, const char *text) {
+    const char *d = jstr(r->json, "detail");
+    if (!strstr(d, text)) fprintf(stderr, "detail '%s' lacks '%s'\n", d, text);
+    assert_non_null(strstr(d, text));
+}
+
+static void body_has(Resp *r, const char *text) {
+    if (!r->body || !strstr(r->body, text)) fprintf(stderr, "body lacks '%s':\n%s\n", text, r->body ? r->body : "");
+    assert_non_null(strstr(r->body, text));
+}
+
+static char *dmy(const char *iso) {
+    static char out[4][11];
+    static int k;
+    char *o = out[k++ % 4];
+    snprintf(o, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+    return o;
+}
+
+/* ---- the tests ------------------------------------------------------------------------------- */
+
+static void test_decision_and_certificate(void **state) {
+    (void)state;
+    long long a = scored(2, "first", 3, 55, false, 3), b = scored(3, "first", 3, 55, false, 3);
+    /* Only the province's officers (and administrators) record the province's decisions. */
+    Resp r = decide(t_commune, "101/QĐ-UBND", "province", NULL, a, b, 403, NULL);
+    resp_free(&r);
+    r = decide(t_other_province, "101/QĐ-UBND", "province", "86", a, b, 403, "province_code");
+    resp_free(&r);
+    r = decide(t_other_province, "101/QĐ-UBND", "province", NULL, a, 0, 422, "items[0]");
+    resp_free(&r);
+    r = decide(t_province, "101/QĐ-UBND", "province", NULL, a, b, 201, NULL);
+    assert_string_equal(jstr(r.json, "authority"), "Ủy ban nhân dân tỉnh Vĩnh Long");
+    assert_string_equal(jstr(r.json, "province_code"), "86");
+    snprintf(cert_p2, sizeof cert_p2, "%s", jstr(r.json, "items.0.cert_no"));
+    snprintf(cert_p3, sizeof cert_p3, "%s", jstr(r.json, "items.1.cert_no"));
+    char want[40];
+    snprintf(want, sizeof want, "86-%s-0001", year);
+    assert_string_equal(cert_p2, want);
+    snprintf(want, sizeof want, "86-%s-0002", year);
+    assert_string_equal(cert_p3, want);
+    assert_non_null(resp_header_value(&r, "Location"));
+    long long did = jint(r.json, "id");
+    resp_free(&r);
+    char path[160], expires[11];
+    snprintf(path, sizeof path, "/api/v1/decisions/%lld", did);
+    r = call(NULL, "GET", path, NULL, 200, NULL);
+    assert_int_equal(json_array_size(jpath(r.json, "items")), 2);
+    assert_int_equal(jint(r.json, "items.0.stars"), 3);
+    assert_string_equal(jstr(r.json, "items.0.certificate_state"), "valid");
+    resp_free(&r);
+
+    /* The certificate: 36 months, valid, with its PDF and its verification URL. */
+    snprintf(path, sizeof path, "/api/v1/certificates/%s", cert_p2);
+    r = call(NULL, "GET", path, NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "state"), "valid");
+    assert_int_equal(jint(r.json, "stars"), 3);
+    assert_string_equal(jstr(r.json, "level"), "province");
+    assert_string_equal(jstr(r.json, "issued_on"), today);
+    snprintf(expires, sizeof expires, "%s", jstr(r.json, "expires_on"));
+    assert_int_equal(atoi(expires), atoi(today) + 3);
+    assert_string_equal(expires + 4, today + 4);
+    assert_string_equal(jstr(r.json, "product.name"), "Kẹo dừa lá dứa Thanh Long");
+    char url[160];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/xac-minh/%s", S.port, cert_p2);
+    assert_string_equal(jstr(r.json, "verify_url"), url);
+    resp_free(&r);
+
+    /* The recognition in the registry, and the product's stars. */
+    r = call(NULL, "GET", "/api/v1/recognitions?product_id=2&sort=-decision_date", NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "items.0.cert_no"), cert_p2);
+    assert_int_equal(jint(r.json, "items.0.stars"), 3);
+    assert_string_equal(jstr(r.json, "items.0.decision_no"), "101/QĐ-UBND");
+    assert_string_equal(jstr(r.json, "items.0.expires_on"), expires);
+    assert_string_equal(jstr(r.json, "items.0.state"), "valid");
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/products/2", NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "stars"), 3);
+    resp_free(&r);
+
+    /* The dossier is decided, with its event. */
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/events", a);
+    r = call(t_province, "GET", path, NULL, 200, NULL);
+    json_t *ev = jpath(r.json, "items");
+    json_t *last = json_array_get(ev, json_array_size(ev) - 1);
+    assert_string_equal(jstr(last, "action"), "decide");
+    assert_string_equal(jstr(last, "to"), "decided");
+    resp_free(&r);
+
+    /* The PDF: Vietnamese text intact, signature valid offline. */
+    snprintf(path, sizeof path, "/api/v1/certificates/%s/pdf", cert_p2);
+    r = call(NULL, "GET", path, NULL, 200, NULL);
+    assert_string_equal(resp_header_value(&r, "Content-Type"), "application/pdf");
+    assert_memory_equal(r.body, "%PDF-", 5);
+    char pdf[400], txt[400];
+    snprintf(pdf, sizeof pdf, "%s", write_file(S.dir, "cert.pdf", r.body, r.len));
+    resp_free(&r);
+    snprintf(txt, sizeof txt, "%s/cert.txt", S.dir);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' '%s'", pdf, txt);
+    assert_int_equal(system(cmd), 0);
+    char *text = read_whole(txt, NULL);
+    assert_non_null(text);
+    char last_day[11]; /* the PDF prints the last valid day, the day before expires_on */
+    date_add_days(expires, -1, last_day);
+    const char *must[] = {"Kẹo dừa lá dứa Thanh Long", "3 sao", "VĨNH LONG", "101/QĐ-UBND", cert_p2, dmy(today), dmy(last_day),
+                          "Hợp tác xã Kẹo dừa Thanh Long", "Nguyễn Văn Mẫu"};
+    for (size_t i = 0; i < sizeof must / sizeof must[0]; i++) {
+        if (!strstr(text, must[i])) fprintf(stderr, "the PDF's text lacks '%s':\n%s\n", must[i], text);
+        assert_non_null(strstr(text, must[i]));
+    }
+    free(text);
+    char *out = NULL;
+    const char *verify_pdf[] = {"cert", "verify", pdf, "--db", S.db, NULL};
+    assert_int_equal(run_ocop(verify_pdf, &out, NULL), 0);
+    assert_non_null(strstr(out, "valid: certificate"));
+    assert_non_null(strstr(out, cert_p2));
+    free(out);
+    const char *verify_url[] = {"cert", "verify", url, "--db", S.db, NULL};
+    assert_int_equal(run_ocop(verify_url, &out, NULL), 0);
+    assert_non_null(strstr(out, cert_p2));
+    free(out);
+
+    /* The verification page: live state, fields, dates, the CSP nonce on its style. */
+    snprintf(path, sizeof path, "/xac-minh/%s", cert_p2);
+    r = call(NULL, "GET", path, NULL, 200, NULL);
+    assert_non_null(strstr(resp_header_value(&r, "Content-Type"), "text/html"));
+    const char *page[] = {"Còn hiệu lực", "Kẹo dừa lá dứa Thanh Long", "★★★ 3 sao", "Ủy ban nhân dân tỉnh Vĩnh Long",
+                          dmy(today), dmy(expires), "<meta name=\"ocop-cert\" content=\"ocop-cert-v1 ", "/pdf\""};
+    for (size_t i = 0; i < sizeof page / sizeof page[0]; i++) body_has(&r, page[i]);
+    char csp[400], nonce[64];
+    snprintf(csp, sizeof csp, "%s", resp_header_value(&r, "Content-Security-Policy"));
+    const char *n0 = strstr(csp, "'nonce-");
+    assert_non_null(n0);
+    snprintf(nonce, sizeof nonce, "<style nonce=\"%.*s\">", (int)strcspn(n0 + 7, "'"), n0 + 7);
+    body_has(&r, nonce);
+    resp_free(&r);
+    r = call(NULL, "GET", "/xac-minh/86-2000-9999", NULL, 404, NULL);
+    body_has(&r, "Không tìm thấy giấy chứng nhận số 86-2000-9999");
+    resp_free(&r);
+    r = call(NULL, "GET", "/xac-minh/%3Cscript%3E", NULL, 404, NULL);
+    assert_null(strstr(r.body, "<script>"));
+    resp_free(&r);
+
+    /* A dossier is decided once. */
+    r = decide(t_province, "102/QĐ-UBND", "province", NULL, a, 0, 422, "items[0]");
+    detail_has(&r, "decided already");
+    resp_free(&r);
+    /* The public lists. */
+    r = call(NULL, "GET", "/api/v1/certificates?product_id=2&state=valid", NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "total"), 1);
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/certificates?state=sideways", NULL, 400, "state");
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/decisions?province=86", NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "total"), 1);
+    resp_free(&r);
+}
+
+static void test_refusals(void **state) {
+    (void)state;
+    /* Deciding without quorum: the chair submitted, the member not yet: the scoring cannot be
+    ** closed and the dossier, still in the round, cannot be decided. */
+    long long two = dossier_in_round(6, "first");
+    char *ch = choices_for(two, 3, 58, true), path[128];
+    submit_sheet(t_chair, two, ch);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/scores/close", two);
+    Resp r = call(t_chair, "POST", path, "{}", 409, "quorum");
+    resp_free(&r);
+    r = decide(t_province, "201/QĐ-UBND", "province", NULL, two, 0, 422, "items[0]");
+    detail_has(&r, "in_round");
+    resp_free(&r);
+
+    /* The member submits, the chair closes: 50 points or more but a 3★ minimum unmet is 2★, and
+    ** under 50 points is no recognition either: no certificate. */
+    submit_sheet(t_member, two, ch);
+    free(ch);
+    close_scoring(two);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld", two);
+    r = call(t_admin, "GET", path, NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "stars"), 2);
+    assert_true(jpath(r.json, "avg_score") && json_number_value(jpath(r.json, "avg_score")) >= 50);
+    resp_free(&r);
+    r = decide(t_province, "202/QĐ-UBND", "province", NULL, two, 0, 422, "items[0]");
+    detail_has(&r, "no certificate for 2★");
+    resp_free(&r);
+    long long low = scored(7, "first", 3, 40, false, 2);
+    r = decide(t_province, "203/QĐ-UBND", "province", NULL, low, 0, 422, "items[0]");
+    detail_has(&r, "under 50 points");
+    resp_free(&r);
+
+    /* All or nothing: a good item next to a bad one is not decided either. */
+    long long up = scored(2, "upgrade", 4, 75, false, 4);
+    r = call(NULL, "GET", "/api/v1/certificates", NULL, 200, NULL);
+    long long before = jint(r.json, "total");
+    resp_free(&r);
+    r = decide(t_province, "204/QĐ-UBND", "province", NULL, up, two, 422, "items[1]");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld", up);
+    r = call(t_province, "GET", path, NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "state"), "scored");
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/certificates", NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "total"), before);
+    resp_free(&r);
+    /* Bad input. */
+    r = call(t_province, "POST", "/api/v1/decisions", "{\"number\": \"x\"}", 422, NULL);
+    resp_free(&r);
+    r = call(t_province, "POST", "/api/v1/decisions",
+             "{\"number\": \"9/QĐ\", \"decided_on\": \"2999-01-01\", \"level\": \"province\", \"signer_name\": \"A\", "
+             "\"signer_title\": \"B\", \"items\": [{\"dossier_id\": 1}]}", 422, "decided_on");
+    resp_free(&r);
+    r = call(t_province, "POST", "/api/v1/decisions",
+             "{\"number\": \"9/QĐ\", \"decided_on\": \"2026-01-01\", \"level\": \"district\", \"signer_name\": \"A\", "
+             "\"signer_title\": \"B\", \"items\": [{\"dossier_id\": 1}], \"extra\": 1}", 422, "extra");
+    resp_free(&r);
+
+    /* 5★ goes to the Ministry: refused in a province decision, by a province officer at the
+    ** Ministry's level, and without the Ministry's key; then issued under key bo. */
+    long long five = scored(5, "first", 5, 100, false, 5);
+    r = decide(t_province, "205/QĐ-UBND", "province", NULL, five, 0, 422, "items[0]");
+    detail_has(&r, "5★ goes to the Ministry");
+    resp_free(&r);
+    r = decide(t_province, "12/QĐ-BNNMT", "ministry", NULL, five, 0, 403, "level");
+    resp_free(&r);
+    r = decide(t_admin, "12/QĐ-BNNMT", "ministry", NULL, five, 0, 409, NULL);
+    detail_has(&r, "ocop key generate bo");
+    resp_free(&r);
+    const char *key[] = {"key", "generate", "bo", "--db", S.db, "--quiet", NULL};
+    assert_int_equal(run_ocop(key, NULL, NULL), 0);
+    r = decide(t_admin, "12/QĐ-BNNMT", "ministry", NULL, five, 0, 201, NULL);
+    char want[40];
+    snprintf(want, sizeof want, "BO-%s-0001", year);
+    assert_string_equal(jstr(r.json, "items.0.cert_no"), want);
+    assert_string_equal(jstr(r.json, "authority"), "Bộ Nông nghiệp và Môi trường");
+    assert_true(json_is_null(jpath(r.json, "province_code")));
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/certificates/%s", want);
+    r = call(NULL, "GET", path, NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "level"), "ministry");
+    assert_string_equal(jstr(r.json, "key_id"), "bo");
+    resp_free(&r);
+    /* A province officer cannot revoke the Ministry's certificate: not theirs (404). */
+    snprintf(path, sizeof path, "/api/v1/certificates/%s/revoke", want);
+    r = call(t_province, "POST", path, "{}", 404, NULL);
+    resp_free(&r);
+}
+
+static void test_revoke_supersede_expire(void **state) {
+    (void)state;
+    /* Product 3 files an upgrade while its certificate is valid... */
+    long long renew = scored(3, "upgrade", 4, 75, false, 4);
+    char path[160], page[160];
+    snprintf(path, sizeof path, "/api/v1/certificates/%s/revoke", cert_p3);
+    const char *revoke = "{\"ground\": \"law_violation\", \"decision_no\": \"55/QĐ-UBND\", \"decided_on\": \"%s\", "
+                         "\"note\": \"Vi phạm quy định về an toàn thực phẩm\"}";
+    char body[400];
+    snprintf(body, sizeof body, revoke, today);
+    /* ...and is revoked meanwhile: by its province only, on a legal ground. */
+    Resp r = call(t_other_province, "POST", path, body, 404, NULL);
+    resp_free(&r);
+    r = call(t_commune, "POST", path, body, 403, NULL);
+    resp_free(&r);
+    r = call(NULL, "POST", path, body, 401, NULL);
+    resp_free(&r);
+    r = call(t_province, "POST", path, "{\"ground\": \"disliked\", \"decision_no\": \"55/QĐ-UBND\", \"decided_on\": \"2026-01-01\"}",
+             422, "ground");
+    resp_free(&r);
+    r = call(t_province, "POST", path, body, 200, NULL);
+    assert_string_equal(jstr(r.json, "state"), "revoked");
+    assert_string_equal(jstr(r.json, "revocation.ground"), "law_violation");
+    assert_string_equal(jstr(r.json, "revocation.clause"), "Điều 8.1.c");
+    resp_free(&r);
+    r = call(t_province, "POST", path, body, 409, "state");
+    resp_free(&r);
+    snprintf(page, sizeof page, "/xac-minh/%s", cert_p3);
+    r = call(NULL, "GET", page, NULL, 200, NULL);
+    body_has(&r, "Đã thu hồi (Vi phạm pháp luật về chất lượng, an toàn thực phẩm");
+    body_has(&r, "Vi phạm quy định về an toàn thực phẩm");
+    assert_null(strstr(r.body, "Còn hiệu lực"));
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/recognitions?product_id=3&sort=-decision_date", NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "items.0.ended"), "revoked");
+    assert_string_equal(jstr(r.json, "items.0.state"), "revoked");
+    resp_free(&r);
+    /* A revoked certificate is not renewed. */
+    r = decide(t_province, "301/QĐ-UBND", "province", NULL, renew, 0, 422, "items[0]");
+    detail_has(&r, "a revoked certificate is not renewed");
+    resp_free(&r);
+
+    /* Product 2's upgrade (scored 4★ in test_refusals) supersedes its 3★ certificate. */
+    r = call(t_province, "GET", "/api/v1/dossiers?product_id=2&state=scored", NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "total"), 1);
+    long long up = jint(r.json, "items.0.id");
+    resp_free(&r);
+    r = decide(t_province, "302/QĐ-UBND", "province", NULL, up, 0, 201, NULL);
+    char newer[40], want[40];
+    snprintf(newer, sizeof newer, "%s", jstr(r.json, "items.0.cert_no"));
+    snprintf(want, sizeof want, "86-%s-0003", year);
+    assert_string_equal(newer, want);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/certificates/%s", cert_p2);
+    r = call(NULL, "GET", path, NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "state"), "superseded");
+    assert_string_equal(jstr(r.json, "superseded_by"), newer);
+    resp_free(&r);
+    snprintf(page, sizeof page, "/xac-minh/%s", cert_p2);
+    r = call(NULL, "GET", page, NULL, 200, NULL);
+    char text[160];
+    snprintf(text, sizeof text, "Đã được thay thế bởi <a href=\"/xac-minh/%s\">%s</a>", newer, newer);
+    body_has(&r, text);
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/products/2", NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "stars"), 4);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/certificates/%s/revoke", cert_p2);
+    r = call(t_province, "POST", path, body, 409, "state");
+    detail_has(&r, "superseded");
+    resp_free(&r);
+
+    /* The re-evaluation list: product 2 enters its window 180 days before expiry. */
+    snprintf(path, sizeof path, "/api/v1/certificates/%s", newer);
+    r = call(NULL, "GET", path, NULL, 200, NULL);
+    char expires[11], in_window[11], warned[11];
+    snprintf(expires, sizeof expires, "%s", jstr(r.json, "expires_on"));
+    resp_free(&r);
+    date_plus_days(expires, -150, in_window);
+    date_plus_days(expires, -30, warned);
+    snprintf(path, sizeof path, "/api/v1/lifecycle/due?date=%s&commune=28903", in_window);
+    r = call(t_province, "GET", path, NULL, 200, NULL);
+    bool found = false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(jpath(r.json, "items"), i, it) {
+        if (strcmp(jstr(it, "cert_no"), newer)) continue;
+        found = true;
+        assert_int_equal(jint(it, "days_left"), 150);
+        assert_string_equal(jstr(it, "phase"), "window");
+        assert_int_equal(jint(it, "product.id"), 2);
+    }
+    assert_true(found);
+    resp_free(&r);
+    r = call(t_commune, "GET", path, NULL, 200, NULL);
+    assert_true(jint(r.json, "total") >= 1);
+    resp_free(&r);
+    r = call(t_other_commune, "GET", path, NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "total"), 0);
+    resp_free(&r);
+    r = call(NULL, "GET", path, NULL, 401, NULL);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/lifecycle/due?date=%s&commune=28903", warned);
+    r = call(t_province, "GET", path, NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "items.0.phase"), "warning");
+    resp_free(&r);
+
+    /* Expiry: the day's job on the expiry date; again: nothing more. */
+    const char *run[] = {"lifecycle", "run", "--date", expires, "--db", S.db, NULL};
+    char *out = NULL;
+    assert_int_equal(run_ocop(run, &out, NULL), 0);
+    if (!strstr(out, newer)) fprintf(stderr, "%s\n", out);
+    assert_non_null(strstr(out, newer));
+    free(out);
+    const char *again[] = {"lifecycle", "run", "--date", expires, "--db", S.db, "--format", "json", NULL};
+    assert_int_equal(run_ocop(again, &out, NULL), 0);
+    json_t *rep = json_loads(out, 0, NULL);
+    assert_non_null(rep);
+    assert_int_equal(json_array_size(json_object_get(rep, "expired")), 0);
+    json_decref(rep);
+    free(out);
+    snprintf(page, sizeof page, "/xac-minh/%s", newer);
+    r = call(NULL, "GET", page, NULL, 200, NULL);
+    body_has(&r, "Hết hạn");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/certificates/%s", newer);
+    r = call(NULL, "GET", path, NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "state"), "expired");
+    assert_string_equal(jstr(r.json, "recorded_state"), "expired");
+    resp_free(&r);
+    /* Ended certificates are not revoked. */
+    snprintf(path, sizeof path, "/api/v1/certificates/%s/revoke", newer);
+    r = call(t_province, "POST", path, body, 409, "state");
+    resp_free(&r);
+
+    /* Everything is in the audit trail. */
+    const char *actions[] = {"issue", "revoke", "supersede", "lifecycle.expire"};
+    for (size_t k = 0; k < 4; k++) {
+        snprintf(path, sizeof path, "/api/v1/audit?entity=certificates&action=%s", actions[k]);
+        r = call(t_admin, "GET", path, NULL, 200, NULL);
+        if (jint(r.json, "total") < 1) fprintf(stderr, "no audit entry %s\n", actions[k]);
+        assert_true(jint(r.json, "total") >= 1);
+        resp_free(&r);
+    }
+    r = call(t_admin, "GET", "/api/v1/audit?entity=decisions&action=create", NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "total"), 3);
+    resp_free(&r);
+    r = call(t_admin, "GET", "/api/v1/audit?entity=dossiers&action=dossier.decide", NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "total"), 4);
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/revocation-grounds", NULL, 200, NULL);
+    assert_int_equal(json_array_size(jpath(r.json, "items")), 6);
+    resp_free(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decision_and_certificate),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_revoke_supersede_expire),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
