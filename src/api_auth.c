@@ -331,7 +331,7 @@ int api_users_grant(Req *r) {
     json_t *in = req_json_object(r, &e);
     if (!in) return problem(r, &e);
     int64_t gid = 0;
-    int rc = user_grant(r->db, &r->actor, id, jtext(in, "role"), jtext(in, "scope"), &gid, &e);
+    int rc = user_grant(r->db, &r->actor, id, jtext(in, "role"), jtext(in, "scope"), jtext(in, "agency"), &gid, &e);
     json_decref(in);
     return rc ? problem(r, &e) : user_response(r, 201, id);
 }

@@ -189,7 +189,10 @@ int user_register(Db *db, const Actor *who, Arena *arena, json_t *in, int64_t *i
 /* Patch full_name, email, phone, status ("active"/"disabled"). Disabling ends the sessions. */
 int user_update(Db *db, const Actor *who, int64_t id, json_t *patch, Err *e);
 int user_set_password(Db *db, const Actor *who, int64_t id, const char *password, Err *e);
-int user_grant(Db *db, const Actor *who, int64_t id, const char *role, const char *scope, int64_t *grant_id, Err *e);
+/* Grant role:scope to user id; agency (may be NULL): for council roles, the agency the member
+** comes from (shown in the council and the minutes). */
+int user_grant(Db *db, const Actor *who, int64_t id, const char *role, const char *scope, const char *agency,
+               int64_t *grant_id, Err *e);
 int user_revoke(Db *db, const Actor *who, int64_t id, int64_t grant_id, Err *e);
 /* Confirm the user's producer roles that lie in who's scope. */
 int user_confirm(Db *db, const Actor *who, int64_t id, Err *e);

@@ -211,7 +211,7 @@ int cmd_user(Opts *o) {
         char role[32], scope[32];
         split_role(o->args[2], role, scope);
         int64_t gid = 0;
-        rc = report(user_grant(db, &who, id, role, scope, &gid, &e), &e);
+        rc = report(user_grant(db, &who, id, role, scope, NULL, &gid, &e), &e);
         if (!rc && !o->quiet) printf("%s now holds %s\n", name, o->args[2]);
     } else {
         int64_t gid = find_grant(db, id, o->args[2]);

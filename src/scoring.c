@@ -587,7 +587,19 @@ json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, Err *e) {
     json_object_set_new(o, "pass", json_integer(c.pass));
     json_object_set_new(o, "members", mem);
     json_object_set_new(o, "quorum", quorum_json(&c, scorers, submitted, chair));
-    json_object_set_new(o, "spread", json_pack("{s:f, s:f}", "points", t.n ? t.max - t.min : 0.0, "threshold", c.threshold));
+    double spread = t.n ? t.max - t.min : 0.0;
+    json_object_set_new(o, "spread", json_pack("{s:f, s:f, s:b}", "points", spread, "threshold", c.threshold, "flagged",
+                                               spread > c.threshold));
+    /* What the council decided along the way: re-scorings and the closing, with their comments. */
+    s = db_prepare(db, "SELECT at, username, action, comment FROM dossier_events WHERE dossier_id = ? AND action IN "
+                       "('rescore', 'close_scoring') ORDER BY id");
+    db_bind_int(s, 1, dossier);
+    json_t *ev = json_array();
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(ev, json_pack("{s:s, s:s, s:s, s:s?}", "at", db_col_text(s, 0), "user", db_col_text(s, 1),
+                                            "action", db_col_text(s, 2), "comment", db_col_text(s, 3)));
+    db_done(s);
+    json_object_set_new(o, "proceedings", ev);
     json_object_set_new(o, "sheets", sheets);
     tally_free(&t);
     return o;

@@ -184,7 +184,7 @@ static int may_manage(Db *db, const Actor *who, int64_t id, Err *e) {
 
 static json_t *roles_json(Db *db, int64_t id) {
     json_t *arr = json_array();
-    Stmt *s = db_prepare(db, "SELECT id, role, scope, province, confirmed, granted_by, granted_at FROM user_roles "
+    Stmt *s = db_prepare(db, "SELECT id, role, scope, province, confirmed, granted_by, granted_at, agency FROM user_roles "
                              "WHERE user_id = ? ORDER BY id");
     db_bind_int(s, 1, id);
     while (db_step(s) == DB_ROW) {
@@ -193,6 +193,7 @@ static json_t *roles_json(Db *db, int64_t id) {
                               "scope", db_col_text(s, 2), "province", db_col_text(s, 3), "confirmed",
                               (int)db_col_int(s, 4), "granted_by", db_col_text(s, 5), "granted_at", db_col_text(s, 6));
         json_object_set_new(o, "label", json_string(r >= 0 ? role_label_vi((Role)r) : ""));
+        if (!db_col_null(s, 7)) json_object_set_new(o, "agency", json_string(db_col_text(s, 7)));
         json_array_append_new(arr, o);
     }
     db_done(s);
@@ -353,17 +354,21 @@ static int64_t count_active_admins(Db *db) {
 }
 
 /* Insert one role row after checking it; the caller holds the transaction. */
-static int grant_in_tx(Db *db, const Actor *who, int64_t id, const char *role, const char *scope, bool confirmed,
-                       int64_t *grant_id, Err *e) {
+static int grant_in_tx(Db *db, const Actor *who, int64_t id, const char *role, const char *scope, const char *agency,
+                       bool confirmed, int64_t *grant_id, Err *e) {
     int r = role_parse(role);
+    if (agency && (strlen(agency) > 200 || !text_utf8_valid(agency, strlen(agency), NULL)))
+        return err_set(e, 422, "agency", "agency is text of at most 200 bytes");
+    if (agency && *agency && (r < ROLE_COUNCIL_CHAIR || r > ROLE_COUNCIL_SECRETARY))
+        return err_set(e, 422, "agency", "an agency is recorded for council roles only");
     if (r < 0) return err_set(e, 422, "role", "unknown role '%s'; roles: admin, province, commune, council_chair, council_member, council_secretary, producer", role ? role : "");
     Place p;
     char canon[24];
     if (scope_place(db, (Role)r, scope, &p, canon, e) || may_grant(who, (Role)r, &p, e)) return -1;
     char ts[32];
     ts_now(ts);
-    Stmt *s = db_prepare(db, "INSERT INTO user_roles (user_id, role, scope, province, confirmed, granted_by, granted_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, role, scope) DO NOTHING RETURNING id");
+    Stmt *s = db_prepare(db, "INSERT INTO user_roles (user_id, role, scope, province, confirmed, granted_by, granted_at, agency) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, role, scope) DO NOTHING RETURNING id");
     db_bind_int(s, 1, id);
     db_bind_text(s, 2, role);
     db_bind_text(s, 3, canon);
@@ -371,6 +376,7 @@ static int grant_in_tx(Db *db, const Actor *who, int64_t id, const char *role, c
     db_bind_int(s, 5, confirmed);
     db_bind_text(s, 6, who->username);
     db_bind_text(s, 7, ts);
+    db_bind_text(s, 8, agency && *agency ? agency : NULL);
     int rc = db_step(s);
     if (rc == DB_ROW && grant_id) *grant_id = db_col_int(s, 0);
     db_done(s);
@@ -445,7 +451,7 @@ int user_create(Db *db, const Actor *who, json_t *in, int64_t *id, Err *e) {
     json_array_foreach(roles, i, g) {
         if (rc) break;
         if (!json_is_object(g)) rc = err_set(e, 422, "roles", "roles[%zu] must be an object {\"role\", \"scope\"}", i);
-        else rc = grant_in_tx(db, who, *id, jtext(g, "role"), jtext(g, "scope"), true, NULL, e);
+        else rc = grant_in_tx(db, who, *id, jtext(g, "role"), jtext(g, "scope"), jtext(g, "agency"), true, NULL, e);
     }
     if (!rc) rc = audit_user(db, who, "create", *id, NULL, e);
     return commit_or_rollback(db, rc, e);
@@ -472,7 +478,7 @@ int user_register(Db *db, const Actor *who, Arena *arena, json_t *in, int64_t *i
     if (!rc) {
         char scope[24];
         snprintf(scope, sizeof scope, "%lld", (long long)pid);
-        rc = grant_in_tx(db, &self, *id, "producer", scope, false, NULL, e);
+        rc = grant_in_tx(db, &self, *id, "producer", scope, NULL, false, NULL, e);
     }
     if (!rc) rc = audit_user(db, &self, "register", *id, NULL, e);
     return commit_or_rollback(db, rc, e);
@@ -561,12 +567,13 @@ int user_set_password(Db *db, const Actor *who, int64_t id, const char *password
     return commit_or_rollback(db, rc, e);
 }
 
-int user_grant(Db *db, const Actor *who, int64_t id, const char *role, const char *scope, int64_t *grant_id, Err *e) {
+int user_grant(Db *db, const Actor *who, int64_t id, const char *role, const char *scope, const char *agency,
+               int64_t *grant_id, Err *e) {
     if (db_begin(db, e)) return -1;
     int rc = 0;
     if (!user_visible(db, who, id)) rc = err_set(e, 404, "id", "no user %lld", (long long)id);
     json_t *before = rc ? NULL : user_get(db, id, e);
-    if (!rc) rc = grant_in_tx(db, who, id, role, scope, true, grant_id, e);
+    if (!rc) rc = grant_in_tx(db, who, id, role, scope, agency, true, grant_id, e);
     if (!rc) rc = audit_user(db, who, "grant", id, before, e);
     json_decref(before);
     return commit_or_rollback(db, rc, e);

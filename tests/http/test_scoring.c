@@ -38,6 +38,11 @@ static void expect(Resp *r, long status, const char *field) {
     if (field) assert_string_equal(jstr(r->json, "field"), field);
 }
 
+static bool str_eq_json(json_t *o, const char *k, const char *v) {
+    json_t *x = json_object_get(o, k);
+    return json_is_string(x) && strcmp(json_string_value(x), v) == 0;
+}
+
 static void call(const char *token, const char *method, const char *path, const char *json, long status, const char *field) {
     Resp r = as(token, method, path, json);
     expect(&r, status, field);
@@ -169,11 +174,24 @@ static int teardown(void **state) {
 static void test_council_and_conflicts(void **state) {
     (void)state;
     char path[96];
+    /* A second secretary, with the agency she comes from. */
+    call(t_admin, "POST", "/api/v1/users",
+         "{\"username\": \"hd.thuky2\", \"password\": \"" TEST_PASSWORD "\", \"roles\": [{\"role\": \"council_secretary\", "
+         "\"scope\": \"1\", \"agency\": \"Sở Nông nghiệp và Môi trường\"}]}", 201, NULL);
+    call(t_admin, "POST", "/api/v1/users",
+         "{\"username\": \"x.agency\", \"password\": \"" TEST_PASSWORD "\", \"roles\": [{\"role\": \"commune\", "
+         "\"scope\": \"28903\", \"agency\": \"UBND xã\"}]}", 422, "agency");
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld/council", dossier);
+    call(t_producer, "GET", path, NULL, 403, NULL);
     Resp r = as(t_chair, "GET", path, NULL);
     expect(&r, 200, NULL);
     json_t *m = jpath(r.json, "members");
-    assert_int_equal(json_array_size(m), 5);
+    assert_int_equal(json_array_size(m), 6);
+    bool agency = false;
+    size_t a;
+    json_t *y;
+    json_array_foreach(m, a, y) agency |= str_eq_json(y, "agency", "Sở Nông nghiệp và Môi trường");
+    assert_true(agency);
     size_t i;
     json_t *x;
     int detected = 0;
@@ -276,7 +294,11 @@ static void test_second_pass_and_close(void **state) {
     assert_int_equal(json_array_size(jpath(r.json, "sheets")), 3);
     assert_int_equal(jint(r.json, "pass"), 2);
     assert_int_equal(jint(r.json, "result.stars"), 4);
-    assert_int_equal(json_array_size(jpath(r.json, "members")), 5);
+    assert_int_equal(json_array_size(jpath(r.json, "members")), 6);
+    assert_int_equal(json_array_size(jpath(r.json, "proceedings")), 2);
+    assert_string_equal(jstr(r.json, "proceedings.0.action"), "rescore");
+    assert_string_equal(jstr(r.json, "proceedings.0.comment"), "Thảo luận tiêu chí 4 và 5");
+    assert_string_equal(jstr(r.json, "proceedings.1.comment"), "Hội đồng thống nhất");
     assert_string_equal(json_string_value(json_object_get(jpath(r.json, "sheets.0.comments"), "1.1")),
                         "Nguyên liệu dừa tại địa phương");
     resp_free(&r);
