@@ -486,6 +486,25 @@ static const Command commands[] = {
      "      days: in the re-evaluation window (180 to 121 days left: the producer files now) or past\n"
      "      the 120-day warning (the filing deadline has passed), by province and commune.\n"
      "Running it again for the same day changes nothing.", 1, 1},
+    {"decision", cmd_decision,
+     "ocop decision add|list|show [DOSSIER_ID...|ID] [--number N] [--date D] [--signer NAME] [--title TITLE] [--level L] [--province CODE]",
+     "Recognition decisions (quyết định công nhận; see docs/evaluation.md), recorded once signed.\n"
+     "  ocop decision add --number N --date YYYY-MM-DD --signer NAME --title TITLE\n"
+     "                    [--level province|ministry] [--province CODE] [--note TEXT] DOSSIER_ID...\n"
+     "      recognise the scored dossiers and issue their certificates (PDF signed with the\n"
+     "      authority's key: 'ocop key generate 86', or 'bo' for the Ministry). Level province\n"
+     "      (3★ and 4★, the default; the province is that of the dossiers unless --province) or\n"
+     "      ministry (5★). All or nothing: one dossier that may not be recognised refuses all.\n"
+     "      --files DIR: the file store (default 'files' beside --db, as 'ocop serve');\n"
+     "      --public-url URL: the server's public address for the QR code (default http://--listen)\n"
+     "  ocop decision list [--province CODE|bo] [--level L] [--format json]\n"
+     "  ocop decision show ID [--format json]", 1, 201},
+    {"certificate", cmd_certificate,
+     "ocop certificate revoke CERT_NO --ground G --number N --date YYYY-MM-DD [--note TEXT]",
+     "Revoke a certificate by the authority's decision N of date D, on a legal ground of\n"
+     "QĐ 26/2026/QĐ-TTg Điều 8.1: false_information (a), criteria_not_met (b), law_violation (c),\n"
+     "mark_misuse (d), ceased_production (đ), authority_conclusion (e). Ends its recognition; a\n"
+     "certificate that has ended (expired, revoked, superseded) is not revoked.", 2, 2},
     {"version", cmd_version, "ocop version", "Print the version and schema version.", 0, 0},
     {"help", cmd_help, "ocop help [COMMAND]", "Show the commands, or one command's help.", 0, 1},
 };
@@ -554,6 +573,9 @@ int cli_main(int argc, char **argv) {
         {"state", required_argument, 0, 's'}, {"comment", required_argument, 0, 'c'},
         {"reason", required_argument, 0, 'r'}, {"province", required_argument, 0, 'p'},
         {"round", required_argument, 0, 'O'}, {"council", required_argument, 0, 'C'},
+        {"number", required_argument, 0, 'u'}, {"signer", required_argument, 0, 'G'},
+        {"title", required_argument, 0, 'Y'}, {"level", required_argument, 0, 'V'},
+        {"ground", required_argument, 0, 'g'}, {"note", required_argument, 0, 'z'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -600,6 +622,12 @@ int cli_main(int argc, char **argv) {
         case 'c': o.comment = optarg; break;
         case 'r': o.reason = optarg; break;
         case 'p': o.province = optarg; break;
+        case 'u': o.number = optarg; break;
+        case 'G': o.signer = optarg; break;
+        case 'Y': o.title = optarg; break;
+        case 'V': o.level = optarg; break;
+        case 'g': o.ground = optarg; break;
+        case 'z': o.note = optarg; break;
         case 'O':
         case 'C':
             if (!parse_i64(optarg, &v) || v < 1) return cli_fail("--%s must be an id (a whole number from 1)", ch == 'O' ? "round" : "council"), 2;

@@ -29,6 +29,8 @@ typedef struct Opts {
     /* dossier and round commands */
     const char *state, *comment, *reason, *province;
     int64_t round, council;
+    /* decision and certificate commands: --number, --signer, --title, --level, --ground, --note */
+    const char *number, *signer, *title, *level, *ground, *note;
     int nargs;
     char **args;
 } Opts;
@@ -50,6 +52,8 @@ int cmd_key(Opts *o);    /* cli_cert.c: ocop key generate|list|export */
 int cmd_dossier(Opts *o);   /* cli_dossier.c: ocop dossier list|show|act|minutes */
 int cmd_round(Opts *o);     /* cli_dossier.c: ocop round list|add|close */
 int cmd_lifecycle(Opts *o); /* cli_lifecycle.c: ocop lifecycle run [--date D] */
+int cmd_decision(Opts *o);    /* cli_decision.c: ocop decision add|list|show */
+int cmd_certificate(Opts *o); /* cli_decision.c: ocop certificate revoke */
 
 /* cli_lifecycle.c: the daily lifecycle job of `ocop serve`, in a thread of its own that runs
 ** on start and every day at 00:01 Vietnam time; stop joins it. The handle is owned by the

@@ -507,9 +507,15 @@ static int check_item(Db *db, const DecIn *d, size_t i, Item *it, Err *e) {
                      db_col_text(s, 0), vn_date(db_col_text(s, 1), date));
     db_done(s);
     if (rc) return rc;
-    if (strcmp(it->state, "scored") != 0)
+    /* The province decides on its council's score (3★, 4★) or on the Ministry's when that came
+    ** under 90 (Điều 4.1); the Ministry decides 5★ on its own council's score. */
+    bool by_ministry = strcmp(it->state, "ministry_scored") == 0;
+    if (strcmp(it->state, "scored") != 0 && !by_ministry)
         return err_set(e, 422, f, "%s: dossier %lld is %s: only a dossier the council has scored (closed with a quorum) is decided",
                        f, (long long)it->dossier, it->state);
+    if (ministry && !by_ministry)
+        return err_set(e, 422, f, "%s: dossier %lld was scored by the province's council: send it to the Ministry (action send_to_ministry) for the Ministry council's scoring first",
+                       f, (long long)it->dossier);
     if (it->avg < MIN_RECOGNISED_SCORE)
         return err_set(e, 422, f, "%s: dossier %lld scored %.2f, under 50 points: no recognition and no certificate (QĐ 26/2026 Điều 3.3, 4.1.a)",
                        f, (long long)it->dossier, it->avg < 0 ? 0 : it->avg);

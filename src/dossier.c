@@ -22,6 +22,8 @@
 /* Tourism (set 26) sends no samples; every other set 5. */
 #define SAMPLES 5
 #define TOURISM_SET 26
+/* The Ministry's rounds use this in place of a province code. */
+#define MINISTRY "bo"
 
 static const char *sget(json_t *o, const char *k) {
     json_t *v = json_object_get(o, k);
@@ -62,7 +64,8 @@ static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     (void)a, (void)id;
     int64_t year = iget(obj, "year"), number = iget(obj, "number");
     const char *prov = sget(obj, "province_code");
-    if (db_int1(db, "SELECT count(*) FROM units WHERE code = ? AND geo = '2025' AND level = 'province' AND valid_to IS NULL",
+    bool bo = str_eq(prov, MINISTRY);
+    if (!bo && db_int1(db, "SELECT count(*) FROM units WHERE code = ? AND geo = '2025' AND level = 'province' AND valid_to IS NULL",
                 prov) == 0)
         return err_set(e, 422, "province_code", "'%s' is not the code of a province in force", prov ? prov : "");
     char d[11];
@@ -90,11 +93,13 @@ static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     set_name_keys(obj);
     int64_t council = iget(obj, "council_id");
     if (council) {
-        Stmt *s = db_prepare(db, "SELECT province_code FROM councils WHERE id = ?");
+        Stmt *s = db_prepare(db, "SELECT province_code, level FROM councils WHERE id = ?");
         db_bind_int(s, 1, council);
-        bool same = db_step(s) == DB_ROW && str_eq(db_col_text(s, 0), prov);
+        bool same = db_step(s) == DB_ROW && (bo ? str_eq(db_col_text(s, 1), "ministry") : str_eq(db_col_text(s, 0), prov));
         db_done(s);
-        if (!same) return err_set(e, 422, "council_id", "council %lld is not a council of province %s", (long long)council, prov);
+        if (!same)
+            return err_set(e, 422, "council_id", bo ? "council %lld is not the Ministry's council" : "council %lld is not a council of province %s",
+                           (long long)council, prov);
     }
     return 0;
 }
@@ -156,6 +161,9 @@ static const EnumVal states[] = {
     {"checked", "Tỉnh đã kiểm tra", "Checked"},
     {"in_round", "Trong đợt đánh giá", "In a round"},
     {"scored", "Đã chấm điểm", "Scored"},
+    {"with_ministry", "Đã gửi Bộ (kết quả từ 90 điểm)", "Sent to the Ministry"},
+    {"in_ministry_round", "Trong đợt đánh giá của Bộ", "In a Ministry round"},
+    {"ministry_scored", "Bộ đã chấm điểm", "Scored by the Ministry"},
     {"decided", "Đã có quyết định", "Decided"},
     {"rejected", "Bị loại", "Rejected"},
     {"withdrawn", "Đã rút", "Withdrawn"},
@@ -362,7 +370,11 @@ static const Transition transitions[] = {
     {"reject", "forwarded checked in_round", "rejected", PROVINCE | ADMIN, "reason", "Loại hồ sơ"},
     {"assign", "checked", "in_round", PROVINCE | ADMIN, "round_id", "Đưa vào đợt đánh giá"},
     /* A result under three stars gets no recognition decision: the province closes the dossier. */
-    {"not_recognized", "scored", "decided", PROVINCE | ADMIN, "", "Không đạt (dưới 3 sao)"},
+    {"not_recognized", "scored ministry_scored", "decided", PROVINCE | ADMIN, "", "Không đạt (dưới 3 sao)"},
+    /* A province result of 90 or more goes to the Ministry, whose council scores it again
+    ** (QĐ 26/2026 Điều 4.1.b, 7): the Ministry's rounds are recorded by administrators. */
+    {"send_to_ministry", "scored", "with_ministry", PROVINCE | ADMIN, "", "Gửi Bộ đánh giá 5 sao"},
+    {"assign_ministry", "with_ministry", "in_ministry_round", ADMIN, "round_id", "Đưa vào đợt đánh giá của Bộ"},
     {"withdraw", "draft submitted with_commune returned resubmitted forwarded checked in_round", "withdrawn",
      PRODUCER | PROVINCE | ADMIN, "", "Rút hồ sơ"},
 };
@@ -503,25 +515,33 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
         if (iget(d, "stars") >= 3)
             return err_set(e, 409, "action", "the council's result is %lld stars: it is decided by a recognition decision (POST /api/v1/decisions)", (long long)iget(d, "stars"));
         set_col(db, id, "result", "not_recognized");
-    } else if (strcmp(t->action, "assign") == 0) {
+    } else if (strcmp(t->action, "send_to_ministry") == 0) {
+        if (iget(d, "stars") != 5)
+            return err_set(e, 409, "action", "only a five-star result (90 points or more, minimums met) goes to the Ministry; this one is %lld stars",
+                           (long long)iget(d, "stars"));
+    } else if (strcmp(t->action, "assign") == 0 || strcmp(t->action, "assign_ministry") == 0) {
+        bool bo = strcmp(t->action, "assign_ministry") == 0;
         int64_t round = iget(in, "round_id");
         Stmt *s = db_prepare(db, "SELECT province_code, state, forward_by, ends_on FROM rounds WHERE id = ?");
         db_bind_int(s, 1, round);
         int rc = 0;
         if (db_step(s) != DB_ROW) rc = err_set(e, 422, "round_id", "there is no round %lld", (long long)round);
-        else if (!str_eq(db_col_text(s, 0), sget(d, "province_code")))
-            rc = err_set(e, 422, "round_id", "round %lld belongs to province %s", (long long)round, db_col_text(s, 0));
+        else if (!str_eq(db_col_text(s, 0), bo ? MINISTRY : sget(d, "province_code")))
+            rc = err_set(e, 422, "round_id", bo ? "round %lld is not a round of the Ministry (province_code \"bo\")"
+                                                : "round %lld belongs to province %s", (long long)round, db_col_text(s, 0));
         else if (!str_eq(db_col_text(s, 1), "open")) rc = err_set(e, 409, "round_id", "round %lld is closed", (long long)round);
         else if (strcmp(today, db_col_text(s, 3)) > 0)
             rc = err_set(e, 409, "round_id", "round %lld ended on %s", (long long)round, db_col_text(s, 3));
-        else if (sget(d, "forwarded_on") && strcmp(sget(d, "forwarded_on"), db_col_text(s, 2)) > 0)
+        else if (!bo && sget(d, "forwarded_on") && strcmp(sget(d, "forwarded_on"), db_col_text(s, 2)) > 0)
             rc = err_set(e, 409, "round_id", "round %lld takes dossiers forwarded by %s; this one was forwarded on %s",
                          (long long)round, db_col_text(s, 2), sget(d, "forwarded_on"));
         db_done(s);
         if (rc) return rc;
-        s = db_prepare(db, "UPDATE dossiers SET round_id = ? WHERE id = ?");
+        /* The Ministry's council scores in a new pass: the province's sheets stay as they were. */
+        s = db_prepare(db, "UPDATE dossiers SET round_id = ?, scoring_pass = scoring_pass + ? WHERE id = ?");
         db_bind_int(s, 1, round);
-        db_bind_int(s, 2, id);
+        db_bind_int(s, 2, bo ? 1 : 0);
+        db_bind_int(s, 3, id);
         db_step(s);
         db_done(s);
     }
@@ -535,7 +555,7 @@ int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err 
     for (size_t i = 0; action && i < COUNT(transitions); i++)
         if (strcmp(transitions[i].action, action) == 0) t = &transitions[i];
     if (!t)
-        return err_set(e, 422, "action", "action must be one of: submit, receive, return, resubmit, forward, check, reject, assign, not_recognized, withdraw");
+        return err_set(e, 422, "action", "action must be one of: submit, receive, return, resubmit, forward, check, reject, assign, not_recognized, send_to_ministry, assign_ministry, withdraw");
     if (db_begin(db, e)) return -1;
     Place p;
     json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e);

@@ -56,7 +56,7 @@ static int load(Db *db, int64_t id, Ctx *c, Err *e) {
 static int scoring_open(const Ctx *c, Err *e) {
     char today[11];
     date_today(today);
-    if (strcmp(c->state, "in_round") != 0)
+    if (strcmp(c->state, "in_round") != 0 && strcmp(c->state, "in_ministry_round") != 0)
         return err_set(e, 409, "state", "the dossier is %s: scoring is for dossiers in a round", c->state);
     if (strcmp(c->round_state, "open") != 0) return err_set(e, 409, "round_id", "round %lld is closed", (long long)c->round);
     if (strcmp(today, c->ends_on) > 0)
@@ -513,7 +513,8 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
         int stars = rubric_stars(c.set, band, got, t.branch, unmet, NULL);
         free(got);
         char *us = json_dumps(unmet, JSON_COMPACT);
-        Stmt *s = db_prepare(db, "UPDATE dossiers SET avg_score = ?, band = ?, stars = ?, unmet_minimums = ?, state = 'scored', "
+        const char *to = strcmp(c.state, "in_ministry_round") == 0 ? "ministry_scored" : "scored";
+        Stmt *s = db_prepare(db, "UPDATE dossiers SET avg_score = ?, band = ?, stars = ?, unmet_minimums = ?, state = ?, "
                                  "updated_at = ? WHERE id = ?");
         char ts[32];
         ts_now(ts);
@@ -521,14 +522,15 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
         db_bind_int(s, 2, band);
         db_bind_int(s, 3, stars);
         db_bind_text(s, 4, us);
-        db_bind_text(s, 5, ts);
-        db_bind_int(s, 6, dossier);
+        db_bind_text(s, 5, to);
+        db_bind_text(s, 6, ts);
+        db_bind_int(s, 7, dossier);
         db_step(s);
         db_done(s);
         free(us);
         json_t *after = json_pack("{s:f, s:i, s:i, s:o, s:i, s:I}", "avg_score", avg, "band", band, "stars", stars,
                                   "unmet_minimums", unmet, "sheets", t.n, "pass", (json_int_t)c.pass);
-        rc = record(db, who, &c, "close_scoring", "scored", comment, NULL, after, e);
+        rc = record(db, who, &c, "close_scoring", to, comment, NULL, after, e);
         json_decref(after);
     }
     json_decref(sheets);

@@ -220,6 +220,53 @@ static void score(long long id, const char *choices) {
     close_scoring(id);
 }
 
+/* The Ministry's council (made once) scores dossier id, which the province scored 5★: about
+** target points. The dossier ends "ministry_scored". */
+static void ministry_scores(long long id, int target) {
+    static char *t_bo_chair, *t_bo_member;
+    static long long bo_round;
+    char path[128], body[256];
+    if (!bo_round) {
+        Resp r = call(t_admin, "POST", "/api/v1/councils", "{\"name\": \"Hội đồng cấp quốc gia (thử)\", \"level\": \"ministry\"}",
+                      201, NULL);
+        long long council = jint(r.json, "id");
+        resp_free(&r);
+        char chair[32], member[32];
+        snprintf(chair, sizeof chair, "council_chair:%lld", council);
+        snprintf(member, sizeof member, "council_member:%lld", council);
+        const char *rc[] = {chair, NULL}, *rm[] = {member, NULL};
+        srv_user(&S, "bo.chutich", rc);
+        srv_user(&S, "bo.thanhvien", rm);
+        t_bo_chair = srv_token(&S, "bo.chutich", "write");
+        t_bo_member = srv_token(&S, "bo.thanhvien", "write");
+        /* A province officer cannot open a Ministry round. */
+        snprintf(body, sizeof body, "{\"province_code\": \"bo\", \"year\": 2026, \"number\": 1, \"forward_by\": \"2026-12-31\", "
+                                    "\"ends_on\": \"2026-12-31\", \"council_id\": %lld}", council);
+        r = call(t_province, "POST", "/api/v1/rounds", body, 403, NULL);
+        resp_free(&r);
+        r = call(t_admin, "POST", "/api/v1/rounds", body, 201, NULL);
+        bo_round = jint(r.json, "id");
+        resp_free(&r);
+    }
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/transitions", id);
+    ok(t_province, "POST", path, "{\"action\": \"send_to_ministry\"}");
+    snprintf(body, sizeof body, "{\"action\": \"assign_ministry\", \"round_id\": %lld}", bo_round);
+    Resp r = call(t_province, "POST", path, body, 403, "action"); /* the Ministry's step */
+    resp_free(&r);
+    ok(t_admin, "POST", path, body);
+    char *ch = choices_for(id, 5, target, false);
+    submit_sheet(t_bo_chair, id, ch);
+    submit_sheet(t_bo_member, id, ch);
+    free(ch);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/scores/close", id);
+    ok(t_bo_chair, "POST", path, "{}");
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld", id);
+    r = call(t_admin, "GET", path, NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "state"), "ministry_scored");
+    assert_int_equal(jint(r.json, "scoring_pass"), 2);
+    resp_free(&r);
+}
+
 /* A dossier of product scored by the council: about target points, want_stars after the
 ** minimums (the sheet is built for stars; break_min leaves a 3★ minimum unmet). */
 static long long scored(int product, const char *kind, int stars, int target, bool break_min, int want_stars) {
@@ -482,6 +529,12 @@ static void test_refusals(void **state) {
     resp_free(&r);
     r = decide(t_province, "12/QĐ-BNNMT", "ministry", NULL, five, 0, 403, "level");
     resp_free(&r);
+    /* The Ministry decides on its own council's score: the province sends the dossier, the
+    ** Ministry puts it in a round of its council, which scores it again (a new pass). */
+    r = decide(t_admin, "12/QĐ-BNNMT", "ministry", NULL, five, 0, 422, "items[0]");
+    detail_has(&r, "send it to the Ministry");
+    resp_free(&r);
+    ministry_scores(five, 100);
     r = decide(t_admin, "12/QĐ-BNNMT", "ministry", NULL, five, 0, 409, NULL);
     detail_has(&r, "ocop key generate bo");
     resp_free(&r);
@@ -498,6 +551,24 @@ static void test_refusals(void **state) {
     r = call(NULL, "GET", path, NULL, 200, NULL);
     assert_string_equal(jstr(r.json, "level"), "ministry");
     assert_string_equal(jstr(r.json, "key_id"), "bo");
+    resp_free(&r);
+    /* Under 90 at the Ministry: the province recognises on the Ministry's score (Điều 4.1). */
+    r = call(t_province, "POST", "/api/v1/products", "{\"name\": \"Kẹo dừa sữa non Thanh Long\", \"set_no\": 7, \"producer_id\": 1}",
+             201, NULL);
+    long long product = jint(r.json, "id");
+    resp_free(&r);
+    long long again = scored((int)product, "first", 5, 100, false, 5);
+    ministry_scores(again, 82);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld", again);
+    r = call(t_admin, "GET", path, NULL, 200, NULL);
+    int ministry_stars = (int)jint(r.json, "stars");
+    resp_free(&r);
+    assert_true(ministry_stars == 3 || ministry_stars == 4);
+    r = decide(t_admin, "13/QĐ-BNNMT", "ministry", NULL, again, 0, 422, "items[0]");
+    detail_has(&r, "the Ministry recognises 5★");
+    resp_free(&r);
+    r = decide(t_province, "206/QĐ-UBND", "province", NULL, again, 0, 201, NULL);
+    assert_int_equal(jint(r.json, "items.0.stars"), ministry_stars);
     resp_free(&r);
     /* A province officer cannot revoke the Ministry's certificate: not theirs (404). */
     snprintf(path, sizeof path, "/api/v1/certificates/%s/revoke", want);
@@ -555,7 +626,7 @@ static void test_revoke_supersede_expire(void **state) {
     r = decide(t_province, "302/QĐ-UBND", "province", NULL, up, 0, 201, NULL);
     char newer[40], want[40];
     snprintf(newer, sizeof newer, "%s", jstr(r.json, "items.0.cert_no"));
-    snprintf(want, sizeof want, "86-%s-0003", year);
+    snprintf(want, sizeof want, "86-%s-0004", year); /* 0003: the recognition on the Ministry's score */
     assert_string_equal(newer, want);
     resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/certificates/%s", cert_p2);
@@ -650,10 +721,10 @@ static void test_revoke_supersede_expire(void **state) {
         resp_free(&r);
     }
     r = call(t_admin, "GET", "/api/v1/audit?entity=decisions&action=create", NULL, 200, NULL);
-    assert_int_equal(jint(r.json, "total"), 3);
+    assert_int_equal(jint(r.json, "total"), 4);
     resp_free(&r);
     r = call(t_admin, "GET", "/api/v1/audit?entity=dossiers&action=dossier.decide", NULL, 200, NULL);
-    assert_int_equal(jint(r.json, "total"), 4);
+    assert_int_equal(jint(r.json, "total"), 5);
     resp_free(&r);
     r = call(NULL, "GET", "/api/v1/revocation-grounds", NULL, 200, NULL);
     assert_int_equal(json_array_size(jpath(r.json, "items")), 6);
