@@ -10,6 +10,9 @@
 **                              v   |  (returned <-> resubmitted: the commune asks for changes)
 **                          returned -> resubmitted
 **   ... -> rejected (a knock-out condition, with its reason) | withdrawn (by the producer)
+**   scored (5 stars) -> with_ministry -> in_ministry_round -> ministry_scored -> decided
+**       (the Ministry's council scores a 5-star result again; Điều 4.1.b)
+**   scored | ministry_scored (under 3 stars) -> decided, result not_recognized
 **
 ** Each step names the roles that may take it (dossier_transitions) and is recorded in
 ** dossier_events and in the audit trail. The commune has 15 working days from receiving a
