@@ -27,9 +27,11 @@ static void print_json(json_t *o) {
     free(s);
 }
 
-/* "ocop: field: detail" for a failed call; 1, or 0 when rc is 0. Clears e. */
+/* "ocop: field: detail" for a failed call (the detail alone when it names the field already);
+** 1, or 0 when rc is 0. Clears e. */
 static int report(int rc, Err *e) {
-    if (rc) cli_fail("%s%s%s", e->field[0] ? e->field : "", e->field[0] ? ": " : "", e->detail);
+    bool named = !e->field[0] || str_has_prefix(e->detail, e->field);
+    if (rc) cli_fail("%s%s%s", named ? "" : e->field, named ? "" : ": ", e->detail);
     err_clear(e);
     return rc ? 1 : 0;
 }
@@ -128,10 +130,12 @@ static int decision_add(Db *db, const Opts *o) {
     /* A province decision is the province's of its dossiers unless --province says which. */
     if (o->province) json_object_set_new(in, "province_code", json_string(o->province));
     else if (strcmp(level, "province") == 0) {
-        json_t *first = entity_get(db, &ENTITY_DOSSIERS, json_integer_value(json_object_get(json_array_get(items, 0), "dossier_id")), &e);
+        json_int_t id = json_integer_value(json_object_get(json_array_get(items, 0), "dossier_id"));
+        json_t *first = entity_get(db, &ENTITY_DOSSIERS, id, &e);
+        err_clear(&e);
         if (!first) {
             json_decref(in);
-            return report(-1, &e);
+            return cli_fail("items[0]: there is no dossier %lld", (long long)id);
         }
         json_object_set(in, "province_code", json_object_get(first, "province_code"));
         json_decref(first);

@@ -1056,8 +1056,13 @@ int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, E
     int rc = 0;
     size_t i;
     json_t *o;
+    /* A date after today only reports what will expire by then: nothing is recorded ahead of
+    ** time (a certificate is valid until its day comes). */
+    char today[11];
+    date_today(today);
+    bool record = strcmp(date, today) <= 0;
     json_array_foreach(expired, i, o) {
-        if (rc) break;
+        if (rc || !record) break;
         int64_t id = json_integer_value(json_object_get(o, "id"));
         s = db_prepare(db, "UPDATE certificates SET state = 'expired', ended_on = expires_on WHERE id = ?");
         db_bind_int(s, 1, id);
@@ -1068,7 +1073,8 @@ int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, E
         json_object_del(o, "id");
     }
     /* One entry for the run, with what it changed; a run that changes nothing records nothing. */
-    if (!rc && json_array_size(expired)) {
+    if (!record) json_array_foreach(expired, i, o) json_object_del(o, "id");
+    if (!rc && record && json_array_size(expired)) {
         json_t *nos = json_array();
         json_array_foreach(expired, i, o) json_array_append(nos, json_object_get(o, "cert_no"));
         json_t *after = json_pack("{s:s, s:I, s:o}", "date", date, "expired", (json_int_t)json_array_size(expired), "cert_nos", nos);
@@ -1097,6 +1103,7 @@ int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, E
     }
     *report = json_pack("{s:s, s:o, s:i, s:i, s:o, s:o}", "date", date, "expired", expired, "window", window, "warning",
                         warning, "by_province", groups_array(groups), "due", due);
+    json_object_set_new(*report, "recorded", json_boolean(record));
     json_decref(groups);
     return 0;
 }

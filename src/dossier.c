@@ -462,7 +462,7 @@ static void set_col(Db *db, int64_t id, const char *column, const char *value) {
 }
 
 /* The registration number 'NN/PĐK-(T)-(X)-(Năm)': numbered per commune and year. */
-static void assign_reg_no(Db *db, int64_t id, json_t *d, const char *today) {
+static int assign_reg_no(Db *db, int64_t id, json_t *d, const char *today, Err *e) {
     int year = atoi(today);
     Stmt *s = db_prepare(db, "SELECT coalesce(max(reg_serial), 0) + 1 FROM dossiers WHERE commune_code = ? AND reg_year = ?");
     db_bind_text(s, 1, sget(d, "commune_code"));
@@ -478,8 +478,9 @@ static void assign_reg_no(Db *db, int64_t id, json_t *d, const char *today) {
     db_bind_text(s, 4, today);
     db_bind_text(s, 5, rubric_in_force(today));
     db_bind_int(s, 6, id);
-    db_step(s);
+    int rc = db_step(s);
     db_done(s);
+    return rc == DB_DONE ? 0 : err_set(e, 500, "", "cannot number the dossier: %s", db_errmsg(db));
 }
 
 /* What an action needs beyond its state and role; applies its side effects. */
@@ -493,7 +494,7 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
             return err_set(e, 422, "self_assessment", "fill in the self-assessment (Mẫu 02) first: PUT /api/v1/dossiers/%lld/self-assessment", (long long)id);
         if (iget(d, "set_no") != TOURISM_SET && iget(d, "samples") < SAMPLES)
             return err_set(e, 422, "samples", "a dossier comes with %d samples of the product (tourism, set 26: none)", SAMPLES);
-        if (!sget(d, "reg_no")) assign_reg_no(db, id, d, today);
+        if (!sget(d, "reg_no") && assign_reg_no(db, id, d, today, e)) return -1;
     } else if (strcmp(t->action, "receive") == 0) {
         char due[11];
         if (workday_add(today, COMMUNE_WORKING_DAYS, due)) return err_set(e, 500, "", "cannot compute the commune's deadline");

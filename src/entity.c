@@ -359,19 +359,20 @@ int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *
 /* ---- rows <-> JSON ---------------------------------------------------------------------- */
 
 /* "SELECT c1, c2, ... FROM table" for the visible columns, into b. */
-static void select_list(Buf *b, const Entity *en) {
+/* The columns of en (all: with the internal ones, which outputs never show). */
+static void select_list(Buf *b, const Entity *en, bool all) {
     buf_puts(b, "SELECT ");
     int n = 0;
     for (const Field *f = en->fields; f->name; f++)
-        if (is_column(f) && is_visible(f)) buf_printf(b, "%s%s", n++ ? ", " : "", f->name);
+        if (is_column(f) && (all || is_visible(f))) buf_printf(b, "%s%s", n++ ? ", " : "", f->name);
     buf_printf(b, " FROM %s", en->table);
 }
 
-static json_t *row_to_json(Db *db, const Entity *en, Stmt *s) {
+static json_t *row_to_json(Db *db, const Entity *en, Stmt *s, bool all) {
     json_t *o = json_object();
     int col = 0;
     for (const Field *f = en->fields; f->name; f++) {
-        if (!is_column(f) || !is_visible(f)) continue;
+        if (!is_column(f) || (!all && !is_visible(f))) continue;
         json_t *v;
         if (db_col_null(s, col)) v = json_null();
         else switch (f->type) {
@@ -411,12 +412,12 @@ static json_t *rendered(Db *db, const Entity *en, int64_t id) {
 ** an update merges into. NULL when there is none. */
 static json_t *get_columns(Db *db, const Entity *en, int64_t id) {
     Buf b = BUF_INIT;
-    select_list(&b, en);
+    select_list(&b, en, true);
     buf_puts(&b, " WHERE id = ?");
     Stmt *s = db_prepare(db, b.p);
     buf_free(&b);
     db_bind_int(s, 1, id);
-    json_t *o = db_step(s) == DB_ROW ? row_to_json(db, en, s) : NULL;
+    json_t *o = db_step(s) == DB_ROW ? row_to_json(db, en, s, true) : NULL;
     db_done(s);
     return o;
 }
@@ -428,13 +429,13 @@ json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e) {
         return o;
     }
     Buf b = BUF_INIT;
-    select_list(&b, en);
+    select_list(&b, en, false);
     buf_puts(&b, " WHERE id = ?");
     Stmt *s = db_prepare(db, b.p);
     buf_free(&b);
     db_bind_int(s, 1, id);
     json_t *o = NULL;
-    if (db_step(s) == DB_ROW) o = row_to_json(db, en, s);
+    if (db_step(s) == DB_ROW) o = row_to_json(db, en, s, false);
     db_done(s);
     if (!o) {
         err_set(e, 404, "id", "no %s with id %lld", en->singular, (long long)id);
@@ -903,7 +904,7 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
     db_done(s);
 
     buf_reset(&sql);
-    select_list(&sql, en);
+    select_list(&sql, en, false);
     buf_printf(&sql, "%s%s LIMIT ? OFFSET ?", buf_str(&where), buf_str(&order));
     s = db_prepare(db, sql.p);
     bi = 1;
@@ -912,7 +913,7 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
     db_bind_int(s, bi++, lq->limit < 0 ? -1 : lq->limit);
     db_bind_int(s, bi++, lq->offset);
     json_t *arr = json_array();
-    while (db_step(s) == DB_ROW) json_array_append_new(arr, row_to_json(db, en, s));
+    while (db_step(s) == DB_ROW) json_array_append_new(arr, row_to_json(db, en, s, false));
     db_done(s);
     buf_free(&sql);
     buf_free(&where);
