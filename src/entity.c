@@ -536,6 +536,13 @@ void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p) {
     if (str_eq(en->name, "councils")) p->council_id = id;
     json_t *cid = json_object_get(obj, "council_id"), *rid = json_object_get(obj, "round_id");
     if (json_is_integer(cid)) p->council_id = json_integer_value(cid);
+    if (json_is_integer(cid) && !p->province[0] && !p->commune[0]) {
+        /* A record of a council (its advisory group): the council's province. */
+        Stmt *s = db_prepare(db, "SELECT province_code FROM councils WHERE id = ?");
+        db_bind_int(s, 1, json_integer_value(cid));
+        if (db_step(s) == DB_ROW && db_col_text(s, 0)) snprintf(p->province, sizeof p->province, "%s", db_col_text(s, 0));
+        db_done(s);
+    }
     if (json_is_integer(rid)) {
         Stmt *s = db_prepare(db, "SELECT council_id FROM rounds WHERE id = ?");
         db_bind_int(s, 1, json_integer_value(rid));

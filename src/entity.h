@@ -118,7 +118,7 @@ struct Entity {
 };
 
 extern const Entity ENTITY_PRODUCERS, ENTITY_PRODUCTS, ENTITY_RECOGNITIONS, ENTITY_VILLAGES,
-    ENTITY_POINTS, ENTITY_COUNCILS;
+    ENTITY_POINTS, ENTITY_COUNCILS, ENTITY_ADVISORS;
 /* NULL-terminated list of all entities, in import dependency order. */
 extern const Entity *const entities[];
 const Entity *entity_by_name(const char *name);

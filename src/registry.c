@@ -995,6 +995,32 @@ static const Field council_fields[] = {
     {0},
 };
 
+/* The council's advisory group (tổ tư vấn): experts who assist it; no account, no score. */
+static int advisor_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
+    (void)db, (void)a, (void)id, (void)e;
+    set_name_keys(obj);
+    return 0;
+}
+
+static const Field advisor_fields[] = {
+    {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
+    {.name = "council_id", .type = FT_REF, .ref = "councils", .flags = FF_REQUIRED | FF_FILTER, .vi = "Hội đồng", .en = "Council"},
+    {.name = "name", .type = FT_TEXT, .flags = FF_REQUIRED | FF_SORT, .maxlen = 200, .vi = "Họ và tên", .en = "Name"},
+    NAME_KEYS,
+    {.name = "agency", .type = FT_TEXT, .maxlen = 300, .vi = "Cơ quan", .en = "Agency"},
+    {.name = "expertise", .type = FT_TEXT, .maxlen = 300, .vi = "Lĩnh vực chuyên môn", .en = "Expertise"},
+    {.name = "phone", .type = FT_TEXT, .flags = FF_PHONE, .maxlen = 30, .vi = "Điện thoại", .en = "Phone"},
+    {.name = "email", .type = FT_TEXT, .flags = FF_EMAIL, .maxlen = 200, .vi = "Email", .en = "Email"},
+    STAMPS,
+    {0},
+};
+
+const Entity ENTITY_ADVISORS = {
+    .name = "advisors", .singular = "advisor", .table = "advisors", .label_vi = "Tổ tư vấn",
+    .fields = advisor_fields, .default_sort = "name", .prepare = advisor_prepare,
+    .perm_create = PERM_COUNCILS_WRITE, .perm_update = PERM_COUNCILS_WRITE, .perm_delete = PERM_COUNCILS_WRITE,
+};
+
 const Entity ENTITY_COUNCILS = {
     .name = "councils", .singular = "council", .table = "councils", .label_vi = "Hội đồng đánh giá",
     .fields = council_fields, .default_sort = "name",

@@ -70,6 +70,7 @@ const Route routes[] = {
     ENTITY_ROUTES("villages", ENTITY_VILLAGES, "villages", "villages.write", "villages.write", "villages.write"),
     ENTITY_ROUTES("points", ENTITY_POINTS, "points", "points.write", "points.write", "points.write"),
     ENTITY_ROUTES("councils", ENTITY_COUNCILS, "councils", "councils.write", "councils.write", "councils.write"),
+    ENTITY_ROUTES("advisors", ENTITY_ADVISORS, "advisors", "councils.write", "councils.write", "councils.write"),
     /* evaluation: rounds, dossiers and the procedure */
     ENTITY_ROUTES("rounds", ENTITY_ROUNDS, "rounds", "rounds.write", "rounds.write", "rounds.write"),
     {"GET", "/api/v1/dossier-transitions", "public", "", 0, api_dossier_transitions, "dossiers.transitions", NULL, 0},

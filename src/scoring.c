@@ -602,6 +602,15 @@ json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, Err *e) {
                                             "action", db_col_text(s, 2), "comment", db_col_text(s, 3)));
     db_done(s);
     json_object_set_new(o, "proceedings", ev);
+    /* The advisory group that assisted the council. */
+    s = db_prepare(db, "SELECT name, agency, expertise FROM advisors WHERE council_id = ? ORDER BY name_fold");
+    db_bind_int(s, 1, c.council);
+    json_t *adv = json_array();
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(adv, json_pack("{s:s, s:s?, s:s?}", "name", db_col_text(s, 0), "agency", db_col_text(s, 1),
+                                             "expertise", db_col_text(s, 2)));
+    db_done(s);
+    json_object_set_new(o, "advisors", adv);
     json_object_set_new(o, "sheets", sheets);
     tally_free(&t);
     return o;

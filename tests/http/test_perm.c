@@ -140,6 +140,14 @@ static const Expect expect[] = {
     {"councils.update", "UooFFFFF", "UoNFFFFF"},
     {"councils.replace", "UvvFFFFF", "UvNFFFFF"},
     {"councils.delete", "UooFFFFF", "UoNFFFFF"},
+    /* the councils' advisory groups: as the councils */
+    {"advisors.list", "oooooooo", "oooooooo"},
+    {"advisors.export", "oooooooo", "oooooooo"},
+    {"advisors.get", "oooooooo", "oooooooo"},
+    {"advisors.create", "UooFFFFF", "UoFFFFFF"},
+    {"advisors.update", "UooFFFFF", "UoNFFFFF"},
+    {"advisors.replace", "UvvFFFFF", "UvNFFFFF"},
+    {"advisors.delete", "UooFFFFF", "UoNFFFFF"},
     /* accounts */
     {"session.create", "vvvvvvvv", "vvvvvvvv"},
     {"session.delete", "Uvvvvvvv", "Uvvvvvvv"},
@@ -170,7 +178,7 @@ static long long user_in, user_out, council_out;
 static char photo_sha[65];
 /* Evaluation fixtures: rounds of province 86 (council 1) and 91; a dossier in each round and a
 ** draft in each province; a file of each round's dossier. */
-static long long round_in, round_out, dossier_in, dossier_out, draft_in, draft_out;
+static long long round_in, round_out, dossier_in, dossier_out, draft_in, draft_out, advisor_in, advisor_out;
 static char file_in[65], file_out[65];
 /* A decision of each province (86: product 3, 91: product 20) and its certificate. */
 static long long decision_in, decision_out;
@@ -215,6 +223,9 @@ static void body_for(const char *entity, bool in, char *out, size_t n) {
     else if (!strcmp(entity, "councils"))
         snprintf(out, n, "{\"name\": \"Hội đồng thử %d\", \"level\": \"province\", \"province_code\": \"%s\"}", k,
                  in ? "86" : "91");
+    else if (!strcmp(entity, "advisors"))
+        snprintf(out, n, "{\"council_id\": %lld, \"name\": \"Chuyên gia %d\", \"agency\": \"Viện Cây ăn quả miền Nam\"}",
+                 in ? 1LL : council_out, k);
     else if (!strcmp(entity, "rounds"))
         snprintf(out, n, "{\"province_code\": \"%s\", \"year\": %d, \"number\": 1}", in ? "86" : "91", 2027 + k % 70);
     else if (!strcmp(entity, "dossiers"))
@@ -238,6 +249,7 @@ static long long fixture_id(const char *entity, bool in) {
     if (!strcmp(entity, "councils")) return in ? 1 : council_out;
     if (!strcmp(entity, "users")) return in ? user_in : user_out;
     if (!strcmp(entity, "rounds")) return in ? round_in : round_out;
+    if (!strcmp(entity, "advisors")) return in ? advisor_in : advisor_out;
     if (!strcmp(entity, "dossiers")) return in ? dossier_in : dossier_out;
     if (!strcmp(entity, "decisions")) return in ? decision_in : decision_out;
     fail_msg("no fixture for %s", entity);
@@ -543,6 +555,11 @@ static int setup(void **state) {
                                              "\", \"roles\": [{\"role\": \"commune\", \"scope\": \"30316\"}]}");
     upload_photo(1, photo_sha);
     evaluation_fixtures();
+    char abody[256];
+    body_for("advisors", true, abody, sizeof abody);
+    advisor_in = admin_create("/api/v1/advisors", abody);
+    body_for("advisors", false, abody, sizeof abody);
+    advisor_out = admin_create("/api/v1/advisors", abody);
     decision_in = decision_fixture(3, round_in, "86", cert_in);
     decision_out = decision_fixture(20, round_out, "91", cert_out);
     /* The fixtures are where the table assumes. */

@@ -181,6 +181,9 @@ static void test_council_and_conflicts(void **state) {
     call(t_admin, "POST", "/api/v1/users",
          "{\"username\": \"x.agency\", \"password\": \"" TEST_PASSWORD "\", \"roles\": [{\"role\": \"commune\", "
          "\"scope\": \"28903\", \"agency\": \"UBND xã\"}]}", 422, "agency");
+    /* The council's advisory group (tổ tư vấn): recorded by the province, no scoring. */
+    call(t_province, "POST", "/api/v1/advisors", "{\"council_id\": 1, \"name\": \"Trần Thị Cố Vấn\", \"agency\": "
+         "\"Viện Cây ăn quả miền Nam\", \"expertise\": \"Chế biến dừa\"}", 201, NULL);
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld/council", dossier);
     call(t_producer, "GET", path, NULL, 403, NULL);
     Resp r = as(t_chair, "GET", path, NULL);
@@ -296,6 +299,7 @@ static void test_second_pass_and_close(void **state) {
     assert_int_equal(jint(r.json, "result.stars"), 4);
     assert_int_equal(json_array_size(jpath(r.json, "members")), 6);
     assert_int_equal(json_array_size(jpath(r.json, "proceedings")), 2);
+    assert_string_equal(jstr(r.json, "advisors.0.name"), "Trần Thị Cố Vấn");
     assert_string_equal(jstr(r.json, "proceedings.0.action"), "rescore");
     assert_string_equal(jstr(r.json, "proceedings.0.comment"), "Thảo luận tiêu chí 4 và 5");
     assert_string_equal(jstr(r.json, "proceedings.1.comment"), "Hội đồng thống nhất");
