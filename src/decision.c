@@ -516,6 +516,15 @@ static int check_item(Db *db, const DecIn *d, size_t i, Item *it, Err *e) {
     if (ministry && !by_ministry)
         return err_set(e, 422, f, "%s: dossier %lld was scored by the province's council: send it to the Ministry (action send_to_ministry) for the Ministry council's scoring first",
                        f, (long long)it->dossier);
+    /* A decision follows the council's scoring: it cannot be dated before it. */
+    s = db_prepare(db, "SELECT max(at) FROM dossier_events WHERE dossier_id = ? AND action = 'close_scoring'");
+    db_bind_int(s, 1, it->dossier);
+    char closed[11] = "";
+    if (db_step(s) == DB_ROW && db_col_text(s, 0)) snprintf(closed, sizeof closed, "%.10s", db_col_text(s, 0));
+    db_done(s);
+    if (closed[0] && strcmp(d->decided_on, closed) < 0)
+        return err_set(e, 422, "decided_on", "the decision (%s) cannot be dated before the council scored dossier %lld (%s)",
+                       d->decided_on, (long long)it->dossier, closed);
     if (it->avg < MIN_RECOGNISED_SCORE)
         return err_set(e, 422, f, "%s: dossier %lld scored %.2f, under 50 points: no recognition and no certificate (QĐ 26/2026 Điều 3.3, 4.1.a)",
                        f, (long long)it->dossier, it->avg < 0 ? 0 : it->avg);

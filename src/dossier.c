@@ -375,7 +375,8 @@ static const Transition transitions[] = {
     ** (QĐ 26/2026 Điều 4.1.b, 7): the Ministry's rounds are recorded by administrators. */
     {"send_to_ministry", "scored", "with_ministry", PROVINCE | ADMIN, "", "Gửi Bộ đánh giá 5 sao"},
     {"assign_ministry", "with_ministry", "in_ministry_round", ADMIN, "round_id", "Đưa vào đợt đánh giá của Bộ"},
-    {"withdraw", "draft submitted with_commune returned resubmitted forwarded checked in_round", "withdrawn",
+    {"withdraw", "draft submitted with_commune returned resubmitted forwarded checked in_round scored with_ministry "
+                 "in_ministry_round ministry_scored", "withdrawn",
      PRODUCER | PROVINCE | ADMIN, "", "Rút hồ sơ"},
 };
 
@@ -567,7 +568,7 @@ int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err 
     if (!rc && !in_list(t->from, from))
         rc = err_set(e, 409, "action", "cannot %s a dossier that is %s (from: %s)", t->action, from, t->from);
     if (!rc && who->auth && !auth_covers_roles(who->auth, t->roles, PERM_DOSSIERS_ACT, &p))
-        rc = err_set(e, 403, "action", "your roles may not %s this dossier", t->action);
+        rc = err_set(e, 403, "action", "your roles may not take the action '%s' on this dossier", t->action);
     char today[11];
     date_today(today);
     if (!rc) rc = apply(db, id, d, t, in, today, e);

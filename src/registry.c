@@ -1009,14 +1009,13 @@ static const Field advisor_fields[] = {
     NAME_KEYS,
     {.name = "agency", .type = FT_TEXT, .maxlen = 300, .vi = "Cơ quan", .en = "Agency"},
     {.name = "expertise", .type = FT_TEXT, .maxlen = 300, .vi = "Lĩnh vực chuyên môn", .en = "Expertise"},
-    {.name = "phone", .type = FT_TEXT, .flags = FF_PHONE, .maxlen = 30, .vi = "Điện thoại", .en = "Phone"},
-    {.name = "email", .type = FT_TEXT, .flags = FF_EMAIL, .maxlen = 200, .vi = "Email", .en = "Email"},
     STAMPS,
     {0},
 };
 
+/* Contact details of advisors are not kept: the advisory group's list is public. */
 const Entity ENTITY_ADVISORS = {
-    .name = "advisors", .singular = "advisor", .table = "advisors", .label_vi = "Tổ tư vấn",
+    .name = "advisors", .singular = "member of an advisory group", .table = "advisors", .label_vi = "Tổ tư vấn",
     .fields = advisor_fields, .default_sort = "name", .prepare = advisor_prepare,
     .perm_create = PERM_COUNCILS_WRITE, .perm_update = PERM_COUNCILS_WRITE, .perm_delete = PERM_COUNCILS_WRITE,
 };

@@ -446,6 +446,10 @@ static void test_decision_and_certificate(void **state) {
     snprintf(path, sizeof path, "/xac-minh/%s", cert_p2);
     r = call(NULL, "GET", path, NULL, 200, NULL);
     assert_non_null(strstr(resp_header_value(&r, "Content-Type"), "text/html"));
+    /* Links shared on social networks carry tracking parameters: the page still answers. */
+    snprintf(path, sizeof path, "/xac-minh/%s?fbclid=IwAR0x&utm_source=zalo", cert_p2);
+    resp_free(&r);
+    r = call(NULL, "GET", path, NULL, 200, NULL);
     const char *page[] = {"Còn hiệu lực", "Kẹo dừa lá dứa Thanh Long", "★★★ 3 sao", "Ủy ban nhân dân tỉnh Vĩnh Long",
                           dmy(today), dmy(expires), "<meta name=\"ocop-cert\" content=\"ocop-cert-v1 ", "/pdf\""};
     for (size_t i = 0; i < sizeof page / sizeof page[0]; i++) body_has(&r, page[i]);
@@ -526,6 +530,11 @@ static void test_refusals(void **state) {
     resp_free(&r);
     /* Bad input. */
     r = call(t_province, "POST", "/api/v1/decisions", "{\"number\": \"x\"}", 422, NULL);
+    resp_free(&r);
+    char back[512];
+    snprintf(back, sizeof back, "{\"number\": \"8/QĐ-UBND\", \"decided_on\": \"2020-01-01\", \"level\": \"province\", "
+                                "\"signer_name\": \"A\", \"signer_title\": \"B\", \"items\": [{\"dossier_id\": %lld}]}", up);
+    r = call(t_province, "POST", "/api/v1/decisions", back, 422, "decided_on"); /* before the scoring */
     resp_free(&r);
     r = call(t_province, "POST", "/api/v1/decisions",
              "{\"number\": \"9/QĐ\", \"decided_on\": \"2999-01-01\", \"level\": \"province\", \"signer_name\": \"A\", "
