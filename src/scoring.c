@@ -143,13 +143,17 @@ static json_t *members(Db *db, const Ctx *c, int *scorers, int *submitted, bool 
     return arr;
 }
 
-/* The council's work is shown to its members and to the organisers (province, administrators). */
-static bool insider(Db *db, const Ctx *c, const Actor *who) {
-    char pos[24];
+/* The province's officers and administrators organise the scoring (and the command line). */
+static bool organises(const Ctx *c, const Actor *who) {
     Place p = {0};
     snprintf(p.province, sizeof p.province, "%s", c->province);
-    return !who->auth || position_of(db, c, who->user_id, pos)[0] ||
-           auth_covers_roles(who->auth, 1u << ROLE_ADMIN | 1u << ROLE_PROVINCE, PERM_DOSSIERS_READ, &p);
+    return !who->auth || auth_covers_roles(who->auth, 1u << ROLE_ADMIN | 1u << ROLE_PROVINCE, PERM_DOSSIERS_READ, &p);
+}
+
+/* The council's work is shown to its members and to the organisers. */
+static bool insider(Db *db, const Ctx *c, const Actor *who) {
+    char pos[24];
+    return position_of(db, c, who->user_id, pos)[0] || organises(c, who);
 }
 
 json_t *scoring_council(Db *db, const Actor *who, int64_t dossier, Err *e) {
@@ -379,9 +383,7 @@ json_t *scoring_view(Db *db, const Actor *who, int64_t dossier, Err *e) {
     if (load(db, dossier, &c, e)) return NULL;
     char pos[24];
     position_of(db, &c, who->user_id, pos);
-    Place p = {0};
-    snprintf(p.province, sizeof p.province, "%s", c.province);
-    bool organiser = !who->auth || auth_covers_roles(who->auth, 1u << ROLE_ADMIN | 1u << ROLE_PROVINCE, PERM_DOSSIERS_READ, &p);
+    bool organiser = organises(&c, who);
     if (!pos[0] && !organiser) {
         err_set(e, 403, "", "council scores are shown to the council and to the province");
         return NULL;
@@ -543,10 +545,8 @@ json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, Err *e) {
     if (load(db, dossier, &c, e)) return NULL;
     char pos[24];
     position_of(db, &c, who->user_id, pos);
-    Place p = {0};
-    snprintf(p.province, sizeof p.province, "%s", c.province);
-    bool organiser = !who->auth || auth_covers_roles(who->auth, 1u << ROLE_ADMIN | 1u << ROLE_PROVINCE, PERM_DOSSIERS_READ, &p);
-    bool closed = strcmp(c.state, "in_round") != 0;
+    bool organiser = organises(&c, who);
+    bool closed = strcmp(c.state, "in_round") != 0 && strcmp(c.state, "in_ministry_round") != 0;
     bool own_submitted = false;
     if (pos[0] && !closed) {
         Stmt *s = db_prepare(db, "SELECT 1 FROM scores WHERE dossier_id = ? AND user_id = ? AND pass = ? AND submitted_at IS NOT NULL");
