@@ -51,14 +51,14 @@ int api_rubrics_list(Req *r) {
 }
 
 int api_rubric_get(Req *r) {
-    const Rubric *rub;
+    const Rubric *rub = NULL;
     path_set(r, &rub);
     if (r->status) return r->status;
     return resp_json(r, 200, version_json(rub, true));
 }
 
 int api_rubric_set(Req *r) {
-    const Rubric *rub;
+    const Rubric *rub = NULL;
     const RubSet *s = path_set(r, &rub);
     if (!s) return r->status;
     json_t *o = json_deep_copy(s->sheet);
@@ -68,7 +68,7 @@ int api_rubric_set(Req *r) {
 }
 
 int api_rubric_evaluate(Req *r) {
-    const Rubric *rub;
+    const Rubric *rub = NULL;
     const RubSet *s = path_set(r, &rub);
     if (!s) return r->status;
     Err e = ERR_INIT;
