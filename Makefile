@@ -1,6 +1,6 @@
 # ocop: the two quick-start commands and a few more. The build itself is Meson + Ninja.
 #   make run     install missing packages, build, migrate ./ocop.db, load demo data if empty, serve
-#   make check   build with ASan+UBSan in build-check/ and run every test
+#   make check   build with ASan+UBSan in build-check/ (and the optimised build/) and run every test
 #   make         build build/ocop
 #   make bench   benchmarks (bench/), figures go to docs/benchmarks.md by hand
 #   make fuzz    build the libFuzzer harnesses with clang in build-fuzz/
