@@ -3,6 +3,13 @@
 */
 #include "harness.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -335,4 +342,54 @@ long long jint(json_t *root, const char *path) {
 const char *jstr(json_t *root, const char *path) {
     json_t *v = jpath(root, path);
     return json_is_string(v) ? json_string_value(v) : "(not a string)";
+}
+
+void expect_status(Resp *r, long status, const char *field) {
+    if (r->status != status) fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
+    assert_int_equal(r->status, status);
+    if (field) assert_string_equal(jstr(r->json, "field"), field);
+}
+
+void body_has(Resp *r, const char *text) {
+    if (!r->body || !strstr(r->body, text)) fprintf(stderr, "body lacks '%s':\n%s\n", text, r->body ? r->body : "");
+    assert_non_null(strstr(r->body, text));
+}
+
+char *dmy(const char *iso) {
+    static char out[4][11];
+    static int k;
+    char *o = out[k++ % 4];
+    snprintf(o, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+    return o;
+}
+
+void sheet_leaves(json_t *node, json_t *out) {
+    if (json_is_array(node)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(node, i, v) sheet_leaves(v, out);
+        return;
+    }
+    if (!json_is_object(node)) return;
+    json_t *opts = json_object_get(node, "options");
+    if (json_is_string(json_object_get(node, "code")) && json_is_array(opts) && json_array_size(opts) > 0)
+        json_array_append(out, node);
+    const char *k;
+    json_t *v;
+    json_object_foreach(node, k, v) if (strcmp(k, "options") && strcmp(k, "document")) sheet_leaves(v, out);
+}
+
+void expire_yesterday(const char *db_path, const char *no) {
+    char today[11], yesterday[11], sql[256];
+    time_t t = time(NULL) + 7 * 3600 - 86400; /* Vietnam's date, a day ago */
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(yesterday, sizeof yesterday, "%Y-%m-%d", &tm);
+    (void)today;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE certificates SET expires_on = '%s' WHERE cert_no = '%s'; "
+                              "UPDATE recognitions SET expires_on = '%s' WHERE cert_no = '%s';", yesterday, no, yesterday, no);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
 }

@@ -72,6 +72,19 @@ int run_ocop_input(const char *const *args, const char *input, char **out, char 
 const char *write_file(const char *dir, const char *name, const char *data, size_t len);
 char *read_whole(const char *path, size_t *len);
 
+/* Assertions shared by the HTTP tests (cmocka): r's status, and the problem document's field
+** when field is not NULL (the body is printed on a mismatch); the body holds text. */
+void expect_status(Resp *r, long status, const char *field);
+void body_has(Resp *r, const char *text);
+/* 'dd/mm/yyyy' of an ISO date, in one of four rotating static buffers. */
+char *dmy(const char *iso);
+/* The leaf criteria (those with options) of a score sheet as GET /api/v1/rubrics/.../sets/{n}
+** answers it, in order, appended to out. */
+void sheet_leaves(json_t *sheet, json_t *out);
+/* Time passes: certificate cert_no (and its recognition) expired yesterday; direct SQL on the
+** test's database file. */
+void expire_yesterday(const char *db, const char *cert_no);
+
 /* JSON navigation helpers for assertions: "items.0.name" style paths. */
 json_t *jpath(json_t *root, const char *path);
 long long jint(json_t *root, const char *path);

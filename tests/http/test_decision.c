@@ -35,16 +35,10 @@ static Resp as(const char *token, const char *method, const char *path, const ch
     return http_req_h(&S, hs, method, path, json ? "application/json" : NULL, json, json ? strlen(json) : 0);
 }
 
-static void expect(Resp *r, long status, const char *field) {
-    if (r->status != status) fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-    if (field) assert_string_equal(jstr(r->json, "field"), field);
-}
-
 /* The request answers status; its body (JSON) is returned for more checks. */
 static Resp call(const char *token, const char *method, const char *path, const char *json, long status, const char *field) {
     Resp r = as(token, method, path, json);
-    expect(&r, status, field);
+    expect_status(&r, status, field);
     return r;
 }
 
@@ -127,23 +121,6 @@ static long long dossier_in_round(int product, const char *kind) {
     return id;
 }
 
-/* Leaf criteria (with options) of a sheet, in order. */
-static void leaves(json_t *node, json_t *out) {
-    if (json_is_array(node)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(node, i, v) leaves(v, out);
-        return;
-    }
-    if (!json_is_object(node)) return;
-    json_t *opts = json_object_get(node, "options");
-    if (json_is_string(json_object_get(node, "code")) && json_is_array(opts) && json_array_size(opts) > 0)
-        json_array_append(out, node);
-    const char *k;
-    json_t *v;
-    json_object_foreach(node, k, v) if (strcmp(k, "options") && strcmp(k, "document")) leaves(v, out);
-}
-
 static int points(json_t *opt) { return (int)json_integer_value(json_object_get(opt, "points")); }
 
 /* Choices on the dossier's sheet worth at least target points (and less than target + 6) that
@@ -156,7 +133,7 @@ static char *choices_for(long long dossier, int stars, int target, bool break_mi
     resp_free(&d);
     Resp sheet = call(NULL, "GET", path, NULL, 200, NULL);
     json_t *ls = json_array();
-    leaves(sheet.json, ls);
+    sheet_leaves(sheet.json, ls);
     size_t n = json_array_size(ls), i;
     int *pick = calloc(n, sizeof *pick), *top = calloc(n, sizeof *top), total = 0;
     bool *fixed = calloc(n, sizeof *fixed), broken = false;
@@ -309,33 +286,6 @@ static void detail_has(Resp *r, const char *text) {
     const char *d = jstr(r->json, "detail");
     if (!strstr(d, text)) fprintf(stderr, "detail '%s' lacks '%s'\n", d, text);
     assert_non_null(strstr(d, text));
-}
-
-static void body_has(Resp *r, const char *text) {
-    if (!r->body || !strstr(r->body, text)) fprintf(stderr, "body lacks '%s':\n%s\n", text, r->body ? r->body : "");
-    assert_non_null(strstr(r->body, text));
-}
-
-static char *dmy(const char *iso) {
-    static char out[4][11];
-    static int k;
-    char *o = out[k++ % 4];
-    snprintf(o, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-    return o;
-}
-
-
-/* Time passes: certificate no (and its recognition) expired yesterday. */
-static void expire_yesterday(const char *db_path, const char *no) {
-    char yesterday[11], sql[256];
-    date_today(yesterday);
-    date_add_days(yesterday, -1, yesterday);
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-    snprintf(sql, sizeof sql, "UPDATE certificates SET expires_on = '%s' WHERE cert_no = '%s'; "
-                              "UPDATE recognitions SET expires_on = '%s' WHERE cert_no = '%s';", yesterday, no, yesterday, no);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
 }
 
 /* ---- the tests ------------------------------------------------------------------------------- */

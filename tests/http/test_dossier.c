@@ -52,19 +52,13 @@ static Resp as(const char *token, const char *method, const char *path, const ch
     return http_req_h(&S, hs, method, path, json ? "application/json" : NULL, json, json ? strlen(json) : 0);
 }
 
-static void expect(Resp *r, long status, const char *field) {
-    if (r->status != status) fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-    if (field) assert_string_equal(jstr(r->json, "field"), field);
-}
-
 /* Take an action; returns the new state (static buffer) after checking the status. */
 static const char *act(const char *token, long long id, const char *body, long status, const char *field) {
     static char state[32];
     char path[64];
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld/transitions", id);
     Resp r = as(token, "POST", path, body);
-    expect(&r, status, field);
+    expect_status(&r, status, field);
     snprintf(state, sizeof state, "%s", status == 200 ? jstr(r.json, "state") : "");
     resp_free(&r);
     return state;
@@ -72,7 +66,7 @@ static const char *act(const char *token, long long id, const char *body, long s
 
 static long long create(const char *token, const char *body, long status, const char *field) {
     Resp r = as(token, "POST", "/api/v1/dossiers", body);
-    expect(&r, status, field);
+    expect_status(&r, status, field);
     long long id = status == 201 ? jint(r.json, "id") : 0;
     resp_free(&r);
     return id;
@@ -98,10 +92,10 @@ static void test_filing_rules(void **state) {
     char path[64];
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld", up);
     Resp r = http_req_h(&S, (const char *[]){NULL}, "GET", path, NULL, NULL, 0);
-    expect(&r, 401, NULL);
+    expect_status(&r, 401, NULL);
     resp_free(&r);
     r = as(t_producer, "DELETE", path, NULL);
-    expect(&r, 204, NULL);
+    expect_status(&r, 204, NULL);
     resp_free(&r);
 }
 
@@ -111,7 +105,7 @@ static void test_procedure(void **state) {
     char path[96];
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld", id);
     Resp r = as(t_producer, "GET", path, NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_string_equal(jstr(r.json, "state"), "draft");
     assert_string_equal(jstr(r.json, "rubric_version"), "26-2026");
     assert_int_equal(jint(r.json, "set_no"), 7);
@@ -125,10 +119,10 @@ static void test_procedure(void **state) {
     char sub[256];
     snprintf(sub, sizeof sub, "%s/self-assessment", path);
     r = as(t_producer, "PUT", sub, "{\"choices\": {\"1.1\": 9}}");
-    expect(&r, 422, "choices.1.1");
+    expect_status(&r, 422, "choices.1.1");
     resp_free(&r);
     r = as(t_producer, "PUT", sub, SELF);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_int_equal(jint(r.json, "self_assessment.result.parts.A"), 3 + 1 + 2 + 1); /* set 7: 1.1[2]=3 1.2[1]=1 1.3[1]=2 2.1[1]=1 */
     resp_free(&r);
 
@@ -138,26 +132,26 @@ static void test_procedure(void **state) {
     char h[128];
     snprintf(h, sizeof h, "Authorization: Bearer %s", t_producer);
     r = http_req_h(&S, (const char *[]){h, NULL}, "POST", sub, "application/pdf", pdf, sizeof pdf - 1);
-    expect(&r, 201, NULL);
+    expect_status(&r, 201, NULL);
     char url[160], sha[65];
     snprintf(url, sizeof url, "%s", jstr(r.json, "url"));
     snprintf(sha, sizeof sha, "%s", jstr(r.json, "sha256"));
     resp_free(&r);
     snprintf(sub, sizeof sub, "%s/files?kind=label&criterion=99.9", path);
     r = http_req_h(&S, (const char *[]){h, NULL}, "POST", sub, "application/pdf", pdf, sizeof pdf - 1);
-    expect(&r, 422, "criterion");
+    expect_status(&r, 422, "criterion");
     resp_free(&r);
     r = as(t_producer, "GET", url, NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_int_equal(r.len, sizeof pdf - 1);
     resp_free(&r);
     r = as(t_other_commune, "GET", url, NULL);
-    expect(&r, 404, NULL);
+    expect_status(&r, 404, NULL);
     resp_free(&r);
     char pub[96];
     snprintf(pub, sizeof pub, "/files/%s", sha); /* evidence is not served publicly */
     r = http_get(&S, pub);
-    expect(&r, 404, NULL);
+    expect_status(&r, 404, NULL);
     resp_free(&r);
 
     /* Submit: a registration number NN/PĐK-(T)-(X)-(Năm). */
@@ -171,7 +165,7 @@ static void test_procedure(void **state) {
     resp_free(&r);
     /* No longer editable by the producer. */
     r = as(t_producer, "PATCH", path, "{\"note\": \"sửa\"}");
-    expect(&r, 409, "state");
+    expect_status(&r, 409, "state");
     resp_free(&r);
 
     /* The commune receives: the producer may not, another commune cannot even see it. */
@@ -190,7 +184,7 @@ static void test_procedure(void **state) {
     assert_string_equal(act(t_commune, id, "{\"action\": \"return\", \"comment\": \"Bổ sung phiếu kiểm nghiệm\"}", 200, NULL),
                         "returned");
     r = as(t_producer, "PATCH", path, "{\"note\": \"Đã bổ sung\"}");
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     /* Editing keeps what the record holds beside its fields (the self-assessment). */
     assert_int_equal(jint(r.json, "self_assessment.result.parts.A"), 7);
     assert_string_equal(jstr(r.json, "note"), "Đã bổ sung");
@@ -202,13 +196,13 @@ static void test_procedure(void **state) {
     act(t_commune, id, "{\"action\": \"forward\"}", 422, "commune_report");
     snprintf(sub, sizeof sub, "%s/commune-report", path);
     r = as(t_commune, "PUT", sub, "{\"items\": {\"origin\": {\"met\": \"yes\"}}}");
-    expect(&r, 422, "items.origin");
+    expect_status(&r, 422, "items.origin");
     resp_free(&r);
     r = as(t_producer, "PUT", sub, REPORT);
-    expect(&r, 403, NULL);
+    expect_status(&r, 403, NULL);
     resp_free(&r);
     r = as(t_commune, "PUT", sub, REPORT);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_false(json_is_true(jpath(r.json, "commune_report.items.identity.met")));
     resp_free(&r);
     assert_string_equal(act(t_commune, id, "{\"action\": \"forward\"}", 200, NULL), "forwarded");
@@ -217,11 +211,11 @@ static void test_procedure(void **state) {
     act(t_commune, id, "{\"action\": \"check\"}", 403, "action");
     assert_string_equal(act(t_province, id, "{\"action\": \"check\"}", 200, NULL), "checked");
     r = as(t_member, "GET", path, NULL);
-    expect(&r, 404, NULL);
+    expect_status(&r, 404, NULL);
     resp_free(&r);
     /* Round 2 of 2026 takes dossiers forwarded by 30/10: this one came later. */
     r = as(t_province, "POST", "/api/v1/rounds", "{\"province_code\": \"86\", \"year\": 2026, \"number\": 2, \"council_id\": 1}");
-    expect(&r, 201, NULL);
+    expect_status(&r, 201, NULL);
     assert_string_equal(jstr(r.json, "forward_by"), "2026-10-30");
     assert_string_equal(jstr(r.json, "ends_on"), "2026-12-30");
     long long late = jint(r.json, "id");
@@ -230,21 +224,21 @@ static void test_procedure(void **state) {
     snprintf(body, sizeof body, "{\"action\": \"assign\", \"round_id\": %lld}", late);
     act(t_province, id, body, 409, "round_id");
     r = as(t_commune, "POST", "/api/v1/rounds", "{\"province_code\": \"86\", \"year\": 2026, \"number\": 3}");
-    expect(&r, 403, NULL);
+    expect_status(&r, 403, NULL);
     resp_free(&r);
     r = as(t_province, "POST", "/api/v1/rounds",
            "{\"province_code\": \"86\", \"year\": 2026, \"number\": 3, \"forward_by\": \"2026-12-31\", "
            "\"ends_on\": \"2026-12-31\", \"council_id\": 1}");
-    expect(&r, 201, NULL);
+    expect_status(&r, 201, NULL);
     long long round = jint(r.json, "id");
     resp_free(&r);
     snprintf(body, sizeof body, "{\"action\": \"assign\", \"round_id\": %lld}", round);
     assert_string_equal(act(t_province, id, body, 200, NULL), "in_round");
     r = as(t_member, "GET", path, NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     resp_free(&r);
     r = as(t_member, "GET", "/api/v1/dossiers", NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_int_equal(jint(r.json, "total"), 1);
     resp_free(&r);
 
@@ -256,7 +250,7 @@ static void test_procedure(void **state) {
     /* The history, oldest first. */
     snprintf(sub, sizeof sub, "%s/events", path);
     r = as(t_producer, "GET", sub, NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_int_equal(json_array_size(jpath(r.json, "items")), 8);
     assert_string_equal(jstr(r.json, "items.0.action"), "submit");
     assert_string_equal(jstr(r.json, "items.2.comment"), "Bổ sung phiếu kiểm nghiệm");
@@ -267,7 +261,7 @@ static void test_procedure(void **state) {
     char q[128];
     snprintf(q, sizeof q, "/api/v1/audit?entity=dossiers&entity_id=%lld&per_page=100", id);
     r = as(t_admin, "GET", q, NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_true(jint(r.json, "total") >= 13);
     resp_free(&r);
 
@@ -275,7 +269,7 @@ static void test_procedure(void **state) {
     assert_string_equal(act(t_producer, id, "{\"action\": \"withdraw\", \"comment\": \"Chưa đủ sản lượng\"}", 200, NULL),
                         "withdrawn");
     r = as(t_producer, "DELETE", path, NULL);
-    expect(&r, 409, "state");
+    expect_status(&r, 409, "state");
     resp_free(&r);
 }
 
@@ -285,17 +279,17 @@ static void test_scope_and_overdue(void **state) {
     char path[96];
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld/self-assessment", id);
     Resp r = as(t_commune, "PUT", path, SELF);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     resp_free(&r);
     assert_string_equal(act(t_commune, id, "{\"action\": \"submit\"}", 200, NULL), "submitted");
     assert_string_equal(act(t_commune, id, "{\"action\": \"receive\"}", 200, NULL), "with_commune");
     /* The producer of product 3 is not chuthe.thanhlong: 404 for it, as for the other commune. */
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld", id);
     r = as(t_producer, "GET", path, NULL);
-    expect(&r, 404, NULL);
+    expect_status(&r, 404, NULL);
     resp_free(&r);
     r = as(t_other_commune, "GET", "/api/v1/dossiers", NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_int_equal(jint(r.json, "total"), 0);
     resp_free(&r);
     /* Past the commune's deadline: flagged and listed as overdue. */
@@ -357,7 +351,7 @@ static void test_cli(void **state) {
 static void test_transitions_published(void **state) {
     (void)state;
     Resp r = http_get(&S, "/api/v1/dossier-transitions");
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_string_equal(jstr(r.json, "items.0.action"), "submit");
     assert_string_equal(jstr(r.json, "items.0.to"), "submitted");
     resp_free(&r);

@@ -55,16 +55,10 @@ static Resp as(const char *token, const char *method, const char *path, const ch
     return http_req_h(&S, hs, method, path, json ? "application/json" : NULL, json, json ? strlen(json) : 0);
 }
 
-static void expect(Resp *r, long status, const char *field) {
-    if (r->status != status) fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-    if (field) assert_string_equal(jstr(r->json, "field"), field);
-}
-
 /* The request answers status; the response is the caller's to free. */
 static Resp call(const char *token, const char *method, const char *path, const char *json, long status) {
     Resp r = as(token, method, path, json);
-    expect(&r, status, NULL);
+    expect_status(&r, status, NULL);
     return r;
 }
 
@@ -98,27 +92,14 @@ static void evidence(const char *token, long long id, const char *kind, const ch
     snprintf(h, sizeof h, "Authorization: Bearer %s", token);
     int n = snprintf(pdf, sizeof pdf, "%%PDF-1.4\n%% %s\n%%%%EOF\n", text);
     Resp r = http_req_h(&S, (const char *[]){h, NULL}, "POST", path, "application/pdf", pdf, (size_t)n);
-    expect(&r, 201, NULL);
+    expect_status(&r, 201, NULL);
     assert_int_equal(jint(r.json, "bytes"), n);
     resp_free(&r);
-}
-
-static void body_has(Resp *r, const char *text) {
-    if (!r->body || !strstr(r->body, text)) fprintf(stderr, "body lacks '%s':\n%s\n", text, r->body ? r->body : "");
-    assert_non_null(strstr(r->body, text));
 }
 
 static void out_has(const char *out, const char *text) {
     if (!out || !strstr(out, text)) fprintf(stderr, "output lacks '%s':\n%s\n", text, out ? out : "(none)");
     assert_non_null(strstr(out, text));
-}
-
-static char *dmy(const char *iso) {
-    static char out[4][11];
-    static int k;
-    char *o = out[k++ % 4];
-    snprintf(o, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-    return o;
 }
 
 /* Days from a to b (dates). */
@@ -132,23 +113,6 @@ static int days_between(const char *a, const char *b) {
 }
 
 /* ---- the score sheet ----------------------------------------------------------------------------- */
-
-/* Leaf criteria (with options) of a sheet, in order. */
-static void leaves(json_t *node, json_t *out) {
-    if (json_is_array(node)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(node, i, v) leaves(v, out);
-        return;
-    }
-    if (!json_is_object(node)) return;
-    json_t *opts = json_object_get(node, "options");
-    if (json_is_string(json_object_get(node, "code")) && json_is_array(opts) && json_array_size(opts) > 0)
-        json_array_append(out, node);
-    const char *k;
-    json_t *v;
-    json_object_foreach(node, k, v) if (strcmp(k, "options") && strcmp(k, "document")) leaves(v, out);
-}
 
 static int points(json_t *opt) { return (int)json_integer_value(json_object_get(opt, "points")); }
 
@@ -164,7 +128,7 @@ static json_t *sheet_for(const char *token, long long id, int stars, int target)
     resp_free(&d);
     Resp sheet = call(NULL, "GET", path, NULL, 200);
     json_t *ls = json_array(), *c;
-    leaves(sheet.json, ls);
+    sheet_leaves(sheet.json, ls);
     size_t n = json_array_size(ls), i, k;
     int *pick = calloc(n, sizeof *pick), total = 0;
     json_array_foreach(ls, i, c) {
@@ -332,19 +296,6 @@ static int teardown(void **state) {
     return 0;
 }
 
-
-/* Time passes: certificate no (and its recognition) expired yesterday. */
-static void expire_yesterday(const char *db_path, const char *no) {
-    char yesterday[11], sql[256];
-    date_today(yesterday);
-    date_add_days(yesterday, -1, yesterday);
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-    snprintf(sql, sizeof sql, "UPDATE certificates SET expires_on = '%s' WHERE cert_no = '%s'; "
-                              "UPDATE recognitions SET expires_on = '%s' WHERE cert_no = '%s';", yesterday, no, yesterday, no);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-}
 
 /* ---- the story ----------------------------------------------------------------------------------- */
 

@@ -32,12 +32,6 @@ static Resp as(const char *token, const char *method, const char *path, const ch
     return http_req_h(&S, hs, method, path, json ? "application/json" : NULL, json, json ? strlen(json) : 0);
 }
 
-static void expect(Resp *r, long status, const char *field) {
-    if (r->status != status) fprintf(stderr, "expected %ld, got %ld: %s\n", status, r->status, r->body);
-    assert_int_equal(r->status, status);
-    if (field) assert_string_equal(jstr(r->json, "field"), field);
-}
-
 static bool str_eq_json(json_t *o, const char *k, const char *v) {
     json_t *x = json_object_get(o, k);
     return json_is_string(x) && strcmp(json_string_value(x), v) == 0;
@@ -45,7 +39,7 @@ static bool str_eq_json(json_t *o, const char *k, const char *v) {
 
 static void call(const char *token, const char *method, const char *path, const char *json, long status, const char *field) {
     Resp r = as(token, method, path, json);
-    expect(&r, status, field);
+    expect_status(&r, status, field);
     resp_free(&r);
 }
 
@@ -102,7 +96,7 @@ static void score(const char *token, int total, long status) {
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld/scores/me", dossier);
     char *body = choices_for(total, true);
     Resp r = as(token, "PUT", path, body);
-    expect(&r, status, NULL);
+    expect_status(&r, status, NULL);
     if (status == 200) assert_int_equal(jint(r.json, "result.total"), total);
     resp_free(&r);
     free(body);
@@ -111,11 +105,11 @@ static void score(const char *token, int total, long status) {
 /* A dossier of product 2 taken into a round of council 1 by the administrator. */
 static long long in_round(const char *round_body) {
     Resp r = as(t_admin, "POST", "/api/v1/rounds", round_body);
-    expect(&r, 201, NULL);
+    expect_status(&r, 201, NULL);
     long long round = jint(r.json, "id");
     resp_free(&r);
     r = as(t_admin, "POST", "/api/v1/dossiers", "{\"kind\": \"first\", \"product_id\": 2}");
-    expect(&r, 201, NULL);
+    expect_status(&r, 201, NULL);
     long long id = jint(r.json, "id");
     resp_free(&r);
     char path[96], body[128];
@@ -187,7 +181,7 @@ static void test_council_and_conflicts(void **state) {
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld/council", dossier);
     call(t_producer, "GET", path, NULL, 403, NULL);
     Resp r = as(t_chair, "GET", path, NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     json_t *m = jpath(r.json, "members");
     assert_int_equal(json_array_size(m), 6);
     bool agency = false;
@@ -228,7 +222,7 @@ static void test_first_pass_spread(void **state) {
     snprintf(view, sizeof view, "/api/v1/dossiers/%lld/scores", dossier);
     /* A draft with its live result; submitting needs every criterion. */
     Resp r = as(t_member, "PUT", path, "{\"choices\": {\"1.1\": 2, \"1.2\": 1}}");
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_int_equal(jint(r.json, "result.parts.A"), 4);
     assert_false(json_is_true(jpath(r.json, "submitted")));
     resp_free(&r);
@@ -243,7 +237,7 @@ static void test_first_pass_spread(void **state) {
     score(t_chair, 95, 200);
     /* The member has not submitted: sees its own draft only. */
     r = as(t_member, "GET", view, NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_true(json_is_null(jpath(r.json, "sheets")));
     assert_non_null(jpath(r.json, "own"));
     resp_free(&r);
@@ -257,7 +251,7 @@ static void test_first_pass_spread(void **state) {
     score(t_member, 90, 409); /* submitted: no change without a re-scoring */
     score(t_tv2, 80, 200);
     r = as(t_secretary, "GET", view, NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_true(json_is_true(jpath(r.json, "quorum.met")));
     assert_int_equal(jint(r.json, "quorum.needed"), 3);
     assert_true(json_is_true(jpath(r.json, "spread.flagged")));
@@ -284,7 +278,7 @@ static void test_second_pass_and_close(void **state) {
     call(t_secretary, "POST", path, "{\"comment\": \"Hội đồng thống nhất\"}", 200, NULL);
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld", dossier);
     Resp r = as(t_producer, "GET", path, NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_string_equal(jstr(r.json, "state"), "scored");
     assert_true(json_number_value(jpath(r.json, "avg_score")) > 89.669 && json_number_value(jpath(r.json, "avg_score")) < 89.671);
     assert_int_equal(jint(r.json, "band"), 4);
@@ -293,7 +287,7 @@ static void test_second_pass_and_close(void **state) {
     /* The minutes: every sheet of the pass, the result, the self-assessment beside it. */
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld/minutes", dossier);
     r = as(t_producer, "GET", path, NULL);
-    expect(&r, 200, NULL);
+    expect_status(&r, 200, NULL);
     assert_int_equal(json_array_size(jpath(r.json, "sheets")), 3);
     assert_int_equal(jint(r.json, "pass"), 2);
     assert_int_equal(jint(r.json, "result.stars"), 4);
