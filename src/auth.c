@@ -141,7 +141,7 @@ static bool grant_covers(const Grant *g, const Place *place) {
     }
     default: {
         int64_t id;
-        return place->council_id > 0 && parse_i64(g->scope, &id) && id == place->council_id;
+        return parse_i64(g->scope, &id) && id > 0 && (id == place->council_id || id == place->council_id2);
     }
     }
 }

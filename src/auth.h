@@ -74,6 +74,7 @@ typedef struct Place {
     char province[8];   /* 2025 province code (derived from commune when empty) */
     int64_t producer_id;
     int64_t council_id;
+    int64_t council_id2;  /* a second council that handled it (the province's, once the Ministry's has it) */
 } Place;
 
 /* Fill p->province from p->commune (units in force, 2025 geography) when it is empty. */

@@ -314,6 +314,7 @@ static const Field dossier_fields[] = {
     {.name = "commune_due", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Hạn xã kiểm tra", .en = "Commune due"},
     {.name = "forwarded_on", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Ngày chuyển tỉnh", .en = "Forwarded on"},
     {.name = "round_id", .type = FT_REF, .ref = "rounds", .flags = FF_READONLY | FF_FILTER, .vi = "Đợt đánh giá", .en = "Round"},
+    {.name = "province_round_id", .type = FT_REF, .ref = "rounds", .flags = FF_READONLY | FF_NOEXPORT, .vi = "Đợt đánh giá của tỉnh", .en = "Province round", .help = "once the Ministry has the dossier: the province's round"},
     {.name = "knockout_reason", .type = FT_TEXT, .flags = FF_READONLY, .vi = "Lý do loại", .en = "Knock-out reason"},
     {.name = "scoring_pass", .type = FT_INT, .flags = FF_READONLY | FF_NOEXPORT, .vi = "Lượt chấm", .en = "Scoring pass"},
     {.name = "avg_score", .type = FT_REAL, .flags = FF_READONLY | FF_SORT, .vi = "Điểm trung bình của Hội đồng", .en = "Council average"},
@@ -340,7 +341,7 @@ const Entity ENTITY_DOSSIERS = {
     .prepare = dossier_prepare, .before_delete = dossier_delete, .decorate = dossier_decorate,
     .perm_create = PERM_DOSSIERS_WRITE, .perm_update = PERM_DOSSIERS_WRITE, .perm_delete = PERM_DOSSIERS_WRITE,
     .perm_read = PERM_DOSSIERS_READ,
-    .council_sql = "round_id IN (SELECT id FROM rounds WHERE council_id = CAST(? AS INTEGER))",
+    .council_sql = "CAST(? AS INTEGER) IN (SELECT council_id FROM rounds WHERE id = round_id OR id = province_round_id)",
 };
 
 /* ---- the procedure ------------------------------------------------------------------------------- */
@@ -540,10 +541,12 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
         db_done(s);
         if (rc) return rc;
         /* The Ministry's council scores in a new pass: the province's sheets stay as they were. */
-        s = db_prepare(db, "UPDATE dossiers SET round_id = ?, scoring_pass = scoring_pass + ? WHERE id = ?");
-        db_bind_int(s, 1, round);
-        db_bind_int(s, 2, bo ? 1 : 0);
-        db_bind_int(s, 3, id);
+        s = db_prepare(db, "UPDATE dossiers SET province_round_id = CASE WHEN ? THEN round_id ELSE province_round_id END, "
+                           "round_id = ?, scoring_pass = scoring_pass + ? WHERE id = ?");
+        db_bind_int(s, 1, bo);
+        db_bind_int(s, 2, round);
+        db_bind_int(s, 3, bo ? 1 : 0);
+        db_bind_int(s, 4, id);
         db_step(s);
         db_done(s);
     }

@@ -534,7 +534,14 @@ void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p) {
     snprintf(p->province, sizeof p->province, "%s", jstr_of(obj, "province_code"));
     p->producer_id = en->is_producer ? id : json_integer_value(json_object_get(obj, "producer_id"));
     if (str_eq(en->name, "councils")) p->council_id = id;
-    json_t *cid = json_object_get(obj, "council_id"), *rid = json_object_get(obj, "round_id");
+    json_t *cid = json_object_get(obj, "council_id"), *rid = json_object_get(obj, "round_id"),
+           *prid = json_object_get(obj, "province_round_id");
+    if (json_is_integer(prid)) {
+        Stmt *s = db_prepare(db, "SELECT council_id FROM rounds WHERE id = ?");
+        db_bind_int(s, 1, json_integer_value(prid));
+        if (db_step(s) == DB_ROW && !db_col_null(s, 0)) p->council_id2 = db_col_int(s, 0);
+        db_done(s);
+    }
     if (json_is_integer(cid)) p->council_id = json_integer_value(cid);
     if (json_is_integer(cid) && !p->province[0] && !p->commune[0]) {
         /* A record of a council (its advisory group): the council's province. */

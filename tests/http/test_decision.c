@@ -232,6 +232,13 @@ static void ministry_scores(long long id, int target) {
     Resp r = call(t_province, "POST", path, body, 403, "action"); /* the Ministry's step */
     resp_free(&r);
     ok(t_admin, "POST", path, body);
+    /* The province's council still reads the dossier it scored; the Ministry's council too. */
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld", id);
+    r = call(t_chair, "GET", path, NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "province_round_id"), round_id);
+    resp_free(&r);
+    r = call(t_bo_member, "GET", path, NULL, 200, NULL);
+    resp_free(&r);
     char *ch = choices_for(id, 5, target, false);
     submit_sheet(t_bo_chair, id, ch);
     submit_sheet(t_bo_member, id, ch);
