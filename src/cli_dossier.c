@@ -104,7 +104,7 @@ int cmd_dossier(Opts *o) {
             json_decref(d);
         }
     } else if (strcmp(sub, "minutes") == 0) {
-        json_t *m = scoring_minutes(db, &who, id, &e);
+        json_t *m = scoring_minutes(db, &who, id, 0, &e);
         if (!m) rc = report(-1, &e);
         else print_json(m), json_decref(m);
     } else {

@@ -542,6 +542,7 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
         if (rc) return rc;
         /* The Ministry's council scores in a new pass: the province's sheets stay as they were. */
         s = db_prepare(db, "UPDATE dossiers SET province_round_id = CASE WHEN ? THEN round_id ELSE province_round_id END, "
+                           "ministry_pass = CASE WHEN ?1 THEN scoring_pass + 1 ELSE ministry_pass END, "
                            "round_id = ?, scoring_pass = scoring_pass + ? WHERE id = ?");
         db_bind_int(s, 1, bo);
         db_bind_int(s, 2, round);

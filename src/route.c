@@ -104,7 +104,7 @@ const Route routes[] = {
      "dossiers.scores.rescore", &ENTITY_DOSSIERS, D},
     {"POST", "/api/v1/dossiers/{id}/scores/close", "scores.write", "", 0, api_dossier_close, "dossiers.scores.close",
      &ENTITY_DOSSIERS, D},
-    {"GET", "/api/v1/dossiers/{id}/minutes", "dossiers.read", "", 0, api_dossier_minutes, "dossiers.minutes",
+    {"GET", "/api/v1/dossiers/{id}/minutes", "dossiers.read", "pass", 0, api_dossier_minutes, "dossiers.minutes",
      &ENTITY_DOSSIERS, D},
     /* decisions, certificates, lifecycle (decision.c): public records; decision.c checks the level */
     {"GET", "/api/v1/decisions", "public", "province level year page per_page", 0, api_decisions_list, "decisions.list",

@@ -14,6 +14,7 @@
 
 typedef struct Ctx {
     int64_t id, round, council, producer, pass;
+    int64_t ministry_pass, province_council; /* once the Ministry has the dossier */
     char state[24], commune[16], province[8], version[16], round_state[12], ends_on[11];
     int set_no;
     double threshold, quorum;
@@ -24,7 +25,8 @@ typedef struct Ctx {
 static int load(Db *db, int64_t id, Ctx *c, Err *e) {
     memset(c, 0, sizeof *c);
     Stmt *s = db_prepare(db, "SELECT d.state, d.round_id, d.producer_id, d.commune_code, d.province_code, d.rubric_version, "
-                             "d.set_no, d.scoring_pass, r.council_id, r.state, r.ends_on, r.spread_threshold, r.quorum "
+                             "d.set_no, d.scoring_pass, r.council_id, r.state, r.ends_on, r.spread_threshold, r.quorum, "
+                             "d.ministry_pass, (SELECT council_id FROM rounds WHERE id = d.province_round_id) "
                              "FROM dossiers d LEFT JOIN rounds r ON r.id = d.round_id WHERE d.id = ?");
     db_bind_int(s, 1, id);
     if (db_step(s) != DB_ROW) {
@@ -45,6 +47,8 @@ static int load(Db *db, int64_t id, Ctx *c, Err *e) {
     snprintf(c->ends_on, sizeof c->ends_on, "%s", db_col_text(s, 10) ? db_col_text(s, 10) : "");
     c->threshold = db_col_double(s, 11);
     c->quorum = db_col_double(s, 12);
+    c->ministry_pass = db_col_null(s, 13) ? 0 : db_col_int(s, 13);
+    c->province_council = db_col_null(s, 14) ? 0 : db_col_int(s, 14);
     db_done(s);
     c->set = rubric_set(rubric_get(c->version), c->set_no);
     if (!c->round) return err_set(e, 409, "state", "the dossier is not in an evaluation round (it is %s)", c->state);
@@ -540,9 +544,19 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
     return finish(db, rc, e);
 }
 
-json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, Err *e) {
+json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, int64_t pass, Err *e) {
     Ctx c;
     if (load(db, dossier, &c, e)) return NULL;
+    if (pass) {
+        if (pass < 1 || pass > c.pass) {
+            err_set(e, 400, "pass", "dossier %lld has scoring passes 1 to %lld", (long long)dossier, (long long)c.pass);
+            return NULL;
+        }
+        /* A pass before the Ministry's was the province council's, and is over. */
+        if (c.ministry_pass && pass < c.ministry_pass) c.council = c.province_council;
+        if (pass < c.pass) snprintf(c.state, sizeof c.state, "%s", "scored");
+        c.pass = pass;
+    }
     char pos[24];
     position_of(db, &c, who->user_id, pos);
     bool organiser = organises(&c, who);

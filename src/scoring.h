@@ -38,6 +38,6 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
 /* The minutes (biên bản): the council, every submitted sheet, the result. Shown to the
 ** province, the secretary and members who submitted while the council scores; to the council,
 ** the commune and the producer once the scoring is closed. 403 otherwise. */
-json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, Err *e);
+json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, int64_t pass, Err *e);
 
 #endif

@@ -248,7 +248,22 @@ static void ministry_scores(long long id, int target) {
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld", id);
     r = call(t_admin, "GET", path, NULL, 200, NULL);
     assert_string_equal(jstr(r.json, "state"), "ministry_scored");
-    assert_int_equal(jint(r.json, "scoring_pass"), 2);
+    long long pass = jint(r.json, "scoring_pass");
+    resp_free(&r);
+    /* The minutes of each pass name the council that scored it: the province's first, then the
+    ** Ministry's. */
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/minutes?pass=%lld", id, pass - 1);
+    r = call(t_chair, "GET", path, NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "council_id"), 1);
+    assert_int_equal(json_array_size(jpath(r.json, "sheets")), 2);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/minutes", id);
+    r = call(t_bo_chair, "GET", path, NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "pass"), pass);
+    assert_true(jint(r.json, "council_id") != 1);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/minutes?pass=%lld", id, pass + 1);
+    r = call(t_chair, "GET", path, NULL, 400, "pass");
     resp_free(&r);
 }
 
