@@ -231,19 +231,24 @@ static json_t *sheet_json(Stmt *s) {
     json_object_set_new(o, "choices", ch ? ch : json_object());
     json_object_set_new(o, "comments", cm ? cm : json_object());
     json_object_set_new(o, "parts", parts ? parts : json_object());
+    json_object_set_new(o, "stopped_at", db_col_text(s, 9) ? json_string(db_col_text(s, 9)) : json_null());
     return o;
 }
 
-#define SHEET_COLS "s.user_id, u.username, s.pass, s.total, s.choices, s.comments, s.submitted_at, s.updated_at, s.parts"
+#define SHEET_COLS "s.user_id, u.username, s.pass, s.total, s.choices, s.comments, s.submitted_at, s.updated_at, s.parts, " \
+                   "s.stopped_at"
 
 int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t **out, Err *e) {
     *out = NULL;
     const char *k;
     json_t *v;
     json_object_foreach(in, k, v) {
-        if (strcmp(k, "choices") && strcmp(k, "comments") && strcmp(k, "submit"))
-            return err_set(e, 422, k, "unknown field '%s': send {\"choices\", \"comments\", \"submit\"}", k);
+        if (strcmp(k, "choices") && strcmp(k, "comments") && strcmp(k, "submit") && strcmp(k, "stopped_at"))
+            return err_set(e, 422, k, "unknown field '%s': send {\"choices\", \"comments\", \"stopped_at\", \"submit\"}", k);
     }
+    json_t *stop = json_object_get(in, "stopped_at");
+    if (stop && !json_is_null(stop) && !json_is_string(stop)) return err_set(e, 422, "stopped_at", "stopped_at must be a criterion code");
+    const char *stopped = json_is_string(stop) ? json_string_value(stop) : NULL;
     json_t *submit = json_object_get(in, "submit");
     if (submit && !json_is_boolean(submit)) return err_set(e, 422, "submit", "submit must be true or false");
     if (db_begin(db, e)) return -1;
@@ -270,7 +275,7 @@ int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t *
     }
     RubResult res;
     memset(&res, 0, sizeof res);
-    if (!rc) rc = rubric_evaluate(c.set, json_object_get(in, "choices"), NULL, &res, e);
+    if (!rc) rc = rubric_evaluate(c.set, json_object_get(in, "choices"), stopped, &res, e);
     if (!rc) rc = check_comments(c.set, json_object_get(in, "comments"), e);
     if (!rc && json_is_true(submit) && json_array_size(res.missing)) {
         char list[400] = "";
@@ -292,10 +297,11 @@ int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t *
         json_t *pj = json_pack("{s:i, s:i, s:i}", "A", res.parts[0], "B", res.parts[1], "C", res.parts[2]);
         char *ps = json_dumps(pj, JSON_COMPACT);
         json_decref(pj);
-        Stmt *s = db_prepare(db, "INSERT INTO scores (dossier_id, user_id, pass, choices, comments, total, parts, submitted_at, updated_at) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dossier_id, user_id, pass) DO UPDATE SET "
+        Stmt *s = db_prepare(db, "INSERT INTO scores (dossier_id, user_id, pass, choices, comments, total, parts, submitted_at, updated_at, "
+                                 "stopped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dossier_id, user_id, pass) DO UPDATE SET "
                                  "choices = excluded.choices, comments = excluded.comments, total = excluded.total, "
-                                 "parts = excluded.parts, submitted_at = excluded.submitted_at, updated_at = excluded.updated_at");
+                                 "parts = excluded.parts, submitted_at = excluded.submitted_at, updated_at = excluded.updated_at, "
+                                 "stopped_at = excluded.stopped_at");
         db_bind_int(s, 1, dossier);
         db_bind_int(s, 2, who->user_id);
         db_bind_int(s, 3, c.pass);
@@ -305,6 +311,7 @@ int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t *
         db_bind_text(s, 7, ps);
         db_bind_text(s, 8, json_is_true(submit) ? ts : NULL);
         db_bind_text(s, 9, ts);
+        db_bind_text(s, 10, stopped);
         if (db_step(s) != DB_DONE) rc = err_set(e, 500, "", "cannot store the sheet: %s", db_errmsg(db));
         db_done(s);
         free(chs);

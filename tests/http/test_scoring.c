@@ -229,6 +229,15 @@ static void test_first_pass_spread(void **state) {
     call(t_member, "PUT", path, "{\"choices\": {\"1.1\": 2}, \"submit\": true}", 422, "choices");
     call(t_member, "PUT", path, "{\"choices\": {\"1.1\": 2, \"1.1.9\": 0}}", 422, "choices.1.1.9");
     call(t_member, "PUT", path, "{\"choices\": {}, \"comments\": {\"9.9\": \"x\"}}", 422, "comments.9.9");
+    /* A sheet may stop where a note stops the evaluation (set 7, 6.1: impurities): what follows
+    ** scores 0 and is not missing; nowhere else. */
+    r = as(t_member, "PUT", path, "{\"choices\": {\"1.1\": 2}, \"stopped_at\": \"6.1\"}");
+    expect_status(&r, 200, NULL);
+    assert_string_equal(jstr(r.json, "result.stopped_at"), "6.1");
+    assert_string_equal(jstr(r.json, "result.missing.0"), "1.2");
+    resp_free(&r);
+    call(t_member, "PUT", path, "{\"choices\": {}, \"stopped_at\": \"1.1\"}", 422, "stopped_at");
+    call(t_member, "PUT", path, "{\"choices\": {}, \"stopped_at\": 6}", 422, "stopped_at");
 
     /* Closing before a quorum. */
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld/scores/close", dossier);
