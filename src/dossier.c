@@ -728,8 +728,15 @@ json_t *dossier_file_add(Db *db, const Actor *who, const char *files_dir, int64_
     if (!rc) {
         char ts[32];
         ts_now(ts);
-        Stmt *s = db_prepare(db, "INSERT INTO dossier_files (dossier_id, kind, criterion, sha256, mime, bytes, filename, created_at, created_by) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dossier_id, sha256) DO NOTHING");
+        /* The same bytes again: one file, described as this request says. */
+        Stmt *s = db_prepare(db, "SELECT 1 FROM dossier_files WHERE dossier_id = ? AND sha256 = ?");
+        db_bind_int(s, 1, id);
+        db_bind_text(s, 2, sha);
+        *created = db_step(s) != DB_ROW;
+        db_done(s);
+        s = db_prepare(db, "INSERT INTO dossier_files (dossier_id, kind, criterion, sha256, mime, bytes, filename, created_at, created_by) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dossier_id, sha256) DO UPDATE SET "
+                           "kind = excluded.kind, criterion = excluded.criterion, filename = excluded.filename");
         db_bind_int(s, 1, id);
         db_bind_text(s, 2, kind);
         db_bind_text(s, 3, criterion);
@@ -740,7 +747,6 @@ json_t *dossier_file_add(Db *db, const Actor *who, const char *files_dir, int64_
         db_bind_text(s, 8, ts);
         db_bind_text(s, 9, who->username);
         if (db_step(s) != DB_DONE) rc = err_set(e, 500, "", "cannot record the file: %s", db_errmsg(db));
-        *created = db_changes(db) > 0;
         db_done(s);
     }
     if (!rc) {
@@ -749,7 +755,8 @@ json_t *dossier_file_add(Db *db, const Actor *who, const char *files_dir, int64_
         char url[128];
         snprintf(url, sizeof url, "/api/v1/dossiers/%lld/files/%s", (long long)id, sha);
         json_object_set_new(out, "url", json_string(url));
-        if (*created) rc = audit_append_json(db, who, "dossier.file.add", "dossiers", id, p.province[0] ? p.province : NULL, NULL, out, e);
+        rc = audit_append_json(db, who, *created ? "dossier.file.add" : "dossier.file.update", "dossiers", id,
+                               p.province[0] ? p.province : NULL, NULL, out, e);
     }
     json_decref(d);
     if (!rc && db_commit(db, e) == 0) return out;

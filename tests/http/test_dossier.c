@@ -137,6 +137,17 @@ static void test_procedure(void **state) {
     snprintf(url, sizeof url, "%s", jstr(r.json, "url"));
     snprintf(sha, sizeof sha, "%s", jstr(r.json, "sha256"));
     resp_free(&r);
+    /* The same bytes again, described otherwise: one file, as now described. */
+    snprintf(sub, sizeof sub, "%s/files?kind=test_report&criterion=1.2&filename=kiem-nghiem.pdf", path);
+    r = http_req_h(&S, (const char *[]){h, NULL}, "POST", sub, "application/pdf", pdf, sizeof pdf - 1);
+    expect_status(&r, 200, NULL);
+    resp_free(&r);
+    snprintf(sub, sizeof sub, "%s/files", path);
+    r = as(t_producer, "GET", sub, NULL);
+    assert_int_equal(json_array_size(jpath(r.json, "items")), 1);
+    assert_string_equal(jstr(r.json, "items.0.kind"), "test_report");
+    assert_string_equal(jstr(r.json, "items.0.filename"), "kiem-nghiem.pdf");
+    resp_free(&r);
     snprintf(sub, sizeof sub, "%s/files?kind=label&criterion=99.9", path);
     r = http_req_h(&S, (const char *[]){h, NULL}, "POST", sub, "application/pdf", pdf, sizeof pdf - 1);
     expect_status(&r, 422, "criterion");
