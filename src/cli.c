@@ -22,6 +22,7 @@
 #include "http.h"
 #include "importer.h"
 #include "migrate.h"
+#include "rubric.h"
 #include "search.h"
 #include "tablew.h"
 #include "util.h"
@@ -114,6 +115,8 @@ static int cmd_serve(Opts *o) {
     search_cache_use(db, app.search);
     Err se = ERR_INIT;
     if (search_cache_warm(db, &se)) fprintf(stderr, "ocop: search index: %s\n", se.detail);
+    /* The score sheets too (1.5 MB of JSON): parsed once here rather than by the first request. */
+    rubric_get(rubric_versions()[0]);
     db_close(db);
     if (users == 0) fprintf(stderr, "ocop: the database %s has no products yet; 'ocop demo --db %s' loads demo data\n", o->db, o->db);
     if (admins == 0)
