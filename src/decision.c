@@ -662,15 +662,7 @@ static int decide_dossier(Db *db, const Actor *who, const DecIn *d, const Item *
     Buf c = BUF_INIT;
     buf_printf(&c, "Quyết định số %s ngày %s: công nhận %d sao, giấy chứng nhận %s", d->number, vn_date(d->decided_on, date),
                it->stars, cert_no);
-    s = db_prepare(db, "INSERT INTO dossier_events (dossier_id, at, username, action, from_state, to_state, comment) "
-                       "VALUES (?, ?, ?, 'decide', ?, 'decided', ?)");
-    db_bind_int(s, 1, it->dossier);
-    db_bind_text(s, 2, ts);
-    db_bind_text(s, 3, who->username);
-    db_bind_text(s, 4, it->state);
-    db_bind_text(s, 5, buf_str(&c));
-    int rc = db_step(s) == DB_DONE ? 0 : err_set(e, 500, "", "cannot record the dossier's event: %s", db_errmsg(db));
-    db_done(s);
+    int rc = dossier_record_event(db, who, it->dossier, "decide", it->state, "decided", buf_str(&c), e);
     buf_free(&c);
     json_t *after = rc ? NULL : entity_get(db, &ENTITY_DOSSIERS, it->dossier, e);
     if (after) json_object_set_new(after, "result", json_string("recognized"));

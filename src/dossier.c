@@ -434,8 +434,8 @@ static json_t *reach(Db *db, const Actor *who, int64_t id, Perm perm, Place *p, 
     return d;
 }
 
-static int record_event(Db *db, const Actor *who, int64_t id, const char *action, const char *from, const char *to,
-                        const char *comment, Err *e) {
+int dossier_record_event(Db *db, const Actor *who, int64_t id, const char *action, const char *from, const char *to,
+                         const char *comment, Err *e) {
     char ts[32];
     ts_now(ts);
     Stmt *s = db_prepare(db, "INSERT INTO dossier_events (dossier_id, at, username, action, from_state, to_state, comment) "
@@ -581,7 +581,7 @@ int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err 
         char ts[32];
         ts_now(ts);
         set_col(db, id, "updated_at", ts);
-        rc = record_event(db, who, id, t->action, from, t->to, sget(in, "comment"), e);
+        rc = dossier_record_event(db, who, id, t->action, from, t->to, sget(in, "comment"), e);
     }
     json_t *after = rc ? NULL : entity_get(db, &ENTITY_DOSSIERS, id, e);
     if (!rc) {

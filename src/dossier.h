@@ -57,6 +57,10 @@ int dossier_file_remove(Db *db, const Actor *who, int64_t id, const char *sha, E
 json_t *dossier_files(Db *db, int64_t id);
 /* The recorded type of file sha of dossier id, or NULL (not attached to it). Caller frees. */
 char *dossier_file_mime(Db *db, int64_t id, const char *sha);
+/* Record a step of dossier id in its history (dossier_events): action, states, comment (may
+** be NULL or ""). The caller holds the transaction and writes the audit entry. */
+int dossier_record_event(Db *db, const Actor *who, int64_t id, const char *action, const char *from, const char *to,
+                         const char *comment, Err *e);
 /* The events of dossier id, oldest first. */
 json_t *dossier_events(Db *db, int64_t id);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "dossier.h"
 #include "rubric.h"
 #include "util.h"
 
@@ -441,19 +442,7 @@ json_t *scoring_view(Db *db, const Actor *who, int64_t dossier, Err *e) {
 
 static int record(Db *db, const Actor *who, const Ctx *c, const char *action, const char *to, const char *comment,
                   json_t *before, json_t *after, Err *e) {
-    char ts[32];
-    ts_now(ts);
-    Stmt *s = db_prepare(db, "INSERT INTO dossier_events (dossier_id, at, username, action, from_state, to_state, comment) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    db_bind_int(s, 1, c->id);
-    db_bind_text(s, 2, ts);
-    db_bind_text(s, 3, who->username);
-    db_bind_text(s, 4, action);
-    db_bind_text(s, 5, c->state);
-    db_bind_text(s, 6, to);
-    db_bind_text(s, 7, comment);
-    db_step(s);
-    db_done(s);
+    if (dossier_record_event(db, who, c->id, action, c->state, to, comment, e)) return -1;
     char act[48];
     snprintf(act, sizeof act, "dossier.%s", action);
     return audit_append_json(db, who, act, "dossiers", c->id, c->province, before, after, e);

@@ -13,7 +13,6 @@
 
 #include <fcntl.h>
 #include <sodium.h>
-#include <spawn.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +26,10 @@
 #include "buf.h"
 #include "db.h"
 #include "migrate.h"
+#include "run_ocop.h"
 #include "table.h"
 #include "util.h"
 
-extern char **environ;
 
 #define MARKER "MARKER-3-XYZZY-7f3a"
 
@@ -112,41 +111,6 @@ static void expect_broken(Fixture *f, int64_t id, const char *reason_part) {
     assert_int_equal(audit_verify(f->db, &c), 1);
     assert_int_equal(c.broken_id, id);
     if (!strstr(c.reason, reason_part)) fail_msg("reason '%s' lacks '%s'", c.reason, reason_part);
-}
-
-/* Run `ocop ARGS...` (OCOP_BIN) with stdout and stderr into files; the exit status. */
-static int run_ocop(Fixture *f, const char *const *args, Buf *out, Buf *err) {
-    const char *bin = getenv("OCOP_BIN");
-    if (!bin) fail_msg("OCOP_BIN is not set (run through meson test)");
-    char po[128], pe[128];
-    snprintf(po, sizeof po, "%s.out", f->path);
-    snprintf(pe, sizeof pe, "%s.err", f->path);
-    char *argv[16] = {(char *)bin};
-    int n = 1;
-    for (; args[n - 1] && n < 15; n++) argv[n] = (char *)args[n - 1];
-    argv[n] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, po, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, pe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    const char *paths[2] = {po, pe};
-    Buf *bufs[2] = {out, err};
-    for (int i = 0; i < 2; i++) {
-        buf_reset(bufs[i]);
-        FILE *fp = fopen(paths[i], "rb");
-        assert_non_null(fp);
-        char chunk[4096];
-        size_t k;
-        while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0) buf_append(bufs[i], chunk, k);
-        fclose(fp);
-    }
-    return WEXITSTATUS(status);
 }
 
 static void assert_contains(Buf *b, const char *part) {
@@ -332,7 +296,7 @@ static void test_tamper_file_bytes(void **state) {
     seed(f);
     Buf out = BUF_INIT, err = BUF_INIT;
     const char *verify[] = {"audit", "verify", "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, verify, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 0);
     assert_contains(&out, "audit trail intact: 5 entries, head 5 ");
 
     /* Closing the last connection checkpoints the WAL into the file and removes it. */
@@ -347,7 +311,7 @@ static void test_tamper_file_bytes(void **state) {
     f->db = db_open(f->path, &e);
     assert_non_null(f->db);
     expect_broken(f, 3, "its content does not match its hash");
-    assert_int_equal(run_ocop(f, verify, &out, &err), 1);
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 1);
     assert_contains(&err, "ocop: audit entry 3 (");
     assert_contains(&err, ", create producers 2) is broken: its content does not match its hash");
     buf_free(&out);
@@ -359,7 +323,7 @@ static void test_expect_detects_cut_tail(void **state) {
     seed(f);
     Buf out = BUF_INIT, err = BUF_INIT;
     const char *head[] = {"audit", "head", "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, head, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, head, &out, &err), 0);
     int64_t id;
     char hash[65], want[128];
     audit_head(f->db, &id, hash);
@@ -368,11 +332,11 @@ static void test_expect_detects_cut_tail(void **state) {
     char expect[80];
     snprintf(expect, sizeof expect, "5:%s", hash);
     const char *verify[] = {"audit", "verify", "--db", f->path, "--expect", expect, NULL};
-    assert_int_equal(run_ocop(f, verify, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 0);
     assert_contains(&out, "entry 5 still has the expected hash");
     want[strlen(want) - 1] = 0; /* the line `ocop audit head` printed is accepted as it is */
     const char *verify_line[] = {"audit", "verify", "--db", f->path, "--expect", want, NULL};
-    assert_int_equal(run_ocop(f, verify_line, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, verify_line, &out, &err), 0);
 
     /* Cut the last entry: the rest of the chain is still intact, only --expect notices. */
     assert_int_equal(raw_exec(f, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 5", NULL, 0),
@@ -382,7 +346,7 @@ static void test_expect_detects_cut_tail(void **state) {
     assert_int_equal(c.entries, 4);
     assert_int_equal(audit_expect(f->db, 5, hash, &c), 1);
     assert_non_null(strstr(c.reason, "ends at entry 4"));
-    assert_int_equal(run_ocop(f, verify, &out, &err), 1);
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 1);
     assert_contains(&err, "before the expected entry 5");
 
     /* A new entry 5 takes the place of the removed one: its hash differs. */
@@ -391,12 +355,12 @@ static void test_expect_detects_cut_tail(void **state) {
     assert_int_equal(audit_verify(f->db, &c), 0);
     assert_int_equal(audit_expect(f->db, 5, hash, &c), 1);
     assert_int_equal(c.broken_id, 5);
-    assert_int_equal(run_ocop(f, verify, &out, &err), 1);
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 1);
     assert_contains(&err, "audit entry 5 (");
     assert_contains(&err, "the trail was rewritten");
 
     const char *bad[] = {"audit", "verify", "--db", f->path, "--expect", "5:xyz", NULL};
-    assert_int_equal(run_ocop(f, bad, &out, &err), 2);
+    assert_int_equal(run_ocop_in(f->dir, bad, &out, &err), 2);
     buf_free(&out);
     buf_free(&err);
 }

@@ -19,7 +19,6 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,12 +32,12 @@
 #include "cert.h"
 #include "db.h"
 #include "migrate.h"
+#include "run_ocop.h"
 #include "util.h"
 
 /* The signature of the documented payload with the seed 00 01 ... 1f (docs/certificates.md). */
 #define KAT_SIGNATURE "6TscpVlp3hrQ5TLbn2ijGb5s7JIBIKg3gA6ubODjdy0tXdrVRPEBzBMBAUcHB1MNTIvanE7P9wxMLIkTmYjIDQ=="
 
-extern char **environ;
 
 typedef struct Fixture {
     char dir[64];
@@ -614,39 +613,6 @@ static void test_keys(void **state) {
 
 /* ---- the binary ----------------------------------------------------------------------------- */
 
-/* Run `ocop ARGS...` (OCOP_BIN) with stdout and stderr into out and err; the exit status. */
-static int run_ocop(Fixture *f, const char *const *args, Buf *out, Buf *err) {
-    const char *bin = getenv("OCOP_BIN");
-    if (!bin) fail_msg("OCOP_BIN is not set (run through meson test)");
-    char po[128], pe[128];
-    snprintf(po, sizeof po, "%s/run.out", f->dir);
-    snprintf(pe, sizeof pe, "%s/run.err", f->dir);
-    char *argv[16] = {(char *)bin};
-    int n = 1;
-    for (; args[n - 1] && n < 15; n++) argv[n] = (char *)args[n - 1];
-    argv[n] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, po, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, pe, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    const char *paths[2] = {po, pe};
-    Buf *bufs[2] = {out, err};
-    for (int i = 0; i < 2; i++) {
-        size_t k;
-        char *data = slurp(paths[i], &k);
-        buf_reset(bufs[i]);
-        buf_append(bufs[i], data, k);
-        free(data);
-    }
-    return WEXITSTATUS(status);
-}
-
 /* A one-shot HTTP server on 127.0.0.1: answers the first request with body. */
 typedef struct Server {
     int fd;
@@ -721,13 +687,13 @@ static void test_cli(void **state) {
 
     Buf out = BUF_INIT, err = BUF_INIT;
     const char *verify[] = {"cert", "verify", good, "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, verify, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 0);
     assert_contains(buf_str(&out), "valid: certificate BO-OCOP-2026-0042 for Nước mắm Phú Quốc Ông Đụng, 5 stars, "
                                    "issued 2026-07-01, expires 2029-07-01, signed by bo\n");
     assert_contains(buf_str(&out), "https://ocop.example.vn/xac-minh/BO-OCOP-2026-0042");
 
     const char *verify_bad[] = {"cert", "verify", bad, "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, verify_bad, &out, &err), 1);
+    assert_int_equal(run_ocop_in(f->dir, verify_bad, &out, &err), 1);
     assert_string_equal(buf_str(&out), "");
     char want[256];
     snprintf(want, sizeof want,
@@ -735,25 +701,25 @@ static void test_cli(void **state) {
     assert_string_equal(buf_str(&err), want);
 
     const char *verify_junk[] = {"cert", "verify", junk, "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, verify_junk, &out, &err), 1);
+    assert_int_equal(run_ocop_in(f->dir, verify_junk, &out, &err), 1);
     assert_contains(buf_str(&err), "not an ocop certificate");
 
     /* --key: offline, no database; another province's key fails. */
     const char *export91[] = {"key", "export", "91", "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, export91, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, export91, &out, &err), 0);
     char hex[65];
     sodium_bin2hex(hex, sizeof hex, f->pk_91, 32);
     snprintf(want, sizeof want, "%s\n", hex);
     assert_string_equal(buf_str(&out), want);
     const char *with91[] = {"cert", "verify", good, "--key", hex, "--db", "/nonexistent/x.db", NULL};
-    assert_int_equal(run_ocop(f, with91, &out, &err), 1);
+    assert_int_equal(run_ocop_in(f->dir, with91, &out, &err), 1);
     assert_contains(buf_str(&err), "signature does not match");
     sodium_bin2hex(hex, sizeof hex, f->pk_bo, 32);
     const char *withbo[] = {"cert", "verify", good, "--key", hex, "--db", "/nonexistent/x.db", NULL};
-    assert_int_equal(run_ocop(f, withbo, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, withbo, &out, &err), 0);
     assert_contains(buf_str(&out), "valid: certificate BO-OCOP-2026-0042");
     const char *badkey[] = {"cert", "verify", good, "--key", "abc", NULL};
-    assert_int_equal(run_ocop(f, badkey, &out, &err), 2);
+    assert_int_equal(run_ocop_in(f->dir, badkey, &out, &err), 2);
     assert_contains(buf_str(&err), "--key must be a public key of 64 hex digits");
 
     /* Over HTTP. */
@@ -762,7 +728,7 @@ static void test_cli(void **state) {
     char url[96];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/cert/BO-OCOP-2026-0042.pdf", srv.port);
     const char *verify_url[] = {"cert", "verify", url, "--db", f->path, "--format", "json", NULL};
-    int rc = run_ocop(f, verify_url, &out, &err);
+    int rc = run_ocop_in(f->dir, verify_url, &out, &err);
     server_stop(&srv);
     if (rc) fail_msg("exit %d: %s", rc, buf_str(&err));
     json_t *j = json_loads(buf_str(&out), 0, NULL);
@@ -774,38 +740,38 @@ static void test_cli(void **state) {
 
     /* key list, generate, a duplicate. */
     const char *gen[] = {"key", "generate", "86", "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, gen, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, gen, &out, &err), 0);
     assert_contains(buf_str(&out), "key 86: public key ");
-    assert_int_equal(run_ocop(f, gen, &out, &err), 1);
+    assert_int_equal(run_ocop_in(f->dir, gen, &out, &err), 1);
     assert_contains(buf_str(&err), "the key 86 already exists");
     const char *list[] = {"key", "list", "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, list, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, list, &out, &err), 0);
     assert_contains(buf_str(&out), "86         ");
     assert_contains(buf_str(&out), "91         ");
     assert_contains(buf_str(&out), "bo         ");
     const char *retire[] = {"key", "retire", "86", "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, retire, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, retire, &out, &err), 0);
     assert_contains(buf_str(&out), "key 86 retired");
     const char *list_json[] = {"key", "list", "--format", "json", "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, list_json, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, list_json, &out, &err), 0);
     json_t *keys = json_loads(buf_str(&out), 0, NULL);
     assert_int_equal(json_array_size(keys), 3);
     assert_string_equal(json_string_value(json_object_get(json_array_get(keys, 0), "key_id")), "86");
     assert_true(json_is_string(json_object_get(json_array_get(keys, 0), "retired_at")));
     json_decref(keys);
     const char *usage[] = {"key", "export", "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, usage, &out, &err), 2);
+    assert_int_equal(run_ocop_in(f->dir, usage, &out, &err), 2);
 
     /* The sample certificate: key 86 is retired, so a new key 86-2 is made; it verifies and
     ** reads back. */
     char sample_pdf[128];
     snprintf(sample_pdf, sizeof sample_pdf, "%s/sample.pdf", f->dir);
     const char *samp[] = {"cert", "sample", sample_pdf, "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, samp, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, samp, &out, &err), 0);
     assert_contains(buf_str(&out), "signed with key 86-2");
     assert_contains(buf_str(&err), "made signing key 86-2");
     const char *vs[] = {"cert", "verify", sample_pdf, "--db", f->path, NULL};
-    assert_int_equal(run_ocop(f, vs, &out, &err), 0);
+    assert_int_equal(run_ocop_in(f->dir, vs, &out, &err), 0);
     assert_contains(buf_str(&out), "for Kẹo dừa sầu riêng Thanh Long, 4 stars");
     assert_contains(buf_str(&out), "signed by 86-2\n");
     char cmd[256];
