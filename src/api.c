@@ -128,11 +128,7 @@ int api_photo_delete(Req *r) {
     return resp_text(r, 204, "text/plain", "", 0);
 }
 
-/* GET /files/{sha256}: a stored file, with the type recorded when it was uploaded. */
-int api_file_get(Req *r) {
-    const char *sha = r->pathv[0];
-    char *mime = files_valid_sha(sha) ? product_photo_mime(r->db, sha) : NULL;
-    if (!mime) return resp_error(r, 404, "sha256", "no such file");
+int resp_stored_file(Req *r, const char *sha, char *mime) {
     Err e = ERR_INIT;
     size_t n = 0;
     char *data = files_get(r->app->files_dir, sha, &n, &e);
@@ -143,6 +139,14 @@ int api_file_get(Req *r) {
     resp_text(r, 200, arena_strdup(&r->arena, mime), data, n);
     free(data);
     free(mime);
-    resp_header(r, "Cache-Control", "public, max-age=31536000, immutable");
     return 200;
+}
+
+/* GET /files/{sha256}: a product photo, with the type recorded when it was uploaded. */
+int api_file_get(Req *r) {
+    const char *sha = r->pathv[0];
+    char *mime = files_valid_sha(sha) ? product_photo_mime(r->db, sha) : NULL;
+    if (!mime) return resp_error(r, 404, "sha256", "no such file");
+    if (resp_stored_file(r, sha, mime) == 200) resp_header(r, "Cache-Control", "public, max-age=31536000, immutable");
+    return r->status;
 }

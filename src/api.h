@@ -36,6 +36,8 @@ int api_stats(Req *r);
 int api_photo_add(Req *r);
 int api_photo_delete(Req *r);
 int api_file_get(Req *r);
+/* Answer stored file sha with its type mime (malloc'd, freed here); a problem if it is gone. */
+int resp_stored_file(Req *r, const char *sha, char *mime);
 
 /* api_auth.c: sessions, the caller's account and tokens, users and roles */
 int api_session_create(Req *r);   /* POST /api/v1/session (login) */

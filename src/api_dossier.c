@@ -4,7 +4,6 @@
 ** entity handlers (api_entity.c) serve the dossier records themselves; route_dispatch has
 ** checked that the dossier named by the path is within the caller's scope.
 */
-#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -84,18 +83,8 @@ int api_dossier_file_get(Req *r) {
     const char *sha = r->pathv[1];
     char *mime = id && files_valid_sha(sha) ? dossier_file_mime(r->db, id, sha) : NULL;
     if (!mime) return resp_error(r, 404, "sha256", "dossier %s has no file %s", r->pathv[0], sha);
-    Err e = ERR_INIT;
-    size_t n = 0;
-    char *data = files_get(r->app->files_dir, sha, &n, &e);
-    if (!data) {
-        free(mime);
-        return resp_problem(r, &e);
-    }
-    resp_text(r, 200, arena_strdup(&r->arena, mime), data, n);
-    free(mime);
-    free(data);
-    resp_header(r, "Content-Disposition", "attachment");
-    return 200;
+    if (resp_stored_file(r, sha, mime) == 200) resp_header(r, "Content-Disposition", "attachment");
+    return r->status;
 }
 
 int api_dossier_file_delete(Req *r) {
