@@ -87,16 +87,16 @@ static void test_loaded(void **state) {
 
 static void test_bands(void **state) {
     (void)state;
-    assert_int_equal(rubric_band(100), 5);
-    assert_int_equal(rubric_band(90), 5);
-    assert_int_equal(rubric_band(89.99), 4);
-    assert_int_equal(rubric_band(70), 4);
-    assert_int_equal(rubric_band(69.99), 3);
-    assert_int_equal(rubric_band(50), 3);
-    assert_int_equal(rubric_band(49.99), 2);
-    assert_int_equal(rubric_band(30), 2);
-    assert_int_equal(rubric_band(29.99), 1);
-    assert_int_equal(rubric_band(0), 1);
+    assert_int_equal(rubric_band(rubric_current(), 100), 5);
+    assert_int_equal(rubric_band(rubric_current(), 90), 5);
+    assert_int_equal(rubric_band(rubric_current(), 89.99), 4);
+    assert_int_equal(rubric_band(rubric_current(), 70), 4);
+    assert_int_equal(rubric_band(rubric_current(), 69.99), 3);
+    assert_int_equal(rubric_band(rubric_current(), 50), 3);
+    assert_int_equal(rubric_band(rubric_current(), 49.99), 2);
+    assert_int_equal(rubric_band(rubric_current(), 30), 2);
+    assert_int_equal(rubric_band(rubric_current(), 29.99), 1);
+    assert_int_equal(rubric_band(rubric_current(), 0), 1);
 }
 
 /* Every best option: A 40 + B 25 + C 35 = 100, five stars. */
@@ -248,7 +248,7 @@ static void test_148_criterion_marker(void **state) {
     Err e = ERR_INIT;
     assert_int_equal(rubric_evaluate(s, c, NULL, &res, &e), 0);
     json_decref(c);
-    assert_int_equal(res.band, rubric_band(res.total));
+    assert_int_equal(res.band, rubric_band(s->rubric, res.total));
     assert_true(res.band >= 4);
     assert_int_equal(res.stars, 3);
     assert_codes(res.unmet, "3.e");
