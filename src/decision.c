@@ -546,10 +546,11 @@ static int check_item(Db *db, const DecIn *d, size_t i, Item *it, Err *e) {
         return err_set(e, 422, f, "%s: dossier %lld reached %d★: the Ministry recognises 5★; %d★ is recognised by the province (QĐ 26/2026 Điều 4.1)",
                        f, (long long)it->dossier, it->stars, it->stars);
     bool renewal = strcmp(it->kind, "first") != 0;
-    s = db_prepare(db, "SELECT ended, ended_on, cert_no, stars, expires_on FROM recognitions WHERE product_id = ? AND stars >= 3 "
+    s = db_prepare(db, "SELECT ended, ended_on, cert_no, stars, expires_on FROM recognitions WHERE product_id = ? AND stars >= ? "
                        "AND decision_date <= ? ORDER BY decision_date DESC, id DESC LIMIT 1");
     db_bind_int(s, 1, it->product);
-    db_bind_text(s, 2, d->decided_on);
+    db_bind_int(s, 2, rubric_certified_stars(rubric_current()));
+    db_bind_text(s, 3, d->decided_on);
     if (db_step(s) == DB_ROW) {
         const char *ended = db_col_text(s, 0), *cert = db_col_text(s, 2);
         bool in_force = !ended && db_col_text(s, 4) && strcmp(db_col_text(s, 4), d->decided_on) > 0;

@@ -187,10 +187,11 @@ static int current_stars(Db *db, int64_t product, char expires[11]) {
     char today[11];
     date_today(today);
     Stmt *s = db_prepare(db, "SELECT stars, expires_on FROM recognitions WHERE product_id = ? AND ended IS NULL "
-                             "AND stars >= 3 AND decision_date <= ? AND expires_on > ? ORDER BY decision_date DESC LIMIT 1");
+                             "AND stars >= ? AND decision_date <= ? AND expires_on > ? ORDER BY decision_date DESC LIMIT 1");
     db_bind_int(s, 1, product);
-    db_bind_text(s, 2, today);
+    db_bind_int(s, 2, rubric_certified_stars(rubric_current()));
     db_bind_text(s, 3, today);
+    db_bind_text(s, 4, today);
     int stars = 0;
     expires[0] = 0;
     if (db_step(s) == DB_ROW) {

@@ -260,6 +260,13 @@ const RubBand *rubric_band_of(const Rubric *r, int stars) {
     return NULL;
 }
 
+int rubric_certified_stars(const Rubric *r) {
+    int least = 6;
+    for (int i = 0; i < r->nbands; i++)
+        if (r->band[i].certified && r->band[i].stars < least) least = r->band[i].stars;
+    return least;
+}
+
 double rubric_certified_min(const Rubric *r) {
     double min = -1;
     for (int i = 0; i < r->nbands; i++)
@@ -371,8 +378,8 @@ int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, Ru
             rc = err_set(e, 422, field, "one option per criterion: %s takes a single index", code);
         } else if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) >= l->noptions) {
             if (l->met_or_not)
-                rc = err_set(e, 422, field, "%s is met or not: choose 0 (met, %d points) or \"" RUBRIC_NOT_MET "\" (0 points)",
-                             code, l->options[0].points);
+                rc = err_set(e, 422, field, "%s is met or not: choose 0 (met, %d point%s) or \"" RUBRIC_NOT_MET "\" (0 points)",
+                             code, l->options[0].points, l->options[0].points == 1 ? "" : "s");
             else
                 rc = err_set(e, 422, field, "%s: choose an option index from 0 to %d (got %s)", code, l->noptions - 1,
                              json_is_integer(v) ? "a number outside that range" : "something that is not a whole number");

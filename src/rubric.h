@@ -120,6 +120,8 @@ int rubric_band(const Rubric *r, double total);
 const RubBand *rubric_band_of(const Rubric *r, int stars);
 /* The least score of a certified band (50 under QĐ 26/2026): below it, no recognition. */
 double rubric_certified_min(const Rubric *r);
+/* The fewest stars of a certified band (3 under QĐ 26/2026 Điều 4.1.a). */
+int rubric_certified_stars(const Rubric *r);
 
 typedef struct RubResult {
     int parts[3];         /* A, B, C */
