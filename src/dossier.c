@@ -583,9 +583,12 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
             return err_set(e, 409, "action", "the council's result is %lld stars: it is decided by a recognition decision (POST /api/v1/decisions)", (long long)iget(d, "stars"));
         set_col(db, id, "result", "not_recognized");
     } else if (strcmp(t->action, "send_to_ministry") == 0) {
-        if (iget(d, "stars") != 5)
-            return err_set(e, 409, "action", "only a five-star result (90 points or more, minimums met) goes to the Ministry; this one is %lld stars",
-                           (long long)iget(d, "stars"));
+        /* The stars the Ministry recognises: the bands recognised_at "ministry" (Điều 4.1.b: 5★). */
+        const Rubric *law = rubric_current();
+        const RubBand *b = rubric_band_of(law, (int)iget(d, "stars")), *top = &law->band[0];
+        if (!b || !str_eq(b->recognised_at, "ministry"))
+            return err_set(e, 409, "action", "only a %d-star result (%.0f points or more, minimums met) goes to the Ministry; this one is %lld stars",
+                           top->stars, top->min, (long long)iget(d, "stars"));
     } else if (strcmp(t->action, "assign") == 0 || strcmp(t->action, "assign_ministry") == 0) {
         bool bo = strcmp(t->action, "assign_ministry") == 0;
         int64_t round = iget(in, "round_id");
