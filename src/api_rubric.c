@@ -1,7 +1,7 @@
 /*
 ** api_rubric.c: the score sheets and the scoring calculator.
 **   GET  /api/v1/rubrics                                  the versions
-**   GET  /api/v1/rubrics/{version}                        a version: document, star bands, sets
+**   GET  /api/v1/rubrics/{version}                        a version: document, star bands, rules, sets
 **   GET  /api/v1/rubrics/{version}/sets/{n}               one set's sheet
 **   POST /api/v1/rubrics/{version}/sets/{n}/evaluate      score {"choices": {...}}
 */
@@ -29,8 +29,8 @@ static const RubSet *path_set(Req *r, const Rubric **out) {
 }
 
 static json_t *version_json(const Rubric *rub, bool sets) {
-    json_t *o = json_pack("{s:s, s:O, s:b, s:O}", "version", rub->version, "document", rub->document, "current",
-                          rub == rubric_get(rubric_versions()[0]), "star_bands", rub->bands);
+    json_t *o = json_pack("{s:s, s:O, s:b, s:O, s:O?}", "version", rub->version, "document", rub->document, "current",
+                          rub == rubric_current(), "star_bands", rub->bands, "rules", rub->rules);
     if (sets) {
         json_t *arr = json_array();
         for (int i = 0; i < rub->nsets; i++) {

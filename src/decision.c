@@ -19,16 +19,18 @@
 #include "dossier.h"
 #include "entity.h"
 #include "files.h"
+#include "rubric.h"
 #include "text.h"
 #include "util.h"
 
-/* QĐ 26/2026/QĐ-TTg Điều 4.3: a certificate is valid 36 months from its issue. */
-enum { VALID_MONTHS = 36 };
-/* Điều 7.6.a: the re-evaluation dossier is filed no earlier than 180 and no later than 120
-** days before the certificate expires. */
-enum { WINDOW_OPENS_DAYS = 180, WINDOW_CLOSES_DAYS = 120 };
-/* Điều 3.3: 50 points is the least a recognised product scores (3★). */
-#define MIN_RECOGNISED_SCORE 50.0
+/* The legal numbers are the rules of the law in force, read from its data file
+** (data/rubrics/26-2026.json "rules" and "star_bands", each citing its article): a certificate
+** is valid 36 months from its issue (Điều 4.3); the re-evaluation dossier is filed no earlier
+** than 180 and no later than 120 days before it expires (Điều 7.6.a); 50 points and 3★ are the
+** least a recognised product has, and who recognises which stars (Điều 3.3, 4.1) is the band's. */
+#define VALID_MONTHS ((int)rubric_rule_num(rubric_current(), "certificate_valid_months"))
+#define WINDOW_OPENS_DAYS ((int)rubric_rule_num(rubric_current(), "reevaluation_opens_days"))
+#define WINDOW_CLOSES_DAYS ((int)rubric_rule_num(rubric_current(), "reevaluation_closes_days"))
 enum { MAX_ITEMS = 200, NUMBER_MAX = 64, SIGNER_MAX = 200, NOTE_MAX = 2000 };
 
 /* Điều 4.1.b: the Ministry recognises 5★ products. Provinces: "Ủy ban nhân dân" + the province. */
@@ -525,23 +527,30 @@ static int check_item(Db *db, const DecIn *d, size_t i, Item *it, Err *e) {
     if (closed[0] && strcmp(d->decided_on, closed) < 0)
         return err_set(e, 422, "decided_on", "the decision (%s) cannot be dated before the council scored dossier %lld (%s)",
                        d->decided_on, (long long)it->dossier, closed);
-    if (it->avg < MIN_RECOGNISED_SCORE)
-        return err_set(e, 422, f, "%s: dossier %lld scored %.2f, under 50 points: no recognition and no certificate (QĐ 26/2026 Điều 3.3, 4.1.a)",
-                       f, (long long)it->dossier, it->avg < 0 ? 0 : it->avg);
-    if (it->stars < 3)
-        return err_set(e, 422, f, "%s: dossier %lld reached %d★ (minimums of 3★ not met): no certificate for %d★ (QĐ 26/2026 Điều 4.1.a)",
+    const Rubric *rub = rubric_get(it->version);
+    const RubBand *band = rubric_band_of(rub, it->stars);
+    double least = rub ? rubric_certified_min(rub) : 1e9;
+    if (it->avg < least)
+        return err_set(e, 422, f, "%s: dossier %lld scored %.2f, under %.0f points: no recognition and no certificate (QĐ 26/2026 Điều 3.3, 4.1.a)",
+                       f, (long long)it->dossier, it->avg < 0 ? 0 : it->avg, least);
+    if (!band || !band->certified)
+        return err_set(e, 422, f, "%s: dossier %lld reached %d★ (minimums of the certified stars not met): no certificate for %d★ (QĐ 26/2026 Điều 4.1.a)",
                        f, (long long)it->dossier, it->stars, it->stars);
-    if (it->stars == 5 && !ministry)
-        return err_set(e, 422, f, "%s: dossier %lld reached 5★: 5★ goes to the Ministry (Bộ Nông nghiệp và Môi trường); a province decision recognises 3★ and 4★ (QĐ 26/2026 Điều 4.1)",
-                       f, (long long)it->dossier);
-    if (it->stars < 5 && ministry)
+    /* Who recognises the stars reached: the band of the law in force says (Điều 4.1). */
+    const RubBand *now = rubric_band_of(rubric_current(), it->stars);
+    bool by_ministry_level = now && str_eq(now->recognised_at, "ministry");
+    if (by_ministry_level && !ministry)
+        return err_set(e, 422, f, "%s: dossier %lld reached %d★: %d★ goes to the Ministry (Bộ Nông nghiệp và Môi trường); a province decision recognises the stars below (QĐ 26/2026 Điều 4.1)",
+                       f, (long long)it->dossier, it->stars, it->stars);
+    if (!by_ministry_level && ministry)
         return err_set(e, 422, f, "%s: dossier %lld reached %d★: the Ministry recognises 5★; %d★ is recognised by the province (QĐ 26/2026 Điều 4.1)",
                        f, (long long)it->dossier, it->stars, it->stars);
     bool renewal = strcmp(it->kind, "first") != 0;
-    s = db_prepare(db, "SELECT ended, ended_on, cert_no, stars, expires_on FROM recognitions WHERE product_id = ? AND stars >= 3 "
+    s = db_prepare(db, "SELECT ended, ended_on, cert_no, stars, expires_on FROM recognitions WHERE product_id = ? AND stars >= ? "
                        "AND decision_date <= ? ORDER BY decision_date DESC, id DESC LIMIT 1");
     db_bind_int(s, 1, it->product);
-    db_bind_text(s, 2, d->decided_on);
+    db_bind_int(s, 2, rubric_certified_stars(rubric_current()));
+    db_bind_text(s, 3, d->decided_on);
     if (db_step(s) == DB_ROW) {
         const char *ended = db_col_text(s, 0), *cert = db_col_text(s, 2);
         bool in_force = !ended && db_col_text(s, 4) && strcmp(db_col_text(s, 4), d->decided_on) > 0;

@@ -15,13 +15,12 @@
 #include "util.h"
 #include "workdays.h"
 
-/* QĐ 26/2026/QĐ-TTg took effect on 2026-05-22; dossiers filed before follow QĐ 148 (Điều 12.2). */
-#define RUBRIC_26_FROM "2026-05-22"
-/* The commune's time to check a dossier (Điều 7 of the procedure): 15 working days. */
-#define COMMUNE_WORKING_DAYS 15
-/* Tourism (set 26) sends no samples; every other set 5. */
-#define SAMPLES 5
-#define TOURISM_SET 26
+/* The legal numbers of the procedure (the commune's working days, samples, the re-evaluation
+** window, round dates, quorum, spread) are the rules of the law in force, read from its data
+** file (rubric_rule: data/rubrics/26-2026.json "rules", each with its article). The score
+** sheet a dossier follows is the one in force when it was filed: QĐ 26/2026/QĐ-TTg from its
+** effective date, QĐ 148 before (Điều 12.2) (rubric_in_force). */
+
 /* The Ministry's rounds use this in place of a province code. */
 #define MINISTRY "bo"
 
@@ -36,7 +35,7 @@ static int64_t iget(json_t *o, const char *k) {
 }
 
 
-static const char *rubric_in_force(const char *date) { return strcmp(date, RUBRIC_26_FROM) >= 0 ? "26-2026" : "148-2023"; }
+static const char *version_in_force(const char *date) { return rubric_in_force(date)->version; }
 
 /* ---- rounds ------------------------------------------------------------------------------------ */
 
@@ -58,8 +57,18 @@ static void set_name_keys(json_t *obj) {
     buf_free(&b);
 }
 
-/* Defaults of the law: round 1 takes dossiers forwarded by 30/4 and ends by 30/6; round 2 by
-** 30/10 and 30/12 (QĐ 26/2026, Điều 7). */
+/* The dates of round `number` (rule "rounds": round 1 takes dossiers forwarded by 30/4 and ends
+** by 30/6; round 2 by 30/10 and 30/12, QĐ 26/2026 Điều 7; later rounds take the last one's). */
+static const char *round_default(int64_t number, const char *key) {
+    json_t *rounds = json_object_get(rubric_rule(rubric_current(), "rounds"), "value"), *pick = NULL, *x;
+    size_t i;
+    json_array_foreach(rounds, i, x) if (!pick || json_integer_value(json_object_get(x, "number")) <= number) pick = x;
+    const char *v = sget(pick, key);
+    if (!v) panic("rules.rounds: no %s for round %lld", key, (long long)number);
+    return v;
+}
+
+/* Defaults of the law for a round (round_default), and of ocop for its quorum and spread. */
 static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     (void)a, (void)id;
     int64_t year = iget(obj, "year"), number = iget(obj, "number");
@@ -70,11 +79,11 @@ static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         return err_set(e, 422, "province_code", "'%s' is not the code of a province in force", prov ? prov : "");
     char d[11];
     if (!sget(obj, "forward_by")) {
-        snprintf(d, sizeof d, "%04d-%s", (int)year, number == 1 ? "04-30" : "10-30");
+        snprintf(d, sizeof d, "%04d-%.5s", (int)year, round_default(number, "forward_by"));
         json_object_set_new(obj, "forward_by", json_string(d));
     }
     if (!sget(obj, "ends_on")) {
-        snprintf(d, sizeof d, "%04d-%s", (int)year, number == 1 ? "06-30" : "12-30");
+        snprintf(d, sizeof d, "%04d-%.5s", (int)year, round_default(number, "ends_on"));
         json_object_set_new(obj, "ends_on", json_string(d));
     }
     if (strcmp(sget(obj, "forward_by"), sget(obj, "ends_on")) > 0)
@@ -86,8 +95,10 @@ static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         json_object_set_new(obj, "name", json_string(name));
     }
     if (!sget(obj, "state")) json_object_set_new(obj, "state", json_string("open"));
-    if (!json_is_number(json_object_get(obj, "spread_threshold"))) json_object_set_new(obj, "spread_threshold", json_real(10));
-    if (!json_is_number(json_object_get(obj, "quorum"))) json_object_set_new(obj, "quorum", json_real(0.75));
+    if (!json_is_number(json_object_get(obj, "spread_threshold")))
+        json_object_set_new(obj, "spread_threshold", json_real(rubric_rule_num(rubric_current(), "spread_threshold")));
+    if (!json_is_number(json_object_get(obj, "quorum")))
+        json_object_set_new(obj, "quorum", json_real(rubric_rule_num(rubric_current(), "quorum")));
     if (json_number_value(json_object_get(obj, "quorum")) <= 0)
         return err_set(e, 422, "quorum", "quorum is a share of the members above 0 and at most 1 (default 0.75)");
     set_name_keys(obj);
@@ -176,10 +187,11 @@ static int current_stars(Db *db, int64_t product, char expires[11]) {
     char today[11];
     date_today(today);
     Stmt *s = db_prepare(db, "SELECT stars, expires_on FROM recognitions WHERE product_id = ? AND ended IS NULL "
-                             "AND stars >= 3 AND decision_date <= ? AND expires_on > ? ORDER BY decision_date DESC LIMIT 1");
+                             "AND stars >= ? AND decision_date <= ? AND expires_on > ? ORDER BY decision_date DESC LIMIT 1");
     db_bind_int(s, 1, product);
-    db_bind_text(s, 2, today);
+    db_bind_int(s, 2, rubric_certified_stars(rubric_current()));
     db_bind_text(s, 3, today);
+    db_bind_text(s, 4, today);
     int stars = 0;
     expires[0] = 0;
     if (db_step(s) == DB_ROW) {
@@ -191,8 +203,8 @@ static int current_stars(Db *db, int64_t product, char expires[11]) {
 }
 
 /* What kind of dossier the product may have: a first evaluation when it holds no certified
-** recognition; an upgrade when it holds one below 5 stars; a re-evaluation from 180 days
-** before its certificate expires. */
+** recognition; an upgrade when it holds one below 5 stars; a re-evaluation from the window's
+** opening before its certificate expires (rule reevaluation_opens_days, Điều 7.6.a: 180 days). */
 static int check_kind(Db *db, const char *kind, int64_t product, Err *e) {
     char expires[11], opens[11], today[11];
     int stars = current_stars(db, product, expires);
@@ -203,10 +215,58 @@ static int check_kind(Db *db, const char *kind, int64_t product, Err *e) {
         return err_set(e, 422, "kind", stars ? "the product already holds 5 stars" : "an upgrade needs a recognition in force (3 or 4 stars)");
     if (strcmp(kind, "reevaluation") == 0) {
         if (!stars) return err_set(e, 422, "kind", "a re-evaluation needs a recognition in force; file a first evaluation");
-        date_add_days(expires, -180, opens);
+        int days = (int)rubric_rule_num(rubric_current(), "reevaluation_opens_days");
+        date_add_days(expires, -days, opens);
         if (strcmp(today, opens) < 0)
-            return err_set(e, 422, "kind", "re-evaluation dossiers are filed from 180 days before the certificate expires (%s): from %s", expires, opens);
+            return err_set(e, 422, "kind", "re-evaluation dossiers are filed from %d days before the certificate expires (%s): from %s", days, expires, opens);
     }
+    return 0;
+}
+
+/* What a dossier takes from its product: producer, place, and the product's set under the
+** score sheet in force on date (a dossier has no set of its own: it is scored on the sheet of
+** the product's set). 422 when the product is missing or classified under another sheet. */
+typedef struct Filing {
+    int64_t producer;
+    char commune[16], province[8];
+    const char *version;
+    int set_no;
+} Filing;
+
+static int product_filing(Db *db, int64_t product, const char *date, Filing *f, Err *e) {
+    memset(f, 0, sizeof *f);
+    Stmt *s = db_prepare(db, "SELECT producer_id, commune_code, set_no, rubric_version FROM products WHERE id = ?");
+    db_bind_int(s, 1, product);
+    if (db_step(s) != DB_ROW) {
+        db_done(s);
+        return err_set(e, 422, "product_id", "there is no product %lld", (long long)product);
+    }
+    f->producer = db_col_int(s, 0);
+    snprintf(f->commune, sizeof f->commune, "%s", db_col_text(s, 1));
+    f->set_no = (int)db_col_int(s, 2);
+    char version[16];
+    snprintf(version, sizeof version, "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
+    db_done(s);
+    Place p = {0};
+    snprintf(p.commune, sizeof p.commune, "%s", f->commune);
+    place_resolve(db, &p);
+    snprintf(f->province, sizeof f->province, "%s", p.province);
+    f->version = version_in_force(date);
+    if (strcmp(version, f->version) != 0)
+        return err_set(e, 422, "product_id", "product %lld is classified under %s: classify it under %s first "
+                       "(PATCH /api/v1/products/%lld {\"rubric_version\": \"%s\", \"set_no\": N})", (long long)product,
+                       version, f->version, (long long)product, f->version);
+    if (!rubric_set(rubric_get(f->version), f->set_no))
+        return err_set(e, 422, "product_id", "%s has no product set %d", f->version, f->set_no);
+    return 0;
+}
+
+/* The samples rule (rule "samples": 5, none for the tourism set): 0 or 422. */
+static int check_samples(json_t *d, Err *e) {
+    int need = rubric_samples(rubric_current(), (int)iget(d, "set_no"));
+    if (need && iget(d, "samples") < need)
+        return err_set(e, 422, "samples", "a dossier on set %lld comes with %d samples of the product (%s)",
+                       (long long)iget(d, "set_no"), need, json_string_value(json_object_get(rubric_rule(rubric_current(), "samples"), "law")));
     return 0;
 }
 
@@ -216,42 +276,50 @@ static int dossier_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     if (id && state && strcmp(state, "draft") != 0 && strcmp(state, "returned") != 0)
         return err_set(e, 409, "state", "a dossier can be changed only as a draft or when returned for changes (it is %s)", state);
     int64_t product = iget(obj, "product_id");
-    Stmt *s = db_prepare(db, "SELECT producer_id, commune_code, set_no, rubric_version FROM products WHERE id = ?");
-    db_bind_int(s, 1, product);
-    if (db_step(s) != DB_ROW) {
-        db_done(s);
-        return err_set(e, 422, "product_id", "there is no product %lld", (long long)product);
-    }
-    int64_t producer = db_col_int(s, 0);
-    char commune[16], version[16];
-    snprintf(commune, sizeof commune, "%s", db_col_text(s, 1));
-    int64_t set_no = db_col_int(s, 2);
-    snprintf(version, sizeof version, "%s", db_col_text(s, 3));
-    db_done(s);
-    Place p = {0};
-    snprintf(p.commune, sizeof p.commune, "%s", commune);
-    place_resolve(db, &p);
-    json_object_set_new(obj, "producer_id", json_integer(producer));
-    json_object_set_new(obj, "commune_code", json_string(commune));
-    json_object_set_new(obj, "province_code", json_string(p.province));
     /* Pinned to the score sheet in force when filed (for a draft: today). */
     char today[11];
     date_today(today);
     const char *filed = sget(obj, "filed_on");
-    const char *in_force = rubric_in_force(filed ? filed : today);
-    json_object_set_new(obj, "rubric_version", json_string(in_force));
-    if (!iget(obj, "set_no")) {
-        if (strcmp(version, in_force) != 0)
-            return err_set(e, 422, "set_no", "the product is classified under %s: give its set_no under %s", version, in_force);
-        json_object_set_new(obj, "set_no", json_integer(set_no));
+    Filing f;
+    if (product_filing(db, product, filed ? filed : today, &f, e)) return -1;
+    json_object_set_new(obj, "producer_id", json_integer(f.producer));
+    json_object_set_new(obj, "commune_code", json_string(f.commune));
+    json_object_set_new(obj, "province_code", json_string(f.province));
+    json_object_set_new(obj, "rubric_version", json_string(f.version));
+    json_object_set_new(obj, "set_no", json_integer(f.set_no));
+    if (!json_object_get(obj, "samples") || json_is_null(json_object_get(obj, "samples"))) {
+        int n = rubric_samples(rubric_current(), f.set_no);
+        json_object_set_new(obj, "samples", n ? json_integer(n) : json_null());
     }
-    if (!rubric_set(rubric_get(in_force), (int)iget(obj, "set_no")))
-        return err_set(e, 422, "set_no", "%s has no product set %lld", in_force, (long long)iget(obj, "set_no"));
-    if (!json_object_get(obj, "samples") || json_is_null(json_object_get(obj, "samples")))
-        json_object_set_new(obj, "samples", iget(obj, "set_no") == TOURISM_SET ? json_null() : json_integer(SAMPLES));
     if (!state) json_object_set_new(obj, "state", json_string("draft"));
     if (!iget(obj, "scoring_pass")) json_object_set_new(obj, "scoring_pass", json_integer(1));
     return check_kind(db, sget(obj, "kind"), product, e);
+}
+
+/* Submitting checks every filing rule again, on the product as it is now: its set (the
+** dossier's and the self-assessment's), the samples, the kind of dossier. */
+static int check_filing(Db *db, int64_t id, json_t *d, const char *today, Err *e) {
+    Filing f;
+    const char *filed = sget(d, "filed_on");
+    if (product_filing(db, iget(d, "product_id"), filed ? filed : today, &f, e)) return -1;
+    json_t *sa = json_object_get(d, "self_assessment");
+    if (!sa || json_is_null(sa))
+        return err_set(e, 422, "self_assessment", "fill in the self-assessment (Mẫu 02) first: PUT /api/v1/dossiers/%lld/self-assessment", (long long)id);
+    if (f.set_no != iget(d, "set_no") || !str_eq(f.version, sget(d, "rubric_version")))
+        return err_set(e, 422, "set_no", "the product is now in set %d of %s, the dossier in set %lld: save the dossier again "
+                       "(PATCH /api/v1/dossiers/%lld) and fill in the self-assessment on the product's set", f.set_no, f.version,
+                       (long long)iget(d, "set_no"), (long long)id);
+    json_t *sa_set = json_object_get(sa, "set");
+    if (sa_set && json_integer_value(sa_set) != f.set_no)
+        return err_set(e, 422, "self_assessment", "the self-assessment was made on set %lld; the dossier is on set %d: fill it in again",
+                       (long long)json_integer_value(sa_set), f.set_no);
+    RubResult res;
+    Err why = ERR_INIT;
+    if (rubric_evaluate(rubric_set(rubric_get(f.version), f.set_no), json_object_get(sa, "choices"), NULL, &res, &why))
+        return err_set(e, 422, "self_assessment", "the self-assessment does not fit set %d: %s", f.set_no, why.detail);
+    rubric_result_free(&res);
+    if (check_samples(d, e)) return -1;
+    return check_kind(db, sget(d, "kind"), iget(d, "product_id"), e);
 }
 
 static int dossier_delete(Db *db, int64_t id, Err *e) {
@@ -306,7 +374,7 @@ static const Field dossier_fields[] = {
     {.name = "commune_code", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Mã xã", .en = "Commune code"},
     {.name = "province_code", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER, .vi = "Mã tỉnh", .en = "Province code"},
     {.name = "rubric_version", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER, .vi = "Bộ tiêu chí", .en = "Score sheet"},
-    {.name = "set_no", .type = FT_INT, .flags = FF_FILTER, .min = 1, .max = 26, .vi = "Bộ sản phẩm", .en = "Product set", .help = "default: the product's set, when classified under the sheet in force"},
+    {.name = "set_no", .type = FT_INT, .flags = FF_READONLY | FF_FILTER, .vi = "Bộ sản phẩm", .en = "Product set", .help = "the product's set under the score sheet in force (not writable: reclassify the product)"},
     {.name = "samples", .type = FT_INT, .min = 0, .max = 100, .vi = "Số mẫu", .en = "Samples", .help = "5 (none for tourism, set 26)"},
     {.name = "state", .type = FT_ENUM, .enums = states, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Trạng thái", .en = "State"},
     {.name = "filed_on", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Ngày nộp", .en = "Filed on"},
@@ -478,7 +546,7 @@ static int assign_reg_no(Db *db, int64_t id, json_t *d, const char *today, Err *
     db_bind_int(s, 2, serial);
     db_bind_int(s, 3, year);
     db_bind_text(s, 4, today);
-    db_bind_text(s, 5, rubric_in_force(today));
+    db_bind_text(s, 5, version_in_force(today));
     db_bind_int(s, 6, id);
     int rc = db_step(s);
     db_done(s);
@@ -491,15 +559,11 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
     if (in_list(t->needs, "comment") && (!comment || !*comment))
         return err_set(e, 422, "comment", "say what must change: %s needs a comment", t->action);
     if (strcmp(t->action, "submit") == 0) {
-        json_t *sa = json_object_get(d, "self_assessment");
-        if (!sa || json_is_null(sa))
-            return err_set(e, 422, "self_assessment", "fill in the self-assessment (Mẫu 02) first: PUT /api/v1/dossiers/%lld/self-assessment", (long long)id);
-        if (iget(d, "set_no") != TOURISM_SET && iget(d, "samples") < SAMPLES)
-            return err_set(e, 422, "samples", "a dossier comes with %d samples of the product (tourism, set 26: none)", SAMPLES);
+        if (check_filing(db, id, d, today, e)) return -1;
         if (!sget(d, "reg_no") && assign_reg_no(db, id, d, today, e)) return -1;
     } else if (strcmp(t->action, "receive") == 0) {
         char due[11];
-        if (workday_add(today, COMMUNE_WORKING_DAYS, due)) return err_set(e, 500, "", "cannot compute the commune's deadline");
+        if (workday_add(today, (int)rubric_rule_num(rubric_current(), "commune_check_working_days"), due)) return err_set(e, 500, "", "cannot compute the commune's deadline");
         set_col(db, id, "received_on", today);
         set_col(db, id, "commune_due", due);
     } else if (strcmp(t->action, "forward") == 0) {
@@ -519,9 +583,12 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
             return err_set(e, 409, "action", "the council's result is %lld stars: it is decided by a recognition decision (POST /api/v1/decisions)", (long long)iget(d, "stars"));
         set_col(db, id, "result", "not_recognized");
     } else if (strcmp(t->action, "send_to_ministry") == 0) {
-        if (iget(d, "stars") != 5)
-            return err_set(e, 409, "action", "only a five-star result (90 points or more, minimums met) goes to the Ministry; this one is %lld stars",
-                           (long long)iget(d, "stars"));
+        /* The stars the Ministry recognises: the bands recognised_at "ministry" (Điều 4.1.b: 5★). */
+        const Rubric *law = rubric_current();
+        const RubBand *b = rubric_band_of(law, (int)iget(d, "stars")), *top = &law->band[0];
+        if (!b || !str_eq(b->recognised_at, "ministry"))
+            return err_set(e, 409, "action", "only a %d-star result (%.0f points or more, minimums met) goes to the Ministry; this one is %lld stars",
+                           top->stars, top->min, (long long)iget(d, "stars"));
     } else if (strcmp(t->action, "assign") == 0 || strcmp(t->action, "assign_ministry") == 0) {
         bool bo = strcmp(t->action, "assign_ministry") == 0;
         int64_t round = iget(in, "round_id");
@@ -640,8 +707,8 @@ int dossier_self_assess(Db *db, const Actor *who, int64_t id, json_t *in, Err *e
     RubResult res;
     if (rubric_evaluate(s, json_object_get(in, "choices"), NULL, &res, e)) return -1;
     json_t *choices = json_object_get(in, "choices");
-    json_t *value = json_pack("{s:o, s:o}", "choices", choices ? json_incref(choices) : json_object(), "result",
-                              rubric_result_json(&res));
+    json_t *value = json_pack("{s:o, s:i, s:o}", "choices", choices ? json_incref(choices) : json_object(), "set",
+                              s->set_no, "result", rubric_result_json(&res));
     rubric_result_free(&res);
     int rc = write_part(db, who, id, "self_assessment", value, "draft returned", PRODUCER | COMMUNE | PROVINCE | ADMIN, e);
     json_decref(value);

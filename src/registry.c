@@ -12,6 +12,7 @@
 #include "entity.h"
 #include "files.h"
 #include "registry.h"
+#include "rubric.h"
 #include "search.h"
 #include "text.h"
 #include "unit.h"
@@ -56,7 +57,7 @@ static const EnumVal channels[] = {
     {NULL, NULL, NULL},
 };
 
-static const EnumVal rubric_versions[] = {
+static const EnumVal sheet_versions[] = {
     {"26-2026", "QĐ 26/2026/QĐ-TTg", "Decision 26/2026/QD-TTg"},
     {"148-2023", "QĐ 148/QĐ-TTg (2023)", "Decision 148/QD-TTg (2023)"},
     {NULL, NULL, NULL},
@@ -688,7 +689,7 @@ static const Field product_fields[] = {
     {.name = "code", .type = FT_TEXT, .flags = FF_FILTER | FF_SORT, .maxlen = 32, .vi = "Mã sản phẩm", .en = "Product code", .help = "(T)-(X)-(STT)-(Năm); assigned when empty"},
     {.name = "name", .type = FT_TEXT, .flags = FF_REQUIRED | FF_SORT, .maxlen = 300, .vi = "Tên sản phẩm", .en = "Product name"},
     NAME_KEYS,
-    {.name = "rubric_version", .type = FT_ENUM, .flags = FF_FILTER, .enums = rubric_versions, .vi = "Bộ tiêu chí", .en = "Criteria version"},
+    {.name = "rubric_version", .type = FT_ENUM, .flags = FF_FILTER, .enums = sheet_versions, .vi = "Bộ tiêu chí", .en = "Criteria version"},
     {.name = "set_no", .type = FT_INT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .min = 1, .max = 26, .vi = "Bộ sản phẩm", .en = "Product set", .help = "1 to 26 (QĐ 26/2026 Phụ lục I)"},
     {.name = "producer_id", .type = FT_REF, .flags = FF_FILTER | FF_NOEXPORT, .ref = "producers", .vi = "Mã chủ thể", .en = "Producer id"},
     {.name = "producer_reg_no", .type = FT_TEXT, .flags = FF_VIRTUAL | FF_IMPORT_KEY, .maxlen = 50, .vi = "Số ĐKKD chủ thể", .en = "Producer registration number"},
@@ -777,11 +778,15 @@ static int recognition_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e
         return err_set(e, 422, "ended_on", "ended_on (%s) is before decision_date (%s)", ended_on, date);
     json_t *score = json_object_get(obj, "score");
     if (json_is_number(score)) {
-        /* QĐ 26/2026 Điều 3.3: stars follow the council's average score in half-open bands. */
+        /* Stars follow the council's average score in the bands of the score sheet in force on
+        ** the decision's date (its data file's star_bands; QĐ 26/2026 Điều 3.3). */
         double sc = json_number_value(score);
-        int band = sc >= 90 ? 5 : sc >= 70 ? 4 : sc >= 50 ? 3 : sc >= 30 ? 2 : 1;
+        const Rubric *rub = rubric_in_force(date ? date : "");
+        int band = rubric_band(rub, sc);
         if (band < stars)
-            return err_set(e, 422, "score", "score %.2f gives at most %d stars, not %lld (5★ ≥ 90, 4★ ≥ 70, 3★ ≥ 50)", sc, band, (long long)stars);
+            return err_set(e, 422, "score", "score %.2f gives at most %d stars, not %lld (%lld★ needs %.0f points, %s)", sc, band,
+                           (long long)stars, (long long)stars, rubric_band_of(rub, (int)stars) ? rubric_band_of(rub, (int)stars)->min : 0,
+                           json_string_value(json_object_get(rub->document, "number")));
     }
     return 0;
 }

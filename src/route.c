@@ -266,7 +266,7 @@ static int check_object(Req *r, const Route *rt, Perm perm) {
     }
     const Entity *en = rt->data;
     json_t *obj = entity_get(r->db, en, id, &e);
-    if (!obj) return 0; /* does not exist: the handler says so */
+    if (!obj) return resp_problem(r, &e); /* does not exist: 404, as out of scope */
     int rc = entity_check_scope(r->db, en, &r->actor, perm, obj, id, false, &e);
     json_decref(obj);
     if (rc) {

@@ -83,6 +83,8 @@ static void add_leaves(RubSet *s, RubLeaf *leaves, json_t *c, char part) {
     l->nbranches = (int)json_array_size(branches);
     json_t *notes = json_object_get(c, "notes"), *nt;
     json_array_foreach(notes, i, nt) l->stop_note |= strcmp(jstr(nt, "kind"), "stop_evaluation") == 0;
+    /* Printed with one option that gives points: the criterion is met or not. */
+    l->met_or_not = k == 1 && l->nbranches == 0 && o[0].points > 0;
     leaf_needs(l);
 }
 
@@ -99,44 +101,100 @@ static size_t count_criteria(json_t *set) {
     return n;
 }
 
-static void load_version(Rubric *r, const char *version) {
-    char path[64];
-    snprintf(path, sizeof path, "data/rubrics/%s.json", version);
-    const EmbeddedFile *f = embed_find(path);
-    if (!f) panic("%s is missing from this binary", path);
+/* The star bands of the data file, highest min first; 0, or -1 when they are unusable. */
+static int parse_bands(Rubric *r, Err *e) {
+    size_t i;
+    json_t *b;
+    if (!json_is_array(r->bands) || json_array_size(r->bands) == 0 || json_array_size(r->bands) > COUNT(r->band))
+        return err_set(e, 422, "star_bands", "%s: star_bands must list 1 to 5 bands", r->version);
+    json_array_foreach(r->bands, i, b) {
+        RubBand *x = &r->band[r->nbands++];
+        x->stars = jint(b, "stars");
+        x->min = json_number_value(json_object_get(b, "min"));
+        x->certified = json_is_true(json_object_get(b, "certified"));
+        x->recognised_at = json_is_string(json_object_get(b, "recognised_at")) ? jstr(b, "recognised_at") : NULL;
+        if (x->stars < 1 || x->stars > 5 || !json_is_number(json_object_get(b, "min")))
+            return err_set(e, 422, "star_bands", "%s: star_bands[%zu] needs stars 1 to 5 and a min score", r->version, i);
+    }
+    for (int a = 1; a < r->nbands; a++) /* insertion sort, highest min first */
+        for (int k = a; k > 0 && r->band[k].min > r->band[k - 1].min; k--) {
+            RubBand t = r->band[k];
+            r->band[k] = r->band[k - 1];
+            r->band[k - 1] = t;
+        }
+    return 0;
+}
+
+int rubric_parse(Rubric *r, const char *version, const char *text, size_t len, Err *e) {
+    memset(r, 0, sizeof *r);
     json_error_t je;
-    json_t *root = json_loadb(f->data, f->size, 0, &je);
-    if (!root) panic("%s: line %d: %s", path, je.line, je.text);
+    json_t *root = json_loadb(text, len, 0, &je);
+    if (!root) return err_set(e, 422, "", "%s: line %d: %s", version, je.line, je.text);
     r->version = version;
     r->root = root;
     r->document = json_object_get(root, "document");
     r->bands = json_object_get(root, "star_bands");
+    r->rules = json_object_get(root, "rules");
+    if (parse_bands(r, e)) {
+        rubric_release(r);
+        return -1;
+    }
     size_t i;
     json_t *set;
     json_array_foreach(json_object_get(root, "sets"), i, set) {
-        if (i >= COUNT(r->sets)) panic("%s: more than 26 sets", path);
+        if (i >= COUNT(r->sets)) break;
         RubSet *s = &r->sets[r->nsets++];
+        s->rubric = r;
         s->set_no = jint(set, "set");
         s->name = jstr(set, "name");
         s->sheet = set;
         RubLeaf *leaves = xcalloc(count_criteria(set) + 1, sizeof *leaves);
+        s->leaves = leaves;
         size_t j, k, m;
         json_t *p, *sec, *c;
         json_array_foreach(json_object_get(set, "parts"), j, p) {
             const char *part = jstr(p, "part");
             int pi = part[0] - 'A';
-            if (pi < 0 || pi > 2) panic("%s: set %d: part '%s'", path, s->set_no, part);
+            if (pi < 0 || pi > 2) {
+                err_set(e, 422, "sets", "%s: set %d: part '%s'", version, s->set_no, part);
+                rubric_release(r);
+                return -1;
+            }
             s->part_max[pi] = jint(p, "max");
             json_array_foreach(json_object_get(p, "sections"), k, sec) {
                 json_array_foreach(json_object_get(sec, "criteria"), m, c) add_leaves(s, leaves, c, part[0]);
             }
         }
-        s->leaves = leaves;
     }
+    return 0;
 }
 
+void rubric_release(Rubric *r) {
+    for (int i = 0; i < r->nsets; i++) {
+        for (int k = 0; k < r->sets[i].nleaves; k++) free((void *)r->sets[i].leaves[k].options);
+        free((void *)r->sets[i].leaves);
+    }
+    json_decref(r->root);
+    memset(r, 0, sizeof *r);
+}
+
+/* The rules the procedure reads; the current version must state each (checked at load). */
+static const char *const rule_names[] = {"certificate_valid_months", "reevaluation_opens_days", "reevaluation_closes_days",
+                                         "commune_check_working_days", "samples", "rounds", "quorum", "spread_threshold",
+                                         NULL};
+
 static void load_all(void) {
-    for (int i = 0; versions[i]; i++) load_version(&rubrics[i], versions[i]);
+    for (int i = 0; versions[i]; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "data/rubrics/%s.json", versions[i]);
+        const EmbeddedFile *f = embed_find(path);
+        if (!f) panic("%s is missing from this binary", path);
+        Err e = ERR_INIT;
+        if (rubric_parse(&rubrics[i], versions[i], (const char *)f->data, f->size, &e)) panic("%s: %s", path, e.detail);
+    }
+    for (int i = 0; rule_names[i]; i++)
+        if (!json_is_object(json_object_get(rubrics[0].rules, rule_names[i])))
+            panic("data/rubrics/%s.json: rules.%s is missing", versions[0], rule_names[i]);
 }
 
 const Rubric *rubric_get(const char *version) {
@@ -144,6 +202,38 @@ const Rubric *rubric_get(const char *version) {
     for (int i = 0; versions[i]; i++)
         if (version && strcmp(versions[i], version) == 0) return &rubrics[i];
     return NULL;
+}
+
+const Rubric *rubric_current(void) { return rubric_get(versions[0]); }
+
+const Rubric *rubric_in_force(const char *date) {
+    const Rubric *r = NULL;
+    for (int i = 0; versions[i]; i++) {
+        r = rubric_get(versions[i]);
+        const char *from = json_string_value(json_object_get(r->document, "effective_date"));
+        if (from && date && strcmp(date, from) >= 0) return r;
+    }
+    return r;
+}
+
+json_t *rubric_rule(const Rubric *r, const char *name) {
+    json_t *o = json_object_get(r->rules, name);
+    if (!json_is_object(o)) panic("score sheet %s: no rule '%s' in its data", r->version, name);
+    return o;
+}
+
+double rubric_rule_num(const Rubric *r, const char *name) {
+    json_t *v = json_object_get(rubric_rule(r, name), "value");
+    if (!json_is_number(v)) panic("score sheet %s: rule '%s' has no number", r->version, name);
+    return json_number_value(v);
+}
+
+int rubric_samples(const Rubric *r, int set_no) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(rubric_rule(r, "samples"), "except_sets"), i, v)
+        if (json_integer_value(v) == set_no) return 0;
+    return (int)rubric_rule_num(r, "samples");
 }
 
 const RubSet *rubric_set(const Rubric *r, int n) {
@@ -158,12 +248,30 @@ const RubLeaf *rubric_leaf(const RubSet *s, const char *code) {
     return NULL;
 }
 
-int rubric_band(double total) {
-    if (total >= 90) return 5;
-    if (total >= 70) return 4;
-    if (total >= 50) return 3;
-    if (total >= 30) return 2;
-    return 1;
+int rubric_band(const Rubric *r, double total) {
+    for (int i = 0; i < r->nbands; i++)
+        if (total >= r->band[i].min) return r->band[i].stars;
+    return r->nbands ? r->band[r->nbands - 1].stars : 1;
+}
+
+const RubBand *rubric_band_of(const Rubric *r, int stars) {
+    for (int i = 0; r && i < r->nbands; i++)
+        if (r->band[i].stars == stars) return &r->band[i];
+    return NULL;
+}
+
+int rubric_certified_stars(const Rubric *r) {
+    int least = 6;
+    for (int i = 0; i < r->nbands; i++)
+        if (r->band[i].certified && r->band[i].stars < least) least = r->band[i].stars;
+    return least;
+}
+
+double rubric_certified_min(const Rubric *r) {
+    double min = -1;
+    for (int i = 0; i < r->nbands; i++)
+        if (r->band[i].certified && (min < 0 || r->band[i].min < min)) min = r->band[i].min;
+    return min < 0 ? 1e9 : min;
 }
 
 /* The minimum-star rule. QĐ 26/2026/QĐ-TTg, Điều 3.3 sets the stars from the council's
@@ -175,7 +283,7 @@ int rubric_band(double total) {
 ** much as the highest-scoring such option (RubLeaf.need); otherwise it falls to the highest
 ** level whose minimums it meets. Levels 1 and 2 have no markers. unmet receives the codes of
 ** the criteria that fail at the band's level, detail every failure from 3 stars to the band. */
-int rubric_stars(const RubSet *s, int band, const double *got, const int *branch, json_t *unmet, json_t *detail) {
+static int stars_after_minimums(const RubSet *s, int band, const double *got, const int *branch, json_t *unmet, json_t *detail) {
     int stars = band < 3 ? band : 0;
     for (int level = band; level >= 3; level--) {
         bool ok = true;
@@ -195,6 +303,33 @@ int rubric_stars(const RubSet *s, int band, const double *got, const int *branch
         if (ok && !stars) stars = level;
     }
     return stars ? stars : 2;
+}
+
+/* Each criterion of detail once, with the most stars its minimums allow: one below the lowest
+** level whose minimum it misses (detail lists the levels from the band down). */
+static json_t *held_back(json_t *detail) {
+    json_t *out = json_array();
+    size_t i, j;
+    json_t *d, *h;
+    json_array_foreach(detail, i, d) {
+        const char *code = json_string_value(json_object_get(d, "code"));
+        json_t *found = NULL;
+        json_array_foreach(out, j, h) if (strcmp(json_string_value(json_object_get(h, "code")), code) == 0) found = h;
+        json_t *row = json_pack("{s:s, s:I, s:O, s:O}", "code", code, "caps_at",
+                                json_integer_value(json_object_get(d, "stars")) - 1, "needed", json_object_get(d, "needed"),
+                                "got", json_object_get(d, "got"));
+        if (found) json_object_update(found, row), json_decref(row);
+        else json_array_append_new(out, row);
+    }
+    return out;
+}
+
+void rubric_rank(const RubSet *s, double total, const double *got, const int *branch, RubResult *res) {
+    res->band = rubric_band(s->rubric, total);
+    res->unmet = json_array();
+    res->detail = json_array();
+    res->stars = stars_after_minimums(s, res->band, got, branch, res->unmet, res->detail);
+    res->held_back = held_back(res->detail);
 }
 
 int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, RubResult *res, Err *e) {
@@ -231,11 +366,23 @@ int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, Ru
         }
         int idx = (int)(l - s->leaves);
         if (json_is_null(v)) continue;
-        if (json_is_array(v)) {
+        bool not_met = json_is_string(v) && strcmp(json_string_value(v), RUBRIC_NOT_MET) == 0;
+        if (not_met && !l->met_or_not) {
+            rc = err_set(e, 422, field, "%s has %d options: \"" RUBRIC_NOT_MET "\" is for a criterion printed with a single "
+                         "option; choose an option index from 0 to %d", code, l->noptions, l->noptions - 1);
+        } else if (not_met && idx >= stop) {
+            rc = err_set(e, 422, field, "the evaluation stopped at %s: %s comes after it and is not scored", stopped_at, code);
+        } else if (not_met) {
+            got[idx] = 0;
+        } else if (json_is_array(v)) {
             rc = err_set(e, 422, field, "one option per criterion: %s takes a single index", code);
         } else if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) >= l->noptions) {
-            rc = err_set(e, 422, field, "%s: choose an option index from 0 to %d (got %s)", code, l->noptions - 1,
-                         json_is_integer(v) ? "a number outside that range" : "something that is not a whole number");
+            if (l->met_or_not)
+                rc = err_set(e, 422, field, "%s is met or not: choose 0 (met, %d point%s) or \"" RUBRIC_NOT_MET "\" (0 points)",
+                             code, l->options[0].points, l->options[0].points == 1 ? "" : "s");
+            else
+                rc = err_set(e, 422, field, "%s: choose an option index from 0 to %d (got %s)", code, l->noptions - 1,
+                             json_is_integer(v) ? "a number outside that range" : "something that is not a whole number");
         } else if (idx >= stop) {
             rc = err_set(e, 422, field, "the evaluation stopped at %s: %s comes after it and is not scored", stopped_at, code);
         } else {
@@ -245,8 +392,6 @@ int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, Ru
         }
     }
     if (!rc) {
-        res->unmet = json_array();
-        res->detail = json_array();
         res->missing = json_array();
         for (int i = 0; i < s->nleaves; i++) {
             const RubLeaf *l = &s->leaves[i];
@@ -254,8 +399,7 @@ int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, Ru
             else if (i < stop) json_array_append_new(res->missing, json_string(l->code));
         }
         res->total = res->parts[0] + res->parts[1] + res->parts[2];
-        res->band = rubric_band(res->total);
-        res->stars = rubric_stars(s, res->band, got, branch, res->unmet, res->detail);
+        rubric_rank(s, res->total, got, branch, res);
         res->stopped_at = stop < s->nleaves ? s->leaves[stop - 1].code : NULL;
     }
     free(got);
@@ -267,12 +411,18 @@ void rubric_result_free(RubResult *res) {
     json_decref(res->unmet);
     json_decref(res->detail);
     json_decref(res->missing);
+    json_decref(res->held_back);
     memset(res, 0, sizeof *res);
 }
 
 json_t *rubric_result_json(const RubResult *res) {
-    return json_pack("{s:{s:i, s:i, s:i}, s:i, s:i, s:i, s:O, s:O, s:O, s:s?}", "parts", "A", res->parts[0], "B",
+    return json_pack("{s:{s:i, s:i, s:i}, s:i, s:i, s:i, s:O, s:O, s:O, s:O, s:s?}", "parts", "A", res->parts[0], "B",
                      res->parts[1], "C", res->parts[2], "total", res->total, "band", res->band, "stars", res->stars,
-                     "unmet_minimums", res->unmet, "minimums", res->detail, "missing", res->missing, "stopped_at",
-                     res->stopped_at);
+                     "unmet_minimums", res->unmet, "minimums", res->detail, "held_back_by", res->held_back, "missing",
+                     res->missing, "stopped_at", res->stopped_at);
+}
+
+json_t *rubric_rank_json(const RubResult *res) {
+    return json_pack("{s:i, s:i, s:O, s:O}", "band", res->band, "stars", res->stars, "unmet_minimums", res->unmet,
+                     "held_back_by", res->held_back);
 }

@@ -223,7 +223,9 @@ static int check_comments(const RubSet *set, json_t *comments, Err *e) {
     return 0;
 }
 
-static json_t *sheet_json(Stmt *s) {
+/* A stored sheet as JSON, with its ranking on the set (stars after the minimum-star markers and
+** the criteria that hold them back: the star a member sees is the one the council will use). */
+static json_t *sheet_json(const RubSet *set, Stmt *s) {
     json_t *o = json_pack("{s:I, s:s, s:I, s:i, s:s?, s:s}", "user_id", (json_int_t)db_col_int(s, 0), "username",
                           db_col_text(s, 1), "pass", (json_int_t)db_col_int(s, 2), "total", (int)db_col_int(s, 3),
                           "submitted_at", db_col_text(s, 6), "updated_at", db_col_text(s, 7));
@@ -233,6 +235,11 @@ static json_t *sheet_json(Stmt *s) {
     json_object_set_new(o, "comments", cm ? cm : json_object());
     json_object_set_new(o, "parts", parts ? parts : json_object());
     json_object_set_new(o, "stopped_at", db_col_text(s, 9) ? json_string(db_col_text(s, 9)) : json_null());
+    RubResult res;
+    Err ig = ERR_INIT;
+    bool ok = set && rubric_evaluate(set, json_object_get(o, "choices"), db_col_text(s, 9), &res, &ig) == 0;
+    json_object_set_new(o, "result", ok ? rubric_rank_json(&res) : json_null());
+    if (ok) rubric_result_free(&res);
     return o;
 }
 
@@ -356,7 +363,7 @@ static json_t *submitted_sheets(Db *db, const Ctx *c, Tally *t) {
     db_bind_int(s, 3, c->id);
     json_t *arr = json_array();
     while (db_step(s) == DB_ROW) {
-        json_t *sheet = sheet_json(s);
+        json_t *sheet = sheet_json(c->set, s);
         double total = (double)db_col_int(s, 3);
         t->sum += total;
         if (!t->n || total > t->max) t->max = total;
@@ -382,6 +389,18 @@ static void tally_free(Tally *t) {
 }
 
 static double round2(double x) { return floor(x * 100 + 0.5) / 100; }
+
+/* The council's result on the sheets of t (t->n > 0): the average total to two decimals, then
+** its band and the stars after the minimum-star markers on each criterion's average points. */
+static double council_rank(const Ctx *c, const Tally *t, RubResult *rr) {
+    memset(rr, 0, sizeof *rr);
+    double avg = round2(t->sum / t->n);
+    double *got = xcalloc((size_t)c->set->nleaves + 1, sizeof *got);
+    for (int i = 0; i < c->set->nleaves; i++) got[i] = t->leaf_sum[i] / t->n;
+    rubric_rank(c->set, avg, got, t->branch, rr);
+    free(got);
+    return avg;
+}
 
 /* Quorum: ceil(quorum x scorers) submitted sheets, the chair's among them. */
 static json_t *quorum_json(const Ctx *c, int scorers, int submitted, bool chair) {
@@ -412,7 +431,7 @@ json_t *scoring_view(Db *db, const Actor *who, int64_t dossier, Err *e) {
     db_bind_int(s, 1, dossier);
     db_bind_int(s, 2, who->user_id);
     db_bind_int(s, 3, c.pass);
-    if (db_step(s) == DB_ROW) own = sheet_json(s);
+    if (db_step(s) == DB_ROW) own = sheet_json(c.set, s);
     db_done(s);
     bool own_submitted = own && !json_is_null(json_object_get(own, "submitted_at"));
     bool sees_all = organiser || strcmp(pos, "council_secretary") == 0 || own_submitted;
@@ -424,6 +443,15 @@ json_t *scoring_view(Db *db, const Actor *who, int64_t dossier, Err *e) {
         json_object_set_new(o, "spread", json_pack("{s:f, s:f, s:b}", "points", spread, "threshold", c.threshold, "flagged",
                                                     spread > c.threshold));
         json_object_set_new(o, "average", t.n ? json_real(round2(t.sum / t.n)) : json_null());
+        json_t *council = json_null();
+        if (t.n) {
+            RubResult rr;
+            double avg = council_rank(&c, &t, &rr);
+            council = rubric_rank_json(&rr);
+            json_object_set_new(council, "average", json_real(avg));
+            rubric_result_free(&rr);
+        }
+        json_object_set_new(o, "council", council);
     } else {
         json_decref(all);
         json_object_set_new(o, "sheets", json_null());
@@ -507,13 +535,11 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
             rc = err_set(e, 422, "comment", "accepting a spread of %.0f points needs a comment for the minutes", spread);
     }
     if (!rc) {
-        double avg = round2(t.sum / t.n);
-        double *got = xcalloc((size_t)c.set->nleaves + 1, sizeof *got);
-        for (int i = 0; i < c.set->nleaves; i++) got[i] = t.leaf_sum[i] / t.n;
-        json_t *unmet = json_array();
-        int band = rubric_band(avg);
-        int stars = rubric_stars(c.set, band, got, t.branch, unmet, NULL);
-        free(got);
+        RubResult rr;
+        double avg = council_rank(&c, &t, &rr);
+        int band = rr.band, stars = rr.stars;
+        json_t *unmet = json_incref(rr.unmet);
+        rubric_result_free(&rr);
         char *us = json_dumps(unmet, JSON_COMPACT);
         const char *to = strcmp(c.state, "in_ministry_round") == 0 ? "ministry_scored" : "scored";
         Stmt *s = db_prepare(db, "UPDATE dossiers SET avg_score = ?, band = ?, stars = ?, unmet_minimums = ?, state = ?, "
@@ -548,21 +574,28 @@ json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, int64_t pass,
             err_set(e, 400, "pass", "dossier %lld has scoring passes 1 to %lld", (long long)dossier, (long long)c.pass);
             return NULL;
         }
-        /* A pass before the Ministry's was the province council's, and is over. */
-        if (c.ministry_pass && pass < c.ministry_pass) c.council = c.province_council;
-        if (pass < c.pass) snprintf(c.state, sizeof c.state, "%s", "scored");
-        c.pass = pass;
+        /* A pass before the Ministry's was the province council's, and is over. An earlier pass
+        ** of the scoring under way (before a re-scoring) is not: it stays inside the council
+        ** until the scoring closes, like the current one. */
+        if (c.ministry_pass && pass < c.ministry_pass) {
+            c.council = c.province_council;
+            snprintf(c.state, sizeof c.state, "%s", "scored");
+        }
     }
+    int64_t live = c.pass;
+    if (pass) c.pass = pass;
     char pos[24];
     position_of(db, &c, who->user_id, pos);
     bool organiser = organises(&c, who);
     bool closed = strcmp(c.state, "in_round") != 0 && strcmp(c.state, "in_ministry_round") != 0;
     bool own_submitted = false;
     if (pos[0] && !closed) {
+        /* Inside the council, a member sees the sheets of the scoring under way once they have
+        ** submitted their own sheet of its current pass. */
         Stmt *s = db_prepare(db, "SELECT 1 FROM scores WHERE dossier_id = ? AND user_id = ? AND pass = ? AND submitted_at IS NOT NULL");
         db_bind_int(s, 1, dossier);
         db_bind_int(s, 2, who->user_id);
-        db_bind_int(s, 3, c.pass);
+        db_bind_int(s, 3, live);
         own_submitted = db_step(s) == DB_ROW;
         db_done(s);
     }

@@ -29,7 +29,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (rubric_evaluate(s, choices, json_is_string(stop) ? json_string_value(stop) : NULL, &res, &e) == 0) {
             for (int p = 0; p < 3; p++)
                 if (res.parts[p] < 0 || res.parts[p] > s->part_max[p] + 5) abort(); /* 148 prints some parts over */
-            if (res.stars > res.band || res.stars < 1 || res.band != rubric_band(res.total)) abort();
+            if (res.stars > res.band || res.stars < 1 || res.band != rubric_band(s->rubric, res.total)) abort();
+            /* The stars are the band, or the least a criterion that holds them back allows. */
+            int least = res.band;
+            size_t h;
+            json_t *x;
+            json_array_foreach(res.held_back, h, x) {
+                int caps = (int)json_integer_value(json_object_get(x, "caps_at"));
+                if (caps >= res.band) abort();
+                if (caps < least) least = caps;
+            }
+            if (res.stars != least) abort();
             json_decref(rubric_result_json(&res));
             rubric_result_free(&res);
         } else if (e.status != 422 || !e.detail[0]) {

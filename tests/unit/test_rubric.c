@@ -87,16 +87,16 @@ static void test_loaded(void **state) {
 
 static void test_bands(void **state) {
     (void)state;
-    assert_int_equal(rubric_band(100), 5);
-    assert_int_equal(rubric_band(90), 5);
-    assert_int_equal(rubric_band(89.99), 4);
-    assert_int_equal(rubric_band(70), 4);
-    assert_int_equal(rubric_band(69.99), 3);
-    assert_int_equal(rubric_band(50), 3);
-    assert_int_equal(rubric_band(49.99), 2);
-    assert_int_equal(rubric_band(30), 2);
-    assert_int_equal(rubric_band(29.99), 1);
-    assert_int_equal(rubric_band(0), 1);
+    assert_int_equal(rubric_band(rubric_current(), 100), 5);
+    assert_int_equal(rubric_band(rubric_current(), 90), 5);
+    assert_int_equal(rubric_band(rubric_current(), 89.99), 4);
+    assert_int_equal(rubric_band(rubric_current(), 70), 4);
+    assert_int_equal(rubric_band(rubric_current(), 69.99), 3);
+    assert_int_equal(rubric_band(rubric_current(), 50), 3);
+    assert_int_equal(rubric_band(rubric_current(), 49.99), 2);
+    assert_int_equal(rubric_band(rubric_current(), 30), 2);
+    assert_int_equal(rubric_band(rubric_current(), 29.99), 1);
+    assert_int_equal(rubric_band(rubric_current(), 0), 1);
 }
 
 /* Every best option: A 40 + B 25 + C 35 = 100, five stars. */
@@ -248,7 +248,7 @@ static void test_148_criterion_marker(void **state) {
     Err e = ERR_INIT;
     assert_int_equal(rubric_evaluate(s, c, NULL, &res, &e), 0);
     json_decref(c);
-    assert_int_equal(res.band, rubric_band(res.total));
+    assert_int_equal(res.band, rubric_band(s->rubric, res.total));
     assert_true(res.band >= 4);
     assert_int_equal(res.stars, 3);
     assert_codes(res.unmet, "3.e");
@@ -295,6 +295,144 @@ static void test_stopped(void **state) {
     expect_refusal(s, json_pack("{s:i}", "6.2", 1), "6.1", "choices.6.2", "stopped at 6.1");
 }
 
+/* Issue 8, item 11. Set 1, 2.4 "Ghi nhãn hàng hóa có sử dụng song ngữ" is printed with one
+** option (1 point): it is met (0) or "not_met" (0 points, not missing); null stays missing;
+** "not_met" is refused where the sheet prints several options, and so is index 1. */
+static void test_not_met(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 1);
+    const RubLeaf *l = rubric_leaf(s, "2.4");
+    assert_true(l->met_or_not);
+    assert_false(rubric_leaf(s, "1.1")->met_or_not);
+    int single = 0;
+    for (int n = 1; n <= 26; n++) {
+        const RubSet *x = set_of("26-2026", n);
+        for (int i = 0; i < x->nleaves; i++) single += x->leaves[i].met_or_not;
+    }
+    assert_int_equal(single, 22); /* as the sheets print them */
+    json_t *c = best_but(s, NULL);
+    json_object_set_new(c, "2.4", json_string(RUBRIC_NOT_MET));
+    RubResult res;
+    eval_ok(s, c, &res);
+    assert_int_equal(res.total, 99);
+    assert_int_equal(res.parts[0], 39);
+    assert_int_equal(json_array_size(res.missing), 0);
+    assert_int_equal(res.stars, 5);
+    rubric_result_free(&res);
+    c = best_but(s, NULL);
+    json_object_set_new(c, "2.4", json_null());
+    eval_ok(s, c, &res);
+    assert_codes(res.missing, "2.4");
+    rubric_result_free(&res);
+    expect_refusal(s, json_pack("{s:s}", "1.1", RUBRIC_NOT_MET), NULL, "choices.1.1", "single option");
+    expect_refusal(s, json_pack("{s:i}", "2.4", 1), NULL, "choices.2.4", "\"not_met\"");
+    expect_refusal(s, json_pack("{s:s}", "2.4", "no"), NULL, "choices.2.4", "\"not_met\"");
+}
+
+/* Issue 8, item 12. Set 1 with 5.1 on 3 of 5 points (its 5 points are the 4★ minimum) and the
+** rest at best: 98 points, band 5, but 3★; 5.1 holds it back and caps it at 3★. */
+static void test_held_back(void **state) {
+    (void)state;
+    const RubSet *s = set_of("26-2026", 1);
+    RubResult res;
+    eval_ok(s, best_but(s, "5.1", 3, NULL), &res);
+    assert_int_equal(res.total, 98);
+    assert_int_equal(res.band, 5);
+    assert_int_equal(res.stars, 3);
+    assert_int_equal(json_array_size(res.held_back), 1);
+    json_t *h = json_array_get(res.held_back, 0);
+    assert_string_equal(json_string_value(json_object_get(h, "code")), "5.1");
+    assert_int_equal(json_integer_value(json_object_get(h, "caps_at")), 3);
+    assert_int_equal(json_integer_value(json_object_get(h, "needed")), 5);
+    json_t *j = rubric_result_json(&res);
+    assert_true(json_equal(json_object_get(j, "held_back_by"), res.held_back));
+    json_decref(j);
+    rubric_result_free(&res);
+    /* 1.3 on 1 of 3 points (3 is its 5★ minimum): 4★, capped at 4 by 1.3. */
+    eval_ok(s, best_but(s, "1.3", 1, NULL), &res);
+    assert_int_equal(res.stars, 4);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(res.held_back, 0), "caps_at")), 4);
+    rubric_result_free(&res);
+}
+
+/* Issue 8, item 13. The legal numbers come from the data: a test sheet with other bands (5★
+** from 80, 4★ 60, 3★ 40 not certified, 2★ 20) and other rules ranks and files by them. */
+static const char TEST_SHEET[] =
+    "{\"version\": \"test\", \"document\": {\"number\": \"T/2030\", \"effective_date\": \"2030-01-01\"},"
+    " \"star_bands\": [{\"stars\": 2, \"min\": 20, \"certified\": false}, {\"stars\": 1, \"min\": 0, \"certified\": false},"
+    "   {\"stars\": 5, \"min\": 80, \"certified\": true, \"recognised_at\": \"ministry\"},"
+    "   {\"stars\": 4, \"min\": 60, \"certified\": true, \"recognised_at\": \"province\"},"
+    "   {\"stars\": 3, \"min\": 40, \"certified\": false}],"
+    " \"rules\": {\"samples\": {\"value\": 3, \"except_sets\": [2]}, \"certificate_valid_months\": {\"value\": 24}},"
+    " \"sets\": [{\"set\": 1, \"name\": \"Thử\", \"parts\": [{\"part\": \"A\", \"max\": 100, \"sections\": [{\"criteria\": ["
+    "   {\"code\": \"1\", \"max\": 60, \"options\": [{\"points\": 20}, {\"points\": 60, \"min_star\": 5}]},"
+    "   {\"code\": \"2\", \"max\": 40, \"options\": [{\"points\": 40}]}]}]}]}]}";
+
+static void test_numbers_from_data(void **state) {
+    (void)state;
+    Rubric r;
+    Err e = ERR_INIT;
+    assert_int_equal(rubric_parse(&r, "test", TEST_SHEET, strlen(TEST_SHEET), &e), 0);
+    assert_int_equal(rubric_band(&r, 80), 5);
+    assert_int_equal(rubric_band(&r, 79.99), 4);
+    assert_int_equal(rubric_band(&r, 60), 4);
+    assert_int_equal(rubric_band(&r, 45), 3);
+    assert_int_equal(rubric_band(&r, 39.99), 2);
+    assert_int_equal(rubric_band(&r, 19), 1);
+    assert_true(rubric_certified_min(&r) == 60);
+    assert_int_equal(rubric_certified_stars(&r), 4);
+    assert_string_equal(rubric_band_of(&r, 5)->recognised_at, "ministry");
+    assert_false(rubric_band_of(&r, 2)->certified);
+    assert_int_equal(rubric_samples(&r, 1), 3);
+    assert_int_equal(rubric_samples(&r, 2), 0);
+    assert_true(rubric_rule_num(&r, "certificate_valid_months") == 24);
+    /* Its sheet ranks on its bands: 20 + 40 = 60 points is 4★ here (3★ under QĐ 26/2026);
+    ** 2 is met or not. */
+    const RubSet *s = rubric_set(&r, 1);
+    assert_non_null(s);
+    assert_true(s->leaves[1].met_or_not);
+    RubResult res;
+    json_t *c = json_pack("{s:i, s:i}", "1", 0, "2", 0);
+    assert_int_equal(rubric_evaluate(s, c, NULL, &res, &e), 0);
+    json_decref(c);
+    assert_int_equal(res.total, 60);
+    assert_int_equal(res.band, 4);
+    assert_int_equal(res.stars, 4);
+    rubric_result_free(&res);
+    c = json_pack("{s:i, s:s}", "1", 1, "2", RUBRIC_NOT_MET);
+    assert_int_equal(rubric_evaluate(s, c, NULL, &res, &e), 0);
+    json_decref(c);
+    assert_int_equal(res.total, 60);
+    rubric_result_free(&res);
+    rubric_release(&r);
+    /* Unusable bands are refused, not guessed. */
+    const char *bad = "{\"star_bands\": [{\"stars\": 9, \"min\": 1}], \"sets\": []}";
+    assert_int_equal(rubric_parse(&r, "bad", bad, strlen(bad), &e), -1);
+    assert_string_equal(e.field, "star_bands");
+    assert_int_equal(rubric_parse(&r, "bad", "{", 1, &e), -1);
+}
+
+/* The rules of the law in force are those of QĐ 26/2026/QĐ-TTg, each citing its article; the
+** sheet in force changes on its effective date. */
+static void test_rules_in_force(void **state) {
+    (void)state;
+    const Rubric *r = rubric_current();
+    assert_string_equal(r->version, "26-2026");
+    assert_true(rubric_rule_num(r, "certificate_valid_months") == 36);
+    assert_true(rubric_rule_num(r, "reevaluation_opens_days") == 180);
+    assert_true(rubric_rule_num(r, "reevaluation_closes_days") == 120);
+    assert_true(rubric_rule_num(r, "commune_check_working_days") == 15);
+    assert_int_equal(rubric_samples(r, 7), 5);
+    assert_int_equal(rubric_samples(r, 26), 0);
+    assert_non_null(strstr(json_string_value(json_object_get(rubric_rule(r, "certificate_valid_months"), "law")), "Điều 4.3"));
+    assert_true(rubric_certified_min(r) == 50);
+    assert_int_equal(rubric_certified_stars(r), 3);
+    assert_string_equal(rubric_band_of(r, 5)->recognised_at, "ministry");
+    assert_string_equal(rubric_band_of(r, 4)->recognised_at, "province");
+    assert_string_equal(rubric_in_force("2026-05-22")->version, "26-2026");
+    assert_string_equal(rubric_in_force("2026-05-21")->version, "148-2023");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loaded),          cmocka_unit_test(test_bands),
@@ -303,7 +441,9 @@ int main(void) {
         cmocka_unit_test(test_lowest),          cmocka_unit_test(test_missing),
         cmocka_unit_test(test_branches),        cmocka_unit_test(test_subcriteria),
         cmocka_unit_test(test_148_criterion_marker), cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_stopped),
+        cmocka_unit_test(test_stopped),         cmocka_unit_test(test_not_met),
+        cmocka_unit_test(test_held_back),       cmocka_unit_test(test_numbers_from_data),
+        cmocka_unit_test(test_rules_in_force),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
