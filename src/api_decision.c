@@ -58,7 +58,7 @@ int api_decision_create(Req *r) {
     if (!in) return resp_problem(r, &e);
     char keys_dir[4096];
     cert_keys_dir(r->app->db_path, keys_dir, sizeof keys_dir);
-    DecisionEnv env = {r->app->files_dir, keys_dir, r->app->public_url};
+    DecisionEnv env = {r->app->files_dir, keys_dir, r->app->public_url, r->app->insecure_public_url};
     int64_t id = 0;
     int rc = decision_create(r->db, &r->actor, &env, in, &id, &e);
     json_decref(in);

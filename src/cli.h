@@ -24,7 +24,8 @@ typedef struct Opts {
     int64_t limit;              /* --limit N (0: default) */
     int64_t expires_days;       /* --expires DAYS (0: default) */
     int64_t session_idle, session_max; /* serve: seconds (0: default) */
-    const char *public_url;     /* serve: --public-url URL, base of public links */
+    const char *public_url;     /* serve: --public-url URL (or $OCOP_PUBLIC_URL), base of public links */
+    bool insecure_public_url;   /* --insecure-public-url (or $OCOP_INSECURE_PUBLIC_URL=1): demo, tests */
     const char *date;           /* lifecycle: --date YYYY-MM-DD */
     /* dossier and round commands */
     const char *state, *comment, *reason, *province;

@@ -147,7 +147,7 @@ static int decision_add(Db *db, const Opts *o) {
     }
     files_dir_of(o, files_dir, sizeof files_dir);
     cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
-    DecisionEnv env = {files_dir, keys_dir, public_url};
+    DecisionEnv env = {files_dir, keys_dir, public_url, o->insecure_public_url};
     Actor who = actor_cli();
     int64_t id = 0;
     int rc = decision_create(db, &who, &env, in, &id, &e);

@@ -192,22 +192,26 @@ static const char *live_state(const char *state, const char *expires_on, const c
     return strcmp(state, "valid") == 0 && strcmp(expires_on, today) <= 0 ? "expired" : state;
 }
 
-static json_t *cert_row(Stmt *s, const char *today) {
+/* The certificate of the current row as JSON. The dossier it came from is private (a dossier is
+** seen only by those in its scope): only the audit trail (internal) names it, never the public
+** outputs. */
+static json_t *cert_row(Stmt *s, const char *today, bool internal) {
     const char *state = live_state(db_col_text(s, 23), db_col_text(s, 22), today);
     char pdf[128];
     snprintf(pdf, sizeof pdf, "/api/v1/certificates/%s/pdf", db_col_text(s, 1));
     json_t *o = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s}, s:s, s:s, s:i, s:s, s:s, s:{s:I, s:s, s:s}, "
-                          "s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+                          "s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
                           "id", (json_int_t)db_col_int(s, 0), "cert_no", db_col_text(s, 1), "issuer_code", db_col_text(s, 2),
                           "product", "id", (json_int_t)db_col_int(s, 3), "code", db_col_text(s, 12), "name", db_col_text(s, 13),
                           "producer", "id", (json_int_t)db_col_int(s, 9), "name", db_col_text(s, 14),
                           "province_code", db_col_text(s, 7), "commune_code", db_col_text(s, 8),
                           "stars", (int)db_col_int(s, 10), "level", db_col_text(s, 11), "issuer", db_col_text(s, 15),
                           "decision", "id", (json_int_t)db_col_int(s, 5), "number", db_col_text(s, 16), "decided_on", db_col_text(s, 17),
-                          "dossier_id", (json_int_t)db_col_int(s, 4), "recognition_id", (json_int_t)db_col_int(s, 6),
+                          "recognition_id", (json_int_t)db_col_int(s, 6),
                           "issued_on", db_col_text(s, 21), "expires_on", db_col_text(s, 22), "state", state,
                           "recorded_state", db_col_text(s, 23), "key_id", db_col_text(s, 18), "verify_url", db_col_text(s, 19),
                           "pdf_url", pdf, "signature", db_col_text(s, 20));
+    if (internal) json_object_set_new(o, "dossier_id", json_integer(db_col_int(s, 4)));
     const char *ended = db_col_text(s, 24);
     if (strcmp(state, "expired") == 0 && !ended) ended = db_col_text(s, 22);
     json_object_set_new(o, "ended_on", ended ? json_string(ended) : json_null());
@@ -240,7 +244,7 @@ static json_t *cert_events(Db *db, int64_t id) {
 json_t *certificate_get(Db *db, const char *cert_no, const char *today, Err *e) {
     Stmt *s = db_prepare(db, "SELECT " CERT_COLS " FROM certificates c WHERE c.cert_no = ?");
     db_bind_text(s, 1, cert_no);
-    json_t *o = db_step(s) == DB_ROW ? cert_row(s, today) : NULL;
+    json_t *o = db_step(s) == DB_ROW ? cert_row(s, today, false) : NULL;
     db_done(s);
     if (!o) {
         err_set(e, 404, "cert_no", "no certificate numbered '%.64s'", cert_no);
@@ -286,7 +290,7 @@ int certificate_list(Db *db, const CertificateQuery *q, json_t **items, int64_t 
     db_bind_int(s, 8, q->limit);
     db_bind_int(s, 9, q->offset);
     *items = json_array();
-    while (db_step(s) == DB_ROW) json_array_append_new(*items, cert_row(s, q->today));
+    while (db_step(s) == DB_ROW) json_array_append_new(*items, cert_row(s, q->today, false));
     db_done(s);
     return 0;
 }
@@ -599,7 +603,7 @@ static int audit_cert(Db *db, const Actor *who, const char *action, int64_t id, 
     date_today(today);
     Stmt *s = db_prepare(db, "SELECT " CERT_COLS " FROM certificates c WHERE c.id = ?");
     db_bind_int(s, 1, id);
-    json_t *after = db_step(s) == DB_ROW ? cert_row(s, today) : NULL;
+    json_t *after = db_step(s) == DB_ROW ? cert_row(s, today, true) : NULL;
     db_done(s);
     json_object_del(after, "signature");
     int rc = audit_append_json(db, who, action, "certificates", id, sget(after, "province_code"), before, after, e);
@@ -799,10 +803,21 @@ static int64_t insert_decision(Db *db, const Actor *who, const DecIn *d, Err *e)
     return id;
 }
 
+/* A certificate's QR code and signature carry its verification address for its whole life: never
+** one that opens nothing for its reader (loopback, unset), except in the demo and the tests,
+** which opt in explicitly. */
+static int public_url_usable(const DecisionEnv *env, Err *e) {
+    if (env->insecure_public_url || cert_url_public(env->public_url)) return 0;
+    return err_set(e, 409, "public_url",
+                   "certificates are not issued while the server's public address is %s: their QR codes would open "
+                   "nothing for their readers; start ocop serve with --public-url https://... (or OCOP_PUBLIC_URL)",
+                   env->public_url && *env->public_url ? env->public_url : "not set");
+}
+
 int decision_create(Db *db, const Actor *who, const DecisionEnv *env, json_t *in, int64_t *id, Err *e) {
     DecIn d = {0};
     *id = 0;
-    if (parse_decision(db, who, in, &d, e)) {
+    if (parse_decision(db, who, in, &d, e) || public_url_usable(env, e)) {
         decin_free(&d);
         return -1;
     }

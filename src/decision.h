@@ -33,6 +33,7 @@ typedef struct DecisionEnv {
     const char *files_dir;  /* the file store for the PDFs (files.h) */
     const char *keys_dir;   /* the signing keys (cert_keys_dir) */
     const char *public_url; /* base of the verification URLs, e.g. "https://ocop.example.vn" */
+    bool insecure_public_url; /* demo and tests: allow a loopback public_url (never in production) */
 } DecisionEnv;
 
 /* Record the decision in: {number, decided_on, level, province_code?, signer_name,

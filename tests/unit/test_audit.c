@@ -45,7 +45,7 @@ static int setup(void **state) {
     if (!mkdtemp(f->dir)) return -1;
     snprintf(f->path, sizeof f->path, "%s/ocop.db", f->dir);
     Err e = ERR_INIT;
-    f->db = db_open(f->path, &e);
+    f->db = db_create(f->path, &e);
     if (!f->db || migrate_run(f->db, 0, &e) < 0) {
         fprintf(stderr, "%s\n", e.detail);
         return -1;

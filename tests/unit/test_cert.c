@@ -54,7 +54,7 @@ static int setup(void **state) {
     snprintf(f->path, sizeof f->path, "%s/ocop.db", f->dir);
     cert_keys_dir(f->path, f->keys, sizeof f->keys);
     Err e = ERR_INIT;
-    f->db = db_open(f->path, &e);
+    f->db = db_create(f->path, &e);
     Actor who = {0, "cli:test", "local", NULL};
     if (!f->db || migrate_run(f->db, 0, &e) < 0 || cert_key_generate(f->db, &who, f->keys, "bo", f->pk_bo, &e) ||
         cert_key_generate(f->db, &who, f->keys, "91", f->pk_91, &e)) {
