@@ -413,7 +413,7 @@ static int draw(Page *p, const CertData *c, const char *fingerprint, Err *e) {
              "Chữ ký số Ed25519, khóa %s, dấu vân tay %s",
              c->verify_url, c->cert_no, d3, c->key_id, fingerprint);
     /* The page's typeface, large and dark enough to read (and scan) on a printed copy. */
-    put(p, buf, "Noto Serif 7.5", 40 + qs + 4, qy + 8, 300, PANGO_ALIGN_LEFT, INK, NULL, NULL);
+    put(p, buf, "Noto Serif 7.5", 40 + qs + 4, qy + 8, 326, PANGO_ALIGN_LEFT, INK, NULL, NULL);
 
     /* Bottom right: place and date (Nghị định 30/2020/NĐ-CP: "Vĩnh Long, ngày 07 tháng 12 năm
     ** 2026"), signer; below the body however long it ran. */
@@ -806,11 +806,35 @@ int cert_key_generate(Db *db, const Actor *who, const char *keys_dir, const char
     return 0;
 }
 
+/* Read the secret key file path into sk: 404 when there is none, 500 when unreadable. */
+static int read_secret(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTES], Err *e);
+
 int cert_key_load_secret(const char *keys_dir, const char *key_id, unsigned char sk[crypto_sign_SECRETKEYBYTES],
                          Err *e) {
     if (check_key_id(key_id, e)) return -1;
     char path[4200];
     key_path(keys_dir, key_id, path, sizeof path);
+    return read_secret(path, sk, e);
+}
+
+int cert_key_file(const char *keys_dir, const char *name, bool create, unsigned char sk[crypto_sign_SECRETKEYBYTES],
+                  Err *e) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.key", keys_dir, name);
+    if (create && access(path, F_OK) != 0) {
+        if (mkdir(keys_dir, 0700) && errno != EEXIST)
+            return err_set(e, 500, "", "cannot create %s: %s", keys_dir, strerror(errno));
+        unsigned char seed[crypto_sign_SEEDBYTES];
+        randombytes_buf(seed, sizeof seed);
+        int rc = write_secret(path, name, seed, e);
+        sodium_memzero(seed, sizeof seed);
+        if (rc && e->status != 409) return -1; /* 409: another process made it first */
+        err_clear(e);
+    }
+    return read_secret(path, sk, e);
+}
+
+static int read_secret(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTES], Err *e) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) return err_set(e, 404, "key_id", "no secret key file %s", path);

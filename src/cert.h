@@ -157,6 +157,12 @@ int cert_key_generate(Db *db, const Actor *who, const char *keys_dir, const char
 int cert_key_load_secret(const char *keys_dir, const char *key_id, unsigned char sk[crypto_sign_SECRETKEYBYTES],
                          Err *e);
 
+/* The secret key of keys_dir/NAME.key (same file format, for keys that sign something other than
+** certificates: "audit" signs the audit trail's checkpoints), made (mode 0600) when missing and
+** create. 404 when missing and !create. */
+int cert_key_file(const char *keys_dir, const char *name, bool create, unsigned char sk[crypto_sign_SECRETKEYBYTES],
+                  Err *e);
+
 /* The registered public key of key_id into pk; 404 when there is none. retired_on (may be NULL)
 ** receives the retirement date ("" while in use; 11 bytes). */
 int cert_key_public(Db *db, const char *key_id, unsigned char pk[crypto_sign_PUBLICKEYBYTES], char *retired_on,

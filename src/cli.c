@@ -154,7 +154,9 @@ static int cmd_serve(Opts *o) {
     app.insecure_public_url = o->insecure_public_url;
     announce_public_url(o, app.public_url);
     LifecycleDaemon *daily = lifecycle_daemon_start(o->db);
+    AuditCheckpointer *checkpoints = audit_checkpointer_start(o);
     int rc = http_serve(&app);
+    audit_checkpointer_stop(checkpoints);
     lifecycle_daemon_stop(daily);
     search_cache_free(app.search);
     free((char *)app.host);
@@ -468,11 +470,18 @@ static const Command commands[] = {
      "  ocop token list [--user USER]\n"
      "  ocop token revoke ID", 1, 2},
     {"audit", cmd_audit,
-     "ocop audit verify|list|head [--user NAME] [--entity E] [--entity-id ID] [--action A] [--from D] [--to D]",
-     "The tamper-evident audit trail.\n"
-     "  ocop audit verify [--expect ID:HASH]   check the hash chain; names the first broken entry\n"
+     "ocop audit verify|list|head|checkpoint|key [--checkpoint FILE] [--key HEX] [--user NAME] [--entity E] [--entity-id ID] [--action A] [--from D] [--to D]",
+     "The tamper-evident audit trail (see docs/audit.md).\n"
+     "  ocop audit verify [--expect ID:HASH] [--checkpoint FILE] [--key HEX]\n"
+     "      check the hash chain (names the first broken entry) and that the trail still holds the\n"
+     "      entry of its signed checkpoint (fewer entries: the trail was truncated). The checkpoint\n"
+     "      is DB.audit-checkpoint beside the database (or --checkpoint, $OCOP_AUDIT_CHECKPOINT);\n"
+     "      --key pins the audit key's public key (default: keys/audit.key beside the database)\n"
      "  ocop audit list [filters] [--limit N] [--format json|csv|xlsx] [--output FILE]\n"
      "  ocop audit head                        the last entry's id and hash (keep it elsewhere)\n"
+     "  ocop audit checkpoint                  move the checkpoint to the head now (ocop serve does\n"
+     "      it every minute, other commands after they write); copy it off the machine\n"
+     "  ocop audit key                         the public key that signs the checkpoints\n"
      "Filters: --user NAME, --entity products, --entity-id 12, --action update,\n"
      "--from YYYY-MM-DD, --to YYYY-MM-DD (inclusive).", 1, 1},
     {"rubric", cmd_rubric, "ocop rubric show|evaluate VERSION SET [FILE] [--format json]",
@@ -607,6 +616,7 @@ int cli_main(int argc, char **argv) {
         {"expires", required_argument, 0, 'X'}, {"session-idle", required_argument, 0, 'i'},
         {"session-max", required_argument, 0, 'M'}, {"trust-proxy", no_argument, 0, 'T'},
         {"key", required_argument, 0, 'k'},     {"insecure-public-url", no_argument, 0, 'J'},
+        {"checkpoint", required_argument, 0, 'K'},
         {"public-url", required_argument, 0, 'W'}, {"date", required_argument, 0, 'D'},
         {"state", required_argument, 0, 's'}, {"comment", required_argument, 0, 'c'},
         {"reason", required_argument, 0, 'r'}, {"province", required_argument, 0, 'p'},
@@ -656,6 +666,7 @@ int cli_main(int argc, char **argv) {
         case 'x': o.expect = optarg; break;
         case 'T': o.trust_proxy = true; break;
         case 'J': o.insecure_public_url = true; break;
+        case 'K': o.checkpoint = optarg; break;
         case 'k': o.key = optarg; break;
         case 's': o.state = optarg; break;
         case 'c': o.comment = optarg; break;
@@ -703,5 +714,10 @@ int cli_main(int argc, char **argv) {
         fprintf(stderr, "usage: %s\n", c->usage);
         return 2;
     }
-    return c->run(&o);
+    int rc = c->run(&o);
+    /* What a command appended to the audit trail is checkpointed outside the database (the
+    ** server does it in its own thread; audit commands only read, or checkpoint themselves). */
+    if (c->run != cmd_serve && c->run != cmd_audit && c->run != cmd_help && c->run != cmd_version)
+        cli_audit_checkpoint(&o);
+    return rc;
 }

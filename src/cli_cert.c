@@ -266,6 +266,7 @@ static int cert_sample_cmd(Opts *o) {
         .expires_on = until,
         .signer_name = "Nguyễn Văn Mẫu",
         .signer_title = "KT. CHỦ TỊCH/PHÓ CHỦ TỊCH",
+        .place = "Vĩnh Long",
         .verify_url = url,
         .key_id = key_id,
     };

@@ -35,6 +35,7 @@ enum { MAX_ITEMS = 200, NUMBER_MAX = 64, SIGNER_MAX = 200, NOTE_MAX = 2000 };
 #define MINISTRY_AUTHORITY "Bộ Nông nghiệp và Môi trường"
 #define MINISTRY_CODE "BO"
 #define MINISTRY_KEY "bo"
+#define MINISTRY_PLACE "Hà Nội" /* where the Ministry signs (the place name of its documents) */
 
 /* QĐ 26/2026 Điều 8.1: a certificate is revoked on one of these grounds, and no other. */
 static const struct {
@@ -394,6 +395,7 @@ int decision_list(Db *db, const DecisionQuery *q, json_t **items, int64_t *total
 typedef struct DecIn {
     char *number, *decided_on, *level, *province, *signer_name, *signer_title, *note;
     char authority[256];
+    char place[128]; /* where it is signed, for the certificate's date line: the province's name */
     int64_t *dossiers;
     size_t n;
 } DecIn;
@@ -407,13 +409,17 @@ static void decin_free(DecIn *d) {
 static int authority_of(Db *db, DecIn *d, Err *e) {
     if (strcmp(d->level, "ministry") == 0) {
         snprintf(d->authority, sizeof d->authority, "%s", MINISTRY_AUTHORITY);
+        snprintf(d->place, sizeof d->place, "%s", MINISTRY_PLACE);
         return 0;
     }
     Stmt *s = db_prepare(db, "SELECT type, name FROM units WHERE code = ? AND geo = '2025' AND level = 'province' "
                              "AND valid_to IS NULL");
     db_bind_text(s, 1, d->province);
     bool found = db_step(s) == DB_ROW;
-    if (found) snprintf(d->authority, sizeof d->authority, "Ủy ban nhân dân %s %s", db_col_text(s, 0), db_col_text(s, 1));
+    if (found) {
+        snprintf(d->authority, sizeof d->authority, "Ủy ban nhân dân %s %s", db_col_text(s, 0), db_col_text(s, 1));
+        snprintf(d->place, sizeof d->place, "%s", db_col_text(s, 1));
+    }
     db_done(s);
     return found ? 0 : err_set(e, 422, "province_code", "'%s' is not the code of a province in force", d->province);
 }
@@ -565,9 +571,27 @@ typedef struct ProductInfo {
     char code[40], name[400], producer[400], address[600], set_name[400];
 } ProductInfo;
 
+/* The producer's address as the certificate prints it: as recorded, then its commune and its
+** province (type and name from the units data) unless the address names them already: "Ấp 2,
+** xã Mỏ Cày, tỉnh Vĩnh Long". */
+static void full_address(const char *address, const char *const unit[4], char *out, size_t n) {
+    Buf b = BUF_INIT;
+    if (address && *address) buf_puts(&b, address);
+    for (int i = 0; i < 4; i += 2)
+        if (unit[i] && unit[i + 1] && !strstr(buf_str(&b), unit[i + 1]))
+            buf_printf(&b, "%s%s %s", b.n ? ", " : "", unit[i], unit[i + 1]);
+    snprintf(out, n, "%s", buf_str(&b));
+    buf_free(&b);
+}
+
 static int product_info(Db *db, const Item *it, ProductInfo *pi, const char *f, Err *e) {
-    Stmt *s = db_prepare(db, "SELECT p.code, p.name, pr.name, pr.address, ps.name FROM products p "
+    Stmt *s = db_prepare(db, "SELECT p.code, p.name, pr.name, pr.address, ps.name, cm.type, cm.name, pv.type, "
+                             "pv.name FROM products p "
                              "JOIN producers pr ON pr.id = p.producer_id "
+                             "LEFT JOIN units cm ON cm.code = pr.commune_code AND cm.geo = '2025' AND cm.level = 'commune' "
+                             "AND cm.valid_to IS NULL "
+                             "LEFT JOIN units pv ON pv.code = cm.parent_code AND pv.geo = '2025' AND pv.level = 'province' "
+                             "AND pv.valid_to IS NULL "
                              "LEFT JOIN product_sets ps ON ps.version = ? AND ps.set_no = ? WHERE p.id = ?");
     db_bind_text(s, 1, it->version);
     db_bind_int(s, 2, it->set_no);
@@ -580,7 +604,8 @@ static int product_info(Db *db, const Item *it, ProductInfo *pi, const char *f, 
         snprintf(pi->code, sizeof pi->code, "%s", db_col_text(s, 0));
         snprintf(pi->name, sizeof pi->name, "%s", db_col_text(s, 1));
         snprintf(pi->producer, sizeof pi->producer, "%s", db_col_text(s, 2));
-        snprintf(pi->address, sizeof pi->address, "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
+        const char *unit[4] = {db_col_text(s, 5), db_col_text(s, 6), db_col_text(s, 7), db_col_text(s, 8)};
+        full_address(db_col_text(s, 3), unit, pi->address, sizeof pi->address);
         snprintf(pi->set_name, sizeof pi->set_name, "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
     }
     db_done(s);
@@ -712,6 +737,7 @@ static int issue(Db *db, Arena *a, const Actor *who, const DecisionEnv *env, con
         .stars = it->stars, .level = d->level, .issuer = d->authority, .decision_no = d->number,
         .decision_date = d->decided_on, .issued_on = d->decided_on, .expires_on = expires,
         .signer_name = d->signer_name, .signer_title = d->signer_title, .verify_url = url, .key_id = key_id,
+        .place = d->place[0] ? d->place : NULL,
     };
     char *pdf = NULL, *sig = NULL, sha[65];
     size_t n = 0;
