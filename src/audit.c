@@ -546,13 +546,13 @@ int audit_checkpoint_update(Db *db, const char *path, const char *keys_dir, int6
             rc = err_set(e, 409, "checkpoint", "%s; it is left as it is: run 'ocop audit verify'", re.detail);
     } else {
         AuditCheck c;
-        if (old.id >= cp.id) {
-            sodium_memzero(sk, sizeof sk);
-            return 0; /* as far as the trail, or further: never moved back */
-        }
         if (audit_checkpoint_check(db, &old, &c))
             rc = err_set(e, 409, "checkpoint", "the audit trail no longer holds entry %lld of the checkpoint %s (%s); "
                          "the checkpoint is left as it is: run 'ocop audit verify'", (long long)old.id, path, c.reason);
+        else if (old.id == cp.id) {
+            sodium_memzero(sk, sizeof sk);
+            return 0; /* at the head already */
+        }
     }
     if (!rc) {
         char now[32];
