@@ -4,6 +4,7 @@
 #include "demo.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "embed.h"
@@ -72,25 +73,36 @@ static int days_between(const char *a, const char *b) {
     return (int)((timegm(&tb) - timegm(&ta)) / 86400);
 }
 
-/* data (a demo CSV of n bytes) with every date field DD/MM/YYYY moved by days, into b. The demo
-** files are ours: fields hold no quoted commas or line breaks in dates, so a field is what lies
-** between commas. */
+/* Recognitions at district level belong to the geography before 1 July 2025, when districts
+** ceased to exist: they keep their dates (moved, they would fall after the reform). */
+#define DISTRICT_LEVEL ",Cấp huyện,"
+
+/* data (a demo CSV of n bytes) with every date field DD/MM/YYYY moved by days, except on the rows
+** at district level, into b. The demo files are ours: no field holds a quoted comma or line
+** break, so a field is what lies between commas. */
 static void shift_dates(const char *data, size_t n, int days, Buf *b) {
     for (size_t i = 0; i < n;) {
-        size_t k = i;
-        while (k < n && data[k] != ',' && data[k] != '\n' && data[k] != '\r') k++;
-        char iso[11], moved[11];
-        bool date = k - i == 10 && data[i + 2] == '/' && data[i + 5] == '/';
-        if (date) {
-            snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", data + i + 6, data + i + 3, data + i);
-            date = date_valid(iso);
+        size_t eol = i;
+        while (eol < n && data[eol] != '\n') eol++;
+        bool keep = memmem(data + i, eol - i, DISTRICT_LEVEL, strlen(DISTRICT_LEVEL)) != NULL;
+        while (i < eol) {
+            size_t k = i;
+            while (k < eol && data[k] != ',' && data[k] != '\r') k++;
+            char iso[11], moved[11];
+            bool date = !keep && k - i == 10 && data[i + 2] == '/' && data[i + 5] == '/';
+            if (date) {
+                snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", data + i + 6, data + i + 3, data + i);
+                date = date_valid(iso);
+            }
+            if (date) {
+                date_add_days(iso, days, moved);
+                buf_printf(b, "%.2s/%.2s/%.4s", moved + 8, moved + 5, moved);
+            } else buf_append(b, data + i, k - i);
+            if (k < eol) buf_putc(b, data[k]);
+            i = k + 1;
         }
-        if (date) {
-            date_add_days(iso, days, moved);
-            buf_printf(b, "%.2s/%.2s/%.4s", moved + 8, moved + 5, moved);
-        } else buf_append(b, data + i, k - i);
-        if (k < n) buf_putc(b, data[k]);
-        i = k + 1;
+        if (eol < n) buf_putc(b, '\n');
+        i = eol + 1;
     }
 }
 
