@@ -357,6 +357,12 @@ static void test_decision_and_certificate(void **state) {
     char url[160];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/xac-minh/%s", S.port, cert_p2);
     assert_string_equal(jstr(r.json, "verify_url"), url);
+    /* The dossier it came from is not public (issue 8, item 8). */
+    assert_null(json_object_get(r.json, "dossier_id"));
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/certificates?product_id=2", NULL, 200, NULL);
+    assert_non_null(jpath(r.json, "items.0.cert_no"));
+    assert_null(jpath(r.json, "items.0.dossier_id"));
     resp_free(&r);
 
     /* The recognition in the registry, and the product's stars. */
@@ -396,8 +402,12 @@ static void test_decision_and_certificate(void **state) {
     assert_non_null(text);
     char last_day[11]; /* the PDF prints the last valid day, the day before expires_on */
     date_add_days(expires, -1, last_day);
+    /* The date line with its place, the address with its province (issue 8, item 14). */
+    char dateline[80];
+    snprintf(dateline, sizeof dateline, "Vĩnh Long, ngày %.2s tháng %.2s năm %.4s", today + 8, today + 5, today);
     const char *must[] = {"Kẹo dừa lá dứa Thanh Long", "3 sao", "VĨNH LONG", "101/QĐ-UBND", cert_p2, dmy(today), dmy(last_day),
-                          "Hợp tác xã Kẹo dừa Thanh Long", "Nguyễn Văn Mẫu"};
+                          "Hợp tác xã Kẹo dừa Thanh Long", "Nguyễn Văn Mẫu", dateline,
+                          "Địa chỉ: Ấp 2, xã Mỏ Cày, tỉnh Vĩnh Long"};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++) {
         if (!strstr(text, must[i])) fprintf(stderr, "the PDF's text lacks '%s':\n%s\n", must[i], text);
         assert_non_null(strstr(text, must[i]));
@@ -409,6 +419,18 @@ static void test_decision_and_certificate(void **state) {
     assert_non_null(strstr(out, "valid: certificate"));
     assert_non_null(strstr(out, cert_p2));
     free(out);
+    /* A PDF whose page was altered, its signature string intact, fails (issue 8, item 10). */
+    size_t plen = 0;
+    char *bytes = read_whole(pdf, &plen);
+    bytes[plen / 2] ^= 0x20;
+    char altered[400];
+    snprintf(altered, sizeof altered, "%s", write_file(S.dir, "altered.pdf", bytes, plen));
+    free(bytes);
+    char *err = NULL;
+    const char *verify_altered[] = {"cert", "verify", altered, "--db", S.db, NULL};
+    assert_int_equal(run_ocop(verify_altered, &out, &err), 1);
+    assert_non_null(strstr(err, "the page does not match its signature"));
+    free(out), free(err);
     const char *verify_url[] = {"cert", "verify", url, "--db", S.db, NULL};
     assert_int_equal(run_ocop(verify_url, &out, NULL), 0);
     assert_non_null(strstr(out, cert_p2));
