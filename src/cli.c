@@ -498,7 +498,8 @@ static const Command commands[] = {
      "      check the signature offline against the issuing authority's public key: the one\n"
      "      registered in --db under the certificate's key id, or the one given with --key\n"
      "      (then no database is needed). FILE is a certificate PDF or a saved verification\n"
-     "      page; an http(s) URL is fetched first. Exit 0 when valid, 1 when not.\n"
+     "      page; an http(s) URL is fetched first. A PDF must also be byte for byte the one\n"
+     "      issued (its page signature): an altered page fails. Exit 0 when valid, 1 when not.\n"
      "  ocop cert sample OUTPUT.pdf\n"
      "      a sample certificate signed with the key of province 86 (made if missing)", 2, 2},
     {"key", cmd_key, "ocop key generate|list|export|retire [KEY_ID] [--format json]",
