@@ -153,7 +153,7 @@ static int decision_add(Db *db, const Opts *o) {
     int rc = decision_create(db, &who, &env, in, &id, &e);
     json_decref(in);
     if (rc) return report(rc, &e);
-    json_t *d = decision_get(db, id, &e);
+    json_t *d = decision_get(db, id, true, &e);
     if (!d) return report(-1, &e);
     if (o->format && strcmp(o->format, "json") == 0) print_json(d);
     else if (!o->quiet) print_decision(db, d);
@@ -196,7 +196,7 @@ int cmd_decision(Opts *o) {
     else if (list) rc = decision_list_cmd(db, o);
     else {
         Err e = ERR_INIT;
-        json_t *d = decision_get(db, id, &e);
+        json_t *d = decision_get(db, id, true, &e);
         rc = d ? 0 : report(-1, &e);
         if (d && o->format) print_json(d);
         else if (d) print_decision(db, d);

@@ -309,7 +309,8 @@ int certificate_pdf(Db *db, const char *files_dir, const char *cert_no, char **d
 
 /* ---- decisions as JSON ------------------------------------------------------------------------ */
 
-static json_t *decision_items(Db *db, int64_t id, const char *today) {
+/* The items of decision id; the dossiers only when internal (they are not public: see cert_row). */
+static json_t *decision_items(Db *db, int64_t id, const char *today, bool internal) {
     Stmt *s = db_prepare(db, "SELECT i.dossier_id, i.product_id, p.code, p.name, i.stars, i.avg_score, i.recognition_id, "
                              "c.cert_no, c.state, c.expires_on FROM decision_items i JOIN products p ON p.id = i.product_id "
                              "LEFT JOIN certificates c ON c.id = i.certificate_id WHERE i.decision_id = ? ORDER BY i.id");
@@ -317,12 +318,12 @@ static json_t *decision_items(Db *db, int64_t id, const char *today) {
     json_t *arr = json_array();
     while (db_step(s) == DB_ROW) {
         const char *state = db_col_text(s, 8) ? live_state(db_col_text(s, 8), db_col_text(s, 9), today) : NULL;
-        json_array_append_new(arr, json_pack("{s:I, s:{s:I, s:s?, s:s}, s:i, s:f, s:I, s:s?, s:s?}", "dossier_id",
-                                             (json_int_t)db_col_int(s, 0), "product", "id", (json_int_t)db_col_int(s, 1),
-                                             "code", db_col_text(s, 2), "name", db_col_text(s, 3), "stars",
-                                             (int)db_col_int(s, 4), "avg_score", db_col_double(s, 5), "recognition_id",
-                                             (json_int_t)db_col_int(s, 6), "cert_no", db_col_text(s, 7),
-                                             "certificate_state", state));
+        json_t *it = json_pack("{s:{s:I, s:s?, s:s}, s:i, s:f, s:I, s:s?, s:s?}", "product", "id",
+                               (json_int_t)db_col_int(s, 1), "code", db_col_text(s, 2), "name", db_col_text(s, 3), "stars",
+                               (int)db_col_int(s, 4), "avg_score", db_col_double(s, 5), "recognition_id",
+                               (json_int_t)db_col_int(s, 6), "cert_no", db_col_text(s, 7), "certificate_state", state);
+        if (internal) json_object_set_new(it, "dossier_id", json_integer(db_col_int(s, 0)));
+        json_array_append_new(arr, it);
     }
     db_done(s);
     return arr;
@@ -330,23 +331,23 @@ static json_t *decision_items(Db *db, int64_t id, const char *today) {
 
 #define DECISION_COLS "id, number, decided_on, level, authority, province_code, signer_name, signer_title, note, created_at"
 
-static json_t *decision_row(Db *db, Stmt *s, const char *today) {
+static json_t *decision_row(Db *db, Stmt *s, const char *today, bool internal) {
     int64_t id = db_col_int(s, 0);
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:s, s:o}", "id", (json_int_t)id, "number",
                      db_col_text(s, 1), "decided_on", db_col_text(s, 2), "level", db_col_text(s, 3), "authority",
                      db_col_text(s, 4), "province_code", db_col_text(s, 5), "signer_name", db_col_text(s, 6),
                      "signer_title", db_col_text(s, 7), "note", db_col_text(s, 8), "created_at", db_col_text(s, 9),
-                     "items", decision_items(db, id, today));
+                     "items", decision_items(db, id, today, internal));
 }
 
-json_t *decision_get(Db *db, int64_t id, Err *e) {
+json_t *decision_get(Db *db, int64_t id, bool internal, Err *e) {
     char today[11];
     date_today(today);
     Stmt *s = db_prepare(db, "SELECT " DECISION_COLS " FROM decisions WHERE id = ?");
     db_bind_int(s, 1, id);
     bool found = db_step(s) == DB_ROW;
     /* decision_items prepares its own statement: read this row's values first */
-    json_t *o = found ? decision_row(db, s, today) : NULL;
+    json_t *o = found ? decision_row(db, s, today, internal) : NULL;
     db_done(s);
     if (!o) err_set(e, 404, "id", "no decision with id %lld", (long long)id);
     return o;
@@ -384,7 +385,7 @@ int decision_list(Db *db, const DecisionQuery *q, json_t **items, int64_t *total
     db_bind_int(s, 7, q->limit);
     db_bind_int(s, 8, q->offset);
     *items = json_array();
-    while (db_step(s) == DB_ROW) json_array_append_new(*items, decision_row(db, s, today));
+    while (db_step(s) == DB_ROW) json_array_append_new(*items, decision_row(db, s, today, false));
     db_done(s);
     return 0;
 }
@@ -865,7 +866,7 @@ int decision_create(Db *db, const Actor *who, const DecisionEnv *env, json_t *in
     for (size_t i = 0; i < d.n && !rc; i++) rc = issue(db, &a, who, env, &d, did, i, &items[i], key_id, sk, e);
     sodium_memzero(sk, sizeof sk);
     if (!rc) {
-        json_t *after = decision_get(db, did, e);
+        json_t *after = decision_get(db, did, true, e);
         rc = after ? audit_append_json(db, who, "create", "decisions", did, d.province, NULL, after, e) : -1;
         json_decref(after);
     }

@@ -327,6 +327,7 @@ static void test_decision_and_certificate(void **state) {
     assert_string_equal(jstr(r.json, "province_code"), "86");
     snprintf(cert_p2, sizeof cert_p2, "%s", jstr(r.json, "items.0.cert_no"));
     snprintf(cert_p3, sizeof cert_p3, "%s", jstr(r.json, "items.1.cert_no"));
+    assert_int_equal(jint(r.json, "items.0.dossier_id"), a); /* to the officer who recorded it */
     char want[40];
     snprintf(want, sizeof want, "86-%s-0001", year);
     assert_string_equal(cert_p2, want);
@@ -341,6 +342,11 @@ static void test_decision_and_certificate(void **state) {
     assert_int_equal(json_array_size(jpath(r.json, "items")), 2);
     assert_int_equal(jint(r.json, "items.0.stars"), 3);
     assert_string_equal(jstr(r.json, "items.0.certificate_state"), "valid");
+    assert_null(jpath(r.json, "items.0.dossier_id")); /* public: no dossier */
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/decisions?province=86", NULL, 200, NULL);
+    assert_null(jpath(r.json, "items.0.items.0.dossier_id"));
+    assert_non_null(jpath(r.json, "items.0.items.0.cert_no"));
     resp_free(&r);
 
     /* The certificate: 36 months, valid, with its PDF and its verification URL. */
