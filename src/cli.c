@@ -401,7 +401,7 @@ static int cmd_help(Opts *o);
 
 static const Command commands[] = {
     {"serve", cmd_serve,
-     "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--files DIR] [--quiet] [--session-idle S] [--session-max S] [--trust-proxy] [--public-url URL] [--insecure-public-url]",
+     "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--files DIR] [--quiet] [--session-idle S] [--session-max S] [--trust-proxy] [--public-url URL] [--insecure-public-url] [--checkpoint FILE]",
      "Serve the web application and the JSON API. Applies pending migrations first (the database\n"
      "must exist: 'ocop migrate' makes it).\n"
      "  --db PATH            SQLite database (default ./ocop.db, or $OCOP_DB)\n"
@@ -419,6 +419,9 @@ static const Command commands[] = {
      "                       a real address (not localhost or 127.x), no certificate is issued\n"
      "  --insecure-public-url  issue certificates with http://HOST:PORT anyway: for the demo and\n"
      "                       tests only (or $OCOP_INSECURE_PUBLIC_URL=1)\n"
+     "  --checkpoint FILE    the audit trail's signed checkpoint, written on start, every minute\n"
+     "                       while the trail grows and on stop (default DB.audit-checkpoint, or\n"
+     "                       $OCOP_AUDIT_CHECKPOINT; see 'ocop help audit')\n"
      "Runs the certificates' lifecycle (see 'ocop help lifecycle') on start and every day at 00:01\n"
      "Vietnam time. Stops on SIGINT/SIGTERM after finishing the requests in flight.", 0, 0},
     {"migrate", cmd_migrate, "ocop migrate [--db PATH] [--quiet]",
