@@ -1,5 +1,6 @@
 # ocop: the two quick-start commands and a few more. The build itself is Meson + Ninja.
 #   make run     install missing packages, build, migrate ./ocop.db, load demo data if empty, serve
+#                (a demo: certificates carry http://LISTEN unless PUBLIC_URL=https://... is given)
 #   make check   build with ASan+UBSan in build-check/ (and the optimised build/) and run every test
 #   make         build build/ocop
 #   make bench   benchmarks (bench/), figures go to docs/benchmarks.md by hand
@@ -27,7 +28,7 @@ build-check/build.ninja:
 run: all
 	./build/ocop migrate --db $(DB)
 	./build/ocop demo --db $(DB) --if-empty
-	./build/ocop serve --db $(DB) --listen $(LISTEN)
+	./build/ocop serve --db $(DB) --listen $(LISTEN) $(if $(PUBLIC_URL),--public-url $(PUBLIC_URL),--insecure-public-url)
 
 # The optimised build too: some warnings (maybe-uninitialized) only appear with -O2.
 check: deps build-check/build.ninja build/build.ninja

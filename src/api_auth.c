@@ -169,7 +169,7 @@ int api_me_password(Req *r) {
         rc = auth_reauth(r->db, r->auth, cur, r->remote, &retry, &e);
         if (retry) resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
     }
-    if (!rc) rc = user_set_password(r->db, &r->actor, r->auth->user_id, next, &e);
+    if (!rc) rc = user_set_password(r->db, &r->actor, r->auth->user_id, next, NULL, &e);
     json_decref(in);
     if (rc) {
         if (!strcmp(e.field, "password")) snprintf(e.field, sizeof e.field, "new_password");
@@ -318,10 +318,14 @@ int api_users_password(Req *r) {
     json_t *in = req_json_object(r, &e);
     if (!in) return problem(r, &e);
     const char *pw = jtext(in, "password");
-    int rc = pw ? user_set_password(r->db, &r->actor, id, pw, &e)
+    int64_t revoked = 0;
+    int rc = pw ? user_set_password(r->db, &r->actor, id, pw, &revoked, &e)
                 : err_set(&e, 422, "password", "send {\"password\": \"the new password\"}");
     json_decref(in);
-    return rc ? problem(r, &e) : resp_json(r, 200, json_pack("{s:b}", "changed", 1));
+    /* A reset ends the user's sessions and revokes its API tokens: say how many. */
+    return rc ? problem(r, &e)
+              : resp_json(r, 200, json_pack("{s:b, s:b, s:I}", "changed", 1, "sessions_ended", 1, "tokens_revoked",
+                                            (json_int_t)revoked));
 }
 
 int api_users_grant(Req *r) {

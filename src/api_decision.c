@@ -58,11 +58,11 @@ int api_decision_create(Req *r) {
     if (!in) return resp_problem(r, &e);
     char keys_dir[4096];
     cert_keys_dir(r->app->db_path, keys_dir, sizeof keys_dir);
-    DecisionEnv env = {r->app->files_dir, keys_dir, r->app->public_url};
+    DecisionEnv env = {r->app->files_dir, keys_dir, r->app->public_url, r->app->insecure_public_url};
     int64_t id = 0;
     int rc = decision_create(r->db, &r->actor, &env, in, &id, &e);
     json_decref(in);
-    json_t *d = rc ? NULL : decision_get(r->db, id, &e);
+    json_t *d = rc ? NULL : decision_get(r->db, id, true, &e); /* to the officer who recorded it */
     if (!d) return resp_problem(r, &e);
     resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/decisions/%lld", (long long)id));
     return resp_json(r, 201, d);
@@ -72,7 +72,7 @@ int api_decision_get(Req *r) {
     int64_t id;
     if (!parse_i64(r->pathv[0], &id) || id <= 0) return resp_error(r, 404, "id", "no decision with id '%s'", r->pathv[0]);
     Err e = ERR_INIT;
-    json_t *d = decision_get(r->db, id, &e);
+    json_t *d = decision_get(r->db, id, false, &e); /* public */
     return d ? resp_json(r, 200, d) : resp_problem(r, &e);
 }
 

@@ -29,6 +29,7 @@ typedef struct App {
     const char *public_url; /* base of public links (certificate verification pages), no trailing '/':
                             ** --public-url, or http://HOST:PORT of the listener (set by http_serve) */
     char public_url_default[96];
+    bool insecure_public_url; /* --insecure-public-url: certificates may carry a loopback address */
     pthread_key_t db_key;   /* this worker thread's Db */
     pthread_key_t cache_key; /* this worker thread's cache of rendered records (api_entity.c) */
     Metrics *metrics;

@@ -14,12 +14,17 @@
 */
 #include "audit.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "cert.h"
 #include "tablew.h"
 #include "util.h"
 
@@ -416,4 +421,146 @@ int audit_export(json_t *items, TableFormat fmt, bool vi, char **out, size_t *n,
         for (int i = 0; i < NCOLS; i++) free(cells[i]);
     }
     return tablew_finish(w, out, n, e);
+}
+
+/* ---- checkpoints ---------------------------------------------------------------------------
+** The chain shows an entry edited, removed or inserted anywhere but at its end: cutting the last
+** entries leaves a shorter chain that is intact. A checkpoint, written outside the database,
+** records the head it has seen:
+**
+**     ocop-audit-checkpoint-v1\n entry=ID\n hash=HASH\n at=TIME\n public_key=HEX\n signature=B64\n
+**
+** the signature (Ed25519, base64) being over the lines before it, with the key keys/audit.key
+** beside the database. It only moves forward along the chain, so a trail that ends before its
+** entry, or holds another hash there, was cut or rewritten. */
+
+#define CHECKPOINT_MAGIC "ocop-audit-checkpoint-v1"
+
+void audit_checkpoint_path(const char *db_path, char *out, size_t n) { snprintf(out, n, "%s.audit-checkpoint", db_path); }
+
+/* The signed part of cp into b. */
+static void checkpoint_text(const AuditCheckpoint *cp, Buf *b) {
+    buf_printf(b, CHECKPOINT_MAGIC "\nentry=%lld\nhash=%s\nat=%s\npublic_key=%s\n", (long long)cp->id, cp->hash, cp->at,
+               cp->public_key);
+}
+
+/* The value of "name=" on its own line in text, into out (n bytes); false when absent or too long. */
+static bool checkpoint_field(const char *text, const char *name, char *out, size_t n) {
+    size_t k = strlen(name);
+    for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        if (strncmp(p, name, k) || p[k] != '=') continue;
+        size_t len = strcspn(p + k + 1, "\n");
+        if (len >= n) return false;
+        memcpy(out, p + k + 1, len);
+        out[len] = 0;
+        return true;
+    }
+    return false;
+}
+
+int audit_checkpoint_read(const char *path, const unsigned char *pk, AuditCheckpoint *cp, Err *e) {
+    memset(cp, 0, sizeof *cp);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT) return err_set(e, 404, "checkpoint", "no audit checkpoint at %s", path);
+        return err_set(e, 500, "checkpoint", "cannot read %s: %s", path, strerror(errno));
+    }
+    char text[1024];
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[got] = 0;
+    char id[24], sig64[128];
+    unsigned char sig[crypto_sign_BYTES], file_pk[crypto_sign_PUBLICKEYBYTES];
+    size_t len;
+    if (strncmp(text, CHECKPOINT_MAGIC "\n", sizeof CHECKPOINT_MAGIC) || !checkpoint_field(text, "entry", id, sizeof id) ||
+        !parse_i64(id, &cp->id) || cp->id < 1 || !checkpoint_field(text, "hash", cp->hash, sizeof cp->hash) ||
+        strlen(cp->hash) != 64 || !checkpoint_field(text, "at", cp->at, sizeof cp->at) ||
+        !checkpoint_field(text, "public_key", cp->public_key, sizeof cp->public_key) ||
+        !checkpoint_field(text, "signature", sig64, sizeof sig64) ||
+        sodium_hex2bin(file_pk, sizeof file_pk, cp->public_key, strlen(cp->public_key), NULL, &len, NULL) ||
+        len != sizeof file_pk ||
+        sodium_base642bin(sig, sizeof sig, sig64, strlen(sig64), NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) ||
+        len != sizeof sig)
+        return err_set(e, 422, "checkpoint", "%s is not an ocop audit checkpoint", path);
+    if (pk && sodium_memcmp(pk, file_pk, sizeof file_pk))
+        return err_set(e, 422, "checkpoint", "%s is signed by another key (%.16s...) than the audit key", path,
+                       cp->public_key);
+    Buf b = BUF_INIT;
+    checkpoint_text(cp, &b);
+    int bad = crypto_sign_verify_detached(sig, (const unsigned char *)b.p, b.n, file_pk);
+    buf_free(&b);
+    if (bad) return err_set(e, 422, "checkpoint", "%s does not match its signature: it was altered", path);
+    return 0;
+}
+
+int audit_checkpoint_check(Db *db, const AuditCheckpoint *cp, AuditCheck *c) {
+    if (!audit_expect(db, cp->id, cp->hash, c)) return 0;
+    int64_t head_id;
+    char head[65];
+    audit_head(db, &head_id, head);
+    if (head_id < cp->id)
+        snprintf(c->reason, sizeof c->reason,
+                 "the checkpoint of %s records entry %lld, but the trail ends at entry %lld: entries %lld to %lld "
+                 "were removed",
+                 cp->at, (long long)cp->id, (long long)head_id, (long long)head_id + 1, (long long)cp->id);
+    return 1;
+}
+
+/* Write cp signed with sk to path, atomically: a new file beside it, synced, renamed over it. */
+static int checkpoint_write(const char *path, AuditCheckpoint *cp, const unsigned char *sk, Err *e) {
+    Buf b = BUF_INIT;
+    checkpoint_text(cp, &b);
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)b.p, b.n, sk);
+    char sig64[sodium_base64_ENCODED_LEN(crypto_sign_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(sig64, sizeof sig64, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
+    buf_printf(&b, "signature=%s\n", sig64);
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%lx", path, (long)getpid(), (unsigned long)pthread_self());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    bool ok = fd >= 0 && write(fd, b.p, b.n) == (ssize_t)b.n && fsync(fd) == 0;
+    if (fd >= 0 && close(fd)) ok = false;
+    buf_free(&b);
+    if (!ok || rename(tmp, path)) {
+        int err = errno;
+        unlink(tmp);
+        return err_set(e, 500, "checkpoint", "cannot write the audit checkpoint %s: %s", path, strerror(err));
+    }
+    return 0;
+}
+
+int audit_checkpoint_update(Db *db, const char *path, const char *keys_dir, int64_t *written, Err *e) {
+    *written = 0;
+    AuditCheckpoint cp = {0};
+    audit_head(db, &cp.id, cp.hash);
+    if (cp.id == 0) return 0;
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    if (cert_key_file(keys_dir, "audit", true, sk, e)) return -1;
+    sodium_bin2hex(cp.public_key, sizeof cp.public_key, sk + crypto_sign_SEEDBYTES, crypto_sign_PUBLICKEYBYTES);
+    AuditCheckpoint old;
+    Err re = ERR_INIT;
+    int rc = 0;
+    if (audit_checkpoint_read(path, sk + crypto_sign_SEEDBYTES, &old, &re)) {
+        /* Missing: the first one. Unreadable or not ours: evidence, left for `ocop audit verify`. */
+        if (re.status != 404)
+            rc = err_set(e, 409, "checkpoint", "%s; it is left as it is: run 'ocop audit verify'", re.detail);
+    } else {
+        AuditCheck c;
+        if (audit_checkpoint_check(db, &old, &c))
+            rc = err_set(e, 409, "checkpoint", "the audit trail no longer holds entry %lld of the checkpoint %s (%s); "
+                         "the checkpoint is left as it is: run 'ocop audit verify'", (long long)old.id, path, c.reason);
+        else if (old.id == cp.id) {
+            sodium_memzero(sk, sizeof sk);
+            return 0; /* at the head already */
+        }
+    }
+    if (!rc) {
+        char now[32];
+        ts_now(now);
+        snprintf(cp.at, sizeof cp.at, "%s", now);
+        rc = checkpoint_write(path, &cp, sk, e);
+        if (!rc) *written = cp.id;
+    }
+    sodium_memzero(sk, sizeof sk);
+    return rc;
 }

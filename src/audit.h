@@ -70,6 +70,33 @@ int audit_expect(Db *db, int64_t id, const char *hash, AuditCheck *c);
 ** no such entry. For messages naming a broken entry. */
 void audit_describe(Db *db, int64_t id, char *out, size_t n);
 
+/* ---- checkpoints: catching a trail cut short (see audit.c and docs/audit.md) ---------------- */
+
+typedef struct AuditCheckpoint {
+    int64_t id;          /* the entry it records */
+    char hash[65];       /* that entry's hash */
+    char at[32];         /* when it was written, UTC */
+    char public_key[65]; /* the key that signed it (hex) */
+} AuditCheckpoint;
+
+/* The default place of the checkpoint of the database at db_path: "<db_path>.audit-checkpoint". */
+void audit_checkpoint_path(const char *db_path, char *out, size_t n);
+
+/* Move the checkpoint at path to the trail's head, signed with the key "audit" of keys_dir (made
+** when missing, cert_key_file). Nothing when the trail is empty or the checkpoint is already there.
+** Never moves it back, nor over one that is not ours or whose entry the trail no longer holds
+** (409: that is evidence for audit verify). *written: the entry recorded, 0 when unchanged.
+** Reads with the caller's snapshot; writes the file atomically (rename). */
+int audit_checkpoint_update(Db *db, const char *path, const char *keys_dir, int64_t *written, Err *e);
+
+/* Read and check the checkpoint at path: its signature, and its key when pk (32 bytes) is not
+** NULL. 404 when there is none, 422 when it is malformed, altered or signed by another key. */
+int audit_checkpoint_read(const char *path, const unsigned char *pk, AuditCheckpoint *cp, Err *e);
+
+/* Does the trail still hold the checkpoint's entry with its hash? 0 when it does; 1 with
+** c->broken_id and c->reason (c->broken_id beyond the head: the trail was truncated). */
+int audit_checkpoint_check(Db *db, const AuditCheckpoint *cp, AuditCheck *c);
+
 /* An export of audit_list items as CSV or XLSX (headers in Vietnamese when vi): *out
 ** (malloc'd; the caller frees) of *n bytes, 0; -1 with e. before/after are compact JSON
 ** text; XLSX cuts a value longer than a cell holds and says so in the cell. */

@@ -189,7 +189,9 @@ int user_create(Db *db, const Actor *who, json_t *in, int64_t *id, Err *e);
 int user_register(Db *db, const Actor *who, Arena *arena, json_t *in, int64_t *id, Err *e);
 /* Patch full_name, email, phone, status ("active"/"disabled"). Disabling ends the sessions. */
 int user_update(Db *db, const Actor *who, int64_t id, json_t *patch, Err *e);
-int user_set_password(Db *db, const Actor *who, int64_t id, const char *password, Err *e);
+/* Set id's password: ends its sessions (except who's own); a reset by someone else also
+** revokes its API tokens, their number in *tokens_revoked (may be NULL). */
+int user_set_password(Db *db, const Actor *who, int64_t id, const char *password, int64_t *tokens_revoked, Err *e);
 /* Grant role:scope to user id; agency (may be NULL): for council roles, the agency the member
 ** comes from (shown in the council and the minutes). */
 int user_grant(Db *db, const Actor *who, int64_t id, const char *role, const char *scope, const char *agency,

@@ -95,6 +95,25 @@ bool cert_key_id_valid(const char *key_id) {
     return n >= 1 && n <= 12;
 }
 
+bool cert_url_public(const char *url) {
+    if (!url) return false;
+    const char *h = str_has_prefix(url, "https://") ? url + 8 : str_has_prefix(url, "http://") ? url + 7 : NULL;
+    if (!h) return false;
+    char host[256];
+    size_t n = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/?#");
+    if (n == 0 || n >= sizeof host) return false;
+    for (size_t i = 0; i < n; i++) host[i] = (char)((h[i] >= 'A' && h[i] <= 'Z') ? h[i] + 32 : h[i]);
+    host[n] = 0;
+    while (n > 1 && host[n - 1] == '.') host[--n] = 0; /* "localhost." */
+    /* Loopback and unspecified addresses (RFC 1122 3.2.1.3, RFC 4291 2.5.2-3, RFC 6761 6.3). */
+    static const char *const local[] = {"localhost", "0.0.0.0", "[::1]", "[::]", "0", "[0:0:0:0:0:0:0:1]"};
+    for (size_t i = 0; i < COUNT(local); i++)
+        if (strcmp(host, local[i]) == 0) return false;
+    if (n > 10 && strcmp(host + n - 10, ".localhost") == 0) return false;
+    if (str_has_prefix(host, "127.") || str_has_prefix(host, "[::ffff:127.")) return false;
+    return true;
+}
+
 /* Checks shared by cert_validate and the reader: presence, one line, dates, stars. */
 static int check_shape(const CertData *c, Err *e) {
     for (size_t i = 0; i < COUNT(signed_fields); i++) {
@@ -197,6 +216,8 @@ int cert_signature_string(const CertData *c, const unsigned char sk[crypto_sign_
 }
 
 /* ---- the PDF ----------------------------------------------------------------------------------- */
+
+static unsigned char *unb64(const char *s, size_t n, size_t *len);
 
 enum { PAGE_W = 842, PAGE_H = 595 }; /* A4 landscape, in points */
 #define RED 0x9B1C1CU
@@ -391,10 +412,13 @@ static int draw(Page *p, const CertData *c, const char *fingerprint, Err *e) {
              "Số giấy chứng nhận: %s, cấp ngày %s\n"
              "Chữ ký số Ed25519, khóa %s, dấu vân tay %s",
              c->verify_url, c->cert_no, d3, c->key_id, fingerprint);
-    put(p, buf, "Noto Sans 7", 40 + qs + 4, qy + 14, 290, PANGO_ALIGN_LEFT, GREY, NULL, NULL);
+    /* The page's typeface, large and dark enough to read (and scan) on a printed copy. */
+    put(p, buf, "Noto Serif 7.5", 40 + qs + 4, qy + 8, 326, PANGO_ALIGN_LEFT, INK, NULL, NULL);
 
-    /* Bottom right: date, signer; below the body however long it ran. */
-    snprintf(buf, sizeof buf, "ngày %.2s tháng %.2s năm %.4s", c->issued_on + 8, c->issued_on + 5, c->issued_on);
+    /* Bottom right: place and date (Nghị định 30/2020/NĐ-CP: "Vĩnh Long, ngày 07 tháng 12 năm
+    ** 2026"), signer; below the body however long it ran. */
+    snprintf(buf, sizeof buf, "%s%sngày %.2s tháng %.2s năm %.4s", c->place && *c->place ? c->place : "",
+             c->place && *c->place ? ", " : "", c->issued_on + 8, c->issued_on + 5, c->issued_on);
     double sy = y + 10 > 372 ? y + 10 : 372;
     sy += put(p, buf, "Noto Serif Italic 12", 470, sy, 330, PANGO_ALIGN_CENTER, INK, NULL, NULL);
     if (c->signer_title && *c->signer_title) {
@@ -409,6 +433,75 @@ static int draw(Page *p, const CertData *c, const char *fingerprint, Err *e) {
     return 0;
 }
 
+/* ---- the page signature ------------------------------------------------------------------------
+** The signature string covers the certificate's fields, not the page that shows them. So the PDF
+** also carries, after the signature string in its Keywords, "ocop-pdf-v1 " and the base64 of an
+** Ed25519 signature (same key) over the whole file as it is with those 88 characters replaced by
+** PAGE_BLANK (the base64 of 64 zero bytes). Any change to the file (a word of the visible page,
+** a font, an image, an added page) breaks it, and checking it needs only the public key, no PDF
+** library and no renderer of the same version. */
+#define PAGE_MAGIC "ocop-pdf-v1"
+#define PAGE_BLANK "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="
+enum { PAGE_SIG_LEN = sizeof PAGE_BLANK - 1 };
+
+/* The one place of the page signature in data[0..n): its offset, or -1 when there is none
+** and -2 when there are several. */
+static long page_sig_at(const char *data, size_t n) {
+    static const char marker[] = PAGE_MAGIC " ";
+    long at = -1;
+    for (const char *p = data, *end = data + n; p < end;) {
+        const char *hit = memmem(p, (size_t)(end - p), marker, sizeof marker - 1);
+        if (!hit) break;
+        if (at >= 0) return -2;
+        at = (long)(hit - data) + (long)sizeof marker - 1;
+        p = hit + sizeof marker - 1;
+    }
+    if (at >= 0 && (size_t)at + PAGE_SIG_LEN > n) return -1;
+    return at;
+}
+
+/* Sign the finished PDF pdf[0..n) in place: its PAGE_BLANK becomes the page signature. */
+static int sign_page(char *pdf, size_t n, const unsigned char *sk, Err *e) {
+    long at = page_sig_at(pdf, n);
+    if (at < 0 || memcmp(pdf + at, PAGE_BLANK, PAGE_SIG_LEN))
+        return err_set(e, 500, "", "cannot sign the page: cairo did not write the Keywords as expected");
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)pdf, n, sk);
+    char *s64 = b64(sig, sizeof sig);
+    memcpy(pdf + at, s64, PAGE_SIG_LEN);
+    free(s64);
+    return 0;
+}
+
+bool cert_is_pdf(const char *data, size_t n) { return n >= 5 && memcmp(data, "%PDF-", 5) == 0; }
+
+int cert_check_page(const char *data, size_t n, const unsigned char pk[crypto_sign_PUBLICKEYBYTES], Err *e) {
+    long at = page_sig_at(data, n);
+    if (at == -2) return err_set(e, 422, "", "the PDF holds more than one page signature (%s): it was altered", PAGE_MAGIC);
+    if (at < 0)
+        return err_set(e, 422, "",
+                       "the PDF's page is not signed (no %s): the signature string was copied into a file ocop did "
+                       "not issue, or the certificate predates page signatures; only the fields printed below are "
+                       "signed, not what the page shows",
+                       PAGE_MAGIC);
+    size_t len;
+    unsigned char *sig = unb64(data + at, PAGE_SIG_LEN, &len);
+    int rc = 0;
+    if (!sig || len != crypto_sign_BYTES) rc = err_set(e, 422, "", "the PDF's page signature is not base64");
+    else {
+        char *copy = xmalloc(n);
+        memcpy(copy, data, n);
+        memcpy(copy + at, PAGE_BLANK, PAGE_SIG_LEN);
+        if (crypto_sign_verify_detached(sig, (const unsigned char *)copy, n, pk))
+            rc = err_set(e, 422, "",
+                         "the page does not match its signature: the PDF was altered after it was issued, so what it "
+                         "shows may differ from what was signed");
+        free(copy);
+    }
+    free(sig);
+    return rc;
+}
+
 static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int n) {
     buf_append(closure, data, n);
     return CAIRO_STATUS_SUCCESS;
@@ -416,8 +509,8 @@ static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsign
 
 int cert_pdf(const CertData *c, const unsigned char sk[crypto_sign_SECRETKEYBYTES], char **out, size_t *n, Err *e) {
     /* The printed-only fields obey the same one-line rule as the signed ones. */
-    const char *extra[] = {c->producer_address, c->set_name, c->signer_name, c->signer_title};
-    const char *extra_names[] = {"producer_address", "set_name", "signer_name", "signer_title"};
+    const char *extra[] = {c->producer_address, c->set_name, c->signer_name, c->signer_title, c->place};
+    const char *extra_names[] = {"producer_address", "set_name", "signer_name", "signer_title", "place"};
     for (size_t i = 0; i < COUNT(extra); i++) {
         if (!extra[i]) continue;
         const char *why = strlen(extra[i]) > 400 ? "is longer than 400 bytes" : line_problem(extra[i]);
@@ -441,8 +534,12 @@ int cert_pdf(const CertData *c, const unsigned char sk[crypto_sign_SECRETKEYBYTE
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "ocop " OCOP_VERSION);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
-    /* Plain ASCII without parentheses or backslashes: cairo writes it as a literal string. */
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_KEYWORDS, sigstr);
+    /* Plain ASCII without parentheses or backslashes: cairo writes it as a literal string. The
+    ** page signature's place is held by PAGE_BLANK until the file is complete (sign_page). */
+    char *keywords = xmalloc(strlen(sigstr) + sizeof " " PAGE_MAGIC " " PAGE_BLANK);
+    sprintf(keywords, "%s %s %s", sigstr, PAGE_MAGIC, PAGE_BLANK);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_KEYWORDS, keywords);
+    free(keywords);
     free(sigstr);
 
     cairo_t *cr = cairo_create(surf);
@@ -459,6 +556,7 @@ int cert_pdf(const CertData *c, const unsigned char sk[crypto_sign_SECRETKEYBYTE
     cairo_status_t st = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
     if (!rc && st != CAIRO_STATUS_SUCCESS) rc = err_set(e, 500, "", "cannot render the PDF: %s", cairo_status_to_string(st));
+    if (!rc) rc = sign_page(pdf.p, pdf.n, sk, e);
     if (rc) {
         buf_free(&pdf);
         return -1;
@@ -582,7 +680,7 @@ int cert_check(const CertSigned *s, const unsigned char pk[crypto_sign_PUBLICKEY
 int cert_verify_pdf(const char *data, size_t n, const unsigned char pk[crypto_sign_PUBLICKEYBYTES], CertSigned *s,
                     Err *e) {
     if (cert_read(data, n, s, e)) return -1;
-    if (cert_check(s, pk, e)) {
+    if (cert_check(s, pk, e) || (cert_is_pdf(data, n) && cert_check_page(data, n, pk, e))) {
         cert_signed_free(s);
         return -1;
     }
@@ -708,11 +806,35 @@ int cert_key_generate(Db *db, const Actor *who, const char *keys_dir, const char
     return 0;
 }
 
+/* Read the secret key file path into sk: 404 when there is none, 500 when unreadable. */
+static int read_secret(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTES], Err *e);
+
 int cert_key_load_secret(const char *keys_dir, const char *key_id, unsigned char sk[crypto_sign_SECRETKEYBYTES],
                          Err *e) {
     if (check_key_id(key_id, e)) return -1;
     char path[4200];
     key_path(keys_dir, key_id, path, sizeof path);
+    return read_secret(path, sk, e);
+}
+
+int cert_key_file(const char *keys_dir, const char *name, bool create, unsigned char sk[crypto_sign_SECRETKEYBYTES],
+                  Err *e) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.key", keys_dir, name);
+    if (create && access(path, F_OK) != 0) {
+        if (mkdir(keys_dir, 0700) && errno != EEXIST)
+            return err_set(e, 500, "", "cannot create %s: %s", keys_dir, strerror(errno));
+        unsigned char seed[crypto_sign_SEEDBYTES];
+        randombytes_buf(seed, sizeof seed);
+        int rc = write_secret(path, name, seed, e);
+        sodium_memzero(seed, sizeof seed);
+        if (rc && e->status != 409) return -1; /* 409: another process made it first */
+        err_clear(e);
+    }
+    return read_secret(path, sk, e);
+}
+
+static int read_secret(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTES], Err *e) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) return err_set(e, 404, "key_id", "no secret key file %s", path);

@@ -9,10 +9,10 @@
 ** certificate's fields (the payload, below). `ocop cert verify` (cli_cert.c) checks a PDF or a
 ** verification page offline against the authority's public key.
 **
-** What the signature proves: that the authority holding key key_id issued a certificate with
-** exactly the payload's fields. It does not cover the drawing of the page (a verifier compares
-** what `ocop cert verify` prints with what is printed), nor the live state (revoked,
-** superseded, expired): the verification page answers that.
+** What the signatures prove: that the authority holding key key_id issued a certificate with
+** exactly the payload's fields, and (the page signature, below) that a PDF is byte for byte the
+** one it issued, so its visible page is what ocop drew from those fields. Not the live state
+** (revoked, superseded, expired): the verification page answers that.
 **
 ** ---- the signed payload (version 1) ----------------------------------------------------------
 ** UTF-8 text in NFC: the line "ocop-cert-v1", then one "name=value" line per field, in this
@@ -30,6 +30,14 @@
 ** as its Keywords (document information dictionary), which cairo writes as a literal ASCII string,
 ** so a verifier finds it by searching the file's bytes; no PDF library needed. The verification
 ** page may carry it too (e.g. a <meta> element): cert_read finds it in any bytes.
+**
+** ---- the page ---------------------------------------------------------------------------------
+** The signature string proves the fields, not the drawing: a genuine string pasted into another
+** PDF would still verify. So a PDF made by cert_pdf carries a second signature, by the same key,
+** over the whole file: its Keywords are "<signature string> ocop-pdf-v1 <base64 signature>", and
+** that signature is made over the file's bytes with its own 88 base64 characters replaced by the
+** base64 of 64 zero bytes ("AAAA...AA=="). A verifier puts the zeros back and checks; any change
+** to the file breaks it. A PDF without it, or whose page signature does not match, is refused.
 */
 #ifndef OCOP_CERT_H
 #define OCOP_CERT_H
@@ -63,10 +71,15 @@ typedef struct CertData {
     const char *expires_on;       /* (signed) YYYY-MM-DD, issued_on + 36 months */
     const char *signer_name;      /* printed only: "Nguyễn Văn A" */
     const char *signer_title;     /* printed only: "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" ('/' breaks lines) */
+    const char *place;            /* printed only: where it is issued, before the date ("Vĩnh Long") */
     const char *verify_url;       /* (signed) what the QR code encodes: the public verification page */
     const char *key_id;           /* (signed) the signing key: authority ("86", "bo"), optionally
                                   ** "-LABEL" after a rotation ("86-2027") */
 } CertData;
+
+/* May a certificate carry url (its QR code and its signature)? Only an http(s) address of a
+** host others can reach: not NULL, not localhost, 127.0.0.0/8, ::1 or 0.0.0.0. */
+bool cert_url_public(const char *url);
 
 /* Check c: every signed field present, one line, valid UTF-8; dates valid; stars 3..5; the
 ** level that recognises those stars; expires_on = issued_on + 36 months; key_id of the right
@@ -104,7 +117,12 @@ typedef struct CertSigned {
 int cert_read(const char *data, size_t n, CertSigned *s, Err *e);
 /* Check s's signature against pk: 0, or -1 with e (422 "signature does not match"). */
 int cert_check(const CertSigned *s, const unsigned char pk[crypto_sign_PUBLICKEYBYTES], Err *e);
-/* cert_read + cert_check. */
+/* Is data a PDF (it starts with "%PDF-")? */
+bool cert_is_pdf(const char *data, size_t n);
+/* Check the page signature of the PDF data[0..n) (see "the page" above) against pk: 0, or -1
+** with e (422) when the PDF has none or it does not match: the page was altered. */
+int cert_check_page(const char *data, size_t n, const unsigned char pk[crypto_sign_PUBLICKEYBYTES], Err *e);
+/* cert_read + cert_check, and for a PDF cert_check_page. */
 int cert_verify_pdf(const char *data, size_t n, const unsigned char pk[crypto_sign_PUBLICKEYBYTES], CertSigned *s,
                     Err *e);
 void cert_signed_free(CertSigned *s);
@@ -138,6 +156,12 @@ int cert_key_generate(Db *db, const Actor *who, const char *keys_dir, const char
 ** there is no file, 500 when it cannot be read or is malformed. */
 int cert_key_load_secret(const char *keys_dir, const char *key_id, unsigned char sk[crypto_sign_SECRETKEYBYTES],
                          Err *e);
+
+/* The secret key of keys_dir/NAME.key (same file format, for keys that sign something other than
+** certificates: "audit" signs the audit trail's checkpoints), made (mode 0600) when missing and
+** create. 404 when missing and !create. */
+int cert_key_file(const char *keys_dir, const char *name, bool create, unsigned char sk[crypto_sign_SECRETKEYBYTES],
+                  Err *e);
 
 /* The registered public key of key_id into pk; 404 when there is none. retired_on (may be NULL)
 ** receives the retirement date ("" while in use; 11 bytes). */

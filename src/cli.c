@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "cert.h"
 #include "demo.h"
 #include "embed.h"
 #include "entity.h"
@@ -74,6 +75,20 @@ static int public_url_check(const char *url, char *out, size_t n) {
     snprintf(out, n, "%s", url);
     while (len > 0 && out[len - 1] == '/') out[--len] = 0;
     return 0;
+}
+
+/* Say at start whether certificates can be issued: a QR code must not open a loopback address. */
+static void announce_public_url(const Opts *o, const char *public_url) {
+    if (public_url && cert_url_public(public_url)) return;
+    char fallback[300];
+    snprintf(fallback, sizeof fallback, "http://%s", o->listen);
+    const char *url = public_url ? public_url : fallback;
+    if (o->insecure_public_url)
+        fprintf(stderr, "ocop: --insecure-public-url: certificates will carry %s in their QR codes and signatures; "
+                        "for demonstrations and tests only\n", url);
+    else
+        fprintf(stderr, "ocop: no public address: certificates will not be issued until ocop serve is started with "
+                        "--public-url https://... (or OCOP_PUBLIC_URL), as their QR codes would open %s\n", url);
 }
 
 static int cmd_serve(Opts *o) {
@@ -136,8 +151,12 @@ static int cmd_serve(Opts *o) {
         }
         app.public_url = public_url;
     }
+    app.insecure_public_url = o->insecure_public_url;
+    announce_public_url(o, app.public_url);
     LifecycleDaemon *daily = lifecycle_daemon_start(o->db);
+    AuditCheckpointer *checkpoints = audit_checkpointer_start(o);
     int rc = http_serve(&app);
+    audit_checkpointer_stop(checkpoints);
     lifecycle_daemon_stop(daily);
     search_cache_free(app.search);
     free((char *)app.host);
@@ -148,7 +167,7 @@ static int cmd_serve(Opts *o) {
 
 static int cmd_migrate(Opts *o) {
     Err e = ERR_INIT;
-    Db *db = db_open(o->db, &e);
+    Db *db = db_create(o->db, &e); /* the one command that makes a database */
     if (!db) return cli_fail("%s", e.detail);
     int n = migrate_run(db, !o->quiet, &e);
     if (n < 0) {
@@ -169,7 +188,14 @@ static int cmd_demo(Opts *o) {
         db_close(db);
         return 0;
     }
-    int rc = demo_load(db, !o->quiet, &e);
+    char today[11];
+    if (o->date && !date_valid(o->date)) {
+        db_close(db);
+        return cli_fail("--date must be a date YYYY-MM-DD"), 2;
+    }
+    if (o->date) snprintf(today, sizeof today, "%s", o->date);
+    else date_today(today);
+    int rc = demo_load(db, today, !o->quiet, &e);
     db_close(db);
     if (rc) {
         cli_fail("%s", e.detail);
@@ -375,8 +401,9 @@ static int cmd_help(Opts *o);
 
 static const Command commands[] = {
     {"serve", cmd_serve,
-     "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--files DIR] [--quiet] [--session-idle S] [--session-max S] [--trust-proxy] [--public-url URL]",
-     "Serve the web application and the JSON API. Applies pending migrations first.\n"
+     "ocop serve [--db PATH] [--listen HOST:PORT] [--threads N] [--files DIR] [--quiet] [--session-idle S] [--session-max S] [--trust-proxy] [--public-url URL] [--insecure-public-url] [--checkpoint FILE]",
+     "Serve the web application and the JSON API. Applies pending migrations first (the database\n"
+     "must exist: 'ocop migrate' makes it).\n"
      "  --db PATH            SQLite database (default ./ocop.db, or $OCOP_DB)\n"
      "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080, or $OCOP_LISTEN;\n"
      "                       port 0 picks a free port, printed in the log)\n"
@@ -388,18 +415,28 @@ static const Command commands[] = {
      "  --trust-proxy        behind a reverse proxy: take the client address from X-Forwarded-For\n"
      "                       and mark the session cookie Secure when X-Forwarded-Proto is https\n"
      "  --public-url URL     the address the public reaches this server at, for the links that\n"
-     "                       certificates print in their QR code (default http://HOST:PORT)\n"
+     "                       certificates print in their QR code (or $OCOP_PUBLIC_URL). Until it is\n"
+     "                       a real address (not localhost or 127.x), no certificate is issued\n"
+     "  --insecure-public-url  issue certificates with http://HOST:PORT anyway: for the demo and\n"
+     "                       tests only (or $OCOP_INSECURE_PUBLIC_URL=1)\n"
+     "  --checkpoint FILE    the audit trail's signed checkpoint, written on start, every minute\n"
+     "                       while the trail grows and on stop (default DB.audit-checkpoint, or\n"
+     "                       $OCOP_AUDIT_CHECKPOINT; see 'ocop help audit')\n"
      "Runs the certificates' lifecycle (see 'ocop help lifecycle') on start and every day at 00:01\n"
      "Vietnam time. Stops on SIGINT/SIGTERM after finishing the requests in flight.", 0, 0},
     {"migrate", cmd_migrate, "ocop migrate [--db PATH] [--quiet]",
      "Create or upgrade the database schema and load the reference data (administrative units,\n"
-     "product classification). Refuses a database made by a newer ocop.", 0, 0},
-    {"demo", cmd_demo, "ocop demo [--db PATH] [--if-empty]",
+     "product classification). Refuses a database made by a newer ocop. The only command that\n"
+     "creates a database: every other one answers \"no database at PATH\" when it is missing.", 0, 0},
+    {"demo", cmd_demo, "ocop demo [--db PATH] [--if-empty] [--date YYYY-MM-DD]",
      "Load the demonstration data set (producers, products, recognitions, craft villages and\n"
      "points of sale in An Giang, Hậu Giang, Bến Tre, Hà Tĩnh and Đồng Tháp), a demo council and\n"
      "one account per role (admin, tinh.vinhlong, xa.mocay, hd.chutich, hd.thanhvien, hd.thuky,\n"
      "chuthe.thanhlong), all with the password demo-ocop-2026. For trying ocop out only.\n"
-     "  --if-empty   do nothing when the database already holds producers", 0, 0},
+     "The recognitions are dated relative to the day it is loaded (see data/README.md), so the\n"
+     "demo shows valid stars whenever it runs.\n"
+     "  --if-empty   do nothing when the database already holds producers\n"
+     "  --date D     load it as if today were D (default today, Vietnam time)", 0, 0},
     {"import", cmd_import, "ocop import KIND FILE [--db PATH] [--dry-run] [--format csv|xlsx]",
      "Import a CSV or XLSX list; KIND is producers, products, recognitions, villages or points.\n"
      "All or nothing: on any error nothing is written and every bad row is reported as\n"
@@ -436,11 +473,18 @@ static const Command commands[] = {
      "  ocop token list [--user USER]\n"
      "  ocop token revoke ID", 1, 2},
     {"audit", cmd_audit,
-     "ocop audit verify|list|head [--user NAME] [--entity E] [--entity-id ID] [--action A] [--from D] [--to D]",
-     "The tamper-evident audit trail.\n"
-     "  ocop audit verify [--expect ID:HASH]   check the hash chain; names the first broken entry\n"
+     "ocop audit verify|list|head|checkpoint|key [--checkpoint FILE] [--key HEX] [--user NAME] [--entity E] [--entity-id ID] [--action A] [--from D] [--to D]",
+     "The tamper-evident audit trail (see docs/audit.md).\n"
+     "  ocop audit verify [--expect ID:HASH] [--checkpoint FILE] [--key HEX]\n"
+     "      check the hash chain (names the first broken entry) and that the trail still holds the\n"
+     "      entry of its signed checkpoint (fewer entries: the trail was truncated). The checkpoint\n"
+     "      is DB.audit-checkpoint beside the database (or --checkpoint, $OCOP_AUDIT_CHECKPOINT);\n"
+     "      --key pins the audit key's public key (default: keys/audit.key beside the database)\n"
      "  ocop audit list [filters] [--limit N] [--format json|csv|xlsx] [--output FILE]\n"
      "  ocop audit head                        the last entry's id and hash (keep it elsewhere)\n"
+     "  ocop audit checkpoint                  move the checkpoint to the head now (ocop serve does\n"
+     "      it every minute, other commands after they write); copy it off the machine\n"
+     "  ocop audit key                         the public key that signs the checkpoints\n"
      "Filters: --user NAME, --entity products, --entity-id 12, --action update,\n"
      "--from YYYY-MM-DD, --to YYYY-MM-DD (inclusive).", 1, 1},
     {"rubric", cmd_rubric, "ocop rubric show|evaluate VERSION SET [FILE] [--format json]",
@@ -457,7 +501,8 @@ static const Command commands[] = {
      "      check the signature offline against the issuing authority's public key: the one\n"
      "      registered in --db under the certificate's key id, or the one given with --key\n"
      "      (then no database is needed). FILE is a certificate PDF or a saved verification\n"
-     "      page; an http(s) URL is fetched first. Exit 0 when valid, 1 when not.\n"
+     "      page; an http(s) URL is fetched first. A PDF must also be byte for byte the one\n"
+     "      issued (its page signature): an altered page fails. Exit 0 when valid, 1 when not.\n"
      "  ocop cert sample OUTPUT.pdf\n"
      "      a sample certificate signed with the key of province 86 (made if missing)", 2, 2},
     {"key", cmd_key, "ocop key generate|list|export|retire [KEY_ID] [--format json]",
@@ -499,7 +544,8 @@ static const Command commands[] = {
      "      (3★ and 4★, the default; the province is that of the dossiers unless --province) or\n"
      "      ministry (5★). All or nothing: one dossier that may not be recognised refuses all.\n"
      "      --files DIR: the file store (default 'files' beside --db, as 'ocop serve');\n"
-     "      --public-url URL: the server's public address for the QR code (default http://--listen)\n"
+     "      --public-url URL: the server's public address for the QR code (or $OCOP_PUBLIC_URL;\n"
+     "      refused when it is missing or a loopback address, unless --insecure-public-url)\n"
      "  ocop decision list [--province CODE|bo] [--level L] [--format json]\n"
      "  ocop decision show ID [--format json]", 1, 201},
     {"certificate", cmd_certificate,
@@ -555,6 +601,8 @@ int cli_main(int argc, char **argv) {
     Opts o = {0};
     o.db = getenv("OCOP_DB") && *getenv("OCOP_DB") ? getenv("OCOP_DB") : "ocop.db";
     o.listen = getenv("OCOP_LISTEN") && *getenv("OCOP_LISTEN") ? getenv("OCOP_LISTEN") : "127.0.0.1:8080";
+    o.public_url = getenv("OCOP_PUBLIC_URL") && *getenv("OCOP_PUBLIC_URL") ? getenv("OCOP_PUBLIC_URL") : NULL;
+    o.insecure_public_url = getenv("OCOP_INSECURE_PUBLIC_URL") && strcmp(getenv("OCOP_INSECURE_PUBLIC_URL"), "1") == 0;
     static const struct option longopts[] = {
         {"db", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
         {"threads", required_argument, 0, 't'}, {"quiet", no_argument, 0, 'q'},
@@ -571,7 +619,8 @@ int cli_main(int argc, char **argv) {
         {"expect", required_argument, 0, 'x'}, {"limit", required_argument, 0, '#'},
         {"expires", required_argument, 0, 'X'}, {"session-idle", required_argument, 0, 'i'},
         {"session-max", required_argument, 0, 'M'}, {"trust-proxy", no_argument, 0, 'T'},
-        {"key", required_argument, 0, 'k'},
+        {"key", required_argument, 0, 'k'},     {"insecure-public-url", no_argument, 0, 'J'},
+        {"checkpoint", required_argument, 0, 'K'},
         {"public-url", required_argument, 0, 'W'}, {"date", required_argument, 0, 'D'},
         {"state", required_argument, 0, 's'}, {"comment", required_argument, 0, 'c'},
         {"reason", required_argument, 0, 'r'}, {"province", required_argument, 0, 'p'},
@@ -620,6 +669,8 @@ int cli_main(int argc, char **argv) {
         case '@': o.email = optarg; break;
         case 'x': o.expect = optarg; break;
         case 'T': o.trust_proxy = true; break;
+        case 'J': o.insecure_public_url = true; break;
+        case 'K': o.checkpoint = optarg; break;
         case 'k': o.key = optarg; break;
         case 's': o.state = optarg; break;
         case 'c': o.comment = optarg; break;
@@ -667,5 +718,10 @@ int cli_main(int argc, char **argv) {
         fprintf(stderr, "usage: %s\n", c->usage);
         return 2;
     }
-    return c->run(&o);
+    int rc = c->run(&o);
+    /* What a command appended to the audit trail is checkpointed outside the database (the
+    ** server does it in its own thread; audit commands only read, or checkpoint themselves). */
+    if (c->run != cmd_serve && c->run != cmd_audit && c->run != cmd_help && c->run != cmd_version)
+        cli_audit_checkpoint(&o);
+    return rc;
 }

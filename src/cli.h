@@ -21,10 +21,12 @@ typedef struct Opts {
     int nroles;
     const char *user, *entity, *entity_id, *action, *from, *to, *scope, *name, *full_name, *email,
         *expect, *key;
+    const char *checkpoint;     /* --checkpoint FILE: the audit checkpoint (default beside --db) */
     int64_t limit;              /* --limit N (0: default) */
     int64_t expires_days;       /* --expires DAYS (0: default) */
     int64_t session_idle, session_max; /* serve: seconds (0: default) */
-    const char *public_url;     /* serve: --public-url URL, base of public links */
+    const char *public_url;     /* serve: --public-url URL (or $OCOP_PUBLIC_URL), base of public links */
+    bool insecure_public_url;   /* --insecure-public-url (or $OCOP_INSECURE_PUBLIC_URL=1): demo, tests */
     const char *date;           /* lifecycle: --date YYYY-MM-DD */
     /* dossier and round commands */
     const char *state, *comment, *reason, *province;
@@ -43,7 +45,15 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 Db *cli_open_db(const Opts *o, bool migrate);
 
 /* Commands in their own modules. */
-int cmd_audit(Opts *o); /* cli_audit.c: ocop audit verify|list|head */
+int cmd_audit(Opts *o); /* cli_audit.c: ocop audit verify|list|head|checkpoint|key */
+/* cli_audit.c: after a command, move the audit checkpoint of o's database (if there is one) to
+** the head of its trail; problems are not the command's: it says nothing. */
+void cli_audit_checkpoint(const Opts *o);
+/* cli_audit.c: the checkpoints of ocop serve, in a thread of its own: on start, every minute
+** (or every 100 entries) while the trail grows, and on stop, which joins it and frees it. */
+typedef struct AuditCheckpointer AuditCheckpointer;
+AuditCheckpointer *audit_checkpointer_start(const Opts *o);
+void audit_checkpointer_stop(AuditCheckpointer *d);
 int cmd_user(Opts *o);  /* cli_user.c: ocop user add|list|passwd|disable|enable|grant|revoke */
 int cmd_token(Opts *o); /* cli_user.c: ocop token add|list|revoke */
 int cmd_rubric(Opts *o); /* cli_rubric.c: ocop rubric show|evaluate */

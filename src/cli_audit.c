@@ -1,17 +1,25 @@
 /*
-** cli_audit.c: `ocop audit verify|list|head`, the audit trail on the command line (audit.h).
+** cli_audit.c: `ocop audit verify|list|head|checkpoint|key`, the audit trail on the command line
+** (audit.h), and the checkpoints that ocop serve and the other commands write as the trail grows.
 ** The command line acts with full rights, so it sees every province. Exit status: 0 success,
 ** 1 a broken chain or a failure, 2 a usage error.
 */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
+#include "cert.h"
 #include "cli.h"
 #include "files.h"
+#include "log.h"
+#include "migrate.h"
 #include "util.h"
 
 /* "ID:HASH", or "ID HASH" as `ocop audit head` prints it, into id and hash[65]; false when
@@ -35,6 +43,69 @@ static int report_broken(Db *db, const AuditCheck *c) {
     return cli_fail("audit entry %lld is broken: %s", (long long)c->broken_id, c->reason);
 }
 
+/* The checkpoint file of o: --checkpoint, $OCOP_AUDIT_CHECKPOINT or beside the database. */
+static void checkpoint_path(const Opts *o, char *out, size_t n) {
+    const char *env = getenv("OCOP_AUDIT_CHECKPOINT");
+    if (o->checkpoint) snprintf(out, n, "%s", o->checkpoint);
+    else if (env && *env) snprintf(out, n, "%s", env);
+    else audit_checkpoint_path(o->db, out, n);
+}
+
+/* The key a checkpoint must be signed with into pk: --key HEX, or the audit key beside the
+** database. false when neither is there (the checkpoint's own key is then all there is). */
+static int checkpoint_key(const Opts *o, unsigned char pk[crypto_sign_PUBLICKEYBYTES], bool *pinned) {
+    *pinned = false;
+    if (o->key) {
+        size_t len;
+        if (strlen(o->key) != 2 * crypto_sign_PUBLICKEYBYTES ||
+            sodium_hex2bin(pk, crypto_sign_PUBLICKEYBYTES, o->key, strlen(o->key), NULL, &len, NULL) ||
+            len != crypto_sign_PUBLICKEYBYTES)
+            return cli_fail("--key must be the audit key's public key, 64 hex digits ('ocop audit key' prints it)"), 2;
+        *pinned = true;
+        return 0;
+    }
+    char keys_dir[4096];
+    cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    Err e = ERR_INIT;
+    if (cert_key_file(keys_dir, "audit", false, sk, &e) == 0) {
+        memcpy(pk, sk + crypto_sign_SEEDBYTES, crypto_sign_PUBLICKEYBYTES);
+        *pinned = true;
+    }
+    sodium_memzero(sk, sizeof sk);
+    return 0;
+}
+
+/* The trail against its checkpoint: 0 when it holds the checkpoint's entry; 1 (2: usage) after
+** a message naming a truncation, a rewrite or a missing or altered checkpoint. */
+static int verify_checkpoint(Opts *o, Db *db, const AuditCheck *chain) {
+    char path[4200];
+    checkpoint_path(o, path, sizeof path);
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    bool pinned;
+    int rc = checkpoint_key(o, pk, &pinned);
+    if (rc) return rc;
+    AuditCheckpoint cp;
+    Err e = ERR_INIT;
+    if (audit_checkpoint_read(path, pinned ? pk : NULL, &cp, &e)) {
+        if (e.status == 404 && chain->head_id == 0) return 0; /* nothing written yet, nothing to cut */
+        if (e.status == 404)
+            return cli_fail("no audit checkpoint at %s: whether entries were cut from the end of the trail cannot be "
+                            "told. ocop writes it beside the database as the trail grows; give your copy with "
+                            "--checkpoint FILE, or start one now with 'ocop audit checkpoint'", path);
+        return cli_fail("%s", e.detail);
+    }
+    AuditCheck c;
+    if (audit_checkpoint_check(db, &cp, &c)) {
+        if (c.broken_id > chain->head_id) return cli_fail("audit trail truncated: %s (checkpoint %s)", c.reason, path);
+        return report_broken(db, &c);
+    }
+    if (!o->quiet)
+        printf("checkpoint %s of %s: entry %lld still has its hash%s\n", path, cp.at, (long long)cp.id,
+               pinned ? "" : " (its key is not pinned: give --key HEX from your own record of it)");
+    return 0;
+}
+
 static int audit_verify_cmd(Opts *o, Db *db) {
     int64_t want_id = 0;
     char want[65];
@@ -42,15 +113,127 @@ static int audit_verify_cmd(Opts *o, Db *db) {
         return cli_fail("--expect must be ID:HASH as printed by 'ocop audit head' (got '%s')", o->expect), 2;
     AuditCheck c;
     if (audit_verify(db, &c)) return report_broken(db, &c);
+    AuditCheck chain = c;
     if (o->expect && audit_expect(db, want_id, want, &c)) {
         if (c.broken_id > c.head_id) return cli_fail("audit trail cut short: %s", c.reason);
         return report_broken(db, &c);
     }
+    int rc = verify_checkpoint(o, db, &chain);
+    if (rc) return rc;
     if (o->quiet) return 0;
-    if (c.head_id) printf("audit trail intact: %lld entries, head %lld %s\n", (long long)c.entries, (long long)c.head_id, c.head);
+    if (chain.head_id)
+        printf("audit trail intact: %lld entries, head %lld %s\n", (long long)chain.entries, (long long)chain.head_id,
+               chain.head);
     else printf("audit trail intact: 0 entries\n");
     if (o->expect) printf("entry %lld still has the expected hash\n", (long long)want_id);
     return 0;
+}
+
+/* Move the checkpoint to the head now; 0, or 1 after a message. */
+static int checkpoint_now(const Opts *o, Db *db, bool say) {
+    char path[4200], keys_dir[4096];
+    checkpoint_path(o, path, sizeof path);
+    cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
+    int64_t written;
+    Err e = ERR_INIT;
+    if (audit_checkpoint_update(db, path, keys_dir, &written, &e)) return cli_fail("%s", e.detail);
+    if (say && written)
+        printf("audit checkpoint %s: entry %lld; keep a copy off this machine\n", path, (long long)written);
+    else if (say)
+        printf("audit checkpoint %s: already at the head of the trail\n", path);
+    return 0;
+}
+
+void cli_audit_checkpoint(const Opts *o) {
+    if (access(o->db, F_OK) != 0) return; /* never makes a database */
+    Err e = ERR_INIT;
+    Db *db = db_open(o->db, &e);
+    if (!db) return;
+    if (migrate_check(db, &e) >= 0) checkpoint_now(o, db, false);
+    db_close(db);
+}
+
+/* ---- the checkpoints of ocop serve ---------------------------------------------------------- */
+
+enum { CHECKPOINT_POLL_S = 5, CHECKPOINT_EVERY_S = 60, CHECKPOINT_EVERY_ENTRIES = 100 };
+
+struct AuditCheckpointer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop;
+    Opts o; /* db and checkpoint of the server */
+};
+
+/* Write a checkpoint when the trail has grown by CHECKPOINT_EVERY_ENTRIES, or at all and
+** CHECKPOINT_EVERY_S have passed, or always (force); *last: the entry written last. */
+static void checkpoint_tick(AuditCheckpointer *d, int64_t *last, time_t *last_at, bool force) {
+    Err e = ERR_INIT;
+    Db *db = db_open(d->o.db, &e);
+    if (!db) {
+        log_error("audit checkpoint: %s", e.detail);
+        return;
+    }
+    int64_t head;
+    char hash[65];
+    audit_head(db, &head, hash);
+    time_t now = time(NULL);
+    if (head > *last && (force || head - *last >= CHECKPOINT_EVERY_ENTRIES || now - *last_at >= CHECKPOINT_EVERY_S)) {
+        char path[4200], keys_dir[4096];
+        checkpoint_path(&d->o, path, sizeof path);
+        cert_keys_dir(d->o.db, keys_dir, sizeof keys_dir);
+        int64_t written;
+        if (audit_checkpoint_update(db, path, keys_dir, &written, &e)) log_error("audit checkpoint: %s", e.detail);
+        *last = head; /* an error is logged once per growth, not every poll */
+        *last_at = now;
+    }
+    db_close(db);
+}
+
+static void *checkpointer_loop(void *arg) {
+    AuditCheckpointer *d = arg;
+    int64_t last = 0;
+    time_t last_at = 0;
+    checkpoint_tick(d, &last, &last_at, true);
+    pthread_mutex_lock(&d->mu);
+    while (!d->stop) {
+        struct timespec until = {time(NULL) + CHECKPOINT_POLL_S, 0};
+        int rc = pthread_cond_timedwait(&d->cv, &d->mu, &until);
+        if (d->stop || rc != ETIMEDOUT) continue;
+        pthread_mutex_unlock(&d->mu);
+        checkpoint_tick(d, &last, &last_at, false);
+        pthread_mutex_lock(&d->mu);
+    }
+    pthread_mutex_unlock(&d->mu);
+    checkpoint_tick(d, &last, &last_at, true); /* what the last requests appended */
+    return NULL;
+}
+
+AuditCheckpointer *audit_checkpointer_start(const Opts *o) {
+    AuditCheckpointer *d = xcalloc(1, sizeof *d);
+    d->o = *o;
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->cv, NULL);
+    /* The server's main thread waits for SIGINT and SIGTERM: this thread must never take them. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&d->thread, NULL, checkpointer_loop, d);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc) panic("audit checkpoint: cannot start its thread: %s", strerror(rc));
+    return d;
+}
+
+void audit_checkpointer_stop(AuditCheckpointer *d) {
+    if (!d) return;
+    pthread_mutex_lock(&d->mu);
+    d->stop = true;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    pthread_join(d->thread, NULL);
+    pthread_cond_destroy(&d->cv);
+    pthread_mutex_destroy(&d->mu);
+    free(d);
 }
 
 static int audit_head_cmd(Db *db) {
@@ -58,6 +241,19 @@ static int audit_head_cmd(Db *db) {
     char hash[65];
     audit_head(db, &id, hash);
     printf("%lld %s\n", (long long)id, hash);
+    return 0;
+}
+
+/* The audit key's public key (hex), for the record kept off the machine; made when missing. */
+static int audit_key_cmd(const Opts *o) {
+    char keys_dir[4096], hex[2 * crypto_sign_PUBLICKEYBYTES + 1];
+    cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    Err e = ERR_INIT;
+    if (cert_key_file(keys_dir, "audit", true, sk, &e)) return cli_fail("%s", e.detail);
+    sodium_bin2hex(hex, sizeof hex, sk + crypto_sign_SEEDBYTES, crypto_sign_PUBLICKEYBYTES);
+    sodium_memzero(sk, sizeof sk);
+    puts(hex);
     return 0;
 }
 
@@ -159,10 +355,16 @@ static int audit_list_cmd(Opts *o, Db *db) {
 
 int cmd_audit(Opts *o) {
     const char *sub = o->args[0];
-    if (strcmp(sub, "verify") && strcmp(sub, "list") && strcmp(sub, "head"))
-        return cli_fail("no audit command '%s': verify, list or head", sub), 2;
+    if (strcmp(sub, "verify") && strcmp(sub, "list") && strcmp(sub, "head") && strcmp(sub, "checkpoint") &&
+        strcmp(sub, "key"))
+        return cli_fail("no audit command '%s': verify, list, head, checkpoint or key", sub), 2;
     Db *db = cli_open_db(o, false);
     if (!db) return 1;
+    if (strcmp(sub, "checkpoint") == 0 || strcmp(sub, "key") == 0) {
+        int rc = strcmp(sub, "key") == 0 ? audit_key_cmd(o) : checkpoint_now(o, db, !o->quiet);
+        db_close(db);
+        return rc;
+    }
     /* One snapshot for the whole command, while a server may be appending. */
     Err e = ERR_INIT;
     if (db_begin_read(db, &e)) {

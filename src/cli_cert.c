@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cert.h"
@@ -160,6 +161,10 @@ static int verify_key(Opts *o, const CertSigned *s, unsigned char pk[crypto_sign
             return cli_fail("--key must be a public key of 64 hex digits, as 'ocop key export' prints it"), 2;
         return 0;
     }
+    if (access(o->db, F_OK) != 0)
+        return cli_fail("no database at %s to look up key %s: give the authority's public key with --key HEX "
+                        "('ocop key export %s' prints it), or the database that holds it with --db PATH",
+                        o->db, s->c.key_id, s->c.key_id);
     Db *db = cli_open_db(o, false);
     if (!db) return 1;
     Err e = ERR_INIT;
@@ -178,12 +183,19 @@ static int cert_verify_cmd(Opts *o) {
     CertSigned s;
     Err e = ERR_INIT;
     int rc = cert_read(data, n, &s, &e);
-    free(data);
-    if (rc) return cli_fail("%s: %s", src, e.detail);
+    if (rc) {
+        free(data);
+        return cli_fail("%s: %s", src, e.detail);
+    }
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
     char retired[11];
+    bool pdf = cert_is_pdf(data, n);
     rc = verify_key(o, &s, pk, retired);
-    if (!rc && cert_check(&s, pk, &e)) rc = cli_fail("%s: %s", src, e.detail);
+    /* The fields, then (a PDF) the page that shows them: a genuine signature string pasted into
+    ** another PDF fails here. */
+    if (!rc && (cert_check(&s, pk, &e) || (pdf && cert_check_page(data, n, pk, &e))))
+        rc = cli_fail("%s: %s", src, e.detail);
+    free(data);
     if (!rc && o->format && strcmp(o->format, "json") == 0) {
         json_t *j = cert_signed_json(&s);
         json_object_set_new(j, "valid", json_true());
@@ -195,6 +207,8 @@ static int cert_verify_cmd(Opts *o) {
         printf("valid: certificate %s for %s, %d stars, issued %s, expires %s, signed by %s\n", s.c.cert_no,
                s.c.product_name, s.c.stars, s.c.issued_on, s.c.expires_on, s.c.key_id);
         if (retired[0]) printf("note: the key %s was retired on %s\n", s.c.key_id, retired);
+        if (pdf) printf("the PDF is exactly the one issued: its page shows what was signed\n");
+        else printf("not a PDF: only the fields above are signed; compare them with what the page says\n");
         printf("the signature shows what was issued; whether it is still in force (not expired, revoked or\n"
                "superseded) is shown at %s\n", s.c.verify_url);
     }
@@ -252,6 +266,7 @@ static int cert_sample_cmd(Opts *o) {
         .expires_on = until,
         .signer_name = "Nguyễn Văn Mẫu",
         .signer_title = "KT. CHỦ TỊCH/PHÓ CHỦ TỊCH",
+        .place = "Vĩnh Long",
         .verify_url = url,
         .key_id = key_id,
     };

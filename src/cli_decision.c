@@ -147,13 +147,13 @@ static int decision_add(Db *db, const Opts *o) {
     }
     files_dir_of(o, files_dir, sizeof files_dir);
     cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
-    DecisionEnv env = {files_dir, keys_dir, public_url};
+    DecisionEnv env = {files_dir, keys_dir, public_url, o->insecure_public_url};
     Actor who = actor_cli();
     int64_t id = 0;
     int rc = decision_create(db, &who, &env, in, &id, &e);
     json_decref(in);
     if (rc) return report(rc, &e);
-    json_t *d = decision_get(db, id, &e);
+    json_t *d = decision_get(db, id, true, &e);
     if (!d) return report(-1, &e);
     if (o->format && strcmp(o->format, "json") == 0) print_json(d);
     else if (!o->quiet) print_decision(db, d);
@@ -196,7 +196,7 @@ int cmd_decision(Opts *o) {
     else if (list) rc = decision_list_cmd(db, o);
     else {
         Err e = ERR_INIT;
-        json_t *d = decision_get(db, id, &e);
+        json_t *d = decision_get(db, id, true, &e);
         rc = d ? 0 : report(-1, &e);
         if (d && o->format) print_json(d);
         else if (d) print_decision(db, d);

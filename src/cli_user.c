@@ -199,9 +199,12 @@ int cmd_user(Opts *o) {
     } else if (strcmp(sub, "passwd") == 0) {
         char pw[300];
         rc = get_password(o, name, pw, sizeof pw);
-        if (!rc) rc = report(user_set_password(db, &who, id, pw, &e), &e);
+        int64_t revoked = 0;
+        if (!rc) rc = report(user_set_password(db, &who, id, pw, &revoked, &e), &e);
         sodium_memzero(pw, sizeof pw);
-        if (!rc && !o->quiet) printf("password of %s changed; its sessions have ended\n", name);
+        if (!rc && !o->quiet)
+            printf("password of %s changed; its sessions have ended and its %lld API token(s) are revoked\n", name,
+                   (long long)revoked);
     } else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
         json_t *patch = json_pack("{s:s}", "status", strcmp(sub, "disable") == 0 ? "disabled" : "active");
         rc = report(user_update(db, &who, id, patch, &e), &e);

@@ -21,8 +21,11 @@ typedef struct Stmt Stmt;
 enum { DB_ROW = 1, DB_DONE = 0, DB_ERROR = -1 };
 enum { DB_CONSTRAINT = 19 }; /* db_errcode for a constraint violation */
 
-/* Open (creating if needed) the database at path; NULL with e filled on failure. */
+/* Open the existing database at path; NULL with e filled on failure (404 "no database at PATH:
+** run ocop migrate first" when there is no file: no command but migrate creates one). */
 Db *db_open(const char *path, Err *e);
+/* The same, creating an empty database when there is none (ocop migrate, tests). */
+Db *db_create(const char *path, Err *e);
 void db_close(Db *db);
 const char *db_path(Db *db);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "util.h"
@@ -85,11 +86,23 @@ static unsigned hash_str(const char *s) {
 ** would contend for). */
 static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 
-Db *db_open(const char *path, Err *e) {
+static Db *db_open_flags(const char *path, bool create, Err *e);
+
+Db *db_open(const char *path, Err *e) { return db_open_flags(path, false, e); }
+
+Db *db_create(const char *path, Err *e) { return db_open_flags(path, true, e); }
+
+static Db *db_open_flags(const char *path, bool create, Err *e) {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, configure_sqlite);
     sqlite3 *h = NULL;
-    int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc == SQLITE_CANTOPEN && !create && access(path, F_OK) != 0) {
+        err_set(e, 404, "db", "no database at %s: run 'ocop migrate --db %s' first", path, path);
+        sqlite3_close(h);
+        return NULL;
+    }
     if (rc != SQLITE_OK) {
         err_set(e, 500, "db", "cannot open database %s: %s", path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
         sqlite3_close(h);

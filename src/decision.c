@@ -37,6 +37,7 @@ enum { MAX_ITEMS = 200, NUMBER_MAX = 64, SIGNER_MAX = 200, NOTE_MAX = 2000 };
 #define MINISTRY_AUTHORITY "Bộ Nông nghiệp và Môi trường"
 #define MINISTRY_CODE "BO"
 #define MINISTRY_KEY "bo"
+#define MINISTRY_PLACE "Hà Nội" /* where the Ministry signs (the place name of its documents) */
 
 /* QĐ 26/2026 Điều 8.1: a certificate is revoked on one of these grounds, and no other. */
 static const struct {
@@ -194,22 +195,26 @@ static const char *live_state(const char *state, const char *expires_on, const c
     return strcmp(state, "valid") == 0 && strcmp(expires_on, today) <= 0 ? "expired" : state;
 }
 
-static json_t *cert_row(Stmt *s, const char *today) {
+/* The certificate of the current row as JSON. The dossier it came from is private (a dossier is
+** seen only by those in its scope): only the audit trail (internal) names it, never the public
+** outputs. */
+static json_t *cert_row(Stmt *s, const char *today, bool internal) {
     const char *state = live_state(db_col_text(s, 23), db_col_text(s, 22), today);
     char pdf[128];
     snprintf(pdf, sizeof pdf, "/api/v1/certificates/%s/pdf", db_col_text(s, 1));
     json_t *o = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:{s:I, s:s}, s:s, s:s, s:i, s:s, s:s, s:{s:I, s:s, s:s}, "
-                          "s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+                          "s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
                           "id", (json_int_t)db_col_int(s, 0), "cert_no", db_col_text(s, 1), "issuer_code", db_col_text(s, 2),
                           "product", "id", (json_int_t)db_col_int(s, 3), "code", db_col_text(s, 12), "name", db_col_text(s, 13),
                           "producer", "id", (json_int_t)db_col_int(s, 9), "name", db_col_text(s, 14),
                           "province_code", db_col_text(s, 7), "commune_code", db_col_text(s, 8),
                           "stars", (int)db_col_int(s, 10), "level", db_col_text(s, 11), "issuer", db_col_text(s, 15),
                           "decision", "id", (json_int_t)db_col_int(s, 5), "number", db_col_text(s, 16), "decided_on", db_col_text(s, 17),
-                          "dossier_id", (json_int_t)db_col_int(s, 4), "recognition_id", (json_int_t)db_col_int(s, 6),
+                          "recognition_id", (json_int_t)db_col_int(s, 6),
                           "issued_on", db_col_text(s, 21), "expires_on", db_col_text(s, 22), "state", state,
                           "recorded_state", db_col_text(s, 23), "key_id", db_col_text(s, 18), "verify_url", db_col_text(s, 19),
                           "pdf_url", pdf, "signature", db_col_text(s, 20));
+    if (internal) json_object_set_new(o, "dossier_id", json_integer(db_col_int(s, 4)));
     const char *ended = db_col_text(s, 24);
     if (strcmp(state, "expired") == 0 && !ended) ended = db_col_text(s, 22);
     json_object_set_new(o, "ended_on", ended ? json_string(ended) : json_null());
@@ -242,7 +247,7 @@ static json_t *cert_events(Db *db, int64_t id) {
 json_t *certificate_get(Db *db, const char *cert_no, const char *today, Err *e) {
     Stmt *s = db_prepare(db, "SELECT " CERT_COLS " FROM certificates c WHERE c.cert_no = ?");
     db_bind_text(s, 1, cert_no);
-    json_t *o = db_step(s) == DB_ROW ? cert_row(s, today) : NULL;
+    json_t *o = db_step(s) == DB_ROW ? cert_row(s, today, false) : NULL;
     db_done(s);
     if (!o) {
         err_set(e, 404, "cert_no", "no certificate numbered '%.64s'", cert_no);
@@ -288,7 +293,7 @@ int certificate_list(Db *db, const CertificateQuery *q, json_t **items, int64_t 
     db_bind_int(s, 8, q->limit);
     db_bind_int(s, 9, q->offset);
     *items = json_array();
-    while (db_step(s) == DB_ROW) json_array_append_new(*items, cert_row(s, q->today));
+    while (db_step(s) == DB_ROW) json_array_append_new(*items, cert_row(s, q->today, false));
     db_done(s);
     return 0;
 }
@@ -306,7 +311,8 @@ int certificate_pdf(Db *db, const char *files_dir, const char *cert_no, char **d
 
 /* ---- decisions as JSON ------------------------------------------------------------------------ */
 
-static json_t *decision_items(Db *db, int64_t id, const char *today) {
+/* The items of decision id; the dossiers only when internal (they are not public: see cert_row). */
+static json_t *decision_items(Db *db, int64_t id, const char *today, bool internal) {
     Stmt *s = db_prepare(db, "SELECT i.dossier_id, i.product_id, p.code, p.name, i.stars, i.avg_score, i.recognition_id, "
                              "c.cert_no, c.state, c.expires_on FROM decision_items i JOIN products p ON p.id = i.product_id "
                              "LEFT JOIN certificates c ON c.id = i.certificate_id WHERE i.decision_id = ? ORDER BY i.id");
@@ -314,12 +320,12 @@ static json_t *decision_items(Db *db, int64_t id, const char *today) {
     json_t *arr = json_array();
     while (db_step(s) == DB_ROW) {
         const char *state = db_col_text(s, 8) ? live_state(db_col_text(s, 8), db_col_text(s, 9), today) : NULL;
-        json_array_append_new(arr, json_pack("{s:I, s:{s:I, s:s?, s:s}, s:i, s:f, s:I, s:s?, s:s?}", "dossier_id",
-                                             (json_int_t)db_col_int(s, 0), "product", "id", (json_int_t)db_col_int(s, 1),
-                                             "code", db_col_text(s, 2), "name", db_col_text(s, 3), "stars",
-                                             (int)db_col_int(s, 4), "avg_score", db_col_double(s, 5), "recognition_id",
-                                             (json_int_t)db_col_int(s, 6), "cert_no", db_col_text(s, 7),
-                                             "certificate_state", state));
+        json_t *it = json_pack("{s:{s:I, s:s?, s:s}, s:i, s:f, s:I, s:s?, s:s?}", "product", "id",
+                               (json_int_t)db_col_int(s, 1), "code", db_col_text(s, 2), "name", db_col_text(s, 3), "stars",
+                               (int)db_col_int(s, 4), "avg_score", db_col_double(s, 5), "recognition_id",
+                               (json_int_t)db_col_int(s, 6), "cert_no", db_col_text(s, 7), "certificate_state", state);
+        if (internal) json_object_set_new(it, "dossier_id", json_integer(db_col_int(s, 0)));
+        json_array_append_new(arr, it);
     }
     db_done(s);
     return arr;
@@ -327,23 +333,23 @@ static json_t *decision_items(Db *db, int64_t id, const char *today) {
 
 #define DECISION_COLS "id, number, decided_on, level, authority, province_code, signer_name, signer_title, note, created_at"
 
-static json_t *decision_row(Db *db, Stmt *s, const char *today) {
+static json_t *decision_row(Db *db, Stmt *s, const char *today, bool internal) {
     int64_t id = db_col_int(s, 0);
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:s, s:o}", "id", (json_int_t)id, "number",
                      db_col_text(s, 1), "decided_on", db_col_text(s, 2), "level", db_col_text(s, 3), "authority",
                      db_col_text(s, 4), "province_code", db_col_text(s, 5), "signer_name", db_col_text(s, 6),
                      "signer_title", db_col_text(s, 7), "note", db_col_text(s, 8), "created_at", db_col_text(s, 9),
-                     "items", decision_items(db, id, today));
+                     "items", decision_items(db, id, today, internal));
 }
 
-json_t *decision_get(Db *db, int64_t id, Err *e) {
+json_t *decision_get(Db *db, int64_t id, bool internal, Err *e) {
     char today[11];
     date_today(today);
     Stmt *s = db_prepare(db, "SELECT " DECISION_COLS " FROM decisions WHERE id = ?");
     db_bind_int(s, 1, id);
     bool found = db_step(s) == DB_ROW;
     /* decision_items prepares its own statement: read this row's values first */
-    json_t *o = found ? decision_row(db, s, today) : NULL;
+    json_t *o = found ? decision_row(db, s, today, internal) : NULL;
     db_done(s);
     if (!o) err_set(e, 404, "id", "no decision with id %lld", (long long)id);
     return o;
@@ -381,7 +387,7 @@ int decision_list(Db *db, const DecisionQuery *q, json_t **items, int64_t *total
     db_bind_int(s, 7, q->limit);
     db_bind_int(s, 8, q->offset);
     *items = json_array();
-    while (db_step(s) == DB_ROW) json_array_append_new(*items, decision_row(db, s, today));
+    while (db_step(s) == DB_ROW) json_array_append_new(*items, decision_row(db, s, today, false));
     db_done(s);
     return 0;
 }
@@ -392,6 +398,7 @@ int decision_list(Db *db, const DecisionQuery *q, json_t **items, int64_t *total
 typedef struct DecIn {
     char *number, *decided_on, *level, *province, *signer_name, *signer_title, *note;
     char authority[256];
+    char place[128]; /* where it is signed, for the certificate's date line: the province's name */
     int64_t *dossiers;
     size_t n;
 } DecIn;
@@ -405,13 +412,17 @@ static void decin_free(DecIn *d) {
 static int authority_of(Db *db, DecIn *d, Err *e) {
     if (strcmp(d->level, "ministry") == 0) {
         snprintf(d->authority, sizeof d->authority, "%s", MINISTRY_AUTHORITY);
+        snprintf(d->place, sizeof d->place, "%s", MINISTRY_PLACE);
         return 0;
     }
     Stmt *s = db_prepare(db, "SELECT type, name FROM units WHERE code = ? AND geo = '2025' AND level = 'province' "
                              "AND valid_to IS NULL");
     db_bind_text(s, 1, d->province);
     bool found = db_step(s) == DB_ROW;
-    if (found) snprintf(d->authority, sizeof d->authority, "Ủy ban nhân dân %s %s", db_col_text(s, 0), db_col_text(s, 1));
+    if (found) {
+        snprintf(d->authority, sizeof d->authority, "Ủy ban nhân dân %s %s", db_col_text(s, 0), db_col_text(s, 1));
+        snprintf(d->place, sizeof d->place, "%s", db_col_text(s, 1));
+    }
     db_done(s);
     return found ? 0 : err_set(e, 422, "province_code", "'%s' is not the code of a province in force", d->province);
 }
@@ -570,9 +581,27 @@ typedef struct ProductInfo {
     char code[40], name[400], producer[400], address[600], set_name[400];
 } ProductInfo;
 
+/* The producer's address as the certificate prints it: as recorded, then its commune and its
+** province (type and name from the units data) unless the address names them already: "Ấp 2,
+** xã Mỏ Cày, tỉnh Vĩnh Long". */
+static void full_address(const char *address, const char *const unit[4], char *out, size_t n) {
+    Buf b = BUF_INIT;
+    if (address && *address) buf_puts(&b, address);
+    for (int i = 0; i < 4; i += 2)
+        if (unit[i] && unit[i + 1] && !strstr(buf_str(&b), unit[i + 1]))
+            buf_printf(&b, "%s%s %s", b.n ? ", " : "", unit[i], unit[i + 1]);
+    snprintf(out, n, "%s", buf_str(&b));
+    buf_free(&b);
+}
+
 static int product_info(Db *db, const Item *it, ProductInfo *pi, const char *f, Err *e) {
-    Stmt *s = db_prepare(db, "SELECT p.code, p.name, pr.name, pr.address, ps.name FROM products p "
+    Stmt *s = db_prepare(db, "SELECT p.code, p.name, pr.name, pr.address, ps.name, cm.type, cm.name, pv.type, "
+                             "pv.name FROM products p "
                              "JOIN producers pr ON pr.id = p.producer_id "
+                             "LEFT JOIN units cm ON cm.code = pr.commune_code AND cm.geo = '2025' AND cm.level = 'commune' "
+                             "AND cm.valid_to IS NULL "
+                             "LEFT JOIN units pv ON pv.code = cm.parent_code AND pv.geo = '2025' AND pv.level = 'province' "
+                             "AND pv.valid_to IS NULL "
                              "LEFT JOIN product_sets ps ON ps.version = ? AND ps.set_no = ? WHERE p.id = ?");
     db_bind_text(s, 1, it->version);
     db_bind_int(s, 2, it->set_no);
@@ -585,7 +614,8 @@ static int product_info(Db *db, const Item *it, ProductInfo *pi, const char *f, 
         snprintf(pi->code, sizeof pi->code, "%s", db_col_text(s, 0));
         snprintf(pi->name, sizeof pi->name, "%s", db_col_text(s, 1));
         snprintf(pi->producer, sizeof pi->producer, "%s", db_col_text(s, 2));
-        snprintf(pi->address, sizeof pi->address, "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
+        const char *unit[4] = {db_col_text(s, 5), db_col_text(s, 6), db_col_text(s, 7), db_col_text(s, 8)};
+        full_address(db_col_text(s, 3), unit, pi->address, sizeof pi->address);
         snprintf(pi->set_name, sizeof pi->set_name, "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
     }
     db_done(s);
@@ -608,7 +638,7 @@ static int audit_cert(Db *db, const Actor *who, const char *action, int64_t id, 
     date_today(today);
     Stmt *s = db_prepare(db, "SELECT " CERT_COLS " FROM certificates c WHERE c.id = ?");
     db_bind_int(s, 1, id);
-    json_t *after = db_step(s) == DB_ROW ? cert_row(s, today) : NULL;
+    json_t *after = db_step(s) == DB_ROW ? cert_row(s, today, true) : NULL;
     db_done(s);
     json_object_del(after, "signature");
     int rc = audit_append_json(db, who, action, "certificates", id, sget(after, "province_code"), before, after, e);
@@ -717,6 +747,7 @@ static int issue(Db *db, Arena *a, const Actor *who, const DecisionEnv *env, con
         .stars = it->stars, .level = d->level, .issuer = d->authority, .decision_no = d->number,
         .decision_date = d->decided_on, .issued_on = d->decided_on, .expires_on = expires,
         .signer_name = d->signer_name, .signer_title = d->signer_title, .verify_url = url, .key_id = key_id,
+        .place = d->place[0] ? d->place : NULL,
     };
     char *pdf = NULL, *sig = NULL, sha[65];
     size_t n = 0;
@@ -808,10 +839,21 @@ static int64_t insert_decision(Db *db, const Actor *who, const DecIn *d, Err *e)
     return id;
 }
 
+/* A certificate's QR code and signature carry its verification address for its whole life: never
+** one that opens nothing for its reader (loopback, unset), except in the demo and the tests,
+** which opt in explicitly. */
+static int public_url_usable(const DecisionEnv *env, Err *e) {
+    if (env->insecure_public_url || cert_url_public(env->public_url)) return 0;
+    return err_set(e, 409, "public_url",
+                   "certificates are not issued while the server's public address is %s: their QR codes would open "
+                   "nothing for their readers; start ocop serve with --public-url https://... (or OCOP_PUBLIC_URL)",
+                   env->public_url && *env->public_url ? env->public_url : "not set");
+}
+
 int decision_create(Db *db, const Actor *who, const DecisionEnv *env, json_t *in, int64_t *id, Err *e) {
     DecIn d = {0};
     *id = 0;
-    if (parse_decision(db, who, in, &d, e)) {
+    if (parse_decision(db, who, in, &d, e) || public_url_usable(env, e)) {
         decin_free(&d);
         return -1;
     }
@@ -833,7 +875,7 @@ int decision_create(Db *db, const Actor *who, const DecisionEnv *env, json_t *in
     for (size_t i = 0; i < d.n && !rc; i++) rc = issue(db, &a, who, env, &d, did, i, &items[i], key_id, sk, e);
     sodium_memzero(sk, sizeof sk);
     if (!rc) {
-        json_t *after = decision_get(db, did, e);
+        json_t *after = decision_get(db, did, true, e);
         rc = after ? audit_append_json(db, who, "create", "decisions", did, d.province, NULL, after, e) : -1;
         json_decref(after);
     }

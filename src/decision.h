@@ -33,6 +33,7 @@ typedef struct DecisionEnv {
     const char *files_dir;  /* the file store for the PDFs (files.h) */
     const char *keys_dir;   /* the signing keys (cert_keys_dir) */
     const char *public_url; /* base of the verification URLs, e.g. "https://ocop.example.vn" */
+    bool insecure_public_url; /* demo and tests: allow a loopback public_url (never in production) */
 } DecisionEnv;
 
 /* Record the decision in: {number, decided_on, level, province_code?, signer_name,
@@ -44,14 +45,17 @@ typedef struct DecisionEnv {
 ** has no signing key. *id receives the new decision's id. The caller holds no transaction. */
 int decision_create(Db *db, const Actor *who, const DecisionEnv *env, json_t *in, int64_t *id, Err *e);
 
-/* A decision with its items (new reference), or NULL with 404. */
-json_t *decision_get(Db *db, int64_t id, Err *e);
+/* A decision with its items (new reference), or NULL with 404. The items name the dossiers
+** decided only when internal (the command line, the audit trail, the officer who recorded it):
+** dossiers are not public. */
+json_t *decision_get(Db *db, int64_t id, bool internal, Err *e);
 
 typedef struct DecisionQuery {
     const char *province, *level, *year; /* filters, or NULL */
     int64_t limit, offset;
 } DecisionQuery;
-/* Decisions, newest first: items (a new array) and the total. 400 for a bad filter. */
+/* Decisions, newest first: items (a new array) and the total. 400 for a bad filter. Public: the
+** items do not name the dossiers. */
 int decision_list(Db *db, const DecisionQuery *q, json_t **items, int64_t *total, Err *e);
 
 /* A certificate as JSON (new reference) with its live state on today: "valid", "expired" (by

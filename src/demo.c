@@ -4,9 +4,12 @@
 #include "demo.h"
 
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "embed.h"
 #include "auth.h"
+#include "buf.h"
 #include "entity.h"
 #include "importer.h"
 #include "util.h"
@@ -56,7 +59,54 @@ static int demo_users(Db *db, int verbose, Err *e) {
     return 0;
 }
 
-int demo_load(Db *db, int verbose, Err *e) {
+/* The day the demo's recognitions describe (data/README.md): on it, most recognised products
+** hold a valid recognition, a few have expired and one was revoked. */
+#define DEMO_REFERENCE_DAY "2024-12-21"
+
+/* Days from a to b (dates YYYY-MM-DD). */
+static int days_between(const char *a, const char *b) {
+    struct tm ta = {0}, tb = {0};
+    sscanf(a, "%d-%d-%d", &ta.tm_year, &ta.tm_mon, &ta.tm_mday);
+    sscanf(b, "%d-%d-%d", &tb.tm_year, &tb.tm_mon, &tb.tm_mday);
+    ta.tm_year -= 1900, ta.tm_mon -= 1, ta.tm_hour = 12;
+    tb.tm_year -= 1900, tb.tm_mon -= 1, tb.tm_hour = 12;
+    return (int)((timegm(&tb) - timegm(&ta)) / 86400);
+}
+
+/* Recognitions at district level belong to the geography before 1 July 2025, when districts
+** ceased to exist: they keep their dates (moved, they would fall after the reform). */
+#define DISTRICT_LEVEL ",Cấp huyện,"
+
+/* data (a demo CSV of n bytes) with every date field DD/MM/YYYY moved by days, except on the rows
+** at district level, into b. The demo files are ours: no field holds a quoted comma or line
+** break, so a field is what lies between commas. */
+static void shift_dates(const char *data, size_t n, int days, Buf *b) {
+    for (size_t i = 0; i < n;) {
+        size_t eol = i;
+        while (eol < n && data[eol] != '\n') eol++;
+        bool keep = memmem(data + i, eol - i, DISTRICT_LEVEL, strlen(DISTRICT_LEVEL)) != NULL;
+        while (i < eol) {
+            size_t k = i;
+            while (k < eol && data[k] != ',' && data[k] != '\r') k++;
+            char iso[11], moved[11];
+            bool date = !keep && k - i == 10 && data[i + 2] == '/' && data[i + 5] == '/';
+            if (date) {
+                snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", data + i + 6, data + i + 3, data + i);
+                date = date_valid(iso);
+            }
+            if (date) {
+                date_add_days(iso, days, moved);
+                buf_printf(b, "%.2s/%.2s/%.4s", moved + 8, moved + 5, moved);
+            } else buf_append(b, data + i, k - i);
+            if (k < eol) buf_putc(b, data[k]);
+            i = k + 1;
+        }
+        if (eol < n) buf_putc(b, '\n');
+        i = eol + 1;
+    }
+}
+
+int demo_load(Db *db, const char *today, int verbose, Err *e) {
     static const struct {
         const char *file;
         const Entity *en;
@@ -65,12 +115,20 @@ int demo_load(Db *db, int verbose, Err *e) {
         {"data/demo/products.csv", &ENTITY_PRODUCTS},         {"data/demo/recognitions.csv", &ENTITY_RECOGNITIONS},
         {"data/demo/points.csv", &ENTITY_POINTS},
     };
+    /* The recognitions are dated relative to the day the demo is loaded, so that it looks today as
+    ** it did on DEMO_REFERENCE_DAY (valid stars, not a registry of expired ones). */
+    int shift = days_between(DEMO_REFERENCE_DAY, today);
     for (size_t i = 0; i < COUNT(files); i++) {
         const EmbeddedFile *f = embed_find(files[i].file);
         if (!f) return err_set(e, 500, "", "%s is missing from this binary", files[i].file);
         ImportResult res;
         Actor who = actor_cli();
-        int rc = import_run(db, files[i].en, &who, f->data, f->size, TABLE_CSV, false, NULL, NULL, &res, e);
+        Buf moved = BUF_INIT;
+        bool dated = files[i].en == &ENTITY_RECOGNITIONS;
+        if (dated) shift_dates(f->data, f->size, shift, &moved);
+        int rc = import_run(db, files[i].en, &who, dated ? moved.p : f->data, dated ? moved.n : f->size, TABLE_CSV,
+                            false, NULL, NULL, &res, e);
+        buf_free(&moved);
         if (!rc && verbose)
             printf("demo: %zu %s imported (%zu already there)\n", res.created, files[i].en->name, res.duplicates);
         import_result_free(&res);

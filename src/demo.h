@@ -12,7 +12,9 @@
 #define DEMO_PASSWORD "demo-ocop-2026"
 
 /* Import villages, producers, products, recognitions and points of sale, and create one demo
-** account per role (README lists them). -1 with e (and e->errors) when a file is refused. */
-int demo_load(Db *db, int verbose, Err *e);
+** account per role (README lists them). The recognitions' dates are moved by the days from the
+** demo's reference day to today (YYYY-MM-DD), so that the demo shows valid stars on any day it is
+** loaded. -1 with e (and e->errors) when a file is refused. */
+int demo_load(Db *db, const char *today, int verbose, Err *e);
 
 #endif

@@ -529,7 +529,24 @@ int user_update(Db *db, const Actor *who, int64_t id, json_t *patch, Err *e) {
     return commit_or_rollback(db, rc, e);
 }
 
-int user_set_password(Db *db, const Actor *who, int64_t id, const char *password, Err *e) {
+/* A reset by someone else (an administrator, the command line) also revokes the user's API
+** tokens: whoever had the old password may have made some. Returns how many it revoked. */
+static int64_t revoke_tokens_on_reset(Db *db, const Actor *who, int64_t id, Err *e, int *rc) {
+    if (*rc || who->user_id == id) return 0;
+    int64_t now = (int64_t)time(NULL);
+    Stmt *s = db_prepare(db, "UPDATE api_tokens SET revoked = ? WHERE user_id = ? AND revoked IS NULL "
+                             "AND (expires IS NULL OR expires > ?)");
+    db_bind_int(s, 1, now);
+    db_bind_int(s, 2, id);
+    db_bind_int(s, 3, now);
+    if (db_step(s) != DB_DONE) *rc = err_set(e, 500, "", "cannot revoke the API tokens: %s", db_errmsg(db));
+    int64_t n = *rc ? 0 : db_changes(db);
+    db_done(s);
+    return n;
+}
+
+int user_set_password(Db *db, const Actor *who, int64_t id, const char *password, int64_t *tokens_revoked, Err *e) {
+    if (tokens_revoked) *tokens_revoked = 0;
     if (db_begin_read(db, e)) return -1;
     int rc = who->user_id == id ? (user_exists(db, id) ? 0 : err_set(e, 404, "id", "no user %lld", (long long)id))
                                 : may_manage(db, who, id, e);
@@ -560,8 +577,11 @@ int user_set_password(Db *db, const Actor *who, int64_t id, const char *password
     db_bind_text(s, 2, who->auth && who->user_id == id ? who->auth->session : "");
     db_step(s);
     db_done(s);
+    int64_t revoked = revoke_tokens_on_reset(db, who, id, e, &rc);
+    if (tokens_revoked) *tokens_revoked = revoked;
     char prov[8];
     json_t *after = json_pack("{ss}", "password_changed_at", ts);
+    if (revoked) json_object_set_new(after, "api_tokens_revoked", json_integer(revoked));
     if (!rc) rc = audit_append_json(db, who, "password", "users", id, user_province(db, id, prov), NULL, after, e);
     json_decref(after);
     return commit_or_rollback(db, rc, e);

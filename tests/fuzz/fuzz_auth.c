@@ -24,7 +24,7 @@ static void open_db(void) {
     char path[64];
     snprintf(path, sizeof path, "%s/a.db", dir);
     Err e = ERR_INIT;
-    db = db_open(path, &e);
+    db = db_create(path, &e);
     if (!db || migrate_run(db, 0, &e) < 0) abort();
     Actor who = actor_cli();
     json_t *in = json_pack("{s:s, s:s}", "username", "owner", "password", "a long fuzzing passphrase");

@@ -327,6 +327,7 @@ static void test_decision_and_certificate(void **state) {
     assert_string_equal(jstr(r.json, "province_code"), "86");
     snprintf(cert_p2, sizeof cert_p2, "%s", jstr(r.json, "items.0.cert_no"));
     snprintf(cert_p3, sizeof cert_p3, "%s", jstr(r.json, "items.1.cert_no"));
+    assert_int_equal(jint(r.json, "items.0.dossier_id"), a); /* to the officer who recorded it */
     char want[40];
     snprintf(want, sizeof want, "86-%s-0001", year);
     assert_string_equal(cert_p2, want);
@@ -341,6 +342,11 @@ static void test_decision_and_certificate(void **state) {
     assert_int_equal(json_array_size(jpath(r.json, "items")), 2);
     assert_int_equal(jint(r.json, "items.0.stars"), 3);
     assert_string_equal(jstr(r.json, "items.0.certificate_state"), "valid");
+    assert_null(jpath(r.json, "items.0.dossier_id")); /* public: no dossier */
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/decisions?province=86", NULL, 200, NULL);
+    assert_null(jpath(r.json, "items.0.items.0.dossier_id"));
+    assert_non_null(jpath(r.json, "items.0.items.0.cert_no"));
     resp_free(&r);
 
     /* The certificate: 36 months, valid, with its PDF and its verification URL. */
@@ -357,6 +363,12 @@ static void test_decision_and_certificate(void **state) {
     char url[160];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/xac-minh/%s", S.port, cert_p2);
     assert_string_equal(jstr(r.json, "verify_url"), url);
+    /* The dossier it came from is not public (issue 8, item 8). */
+    assert_null(json_object_get(r.json, "dossier_id"));
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/certificates?product_id=2", NULL, 200, NULL);
+    assert_non_null(jpath(r.json, "items.0.cert_no"));
+    assert_null(jpath(r.json, "items.0.dossier_id"));
     resp_free(&r);
 
     /* The recognition in the registry, and the product's stars. */
@@ -396,8 +408,12 @@ static void test_decision_and_certificate(void **state) {
     assert_non_null(text);
     char last_day[11]; /* the PDF prints the last valid day, the day before expires_on */
     date_add_days(expires, -1, last_day);
+    /* The date line with its place, the address with its province (issue 8, item 14). */
+    char dateline[80];
+    snprintf(dateline, sizeof dateline, "Vĩnh Long, ngày %.2s tháng %.2s năm %.4s", today + 8, today + 5, today);
     const char *must[] = {"Kẹo dừa lá dứa Thanh Long", "3 sao", "VĨNH LONG", "101/QĐ-UBND", cert_p2, dmy(today), dmy(last_day),
-                          "Hợp tác xã Kẹo dừa Thanh Long", "Nguyễn Văn Mẫu"};
+                          "Hợp tác xã Kẹo dừa Thanh Long", "Nguyễn Văn Mẫu", dateline,
+                          "Địa chỉ: Ấp 2, xã Mỏ Cày, tỉnh Vĩnh Long"};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++) {
         if (!strstr(text, must[i])) fprintf(stderr, "the PDF's text lacks '%s':\n%s\n", must[i], text);
         assert_non_null(strstr(text, must[i]));
@@ -409,6 +425,18 @@ static void test_decision_and_certificate(void **state) {
     assert_non_null(strstr(out, "valid: certificate"));
     assert_non_null(strstr(out, cert_p2));
     free(out);
+    /* A PDF whose page was altered, its signature string intact, fails (issue 8, item 10). */
+    size_t plen = 0;
+    char *bytes = read_whole(pdf, &plen);
+    bytes[plen / 2] ^= 0x20;
+    char altered[400];
+    snprintf(altered, sizeof altered, "%s", write_file(S.dir, "altered.pdf", bytes, plen));
+    free(bytes);
+    char *err = NULL;
+    const char *verify_altered[] = {"cert", "verify", altered, "--db", S.db, NULL};
+    assert_int_equal(run_ocop(verify_altered, &out, &err), 1);
+    assert_non_null(strstr(err, "the page does not match its signature"));
+    free(out), free(err);
     const char *verify_url[] = {"cert", "verify", url, "--db", S.db, NULL};
     assert_int_equal(run_ocop(verify_url, &out, NULL), 0);
     assert_non_null(strstr(out, cert_p2));

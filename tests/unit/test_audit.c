@@ -45,7 +45,7 @@ static int setup(void **state) {
     if (!mkdtemp(f->dir)) return -1;
     snprintf(f->path, sizeof f->path, "%s/ocop.db", f->dir);
     Err e = ERR_INIT;
-    f->db = db_open(f->path, &e);
+    f->db = db_create(f->path, &e);
     if (!f->db || migrate_run(f->db, 0, &e) < 0) {
         fprintf(stderr, "%s\n", e.detail);
         return -1;
@@ -57,15 +57,32 @@ static int setup(void **state) {
 static int teardown(void **state) {
     Fixture *f = *state;
     db_close(f->db);
-    const char *suffix[] = {"", "-wal", "-shm", ".out", ".err"};
+    const char *suffix[] = {"", "-wal", "-shm", ".out", ".err", ".audit-checkpoint"};
     char p[128];
     for (size_t i = 0; i < COUNT(suffix); i++) {
         snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
         unlink(p);
     }
+    snprintf(p, sizeof p, "%s/keys/audit.key", f->dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/keys", f->dir);
+    rmdir(p);
     rmdir(f->dir);
     free(f);
     return 0;
+}
+
+/* The whole text file at path (malloc'd). */
+static char *read_text(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    Buf b = BUF_INIT;
+    char chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0) buf_append(&b, chunk, k);
+    fclose(fp);
+    buf_putc(&b, 0);
+    return buf_take(&b);
 }
 
 /* Append one entry in its own transaction, as a change would. */
@@ -291,9 +308,19 @@ static void patch_file(const char *path, const char *from, const char *to) {
     buf_free(&b);
 }
 
+/* `ocop audit checkpoint`: the signed checkpoint beside the database records the head now. */
+static void checkpoint(Fixture *f) {
+    Buf out = BUF_INIT, err = BUF_INIT;
+    const char *cp[] = {"audit", "checkpoint", "--db", f->path, NULL};
+    assert_int_equal(run_ocop_in(f->dir, cp, &out, &err), 0);
+    buf_free(&out);
+    buf_free(&err);
+}
+
 static void test_tamper_file_bytes(void **state) {
     Fixture *f = *state;
     seed(f);
+    checkpoint(f);
     Buf out = BUF_INIT, err = BUF_INIT;
     const char *verify[] = {"audit", "verify", "--db", f->path, NULL};
     assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 0);
@@ -321,6 +348,7 @@ static void test_tamper_file_bytes(void **state) {
 static void test_expect_detects_cut_tail(void **state) {
     Fixture *f = *state;
     seed(f);
+    checkpoint(f);
     Buf out = BUF_INIT, err = BUF_INIT;
     const char *head[] = {"audit", "head", "--db", f->path, NULL};
     assert_int_equal(run_ocop_in(f->dir, head, &out, &err), 0);
@@ -361,6 +389,71 @@ static void test_expect_detects_cut_tail(void **state) {
 
     const char *bad[] = {"audit", "verify", "--db", f->path, "--expect", "5:xyz", NULL};
     assert_int_equal(run_ocop_in(f->dir, bad, &out, &err), 2);
+    buf_free(&out);
+    buf_free(&err);
+}
+
+/* Cutting the last entries leaves an intact chain: the signed checkpoint outside the database
+** catches it by default, without --expect (issue 8, item 9). */
+static void test_checkpoint_catches_truncation(void **state) {
+    Fixture *f = *state;
+    seed(f);
+    Buf out = BUF_INIT, err = BUF_INIT;
+    const char *verify[] = {"audit", "verify", "--db", f->path, NULL};
+    /* No checkpoint yet over a trail that has entries: verify cannot vouch for its end. */
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 1);
+    assert_contains(&err, "no audit checkpoint at ");
+    checkpoint(f);
+    char path[300];
+    snprintf(path, sizeof path, "%s.audit-checkpoint", f->path);
+    char *text = read_text(path);
+    int64_t id;
+    char hash[65], line[128];
+    audit_head(f->db, &id, hash);
+    snprintf(line, sizeof line, "\nentry=5\nhash=%s\n", hash);
+    assert_non_null(strstr(text, "ocop-audit-checkpoint-v1\n"));
+    assert_non_null(strstr(text, line));
+    assert_non_null(strstr(text, "\nsignature="));
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 0);
+    assert_contains(&out, "entry 5 still has its hash");
+
+    /* Cut the last two entries: the chain is intact, the checkpoint is not. */
+    assert_int_equal(raw_exec(f, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id >= 4", NULL, 0),
+                     SQLITE_OK);
+    AuditCheck c;
+    assert_int_equal(audit_verify(f->db, &c), 0);
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 1);
+    assert_contains(&err, "ocop: audit trail truncated: the checkpoint of ");
+    assert_contains(&err, "records entry 5, but the trail ends at entry 3: entries 4 to 5 were removed");
+    /* Later writes do not move the checkpoint back over the cut... */
+    const char *cp[] = {"audit", "checkpoint", "--db", f->path, NULL};
+    assert_int_equal(run_ocop_in(f->dir, cp, &out, &err), 1);
+    assert_contains(&err, "the checkpoint is left as it is");
+    char *again = read_text(path);
+    assert_string_equal(again, text);
+    free(again);
+    /* ...nor over new entries that take the removed ones' places. */
+    Actor a = {0, "cli:test", "local", NULL};
+    append(f, &a, "update", "products", "1", "80", "{}", "{}");
+    append(f, &a, "update", "products", "1", "80", "{}", "{}");
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 1);
+    assert_contains(&err, "audit entry 5 (");
+    assert_contains(&err, "the trail was rewritten");
+
+    /* An altered checkpoint, or one signed by another key, is refused. */
+    FILE *fp = fopen(path, "w");
+    char *forged = xstrdup(text);
+    strstr(forged, "entry=5")[6] = '3';
+    fputs(forged, fp);
+    fclose(fp);
+    free(forged);
+    assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 1);
+    assert_contains(&err, "does not match its signature: it was altered");
+    const char *pinned[] = {"audit", "verify", "--db", f->path, "--key",
+                            "00000000000000000000000000000000000000000000000000000000000000aa", NULL};
+    assert_int_equal(run_ocop_in(f->dir, pinned, &out, &err), 1);
+    assert_contains(&err, "signed by another key");
+    free(text);
     buf_free(&out);
     buf_free(&err);
 }
@@ -628,6 +721,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_tamper_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_file_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expect_detects_cut_tail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_catches_truncation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_dates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_long_value, setup, teardown),

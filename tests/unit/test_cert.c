@@ -54,7 +54,7 @@ static int setup(void **state) {
     snprintf(f->path, sizeof f->path, "%s/ocop.db", f->dir);
     cert_keys_dir(f->path, f->keys, sizeof f->keys);
     Err e = ERR_INIT;
-    f->db = db_open(f->path, &e);
+    f->db = db_create(f->path, &e);
     Actor who = {0, "cli:test", "local", NULL};
     if (!f->db || migrate_run(f->db, 0, &e) < 0 || cert_key_generate(f->db, &who, f->keys, "bo", f->pk_bo, &e) ||
         cert_key_generate(f->db, &who, f->keys, "91", f->pk_91, &e)) {
@@ -440,6 +440,81 @@ static void test_verify_and_tamper(void **state) {
     free(pdf);
 }
 
+/* Where the Keywords of a PDF made by cert_pdf start ("ocop-cert-v1 ...") and their length (the
+** signature string, " ocop-pdf-v1 " and the page signature). */
+static void find_keywords(const char *pdf, size_t n, size_t *at, size_t *len) {
+    const char *k = memmem(pdf, n, "ocop-cert-v1 ", 13);
+    assert_non_null(k);
+    const char *page = memmem(k, n - (size_t)(k - pdf), " ocop-pdf-v1 ", 13);
+    assert_non_null(page);
+    *at = (size_t)(k - pdf);
+    *len = (size_t)(page + 13 + 88 - k);
+}
+
+/* A genuine signature string moved into another certificate's PDF: the page shows one
+** certificate, the signature another. The fields verify; the page does not (issue 8, item 10). */
+static void test_page_signature(void **state) {
+    Fixture *f = *state;
+    CertData a = sample(), b = sample();
+    b.cert_no = "BO-OCOP-2026-0043";
+    b.product_name = "Nước mắm Phú Quốc Ông Đức Thành";
+    b.verify_url = "https://ocop.example.vn/xac-minh/BO-OCOP-2026-0043";
+    size_t na, nb;
+    char *pa = render(f, &a, &na), *pb = render(f, &b, &nb);
+    Err e = ERR_INIT;
+    CertSigned s;
+    assert_true(cert_is_pdf(pa, na));
+    assert_int_equal(cert_check_page(pa, na, f->pk_bo, &e), 0);
+    assert_int_equal(cert_check_page(pb, nb, f->pk_bo, &e), 0);
+    /* A's page with B's Keywords. */
+    size_t at_a, len_a, at_b, len_b;
+    find_keywords(pa, na, &at_a, &len_a);
+    find_keywords(pb, nb, &at_b, &len_b);
+    Buf forged = BUF_INIT;
+    buf_append(&forged, pa, at_a);
+    buf_append(&forged, pb + at_b, len_b);
+    buf_append(&forged, pa + at_a + len_a, na - at_a - len_a);
+    assert_int_equal(cert_read(forged.p, forged.n, &s, &e), 0);
+    assert_string_equal(s.c.product_name, "Nước mắm Phú Quốc Ông Đức Thành");
+    assert_int_equal(cert_check(&s, f->pk_bo, &e), 0); /* the fields are genuine... */
+    cert_signed_free(&s);
+    expect_err(cert_verify_pdf(forged.p, forged.n, f->pk_bo, &s, &e), &e, 422, NULL,
+               "the page does not match its signature"); /* ...the page is not theirs */
+    /* The signature string alone pasted into a PDF: no page signature at all. */
+    char *sig;
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
+    secret(f, "bo", sk);
+    assert_int_equal(cert_signature_string(&b, sk, &sig, &e), 0);
+    Buf bare = BUF_INIT;
+    buf_printf(&bare, "%%PDF-1.5\n1 0 obj << /Keywords (%s) >> endobj\n%%%%EOF\n", sig);
+    expect_err(cert_verify_pdf(bare.p, bare.n, f->pk_bo, &s, &e), &e, 422, NULL, "the PDF's page is not signed");
+    /* The same string in a web page (not a PDF) is the verification page's case: the fields. */
+    assert_int_equal(cert_verify_pdf(bare.p + 1, bare.n - 1, f->pk_bo, &s, &e), 0);
+    cert_signed_free(&s);
+    /* One byte of the page changed, the Keywords intact. */
+    pa[na / 3] ^= 1;
+    expect_err(cert_check_page(pa, na, f->pk_bo, &e), &e, 422, NULL, "the page does not match its signature");
+    buf_free(&forged);
+    buf_free(&bare);
+    free(sig);
+    free(pa);
+    free(pb);
+}
+
+/* Only an address others can reach goes into a certificate (issue 8, item 14). */
+static void test_url_public(void **state) {
+    (void)state;
+    const char *yes[] = {"https://ocop.vinhlong.gov.vn", "http://203.0.113.7:8080/x", "https://[2001:db8::1]/",
+                         "https://localhost.example.vn"};
+    const char *no[] = {NULL, "", "ftp://ocop.vn", "http://127.0.0.1:8080", "http://127.1.2.3", "https://localhost",
+                        "http://LOCALHOST:80/", "http://localhost./", "http://a.localhost", "http://0.0.0.0:8080",
+                        "http://[::1]:8080", "http://[::]/", "https://", "http:///x"};
+    for (size_t i = 0; i < COUNT(yes); i++)
+        if (!cert_url_public(yes[i])) fail_msg("%s refused", yes[i]);
+    for (size_t i = 0; i < COUNT(no); i++)
+        if (cert_url_public(no[i])) fail_msg("%s accepted", no[i] ? no[i] : "NULL");
+}
+
 static void test_not_a_certificate(void **state) {
     Fixture *f = *state;
     Err e = ERR_INIT;
@@ -791,6 +866,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_pdf_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_and_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_certificate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_signature, setup, teardown),
+        cmocka_unit_test(test_url_public),
         cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
     };
