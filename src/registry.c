@@ -1112,6 +1112,9 @@ const Entity ENTITY_COUNCILS = {
 
 /* ---- product photos -------------------------------------------------------------------------------- */
 
+static json_t *photo_record(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n, const char *real,
+                           const char *filename, int *created, Err *e);
+
 json_t *product_photo_add(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n,
                           const char *declared_type, const char *filename, int *created, Err *e) {
     const char *real = files_sniff_image(data, n);
@@ -1128,10 +1131,16 @@ json_t *product_photo_add(Db *db, const char *files_dir, int64_t pid, const void
         err_set(e, 415, "Content-Type", "the file is %s but was sent as %s", real, declared_type);
         return NULL;
     }
-    if (filename && text_chars(filename, strlen(filename)) > 200) {
-        err_set(e, 422, "filename", "filename is longer than 200 characters");
-        return NULL;
-    }
+    char *name = NULL;
+    if (files_clean_name(filename, &name, e)) return NULL;
+    json_t *photo = photo_record(db, files_dir, pid, data, n, real, name, created, e);
+    free(name);
+    return photo;
+}
+
+/* product_photo_add once the bytes and the name are checked. */
+static json_t *photo_record(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n, const char *real,
+                           const char *filename, int *created, Err *e) {
     Stmt *s = db_prepare(db, "SELECT 1 FROM products WHERE id = ?");
     db_bind_int(s, 1, pid);
     int found = db_step(s) == DB_ROW;
