@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "arena.h"
@@ -590,7 +591,7 @@ static int product_info(Db *db, const Item *it, ProductInfo *pi, const char *f, 
 bool certificate_no_is_ours(const char *cert_no) {
     if (!cert_no) return false;
     const char *p = cert_no;
-    if (strncmp(p, MINISTRY_CODE, 2) == 0) p += 2;
+    if (strncasecmp(p, MINISTRY_CODE, 2) == 0) p += 2;
     else if (p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9') p += 2;
     else return false;
     size_t year = *p == '-' ? strspn(p + 1, "0123456789") : 0;
