@@ -625,9 +625,11 @@ static int audit_cert(Db *db, const Actor *who, const char *action, int64_t id, 
     return rc;
 }
 
-/* End the product's certificates and recognitions in force as the new one takes over: an
-** upgrade or a re-recognition supersedes them. */
-static int supersede(Db *db, Arena *a, const Actor *who, const DecIn *d, const Item *it, const char *cert_no, Err *e) {
+/* End the product's certificates and recognitions in force as the new one (recognition rec,
+** already on record; its certificate not yet) takes over: an upgrade or a re-recognition
+** supersedes them. */
+static int supersede(Db *db, Arena *a, const Actor *who, const DecIn *d, const Item *it, int64_t rec, const char *cert_no,
+                     Err *e) {
     char date[11];
     Buf why = BUF_INIT;
     buf_printf(&why, "Thay thế bởi giấy chứng nhận %s (Quyết định số %s ngày %s)", cert_no, d->number,
@@ -650,10 +652,11 @@ static int supersede(Db *db, Arena *a, const Actor *who, const DecIn *d, const I
     }
     n = 0;
     s = db_prepare(db, "SELECT id FROM recognitions WHERE product_id = ? AND ended IS NULL AND stars >= 3 AND "
-                       "decision_date <= ? AND (expires_on IS NULL OR expires_on > ?) ORDER BY id");
+                       "decision_date <= ? AND (expires_on IS NULL OR expires_on > ?) AND id <> ? ORDER BY id");
     db_bind_int(s, 1, it->product);
     db_bind_text(s, 2, d->decided_on);
     db_bind_text(s, 3, d->decided_on);
+    db_bind_int(s, 4, rec);
     while (db_step(s) == DB_ROW && n < (int)COUNT(ids)) ids[n++] = db_col_int(s, 0);
     db_done(s);
     for (int i = 0; i < n && !rc; i++) {
@@ -737,7 +740,6 @@ static int issue(Db *db, Arena *a, const Actor *who, const DecisionEnv *env, con
     }
     int rc = files_put(env->files_dir, pdf, n, sha, e);
     free(pdf);
-    if (!rc) rc = supersede(db, a, who, d, it, cert_no, e);
     int64_t rec = 0, cid = 0;
     if (!rc) {
         /* decision_id marks the recognition as this decision's (registry.c: only it may hold
@@ -748,6 +750,9 @@ static int issue(Db *db, Arena *a, const Actor *who, const DecisionEnv *env, con
         rc = entity_insert(db, a, &ENTITY_RECOGNITIONS, who, r, &rec, e);
         json_decref(r);
     }
+    /* Once the new recognition is on record: it is what supersedes the old ones (registry.c
+    ** lets a recognition of another level end so), and it is not among them. */
+    if (!rc) rc = supersede(db, a, who, d, it, rec, cert_no, e);
     if (!rc) {
         char ts[32];
         ts_now(ts);

@@ -842,9 +842,37 @@ static int check_level(Db *db, const Actor *who, json_t *rec, int64_t id, Err *e
                    "province's officers (QĐ 26/2026 Điều 4.1)", level ? level : "?", p.province[0] ? p.province : "?");
 }
 
-/* The fields of a recognition a decision made that only the decision's own steps change. */
-static const char *const DECIDED_FIELDS[] = {"product_id", "stars", "level", "decision_no", "decision_date", "cert_no",
-                                             "score", "expires_on", "decision_id", "ended", "ended_on", "ended_reason"};
+/* What a recognition records (a decision fixes all of it), and how it ends. */
+static const char *const REC_FIXED[] = {"product_id", "stars", "level", "decision_no", "decision_date", "cert_no",
+                                        "score", "expires_on", "decision_id"};
+static const char *const REC_END[] = {"ended", "ended_on", "ended_reason"};
+
+/* The first of keys whose value differs between a and b, or NULL. */
+static const char *first_change(json_t *a, json_t *b, const char *const *keys, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        json_t *x = json_object_get(a, keys[i]), *y = json_object_get(b, keys[i]);
+        if (!json_equal(x ? x : json_null(), y ? y : json_null())) return keys[i];
+    }
+    return NULL;
+}
+
+/* Does the change only end the recognition as superseded, by a newer recognition of the product
+** on record from that day? Then it is the act of whoever recognised the product anew (a
+** province's 4★ decision supersedes the Ministry's 5★), not a write at the old one's level. */
+static bool superseded_by_newer(Db *db, json_t *before, json_t *after, int64_t id) {
+    if (sget(before, "ended") || !str_eq(sget(after, "ended"), "superseded") ||
+        first_change(before, after, REC_FIXED, COUNT(REC_FIXED)))
+        return false;
+    Stmt *s = db_prepare(db, "SELECT 1 FROM recognitions WHERE product_id = ? AND id <> ? AND stars >= 3 AND "
+                             "decision_date = ? AND decision_date >= ?");
+    db_bind_int(s, 1, iget(before, "product_id"));
+    db_bind_int(s, 2, id);
+    db_bind_text(s, 3, sget(after, "ended_on"));
+    db_bind_text(s, 4, sget(before, "decision_date"));
+    bool found = db_step(s) == DB_ROW;
+    db_done(s);
+    return found;
+}
 
 /* A recognition made by a decision is the certificate's record: it changes only when the
 ** certificate ends (revoked, or superseded by a new decision: decision.c ends the certificate
@@ -855,32 +883,28 @@ static int check_decided(Db *db, json_t *before, json_t *after, Err *e) {
     if (!after)
         return err_set(e, 409, "id", "recognition %lld was made by decision %lld with certificate %s: it cannot be deleted",
                        (long long)id, (long long)did, no ? no : "");
-    const char *changed = NULL;
-    for (size_t i = 0; i < COUNT(DECIDED_FIELDS) && !changed; i++) {
-        json_t *x = json_object_get(before, DECIDED_FIELDS[i]), *y = json_object_get(after, DECIDED_FIELDS[i]);
-        if (!json_equal(x ? x : json_null(), y ? y : json_null())) changed = DECIDED_FIELDS[i];
+    const char *fixed = first_change(before, after, REC_FIXED, COUNT(REC_FIXED));
+    const char *end = fixed ? NULL : first_change(before, after, REC_END, COUNT(REC_END));
+    if (!fixed && !end) return 0;
+    if (!fixed && !sget(before, "ended")) {
+        /* Ending it: as its certificate ended, on the same day. */
+        Stmt *s = db_prepare(db, "SELECT 1 FROM certificates WHERE recognition_id = ? AND state = ? AND ended_on = ?");
+        db_bind_int(s, 1, id);
+        db_bind_text(s, 2, sget(after, "ended"));
+        db_bind_text(s, 3, sget(after, "ended_on"));
+        bool as_certificate = db_step(s) == DB_ROW;
+        db_done(s);
+        if (as_certificate) return 0;
     }
-    if (!changed) return 0;
-    char state[16] = "", ended_on[11] = "";
-    Stmt *s = db_prepare(db, "SELECT state, ended_on FROM certificates WHERE recognition_id = ?");
-    db_bind_int(s, 1, id);
-    if (db_step(s) == DB_ROW) {
-        snprintf(state, sizeof state, "%s", db_col_text(s, 0));
-        snprintf(ended_on, sizeof ended_on, "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
-    }
-    db_done(s);
-    bool ends_with_certificate = !sget(before, "ended") && (str_eq(state, "revoked") || str_eq(state, "superseded")) &&
-                                 str_eq(sget(after, "ended"), state) && str_eq(sget(after, "ended_on"), ended_on);
-    for (size_t i = 0; i < 9 && ends_with_certificate; i++)
-        if (str_eq(changed, DECIDED_FIELDS[i])) ends_with_certificate = false;
-    if (ends_with_certificate) return 0;
-    return err_set(e, 409, changed, "recognition %lld was made by decision %lld and is certificate %s's record: it "
-                   "changes only with the certificate (revoked, or superseded by a new decision)", (long long)id,
-                   (long long)did, no ? no : "");
+    return err_set(e, 409, fixed ? fixed : end, "recognition %lld was made by decision %lld and is certificate %s's "
+                   "record: it changes only with the certificate (revoked, or superseded by a new decision)",
+                   (long long)id, (long long)did, no ? no : "");
 }
 
 static int recognition_authorize(Db *db, const Actor *who, json_t *before, json_t *after, int64_t id, Err *e) {
-    if ((before && check_level(db, who, before, id, e)) || (after && check_level(db, who, after, id, e))) return -1;
+    bool superseded = before && after && superseded_by_newer(db, before, after, id);
+    if (!superseded && ((before && check_level(db, who, before, id, e)) || (after && check_level(db, who, after, id, e))))
+        return -1;
     if (before && iget(before, "decision_id") && check_decided(db, before, after, e)) return -1;
     /* Certificate numbers of ocop's own series are issued by decisions only (historic numbers,
     ** as printed on paper, are recorded as they are). */

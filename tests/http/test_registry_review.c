@@ -97,6 +97,17 @@ static void test_recognition_authority(void **state) {
     snprintf(path, sizeof path, "/api/v1/recognitions/%lld", rid);
     check(t_province, "PATCH", path, "{\"ended_reason\": \"x\"}", 403, "level");
     check(t_province, "DELETE", path, NULL, 403, "level");
+    /* It is superseded by whoever recognises the product anew, and only then. */
+    static const char ends[] = "{\"ended\": \"%s\", \"ended_on\": \"2026-01-10\"}";
+    snprintf(body, sizeof body, ends, "superseded");
+    check(t_province, "PATCH", path, body, 403, "level");
+    check(t_province, "POST", "/api/v1/recognitions",
+          "{\"product_id\": 2, \"stars\": 4, \"decision_no\": \"30/QĐ-UBND\", \"decision_date\": \"2026-01-10\", "
+          "\"cert_no\": \"GCN-BT-2026-30\", \"score\": 75}", 201, NULL);
+    char revoked[128];
+    snprintf(revoked, sizeof revoked, ends, "revoked");
+    check(t_province, "PATCH", path, revoked, 403, "level");
+    check(t_province, "PATCH", path, body, 200, NULL);
     /* Nor turn a province recognition into a Ministry one. */
     r = call(t_province, "POST", "/api/v1/recognitions",
              "{\"product_id\": 2, \"stars\": 3, \"decision_no\": \"1/QĐ-UBND\", \"decision_date\": \"2019-05-02\", "
