@@ -145,14 +145,21 @@ static int get_rendered(Req *r, const Entity *en, int64_t id) {
     return 200;
 }
 
+/* Answer the record o (taking the reference) as the caller may see it: without the personal
+** fields unless it may see them (entity_redact). */
+static int respond_record(Req *r, int status, const Entity *en, json_t *o) {
+    entity_redact(r->db, en, &r->actor, o);
+    return resp_json(r, status, o);
+}
+
 int api_entity_get(Req *r) {
     int64_t id;
     if (path_id(r, &id)) return r->status;
     const Entity *en = route_entity(r);
-    if (en->render) return get_rendered(r, en, id);
+    if (en->render && !entity_has_personal(en)) return get_rendered(r, en, id);
     Err e = ERR_INIT;
     json_t *o = entity_get(r->db, route_entity(r), id, &e);
-    return o ? resp_json(r, 200, o) : resp_problem(r, &e);
+    return o ? respond_record(r, 200, en, o) : resp_problem(r, &e);
 }
 
 /* Run fn inside a write transaction; answer the problem on failure. */
@@ -177,7 +184,7 @@ int api_entity_create(Req *r) {
     json_decref(in);
     json_t *o = entity_get(r->db, en, id, &e);
     resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/%s/%lld", en->name, (long long)id));
-    return resp_json(r, 201, o);
+    return respond_record(r, 201, en, o);
 }
 
 int api_entity_update(Req *r) {
@@ -202,7 +209,7 @@ int api_entity_update(Req *r) {
     }
     json_decref(in);
     json_t *o = entity_get(r->db, en, id, &e);
-    return resp_json(r, 200, o);
+    return respond_record(r, 200, en, o);
 }
 
 int api_entity_delete(Req *r) {
@@ -233,7 +240,7 @@ int api_entity_export(Req *r) {
     }
     char *out = NULL;
     size_t n = 0;
-    int rc = entity_export(en, items, fmt, vi, &r->arena, &out, &n, &e);
+    int rc = entity_export(en, &r->actor, items, fmt, vi, &r->arena, &out, &n, &e);
     json_decref(items);
     if (rc) return resp_problem(r, &e);
     return resp_download(r, fmt, out, n, en->name);

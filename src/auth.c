@@ -62,6 +62,7 @@ static const char *const PERMS[PERM_COUNT] = {
     [PERM_SCORES_WRITE] = "scores.write",
     [PERM_DECISIONS_WRITE] = "decisions.write",
     [PERM_ADMIN] = "admin",
+    [PERM_PRODUCERS_PERSONAL] = "producers.personal",
 };
 
 #define P(x) (1u << (x))
@@ -74,11 +75,12 @@ static const uint32_t role_perms[ROLE_COUNT] = {
                       P(PERM_POINTS_WRITE) | P(PERM_COUNCILS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |
                       P(PERM_USERS_MANAGE) | P(PERM_USERS_CONFIRM) | P(PERM_AUDIT_READ) |
                       P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT) | P(PERM_ROUNDS_WRITE) |
-                      P(PERM_DECISIONS_WRITE),
+                      P(PERM_DECISIONS_WRITE) | P(PERM_PRODUCERS_PERSONAL),
     [ROLE_COMMUNE] = P(PERM_LOGIN) | P(PERM_PRODUCERS_CREATE) | P(PERM_PRODUCERS_UPDATE) |
                      P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) | P(PERM_PRODUCTS_DELETE) |
                      P(PERM_VILLAGES_WRITE) | P(PERM_POINTS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |
-                     P(PERM_USERS_CONFIRM) | P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT),
+                     P(PERM_USERS_CONFIRM) | P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT) |
+                     P(PERM_PRODUCERS_PERSONAL),
     /* Council roles read the dossiers of their council's rounds and score them (scoring.c
     ** decides what each position may do). */
     [ROLE_COUNCIL_CHAIR] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ) | P(PERM_SCORES_WRITE),
@@ -87,7 +89,8 @@ static const uint32_t role_perms[ROLE_COUNT] = {
     /* A producer edits its own record; once a commune officer has confirmed the account it also
     ** registers and edits its own products (grant_allows). */
     [ROLE_PRODUCER] = P(PERM_LOGIN) | P(PERM_PRODUCERS_UPDATE) | P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) |
-                      P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT),
+                      P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT) |
+                      P(PERM_PRODUCERS_PERSONAL),
 };
 #undef P
 
@@ -114,9 +117,12 @@ bool role_has(Role r, Perm p) {
 }
 
 /* The role allows p, taking the producer's confirmation into account. */
-static bool grant_allows(const Grant *g, Perm p) {
+bool auth_grant_allows(const Grant *g, Perm p) {
     if (!role_has(g->role, p)) return false;
-    if (g->role == ROLE_PRODUCER && !g->confirmed) return p == PERM_LOGIN || p == PERM_PRODUCERS_UPDATE;
+    /* Unconfirmed (self-registered): its own account and the producer record it registered,
+    ** personal fields included (it wrote them), nothing else. */
+    if (g->role == ROLE_PRODUCER && !g->confirmed)
+        return p == PERM_LOGIN || p == PERM_PRODUCERS_UPDATE || p == PERM_PRODUCERS_PERSONAL;
     return true;
 }
 
@@ -150,7 +156,7 @@ bool auth_can(const Auth *a, Perm p) {
     if (p == PERM_PUBLIC) return true;
     if (!a) return false;
     for (int i = 0; i < a->ngrants; i++)
-        if (grant_allows(&a->grants[i], p)) return true;
+        if (auth_grant_allows(&a->grants[i], p)) return true;
     return p == PERM_LOGIN; /* a user without roles still manages its own account */
 }
 
@@ -160,7 +166,7 @@ bool auth_covers_roles(const Auth *a, unsigned role_mask, Perm p, const Place *p
     if (!a) return false;
     for (int i = 0; i < a->ngrants; i++) {
         const Grant *g = &a->grants[i];
-        if ((role_mask >> g->role) & 1u && grant_allows(g, p) && grant_covers(g, place)) return true;
+        if ((role_mask >> g->role) & 1u && auth_grant_allows(g, p) && grant_covers(g, place)) return true;
     }
     return false;
 }
@@ -170,7 +176,7 @@ int auth_provinces(const Auth *a, Perm p, char out[][8], int max) {
     if (!a) return 0;
     for (int i = 0; i < a->ngrants; i++) {
         const Grant *g = &a->grants[i];
-        if (!grant_allows(g, p)) continue;
+        if (!auth_grant_allows(g, p)) continue;
         if (g->role == ROLE_ADMIN) return -1;
         if (g->role != ROLE_PROVINCE || n == max) continue;
         snprintf(out[n++], 8, "%.7s", g->scope);
@@ -182,7 +188,7 @@ const char *auth_single_province(const Auth *a, Perm p, char out[8]) {
     out[0] = 0;
     for (int i = 0; i < a->ngrants; i++) {
         const Grant *g = &a->grants[i];
-        if (!grant_allows(g, p)) continue;
+        if (!auth_grant_allows(g, p)) continue;
         const char *prov = g->role == ROLE_PROVINCE ? g->scope : g->province;
         if (g->role == ROLE_ADMIN || !prov[0] || (out[0] && strcmp(out, prov) != 0)) return NULL;
         snprintf(out, 8, "%.7s", prov);

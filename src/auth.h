@@ -57,6 +57,9 @@ typedef enum Perm {
     PERM_DECISIONS_WRITE,   /* recognition decisions and revocations: the province's (its officers)
                             ** and the Ministry's (administrators); decision.c checks the level */
     PERM_ADMIN,             /* whole-system operations: metrics, audit verification */
+    PERM_PRODUCERS_PERSONAL, /* read, filter and sort the personal data of a producer's legal
+                            ** representative and contacts (Decree 13/2023/NĐ-CP): officers in their
+                            ** scope, a producer for its own record */
     PERM_COUNT
 } Perm;
 
@@ -114,6 +117,8 @@ typedef struct Actor {
 /* An Actor for the command line ("cli:<login name>", "local"). */
 Actor actor_cli(void);
 
+/* Does grant g allow p (its role's permissions, a producer's confirmation considered)? */
+bool auth_grant_allows(const Grant *g, Perm p);
 /* Does any role of a allow p at all? (NULL auth: only PERM_PUBLIC.) */
 bool auth_can(const Auth *a, Perm p);
 /* Does some role of a allow p on a record at place? (who->auth NULL: always.) */

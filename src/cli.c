@@ -377,7 +377,7 @@ static int cmd_export(Opts *o) {
     char *out = NULL;
     size_t n = 0;
     int rc = entity_list(db, &a, en, &lq, &items, &total, &e);
-    if (!rc) rc = entity_export(en, items, fmt, !o->lang || strcmp(o->lang, "vi") == 0, &a, &out, &n, &e);
+    if (!rc) rc = entity_export(en, NULL, items, fmt, !o->lang || strcmp(o->lang, "vi") == 0, &a, &out, &n, &e);
     json_decref(items);
     arena_free(&a);
     db_close(db);

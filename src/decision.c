@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "arena.h"
@@ -167,14 +168,15 @@ static int insert_event(Db *db, const Actor *who, int64_t cert, const char *even
     return rc == DB_DONE ? 0 : err_set(e, 500, "", "cannot record the certificate's %s: %s", event, db_errmsg(db));
 }
 
-/* May who decide (or revoke) at level, for province? QĐ 26/2026 Điều 4.1 and 8.2: the chair of
-** the provincial People's Committee for 3★ and 4★ (recorded by the province's OCOP office), the
-** Minister for 5★ (recorded by administrators). The command line may do both. */
-static bool may_decide(const Actor *who, const char *level, const char *province) {
-    if (!who->auth) return true;
+/* QĐ 26/2026 Điều 4.1 and 8.2: the chair of the provincial People's Committee for 3★ and 4★
+** (recorded by the province's OCOP office), the Minister for 5★ (recorded by administrators).
+** Before 2025-07-01 districts recognised 3★ within their province (QĐ 148/QĐ-TTg): their
+** decisions are the province's to record. The command line may do all. */
+bool decision_may_decide(const Actor *who, const char *level, const char *province) {
+    if (!who || !who->auth) return true;
     Place p = {0};
     unsigned mask = 1u << ROLE_ADMIN;
-    if (strcmp(level, "province") == 0) {
+    if (level && (strcmp(level, "province") == 0 || strcmp(level, "district") == 0)) {
         snprintf(p.province, sizeof p.province, "%s", province ? province : "");
         mask |= 1u << ROLE_PROVINCE;
     }
@@ -464,7 +466,7 @@ static int parse_decision(Db *db, const Actor *who, json_t *in, DecIn *d, Err *e
             if (d->dossiers[k] == d->dossiers[i])
                 return err_set(e, 422, f, "%s: dossier %lld is listed twice", f, (long long)d->dossiers[i]);
     }
-    if (!may_decide(who, d->level, d->province))
+    if (!decision_may_decide(who, d->level, d->province))
         return ministry ? err_set(e, 403, "level", "the Ministry's decisions (5★) are recorded by administrators")
                         : err_set(e, 403, "province_code", "your roles may not record decisions of province %s", d->province);
     return authority_of(db, d, e);
@@ -622,6 +624,22 @@ static int product_info(Db *db, const Item *it, ProductInfo *pi, const char *f, 
     return rc;
 }
 
+/* ocop's own certificate numbers: (T)-(Năm)-(NNNN), T the issuer (province code or "BO"). */
+#define CERT_NO_FORMAT "%s-%04d-%04lld"
+
+bool certificate_no_is_ours(const char *cert_no) {
+    if (!cert_no) return false;
+    const char *p = cert_no;
+    if (strncasecmp(p, MINISTRY_CODE, 2) == 0) p += 2;
+    else if (p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9') p += 2;
+    else return false;
+    size_t year = *p == '-' ? strspn(p + 1, "0123456789") : 0;
+    if (year != 4 || p[5] != '-') return false;
+    p += 6;
+    size_t serial = strspn(p, "0123456789");
+    return serial >= 4 && !p[serial];
+}
+
 /* The next certificate number of issuer (province code or "BO") in year: (T)-(Năm)-(NNNN). */
 static int64_t next_serial(Db *db, const char *issuer, int year) {
     Stmt *s = db_prepare(db, "SELECT coalesce(max(serial), 0) + 1 FROM certificates WHERE issuer_code = ? AND year = ?");
@@ -646,9 +664,11 @@ static int audit_cert(Db *db, const Actor *who, const char *action, int64_t id, 
     return rc;
 }
 
-/* End the product's certificates and recognitions in force as the new one takes over: an
-** upgrade or a re-recognition supersedes them. */
-static int supersede(Db *db, Arena *a, const Actor *who, const DecIn *d, const Item *it, const char *cert_no, Err *e) {
+/* End the product's certificates and recognitions in force as the new one (recognition rec,
+** already on record; its certificate not yet) takes over: an upgrade or a re-recognition
+** supersedes them. */
+static int supersede(Db *db, Arena *a, const Actor *who, const DecIn *d, const Item *it, int64_t rec, const char *cert_no,
+                     Err *e) {
     char date[11];
     Buf why = BUF_INIT;
     buf_printf(&why, "Thay thế bởi giấy chứng nhận %s (Quyết định số %s ngày %s)", cert_no, d->number,
@@ -671,10 +691,11 @@ static int supersede(Db *db, Arena *a, const Actor *who, const DecIn *d, const I
     }
     n = 0;
     s = db_prepare(db, "SELECT id FROM recognitions WHERE product_id = ? AND ended IS NULL AND stars >= 3 AND "
-                       "decision_date <= ? AND (expires_on IS NULL OR expires_on > ?) ORDER BY id");
+                       "decision_date <= ? AND (expires_on IS NULL OR expires_on > ?) AND id <> ? ORDER BY id");
     db_bind_int(s, 1, it->product);
     db_bind_text(s, 2, d->decided_on);
     db_bind_text(s, 3, d->decided_on);
+    db_bind_int(s, 4, rec);
     while (db_step(s) == DB_ROW && n < (int)COUNT(ids)) ids[n++] = db_col_int(s, 0);
     db_done(s);
     for (int i = 0; i < n && !rc; i++) {
@@ -738,7 +759,7 @@ static int issue(Db *db, Arena *a, const Actor *who, const DecisionEnv *env, con
     int year = atoi(d->decided_on);
     int64_t serial = next_serial(db, issuer_code, year);
     char cert_no[40], expires[11], url[700];
-    snprintf(cert_no, sizeof cert_no, "%s-%04d-%04lld", issuer_code, year, (long long)serial);
+    snprintf(cert_no, sizeof cert_no, CERT_NO_FORMAT, issuer_code, year, (long long)serial);
     date_add_months(d->decided_on, VALID_MONTHS, expires);
     snprintf(url, sizeof url, "%s/xac-minh/%s", env->public_url, cert_no);
     CertData c = {
@@ -759,15 +780,19 @@ static int issue(Db *db, Arena *a, const Actor *who, const DecisionEnv *env, con
     }
     int rc = files_put(env->files_dir, pdf, n, sha, e);
     free(pdf);
-    if (!rc) rc = supersede(db, a, who, d, it, cert_no, e);
     int64_t rec = 0, cid = 0;
     if (!rc) {
-        json_t *r = json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:f, s:s}", "product_id", (json_int_t)it->product, "stars",
+        /* decision_id marks the recognition as this decision's (registry.c: only it may hold
+        ** a number of ocop's series, and the generic routes cannot change it). */
+        json_t *r = json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:f, s:s, s:I}", "product_id", (json_int_t)it->product, "stars",
                               it->stars, "level", d->level, "decision_no", d->number, "decision_date", d->decided_on,
-                              "cert_no", cert_no, "score", it->avg, "expires_on", expires);
+                              "cert_no", cert_no, "score", it->avg, "expires_on", expires, "decision_id", (json_int_t)did);
         rc = entity_insert(db, a, &ENTITY_RECOGNITIONS, who, r, &rec, e);
         json_decref(r);
     }
+    /* Once the new recognition is on record: it is what supersedes the old ones (registry.c
+    ** lets a recognition of another level end so), and it is not among them. */
+    if (!rc) rc = supersede(db, a, who, d, it, rec, cert_no, e);
     if (!rc) {
         char ts[32];
         ts_now(ts);
@@ -916,7 +941,7 @@ int certificate_revoke(Db *db, const Actor *who, const char *cert_no, json_t *in
     static const char *const keys[] = {"ground", "decision_no", "decided_on", "note", NULL};
     char *ground = NULL, *number = NULL, *decided = NULL, *note = NULL;
     int rc = 0;
-    if (!id || !may_decide(who, level, issuer)) rc = err_set(e, 404, "cert_no", "no certificate numbered '%.64s'", cert_no);
+    if (!id || !decision_may_decide(who, level, issuer)) rc = err_set(e, 404, "cert_no", "no certificate numbered '%.64s'", cert_no);
     if (!rc)
         rc = only_keys(in, keys, "{ground, decision_no, decided_on, note?}", e) || get_line(in, "ground", true, 40, &ground, e) ||
              get_line(in, "decision_no", true, NUMBER_MAX, &number, e) || get_past_date(in, "decided_on", &decided, e) ||

@@ -45,6 +45,14 @@ typedef struct DecisionEnv {
 ** has no signing key. *id receives the new decision's id. The caller holds no transaction. */
 int decision_create(Db *db, const Actor *who, const DecisionEnv *env, json_t *in, int64_t *id, Err *e);
 
+/* May who record a recognition at level ("province", "district", "ministry") of a product of
+** province (QĐ 26/2026 Điều 4.1): the one rule used by decisions, revocations and every other
+** write of a recognition (registry.c). who NULL or without auth: the command line, yes. */
+bool decision_may_decide(const Actor *who, const char *level, const char *province);
+/* Is cert_no in ocop's own series of certificate numbers ("86-2026-0001", "BO-2026-0012"),
+** which only decisions issue? */
+bool certificate_no_is_ours(const char *cert_no);
+
 /* A decision with its items (new reference), or NULL with 404. The items name the dossiers
 ** decided only when internal (the command line, the audit trail, the officer who recorded it):
 ** dossiers are not public. */

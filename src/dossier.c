@@ -755,6 +755,10 @@ int dossier_commune_report(Db *db, const Actor *who, int64_t id, json_t *in, Err
 static const char *const file_kinds[] = {"registration", "self_assessment", "food_safety", "quality_declaration", "label",
                                          "trademark", "test_report", "photo", "other", NULL};
 
+static json_t *file_record(Db *db, const Actor *who, const char *files_dir, int64_t id, const char *kind,
+                           const char *criterion, const char *filename, const char *mime, const void *data, size_t n,
+                           int *created, Err *e);
+
 json_t *dossier_file_add(Db *db, const Actor *who, const char *files_dir, int64_t id, const char *kind,
                          const char *criterion, const char *filename, const void *data, size_t n, int *created, Err *e) {
     *created = 0;
@@ -769,10 +773,17 @@ json_t *dossier_file_add(Db *db, const Actor *who, const char *files_dir, int64_
         err_set(e, 415, "body", n ? "evidence must be a PDF, JPEG, PNG or WebP file" : "send the file as the request body");
         return NULL;
     }
-    if (filename && (strlen(filename) > 200 || !text_utf8_valid(filename, strlen(filename), NULL))) {
-        err_set(e, 422, "filename", "filename must be UTF-8 text of at most 200 bytes");
-        return NULL;
-    }
+    char *name = NULL;
+    if (files_clean_name(filename, &name, e)) return NULL;
+    json_t *out = file_record(db, who, files_dir, id, kind, criterion, name, mime, data, n, created, e);
+    free(name);
+    return out;
+}
+
+/* dossier_file_add once the kind, the bytes and the name are checked. */
+static json_t *file_record(Db *db, const Actor *who, const char *files_dir, int64_t id, const char *kind,
+                           const char *criterion, const char *filename, const char *mime, const void *data, size_t n,
+                           int *created, Err *e) {
     if (db_begin(db, e)) return NULL;
     Place p;
     json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e), *out = NULL;

@@ -595,6 +595,95 @@ int entity_check_scope(Db *db, const Entity *en, const Actor *who, Perm perm, js
                    p.commune[0] ? "commune" : "province", p.commune[0] ? p.commune : p.province);
 }
 
+/* The writable field name of en, or NULL when en has no such field or the system sets it
+** (a dossier's commune follows its product). */
+static const Field *chosen_field(const Entity *en, const char *name) {
+    const Field *f = entity_field(en, name);
+    return f && !(f->flags & (FF_READONLY | FF_INTERNAL | FF_VIRTUAL)) ? f : NULL;
+}
+
+/* The commune of producer id ("" when there is none). */
+static void producer_commune(Db *db, int64_t id, char out[16]) {
+    out[0] = 0;
+    Stmt *s = db_prepare(db, "SELECT commune_code FROM producers WHERE id = ?");
+    db_bind_int(s, 1, id);
+    if (db_step(s) == DB_ROW && db_col_text(s, 0)) snprintf(out, 16, "%s", db_col_text(s, 0));
+    db_done(s);
+}
+
+/* A record attached to a producer (products): the producer must lie within who's scope for
+** perm when it is new or changes, so that nobody files records under another province's
+** producers. */
+static int check_producer_ref(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *before, json_t *after,
+                              Err *e) {
+    if (en->is_producer || !chosen_field(en, "producer_id")) return 0;
+    int64_t pid = json_integer_value(json_object_get(after, "producer_id"));
+    if (pid <= 0 || (before && pid == json_integer_value(json_object_get(before, "producer_id")))) return 0;
+    Place pp = {.producer_id = pid};
+    producer_commune(db, pid, pp.commune);
+    place_resolve(db, &pp);
+    if (auth_covers(who->auth, perm, &pp)) return 0;
+    return err_set(e, 403, "producer_id", "producer %lld lies outside your scope: a %s is registered only for a producer "
+                   "you may act for", (long long)pid, en->singular);
+}
+
+/* Placing a record in a commune other than before (on create: other than its producer's) is
+** for officers of that commune or province, not for a producer account (whose scope is its
+** producer, wherever that lies). */
+static int check_placement(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *before, json_t *after,
+                           int64_t id, Err *e) {
+    if (!chosen_field(en, "commune_code")) return 0;
+    const char *now = jstr_of(after, "commune_code");
+    char ref[16] = "";
+    if (before) snprintf(ref, sizeof ref, "%s", jstr_of(before, "commune_code"));
+    else if (!en->is_producer && chosen_field(en, "producer_id"))
+        producer_commune(db, json_integer_value(json_object_get(after, "producer_id")), ref);
+    if (!ref[0] || str_eq(ref, now)) return 0;
+    Place np;
+    entity_place(db, en, after, id, &np);
+    np.producer_id = np.council_id = np.council_id2 = 0;
+    if (auth_covers(who->auth, perm, &np)) return 0;
+    return err_set(e, 403, "commune_code", before ? "only an officer of the commune or province may move a %s to another commune"
+                   : "only an officer of the commune or province may register a %s in another commune than its producer's",
+                   en->singular);
+}
+
+int entity_check_write(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *before, json_t *after, int64_t id,
+                       Err *e) {
+    if (before && entity_check_scope(db, en, who, perm, before, id, false, e)) return -1;
+    if (after && who && who->auth &&
+        (entity_check_scope(db, en, who, perm, after, id, true, e) || check_producer_ref(db, en, who, perm, before, after, e) ||
+         check_placement(db, en, who, perm, before, after, id, e)))
+        return -1;
+    return en->authorize ? en->authorize(db, who, before, after, id, e) : 0;
+}
+
+/* ---- personal fields ------------------------------------------------------------------------ */
+
+bool entity_has_personal(const Entity *en) {
+    for (const Field *f = en->fields; f->name; f++)
+        if (f->flags & FF_PERSONAL) return true;
+    return false;
+}
+
+bool entity_personal_allowed(const Actor *who) {
+    return !who || (who->auth && auth_can(who->auth, PERM_PRODUCERS_PERSONAL));
+}
+
+bool entity_personal_visible(Db *db, const Entity *en, const Actor *who, json_t *obj) {
+    if (!who) return true;
+    if (!who->auth || !auth_can(who->auth, PERM_PRODUCERS_PERSONAL)) return false;
+    Place p;
+    entity_place(db, en, obj, json_integer_value(json_object_get(obj, "id")), &p);
+    return auth_covers(who->auth, PERM_PRODUCERS_PERSONAL, &p);
+}
+
+void entity_redact(Db *db, const Entity *en, const Actor *who, json_t *obj) {
+    if (!obj || !entity_has_personal(en) || entity_personal_visible(db, en, who, obj)) return;
+    for (const Field *f = en->fields; f->name; f++)
+        if (f->flags & FF_PERSONAL) json_object_del(obj, f->name);
+}
+
 /* Append the audit entry of a change to record id: before/after are output records. */
 static int audit_record(Db *db, const Entity *en, const Actor *who, const char *action, int64_t id, json_t *before,
                         json_t *after, Err *e) {
@@ -607,7 +696,7 @@ static int audit_record(Db *db, const Entity *en, const Actor *who, const char *
 
 int entity_insert(Db *db, Arena *a, const Entity *en, const Actor *who, json_t *obj, int64_t *id, Err *e) {
     if (en->prepare && en->prepare(db, a, obj, 0, e)) return -1;
-    if (entity_check_scope(db, en, who, en->perm_create, obj, 0, true, e)) return -1;
+    if (entity_check_write(db, en, who, en->perm_create, NULL, obj, 0, e)) return -1;
     if (entity_write_new(db, a, en, obj, id, true, e)) return -1;
     json_t *after = entity_get(db, en, *id, e);
     int rc = after ? audit_record(db, en, who, "create", *id, NULL, after, e) : -1;
@@ -671,19 +760,7 @@ int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t 
     json_object_update(merged, patch);
     int rc = -1;
     if (en->prepare && en->prepare(db, a, merged, id, e)) goto out;
-    if (entity_check_scope(db, en, who, en->perm_update, merged, id, true, e)) goto out;
-    /* Moving a record to another commune is for officers of the place, not for a producer
-    ** account (whose scope is its producer, wherever it lies). */
-    if (who && who->auth && !str_eq(jstr_of(cur, "commune_code"), jstr_of(merged, "commune_code"))) {
-        Place np;
-        entity_place(db, en, merged, id, &np);
-        np.producer_id = np.council_id = 0;
-        if (!auth_covers(who->auth, en->perm_update, &np)) {
-            err_set(e, 403, "commune_code", "only an officer of the commune or province may move a %s to another commune",
-                    en->singular);
-            goto out;
-        }
-    }
+    if (entity_check_write(db, en, who, en->perm_update, cur, merged, id, e)) goto out;
     if (check_refs(db, en, merged, e)) goto out;
     char ts[32];
     ts_now(ts);
@@ -728,7 +805,7 @@ int entity_delete(Db *db, const Entity *en, const Actor *who, int64_t id, Err *e
     json_t *before = entity_get(db, en, id, e);
     if (!before) return -1;
     int rc = -1;
-    if (entity_check_scope(db, en, who, en->perm_delete, before, id, false, e)) goto out;
+    if (entity_check_write(db, en, who, en->perm_delete, before, NULL, id, e)) goto out;
     if (en->before_delete && en->before_delete(db, id, e)) goto out;
     if (en->search_kind && search_delete(db, en->search_kind, id, e)) goto out;
     char sql[128];
@@ -777,23 +854,31 @@ static void bind_cond(Stmt *s, int *i, const Cond *c) {
     }
 }
 
-/* The condition that keeps the records of en within who's scope for en->perm_read, with its
-** text parameters in binds. False when nothing needs keeping out (an administrator, or the
-** command line). The grants of a role that does not apply give "0". */
-static bool scope_sql(const Entity *en, const Actor *who, Buf *sql, const char **binds, int *nb) {
+/* The condition that keeps the records of en within who's scope for perm, with its text
+** parameters in binds. False when nothing needs keeping out (an administrator, or the command
+** line). The grants of a role that does not apply give "0". */
+static bool scope_sql(const Entity *en, const Actor *who, Perm perm, Buf *sql, const char **binds, int *nb) {
     if (!who || !who->auth) return false;
     const Auth *a = who->auth;
     int n = 0;
     buf_puts(sql, "0");
     for (int i = 0; i < a->ngrants; i++) {
         const Grant *g = &a->grants[i];
-        if (!role_has(g->role, en->perm_read) || (g->role == ROLE_PRODUCER && !g->confirmed)) continue;
+        if (!auth_grant_allows(g, perm)) continue;
         const char *cond = NULL;
         switch (g->role) {
         case ROLE_ADMIN: return false;
-        case ROLE_PROVINCE: cond = entity_field(en, "province_code") ? "province_code = ?" : NULL; break;
+        case ROLE_PROVINCE:
+            cond = entity_field(en, "province_code") ? "province_code = ?"
+                   : entity_field(en, "commune_code")
+                       ? "commune_code IN (SELECT code FROM units WHERE geo = '2025' AND level = 'commune' AND parent_code = ?)"
+                       : NULL;
+            break;
         case ROLE_COMMUNE: cond = entity_field(en, "commune_code") ? "commune_code = ?" : NULL; break;
-        case ROLE_PRODUCER: cond = entity_field(en, "producer_id") ? "producer_id = CAST(? AS INTEGER)" : NULL; break;
+        case ROLE_PRODUCER:
+            cond = en->is_producer ? "id = CAST(? AS INTEGER)"
+                   : entity_field(en, "producer_id") ? "producer_id = CAST(? AS INTEGER)" : NULL;
+            break;
         default: cond = en->council_sql; break;
         }
         if (!cond) continue;
@@ -804,13 +889,54 @@ static bool scope_sql(const Entity *en, const Actor *who, Buf *sql, const char *
     return true;
 }
 
+/* Filtering or sorting by a personal field (name: the parameter): only for who holding
+** PERM_PRODUCERS_PERSONAL; *personal notes that the list must keep to where who holds it. */
+static int personal_param(const Field *f, const ListQuery *lq, const char *name, bool *personal, Err *e) {
+    if (!f || !(f->flags & FF_PERSONAL)) return 0;
+    if (!entity_personal_allowed(lq->who))
+        return err_set(e, 403, name, "%s is personal data: filtering or sorting by it needs the permission %s", f->name,
+                       perm_name(PERM_PRODUCERS_PERSONAL));
+    *personal = true;
+    return 0;
+}
+
+/* ORDER BY from ?sort=a,-b over sortable fields only, into order. */
+static int sort_clause(const Entity *en, const ListQuery *lq, Arena *a, Buf *order, bool *personal, Err *e) {
+    const char *sort = lq->sort && *lq->sort ? lq->sort : en->default_sort;
+    char *sc = arena_strdup(a, sort), *save = NULL;
+    int ns = 0;
+    for (char *t = strtok_r(sc, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int desc = *t == '-';
+        if (*t == '-' || *t == '+') t++;
+        const Field *f = entity_field(en, t);
+        if (!f || !(f->flags & FF_SORT)) {
+            Buf b = BUF_INIT;
+            for (const Field *g = en->fields; g->name; g++)
+                if (g->flags & FF_SORT) buf_printf(&b, "%s%s", b.n ? ", " : "", g->name);
+            err_set(e, 400, "sort", "cannot sort by '%s'; sortable: %s (prefix - for descending)", t, buf_str(&b));
+            buf_free(&b);
+            return -1;
+        }
+        if (personal_param(f, lq, "sort", personal, e)) return -1;
+        /* Names sort in Vietnamese dictionary order as far as the folded key gives it: "Đ"
+        ** next to "D" rather than after "Z" as raw UTF-8 bytes would put it. */
+        if (strcmp(f->name, "name") == 0 && entity_field(en, "name_fold"))
+            buf_printf(order, "%sname_fold%s", ns++ ? ", " : " ORDER BY ", desc ? " DESC" : "");
+        buf_printf(order, "%s%s%s", ns++ ? ", " : " ORDER BY ", f->name, desc ? " DESC" : "");
+    }
+    buf_printf(order, "%sid", ns ? ", " : " ORDER BY ");
+    return 0;
+}
+
 int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t **items, int64_t *total, Err *e) {
     Cond *conds = arena_alloc(a, sizeof(Cond) * (size_t)(lq->nfilters + 1));
     int nc = 0;
+    bool personal = false;
     for (int i = 0; i < lq->nfilters; i++) {
         const char *k = lq->keys[i], *v = lq->values[i];
         const Field *f = entity_field(en, k);
         const Filter *fl = find_filter(en, k);
+        if (!fl && f && (f->flags & FF_FILTER) && personal_param(f, lq, k, &personal, e)) return -1;
         if (fl) {
             if (fl->type == FT_INT) {
                 int64_t n;
@@ -872,48 +998,34 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
 
     Buf where = BUF_INIT;
     for (int i = 0; i < nc; i++) buf_printf(&where, "%s(%s)", i ? " AND " : " WHERE ", conds[i].sql);
-    /* Records that are not public: only those within the caller's scope. */
-    const char *sbind[COUNT(((Auth *)0)->grants)];
-    int nsb = 0;
-    if (en->perm_read != PERM_PUBLIC) {
-        Buf scope = BUF_INIT;
-        if (scope_sql(en, lq->who, &scope, sbind, &nsb)) buf_printf(&where, "%s(%s)", nc ? " AND " : " WHERE ", scope.p);
-        buf_free(&scope);
-    }
-
     /* ORDER BY from ?sort=a,-b over sortable fields only. */
     Buf order = BUF_INIT;
-    const char *sort = lq->sort && *lq->sort ? lq->sort : en->default_sort;
-    char *sc = arena_strdup(a, sort), *save = NULL;
-    int ns = 0;
-    for (char *t = strtok_r(sc, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        int desc = *t == '-';
-        if (*t == '-' || *t == '+') t++;
-        const Field *f = entity_field(en, t);
-        if (!f || !(f->flags & FF_SORT)) {
-            Buf b = BUF_INIT;
-            for (const Field *g = en->fields; g->name; g++)
-                if (g->flags & FF_SORT) buf_printf(&b, "%s%s", b.n ? ", " : "", g->name);
-            err_set(e, 400, "sort", "cannot sort by '%s'; sortable: %s (prefix - for descending)", t, buf_str(&b));
-            buf_free(&b);
-            buf_free(&where);
-            buf_free(&order);
-            return -1;
-        }
-        /* Names sort in Vietnamese dictionary order as far as the folded key gives it: "Đ"
-        ** next to "D" rather than after "Z" as raw UTF-8 bytes would put it. */
-        if (strcmp(f->name, "name") == 0 && entity_field(en, "name_fold"))
-            buf_printf(&order, "%sname_fold%s", ns++ ? ", " : " ORDER BY ", desc ? " DESC" : "");
-        buf_printf(&order, "%s%s%s", ns++ ? ", " : " ORDER BY ", f->name, desc ? " DESC" : "");
+    if (sort_clause(en, lq, a, &order, &personal, e)) {
+        buf_free(&where);
+        buf_free(&order);
+        return -1;
     }
-    buf_printf(&order, "%sid", ns ? ", " : " ORDER BY ");
+
+    /* Records that are not public, and a list chosen by personal data: only those within the
+    ** caller's scope. */
+    const char *sbind[2][COUNT(((Auth *)0)->grants)];
+    int nsb[2] = {0, 0};
+    Perm keep[2] = {en->perm_read, personal ? PERM_PRODUCERS_PERSONAL : PERM_PUBLIC};
+    for (int k = 0; k < 2; k++) {
+        if (keep[k] == PERM_PUBLIC) continue;
+        Buf scope = BUF_INIT;
+        if (scope_sql(en, lq->who, keep[k], &scope, sbind[k], &nsb[k]))
+            buf_printf(&where, "%s(%s)", where.n ? " AND " : " WHERE ", scope.p);
+        buf_free(&scope);
+    }
 
     Buf sql = BUF_INIT;
     buf_printf(&sql, "SELECT count(*) FROM %s%s", en->table, buf_str(&where));
     Stmt *s = db_prepare(db, sql.p);
     int bi = 1;
     for (int i = 0; i < nc; i++) bind_cond(s, &bi, &conds[i]);
-    for (int i = 0; i < nsb; i++) db_bind_text(s, bi++, sbind[i]);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < nsb[k]; i++) db_bind_text(s, bi++, sbind[k][i]);
     *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
 
@@ -923,7 +1035,8 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
     s = db_prepare(db, sql.p);
     bi = 1;
     for (int i = 0; i < nc; i++) bind_cond(s, &bi, &conds[i]);
-    for (int i = 0; i < nsb; i++) db_bind_text(s, bi++, sbind[i]);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < nsb[k]; i++) db_bind_text(s, bi++, sbind[k][i]);
     db_bind_int(s, bi++, lq->limit < 0 ? -1 : lq->limit);
     db_bind_int(s, bi++, lq->offset);
     json_t *arr = json_array();
@@ -944,6 +1057,9 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
         json_t *o;
         json_array_foreach(arr, i, o) en->decorate(db, o, json_integer_value(json_object_get(o, "id")));
     }
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o) entity_redact(db, en, lq->who, o);
     *items = arr;
     return 0;
 }
@@ -974,13 +1090,14 @@ const Field *entity_field_by_header(const Entity *en, const char *header) {
     return NULL;
 }
 
-const Field **entity_export_fields(const Entity *en, Arena *a, int *n) {
+const Field **entity_export_fields(const Entity *en, bool personal, Arena *a, int *n) {
     int cnt = 0;
     for (const Field *f = en->fields; f->name; f++) cnt++;
     const Field **out = arena_alloc(a, sizeof *out * (size_t)(cnt + 1));
     int k = 0;
+    unsigned skip = FF_INTERNAL | FF_NOEXPORT | (personal ? 0 : FF_PERSONAL);
     for (const Field *f = en->fields; f->name; f++)
-        if (!(f->flags & (FF_INTERNAL | FF_NOEXPORT))) out[k++] = f;
+        if (!(f->flags & skip)) out[k++] = f;
     out[k] = NULL;
     *n = k;
     return out;

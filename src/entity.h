@@ -45,6 +45,11 @@ enum {
     FF_URL = 1 << 8,
     FF_PHONE = 1 << 9,
     FF_IMPORT_KEY = 1 << 10, /* virtual reference used by import/export (producer_reg_no) */
+    /* Personal data of a person (a producer's legal representative, its contacts; Decree
+    ** 13/2023/NĐ-CP): shown, filtered and sorted only for callers holding
+    ** PERM_PRODUCERS_PERSONAL over the record (entity_personal_visible); left out of everything
+    ** else (lists, records, exports). */
+    FF_PERSONAL = 1 << 11,
 };
 
 typedef struct EnumVal {
@@ -97,6 +102,10 @@ struct Entity {
     const char *search_kind;
     /* Before delete: refuse (409) when other records depend on it; clean the search index. */
     int (*before_delete)(Db *db, int64_t id, Err *e);
+    /* Rules of who may write what beyond the scope of the place (entity_check_write runs it on
+    ** every create, update, delete and imported row): before is the stored output record (NULL
+    ** on create), after the prepared record (NULL on delete). -1 with e to refuse. */
+    int (*authorize)(Db *db, const Actor *who, json_t *before, json_t *after, int64_t id, Err *e);
     /* Add derived and virtual fields to an output record. */
     void (*decorate)(Db *db, json_t *obj, int64_t id);
     /* Instead of the column read plus decorate: write the whole output record of id as JSON
@@ -131,10 +140,14 @@ typedef struct ListQuery {
     const char *q;               /* text search within this entity, or NULL */
     const char *sort;            /* "name,-created_at" or NULL for the default */
     int64_t limit, offset;       /* limit < 0: all */
-    const Actor *who;            /* for entities that are not public (perm_read) */
+    const Actor *who;            /* for entities that are not public (perm_read), and for the
+                                 ** personal fields (FF_PERSONAL); NULL: the command line */
 } ListQuery;
 
-/* Items (a new JSON array the caller owns) and the total matching count. */
+/* Items (a new JSON array the caller owns) and the total matching count. Personal fields are
+** removed from the items who may not see (entity_redact); filtering or sorting by one needs
+** PERM_PRODUCERS_PERSONAL (403 naming the parameter) and keeps the list to the records where
+** who holds it. */
 int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t **items, int64_t *total, Err *e);
 /* The record (new reference, caller owns), or NULL with a 404 in e. */
 json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e);
@@ -151,6 +164,27 @@ void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p);
 int entity_check_scope(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *obj, int64_t id,
                        bool target, Err *e);
 
+/* The one check of every write of a record (entity_insert, entity_update, entity_delete, each
+** row of an import): may who turn before (the stored output record; NULL on create) into after
+** (the prepared record; NULL on delete) with perm? Both must lie in who's scope (404 for
+** before, 403 for after, as entity_check_scope); the producer a record is attached to must lie
+** in it too, when it is new or changes (403, producer_id); a record placed in another commune
+** than before (on create: than its producer's) needs an officer of that place, not a producer
+** account (403, commune_code); then the entity's own rules (en->authorize). who NULL or
+** without auth: the command line, where only en->authorize applies. */
+int entity_check_write(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *before, json_t *after, int64_t id,
+                       Err *e);
+
+/* Personal fields (FF_PERSONAL). May who see them on the record obj (an output record)? who
+** NULL: the command line, yes; an actor without auth (anonymous): no; else when who holds
+** PERM_PRODUCERS_PERSONAL at the record's place (an officer in scope, the producer itself). */
+bool entity_personal_visible(Db *db, const Entity *en, const Actor *who, json_t *obj);
+/* Remove the personal fields of obj unless who may see them: the one filter every output
+** of a record goes through (entity_list applies it to its items). */
+void entity_redact(Db *db, const Entity *en, const Actor *who, json_t *obj);
+/* Does en have personal fields? */
+bool entity_has_personal(const Entity *en);
+
 /* Writes record who did them in the audit trail and refuse what who's roles do not cover
 ** (who->auth NULL: the command line, unrestricted). */
 /* Create from a checked object; *id receives the new id. Runs prepare and after_write.
@@ -166,8 +200,11 @@ int entity_delete(Db *db, const Entity *en, const Actor *who, int64_t id, Err *e
 /* Import/export headers: the field matching a column header in Vietnamese or English, by a
 ** case-, diacritic- and punctuation-insensitive comparison, or NULL. */
 const Field *entity_field_by_header(const Entity *en, const char *header);
-/* Fields that appear in exports, in order (NULL-terminated array in a). */
-const Field **entity_export_fields(const Entity *en, Arena *a, int *n);
+/* Fields that appear in exports, in order (NULL-terminated array in a); personal: with the
+** personal fields (for a caller who may see some, entity_personal_allowed). */
+const Field **entity_export_fields(const Entity *en, bool personal, Arena *a, int *n);
+/* May who see personal fields anywhere (NULL: the command line, yes)? */
+bool entity_personal_allowed(const Actor *who);
 /* The export text of one field of an output record ("" for null). Allocated in a. */
 const char *entity_cell(const Field *f, json_t *obj, Arena *a, bool vi);
 

@@ -14,7 +14,39 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "text.h"
 #include "util.h"
+
+int files_clean_name(const char *name, char **out, Err *e) {
+    *out = NULL;
+    if (!name) return 0;
+    char *clean = text_clean_line(name, strlen(name));
+    if (!clean) return err_set(e, 422, "filename", "filename is not valid UTF-8 text");
+    const char *base = clean;
+    for (const char *p = clean; *p; p++)
+        if (*p == '/' || *p == '\\') base = p + 1;
+    while (*base == ' ') base++;
+    /* Too long: the stem is cut on a character boundary; an extension of up to 16 bytes stays. */
+    size_t chars = text_chars(base, strlen(base));
+    Buf b = BUF_INIT;
+    if (chars <= FILES_NAME_MAX) {
+        buf_puts(&b, base);
+    } else {
+        const char *dot = strrchr(base, '.');
+        if (!dot || strlen(dot) > 16) dot = base + strlen(base);
+        size_t keep = FILES_NAME_MAX - text_chars(dot, strlen(dot)), k = 0;
+        const char *p = base;
+        for (; p < dot && (k < keep || ((unsigned char)*p & 0xC0) == 0x80); p++)
+            k += ((unsigned char)*p & 0xC0) != 0x80;
+        buf_append(&b, base, (size_t)(p - base));
+        buf_puts(&b, dot);
+    }
+    free(clean);
+    if (b.n) *out = buf_take(&b);
+    buf_free(&b);
+    return 0;
+}
 
 int files_valid_sha(const char *s) {
     if (!s || strlen(s) != 64) return 0;

@@ -1,7 +1,8 @@
 /*
 ** files.h: content-addressed file storage under the data directory. A file is stored once,
 ** at DIR/ab/cdef... named by the SHA-256 of its bytes, and referenced by that hash from the
-** database (product photos now; dossier evidence and certificates later).
+** database (product photos, dossier evidence, certificates). The names clients give their
+** files are kept as metadata, cleaned by files_clean_name.
 */
 #ifndef OCOP_FILES_H
 #define OCOP_FILES_H
@@ -18,6 +19,15 @@ int files_put(const char *dir, const void *data, size_t n, char sha[65], Err *e)
 char *files_get(const char *dir, const char *sha, size_t *n, Err *e);
 /* The image type the bytes really are ("image/jpeg", "image/png", "image/webp"), or NULL. */
 const char *files_sniff_image(const void *data, size_t n);
+/* The longest file name kept with a photo or a piece of evidence, in characters. */
+enum { FILES_NAME_MAX = 200 };
+/* The file name a client gave (may be NULL) as it is stored and shown: the last component of
+** a path ("C:\\fakepath\\a.png" -> "a.png"); control characters (CR, LF, TAB, DEL, C1) and
+** runs of spaces become one space, invisible format characters (bidi overrides, zero-width)
+** are dropped, NFC, trimmed; Vietnamese letters are kept; longer than FILES_NAME_MAX
+** characters, the name is cut, keeping its extension. *out: malloc'd (caller frees), or NULL
+** when nothing is left. -1 with 422 (field filename) when name is not UTF-8. */
+int files_clean_name(const char *name, char **out, Err *e);
 /* True if s is 64 lowercase hex digits. */
 int files_valid_sha(const char *s);
 

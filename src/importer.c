@@ -219,8 +219,9 @@ int import_run(Db *db, const Entity *en, const Actor *who, const char *data, siz
             /* Domain rules, then duplicates, then the write. */
             int64_t id = 0, dup = 0;
             const char *why = NULL;
-            if ((en->prepare && en->prepare(db, &a, obj, 0, &re)) ||
-                entity_check_scope(db, en, who, en->perm_create, obj, 0, true, &re)) {
+            /* A duplicate is skipped before the write check, so that a list exported from here
+            ** re-imports as duplicates (its certificates of ocop's series included). */
+            if (en->prepare && en->prepare(db, &a, obj, 0, &re)) {
                 problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
                         cell_of(row, nc, cols, ncols, re.field), re.detail);
             } else if (en->find_duplicate && (dup = en->find_duplicate(db, obj, &why)) != 0) {
@@ -228,7 +229,8 @@ int import_run(Db *db, const Entity *en, const Actor *who, const char *data, siz
                 json_array_append_new(res->duplicate_rows,
                                       json_pack("{s:I, s:I, s:s}", "row", (json_int_t)rn, "existing_id", (json_int_t)dup,
                                                 "reason", why ? why : "duplicate"));
-            } else if (entity_write_new(db, &a, en, obj, &id, false, &re)) {
+            } else if (entity_check_write(db, en, who, en->perm_create, NULL, obj, 0, &re) ||
+                       entity_write_new(db, &a, en, obj, &id, false, &re)) {
                 problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
                         cell_of(row, nc, cols, ncols, re.field), re.detail);
             } else {
@@ -307,9 +309,10 @@ json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_r
                      "duplicate_rows", res->duplicate_rows);
 }
 
-int entity_export(const Entity *en, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out, size_t *n, Err *e) {
+int entity_export(const Entity *en, const Actor *who, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out,
+                  size_t *n, Err *e) {
     int nf = 0;
-    const Field **fs = entity_export_fields(en, a, &nf);
+    const Field **fs = entity_export_fields(en, entity_personal_allowed(who), a, &nf);
     TableWriter *w = tablew_new(fmt, vi ? en->label_vi : en->name);
     const char **cells = arena_alloc(a, sizeof(char *) * (size_t)(nf + 1));
     for (int i = 0; i < nf; i++) cells[i] = vi ? fs[i]->vi : fs[i]->en;

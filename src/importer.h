@@ -39,8 +39,10 @@ void import_result_free(ImportResult *res);
 /* {"kind", "dry_run", "rows", "created", "duplicates", "errors", "problems", "duplicate_rows"} */
 json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_run);
 
-/* Write items (output records of en) as a CSV or XLSX file with Vietnamese (vi) or English
-** headers. *out is malloc'd (caller frees). */
-int entity_export(const Entity *en, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out, size_t *n, Err *e);
+/* Write items (output records of en, as entity_list gave them to who) as a CSV or XLSX file
+** with Vietnamese (vi) or English headers; the personal columns only for who may see some
+** (entity_personal_allowed; NULL: the command line). *out is malloc'd (caller frees). */
+int entity_export(const Entity *en, const Actor *who, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out,
+                  size_t *n, Err *e);
 
 #endif

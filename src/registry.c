@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "decision.h"
 #include "entity.h"
 #include "files.h"
 #include "registry.h"
@@ -340,6 +341,9 @@ static int64_t producer_dup(Db *db, json_t *obj, const char **why) {
     return id;
 }
 
+/* The legal representative (name, gender, ethnic minority, disability) and the producer's
+** phone and e-mail are personal data (Decree 13/2023/NĐ-CP; ethnic origin and health are
+** sensitive): FF_PERSONAL keeps them from anonymous and producer-facing outputs. */
 static const Field producer_fields[] = {
     {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
     {.name = "type", .type = FT_ENUM, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .enums = producer_types, .vi = "Loại hình", .en = "Type"},
@@ -347,15 +351,15 @@ static const Field producer_fields[] = {
     NAME_KEYS,
     {.name = "reg_no", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 50, .vi = "Số đăng ký kinh doanh", .en = "Business registration number"},
     {.name = "tax_code", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 20, .vi = "Mã số thuế", .en = "Tax code"},
-    {.name = "rep_name", .type = FT_TEXT, .maxlen = 200, .vi = "Người đại diện", .en = "Legal representative"},
-    {.name = "rep_gender", .type = FT_ENUM, .flags = FF_FILTER, .enums = genders, .vi = "Giới tính người đại diện", .en = "Representative gender"},
-    {.name = "rep_ethnic_minority", .type = FT_BOOL, .flags = FF_FILTER, .vi = "Người đại diện là người dân tộc thiểu số", .en = "Representative is ethnic minority"},
-    {.name = "rep_disability", .type = FT_BOOL, .flags = FF_FILTER, .vi = "Người đại diện là người khuyết tật", .en = "Representative has a disability"},
+    {.name = "rep_name", .type = FT_TEXT, .flags = FF_PERSONAL, .maxlen = 200, .vi = "Người đại diện", .en = "Legal representative"},
+    {.name = "rep_gender", .type = FT_ENUM, .flags = FF_FILTER | FF_PERSONAL, .enums = genders, .vi = "Giới tính người đại diện", .en = "Representative gender"},
+    {.name = "rep_ethnic_minority", .type = FT_BOOL, .flags = FF_FILTER | FF_PERSONAL, .vi = "Người đại diện là người dân tộc thiểu số", .en = "Representative is ethnic minority"},
+    {.name = "rep_disability", .type = FT_BOOL, .flags = FF_FILTER | FF_PERSONAL, .vi = "Người đại diện là người khuyết tật", .en = "Representative has a disability"},
     {.name = "address", .type = FT_TEXT, .maxlen = 500, .vi = "Địa chỉ", .en = "Address"},
     {.name = "commune_code", .type = FT_TEXT, .flags = FF_FILTER | FF_SORT, .maxlen = 5, .vi = "Mã xã", .en = "Commune code", .help = "required unless commune_code_old maps to one 2025 commune"},
     {.name = "commune_code_old", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 5, .vi = "Mã xã cũ (trước 2025)", .en = "Commune code before 2025"},
-    {.name = "phone", .type = FT_TEXT, .flags = FF_PHONE, .maxlen = 30, .vi = "Điện thoại", .en = "Phone"},
-    {.name = "email", .type = FT_TEXT, .flags = FF_EMAIL, .maxlen = 200, .vi = "Email", .en = "Email"},
+    {.name = "phone", .type = FT_TEXT, .flags = FF_PHONE | FF_PERSONAL, .maxlen = 30, .vi = "Điện thoại", .en = "Phone"},
+    {.name = "email", .type = FT_TEXT, .flags = FF_EMAIL | FF_PERSONAL, .maxlen = 200, .vi = "Email", .en = "Email"},
     {.name = "website", .type = FT_TEXT, .flags = FF_URL, .maxlen = 300, .vi = "Website", .en = "Website"},
     {.name = "channels", .type = FT_SET, .flags = FF_FILTER, .enums = channels, .vi = "Kênh bán hàng", .en = "Sales channels"},
     {.name = "village_id", .type = FT_REF, .flags = FF_FILTER | FF_NOEXPORT, .ref = "villages", .vi = "Mã làng nghề", .en = "Craft village id"},
@@ -684,6 +688,20 @@ static int64_t product_dup(Db *db, json_t *obj, const char **why) {
     return id;
 }
 
+/* The official code of a recognised product is on its recognitions and certificates: it
+** does not change afterwards. */
+static int product_authorize(Db *db, const Actor *who, json_t *before, json_t *after, int64_t id, Err *e) {
+    (void)who;
+    if (!before || !after || str_eq(sget(before, "code"), sget(after, "code"))) return 0;
+    Stmt *s = db_prepare(db, "SELECT count(*) FROM recognitions WHERE product_id = ?");
+    db_bind_int(s, 1, id);
+    int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    if (!n) return 0;
+    return err_set(e, 409, "code", "code: product %lld is recognised under code %s (its recognitions and certificates "
+                   "carry it), so its official code cannot change", (long long)id, sget(before, "code"));
+}
+
 static const Field product_fields[] = {
     {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
     {.name = "code", .type = FT_TEXT, .flags = FF_FILTER | FF_SORT, .maxlen = 32, .vi = "Mã sản phẩm", .en = "Product code", .help = "(T)-(X)-(STT)-(Năm); assigned when empty"},
@@ -722,7 +740,7 @@ static const Filter product_filters[] = {
 const Entity ENTITY_PRODUCTS = {
     .name = "products", .singular = "product", .table = "products", .label_vi = "Sản phẩm",
     .fields = product_fields, .filters = product_filters, .default_sort = "name",
-    .prepare = product_prepare, .search_kind = "product", .before_delete = product_delete,
+    .prepare = product_prepare, .authorize = product_authorize, .search_kind = "product", .before_delete = product_delete,
     .render = product_render, .find_duplicate = product_dup,
     .perm_create = PERM_PRODUCTS_CREATE, .perm_update = PERM_PRODUCTS_UPDATE, .perm_delete = PERM_PRODUCTS_DELETE,
 };
@@ -815,6 +833,93 @@ static int64_t recognition_dup(Db *db, json_t *obj, const char **why) {
     return id;
 }
 
+/* Who may record a recognition at its level: the one rule of decisions (decision_may_decide,
+** QĐ 26/2026 Điều 4.1), for the record before and after the change. */
+static int check_level(Db *db, const Actor *who, json_t *rec, int64_t id, Err *e) {
+    Place p;
+    entity_place(db, &ENTITY_RECOGNITIONS, rec, id, &p);
+    const char *level = sget(rec, "level");
+    if (decision_may_decide(who, level, p.province)) return 0;
+    if (str_eq(level, "ministry"))
+        return err_set(e, 403, "level", "recognitions at Ministry level (5★) are recorded by administrators, "
+                       "as the Minister recognises them (QĐ 26/2026 Điều 4.1)");
+    return err_set(e, 403, "level", "recognitions at %s level of a product of province %s are recorded by that "
+                   "province's officers (QĐ 26/2026 Điều 4.1)", level ? level : "?", p.province[0] ? p.province : "?");
+}
+
+/* What a recognition records (a decision fixes all of it), and how it ends. */
+static const char *const REC_FIXED[] = {"product_id", "stars", "level", "decision_no", "decision_date", "cert_no",
+                                        "score", "expires_on", "decision_id"};
+static const char *const REC_END[] = {"ended", "ended_on", "ended_reason"};
+
+/* The first of keys whose value differs between a and b, or NULL. */
+static const char *first_change(json_t *a, json_t *b, const char *const *keys, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        json_t *x = json_object_get(a, keys[i]), *y = json_object_get(b, keys[i]);
+        if (!json_equal(x ? x : json_null(), y ? y : json_null())) return keys[i];
+    }
+    return NULL;
+}
+
+/* Does the change only end the recognition as superseded, by a newer recognition of the product
+** on record from that day? Then it is the act of whoever recognised the product anew (a
+** province's 4★ decision supersedes the Ministry's 5★), not a write at the old one's level. */
+static bool superseded_by_newer(Db *db, json_t *before, json_t *after, int64_t id) {
+    if (sget(before, "ended") || !str_eq(sget(after, "ended"), "superseded") ||
+        first_change(before, after, REC_FIXED, COUNT(REC_FIXED)))
+        return false;
+    Stmt *s = db_prepare(db, "SELECT 1 FROM recognitions WHERE product_id = ? AND id <> ? AND stars >= 3 AND "
+                             "decision_date = ? AND decision_date >= ?");
+    db_bind_int(s, 1, iget(before, "product_id"));
+    db_bind_int(s, 2, id);
+    db_bind_text(s, 3, sget(after, "ended_on"));
+    db_bind_text(s, 4, sget(before, "decision_date"));
+    bool found = db_step(s) == DB_ROW;
+    db_done(s);
+    return found;
+}
+
+/* A recognition made by a decision is the certificate's record: it changes only when the
+** certificate ends (revoked, or superseded by a new decision: decision.c ends the certificate
+** first, then the recognition, to the same state and date). */
+static int check_decided(Db *db, json_t *before, json_t *after, Err *e) {
+    int64_t id = iget(before, "id"), did = iget(before, "decision_id");
+    const char *no = sget(before, "cert_no");
+    if (!after)
+        return err_set(e, 409, "id", "recognition %lld was made by decision %lld with certificate %s: it cannot be deleted",
+                       (long long)id, (long long)did, no ? no : "");
+    const char *fixed = first_change(before, after, REC_FIXED, COUNT(REC_FIXED));
+    const char *end = fixed ? NULL : first_change(before, after, REC_END, COUNT(REC_END));
+    if (!fixed && !end) return 0;
+    if (!fixed && !sget(before, "ended")) {
+        /* Ending it: as its certificate ended, on the same day. */
+        Stmt *s = db_prepare(db, "SELECT 1 FROM certificates WHERE recognition_id = ? AND state = ? AND ended_on = ?");
+        db_bind_int(s, 1, id);
+        db_bind_text(s, 2, sget(after, "ended"));
+        db_bind_text(s, 3, sget(after, "ended_on"));
+        bool as_certificate = db_step(s) == DB_ROW;
+        db_done(s);
+        if (as_certificate) return 0;
+    }
+    return err_set(e, 409, fixed ? fixed : end, "recognition %lld was made by decision %lld and is certificate %s's "
+                   "record: it changes only with the certificate (revoked, or superseded by a new decision)",
+                   (long long)id, (long long)did, no ? no : "");
+}
+
+static int recognition_authorize(Db *db, const Actor *who, json_t *before, json_t *after, int64_t id, Err *e) {
+    bool superseded = before && after && superseded_by_newer(db, before, after, id);
+    if (!superseded && ((before && check_level(db, who, before, id, e)) || (after && check_level(db, who, after, id, e))))
+        return -1;
+    if (before && iget(before, "decision_id") && check_decided(db, before, after, e)) return -1;
+    /* Certificate numbers of ocop's own series are issued by decisions only (historic numbers,
+    ** as printed on paper, are recorded as they are). */
+    const char *no = after ? sget(after, "cert_no") : NULL;
+    if (no && !iget(after, "decision_id") && certificate_no_is_ours(no) && !(before && str_eq(sget(before, "cert_no"), no)))
+        return err_set(e, 422, "cert_no", "cert_no: %s is in ocop's own series of certificate numbers, which only a "
+                       "recognition decision issues; record a historic certificate with its number as printed", no);
+    return 0;
+}
+
 static const Field recognition_fields[] = {
     {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
     {.name = "product_id", .type = FT_REF, .flags = FF_FILTER | FF_NOEXPORT, .ref = "products", .vi = "ID sản phẩm", .en = "Product id"},
@@ -831,6 +936,7 @@ static const Field recognition_fields[] = {
     {.name = "ended_on", .type = FT_DATE, .vi = "Ngày chấm dứt", .en = "Ended on"},
     {.name = "ended_reason", .type = FT_TEXT, .maxlen = 1000, .vi = "Lý do", .en = "Reason"},
     {.name = "state", .type = FT_ENUM, .flags = FF_VIRTUAL | FF_READONLY, .enums = rec_states, .vi = "Tình trạng", .en = "State"},
+    {.name = "decision_id", .type = FT_REF, .flags = FF_READONLY | FF_FILTER | FF_NOEXPORT, .ref = "decisions", .vi = "Quyết định (ocop)", .en = "Decision (ocop)", .help = "set when a decision recorded in ocop made it (and issued its certificate)"},
     STAMPS,
     {0},
 };
@@ -847,7 +953,8 @@ static const Filter recognition_filters[] = {
 const Entity ENTITY_RECOGNITIONS = {
     .name = "recognitions", .singular = "recognition", .table = "recognitions", .label_vi = "Công nhận",
     .fields = recognition_fields, .filters = recognition_filters, .default_sort = "-decision_date",
-    .prepare = recognition_prepare, .decorate = recognition_decorate, .find_duplicate = recognition_dup,
+    .prepare = recognition_prepare, .authorize = recognition_authorize, .decorate = recognition_decorate,
+    .find_duplicate = recognition_dup,
     .perm_create = PERM_RECOGNITIONS_WRITE, .perm_update = PERM_RECOGNITIONS_WRITE,
     .perm_delete = PERM_RECOGNITIONS_WRITE,
 };
@@ -1034,6 +1141,9 @@ const Entity ENTITY_COUNCILS = {
 
 /* ---- product photos -------------------------------------------------------------------------------- */
 
+static json_t *photo_record(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n, const char *real,
+                           const char *filename, int *created, Err *e);
+
 json_t *product_photo_add(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n,
                           const char *declared_type, const char *filename, int *created, Err *e) {
     const char *real = files_sniff_image(data, n);
@@ -1050,10 +1160,16 @@ json_t *product_photo_add(Db *db, const char *files_dir, int64_t pid, const void
         err_set(e, 415, "Content-Type", "the file is %s but was sent as %s", real, declared_type);
         return NULL;
     }
-    if (filename && text_chars(filename, strlen(filename)) > 200) {
-        err_set(e, 422, "filename", "filename is longer than 200 characters");
-        return NULL;
-    }
+    char *name = NULL;
+    if (files_clean_name(filename, &name, e)) return NULL;
+    json_t *photo = photo_record(db, files_dir, pid, data, n, real, name, created, e);
+    free(name);
+    return photo;
+}
+
+/* product_photo_add once the bytes and the name are checked. */
+static json_t *photo_record(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n, const char *real,
+                           const char *filename, int *created, Err *e) {
     Stmt *s = db_prepare(db, "SELECT 1 FROM products WHERE id = ?");
     db_bind_int(s, 1, pid);
     int found = db_step(s) == DB_ROW;

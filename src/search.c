@@ -147,8 +147,10 @@ int search_put(Db *db, const char *kind, int64_t id, const char *title, const ch
 #define PRODUCT_SQL \
     "SELECT p.id, p.name, p.code, pr.name, " COMMUNE_NAME("p.commune_code") ", p.gi, p.mark" \
     " FROM products p JOIN producers pr ON pr.id = p.producer_id"
+/* Producers are found by their public fields only: the legal representative's name is
+** personal data (FF_PERSONAL in registry.c), so a public search must not match it. */
 #define PRODUCER_SQL \
-    "SELECT r.id, r.name, r.reg_no, r.rep_name, v.name, " COMMUNE_NAME("r.commune_code") "," \
+    "SELECT r.id, r.name, r.reg_no, v.name, " COMMUNE_NAME("r.commune_code") "," \
     " r.address FROM producers r LEFT JOIN villages v ON v.id = r.village_id"
 #define VILLAGE_SQL \
     "SELECT v.id, v.name, v.crafts, " COMMUNE_NAME("v.commune_code") ", v.decision_no" \

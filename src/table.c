@@ -237,6 +237,12 @@ typedef struct Csv {
     int nonempty;
 } Csv;
 
+/* What a cell that a spreadsheet takes for a formula starts with, and the apostrophe that
+** protects it (so that it too is protected, and the pair stays exact). */
+static bool formula_start(char c) { return c && strchr("=+-@\t\r'", c); }
+
+bool table_csv_formula(const char *s) { return formula_start(s[0]); }
+
 static void csv_field(void *s, size_t len, void *ctx) {
     Csv *c = ctx;
     if (c->failed) return;
@@ -267,7 +273,10 @@ static void csv_field(void *s, size_t len, void *ctx) {
         c->capcur = c->capcur ? c->capcur * 2 : 16;
         c->cur = xrealloc(c->cur, (size_t)c->capcur * sizeof(char *));
     }
-    c->cur[c->ncur++] = pool_strndup(c->t, s, len);
+    /* The apostrophe the writer put before a formula sign (table_csv_formula). */
+    const char *text = s;
+    if (len >= 2 && text[0] == '\'' && formula_start(text[1])) text++, len--;
+    c->cur[c->ncur++] = pool_strndup(c->t, text, len);
     if (len) c->nonempty = 1;
 }
 

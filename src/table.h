@@ -13,6 +13,7 @@
 ** RFC 4180 quoting with embedded separators, doubled quotes and newlines, checked strictly
 ** (libcsv CSV_STRICT). Nothing is trimmed except the BOM. Each record keeps exactly the fields
 ** it has (trailing empty cells included), so rows may be shorter or longer than the header.
+** One leading apostrophe before a formula sign is taken off (table_csv_formula).
 **
 ** XLSX (libzip + expat): the first visible worksheet of the workbook; shared, inline and formula
 ** strings; numbers as text ("1000", not "1.0E+3"); date-formatted numbers as "YYYY-MM-DD";
@@ -26,6 +27,7 @@
 #ifndef OCOP_TABLE_H
 #define OCOP_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -74,6 +76,15 @@ int table_ncols(const Table *t);
 
 /* Free the table and every cell string. NULL is a no-op. */
 void table_free(Table *t);
+
+/* CSV and formulas (OWASP "CSV injection"): a cell starting with = + - @ TAB or CR is a formula
+** to a spreadsheet program. The CSV writer (tablew.c) writes such a cell, and a cell starting
+** with an apostrophe, with one apostrophe before it; the CSV reader removes one leading
+** apostrophe when the character after it is one of = + - @ TAB CR or an apostrophe. The pair
+** is exact both ways: every cell reads back as written ("'=1+2" <-> "=1+2", "'abc" stays
+** "'abc", "''x" <-> "'x"). XLSX cells are text either way and are not changed.
+** Does cell s need the apostrophe in a CSV file? */
+bool table_csv_formula(const char *s);
 
 /* Excel column letters for a 1-based column number: 1 -> "A", 26 -> "Z", 27 -> "AA",
 ** 16384 -> "XFD". Writes a NUL-terminated string into out; col < 1 gives "?". */

@@ -242,6 +242,15 @@ void tablew_row(TableWriter *w, const char *const *cells, int ncells) {
             const char *s = cells[i] ? cells[i] : "";
             size_t n = strlen(s);
             if (i) buf_putc(&w->csv, ',');
+            /* A cell a spreadsheet would take for a formula gets the apostrophe that makes it
+            ** text (OWASP, "CSV injection"); table.c takes it off again (table_csv_formula). */
+            if (table_csv_formula(s)) {
+                buf_reset(&w->cell);
+                buf_putc(&w->cell, '\'');
+                buf_append(&w->cell, s, n);
+                s = buf_str(&w->cell);
+                n++;
+            }
             /* Quote a semicolon too, so the reader's separator detection cannot be misled. */
             buf_csv(&w->csv, s, n, memchr(s, ';', n) ? ';' : ',');
         }

@@ -4,10 +4,11 @@
 **
 ** CSV: UTF-8 with a BOM (so Excel shows Vietnamese correctly), comma separator, CRLF line ends,
 ** RFC 4180 quoting (a field is quoted when it holds a comma, semicolon, quote, CR, LF, or a
-** leading or trailing space). Values are never altered: a cell starting with = + - @ is written
-** as is, because an export must re-import to the same data; whoever opens an export in a
-** spreadsheet program should not trust formulas in it (XLSX exports store such cells as text,
-** which spreadsheets do not execute).
+** leading or trailing space). A cell a spreadsheet would run as a formula (starting with = + - @
+** TAB or CR), and a cell starting with an apostrophe, is written with one apostrophe before it
+** (OWASP's advice against CSV injection), which table_parse takes off again: the export
+** re-imports to the same data (table_csv_formula). XLSX exports store every cell as text, which
+** spreadsheets do not execute, so they are written unchanged.
 **
 ** XLSX (libxlsxwriter): one worksheet, the first row bold, frozen and with an autofilter, column
 ** widths fitted to the content (8 to 60 characters). Cells are text, so codes like "00004" keep

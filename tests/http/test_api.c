@@ -281,13 +281,20 @@ static void test_products_and_recognitions(void **state) {
     r = http_json(&S, "PUT", path, "{\"name\": \"Kẹo dừa cacao\", \"set_no\": 7, \"producer_id\": 1}");
     assert_int_equal(r.status, 200);
     assert_true(strncmp(jstr(r.json, "code"), "86-28903-004-", 13) == 0);
+    char ocode[32], loose[48];
+    snprintf(ocode, sizeof ocode, "%s", jstr(r.json, "code"));
+    snprintf(loose, sizeof loose, "{\"code\": \"86-28903-4-%s\"}", ocode + 13);
     resp_free(&r);
     r = http_json(&S, "PATCH", path, "{\"code\": \"01-00004-001-2025\"}");
     assert_problem(&r, 422, "code");
     resp_free(&r);
+    /* the product is recognised: its official code does not change any more */
     r = http_json(&S, "PATCH", path, "{\"code\": \"86-28903-9-2025\"}");
+    assert_problem(&r, 409, "code");
+    resp_free(&r);
+    r = http_json(&S, "PATCH", path, loose);
     assert_int_equal(r.status, 200);
-    assert_string_equal(jstr(r.json, "code"), "86-28903-009-2025"); /* canonical STT */
+    assert_string_equal(jstr(r.json, "code"), ocode); /* canonical STT: the same code */
     resp_free(&r);
 
     /* a producer known only by its pre-2025 commune (which went to exactly one new commune) */

@@ -1299,13 +1299,14 @@ static void test_register(void **state) {
     resp_free(&r);
     assert_int_equal(producer_count("Thu%20nghiem%20Hai"), 0);
 
-    /* Unconfirmed: signs in and edits its own producer record, nothing more. */
+    /* Unconfirmed: signs in and edits (and reads in full) its own producer record, nothing more. */
     Resp lr = login_h(&S, "htx.thunghiem", "dua sap ngon nhat tinh", NULL);
     assert_status(&lr, 200);
     json_t *perms = jpath(lr.json, "permissions");
-    assert_int_equal(json_array_size(perms), 2);
+    assert_int_equal(json_array_size(perms), 3);
     assert_string_equal(jstr(lr.json, "permissions.0"), "login");
     assert_string_equal(jstr(lr.json, "permissions.1"), "producers.update");
+    assert_string_equal(jstr(lr.json, "permissions.2"), "producers.personal");
     resp_free(&lr);
     Sess p;
     login(&S, "htx.thunghiem", "dua sap ngon nhat tinh", &p);

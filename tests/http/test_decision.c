@@ -482,6 +482,49 @@ static void test_decision_and_certificate(void **state) {
     resp_free(&r);
 }
 
+/* A decision's recognition is its certificate's record, and the certificate carries the
+** product's code: the generic routes change neither, and ocop's series of numbers is the
+** decisions' (a recognition that took the next number made the next decision issue it twice). */
+static void test_decided_records(void **state) {
+    (void)state;
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/recognitions?cert_no=%s", cert_p2);
+    Resp r = call(t_admin, "GET", path, NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "total"), 1);
+    long long rec = jint(r.json, "items.0.id"), product = jint(r.json, "items.0.product_id");
+    assert_true(jint(r.json, "items.0.decision_id") > 0);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/recognitions/%lld", rec);
+    const char *tokens[] = {t_province, t_admin};
+    for (int i = 0; i < 2; i++) {
+        r = call(tokens[i], "PATCH", path, "{\"stars\": 4, \"score\": 75}", 409, "stars");
+        resp_free(&r);
+        r = call(tokens[i], "PATCH", path, "{\"decision_no\": \"1/QĐ-khac\"}", 409, "decision_no");
+        resp_free(&r);
+        r = call(tokens[i], "PATCH", path, "{\"cert_no\": \"GCN-khac\"}", 409, "cert_no");
+        resp_free(&r);
+        char body[128];
+        snprintf(body, sizeof body, "{\"ended\": \"revoked\", \"ended_on\": \"%s\"}", today);
+        r = call(tokens[i], "PATCH", path, body, 409, "ended");
+        resp_free(&r);
+        r = call(tokens[i], "DELETE", path, NULL, 409, "id");
+        resp_free(&r);
+    }
+    r = call(t_province, "PATCH", path, "{}", 200, NULL); /* nothing changed: fine */
+    assert_int_equal(jint(r.json, "stars"), 3);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/products/%lld", product);
+    r = call(t_province, "PATCH", path, "{\"code\": \"86-28903-077-2022\"}", 409, "code");
+    resp_free(&r);
+    /* The next number of the series cannot be taken by hand. */
+    char body[320], next[40];
+    snprintf(next, sizeof next, "86-%s-0003", year);
+    snprintf(body, sizeof body, "{\"product_id\": 4, \"stars\": 3, \"decision_no\": \"77/QĐ-UBND\", \"decision_date\": "
+                                "\"%s\", \"cert_no\": \"%s\"}", today, next);
+    r = call(t_province, "POST", "/api/v1/recognitions", body, 422, "cert_no");
+    resp_free(&r);
+}
+
 static void test_refusals(void **state) {
     (void)state;
     /* Deciding without quorum: the chair submitted, the member not yet: the scoring cannot be
@@ -772,6 +815,7 @@ static void test_revoke_supersede_expire(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decision_and_certificate),
+        cmocka_unit_test(test_decided_records),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_revoke_supersede_expire),
     };

@@ -570,7 +570,8 @@ static void roundtrip(TableFormat fmt) {
     if (fmt == TABLE_CSV) {
         assert_memory_equal(out, "\xEF\xBB\xBFT", 4);
         assert_non_null(strstr(out, "\r\n\"Mật ong; rừng U Minh\",0101234567,0.5,"));
-        assert_non_null(strstr(out, ",=1+2,")); /* not altered: the round trip matters more */
+        assert_non_null(strstr(out, ",'=1+2,")); /* a formula is text to a spreadsheet */
+        assert_non_null(strstr(out, ",'-7,,'@SUM(A1),y\r\n"));
     } else {
         char *sheet = zip_entry(out, n, "xl/worksheets/sheet1.xml");
         assert_non_null(strstr(sheet, "<c r=\"C2\"><v>1000</v></c>")); /* a number */
@@ -589,6 +590,52 @@ static void roundtrip(TableFormat fmt) {
 }
 
 static void test_roundtrip_csv(void **state) { roundtrip(TABLE_CSV); }
+
+/* Formula injection: the writer puts an apostrophe before = + - @ TAB CR and an apostrophe;
+** the reader takes exactly that one off, so every cell comes back as it was. */
+static void test_csv_formulas(void **state) {
+    static const char *const cells[] = {"=HYPERLINK(\"http://x\",\"y\")", "+84 912 345 678", "-5", "@SUM(A1)",
+                                        "\tcmd", "\rcmd", "'", "'abc", "''", "'=1", "a=b", "", "x'"};
+    static const char *const written[] = {"\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"", "'+84 912 345 678", "'-5",
+                                           "'@SUM(A1)", "'\tcmd", "\"'\rcmd\"", "''", "''abc", "'''", "''=1", "a=b", "",
+                                           "x'"};
+    enum { N = sizeof cells / sizeof *cells };
+    TableWriter *w = tablew_new(TABLE_CSV, NULL);
+    tablew_row(w, cells, N);
+    char *out;
+    size_t n;
+    Err e = ERR_INIT;
+    assert_int_equal(tablew_finish(w, &out, &n, &e), 0);
+    Buf want = BUF_INIT;
+    buf_puts(&want, "\xEF\xBB\xBF");
+    for (int i = 0; i < N; i++) buf_printf(&want, "%s%s", i ? "," : "", written[i]);
+    buf_puts(&want, "\r\n");
+    assert_string_equal(out, buf_str(&want));
+    buf_free(&want);
+    Table *t = table_parse(out, n, TABLE_CSV, NULL, &e);
+    assert_non_null(t);
+    int nc;
+    const char *const *back = table_row(t, 0, &nc, NULL);
+    assert_int_equal(nc, N);
+    for (int i = 0; i < N; i++) assert_string_equal(back[i], cells[i]);
+    table_free(t);
+    free(out);
+
+    /* What a person typed: an apostrophe before anything else is kept. */
+    const char *typed = "'abc,'=x,'',''',' 1\r\n";
+    t = table_parse(typed, strlen(typed), TABLE_CSV, NULL, &e);
+    assert_non_null(t);
+    back = table_row(t, 0, &nc, NULL);
+    assert_int_equal(nc, 5);
+    assert_string_equal(back[0], "'abc");
+    assert_string_equal(back[1], "=x");
+    assert_string_equal(back[2], "'");
+    assert_string_equal(back[3], "''");
+    assert_string_equal(back[4], "' 1");
+    table_free(t);
+    /* XLSX cells are text: no apostrophe there. */
+    assert_true(table_csv_formula("=1") && table_csv_formula("'") && !table_csv_formula("a") && !table_csv_formula(""));
+}
 
 static void test_roundtrip_xlsx(void **state) { roundtrip(TABLE_XLSX); }
 
@@ -665,6 +712,7 @@ int main(void) {
         cmocka_unit_test(test_xlsx_zip_bombs),
         cmocka_unit_test(test_xlsx_limits),
         cmocka_unit_test(test_roundtrip_csv),
+        cmocka_unit_test(test_csv_formulas),
         cmocka_unit_test(test_roundtrip_xlsx),
         cmocka_unit_test(test_writer_misc),
     };
