@@ -26,10 +26,9 @@
 #include "audit.h"
 #include "buf.h"
 #include "text.h"
+#include "rubric.h"
 #include "util.h"
 
-/* QĐ 26/2026/QĐ-TTg: a certificate of recognition is valid 36 months from its issue. */
-enum { CERT_VALID_MONTHS = 36 };
 
 /* ---- payload ---------------------------------------------------------------------------------- */
 
@@ -125,8 +124,10 @@ static int check_shape(const CertData *c, Err *e) {
         const char *why = line_problem(v);
         if (why) return err_set(e, 422, name, "%s %s", name, why);
     }
-    if (c->stars < 3 || c->stars > 5)
-        return err_set(e, 422, "stars", "only products of 3 to 5 stars get a certificate (got %d)", c->stars);
+    const Rubric *law = rubric_current();
+    int lo = rubric_certified_stars(law), hi = law->band[0].stars;
+    if (c->stars < lo || c->stars > hi)
+        return err_set(e, 422, "stars", "only products of %d to %d stars get a certificate (got %d)", lo, hi, c->stars);
     const char *dates[] = {c->decision_date, c->issued_on, c->expires_on};
     const char *names[] = {"decision_date", "issued_on", "expires_on"};
     for (int i = 0; i < 3; i++)
@@ -154,9 +155,11 @@ int cert_validate(const CertData *c, Err *e) {
     if (strcmp(c->issued_on, c->decision_date) < 0)
         return err_set(e, 422, "issued_on", "issued_on %s is before the decision of %s", c->issued_on, c->decision_date);
     char until[11];
-    date_add_months(c->issued_on, CERT_VALID_MONTHS, until);
+    /* QĐ 26/2026 Điều 4.3: valid 36 months from its issue (rule certificate_valid_months). */
+    int months = (int)rubric_rule_num(rubric_current(), "certificate_valid_months");
+    date_add_months(c->issued_on, months, until);
     if (strcmp(until, c->expires_on))
-        return err_set(e, 422, "expires_on", "expires_on must be %s: %d months after issued_on", until, CERT_VALID_MONTHS);
+        return err_set(e, 422, "expires_on", "expires_on must be %s: %d months after issued_on", until, months);
     for (const char *p = c->verify_url; *p; p++)
         if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7F)
             return err_set(e, 422, "verify_url", "verify_url must be plain ASCII without spaces (percent-encode the rest)");

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "cert.h"
 #include "cli.h"
+#include "rubric.h"
 #include "util.h"
 
 enum { MAX_CERT_BYTES = 16 << 20 };
@@ -246,7 +247,7 @@ static int cert_sample_cmd(Opts *o) {
 
     char today[11], until[11], url[256];
     date_today(today);
-    date_add_months(today, 36, until);
+    date_add_months(today, (int)rubric_rule_num(rubric_current(), "certificate_valid_months"), until);
     char cert_no[40];
     snprintf(cert_no, sizeof cert_no, "86-OCOP-%.4s-0001", today);
     snprintf(url, sizeof url, "https://ocop.example.vn/xac-minh/%s", cert_no);

@@ -690,12 +690,13 @@ static int supersede(Db *db, Arena *a, const Actor *who, const DecIn *d, const I
              audit_cert(db, who, "supersede", ids[i], NULL, e);
     }
     n = 0;
-    s = db_prepare(db, "SELECT id FROM recognitions WHERE product_id = ? AND ended IS NULL AND stars >= 3 AND "
+    s = db_prepare(db, "SELECT id FROM recognitions WHERE product_id = ? AND ended IS NULL AND stars >= ? AND "
                        "decision_date <= ? AND (expires_on IS NULL OR expires_on > ?) AND id <> ? ORDER BY id");
     db_bind_int(s, 1, it->product);
-    db_bind_text(s, 2, d->decided_on);
+    db_bind_int(s, 2, rubric_certified_stars(rubric_current()));
     db_bind_text(s, 3, d->decided_on);
-    db_bind_int(s, 4, rec);
+    db_bind_text(s, 4, d->decided_on);
+    db_bind_int(s, 5, rec);
     while (db_step(s) == DB_ROW && n < (int)COUNT(ids)) ids[n++] = db_col_int(s, 0);
     db_done(s);
     for (int i = 0; i < n && !rc; i++) {
@@ -1013,12 +1014,17 @@ int lifecycle_due(Db *db, const DueQuery *q, json_t **items, int64_t *total, Err
         "p.producer_id, pr.name, u.parent_code FROM recognitions r JOIN products p ON p.id = r.product_id "
         "JOIN producers pr ON pr.id = p.producer_id "
         "LEFT JOIN units u ON u.code = p.commune_code AND u.geo = '2025' AND u.level = 'commune' AND u.valid_to IS NULL "
-        "WHERE r.stars >= 3 AND r.decision_date <= ? AND r.expires_on > ? AND r.expires_on <= ? "
+        "WHERE r.decision_date <= ? AND r.expires_on > ? AND r.expires_on <= ? "
         "AND (r.ended IS NULL OR r.ended_on > ?) AND (? IS NULL OR u.parent_code = ?) AND (? IS NULL OR p.commune_code = ?) "
-        "AND NOT EXISTS (SELECT 1 FROM recognitions r2 WHERE r2.product_id = r.product_id AND r2.stars >= 3 "
-        "AND r2.decision_date > r.decision_date AND r2.decision_date <= ?) ORDER BY r.expires_on, r.id");
+        "AND NOT EXISTS (SELECT 1 FROM recognitions r2 WHERE r2.product_id = r.product_id "
+        "AND r2.decision_date > r.decision_date AND r2.decision_date <= ? AND r2.stars >= ?) AND r.stars >= ? "
+        "ORDER BY r.expires_on, r.id");
     const char *v[] = {date, date, until, date, q->province, q->province, q->commune, q->commune, date};
     for (int k = 0; k < (int)COUNT(v); k++) db_bind_text(s, k + 1, v[k]);
+    /* Certificates are for the certified bands (Điều 4.1.a: 3★ and above; the score sheet's data). */
+    int certified = rubric_certified_stars(rubric_current());
+    db_bind_int(s, 10, certified);
+    db_bind_int(s, 11, certified);
     json_t *all = json_array();
     while (db_step(s) == DB_ROW) {
         Place p = {0};

@@ -579,7 +579,7 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
             return err_set(e, 422, "reason", "name the knock-out condition the dossier meets (the set's \"Hồ sơ bị loại khi\")");
         set_col(db, id, "knockout_reason", reason);
     } else if (strcmp(t->action, "not_recognized") == 0) {
-        if (iget(d, "stars") >= 3)
+        if (iget(d, "stars") >= rubric_certified_stars(rubric_current()))
             return err_set(e, 409, "action", "the council's result is %lld stars: it is decided by a recognition decision (POST /api/v1/decisions)", (long long)iget(d, "stars"));
         set_col(db, id, "result", "not_recognized");
     } else if (strcmp(t->action, "send_to_ministry") == 0) {

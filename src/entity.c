@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "search.h"
 #include "text.h"
+#include "rubric.h"
 #include "util.h"
 
 const Entity *const entities[] = {&ENTITY_VILLAGES, &ENTITY_PRODUCERS, &ENTITY_PRODUCTS, &ENTITY_RECOGNITIONS,
@@ -828,7 +829,7 @@ typedef struct Cond {
     const char *sql;
     const char *value;
     FieldType type;
-    int nparams, today;
+    int nparams, today, certified;
 } Cond;
 
 static const Filter *find_filter(const Entity *en, const char *name) {
@@ -852,6 +853,7 @@ static void bind_cond(Stmt *s, int *i, const Cond *c) {
         date_today(today);
         for (int k = 0; k < c->today; k++) db_bind_text(s, (*i)++, today);
     }
+    for (int k = 0; k < c->certified; k++) db_bind_int(s, (*i)++, rubric_certified_stars(rubric_current()));
 }
 
 /* The condition that keeps the records of en within who's scope for perm, with its text
@@ -952,7 +954,7 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
                 buf_free(&b);
                 return -1;
             }
-            conds[nc++] = (Cond){fl->sql, v, fl->type, fl->nparams, fl->today};
+            conds[nc++] = (Cond){fl->sql, v, fl->type, fl->nparams, fl->today, fl->certified};
         } else if (f && (f->flags & FF_FILTER)) {
             if ((f->type == FT_INT || f->type == FT_REF || f->type == FT_ID)) {
                 int64_t n;
@@ -974,7 +976,7 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
             }
             const char *sql = f->type == FT_SET ? arena_printf(a, "(',' || %s || ',') LIKE ('%%,' || ? || ',%%')", f->name)
                                                 : arena_printf(a, "%s = ?", f->name);
-            conds[nc++] = (Cond){sql, v, f->type, 1, 0};
+            conds[nc++] = (Cond){sql, v, f->type, 1, 0, 0};
         } else {
             Buf b = BUF_INIT;
             for (const Field *g = en->fields; g->name; g++)
@@ -992,7 +994,7 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
         /* Within-list text search on the folded name (the ranked search is /api/v1/search). */
         Buf fb = BUF_INIT;
         text_fold(&fb, lq->q, strlen(lq->q));
-        conds[nc++] = (Cond){"name_fold LIKE ('%' || ? || '%')", arena_strdup(a, buf_str(&fb)), FT_TEXT, 1, 0};
+        conds[nc++] = (Cond){"name_fold LIKE ('%' || ? || '%')", arena_strdup(a, buf_str(&fb)), FT_TEXT, 1, 0, 0};
         buf_free(&fb);
     }
 

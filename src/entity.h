@@ -81,6 +81,8 @@ typedef struct Filter {
     const EnumVal *enums;
     int nparams;       /* how many '?' in sql take the value (default 1) */
     int today;         /* how many '?' after those take today's date (UTC) */
+    int certified;     /* how many '?' after those take the fewest certified stars (the score
+                       ** sheet in force: rubric_certified_stars; QĐ 26/2026 Điều 4.1.a: 3) */
 } Filter;
 
 struct Entity {

@@ -185,7 +185,7 @@ static json_t *commune_json(Db *db, const char *code) {
 ** ended, expired from expires_on (the certificate is valid through the day before), else valid. */
 static const char *recognition_state(int64_t stars, const char *ended, const char *ended_on, const char *expires_on,
                                      const char *today) {
-    if (stars < 3) return "not_certified";
+    if (stars < rubric_certified_stars(rubric_current())) return "not_certified";
     if (ended && ended_on && strcmp(ended_on, today) <= 0) return ended;
     if (expires_on && strcmp(expires_on, today) <= 0) return "expired";
     return "valid";
@@ -776,18 +776,21 @@ static int recognition_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e
         return err_set(e, 422, "level", "level: districts no longer exist from 2025-07-01; a %s decision cannot be at district level", date);
     if (strcmp(level, "district") == 0 && stars != 3)
         return err_set(e, 422, "level", "level: districts recognised only 3-star products (QĐ 148/QĐ-TTg)");
-    /* QĐ 26/2026 Điều 4.3: certificates (3★ and above) are valid 36 months. */
+    /* QĐ 26/2026 Điều 4.3: certificates (3★ and above, Điều 4.1.a) are valid 36 months: both
+    ** numbers are rules of the score sheet's data (certificate_valid_months). */
+    const Rubric *law = rubric_current();
+    int certified = rubric_certified_stars(law);
     const char *exp = sget(obj, "expires_on");
-    if (stars < 3) {
+    if (stars < certified) {
         if (exp) return err_set(e, 422, "expires_on", "expires_on: 1- and 2-star results get no certificate, so no expiry");
     } else if (!exp && date) {
         char out[11];
-        date_add_months(date, 36, out);
+        date_add_months(date, (int)rubric_rule_num(law, "certificate_valid_months"), out);
         json_object_set_new(obj, "expires_on", json_string(out));
     } else if (exp && date && strcmp(exp, date) <= 0) {
         return err_set(e, 422, "expires_on", "expires_on (%s) must be after decision_date (%s)", exp, date);
     }
-    if (stars < 3 && sget(obj, "cert_no"))
+    if (stars < certified && sget(obj, "cert_no"))
         return err_set(e, 422, "cert_no", "cert_no: 1- and 2-star results get no certificate");
     const char *ended = sget(obj, "ended"), *ended_on = sget(obj, "ended_on");
     if (ended && !ended_on) return err_set(e, 422, "ended_on", "ended_on is required when the recognition was %s", ended);
@@ -868,12 +871,13 @@ static bool superseded_by_newer(Db *db, json_t *before, json_t *after, int64_t i
     if (sget(before, "ended") || !str_eq(sget(after, "ended"), "superseded") ||
         first_change(before, after, REC_FIXED, COUNT(REC_FIXED)))
         return false;
-    Stmt *s = db_prepare(db, "SELECT 1 FROM recognitions WHERE product_id = ? AND id <> ? AND stars >= 3 AND "
+    Stmt *s = db_prepare(db, "SELECT 1 FROM recognitions WHERE product_id = ? AND id <> ? AND stars >= ? AND "
                              "decision_date = ? AND decision_date >= ?");
     db_bind_int(s, 1, iget(before, "product_id"));
     db_bind_int(s, 2, id);
-    db_bind_text(s, 3, sget(after, "ended_on"));
-    db_bind_text(s, 4, sget(before, "decision_date"));
+    db_bind_int(s, 3, rubric_certified_stars(rubric_current()));
+    db_bind_text(s, 4, sget(after, "ended_on"));
+    db_bind_text(s, 5, sget(before, "decision_date"));
     bool found = db_step(s) == DB_ROW;
     db_done(s);
     return found;
@@ -943,7 +947,7 @@ static const Field recognition_fields[] = {
 
 static const Filter recognition_filters[] = {
     {.name = "valid_on", .type = FT_DATE, .nparams = 3,
-     .sql = "stars >= 3 AND decision_date <= ? AND expires_on > ? AND (ended_on IS NULL OR ended_on > ?)"},
+     .sql = "decision_date <= ? AND expires_on > ? AND (ended_on IS NULL OR ended_on > ?) AND stars >= ?", .certified = 1},
     {.name = "year", .type = FT_INT, .sql = "decision_date LIKE (CAST(? AS TEXT) || '-%')"},
     {.name = "province", .type = FT_TEXT,
      .sql = "product_id IN (SELECT id FROM products WHERE " IN_PROVINCE ")"},

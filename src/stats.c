@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "entity.h"
 #include "unit.h"
+#include "rubric.h"
 #include "util.h"
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
@@ -50,17 +51,19 @@ json_t *stats_report(Db *db, Arena *a, const char *unit_code, const char *date, 
         buf_printf(&sql,
                    "SELECT p.id, p.producer_id, pr.type, r.stars, p.%s FROM products p "
                    "JOIN producers pr ON pr.id = p.producer_id JOIN recognitions r ON r.product_id = p.id "
-                   "WHERE r.stars >= 3 AND r.decision_date <= ? AND r.expires_on > ? "
+                   "WHERE r.stars >= ? AND r.decision_date <= ? AND r.expires_on > ? "
                    "AND (r.ended_on IS NULL OR r.ended_on > ?) AND p.%s IN (",
                    pre ? "commune_code_old" : "commune_code", pre ? "commune_code_old" : "commune_code");
         for (int i = 0; i < ncommunes; i++) buf_puts(&sql, i ? ",?" : "?");
         buf_puts(&sql, ") ORDER BY p.producer_id, p.id, r.decision_date DESC, r.id DESC");
         Stmt *s = db_prepare(db, sql.p);
         buf_free(&sql);
-        db_bind_text(s, 1, date);
+        /* Recognised: a certified band (Điều 4.1.a: 3★ and above; the score sheet's data). */
+        db_bind_int(s, 1, rubric_certified_stars(rubric_current()));
         db_bind_text(s, 2, date);
         db_bind_text(s, 3, date);
-        for (int i = 0; i < ncommunes; i++) db_bind_text(s, 4 + i, communes[i]);
+        db_bind_text(s, 4, date);
+        for (int i = 0; i < ncommunes; i++) db_bind_text(s, 5 + i, communes[i]);
         int64_t last_product = 0, last_producer = 0;
         const char **seen = NULL;
         int nseen = 0, cap = 0;
