@@ -41,8 +41,7 @@
 #define BODY_MEM_MAX ((size_t)1 << 20)
 #define BODY_MEM_BUDGET ((size_t)32 << 20)
 /* libmicrohttpd keeps a request's line, headers and parsed query parameters in one pool per
-** connection: 64 KiB holds any request line it accepts (about 20 KiB of URL, see QUERY_MAX_*)
-** with room for its own error answers. */
+** connection (see on_uri). A longer request line or header block gets its own 414 or 431. */
 #define CONN_MEMORY ((size_t)64 * 1024)
 /* More parameters or a longer query than any route takes: 414 with a problem document. */
 #define QUERY_MAX_PARAMS 64
@@ -84,6 +83,8 @@ typedef struct Conn {
     int spool_err;     /* errno of a failed write to the spool file, else 0 */
     int refused;       /* refused on its headers; a body (if any) is ignored */
     int close_now;     /* answer on the first call and close (shutting down) */
+    int begun;         /* on_request has seen the headers */
+    size_t query_params, query_bytes; /* of the raw query, counted by on_uri */
     int started;
     Param *params;
     int nparams, cap;
@@ -378,10 +379,31 @@ static int socks_cut(Transport *t, int phase) {
 
 /* ---- the access handler ------------------------------------------------------------------ */
 
-static Conn *conn_new(Transport *t, struct MHD_Connection *mc, const char *url, const char *method) {
+/* The first sight of a request: its raw URI, before libmicrohttpd splits the query. Each
+** query parameter costs libmicrohttpd a record in the connection's memory pool, and when the
+** pool runs out (about 900 parameters in 64 KiB) it cannot even send its own error answer:
+** the client got no reply at all. So a query with more parameters or bytes than any route
+** takes is cut off here, in place, before libmicrohttpd parses it (the URI lies in its
+** writable read buffer; it terminates the query the same way itself), and is answered 414
+** from the headers. Returns the request's Conn, which libmicrohttpd hands to on_request. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc) {
     Conn *c = xcalloc(1, sizeof *c);
-    c->t = t;
+    c->t = cls;
     c->spool = -1;
+    char *q = strchr(uri, '?');
+    if (!q) return c;
+    size_t n = strlen(q + 1);
+    c->query_params = n ? 1 : 0;
+    for (const char *p = q + 1; *p; p++) c->query_params += *p == '&';
+    c->query_bytes = n;
+    if (c->query_params > QUERY_MAX_PARAMS || n > QUERY_MAX_BYTES) q[1] = 0;
+    return c;
+}
+
+/* Fill in c's request from what libmicrohttpd parsed. */
+static void conn_begin(Conn *c, struct MHD_Connection *mc, const char *url, const char *method) {
+    Transport *t = c->t;
+    c->begun = 1;
     const union MHD_ConnectionInfo *si = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     c->sock = si ? si->socket_context : NULL;
     Req *r = &c->req;
@@ -409,28 +431,26 @@ static Conn *conn_new(Transport *t, struct MHD_Connection *mc, const char *url, 
     r->query = c->params;
     r->nquery = c->nparams;
     r->content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
-    return c;
 }
 
 /* The path and query as text: UTF-8, and no more than any route takes. 0 or the refusal. */
-static int check_url(Req *r) {
+static int check_url(Conn *c) {
+    Req *r = &c->req;
+    if (c->query_params > QUERY_MAX_PARAMS)
+        return resp_error(r, 414, "query", "the query has %zu parameters; at most %d are accepted", c->query_params,
+                          QUERY_MAX_PARAMS);
+    if (c->query_bytes > QUERY_MAX_BYTES)
+        return resp_error(r, 414, "query", "the query is %zu bytes long; at most %zu are accepted", c->query_bytes,
+                          QUERY_MAX_BYTES);
     if (!text_utf8_valid(r->path, strlen(r->path), NULL))
         return resp_error(r, 400, "path", "the path is not valid UTF-8 (percent-encode UTF-8 bytes)");
-    if (r->nquery > QUERY_MAX_PARAMS)
-        return resp_error(r, 414, "query", "the query has %d parameters; at most %d are accepted", r->nquery,
-                          QUERY_MAX_PARAMS);
-    size_t bytes = 0;
     for (int i = 0; i < r->nquery; i++) {
         const Param *q = &r->query[i];
-        size_t kn = strlen(q->key), vn = strlen(q->value);
-        bytes += kn + vn + 2;
-        if (!text_utf8_valid(q->key, kn, NULL)) return resp_error(r, 400, "query", "a query parameter's name is not valid UTF-8");
-        if (!text_utf8_valid(q->value, vn, NULL))
+        if (!text_utf8_valid(q->key, strlen(q->key), NULL))
+            return resp_error(r, 400, "query", "a query parameter's name is not valid UTF-8");
+        if (!text_utf8_valid(q->value, strlen(q->value), NULL))
             return resp_error(r, 400, q->key, "query parameter '%s' is not valid UTF-8", q->key);
     }
-    if (bytes > QUERY_MAX_BYTES)
-        return resp_error(r, 414, "query", "the query is %zu bytes long; at most %zu are accepted", bytes,
-                          QUERY_MAX_BYTES);
     return 0;
 }
 
@@ -444,7 +464,7 @@ static int admit(Conn *c, struct MHD_Connection *mc) {
         resp_header(r, "Retry-After", "5");
         return resp_error(r, 503, "", "the server is shutting down; send the request again shortly");
     }
-    if (check_url(r)) return r->status;
+    if (check_url(c)) return r->status;
     int status = 0;
     char allow[64];
     r->route = route_match(r, r->method, r->path, &status, allow, sizeof allow);
@@ -496,9 +516,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
                                   const char *version, const char *upload, size_t *upload_size, void **ctx) {
     Transport *t = cls;
     Conn *c = *ctx;
-    if (!c) {
-        c = conn_new(t, mc, url, method);
-        *ctx = c;
+    if (!c->begun) {
+        conn_begin(c, mc, url, method);
         if (!admit(c, mc)) return MHD_YES;
         c->refused = 1;
         /* Refused on its headers. Without a body the answer waits for the last call, which
@@ -547,6 +566,11 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx, enum 
     App *app = t->app;
     Conn *c = *ctx;
     if (!c) return;
+    *ctx = NULL;
+    if (!c->begun) { /* libmicrohttpd refused the request itself */
+        free(c);
+        return;
+    }
     Req *r = &c->req;
     sock_phase(c, SOCK_IDLE);
     uint64_t dur = now_ns() - r->t0;
@@ -572,7 +596,6 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx, enum 
     buf_free(&r->resp_headers);
     arena_free(&r->arena);
     free(c);
-    *ctx = NULL;
     atomic_fetch_sub(&app->inflight, 1);
 }
 
@@ -660,6 +683,7 @@ int http_serve(App *app) {
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &t,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, &t,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, &t,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "ocop: cannot listen on %s:%d: %s\n", app->host, app->port,
