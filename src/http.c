@@ -4,6 +4,11 @@
 ** libmicrohttpd calls the access handler several times per request: first with the headers,
 ** then with each chunk of the body, then once more with nothing left. We answer on that last
 ** call; answering on the first one makes libmicrohttpd close every connection (no keep-alive).
+** Every check the headers decide (route_admit: credentials, permission, CSRF, scope; the
+** declared size) still runs on the first call: a refused request with a body is answered there
+** and then, the body unread and the connection closed, so nobody can make the server take in
+** a body before it knows who is asking. A refused request without a body waits for the last
+** call like any other, keeping its connection alive.
 ** Everything a request allocates lives in its Req (arena, buffers), freed when libmicrohttpd
 ** reports the request completed, which is also where the access log line and metrics are made.
 */
@@ -619,18 +624,19 @@ static void drain(struct MHD_Daemon *d, Transport *t) {
     pthread_mutex_lock(&t->mu);
     atomic_store(&t->stopping, true);
     pthread_mutex_unlock(&t->mu);
-    int idle = socks_cut(t, SOCK_IDLE), cut = 0;
+    int idle = socks_cut(t, SOCK_IDLE);
+    if (idle) log_info("closed %d idle connection(s)", idle);
     uint64_t t0 = now_ns();
+    bool uploads_cut = false;
     while (atomic_load(&t->app->inflight) > 0) {
-        if (!cut && now_ns() - t0 > (uint64_t)DRAIN_UPLOAD_S * 1000000000u) {
-            cut = socks_cut(t, SOCK_RECEIVING);
-            if (cut) log_warn("cut %d request(s) still sending their body after %d s", cut, DRAIN_UPLOAD_S);
-            cut = cut ? cut : -1;
+        if (!uploads_cut && now_ns() - t0 > (uint64_t)DRAIN_UPLOAD_S * 1000000000u) {
+            int n = socks_cut(t, SOCK_RECEIVING);
+            if (n) log_warn("cut %d request(s) still sending their body %d s after the signal", n, DRAIN_UPLOAD_S);
+            uploads_cut = true;
         }
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    if (idle) log_info("closed %d idle connection(s)", idle);
 }
 
 /* Public links (certificates' verification pages) default to the listener's address. */
