@@ -26,6 +26,8 @@ void buf_append(Buf *b, const void *data, size_t n) {
     b->p[b->n] = 0;
 }
 
+void buf_reserve(Buf *b, size_t n) { grow(b, n); }
+
 void buf_puts(Buf *b, const char *s) { buf_append(b, s, strlen(s)); }
 
 void buf_putc(Buf *b, char c) { buf_append(b, &c, 1); }

@@ -297,9 +297,11 @@ static void body_release(Conn *c) {
 /* Append n bytes to c's body: in memory while it stays within BODY_MEM_MAX and the budget has
 ** room, else (from then on) in the spool file. 0, or an errno when the spool cannot take it. */
 static int body_add(Conn *c, const char *data, size_t n) {
-    if (c->spool < 0 && c->body.n + n <= BODY_MEM_MAX && budget_take(c->t, n)) {
+    size_t need = c->body.n + n;
+    if (c->spool < 0 && need > c->reserved && need <= BODY_MEM_MAX && budget_take(c->t, need - c->reserved))
+        c->reserved = need;
+    if (c->spool < 0 && need <= c->reserved) {
         buf_append(&c->body, data, n);
-        c->reserved += n;
         return 0;
     }
     if (c->spool < 0) {
@@ -481,7 +483,14 @@ static int admit(Conn *c, struct MHD_Connection *mc) {
     r->db = app_db(c->t->app);
     /* Loading a session may record its use: a write, so before any read transaction. */
     route_authenticate(r);
-    return route_admit(r);
+    if (route_admit(r)) return r->status;
+    /* A declared body that may stay in memory takes its share of the budget and its buffer
+    ** now, in one piece (chunk by chunk, the buffer would double its way up). */
+    if (len > 0 && (size_t)len <= BODY_MEM_MAX && budget_take(c->t, (size_t)len)) {
+        c->reserved = (size_t)len;
+        buf_reserve(&c->body, (size_t)len);
+    }
+    return 0;
 }
 
 /* Will a body follow the headers? */
