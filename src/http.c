@@ -369,8 +369,8 @@ static bool sock_phase(Conn *c, int phase) {
     return ok;
 }
 
-/* Close (shut down) every connection in phase, or every connection receiving a body; returns
-** how many. The worker thread that owns each one sees the end of the stream and closes it. */
+/* Shut down every connection in phase not cut yet; returns how many. The worker thread that
+** owns each one sees the end of the stream and closes it. */
 static int socks_cut(Transport *t, int phase) {
     int n = 0;
     pthread_mutex_lock(&t->mu);

@@ -421,7 +421,13 @@ static void test_shutdown(void **state) {
     usleep(200000);
 
     kill(T.pid, SIGTERM);
-    usleep(300000);
+    char *log = NULL; /* wait (2 s at most) until the server says it has acted on the signal */
+    for (int i = 0; i < 200 && (!log || !strstr(log, "closed 1 idle connection")); i++) {
+        free(log);
+        usleep(10000);
+        log = read_whole(T.log, NULL);
+    }
+    free(log);
     /* the idle connection: closed, not served */
     send_all(idle, get, strlen(get));
     int st = read_response(idle, 2000, resp, sizeof resp);
@@ -445,7 +451,7 @@ static void test_shutdown(void **state) {
     waitpid(T.pid, &status, 0);
     T.pid = 0;
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    char *log = read_whole(T.log, NULL);
+    log = read_whole(T.log, NULL);
     assert_non_null(strstr(log, "closed 1 idle connection"));
     free(log);
 
