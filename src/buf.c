@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 static void grow(Buf *b, size_t extra) {
@@ -24,6 +25,8 @@ void buf_append(Buf *b, const void *data, size_t n) {
     b->n += n;
     b->p[b->n] = 0;
 }
+
+void buf_reserve(Buf *b, size_t n) { grow(b, n); }
 
 void buf_puts(Buf *b, const char *s) { buf_append(b, s, strlen(s)); }
 
@@ -48,29 +51,53 @@ void buf_html(Buf *b, const char *s, size_t n) {
     buf_append(b, s + run, n - run);
 }
 
-void buf_json_str(Buf *b, const char *s, size_t n) {
+/* Valid UTF-8 s[0..n) as JSON string content: quotes and backslashes escaped, control
+** characters (C0, DEL and the C1 range U+0080..U+009F) as \u escapes. */
+static void json_escape_valid(Buf *b, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
-    grow(b, n + 2);
-    buf_putc(b, '"');
     size_t run = 0; /* start of the pending run of characters that need no escape */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        unsigned cp = c;
+        size_t len = 1;
+        if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] < 0xa0) {
+            cp = (unsigned char)s[i + 1]; /* a C1 control character */
+            len = 2;
+        } else if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) {
+            continue;
+        }
         buf_append(b, s + run, i - run);
-        run = i + 1;
-        switch (c) {
+        run = i + len;
+        i += len - 1;
+        switch (cp) {
         case '"': buf_puts(b, "\\\""); break;
         case '\\': buf_puts(b, "\\\\"); break;
         case '\n': buf_puts(b, "\\n"); break;
         case '\r': buf_puts(b, "\\r"); break;
         case '\t': buf_puts(b, "\\t"); break;
         default: {
-            char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+            char e[7] = {'\\', 'u', '0', '0', hex[cp >> 4], hex[cp & 15], 0};
             buf_puts(b, e);
         }
         }
     }
     buf_append(b, s + run, n - run);
+}
+
+void buf_json_str(Buf *b, const char *s, size_t n) {
+    grow(b, n + 2);
+    buf_putc(b, '"');
+    /* JSON text is UTF-8 (RFC 8259 §8.1): each byte that is not part of a well-formed
+    ** sequence becomes U+FFFD, so whatever bytes a client sent, what we emit parses. */
+    while (n) {
+        size_t bad = n;
+        bool ok = text_utf8_valid(s, n, &bad);
+        json_escape_valid(b, s, ok ? n : bad);
+        if (ok) break;
+        buf_puts(b, "\xEF\xBF\xBD");
+        s += bad + 1;
+        n -= bad + 1;
+    }
     buf_putc(b, '"');
 }
 

@@ -20,6 +20,8 @@ typedef struct Buf {
 #define BUF_INIT {NULL, 0, 0}
 
 void buf_append(Buf *b, const void *data, size_t n);
+/* Make room for n more bytes at once (appending them then does not reallocate). */
+void buf_reserve(Buf *b, size_t n);
 void buf_puts(Buf *b, const char *s);
 void buf_putc(Buf *b, char c);
 void buf_printf(Buf *b, const char *fmt, ...);

@@ -4,6 +4,11 @@
 ** libmicrohttpd calls the access handler several times per request: first with the headers,
 ** then with each chunk of the body, then once more with nothing left. We answer on that last
 ** call; answering on the first one makes libmicrohttpd close every connection (no keep-alive).
+** Every check the headers decide (route_admit: credentials, permission, CSRF, scope; the
+** declared size) still runs on the first call: a refused request with a body is answered there
+** and then, the body unread and the connection closed, so nobody can make the server take in
+** a body before it knows who is asking. A refused request without a body waits for the last
+** call like any other, keeping its connection alive.
 ** Everything a request allocates lives in its Req (arena, buffers), freed when libmicrohttpd
 ** reports the request completed, which is also where the access log line and metrics are made.
 */
@@ -11,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -19,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,13 +36,60 @@
 #include "metrics.h"
 #include "route.h"
 #include "search.h"
+#include "text.h"
 #include "util.h"
+
+/* Request bodies are held in memory up to BODY_MEM_MAX bytes each and BODY_MEM_BUDGET bytes
+** for all connections together; a larger body, or one that arrives when the budget is spent,
+** is spooled to an unlinked file in the files directory and handed to the handler as a
+** read-only mapping. Memory therefore stays bounded whatever the clients send. */
+#define BODY_MEM_MAX ((size_t)1 << 20)
+#define BODY_MEM_BUDGET ((size_t)32 << 20)
+/* libmicrohttpd keeps a request's line, headers and parsed query parameters in one pool per
+** connection (see on_uri). A longer request line or header block gets its own 414 or 431. */
+#define CONN_MEMORY ((size_t)64 * 1024)
+/* More parameters or a longer query than any route takes: 414 with a problem document. */
+#define QUERY_MAX_PARAMS 64
+#define QUERY_MAX_BYTES ((size_t)8 * 1024)
+/* After SIGTERM: how long a request still sending its body may take before it is cut. A
+** request whose handler has begun is never cut; it finishes and its answer is sent. */
+#define DRAIN_UPLOAD_S 10
+
+/* One open connection, for shutdown: idle ones are closed at once, busy ones finish. */
+typedef struct Sock {
+    struct Sock *prev, *next;
+    int fd;
+    bool cut;  /* shut down by the drain after SIGTERM */
+    int phase; /* SOCK_IDLE, SOCK_RECEIVING (headers seen, body coming), SOCK_HANDLING */
+} Sock;
+enum { SOCK_IDLE, SOCK_RECEIVING, SOCK_HANDLING };
+
+/* The transport's own state, owned by http_serve and shared by its worker threads. */
+typedef struct Transport {
+    App *app;
+    pthread_mutex_t mu; /* guards socks and stopping */
+    Sock socks;         /* list head */
+    atomic_bool stopping; /* SIGTERM/SIGINT received: no new requests */
+    atomic_size_t body_mem; /* bytes of request bodies held in memory, all connections */
+} Transport;
 
 typedef struct Conn {
     Req req;
-    Buf body;
+    Transport *t;
+    Sock *sock;
+    Buf body;          /* the body while in memory */
+    size_t reserved;   /* bytes of t->body_mem this request holds */
+    int spool;         /* -1, or the unlinked file the body is written to */
+    void *map;         /* the spooled body mapped read-only (map_len bytes), or NULL */
+    size_t map_len;
+    size_t received;   /* body bytes received */
     size_t limit;
     int too_large;
+    int spool_err;     /* errno of a failed write to the spool file, else 0 */
+    int refused;       /* refused on its headers; a body (if any) is ignored */
+    int close_now;     /* answer on the first call and close (shutting down) */
+    int begun;         /* on_request has seen the headers */
+    size_t query_params, query_bytes; /* of the raw query, counted by on_uri */
     int started;
     Param *params;
     int nparams, cap;
@@ -200,90 +255,338 @@ static void csp_nonce(char *out, size_t n) {
     sodium_bin2base64(out, n, nb, sizeof nb, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
 }
 
+/* ---- request bodies ---------------------------------------------------------------------- */
+
+/* Take n bytes of the memory budget for bodies; false when it is spent. */
+static bool budget_take(Transport *t, size_t n) {
+    size_t used = atomic_fetch_add(&t->body_mem, n);
+    if (used + n <= BODY_MEM_BUDGET) return true;
+    atomic_fetch_sub(&t->body_mem, n);
+    return false;
+}
+
+static bool write_all(int fd, const char *p, size_t n) {
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* A new unlinked file in dir for a spooled body, or -1 with errno. */
+static int spool_open(const char *dir) {
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR)) return fd;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/.upload-XXXXXX", dir);
+    fd = mkostemp(path, O_CLOEXEC);
+    if (fd >= 0) unlink(path);
+    return fd;
+}
+
+/* Give the body's share of the memory budget back and drop what is in memory. */
+static void body_release(Conn *c) {
+    buf_free(&c->body);
+    atomic_fetch_sub(&c->t->body_mem, c->reserved);
+    c->reserved = 0;
+}
+
+/* Append n bytes to c's body: in memory while it stays within BODY_MEM_MAX and the budget has
+** room, else (from then on) in the spool file. 0, or an errno when the spool cannot take it. */
+static int body_add(Conn *c, const char *data, size_t n) {
+    size_t need = c->body.n + n;
+    if (c->spool < 0 && need > c->reserved && need <= BODY_MEM_MAX && budget_take(c->t, need - c->reserved))
+        c->reserved = need;
+    if (c->spool < 0 && need <= c->reserved) {
+        buf_append(&c->body, data, n);
+        return 0;
+    }
+    if (c->spool < 0) {
+        c->spool = spool_open(c->t->app->files_dir);
+        if (c->spool < 0 || !write_all(c->spool, c->body.p ? c->body.p : "", c->body.n)) return errno ? errno : EIO;
+        body_release(c);
+    }
+    return write_all(c->spool, data, n) ? 0 : (errno ? errno : EIO);
+}
+
+/* Point r->body at the whole body: the memory buffer, or a read-only mapping of the spool
+** file (with a NUL after the last byte, as in memory). 0, or an errno. */
+static int body_finish(Conn *c) {
+    Req *r = &c->req;
+    if (c->spool < 0) {
+        r->body = c->body.p ? c->body.p : "";
+        r->body_len = c->body.n;
+        return 0;
+    }
+    if (!write_all(c->spool, "", 1)) return errno ? errno : EIO;
+    void *m = mmap(NULL, c->received + 1, PROT_READ, MAP_PRIVATE, c->spool, 0);
+    if (m == MAP_FAILED) return errno;
+    c->map = m;
+    c->map_len = c->received + 1;
+    r->body = m;
+    r->body_len = c->received;
+    return 0;
+}
+
+/* ---- connections and shutdown ------------------------------------------------------------ */
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+    Transport *t = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        Sock *k = xcalloc(1, sizeof *k);
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+        k->fd = ci ? ci->connect_fd : -1;
+        pthread_mutex_lock(&t->mu);
+        k->next = t->socks.next;
+        k->prev = &t->socks;
+        t->socks.next->prev = k;
+        t->socks.next = k;
+        if (atomic_load(&t->stopping) && k->fd >= 0) shutdown(k->fd, SHUT_RDWR);
+        pthread_mutex_unlock(&t->mu);
+        *socket_context = k;
+    } else if (*socket_context) {
+        Sock *k = *socket_context;
+        pthread_mutex_lock(&t->mu);
+        k->prev->next = k->next;
+        k->next->prev = k->prev;
+        pthread_mutex_unlock(&t->mu);
+        free(k);
+        *socket_context = NULL;
+    }
+}
+
+/* Move c's connection to phase; false (and nothing changes) when shutdown already cut it. */
+static bool sock_phase(Conn *c, int phase) {
+    if (!c->sock) return true;
+    pthread_mutex_lock(&c->t->mu);
+    bool ok = !c->sock->cut;
+    if (ok) c->sock->phase = phase;
+    pthread_mutex_unlock(&c->t->mu);
+    return ok;
+}
+
+/* Shut down every connection in phase not cut yet; returns how many. The worker thread that
+** owns each one sees the end of the stream and closes it. */
+static int socks_cut(Transport *t, int phase) {
+    int n = 0;
+    pthread_mutex_lock(&t->mu);
+    for (Sock *k = t->socks.next; k != &t->socks; k = k->next) {
+        if (k->phase != phase || k->cut || k->fd < 0) continue;
+        k->cut = true;
+        shutdown(k->fd, SHUT_RDWR);
+        n++;
+    }
+    pthread_mutex_unlock(&t->mu);
+    return n;
+}
+
+/* ---- the access handler ------------------------------------------------------------------ */
+
+/* The first sight of a request: its raw URI, before libmicrohttpd splits the query. Each
+** query parameter costs libmicrohttpd a record in the connection's memory pool, and when the
+** pool runs out (about 900 parameters in 64 KiB) it cannot even send its own error answer:
+** the client got no reply at all. So a query with more parameters or bytes than any route
+** takes is cut off here, in place, before libmicrohttpd parses it (the URI lies in its
+** writable read buffer; it terminates the query the same way itself), and is answered 414
+** from the headers. Returns the request's Conn, which libmicrohttpd hands to on_request. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc) {
+    Conn *c = xcalloc(1, sizeof *c);
+    c->t = cls;
+    c->spool = -1;
+    char *q = strchr(uri, '?');
+    if (!q) return c;
+    size_t n = strlen(q + 1);
+    c->query_params = n ? 1 : 0;
+    for (const char *p = q + 1; *p; p++) c->query_params += *p == '&';
+    c->query_bytes = n;
+    if (c->query_params > QUERY_MAX_PARAMS || n > QUERY_MAX_BYTES) q[1] = 0;
+    return c;
+}
+
+/* Fill in c's request from what libmicrohttpd parsed. */
+static void conn_begin(Conn *c, struct MHD_Connection *mc, const char *url, const char *method) {
+    Transport *t = c->t;
+    c->begun = 1;
+    const union MHD_ConnectionInfo *si = MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    c->sock = si ? si->socket_context : NULL;
+    Req *r = &c->req;
+    App *app = t->app;
+    r->app = app;
+    r->conn = mc;
+    r->t0 = now_ns();
+    r->method = arena_strdup(&r->arena, method);
+    r->path = arena_strdup(&r->arena, url);
+    char addr[INET6_ADDRSTRLEN + 1];
+    client_addr(mc, addr, sizeof addr);
+    r->remote = arena_strdup(&r->arena, addr);
+    if (app->trust_proxy) {
+        /* The proxy appends the address it saw: the last entry is the one it vouches for. */
+        const char *xff = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For");
+        const char *last = xff ? strrchr(xff, ',') : NULL;
+        last = last ? last + 1 : xff;
+        while (last && *last == ' ') last++;
+        if (last && *last && strlen(last) < 64) r->remote = arena_strdup(&r->arena, last);
+    }
+    csp_nonce(r->nonce, sizeof r->nonce);
+    r->actor = (Actor){0, "anonymous", r->remote, NULL};
+    atomic_fetch_add(&app->inflight, 1);
+    MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
+    r->query = c->params;
+    r->nquery = c->nparams;
+    r->content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
+}
+
+/* The path and query as text: UTF-8, and no more than any route takes. 0 or the refusal. */
+static int check_url(Conn *c) {
+    Req *r = &c->req;
+    if (c->query_params > QUERY_MAX_PARAMS)
+        return resp_error(r, 414, "query", "the query has %zu parameters; at most %d are accepted", c->query_params,
+                          QUERY_MAX_PARAMS);
+    if (c->query_bytes > QUERY_MAX_BYTES)
+        return resp_error(r, 414, "query", "the query is %zu bytes long; at most %zu are accepted", c->query_bytes,
+                          QUERY_MAX_BYTES);
+    if (!text_utf8_valid(r->path, strlen(r->path), NULL))
+        return resp_error(r, 400, "path", "the path is not valid UTF-8 (percent-encode UTF-8 bytes)");
+    for (int i = 0; i < r->nquery; i++) {
+        const Param *q = &r->query[i];
+        if (!text_utf8_valid(q->key, strlen(q->key), NULL))
+            return resp_error(r, 400, "query", "a query parameter's name is not valid UTF-8");
+        if (!text_utf8_valid(q->value, strlen(q->value), NULL))
+            return resp_error(r, 400, q->key, "query parameter '%s' is not valid UTF-8", q->key);
+    }
+    return 0;
+}
+
+/* Everything the headers decide, before any body is read: shutdown, the URL, the body's
+** declared size, the route, credentials, permission, token scope, CSRF and the object's
+** scope (route_admit). 0 when the request may go on; otherwise the refusal is in r. */
+static int admit(Conn *c, struct MHD_Connection *mc) {
+    Req *r = &c->req;
+    if (atomic_load(&c->t->stopping) || !sock_phase(c, SOCK_RECEIVING)) {
+        c->close_now = 1;
+        resp_header(r, "Retry-After", "5");
+        return resp_error(r, 503, "", "the server is shutting down; send the request again shortly");
+    }
+    if (check_url(c)) return r->status;
+    int status = 0;
+    char allow[64];
+    r->route = route_match(r, r->method, r->path, &status, allow, sizeof allow);
+    c->limit = r->route && r->route->max_body ? r->route->max_body : c->t->app->max_body;
+    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
+    int64_t len = 0;
+    if (cl && parse_i64(cl, &len) && len > (int64_t)c->limit)
+        return resp_error(r, 413, "body", "request body exceeds the limit of %zu bytes for %s", c->limit, r->path);
+    r->db = app_db(c->t->app);
+    /* Loading a session may record its use: a write, so before any read transaction. */
+    route_authenticate(r);
+    if (route_admit(r)) return r->status;
+    /* A declared body that may stay in memory takes its share of the budget and its buffer
+    ** now, in one piece (chunk by chunk, the buffer would double its way up). */
+    if (len > 0 && (size_t)len <= BODY_MEM_MAX && budget_take(c->t, (size_t)len)) {
+        c->reserved = (size_t)len;
+        buf_reserve(&c->body, (size_t)len);
+    }
+    return 0;
+}
+
+/* Will a body follow the headers? */
+static bool has_body(struct MHD_Connection *mc) {
+    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
+    int64_t len = 0;
+    if (cl && parse_i64(cl, &len) && len > 0) return true;
+    return MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Transfer-Encoding") != NULL;
+}
+
+/* Run the admitted request's handler on its complete body. */
+static void handle(Conn *c) {
+    Req *r = &c->req;
+    int err = c->spool_err ? c->spool_err : body_finish(c);
+    if (err) {
+        log_error("cannot store the body of %s %s: %s", r->method, r->path, strerror(err));
+        resp_header(r, "Retry-After", "30");
+        resp_error(r, 503, "body", "the server cannot store the request body now (%s); try again later", strerror(err));
+        return;
+    }
+    /* A GET reads one consistent snapshot, and takes the file lock once instead of once per
+    ** statement. Its handlers never write. */
+    bool read_tx = strcmp(r->route->method, "GET") == 0;
+    Err te = ERR_INIT;
+    if (read_tx && db_begin_read(r->db, &te)) read_tx = false;
+    r->route->handler(r);
+    if (read_tx && db_in_tx(r->db)) {
+        db_commit(r->db, &te);
+    } else if (db_in_tx(r->db)) {
+        /* A handler returned inside a transaction: roll back rather than leak it. */
+        log_error("transaction left open by %s %s; rolled back", r->method, r->path);
+        db_rollback(r->db);
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **ctx) {
-    App *app = cls;
+    Transport *t = cls;
     Conn *c = *ctx;
-    if (!c) {
-        c = xcalloc(1, sizeof *c);
-        *ctx = c;
-        Req *r = &c->req;
-        r->app = app;
-        r->conn = mc;
-        r->t0 = now_ns();
-        r->method = arena_strdup(&r->arena, method);
-        r->path = arena_strdup(&r->arena, url);
-        char addr[INET6_ADDRSTRLEN + 1];
-        client_addr(mc, addr, sizeof addr);
-        r->remote = arena_strdup(&r->arena, addr);
-        if (app->trust_proxy) {
-            /* The proxy appends the address it saw: the last entry is the one it vouches for. */
-            const char *xff = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-Forwarded-For");
-            const char *last = xff ? strrchr(xff, ',') : NULL;
-            last = last ? last + 1 : xff;
-            while (last && *last == ' ') last++;
-            if (last && *last && strlen(last) < 64) r->remote = arena_strdup(&r->arena, last);
+    if (!c->begun) {
+        conn_begin(c, mc, url, method);
+        if (!admit(c, mc)) return MHD_YES;
+        c->refused = 1;
+        /* Refused on its headers. Without a body the answer waits for the last call, which
+        ** keeps the connection alive; with one it goes now, the body unread, and the
+        ** connection closes (libmicrohttpd reads no further). */
+        if (c->close_now || has_body(mc)) {
+            c->started = 1;
+            resp_header(&c->req, "Connection", "close");
+            return send_response(mc, &c->req);
         }
-        csp_nonce(r->nonce, sizeof r->nonce);
-        r->actor = (Actor){0, "anonymous", r->remote, NULL};
-        atomic_fetch_add(&app->inflight, 1);
-        MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
-        r->query = c->params;
-        r->nquery = c->nparams;
-        r->content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
-        int status = 0;
-        char allow[64];
-        r->route = route_match(r, method, url, &status, allow, sizeof allow);
-        c->limit = r->route && r->route->max_body ? r->route->max_body : app->max_body;
-        const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
-        int64_t len = 0;
-        if (cl && parse_i64(cl, &len) && len > (int64_t)c->limit) c->too_large = 1;
         return MHD_YES;
     }
     Req *r = &c->req;
     if (*upload_size) {
-        if (!c->too_large && c->body.n + *upload_size > c->limit) {
-            c->too_large = 1;
-            buf_free(&c->body);
-        }
-        if (!c->too_large) buf_append(&c->body, upload, *upload_size);
+        size_t n = *upload_size;
         *upload_size = 0;
+        c->received += n;
+        if (c->refused || c->too_large || c->spool_err) return MHD_YES;
+        if (c->received > c->limit) {
+            c->too_large = 1;
+            body_release(c);
+        } else {
+            c->spool_err = body_add(c, upload, n);
+        }
         return MHD_YES;
     }
     if (c->started) return MHD_YES;
     c->started = 1;
-    if (c->too_large) {
-        resp_error(r, 413, "body", "request body exceeds the limit of %zu bytes for %s", c->limit, r->path);
-        resp_header(r, "Connection", "close");
-    } else {
-        r->body = c->body.p ? c->body.p : "";
-        r->body_len = c->body.n;
-        r->db = app_db(app);
-        /* Credentials first: loading a session may record its use, a write that must not
-        ** happen inside the read transaction below. */
-        route_authenticate(r);
-        /* A GET reads one consistent snapshot, and takes the file lock once instead of once
-        ** per statement. Its handlers never write. */
-        bool read_tx = r->route && strcmp(r->route->method, "GET") == 0;
-        Err te = ERR_INIT;
-        if (read_tx && db_begin_read(r->db, &te)) read_tx = false;
-        route_dispatch(r);
-        if (read_tx && db_in_tx(r->db)) {
-            db_commit(r->db, &te);
-        } else if (r->db && db_in_tx(r->db)) {
-            /* A handler returned inside a transaction: roll back rather than leak it. */
-            log_error("transaction left open by %s %s; rolled back", r->method, r->path);
-            db_rollback(r->db);
+    if (!c->refused) {
+        /* Shutdown may have cut this connection while its body was arriving: then the
+        ** handler must not run, since nobody would receive its answer. */
+        if (!sock_phase(c, SOCK_HANDLING)) return MHD_NO;
+        if (c->too_large) {
+            resp_error(r, 413, "body", "request body exceeds the limit of %zu bytes for %s", c->limit, r->path);
+            resp_header(r, "Connection", "close");
+        } else {
+            handle(c);
         }
     }
+    if (atomic_load(&t->stopping)) resp_header(r, "Connection", "close");
     return send_response(mc, r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx, enum MHD_RequestTerminationCode toe) {
-    App *app = cls;
+    Transport *t = cls;
+    App *app = t->app;
     Conn *c = *ctx;
     if (!c) return;
+    *ctx = NULL;
+    if (!c->begun) { /* libmicrohttpd refused the request itself */
+        free(c);
+        return;
+    }
     Req *r = &c->req;
+    sock_phase(c, SOCK_IDLE);
     uint64_t dur = now_ns() - r->t0;
     int status = r->status ? r->status : (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? 200 : 499);
     metrics_observe(app->metrics, r->route ? route_index(r->route) : (size_t)-1, status, dur);
@@ -294,18 +597,19 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx, enum 
         log_kv(&b, "path", r->path);
         log_kv(&b, "route", r->route ? r->route->name : "-");
         if (r->auth) log_kv(&b, "user", r->auth->username);
-        buf_printf(&b, " status=%d bytes=%zu dur_ms=%.3f", status, c->body.n, (double)dur / 1e6);
+        buf_printf(&b, " status=%d bytes=%zu dur_ms=%.3f", status, c->received, (double)dur / 1e6);
         log_kv(&b, "remote", r->remote);
         if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK) buf_printf(&b, " terminated=%d", (int)toe);
         log_line_end(&b);
         buf_free(&b);
     }
-    buf_free(&c->body);
+    body_release(c);
+    if (c->map) munmap(c->map, c->map_len);
+    if (c->spool >= 0) close(c->spool);
     buf_free(&r->resp);
     buf_free(&r->resp_headers);
     arena_free(&r->arena);
     free(c);
-    *ctx = NULL;
     atomic_fetch_sub(&app->inflight, 1);
 }
 
@@ -315,6 +619,33 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = 0;
     log_warn("%s", msg);
+}
+
+/* Stop taking requests and let those in flight finish. New connections are refused (the
+** listening socket closes), idle keep-alive connections close at once, requests that arrive
+** on the others are answered 503 and their connection closed, and every answer from now on
+** carries Connection: close. A request still sending its body after DRAIN_UPLOAD_S seconds
+** is cut (its handler never ran); a request whose handler has begun always finishes and is
+** answered: the connection timeout bounds a client that stops reading. */
+static void drain(struct MHD_Daemon *d, Transport *t) {
+    MHD_socket lfd = MHD_quiesce_daemon(d);
+    if (lfd != MHD_INVALID_SOCKET) close(lfd);
+    pthread_mutex_lock(&t->mu);
+    atomic_store(&t->stopping, true);
+    pthread_mutex_unlock(&t->mu);
+    int idle = socks_cut(t, SOCK_IDLE);
+    if (idle) log_info("closed %d idle connection(s)", idle);
+    uint64_t t0 = now_ns();
+    bool uploads_cut = false;
+    while (atomic_load(&t->app->inflight) > 0) {
+        if (!uploads_cut && now_ns() - t0 > (uint64_t)DRAIN_UPLOAD_S * 1000000000u) {
+            int n = socks_cut(t, SOCK_RECEIVING);
+            if (n) log_warn("cut %d request(s) still sending their body %d s after the signal", n, DRAIN_UPLOAD_S);
+            uploads_cut = true;
+        }
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* Public links (certificates' verification pages) default to the listener's address. */
@@ -349,22 +680,31 @@ int http_serve(App *app) {
     signal(SIGPIPE, SIG_IGN);
 
     if (app->port) default_public_url(app);
+    /* Spooled bodies are written next to the stored files (same file system, not a RAM tmpfs). */
+    if (mkdir(app->files_dir, 0755) && errno != EEXIST)
+        log_warn("cannot create %s: %s (large uploads will fail)", app->files_dir, strerror(errno));
+    Transport t = {.app = app};
+    pthread_mutex_init(&t.mu, NULL);
+    t.socks.next = t.socks.prev = &t.socks;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     struct MHD_Daemon *d = MHD_start_daemon(
-        flags, (uint16_t)app->port, NULL, NULL, on_request, app,
+        flags, (uint16_t)app->port, NULL, NULL, on_request, &t,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->threads,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONN_MEMORY,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->timeout_s,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &t,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, &t,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, &t,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "ocop: cannot listen on %s:%d: %s\n", app->host, app->port,
                 errno ? strerror(errno) : "libmicrohttpd failed to start");
         metrics_free(app->metrics);
+        pthread_mutex_destroy(&t.mu);
         return -1;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -375,14 +715,10 @@ int http_serve(App *app) {
     int sig = 0;
     sigwait(&sigs, &sig);
     log_info("%s received: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    MHD_quiesce_daemon(d);
-    for (int i = 0; i < 1000 && atomic_load(&app->inflight) > 0; i++) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    int left = atomic_load(&app->inflight);
+    drain(d, &t);
     MHD_stop_daemon(d);
-    log_info("stopped%s", left ? " (requests still in flight were cut)" : "");
+    log_info("stopped");
+    pthread_mutex_destroy(&t.mu);
     metrics_free(app->metrics);
     app->metrics = NULL;
     return 0;

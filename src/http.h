@@ -30,7 +30,8 @@ typedef struct Req {
     const Param *query;         /* decoded query parameters, in order */
     int nquery;
     const char *content_type;   /* may be NULL */
-    const char *body;           /* NUL-terminated copy of the request body (may hold NULs) */
+    const char *body;           /* the request body, NUL-terminated (may hold NULs); read-only: a
+                                ** large one is a mapping of a spooled file */
     size_t body_len;
     const char *pathv[4];       /* values of {placeholders} in the route pattern, in order */
     int npath;
@@ -64,8 +65,9 @@ int resp_error(Req *r, int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void resp_header(Req *r, const char *name, const char *value);
 
-/* Run the server until SIGINT/SIGTERM; then stop accepting, let requests in flight finish
-** (up to 10 s) and return 0. Returns -1 with a message on stderr if it cannot listen. */
+/* Run the server until SIGINT/SIGTERM; then stop taking requests (new connections refused,
+** idle ones closed, every answer with Connection: close), let the requests in flight finish,
+** and return 0. Returns -1 with a message on stderr if it cannot listen. */
 int http_serve(App *app);
 
 #endif

@@ -19,11 +19,15 @@ void log_line_begin(Buf *b, const char *level) {
     buf_printf(b, "ts=%s.%03dZ level=%s", ts, (int)(tv.tv_usec / 1000), level);
 }
 
+/* A value goes out bare only when it is printable ASCII without space, quote or '='. Anything
+** else (UTF-8 text, control characters, bytes that are not UTF-8: a client's path can hold
+** any of them) is a quoted JSON string, where controls are escaped and stray bytes become
+** U+FFFD, so one line stays one valid UTF-8 line whatever a client sent. */
 void log_kv(Buf *b, const char *key, const char *value) {
     if (!value) value = "";
     int quote = !*value;
-    for (const char *p = value; *p; p++)
-        if (*p == ' ' || *p == '"' || *p == '=' || (unsigned char)*p < 0x20) quote = 1;
+    for (const unsigned char *p = (const unsigned char *)value; *p && !quote; p++)
+        quote = *p <= ' ' || *p == '"' || *p == '=' || *p >= 0x7f;
     buf_printf(b, " %s=", key);
     if (quote) buf_json_str(b, value, strlen(value));
     else buf_puts(b, value);

@@ -277,7 +277,7 @@ static int check_object(Req *r, const Route *rt, Perm perm) {
     return 0;
 }
 
-int route_dispatch(Req *r) {
+int route_admit(Req *r) {
     const Route *rt = r->route;
     if (!rt) {
         int status = 0;
@@ -323,5 +323,7 @@ int route_dispatch(Req *r) {
         }
         if (rt->scope && check_object(r, rt, (Perm)perm)) return r->status;
     }
-    return rt->handler(r);
+    return 0;
 }
+
+int route_dispatch(Req *r) { return route_admit(r) ? r->status : r->route->handler(r); }

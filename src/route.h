@@ -37,8 +37,12 @@ const Route *route_match(Req *r, const char *method, const char *path, int *stat
 /* Load the caller's session (cookie) or API token (Authorization: Bearer) into r->auth, or
 ** note why they are not valid in r->auth_err. Runs before the request's read transaction. */
 void route_authenticate(Req *r);
-/* Check parameters, credentials, permission, CSRF token and the scope of the object named by
-** the path, then run the handler. */
+/* Check the route, parameters, credentials, permission, token scope, CSRF token and the scope
+** of the object named by the path: everything the headers decide, so the transport runs it
+** before it reads a body. 0 when the handler may run; otherwise the refusal is in r (a
+** problem document) and its status is returned. Needs r->db and route_authenticate first. */
+int route_admit(Req *r);
+/* route_admit, then the handler when admitted. Returns the response status. */
 int route_dispatch(Req *r);
 /* Index of a route in routes[], for metrics. */
 size_t route_index(const Route *rt);

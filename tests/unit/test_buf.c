@@ -11,6 +11,8 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "log.h"
+#include "text.h"
 
 static void test_plain(void **state) {
     Buf b = BUF_INIT;
@@ -35,6 +37,27 @@ static void test_contexts(void **state) {
     buf_reset(&b);
     buf_printf(&b, "%C,%C,%C", "plain", "a,b", "say \"hi\"");
     assert_string_equal(buf_str(&b), "plain,\"a,b\",\"say \"\"hi\"\"\"");
+    buf_free(&b);
+}
+
+/* %j emits valid UTF-8 JSON whatever the bytes: each stray byte becomes U+FFFD, controls
+** (C0, DEL, C1) are escaped, valid text passes unchanged. log_kv quotes such values. */
+static void test_json_invalid_utf8(void **state) {
+    Buf b = BUF_INIT;
+    buf_printf(&b, "%j", "/c/\xff\xfe-\xe1\xba-\xc0\xaf-ok");
+    assert_string_equal(buf_str(&b), "\"/c/\xEF\xBF\xBD\xEF\xBF\xBD-\xEF\xBF\xBD\xEF\xBF\xBD-\xEF\xBF\xBD\xEF\xBF\xBD-ok\"");
+    assert_true(text_utf8_valid(b.p, b.n, NULL));
+    buf_reset(&b);
+    buf_printf(&b, "%j", "a\x7f\xc2\x85" "b\xc2\xa0đ");
+    assert_string_equal(buf_str(&b), "\"a\\u007f\\u0085b\xc2\xa0đ\"");
+    buf_reset(&b);
+    buf_printf(&b, "%.*j", 3, "ab\xff\xfe");
+    assert_string_equal(buf_str(&b), "\"ab\xEF\xBF\xBD\"");
+    buf_reset(&b);
+    log_kv(&b, "path", "/x/\xff\r\n=1");
+    log_kv(&b, "user", "plain");
+    log_kv(&b, "who", "Nguyễn");
+    assert_string_equal(buf_str(&b), " path=\"/x/\xEF\xBF\xBD\\r\\n=1\" user=plain who=\"Nguyễn\"");
     buf_free(&b);
 }
 
@@ -64,6 +87,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),
         cmocka_unit_test(test_contexts),
+        cmocka_unit_test(test_json_invalid_utf8),
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_arena),
     };
