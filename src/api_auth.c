@@ -1,6 +1,6 @@
 /*
 ** api_auth.c: signing in and out, the caller's own account and API tokens, producer
-** self-registration, and the management of users and their roles. route_dispatch has already
+** self-registration, and the management of users and their roles. route_admit has already
 ** checked the permission and that the user named by the path is within the caller's scope;
 ** the finer rules (who may grant what) live in user.c, shared with the command line.
 */

@@ -1,7 +1,7 @@
 /*
 ** api_dossier.c: the steps of the evaluation procedure on a dossier: actions (transitions),
 ** the self-assessment, the commune's report, evidence files, and the history. The generic
-** entity handlers (api_entity.c) serve the dossier records themselves; route_dispatch has
+** entity handlers (api_entity.c) serve the dossier records themselves; route_admit has
 ** checked that the dossier named by the path is within the caller's scope.
 */
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
 ** auth.h: who is asking and what they may do. Users hold roles, each scoped to a place or an
 ** object (a province, a commune, a council, a producer); permissions are named per kind of
-** action; the route table (route.c) declares the permission of every route and route_dispatch
+** action; the route table (route.c) declares the permission of every route and route_admit
 ** checks it, and the scope of the object, before any handler runs.
 **
 ** Credentials: passwords hashed with argon2id (libsodium crypto_pwhash_str); sessions and API

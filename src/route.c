@@ -326,4 +326,3 @@ int route_admit(Req *r) {
     return 0;
 }
 
-int route_dispatch(Req *r) { return route_admit(r) ? r->status : r->route->handler(r); }

@@ -1,6 +1,6 @@
 /*
 ** route.h: the route table. One row per route declares method, path pattern, permission,
-** allowed query parameters, body limit and handler; route_dispatch checks all of it before
+** allowed query parameters, body limit and handler; route_admit checks all of it before
 ** any handler runs, so a handler cannot forget a check.
 */
 #ifndef OCOP_ROUTE_H
@@ -42,8 +42,6 @@ void route_authenticate(Req *r);
 ** before it reads a body. 0 when the handler may run; otherwise the refusal is in r (a
 ** problem document) and its status is returned. Needs r->db and route_authenticate first. */
 int route_admit(Req *r);
-/* route_admit, then the handler when admitted. Returns the response status. */
-int route_dispatch(Req *r);
 /* Index of a route in routes[], for metrics. */
 size_t route_index(const Route *rt);
 
