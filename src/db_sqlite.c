@@ -97,7 +97,7 @@ static void print_profile(Db *db) {
 ** disk under the database is one for all of them, and /healthz reports it. */
 static struct {
     pthread_mutex_t mu;
-    int64_t failed_at;
+    atomic_llong failed_at; /* read without the mutex by every commit */
     char what[160];
 } storage = {PTHREAD_MUTEX_INITIALIZER, 0, ""};
 
@@ -129,6 +129,7 @@ static void storage_failed(int rc, int sys_errno) {
 }
 
 static void storage_ok(void) {
+    if (!atomic_load(&storage.failed_at)) return;
     pthread_mutex_lock(&storage.mu);
     storage.failed_at = 0;
     storage.what[0] = 0;
