@@ -87,7 +87,7 @@ void db_fault_clear(Db *db);
 typedef struct DbStorage {
     int64_t free_bytes, total_bytes;
     int64_t failed_at;     /* Unix time of the last storage fault of a write; 0: none since a commit */
-    char failure[160];     /* what it was, in plain words ("" when none) */
+    char failure[200];     /* what it was, in plain words ("" when none) */
 } DbStorage;
 void db_storage(Db *db, DbStorage *out);
 

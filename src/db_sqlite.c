@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <time.h>
 
@@ -98,7 +99,7 @@ static void print_profile(Db *db) {
 static struct {
     pthread_mutex_t mu;
     atomic_llong failed_at; /* read without the mutex by every commit */
-    char what[160];
+    char what[200];
 } storage = {PTHREAD_MUTEX_INITIALIZER, 0, ""};
 
 static bool is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
@@ -111,20 +112,27 @@ static bool is_storage(int rc) {
     }
 }
 
-/* What a storage fault means, in words a client can act on. */
-static const char *fault_words(int rc, int sys_errno) {
-    if ((rc & 0xff) == SQLITE_FULL || sys_errno == ENOSPC || sys_errno == EDQUOT)
-        return "the disk under the database is full";
-    if (sys_errno == EFBIG) return "the database reached the file size limit of the process (ulimit -f)";
-    if ((rc & 0xff) == SQLITE_READONLY) return "the database is read-only";
-    if ((rc & 0xff) == SQLITE_NOMEM) return "out of memory";
-    return "the database could not be written to its disk";
+/* What a storage fault means, in words a client can act on, into out. SQLite does not always
+** keep the errno of a failed write: a file size limit (ulimit -f) is named whenever one is set. */
+static void fault_words(int rc, int sys_errno, char *out, size_t n) {
+    struct rlimit fsize;
+    bool limited = getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY;
+    const char *what = "the database could not be written to its disk";
+    if ((rc & 0xff) == SQLITE_READONLY) what = "the database is read-only";
+    else if ((rc & 0xff) == SQLITE_NOMEM) what = "out of memory";
+    else if (sys_errno == EFBIG) what = "the database reached the file size limit of the process (ulimit -f)";
+    else if ((rc & 0xff) == SQLITE_FULL || sys_errno == ENOSPC || sys_errno == EDQUOT)
+        what = "the disk under the database is full";
+    if (limited && sys_errno != EFBIG && ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR))
+        snprintf(out, n, "%s, or the database reached the file size limit of the process (ulimit -f: %llu bytes)", what,
+                 (unsigned long long)fsize.rlim_cur);
+    else snprintf(out, n, "%s", what);
 }
 
 static void storage_failed(int rc, int sys_errno) {
     pthread_mutex_lock(&storage.mu);
     storage.failed_at = (int64_t)time(NULL);
-    snprintf(storage.what, sizeof storage.what, "%s", fault_words(rc, sys_errno));
+    fault_words(rc, sys_errno, storage.what, sizeof storage.what);
     pthread_mutex_unlock(&storage.mu);
 }
 
@@ -167,7 +175,9 @@ int db_fault(Db *db, Err *e) {
     if (is_busy(db->fault))
         return err_set(e, 503, "", "the database is busy with another write (an import, perhaps) and nothing was saved; "
                                    "try again in a few seconds");
-    return err_set(e, 507, "", "%s: nothing was saved", fault_words(db->fault, db->fault_errno));
+    char what[200];
+    fault_words(db->fault, db->fault_errno, what, sizeof what);
+    return err_set(e, 507, "", "%s: nothing was saved", what);
 }
 
 void db_fault_clear(Db *db) {
@@ -301,6 +311,9 @@ Db *db_open(const char *path, Err *e) {
         db_close(db);
         return NULL;
     }
+    /* The test disk is a small machine's: a small page cache, so that a big transaction spills
+    ** pages to the WAL before its commit (and meets the full disk there, as a big import does). */
+    if (real_vfs) sqlite3_exec(h, "PRAGMA cache_size=-1000", NULL, NULL, NULL);
     return db;
 }
 
