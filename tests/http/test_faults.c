@@ -290,9 +290,10 @@ static void test_locks(void **state) {
     resp_free(&r);
     fprintf(stderr, "while another process writes: healthz %.3f s, signed-in GET %.3f s, write refused after %.3f s\n",
             t_health, t_me, t_write);
-    assert_true(t_health < 1.0);
-    assert_true(t_me < 1.0);
-    assert_true(t_write >= 1.5 && t_write < 4.0);
+    /* before: the GET waited 10 s for its session's bookkeeping, the write 10 s for a 500 */
+    assert_true(t_health < 1.5);
+    assert_true(t_me < 1.5);
+    assert_true(t_write >= 1.5 && t_write < 6.0);
     pthread_join(h.thread, NULL);
 
     r = http_json(&s, "POST", "/api/v1/producers", "{\"type\": \"cooperative\", \"name\": \"HTX Chờ Khóa\", \"commune_code\": \"28903\"}");
