@@ -410,7 +410,10 @@ int db_step(Stmt *s) {
     if (s->db->tx_failed) return refuse(s->db);
     int rc = sqlite3_step(s->st);
     if (rc == SQLITE_ROW) return DB_ROW;
-    if (rc == SQLITE_DONE) return DB_DONE;
+    if (rc == SQLITE_DONE) {
+        if (!s->db->in_tx && !sqlite3_stmt_readonly(s->st)) storage_ok(); /* a write saved in autocommit */
+        return DB_DONE;
+    }
     on_error(s->db, rc, sqlite3_sql(s->st));
     return DB_ERROR;
 }

@@ -270,7 +270,10 @@ rows:
         db_commit(db, e); /* the end of the snapshot: nothing was written */
         res->rows = res->created = res->duplicates = 0;
         json_array_clear(res->duplicate_rows);
-        if (db_begin(db, e)) goto out;
+        if (db_begin(db, e)) {
+            db_fault(db, e); /* another writer held the lock past DB_BUSY_MS: say so plainly */
+            goto out;
+        }
         /* New rows get ids above the largest one now: they are indexed for search in one pass. */
         char maxsql[96];
         snprintf(maxsql, sizeof maxsql, "SELECT coalesce(max(id), 0) FROM %s", en->table);
