@@ -181,7 +181,7 @@ int import_run(Db *db, const Entity *en, const Actor *who, const char *data, siz
     /* Two passes over the rows. The first checks every row against a read snapshot, without the
     ** write lock, so a file with problems never keeps other writers waiting. The second, in one
     ** write transaction, checks each row again (earlier rows of the file and whatever others
-    ** wrote in between now count) and writes it: the write lock is held for the writing only. */
+    ** wrote in between now count) and writes it. A storage fault ends it at once (db.h). */
     bool writing = false;
     int64_t last_id = 0;
     if (db_begin_read(db, e)) goto out;
