@@ -7,7 +7,9 @@
 #include "auth.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <pwd.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -249,15 +251,48 @@ const char *password_problem(const char *pw, const char *username) {
     return NULL;
 }
 
-int password_hash(const char *password, char *out, size_t n) {
-    if (n < crypto_pwhash_STRBYTES) panic("password_hash: buffer too small");
-    return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                             crypto_pwhash_MEMLIMIT_INTERACTIVE);
+/* Each argon2id hash takes crypto_pwhash_MEMLIMIT_INTERACTIVE (64 MiB) for its duration: at
+** most HASH_SLOTS run at once in the process, the others queue for up to HASH_WAIT_S. This
+** bounds what sign-ins add to the resident memory (HASH_SLOTS x 64 MiB) however many arrive
+** together. The semaphore is process state, as the memory it guards is. */
+enum { HASH_SLOTS = 2, HASH_WAIT_S = 15 };
+static sem_t hash_sem;
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+static void hash_init(void) {
+    if (sem_init(&hash_sem, 0, HASH_SLOTS)) panic("sem_init: %s", strerror(errno));
 }
 
-bool password_verify(const char *hash, const char *password) {
-    return hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+/* Wait for a hashing slot: false when none came free within HASH_WAIT_S. */
+static bool hash_enter(void) {
+    pthread_once(&hash_once, hash_init);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += HASH_WAIT_S;
+    while (sem_timedwait(&hash_sem, &until) != 0)
+        if (errno != EINTR) return false;
+    return true;
 }
+
+static void hash_leave(void) { sem_post(&hash_sem); }
+
+int password_hash(const char *password, char *out, size_t n) {
+    if (n < crypto_pwhash_STRBYTES) panic("password_hash: buffer too small");
+    if (!hash_enter()) return -1;
+    int rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                               crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    hash_leave();
+    return rc;
+}
+
+/* 1: the password matches, 0: it does not, -1: no hashing slot came free (try again later). */
+static int password_check(const char *hash, const char *password) {
+    if (!hash_enter()) return -1;
+    int ok = hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+    hash_leave();
+    return ok;
+}
+
+bool password_verify(const char *hash, const char *password) { return password_check(hash, password) == 1; }
 
 /* Hex SHA-256 of s into out[65]. */
 static void sha256_hex(const char *s, char out[65]) {
@@ -290,25 +325,89 @@ static void fmt_time(int64_t t, char out[24]) {
 ** further failure up to 15 minutes. Accounts: 5 failures, 30 s; addresses: 20 failures, 60 s. */
 enum { THROTTLE_WINDOW = 3600, THROTTLE_MAX = 900 };
 
+/* The counts live in the database (login_throttle: shared by every process, kept over restarts)
+** and in this process's memory, so that a failure still counts when the database cannot be
+** written (a full disk, a write lock held elsewhere): a key is locked when either says so. The
+** memory is a fixed table indexed by a keyed hash; a colliding key takes the slot over. */
+enum { MEM_THROTTLE_SLOTS = 4096 };
+typedef struct ThrottleRow {
+    char key[96];
+    int64_t failures, first, until;
+} ThrottleRow;
+static struct {
+    pthread_mutex_t mu;
+    unsigned char seed[crypto_shorthash_KEYBYTES];
+    bool seeded;
+    ThrottleRow rows[MEM_THROTTLE_SLOTS];
+} mem_throttle = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+/* The slot of key (the caller holds the mutex). */
+static ThrottleRow *mem_slot(const char *key) {
+    if (!mem_throttle.seeded) {
+        randombytes_buf(mem_throttle.seed, sizeof mem_throttle.seed);
+        mem_throttle.seeded = true;
+    }
+    unsigned char h[crypto_shorthash_BYTES];
+    crypto_shorthash(h, (const unsigned char *)key, strlen(key), mem_throttle.seed);
+    uint64_t v;
+    memcpy(&v, h, sizeof v);
+    return &mem_throttle.rows[v % MEM_THROTTLE_SLOTS];
+}
+
+/* Copy the memory's row of key into out (zeros when it holds none). */
+static void mem_get(const char *key, ThrottleRow *out) {
+    pthread_mutex_lock(&mem_throttle.mu);
+    ThrottleRow *r = mem_slot(key);
+    if (strcmp(r->key, key) == 0) *out = *r;
+    else memset(out, 0, sizeof *out);
+    pthread_mutex_unlock(&mem_throttle.mu);
+}
+
+static void mem_put(const char *key, int64_t failures, int64_t first, int64_t until) {
+    pthread_mutex_lock(&mem_throttle.mu);
+    ThrottleRow *r = mem_slot(key);
+    snprintf(r->key, sizeof r->key, "%s", key);
+    r->failures = failures;
+    r->first = first;
+    r->until = until;
+    pthread_mutex_unlock(&mem_throttle.mu);
+}
+
+static void mem_clear(const char *key) {
+    pthread_mutex_lock(&mem_throttle.mu);
+    ThrottleRow *r = mem_slot(key);
+    if (strcmp(r->key, key) == 0) memset(r, 0, sizeof *r);
+    pthread_mutex_unlock(&mem_throttle.mu);
+}
+
 static int64_t throttle_locked(Db *db, const char *key) {
     Stmt *s = db_prepare(db, "SELECT locked_until FROM login_throttle WHERE key = ?");
     db_bind_text(s, 1, key);
     int64_t until = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
+    ThrottleRow m;
+    mem_get(key, &m);
+    if (m.until > until) until = m.until;
     int64_t now = now_s();
     return until > now ? until - now : 0;
 }
 
+/* Count a failure for key: in memory always, in the database when db is not NULL (the caller
+** holds the write transaction; a failed write leaves the count in memory). */
 static void throttle_fail(Db *db, const char *key, int after, int base) {
     int64_t now = now_s();
-    Stmt *s = db_prepare(db, "SELECT failures, first_fail FROM login_throttle WHERE key = ?");
-    db_bind_text(s, 1, key);
-    int64_t failures = 0, first = now;
-    if (db_step(s) == DB_ROW) {
-        failures = db_col_int(s, 0);
-        first = db_col_int(s, 1);
+    ThrottleRow m;
+    mem_get(key, &m);
+    int64_t failures = m.failures, first = m.failures ? m.first : now;
+    Stmt *s = db ? db_prepare(db, "SELECT failures, first_fail FROM login_throttle WHERE key = ?") : NULL;
+    if (s) {
+        db_bind_text(s, 1, key);
+        if (db_step(s) == DB_ROW && db_col_int(s, 0) > failures) {
+            failures = db_col_int(s, 0);
+            first = db_col_int(s, 1);
+        }
+        db_done(s);
     }
-    db_done(s);
     if (now - first > THROTTLE_WINDOW) failures = 0, first = now;
     failures++;
     int64_t until = 0;
@@ -317,6 +416,8 @@ static void throttle_fail(Db *db, const char *key, int after, int base) {
         int64_t lock = shift > 10 ? THROTTLE_MAX : (int64_t)base << shift;
         until = now + (lock > THROTTLE_MAX ? THROTTLE_MAX : lock);
     }
+    mem_put(key, failures, first, until);
+    if (!db) return;
     s = db_prepare(db, "INSERT INTO login_throttle (key, failures, first_fail, locked_until) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
                        "first_fail = excluded.first_fail, locked_until = excluded.locked_until");
@@ -335,10 +436,29 @@ static void throttle_fail(Db *db, const char *key, int after, int base) {
 }
 
 static void throttle_clear(Db *db, const char *key) {
+    mem_clear(key);
     Stmt *s = db_prepare(db, "DELETE FROM login_throttle WHERE key = ?");
     db_bind_text(s, 1, key);
     db_step(s);
     db_done(s);
+}
+
+/* Count a failed sign-in for the account key ukey (5 failures, then 30 s doubling) and, unless
+** NULL, for the address key akey (20, then 60 s). The database may be unwritable (a full disk):
+** the counts then hold in memory, and the sign-in still answers as a failure. */
+static void count_failure(Db *db, const char *ukey, const char *akey) {
+    Err e = ERR_INIT;
+    bool tx = db_begin(db, &e) == 0;
+    throttle_fail(tx ? db : NULL, ukey, 5, 30);
+    if (akey) throttle_fail(tx ? db : NULL, akey, 20, 60);
+    if (tx && db_commit(db, &e)) log_warn("failed sign-in counted in memory only: %s", e.detail);
+}
+
+/* No hashing slot came free: 503, to be tried again shortly. */
+static int hashing_busy(int *retry_after, Err *e) {
+    *retry_after = 5;
+    log_warn("sign-in refused: every password hashing slot stayed busy for %d s", HASH_WAIT_S);
+    return err_set(e, 503, "", "too many sign-ins at once; try again in a few seconds");
 }
 
 int auth_reauth(Db *db, const Auth *a, const char *password, const char *remote, int *retry_after, Err *e) {
@@ -352,10 +472,10 @@ int auth_reauth(Db *db, const Auth *a, const char *password, const char *remote,
     char hash[crypto_pwhash_STRBYTES] = "";
     if (db_step(s) == DB_ROW) snprintf(hash, sizeof hash, "%s", db_col_text(s, 0));
     db_done(s);
-    if (hash[0] && strlen(password) <= PASSWORD_MAX_BYTES && password_verify(hash, password)) return 0;
-    if (db_begin(db, e)) return -1;
-    throttle_fail(db, ukey, 5, 30);
-    if (db_commit(db, e)) return -1;
+    int ok = hash[0] && strlen(password) <= PASSWORD_MAX_BYTES ? password_check(hash, password) : 0;
+    if (ok == 1) return 0;
+    if (ok < 0) return hashing_busy(retry_after, e);
+    count_failure(db, ukey, NULL);
     log_warn("re-authentication failed user=%s remote=%s", a->username, remote ? remote : "-");
     return err_set(e, 422, "current_password", "the current password is wrong");
 }
@@ -368,9 +488,9 @@ int auth_rate_check(Db *db, const char *key, int *retry_after, Err *e) {
 
 void auth_rate_count(Db *db, const char *key, int after, int base) {
     Err e = ERR_INIT;
-    if (db_begin(db, &e)) return;
-    throttle_fail(db, key, after, base);
-    db_commit(db, &e);
+    bool tx = db_begin(db, &e) == 0;
+    throttle_fail(tx ? db : NULL, key, after, base);
+    if (tx && db_commit(db, &e)) log_warn("rate limit of %s counted in memory only: %s", key, e.detail);
 }
 
 /* ---- login, sessions, tokens ----------------------------------------------------------------- */
@@ -428,20 +548,17 @@ int auth_login(Db *db, const char *username, const char *password, const char *r
         snprintf(status, sizeof status, "%s", db_col_text(s, 3));
     }
     db_done(s);
-    bool ok;
+    int ok;
     if (id) {
-        ok = password_verify(hash, password);
+        ok = password_check(hash, password);
     } else {
         static pthread_once_t once = PTHREAD_ONCE_INIT;
         pthread_once(&once, make_dummy_hash);
-        password_verify(dummy_hash, password);
-        ok = false;
+        ok = password_check(dummy_hash, password) < 0 ? -1 : 0;
     }
+    if (ok < 0) return hashing_busy(retry_after, e);
     if (!ok) {
-        if (db_begin(db, e)) return -1;
-        throttle_fail(db, ukey, 5, 30);
-        throttle_fail(db, akey, 20, 60);
-        if (db_commit(db, e)) return -1;
+        count_failure(db, ukey, akey);
         log_warn("sign-in failed user=%s remote=%s", name, remote ? remote : "-");
         return err_set(e, 401, "", "wrong username or password");
     }
@@ -499,10 +616,12 @@ int session_create(Db *db, Auth *a, const char *remote, const char *user_agent, 
     return 0;
 }
 
-static void session_remove(Db *db, const char *hash) {
+/* Delete a session; without wait, only when no other connection is writing. */
+static void session_remove(Db *db, const char *hash, bool wait) {
     Stmt *s = db_prepare(db, "DELETE FROM sessions WHERE hash = ?");
     db_bind_text(s, 1, hash);
-    db_step(s);
+    if (wait) db_step(s);
+    else db_step_nowait(s);
     db_done(s);
 }
 
@@ -529,16 +648,18 @@ int session_load(Db *db, const char *secret, Auth *a, Err *e) {
     else if (now - created >= auth_config.absolute_s) why = "the session reached its maximum length";
     else if (now - last >= auth_config.idle_s) why = "the session was idle too long";
     if (why) {
-        session_remove(db, a->session);
+        session_remove(db, a->session, false); /* refused anyway: a later request may remove it */
         return err_set(e, 401, "", "%s; sign in again", why);
     }
     /* Record activity, at most once a minute (or a tenth of the idle limit, when shorter). */
     int64_t step = auth_config.idle_s / 10 < 60 ? auth_config.idle_s / 10 : 60;
     if (now - last >= step) {
+        /* Bookkeeping never makes a request wait: skipped while another connection writes
+        ** (the next request within the minute tries again). */
         s = db_prepare(db, "UPDATE sessions SET last_seen = ? WHERE hash = ?");
         db_bind_int(s, 1, now);
         db_bind_text(s, 2, a->session);
-        db_step(s);
+        db_step_nowait(s);
         db_done(s);
     }
     a->via = AUTH_SESSION;
@@ -546,7 +667,7 @@ int session_load(Db *db, const char *secret, Auth *a, Err *e) {
 }
 
 int session_delete(Db *db, const char *session_hash) {
-    session_remove(db, session_hash);
+    session_remove(db, session_hash, true);
     return db_changes(db);
 }
 
@@ -594,7 +715,7 @@ int token_load(Db *db, const char *token, Auth *a, Err *e) {
         s = db_prepare(db, "UPDATE api_tokens SET last_used = ? WHERE id = ?");
         db_bind_int(s, 1, now);
         db_bind_int(s, 2, a->token_id);
-        db_step(s);
+        db_step_nowait(s); /* skipped while another connection writes, as a session's last use */
         db_done(s);
     }
     a->via = AUTH_TOKEN;

@@ -3,6 +3,10 @@
 ** [--date D]`, and the daily job that `ocop serve` runs (decision.h: lifecycle_run). The job
 ** runs once when the server starts and then every day at 00:01 Vietnam time (UTC+7), in a
 ** thread of its own with its own database connection; running it twice on a day changes nothing.
+**
+** A run that meets a storage fault (the write lock held past its bound by a long import, a full
+** disk) is tried again after 1, 2, 4, 8 and 16 s; after the last try it fails with a clear error
+** (the command exits 1; the server logs it), never leaving due certificates `valid` silently.
 */
 #include <errno.h>
 #include <pthread.h>
@@ -54,6 +58,27 @@ static void print_report(json_t *rep) {
     }
 }
 
+enum { LIFECYCLE_TRIES = 6 }; /* the first run and 5 retries: 1 + 2 + 4 + 8 + 16 s of waiting */
+
+/* Wait s seconds before the next try; false when the server is stopping (d may be NULL). */
+static bool backoff(LifecycleDaemon *d, int s);
+
+/* lifecycle_run, tried again while the failure is a storage fault; e says the last failure. */
+static int run_retrying(Db *db, LifecycleDaemon *d, const Actor *who, const char *date, json_t **rep, Err *e) {
+    for (int i = 0;; i++) {
+        err_clear(e);
+        if (lifecycle_run(db, who, date, rep, e) == 0) return 0;
+        Err fault = ERR_INIT;
+        if (!db_fault(db, &fault)) return -1; /* not a storage fault: trying again changes nothing */
+        if (i + 1 == LIFECYCLE_TRIES) {
+            err_set(e, fault.status, "", "%s (gave up after %d tries)", fault.detail, LIFECYCLE_TRIES);
+            return -1;
+        }
+        log_warn("lifecycle %s: %s; trying again in %d s", date, fault.detail, 1 << i);
+        if (!backoff(d, 1 << i)) return -1;
+    }
+}
+
 int cmd_lifecycle(Opts *o) {
     if (strcmp(o->args[0], "run") != 0) return cli_fail("unknown subcommand '%s': run", o->args[0]), 2;
     char today[11];
@@ -66,7 +91,7 @@ int cmd_lifecycle(Opts *o) {
     Actor who = actor_cli();
     json_t *rep = NULL;
     Err e = ERR_INIT;
-    int rc = lifecycle_run(db, &who, date, &rep, &e);
+    int rc = run_retrying(db, NULL, &who, date, &rep, &e);
     db_close(db);
     if (rc) return cli_fail("%s", e.detail);
     if (o->format) {
@@ -90,8 +115,25 @@ struct LifecycleDaemon {
     char *db_path;
 };
 
-static void run_once(const char *db_path) {
+static bool backoff(LifecycleDaemon *d, int s) {
+    if (!d) {
+        struct timespec ts = {s, 0};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+        return true;
+    }
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += s;
+    pthread_mutex_lock(&d->mu);
+    while (!d->stop && pthread_cond_timedwait(&d->cv, &d->mu, &until) != ETIMEDOUT) {}
+    bool go_on = !d->stop;
+    pthread_mutex_unlock(&d->mu);
+    return go_on;
+}
+
+static void run_once(LifecycleDaemon *d) {
     Err e = ERR_INIT;
+    const char *db_path = d->db_path;
     Db *db = db_open(db_path, &e);
     if (!db) {
         log_error("lifecycle: %s", e.detail);
@@ -101,7 +143,7 @@ static void run_once(const char *db_path) {
     date_today(today);
     Actor who = {0, "system:lifecycle", "local", NULL};
     json_t *rep = NULL;
-    if (lifecycle_run(db, &who, today, &rep, &e)) log_error("lifecycle %s: %s", today, e.detail);
+    if (run_retrying(db, d, &who, today, &rep, &e)) log_error("lifecycle %s: %s", today, e.detail);
     else
         log_info("lifecycle %s: %zu certificate(s) expired, %lld in the re-evaluation window, %lld past the 120-day warning",
                  today, json_array_size(json_object_get(rep, "expired")), jint(rep, "window"), jint(rep, "warning"));
@@ -119,14 +161,14 @@ static time_t next_run(time_t now) {
 
 static void *daemon_loop(void *arg) {
     LifecycleDaemon *d = arg;
-    run_once(d->db_path);
+    run_once(d);
     pthread_mutex_lock(&d->mu);
     while (!d->stop) {
         struct timespec until = {next_run(time(NULL)), 0};
         int rc = pthread_cond_timedwait(&d->cv, &d->mu, &until);
         if (d->stop || rc != ETIMEDOUT) continue;
         pthread_mutex_unlock(&d->mu);
-        run_once(d->db_path);
+        run_once(d);
         pthread_mutex_lock(&d->mu);
     }
     pthread_mutex_unlock(&d->mu);

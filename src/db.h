@@ -52,12 +52,47 @@ int64_t db_int1(Db *db, const char *sql, const char *p1);
 
 /* Transactions. db_begin starts an IMMEDIATE (write) transaction, db_begin_read a read
 ** transaction (one snapshot and one lock for all the statements of a GET). Nesting is not
-** allowed. */
+** allowed.
+**
+** A write waits at most DB_BUSY_MS for another writer (another process's import, say) to let go
+** of the lock, then fails with a "busy" storage fault (db_fault: 503). Readers never wait for
+** a writer (WAL).
+**
+** An error ends the transaction for good: any error in a write transaction, and in a read
+** transaction any error after which SQLite may have rolled back on its own (a full disk, an I/O
+** error, a lock) or did (sqlite3_get_autocommit). From then on every statement, and
+** db_commit, fails without running (db_errmsg says why) until the owner calls db_rollback:
+** nothing can carry on in autocommit and commit half a transaction. db_tx_failed tells. */
 int db_begin(Db *db, Err *e);
 int db_begin_read(Db *db, Err *e);
 int db_commit(Db *db, Err *e);
 void db_rollback(Db *db);
 bool db_in_tx(Db *db);
+bool db_tx_failed(Db *db);
+
+enum { DB_BUSY_MS = 2000 };
+
+/* Step a write that is worth doing only when it costs no wait (a session's last use): when
+** another connection holds the write lock it answers DB_ERROR at once and records no fault. */
+int db_step_nowait(Stmt *s);
+
+/* Storage faults: the disk is full, a write failed (EIO, EFBIG beyond `ulimit -f`), the file is
+** read-only, or the write lock stayed taken past DB_BUSY_MS. The connection remembers the last
+** one (logged at once with its SQL) until db_fault_clear or the next db_begin / db_begin_read.
+** db_fault fills e for the client in plain words (507 for storage, 503 for busy; no SQL) and
+** returns -1 when there is one, else returns 0 and leaves e alone. */
+int db_fault(Db *db, Err *e);
+void db_fault_clear(Db *db);
+
+/* The state of the storage under the database, for /healthz: free bytes on its file system
+** (-1 when unknown), and the last write that failed for want of storage by any connection of
+** this process (0 when none, or when a commit succeeded since). */
+typedef struct DbStorage {
+    int64_t free_bytes, total_bytes;
+    int64_t failed_at;     /* Unix time of the last storage fault of a write; 0: none since a commit */
+    char failure[200];     /* what it was, in plain words ("" when none) */
+} DbStorage;
+void db_storage(Db *db, DbStorage *out);
 
 int db_changes(Db *db);
 /* A number that changes whenever anything was committed to the database since the last call

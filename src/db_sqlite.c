@@ -1,16 +1,27 @@
 /*
-** db_sqlite.c: the SQLite driver of db.h. WAL journal, foreign keys on, a busy timeout so
-** concurrent writers queue instead of failing, and a per-connection statement cache keyed by
-** the SQL text (handlers prepare the same constant SQL on every request).
+** db_sqlite.c: the SQLite driver of db.h. WAL journal, foreign keys on, a bounded busy timeout
+** so concurrent writers queue for a moment instead of failing, and a per-connection statement
+** cache keyed by the SQL text (handlers prepare the same constant SQL on every request).
+**
+** Every failing statement goes through one place (on_error), which ends the transaction for
+** good when it must and remembers storage faults (db.h). For tests, OCOP_TEST_DISK_FREE=BYTES
+** puts a file system with that much free space under every database file of the process (a
+** VFS that refuses to grow files past it with SQLITE_FULL, as write(2) on a full disk does).
 */
+#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
+#include "log.h"
 #include "util.h"
 
 enum { CACHE_SLOTS = 256 };
@@ -31,6 +42,13 @@ struct Db {
     sqlite3 *h;
     char *path;
     int in_tx;
+    bool tx_failed;      /* an error ended the transaction: refuse everything until db_rollback */
+    bool own_err;        /* db_errmsg/db_errcode report err_msg/err_code, not SQLite's */
+    bool nowait;         /* inside db_step_nowait: a busy answer is no fault */
+    int fault;           /* SQLite code of the last storage fault, 0: none (db_fault) */
+    int fault_errno;
+    int err_code;
+    char err_msg[300];
     Stmt *cache[CACHE_SLOTS];
     /* Constant SQL is a string literal with a fixed address: a probe by that address (checked
     ** with strcmp, since a buffer's address can come back with other text) skips hashing. */
@@ -75,6 +93,177 @@ static void print_profile(Db *db) {
                 (double)db->prof[i].ns / 1e3 / (double)db->prof[i].runs, db->prof[i].sql);
 }
 
+/* ---- storage faults -------------------------------------------------------------------------- */
+
+/* The last write that failed for want of storage, seen by any connection of the process: the
+** disk under the database is one for all of them, and /healthz reports it. */
+static struct {
+    pthread_mutex_t mu;
+    atomic_llong failed_at; /* read without the mutex by every commit */
+    char what[200];
+} storage = {PTHREAD_MUTEX_INITIALIZER, 0, ""};
+
+static bool is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
+
+static bool is_storage(int rc) {
+    switch (rc & 0xff) {
+    case SQLITE_FULL: case SQLITE_IOERR: case SQLITE_READONLY: case SQLITE_CANTOPEN: case SQLITE_NOMEM:
+    case SQLITE_CORRUPT: case SQLITE_NOTADB: case SQLITE_PROTOCOL: return true;
+    default: return false;
+    }
+}
+
+/* What a storage fault means, in words a client can act on, into out. SQLite does not always
+** keep the errno of a failed write: a file size limit (ulimit -f) is named whenever one is set. */
+static void fault_words(int rc, int sys_errno, char *out, size_t n) {
+    struct rlimit fsize;
+    bool limited = getrlimit(RLIMIT_FSIZE, &fsize) == 0 && fsize.rlim_cur != RLIM_INFINITY;
+    const char *what = "the database could not be written to its disk";
+    if ((rc & 0xff) == SQLITE_READONLY) what = "the database is read-only";
+    else if ((rc & 0xff) == SQLITE_NOMEM) what = "out of memory";
+    else if (sys_errno == EFBIG) what = "the database reached the file size limit of the process (ulimit -f)";
+    else if ((rc & 0xff) == SQLITE_FULL || sys_errno == ENOSPC || sys_errno == EDQUOT)
+        what = "the disk under the database is full";
+    if (limited && sys_errno != EFBIG && ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR))
+        snprintf(out, n, "%s, or the database reached the file size limit of the process (ulimit -f: %llu bytes)", what,
+                 (unsigned long long)fsize.rlim_cur);
+    else snprintf(out, n, "%s", what);
+}
+
+static void storage_failed(int rc, int sys_errno) {
+    pthread_mutex_lock(&storage.mu);
+    storage.failed_at = (int64_t)time(NULL);
+    fault_words(rc, sys_errno, storage.what, sizeof storage.what);
+    pthread_mutex_unlock(&storage.mu);
+}
+
+static void storage_ok(void) {
+    if (!atomic_load(&storage.failed_at)) return;
+    pthread_mutex_lock(&storage.mu);
+    storage.failed_at = 0;
+    storage.what[0] = 0;
+    pthread_mutex_unlock(&storage.mu);
+}
+
+/* Every failed statement comes here with SQLite's code: remember a storage fault (and log it
+** with its SQL, which the client never sees), and end the transaction when it must end. */
+static void on_error(Db *db, int rc, const char *sql) {
+    db->own_err = false;
+    int sys = sqlite3_system_errno(db->h);
+    if (is_storage(rc) || (is_busy(rc) && !db->nowait)) {
+        db->fault = rc & 0xff;
+        db->fault_errno = sys;
+        log_error("database %s: %s (errno %d) in: %.300s", db->path, sqlite3_errmsg(db->h), sys, sql ? sql : "?");
+        if (is_storage(rc)) storage_failed(rc, sys);
+    }
+    if (!db->in_tx || db->tx_failed) return;
+    if (db->in_tx == 2 || is_storage(rc) || is_busy(rc) || sqlite3_get_autocommit(db->h)) {
+        db->tx_failed = true;
+        db->err_code = rc & 0xff;
+        snprintf(db->err_msg, sizeof db->err_msg, "the transaction ended at an earlier error (%s); nothing of it was saved",
+                 sqlite3_errmsg(db->h));
+    }
+}
+
+/* A statement asked for after the transaction ended: refused, with the reason. */
+static int refuse(Db *db) {
+    db->own_err = true;
+    return DB_ERROR;
+}
+
+int db_fault(Db *db, Err *e) {
+    if (!db || !db->fault) return 0;
+    if (is_busy(db->fault))
+        return err_set(e, 503, "", "the database is busy with another write (an import, perhaps) and nothing was saved; "
+                                   "try again in a few seconds");
+    char what[200];
+    fault_words(db->fault, db->fault_errno, what, sizeof what);
+    return err_set(e, 507, "", "%s: nothing was saved", what);
+}
+
+void db_fault_clear(Db *db) {
+    if (db) db->fault = 0;
+}
+
+void db_storage(Db *db, DbStorage *out) {
+    memset(out, 0, sizeof *out);
+    out->free_bytes = out->total_bytes = -1;
+    /* The directory of the file: where the WAL and the journal grow too. */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", db->path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = 0;
+    else *slash = 0;
+    struct statvfs vfs;
+    if (statvfs(dir, &vfs) == 0) {
+        out->free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
+        out->total_bytes = (int64_t)vfs.f_blocks * (int64_t)vfs.f_frsize;
+    }
+    pthread_mutex_lock(&storage.mu);
+    out->failed_at = storage.failed_at;
+    snprintf(out->failure, sizeof out->failure, "%s", storage.what);
+    pthread_mutex_unlock(&storage.mu);
+}
+
+/* ---- OCOP_TEST_DISK_FREE: a small disk for the tests ------------------------------------------ */
+
+/* The default VFS with a different xWrite: a write that would make its file longer takes the
+** growth from the bytes left, or fails with SQLITE_FULL when they are not enough. Overwrites
+** (a WAL reused from its start) cost nothing, as on a real disk. */
+static sqlite3_vfs quota_vfs, *real_vfs;
+static atomic_llong quota_left;
+static struct {
+    const sqlite3_io_methods *real;
+    sqlite3_io_methods copy;
+} quota_methods[4];
+static pthread_mutex_t quota_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static const sqlite3_io_methods *quota_real(sqlite3_file *f) {
+    for (size_t i = 0; i < COUNT(quota_methods); i++)
+        if (&quota_methods[i].copy == f->pMethods) return quota_methods[i].real;
+    return NULL;
+}
+
+static int quota_write(sqlite3_file *f, const void *buf, int amt, sqlite3_int64 off) {
+    const sqlite3_io_methods *real = quota_real(f);
+    sqlite3_int64 size = 0;
+    if (real->xFileSize(f, &size) != SQLITE_OK) size = 0;
+    long long grow = off + amt > size ? (long long)(off + amt - size) : 0;
+    if (grow && atomic_fetch_sub(&quota_left, grow) < grow) {
+        atomic_fetch_add(&quota_left, grow);
+        return SQLITE_FULL;
+    }
+    return real->xWrite(f, buf, amt, off);
+}
+
+static int quota_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out) {
+    (void)vfs;
+    int rc = real_vfs->xOpen(real_vfs, name, f, flags, out);
+    if (rc != SQLITE_OK || !f->pMethods) return rc;
+    pthread_mutex_lock(&quota_mu);
+    size_t i = 0;
+    while (i < COUNT(quota_methods) && quota_methods[i].real && quota_methods[i].real != f->pMethods) i++;
+    if (i == COUNT(quota_methods)) panic("OCOP_TEST_DISK_FREE: too many kinds of file");
+    if (!quota_methods[i].real) {
+        quota_methods[i].real = f->pMethods;
+        quota_methods[i].copy = *f->pMethods;
+        quota_methods[i].copy.xWrite = quota_write;
+    }
+    f->pMethods = &quota_methods[i].copy;
+    pthread_mutex_unlock(&quota_mu);
+    return rc;
+}
+
+static void quota_install(const char *bytes) {
+    real_vfs = sqlite3_vfs_find(NULL);
+    quota_vfs = *real_vfs;
+    quota_vfs.zName = "ocop-test-disk";
+    quota_vfs.xOpen = quota_open;
+    atomic_store(&quota_left, atoll(bytes));
+    sqlite3_vfs_register(&quota_vfs, 1);
+}
+
 static unsigned hash_str(const char *s) {
     unsigned h = 2166136261u;
     while (*s) h = (h ^ (unsigned char)*s++) * 16777619u;
@@ -84,7 +273,11 @@ static unsigned hash_str(const char *s) {
 /* Process-wide SQLite settings, applied once before the library initialises: no global
 ** memory statistics (they take a global mutex on every allocation, which the worker threads
 ** would contend for). */
-static void configure_sqlite(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static void configure_sqlite(void) {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    const char *quota = getenv("OCOP_TEST_DISK_FREE");
+    if (quota && *quota) quota_install(quota);
+}
 
 static Db *db_open_flags(const char *path, bool create, Err *e);
 
@@ -108,7 +301,7 @@ static Db *db_open_flags(const char *path, bool create, Err *e) {
         sqlite3_close(h);
         return NULL;
     }
-    sqlite3_busy_timeout(h, 10000);
+    sqlite3_busy_timeout(h, DB_BUSY_MS);
     sqlite3_extended_result_codes(h, 0);
     Db *db = xcalloc(1, sizeof *db);
     db->h = h;
@@ -131,6 +324,9 @@ static Db *db_open_flags(const char *path, bool create, Err *e) {
         db_close(db);
         return NULL;
     }
+    /* The test disk is a small machine's: a small page cache, so that a big transaction spills
+    ** pages to the WAL before its commit (and meets the full disk there, as a big import does). */
+    if (real_vfs) sqlite3_exec(h, "PRAGMA cache_size=-1000", NULL, NULL, NULL);
     return db;
 }
 
@@ -224,10 +420,25 @@ void db_bind_text(Stmt *s, int i, const char *v) {
 void db_bind_null(Stmt *s, int i) { sqlite3_bind_null(s->st, i); }
 
 int db_step(Stmt *s) {
+    if (s->db->tx_failed) return refuse(s->db);
     int rc = sqlite3_step(s->st);
     if (rc == SQLITE_ROW) return DB_ROW;
-    if (rc == SQLITE_DONE) return DB_DONE;
+    if (rc == SQLITE_DONE) {
+        if (!s->db->in_tx && !sqlite3_stmt_readonly(s->st)) storage_ok(); /* a write saved in autocommit */
+        return DB_DONE;
+    }
+    on_error(s->db, rc, sqlite3_sql(s->st));
     return DB_ERROR;
+}
+
+int db_step_nowait(Stmt *s) {
+    Db *db = s->db;
+    sqlite3_busy_timeout(db->h, 0);
+    db->nowait = true;
+    int rc = db_step(s);
+    db->nowait = false;
+    sqlite3_busy_timeout(db->h, DB_BUSY_MS);
+    return rc;
 }
 
 int db_col_count(Stmt *s) { return sqlite3_column_count(s->st); }
@@ -251,7 +462,10 @@ void db_done(Stmt *s) {
 
 int db_exec(Db *db, const char *sql, Err *e) {
     char *msg = NULL;
-    if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    if (db->tx_failed) return err_set(e, 500, "db", "%s", db->err_msg);
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        on_error(db, rc, sql);
         err_set(e, 500, "db", "%s", msg ? msg : sqlite3_errmsg(db->h));
         sqlite3_free(msg);
         return -1;
@@ -278,6 +492,7 @@ static int run1(Db *db, const char *sql, Err *e) {
 
 int db_begin(Db *db, Err *e) {
     if (db->in_tx) panic("nested transaction");
+    db->fault = 0;
     if (run1(db, "BEGIN IMMEDIATE", e)) return -1;
     db->in_tx = 2; /* 2: a write transaction, 1: a read transaction */
     return 0;
@@ -285,29 +500,40 @@ int db_begin(Db *db, Err *e) {
 
 int db_begin_read(Db *db, Err *e) {
     if (db->in_tx) panic("nested transaction");
+    db->fault = 0;
     if (run1(db, "BEGIN", e)) return -1;
     db->in_tx = 1;
     return 0;
 }
 
 int db_commit(Db *db, Err *e) {
+    if (db->tx_failed) {
+        err_set(e, 500, "db", "%s", db->err_msg);
+        db_rollback(db);
+        return -1;
+    }
     if (db->in_tx == 2) db->commits++; /* a write; counted even if it fails (harmless) */
     if (run1(db, "COMMIT", e)) {
         db_rollback(db);
         return -1;
     }
+    if (db->in_tx == 2) storage_ok();
     db->in_tx = 0;
     return 0;
 }
 
 void db_rollback(Db *db) {
     if (!db->in_tx) return;
-    Err e = ERR_INIT;
-    run1(db, "ROLLBACK", &e);
+    /* Straight to SQLite: the statement must run even after the transaction failed, and a
+    ** rollback that finds the transaction already rolled back by SQLite is no error. */
+    if (!sqlite3_get_autocommit(db->h)) sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
     db->in_tx = 0;
+    db->tx_failed = false;
+    db->own_err = false;
 }
 
 bool db_in_tx(Db *db) { return db->in_tx; }
+bool db_tx_failed(Db *db) { return db->tx_failed; }
 uint64_t db_change_stamp(Db *db) {
     Stmt *s = db_prepare(db, "PRAGMA data_version");
     uint64_t v = db_step(s) == DB_ROW ? (uint64_t)db_col_int(s, 0) : 0;
@@ -323,8 +549,8 @@ bool db_ping(Db *db) {
 }
 
 int db_changes(Db *db) { return sqlite3_changes(db->h); }
-const char *db_errmsg(Db *db) { return sqlite3_errmsg(db->h); }
-int db_errcode(Db *db) { return sqlite3_errcode(db->h); }
+const char *db_errmsg(Db *db) { return db->own_err ? db->err_msg : sqlite3_errmsg(db->h); }
+int db_errcode(Db *db) { return db->own_err ? SQLITE_ABORT : sqlite3_errcode(db->h); }
 
 int db_backup(Db *db, const char *dest, Err *e) {
     sqlite3 *to = NULL;

@@ -152,6 +152,13 @@ int resp_json(Req *r, int status, json_t *obj) {
 }
 
 int resp_problem(Req *r, const Err *e) {
+    /* A server error caused by the storage (a full disk, a write lock held too long) is told
+    ** as such, in plain words: 507, or 503 with a time to come back. The SQL was logged. */
+    Err fault = ERR_INIT;
+    if ((!e->status || e->status >= 500) && r->db && db_fault(r->db, &fault)) {
+        e = &fault;
+        if (fault.status == 503) resp_header(r, "Retry-After", "2");
+    }
     int status = e->status ? e->status : 500;
     r->status = status;
     r->resp_type = "application/problem+json";

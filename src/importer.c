@@ -178,13 +178,16 @@ int import_run(Db *db, const Entity *en, const Actor *who, const char *data, siz
         goto fail;
     }
 
-    if (db_begin(db, e)) goto out;
-    /* New rows get ids above the largest one now: they are indexed for search in one pass. */
-    char maxsql[96];
-    snprintf(maxsql, sizeof maxsql, "SELECT coalesce(max(id), 0) FROM %s", en->table);
-    int64_t last_id = db_int1(db, maxsql, NULL);
+    /* Two passes over the rows. The first checks every row against a read snapshot, without the
+    ** write lock, so a file with problems never keeps other writers waiting. The second, in one
+    ** write transaction, checks each row again (earlier rows of the file and whatever others
+    ** wrote in between now count) and writes it. A storage fault ends it at once (db.h). */
+    bool writing = false;
+    int64_t last_id = 0;
+    if (db_begin_read(db, e)) goto out;
+rows:
     for (size_t i = hr + 1; i < nrows; i++) {
-        if (progress && (i - hr) % 1000 == 0) progress(progress_arg, "rows", i - hr, nrows - hr - 1);
+        if (progress && (i - hr) % 1000 == 0) progress(progress_arg, writing ? "rows" : "check", i - hr, nrows - hr - 1);
         int nc = 0;
         long rn = 0;
         const char *const *row = table_row(t, i, &nc, &rn);
@@ -230,7 +233,7 @@ int import_run(Db *db, const Entity *en, const Actor *who, const char *data, siz
                                       json_pack("{s:I, s:I, s:s}", "row", (json_int_t)rn, "existing_id", (json_int_t)dup,
                                                 "reason", why ? why : "duplicate"));
             } else if (entity_check_write(db, en, who, en->perm_create, NULL, obj, 0, &re) ||
-                       entity_write_new(db, &a, en, obj, &id, false, &re)) {
+                       (writing && entity_write_new(db, &a, en, obj, &id, false, &re))) {
                 problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
                         cell_of(row, nc, cols, ncols, re.field), re.detail);
             } else {
@@ -255,15 +258,35 @@ int import_run(Db *db, const Entity *en, const Actor *who, const char *data, siz
             }
             free(keep);
         }
+        if (db_tx_failed(db)) break; /* the disk is full, say: no later row can be written */
     }
-    if (progress) progress(progress_arg, "rows", nrows - hr - 1, nrows - hr - 1);
-    if (res->errors) {
+    if (progress) progress(progress_arg, writing ? "rows" : "check", nrows - hr - 1, nrows - hr - 1);
+    if (db_tx_failed(db) || res->errors) {
+        /* A storage fault is the reason, not the row that met it. */
+        int fault = db_fault(db, e);
         db_rollback(db);
+        if (fault) goto out;
         goto fail;
+    }
+    if (!writing) {
+        db_commit(db, e); /* the end of the snapshot: nothing was written */
+        res->rows = res->created = res->duplicates = 0;
+        json_array_clear(res->duplicate_rows);
+        if (db_begin(db, e)) {
+            db_fault(db, e); /* another writer held the lock past DB_BUSY_MS: say so plainly */
+            goto out;
+        }
+        /* New rows get ids above the largest one now: they are indexed for search in one pass. */
+        char maxsql[96];
+        snprintf(maxsql, sizeof maxsql, "SELECT coalesce(max(id), 0) FROM %s", en->table);
+        last_id = db_int1(db, maxsql, NULL);
+        writing = true;
+        goto rows;
     }
     if (!dry_run && en->search_kind && res->created) {
         if (progress) progress(progress_arg, "search", 0, res->created);
         if (search_index_after(db, en->search_kind, last_id, e)) {
+            db_fault(db, e);
             db_rollback(db);
             goto out;
         }
@@ -275,10 +298,12 @@ int import_run(Db *db, const Entity *en, const Actor *who, const char *data, siz
         goto out;
     }
     if (audit_import(db, en, who, data, n, fmt, res, last_id, e)) {
+        db_fault(db, e);
         db_rollback(db);
         goto out;
     }
     rc = db_commit(db, e);
+    if (rc) db_fault(db, e); /* a storage fault in plain words, not the failed statement */
     goto out;
 fail:
     err_set(e, 422, "file", "%zu row(s) have problems; nothing was imported", res->errors);

@@ -1,7 +1,9 @@
 /*
 ** importer.h: importing and exporting registry lists as CSV or XLSX. An import is
-** all-or-nothing: every row is checked and written inside one transaction, and on any error
-** the transaction is rolled back and every bad row is reported (row, column, value, reason).
+** all-or-nothing: every row is checked first against a read snapshot (no write lock), then
+** checked again and written inside one write transaction; on any error the transaction is
+** rolled back and every bad row is reported (row, column, value, reason). A storage fault (a
+** full disk) ends the import at once, with nothing written, and is reported as such.
 ** Duplicates of existing records (or of earlier rows of the same file) are reported and
 ** skipped, never doubled.
 */
@@ -14,7 +16,8 @@
 #include "entity.h"
 #include "table.h"
 
-/* Progress of a long import: phase is "rows" (done of total rows checked and written) or
+/* Progress of a long import: phase is "check" (done of total rows checked, nothing written
+** yet), "rows" (done of total rows checked again and written) or
 ** "search" (the new records being indexed; done 0 at the start, total when finished). */
 typedef void (*ImportProgress)(void *arg, const char *phase, size_t done, size_t total);
 

@@ -812,12 +812,55 @@ static void test_revoke_supersede_expire(void **state) {
     resp_free(&r);
 }
 
+/* A full disk (OCOP_TEST_DISK_FREE=0, db_sqlite.c) under a decision: 507 in plain words, and
+** nothing of it recorded: no decision, no certificate, the dossier still scored, the audit
+** chain whole. */
+static void test_decision_full_disk(void **state) {
+    (void)state;
+    Resp r = call(t_province, "POST", "/api/v1/products", "{\"name\": \"Kẹo dừa đĩa đầy\", \"set_no\": 7, \"producer_id\": 1}",
+                  201, NULL);
+    long long id = scored((int)jint(r.json, "id"), "first", 3, 55, false, 3);
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/certificates", NULL, 200, NULL);
+    long long certs = jint(r.json, "total");
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/decisions", NULL, 200, NULL);
+    long long decisions = jint(r.json, "total");
+    resp_free(&r);
+    assert_int_equal(srv_stop(&S), 0);
+    remove(S.log); /* srv_start reads the port from the log */
+    setenv("OCOP_TEST_DISK_FREE", "0", 1);
+    srv_start(&S);
+    unsetenv("OCOP_TEST_DISK_FREE");
+    r = decide(t_province, "199/QĐ-UBND", "province", NULL, id, 0, 507, NULL);
+    detail_has(&r, "the disk under the database is full");
+    assert_null(strstr(r.body, "INSERT"));
+    resp_free(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld", id);
+    r = call(t_admin, "GET", path, NULL, 200, NULL);
+    assert_string_equal(jstr(r.json, "state"), "scored");
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/certificates", NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "total"), certs);
+    resp_free(&r);
+    r = call(NULL, "GET", "/api/v1/decisions", NULL, 200, NULL);
+    assert_int_equal(jint(r.json, "total"), decisions);
+    resp_free(&r);
+    assert_int_equal(srv_stop(&S), 0);
+    const char *verify[] = {"audit", "verify", "--db", S.db, NULL};
+    assert_int_equal(run_ocop(verify, NULL, NULL), 0);
+    remove(S.log);
+    srv_start(&S);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decision_and_certificate),
         cmocka_unit_test(test_decided_records),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_revoke_supersede_expire),
+        cmocka_unit_test(test_decision_full_disk),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
