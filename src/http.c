@@ -488,6 +488,7 @@ static int admit(Conn *c, struct MHD_Connection *mc) {
     if (cl && parse_i64(cl, &len) && len > (int64_t)c->limit)
         return resp_error(r, 413, "body", "request body exceeds the limit of %zu bytes for %s", c->limit, r->path);
     r->db = app_db(c->t->app);
+    db_fault_clear(r->db); /* a storage fault belongs to the request that met it */
     /* Loading a session may record its use: a write, so before any read transaction. */
     route_authenticate(r);
     if (route_admit(r)) return r->status;
