@@ -936,7 +936,9 @@ static View *acquire(Db *db, Err *e) {
     int64_t version = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
     db_done(s);
     pthread_mutex_lock(&c->mu);
-    if (!c->view || c->view->version != version) {
+    /* Versions only grow: a reader whose snapshot is older than the view (a read transaction
+    ** begun before the last write) is served the newer view rather than a whole new build. */
+    if (!c->view || c->view->version < version) {
         uint64_t t0 = now_ns();
         View *v = NULL;
         size_t n = SIZE_MAX;
