@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +226,23 @@ static void test_refusals(void **state) {
     assert_int_equal(access(target, F_OK), -1);
     snprintf(file, sizeof file, "%s/elsewhere", S.dir);
     no_temporaries(file);
+
+    /* made by a newer ocop: refused, nothing restored */
+    char bk3[400], bkdb[500];
+    snprintf(bk3, sizeof bk3, "%s/backup-3", S.dir);
+    const char *backup3[] = {"backup", bk3, "--db", S.db, NULL};
+    free(ocop_out(backup3));
+    snprintf(bkdb, sizeof bkdb, "%s/ocop.db", bk3);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(bkdb, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "INSERT INTO schema_migrations VALUES (999, '999_future.sql', 'x')", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    const char *restore3[] = {"restore", bk3, "--db", target, NULL};
+    assert_int_equal(run_ocop(restore3, NULL, &err), 1);
+    assert_non_null(strstr(err, "newer than this ocop"));
+    free(err);
+    assert_int_equal(access(target, F_OK), -1);
 
     /* not a backup */
     snprintf(file, sizeof file, "%s/files", bk);
