@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,15 @@
 #include "files.h"
 #include "migrate.h"
 #include "util.h"
+
+/* Set by backup_interrupt (a signal handler): the one piece of process state here. */
+static volatile sig_atomic_t interrupted;
+
+void backup_interrupt(void) { interrupted = 1; }
+
+static int check_interrupt(Err *e) {
+    return interrupted ? err_set(e, 500, "", "interrupted; nothing was left behind") : 0;
+}
 
 /* Every column that names a stored file by its SHA-256: what must be in the file store. */
 static const char REFERENCED_SQL[] = "SELECT sha256 FROM product_photos UNION SELECT sha256 FROM dossier_files"
@@ -80,6 +90,7 @@ static int copy_file(const char *src, const char *dst, const char *sha, int64_t 
     ssize_t n;
     int rc = 0;
     while ((n = read(in, buf, sizeof buf)) != 0) {
+        if ((rc = check_interrupt(e))) break;
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             rc = err_set(e, 500, "", "cannot read %s: %s", src, strerror(errno));
@@ -241,6 +252,7 @@ int backup_make(Db *db, const char *files_dir, const char *dest, BackupReport *r
     ** to it was committed, and stored files are never removed, so the files copied after the
     ** snapshot include all it needs. */
     int rc = db_backup(db, path, e);
+    if (rc && interrupted) rc = check_interrupt(e);
     if (!rc) {
         snprintf(path, sizeof path, "%s/files", tmp);
         rc = copy_store(files_dir, path, r, e);
@@ -261,6 +273,7 @@ int backup_make(Db *db, const char *files_dir, const char *dest, BackupReport *r
         snprintf(path, sizeof path, "%s/BACKUP", tmp);
         rc = write_manifest(path, r, e);
     }
+    if (!rc) rc = check_interrupt(e);
     if (!rc && rename(tmp, dest)) rc = err_set(e, 500, "dest", "cannot rename %s to %s: %s", tmp, dest, strerror(errno));
     if (rc) remove_tree(tmp);
     return rc;
@@ -358,6 +371,7 @@ int backup_restore(const char *src, const char *db_path, const char *files_dir, 
     snprintf(store, sizeof store, "%s/files", src);
     if (!rc) rc = copy_store(store, files_dir, r, e);
     if (!rc) rc = check_restored(tmp, src, files_dir, keys_dir, r, e);
+    if (!rc) rc = check_interrupt(e);
     if (!rc && !replace) {
         remove_db_files(db_path); /* an empty file, or a -wal left beside none, would mix in */
         if (rename(tmp, db_path)) rc = err_set(e, 500, "db", "cannot rename %s to %s: %s", tmp, db_path, strerror(errno));

@@ -37,6 +37,10 @@ typedef struct BackupReport {
     char missing_secret[256]; /* restore: key ids with no secret key file in keys_dir ("" none) */
 } BackupReport;
 
+/* Ask a backup or restore under way to stop (a signal handler calls it, with db_interrupt on
+** the database being copied): it fails as soon as it can, removing what it wrote. */
+void backup_interrupt(void);
+
 /* Back up the database db (its file store files_dir) into the new directory dest, which must
 ** not exist. 0 with r filled, or -1 with e (409 when dest exists; 500 for I/O or database
 ** errors, the message naming the file); nothing is left behind on failure. */

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,15 +197,38 @@ void cli_files_dir(const Opts *o, char *out, size_t n) {
     else snprintf(out, n, "files");
 }
 
+/* Ctrl-C (or a TERM, HUP) during a backup or restore: stop it, so that it removes what it
+** wrote, instead of dying with a half-written copy left behind. */
+static Db *copying_db;
+
+static void on_stop_signal(int sig) {
+    (void)sig;
+    backup_interrupt();
+    if (copying_db) db_interrupt(copying_db);
+}
+
+static void catch_stop_signals(Db *db) {
+    copying_db = db;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 static int cmd_backup(Opts *o) {
     Db *db = cli_open_db(o, false);
     if (!db) return 1;
+    catch_stop_signals(db);
     char files_dir[4096];
     cli_files_dir(o, files_dir, sizeof files_dir);
     Err e = ERR_INIT;
     BackupReport r;
     uint64_t t0 = now_ns();
     int rc = backup_make(db, files_dir, o->args[0], &r, &e);
+    copying_db = NULL;
     db_close(db);
     if (rc) return cli_fail("backup: %s", e.detail);
     if (!o->quiet)
@@ -221,6 +245,7 @@ static int cmd_restore(Opts *o) {
     cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
     Err e = ERR_INIT;
     BackupReport r;
+    catch_stop_signals(NULL);
     if (backup_restore(o->args[0], o->db, files_dir, keys_dir, o->force, &r, &e))
         return cli_fail("restore: %s", e.detail);
     if (!o->quiet)

@@ -78,6 +78,9 @@ int db_backup(Db *db, const char *dest, Err *e);
 /* Replace the whole content of db with the database file src (a db_backup copy), at once:
 ** other connections see the old content or the new. Not in a transaction. -1 with e. */
 int db_restore(Db *db, const char *src, Err *e);
+/* Make the statement running on db stop with an error as soon as it can (from a signal
+** handler or another thread: async-signal-safe). */
+void db_interrupt(Db *db);
 /* The storage's own consistency checks (SQLite: integrity and foreign keys). -1 with e. */
 int db_check(Db *db, Err *e);
 

@@ -357,6 +357,8 @@ int db_restore(Db *db, const char *src, Err *e) {
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+void db_interrupt(Db *db) { sqlite3_interrupt(db->h); }
+
 int db_check(Db *db, Err *e) {
     static const char *const checks[] = {"PRAGMA integrity_check", "PRAGMA foreign_key_check"};
     for (size_t i = 0; i < COUNT(checks); i++) {

@@ -203,6 +203,25 @@ static void test_refusals(void **state) {
     free(err);
     no_temporaries(S.dir);
 
+    /* a damaged file in the live store: the backup fails and leaves nothing behind */
+    char bad_dir[400], bad_file[500], bk4[400];
+    snprintf(bad_dir, sizeof bad_dir, "%s/files/00", S.dir);
+    mkdir(bad_dir, 0755);
+    snprintf(bad_file, sizeof bad_file, "%s/00000000000000000000000000000000000000000000000000000000000000", bad_dir);
+    FILE *bf = fopen(bad_file, "wb");
+    assert_non_null(bf);
+    fputs("rotten", bf);
+    fclose(bf);
+    snprintf(bk4, sizeof bk4, "%s/backup-4", S.dir);
+    const char *backup4[] = {"backup", bk4, "--db", S.db, NULL};
+    assert_int_equal(run_ocop(backup4, NULL, &err), 1);
+    assert_non_null(strstr(err, "does not match its SHA-256"));
+    free(err);
+    assert_int_equal(access(bk4, F_OK), -1);
+    no_temporaries(S.dir);
+    unlink(bad_file);
+    rmdir(bad_dir);
+
     /* the photo's file in the backup, damaged: nothing is restored */
     const char *sha = strrchr(photo_url, '/') + 1;
     snprintf(file, sizeof file, "%s/files/%.2s/%s", bk, sha, sha + 2);
