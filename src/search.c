@@ -936,9 +936,11 @@ static View *acquire(Db *db, Err *e) {
     int64_t version = db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
     db_done(s);
     pthread_mutex_lock(&c->mu);
-    /* Versions only grow: a reader whose snapshot is older than the view (a read transaction
-    ** begun before the last write) is served the newer view rather than a whole new build. */
-    if (!c->view || c->view->version < version) {
+    /* Any other version: the view is laid again for it. (Not "only when newer": a connection
+    ** that searched inside its own write transaction may have left a view of what it then
+    ** rolled back; the next reader replaces it. A reader whose snapshot is older than the
+    ** view gets an overlay for its own version.) */
+    if (!c->view || c->view->version != version) {
         uint64_t t0 = now_ns();
         View *v = NULL;
         size_t n = SIZE_MAX;
