@@ -134,7 +134,9 @@ static bool all_hex(const char *s, size_t n) {
 static int copy_store(const char *from, const char *to, BackupReport *r, Err *e) {
     DIR *top = opendir(from);
     if (!top) return errno == ENOENT ? 0 : err_set(e, 500, "", "cannot read %s: %s", from, strerror(errno));
-    if (make_dir(to, e)) {
+    char inside[4200];
+    snprintf(inside, sizeof inside, "%s/x", to);
+    if (make_parent(inside, e)) {
         closedir(top);
         return -1;
     }

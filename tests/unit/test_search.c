@@ -553,6 +553,53 @@ static void test_random_writes(void **state) {
     same_as_fresh(f);
 }
 
+/* Two connections sharing one cache, as the server's workers do: a write on one is laid over
+** the index the other searches; a search inside a write transaction that is then rolled back
+** leaves nothing behind for the others. */
+static void test_shared_cache(void **state) {
+    Fixture *f = *state;
+    Err e = ERR_INIT;
+    SearchCache *shared = search_cache_new();
+    Db *a = db_open(f->path, &e), *b = db_open(f->path, &e);
+    assert_non_null(a);
+    assert_non_null(b);
+    search_cache_use(a, shared);
+    search_cache_use(b, shared);
+    put_examples(f);
+    SearchHit *h;
+    int n;
+    int64_t total;
+    assert_int_equal(search_query(b, &f->a, "nuoc mam", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 4);
+    assert_int_equal(search_put(a, "product", 50, "Rượu cần Tây Nguyên", NULL, &e), 0);
+    assert_int_equal(search_query(b, &f->a, "ruou can", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 1);
+    SearchStats st;
+    search_cache_stats(b, &st);
+    assert_int_equal(st.builds, 1); /* f->db's write came from outside the cache: one build */
+    assert_true(st.overlays >= 1);
+    /* searched inside a write transaction, then rolled back */
+    assert_int_equal(db_begin(a, &e), 0);
+    assert_int_equal(search_put(a, "product", 51, "Bánh tét lá cẩm", NULL, &e), 0);
+    assert_int_equal(search_query(a, &f->a, "banh tet", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 1);
+    db_rollback(a);
+    assert_int_equal(search_query(b, &f->a, "banh tet", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 0);
+    assert_int_equal(search_query(a, &f->a, "banh tet", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 0);
+    /* and the next committed write is seen by both */
+    assert_int_equal(search_put(a, "product", 52, "Bánh pía Sóc Trăng", NULL, &e), 0);
+    assert_int_equal(search_query(b, &f->a, "banh pia", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 1);
+    search_cache_stats(b, &st);
+    assert_int_equal(st.builds, 1);
+    db_close(a);
+    db_close(b);
+    search_cache_free(shared);
+    arena_free(&f->a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_examples, setup, teardown),
@@ -565,6 +612,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_after_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_cache, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
