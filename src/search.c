@@ -10,9 +10,11 @@
 ** folded words, and for each word the sorted list of records having it in the title, in the
 ** title's first position, or anywhere. A query is a few binary searches (every query word is
 ** a prefix), bitmap unions and intersections over the records, and a walk in record order;
-** no SQL, no sorting of matches. Each database connection keeps its own index and rebuilds
-** it when search_meta.version has moved (about a quarter of a second for 125,000 records), so
-** every search sees every committed write.
+** no SQL, no sorting of matches. The server's connections share one index (a SearchCache).
+** When search_meta.version has moved, the records the writes changed are masked out of it and
+** indexed again in a small overlay that queries merge (a few milliseconds), so every search
+** sees every committed write without the whole index being built again (about a quarter of a
+** second for 125,000 records); see "the index a search uses" below.
 **
 ** PostgreSQL (db_pg.c, later) changes nothing here: search_docs and search_meta are plain
 ** tables, and the folding stays in text_fold.
