@@ -614,9 +614,9 @@ static MemIndex *memindex_build(Db *db, const int64_t *sel, size_t nsel, int64_t
     return m;
 }
 
-/* ---- the index a search uses: a big index and a small overlay ------------------------
+/* ---- the index a search uses: a big index and a small overlay ----------------------- */
 
-** A View is what one search reads: the base index (built from the whole of search_docs at some
+/* A View is what one search reads: the base index (built from the whole of search_docs at some
 ** version), the records of it that later writes changed or removed (dead), and an overlay
 ** index of those records' current rows. A write therefore costs the next search only the
 ** indexing of the records it changed (a few, or a producer's products), not of all 200,000.
