@@ -50,18 +50,15 @@ int api_search(Req *r) {
     const char *q = req_query(r, "q"), *kind = req_query(r, "kind");
     if (kind && strcmp(kind, "product") && strcmp(kind, "producer") && strcmp(kind, "village"))
         return resp_error(r, 400, "kind", "kind must be product, producer or village");
-    int64_t page = 1, per_page = 20;
-    const char *p = req_query(r, "page"), *pp = req_query(r, "per_page");
-    if (p && (!parse_i64(p, &page) || page < 1)) return resp_error(r, 400, "page", "page must be a whole number from 1");
-    if (pp && (!parse_i64(pp, &per_page) || per_page < 1 || per_page > 100))
-        return resp_error(r, 400, "per_page", "per_page must be from 1 to 100");
+    static const PagingRule rule = {20, SEARCH_LIMIT_MAX, SEARCH_COUNT_MAX};
+    Paging pg;
     SearchHit *hits = NULL;
     int n = 0;
     int64_t total = 0;
     Err e = ERR_INIT;
-    if (search_query(r->db, &r->arena, q ? q : "", kind, (int)per_page, (int)((page - 1) * per_page), &hits, &n, &total, &e)) {
-        if (strcmp(e.field, "offset") == 0) snprintf(e.field, sizeof e.field, "page");
-        if (e.status == 422) e.status = 400; /* q and page come from the query string */
+    if (paging_parse(req_query(r, "page"), req_query(r, "per_page"), &rule, &pg, &e) ||
+        search_query(r->db, &r->arena, q ? q : "", kind, (int)pg.per_page, (int)pg.offset, &hits, &n, &total, &e)) {
+        if (e.status == 422) e.status = 400; /* q and kind come from the query string */
         return resp_problem(r, &e);
     }
     json_t *items = json_array();
@@ -69,8 +66,8 @@ int api_search(Req *r) {
         json_array_append_new(items, json_pack("{s:s, s:I, s:s, s:s, s:f}", "kind", hits[i].kind, "id", (json_int_t)hits[i].id,
                                                "title", hits[i].title, "highlight", hits[i].highlight, "score", hits[i].score));
     return resp_json(r, 200, json_pack("{s:s, s:o, s:I, s:I, s:I, s:I}", "q", q, "items", items, "total",
-                                       (json_int_t)total, "page", (json_int_t)page, "per_page", (json_int_t)per_page,
-                                       "pages", (json_int_t)((total + per_page - 1) / per_page)));
+                                       (json_int_t)total, "page", (json_int_t)pg.page, "per_page", (json_int_t)pg.per_page,
+                                       "pages", (json_int_t)paging_pages(&pg, total)));
 }
 
 int api_stats(Req *r) {

@@ -13,7 +13,7 @@
 #include "tablew.h"
 #include "util.h"
 
-enum { PER_PAGE_DEFAULT = 50, PER_PAGE_MAX = 500, MAX_PROVINCES = 32 };
+enum { MAX_PROVINCES = 32 };
 
 /* The filters of the query string into q; provinces (MAX_PROVINCES slots) receive the
 ** caller's province restriction. */
@@ -30,17 +30,11 @@ static void audit_query(Req *r, AuditQuery *q, char (*provinces)[8]) {
     q->limit = -1;
 }
 
-/* ?page= and ?per_page= into q->limit/offset; -1 with e. */
-static int audit_page(Req *r, AuditQuery *q, int64_t *page, int64_t *per_page, Err *e) {
-    const char *p = req_query(r, "page"), *pp = req_query(r, "per_page");
-    *page = 1;
-    *per_page = PER_PAGE_DEFAULT;
-    if (p && (!parse_i64(p, page) || *page < 1)) return err_set(e, 400, "page", "page must be a whole number from 1");
-    if (pp && (!parse_i64(pp, per_page) || *per_page < 1 || *per_page > PER_PAGE_MAX))
-        return err_set(e, 400, "per_page", "per_page must be from 1 to %d", PER_PAGE_MAX);
-    if (*page > INT64_MAX / *per_page) return err_set(e, 400, "page", "page is too large");
-    q->limit = *per_page;
-    q->offset = (*page - 1) * *per_page;
+/* ?page= and ?per_page= into *pg and q->limit/offset; -1 with e. */
+static int audit_page(Req *r, AuditQuery *q, Paging *pg, Err *e) {
+    if (paging_parse(req_query(r, "page"), req_query(r, "per_page"), &PAGING_LIST, pg, e)) return -1;
+    q->limit = pg->per_page;
+    q->offset = pg->offset;
     return 0;
 }
 
@@ -54,13 +48,12 @@ int api_audit_list(Req *r) {
     Err e = ERR_INIT;
     char provinces[MAX_PROVINCES][8];
     AuditQuery q;
-    int64_t page, per_page, total;
+    Paging pg;
+    int64_t total;
     json_t *items;
     audit_query(r, &q, provinces);
-    if (audit_page(r, &q, &page, &per_page, &e) || audit_list(r->db, &q, &items, &total, &e)) return fail(r, &e);
-    return resp_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
-                                       (json_int_t)page, "per_page", (json_int_t)per_page, "pages",
-                                       (json_int_t)((total + per_page - 1) / per_page)));
+    if (audit_page(r, &q, &pg, &e) || audit_list(r->db, &q, &items, &total, &e)) return fail(r, &e);
+    return resp_json(r, 200, paging_json(items, total, &pg));
 }
 
 int api_audit_export(Req *r) {

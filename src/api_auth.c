@@ -15,8 +15,6 @@
 #include "jsonx.h"
 #include "util.h"
 
-enum { PER_PAGE_DEFAULT = 50, PER_PAGE_MAX = 500 };
-
 static int problem(Req *r, Err *e) {
     int st = resp_problem(r, e);
     err_clear(e);
@@ -262,22 +260,16 @@ int api_users_list(Req *r) {
     q.role = req_query(r, "role");
     q.status = req_query(r, "status");
     q.province = req_query(r, "province");
-    int64_t page = 1, per_page = PER_PAGE_DEFAULT;
-    const char *p = req_query(r, "page"), *pp = req_query(r, "per_page");
-    if (p && (!parse_i64(p, &page) || page < 1 || page > 10000000))
-        return resp_error(r, 400, "page", "page must be a whole number from 1 to 10,000,000");
-    if (pp && (!parse_i64(pp, &per_page) || per_page < 1 || per_page > PER_PAGE_MAX))
-        return resp_error(r, 400, "per_page", "per_page must be from 1 to %d", PER_PAGE_MAX);
-    if (q.q && strlen(q.q) > 100) return resp_error(r, 400, "q", "q is longer than 100 bytes");
-    q.limit = per_page;
-    q.offset = (page - 1) * per_page;
+    Paging pg;
     Err e = ERR_INIT;
+    if (paging_parse(req_query(r, "page"), req_query(r, "per_page"), &PAGING_LIST, &pg, &e)) return problem(r, &e);
+    if (q.q && strlen(q.q) > 100) return resp_error(r, 400, "q", "q is longer than 100 bytes");
+    q.limit = pg.per_page;
+    q.offset = pg.offset;
     json_t *items;
     int64_t total;
     if (user_list(r->db, &r->actor, &q, &items, &total, &e)) return problem(r, &e);
-    return resp_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
-                                       (json_int_t)page, "per_page", (json_int_t)per_page, "pages",
-                                       (json_int_t)((total + per_page - 1) / per_page)));
+    return resp_json(r, 200, paging_json(items, total, &pg));
 }
 
 int api_users_create(Req *r) {

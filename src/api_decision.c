@@ -14,42 +14,30 @@
 #include "jsonx.h"
 #include "util.h"
 
-enum { PER_PAGE_DEFAULT = 50, PER_PAGE_MAX = 500 };
-
-/* ?page= and ?per_page= into limit and offset; 0, or the status of the error response. */
-static int paging(Req *r, int64_t *page, int64_t *per_page, int64_t *limit, int64_t *offset) {
-    const char *p = req_query(r, "page"), *pp = req_query(r, "per_page");
-    *page = 1;
-    *per_page = PER_PAGE_DEFAULT;
-    if (p && (!parse_i64(p, page) || *page < 1 || *page > 10000000))
-        return resp_error(r, 400, "page", "page must be a whole number from 1 to 10,000,000");
-    if (pp && (!parse_i64(pp, per_page) || *per_page < 1 || *per_page > PER_PAGE_MAX))
-        return resp_error(r, 400, "per_page", "per_page must be from 1 to %d", PER_PAGE_MAX);
-    *limit = *per_page;
-    *offset = (*page - 1) * *per_page;
+/* ?page= and ?per_page= into *pg, limit and offset; 0, or the status of the error response. */
+static int paging(Req *r, Paging *pg, int64_t *limit, int64_t *offset) {
+    Err e = ERR_INIT;
+    if (paging_parse(req_query(r, "page"), req_query(r, "per_page"), &PAGING_LIST, pg, &e)) return resp_problem(r, &e);
+    *limit = pg->per_page;
+    *offset = pg->offset;
     return 0;
 }
 
-static int list_response(Req *r, json_t *items, int64_t total, int64_t page, int64_t per_page) {
-    return resp_json(r, 200, json_pack("{s:o, s:I, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
-                                       (json_int_t)page, "per_page", (json_int_t)per_page, "pages",
-                                       (json_int_t)((total + per_page - 1) / per_page)));
-}
-
-static int list_or_problem(Req *r, int rc, Err *e, json_t *items, int64_t total, int64_t page, int64_t per_page) {
+static int list_or_problem(Req *r, int rc, Err *e, json_t *items, int64_t total, const Paging *pg) {
     if (rc) return resp_problem(r, e);
-    return list_response(r, items, total, page, per_page);
+    return resp_json(r, 200, paging_json(items, total, pg));
 }
 
 int api_decisions_list(Req *r) {
-    int64_t page, per_page, total = 0;
+    Paging pg;
+    int64_t total = 0;
     DecisionQuery q = {.province = req_query(r, "province"), .level = req_query(r, "level"), .year = req_query(r, "year")};
-    int st = paging(r, &page, &per_page, &q.limit, &q.offset);
+    int st = paging(r, &pg, &q.limit, &q.offset);
     if (st) return st;
     Err e = ERR_INIT;
     json_t *items = NULL;
     int rc = decision_list(r->db, &q, &items, &total, &e);
-    return list_or_problem(r, rc, &e, items, total, page, per_page);
+    return list_or_problem(r, rc, &e, items, total, &pg);
 }
 
 int api_decision_create(Req *r) {
@@ -77,17 +65,18 @@ int api_decision_get(Req *r) {
 }
 
 int api_certificates_list(Req *r) {
-    int64_t page, per_page, total = 0;
+    Paging pg;
+    int64_t total = 0;
     char today[11];
     date_today(today);
     CertificateQuery q = {.product_id = req_query(r, "product_id"), .state = req_query(r, "state"),
                           .province = req_query(r, "province"), .today = today};
-    int st = paging(r, &page, &per_page, &q.limit, &q.offset);
+    int st = paging(r, &pg, &q.limit, &q.offset);
     if (st) return st;
     Err e = ERR_INIT;
     json_t *items = NULL;
     int rc = certificate_list(r->db, &q, &items, &total, &e);
-    return list_or_problem(r, rc, &e, items, total, page, per_page);
+    return list_or_problem(r, rc, &e, items, total, &pg);
 }
 
 int api_certificate_get(Req *r) {
@@ -124,13 +113,14 @@ int api_certificate_revoke(Req *r) {
 int api_revocation_grounds(Req *r) { return resp_json(r, 200, json_pack("{s:o}", "items", revocation_grounds())); }
 
 int api_lifecycle_due(Req *r) {
-    int64_t page, per_page, total = 0;
+    Paging pg;
+    int64_t total = 0;
     DueQuery q = {.province = req_query(r, "province"), .commune = req_query(r, "commune"), .date = req_query(r, "date"),
                   .who = &r->actor};
-    int st = paging(r, &page, &per_page, &q.limit, &q.offset);
+    int st = paging(r, &pg, &q.limit, &q.offset);
     if (st) return st;
     Err e = ERR_INIT;
     json_t *items = NULL;
     int rc = lifecycle_due(r->db, &q, &items, &total, &e);
-    return list_or_problem(r, rc, &e, items, total, page, per_page);
+    return list_or_problem(r, rc, &e, items, total, &pg);
 }

@@ -17,8 +17,6 @@
 #include "tablew.h"
 #include "util.h"
 
-enum { PER_PAGE_DEFAULT = 50, PER_PAGE_MAX = 500 };
-
 static const Entity *route_entity(Req *r) { return r->route->data; }
 
 /* {id} as a positive integer, or a 404 response. */
@@ -31,20 +29,17 @@ static int path_id(Req *r, int64_t *id) {
 }
 
 /* Fill lq from the query string; all = no pagination (exports). */
-static int list_query(Req *r, ListQuery *lq, int64_t *page, int64_t *per_page, bool all, Err *e) {
+static int list_query(Req *r, ListQuery *lq, Paging *pg, bool all, Err *e) {
     memset(lq, 0, sizeof *lq);
     lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(r->nquery + 1));
     lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(r->nquery + 1));
-    *page = 1;
-    *per_page = PER_PAGE_DEFAULT;
+    const char *page = NULL, *per_page = NULL;
     for (int i = 0; i < r->nquery; i++) {
         const char *k = r->query[i].key, *v = r->query[i].value;
         if (strcmp(k, "page") == 0 && !all) {
-            if (!parse_i64(v, page) || *page < 1 || *page > 10000000)
-                return err_set(e, 400, "page", "page must be a whole number from 1 to 10,000,000");
+            page = v;
         } else if (strcmp(k, "per_page") == 0 && !all) {
-            if (!parse_i64(v, per_page) || *per_page < 1 || *per_page > PER_PAGE_MAX)
-                return err_set(e, 400, "per_page", "per_page must be from 1 to %d", PER_PAGE_MAX);
+            per_page = v;
         } else if (strcmp(k, "sort") == 0) {
             lq->sort = v;
         } else if (strcmp(k, "q") == 0) {
@@ -60,8 +55,9 @@ static int list_query(Req *r, ListQuery *lq, int64_t *page, int64_t *per_page, b
         }
     }
     lq->who = &r->actor;
-    lq->limit = all ? -1 : *per_page;
-    lq->offset = all ? 0 : (*page - 1) * *per_page;
+    if (paging_parse(page, per_page, &PAGING_LIST, pg, e)) return -1;
+    lq->limit = all ? -1 : pg->per_page;
+    lq->offset = all ? 0 : pg->offset;
     return 0;
 }
 
@@ -69,20 +65,15 @@ int api_entity_list(Req *r) {
     const Entity *en = route_entity(r);
     Err e = ERR_INIT;
     ListQuery lq;
-    int64_t page, per_page, total;
+    Paging pg;
+    int64_t total;
     json_t *items;
-    if (list_query(r, &lq, &page, &per_page, false, &e) || entity_list(r->db, &r->arena, en, &lq, &items, &total, &e)) {
+    if (list_query(r, &lq, &pg, false, &e) || entity_list(r->db, &r->arena, en, &lq, &items, &total, &e)) {
         int st = resp_problem(r, &e);
         err_clear(&e);
         return st;
     }
-    json_t *o = json_object();
-    json_object_set_new(o, "items", items);
-    json_object_set_new(o, "total", json_integer(total));
-    json_object_set_new(o, "page", json_integer(page));
-    json_object_set_new(o, "per_page", json_integer(per_page));
-    json_object_set_new(o, "pages", json_integer((total + per_page - 1) / per_page));
-    return resp_json(r, 200, o);
+    return resp_json(r, 200, paging_json(items, total, &pg));
 }
 
 /* A worker's cache of rendered records: the single-record GET of a rendered entity (products:
@@ -231,9 +222,10 @@ int api_entity_export(Req *r) {
     if (lang && strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0) return resp_error(r, 400, "lang", "lang must be vi or en");
     bool vi = !lang || strcmp(lang, "vi") == 0;
     ListQuery lq;
-    int64_t page, per_page, total;
+    Paging pg;
+    int64_t total;
     json_t *items;
-    if (list_query(r, &lq, &page, &per_page, true, &e) || entity_list(r->db, &r->arena, en, &lq, &items, &total, &e)) {
+    if (list_query(r, &lq, &pg, true, &e) || entity_list(r->db, &r->arena, en, &lq, &items, &total, &e)) {
         int st = resp_problem(r, &e);
         err_clear(&e);
         return st;

@@ -16,8 +16,6 @@ static int resp_problem400(Req *r, Err *e) {
     return resp_problem(r, e);
 }
 
-enum { PER_PAGE_DEFAULT = 50, PER_PAGE_MAX = 500 };
-
 /* The ?date= of r into *date (today, in buf, when absent). 0, or the status after
 ** answering 422. */
 static int query_date(Req *r, char buf[11], const char **date) {
@@ -30,18 +28,6 @@ static int query_date(Req *r, char buf[11], const char **date) {
     if (!date_valid(d))
         return resp_error(r, 400, "date", "date must be a real day written YYYY-MM-DD, got %s", d);
     *date = d;
-    return 0;
-}
-
-/* The integer query parameter key (1..max; dflt when absent) into *out. 0, or the status
-** after answering 422. */
-static int query_int(Req *r, const char *key, int dflt, int max, int *out) {
-    const char *v = req_query(r, key);
-    int64_t x = dflt;
-    if (v && (!parse_i64(v, &x) || x < 1 || x > max))
-        return resp_error(r, 400, key, "%s must be a whole number from 1 to %d, got %s", key, max,
-                          v);
-    *out = (int)x;
     return 0;
 }
 
@@ -85,24 +71,24 @@ static json_t *link_json(Req *r, const UnitLink *l, bool successor) {
 int api_units_list(Req *r) {
     char buf[11];
     const char *date = NULL;
-    int page = 1, per_page = PER_PAGE_DEFAULT, st;
-    if ((st = query_date(r, buf, &date)) || (st = query_int(r, "page", 1, 1000000, &page)) ||
-        (st = query_int(r, "per_page", PER_PAGE_DEFAULT, PER_PAGE_MAX, &per_page)))
-        return st;
+    Paging pg;
+    Err e = ERR_INIT;
+    int st;
+    if ((st = query_date(r, buf, &date))) return st;
+    if (paging_parse(req_query(r, "page"), req_query(r, "per_page"), &PAGING_LIST, &pg, &e)) return resp_problem(r, &e);
     const char *level = req_query(r, "level");
     UnitFilter f = {.level = level ? level : "province", .date = date,
                     .parent = req_query(r, "parent"), .q = req_query(r, "q"),
-                    .offset = (page - 1) * per_page, .limit = per_page};
+                    .offset = (int)pg.offset, .limit = (int)pg.per_page};
     Unit *v;
     int n, total;
-    Err e = ERR_INIT;
     if (unit_find(r->db, &r->arena, &f, &v, &n, &total, &e)) {
         if (e.status == 422) e.status = 400; /* every input here is a query parameter */
         return resp_problem(r, &e);
     }
-    return resp_json(r, 200, json_pack("{s:o, s:i, s:i, s:i, s:i, s:s}", "items", units_json(r, v, n),
-                                       "total", total, "page", page, "per_page", per_page,
-                                       "pages", (total + per_page - 1) / per_page, "date", date));
+    json_t *o = paging_json(units_json(r, v, n), total, &pg);
+    json_object_set_new(o, "date", json_string(date));
+    return resp_json(r, 200, o);
 }
 
 int api_units_get(Req *r) {

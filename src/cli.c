@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "backup.h"
 #include "cert.h"
 #include "demo.h"
 #include "embed.h"
@@ -210,14 +212,77 @@ static int cmd_demo(Opts *o) {
     return 0;
 }
 
+void cli_files_dir(const Opts *o, char *out, size_t n) {
+    if (o->files) {
+        snprintf(out, n, "%s", o->files);
+        return;
+    }
+    const char *slash = strrchr(o->db, '/');
+    if (slash) snprintf(out, n, "%.*s/files", (int)(slash - o->db), o->db);
+    else snprintf(out, n, "files");
+}
+
+/* Ctrl-C (or a TERM, HUP) during a backup or restore: stop it, so that it removes what it
+** wrote, instead of dying with a half-written copy left behind. */
+static Db *copying_db;
+
+static void on_stop_signal(int sig) {
+    (void)sig;
+    backup_interrupt();
+    if (copying_db) db_interrupt(copying_db);
+}
+
+static void catch_stop_signals(Db *db) {
+    copying_db = db;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 static int cmd_backup(Opts *o) {
     Db *db = cli_open_db(o, false);
     if (!db) return 1;
+    catch_stop_signals(db);
+    char files_dir[4096];
+    cli_files_dir(o, files_dir, sizeof files_dir);
     Err e = ERR_INIT;
-    int rc = db_backup(db, o->args[0], &e);
+    BackupReport r;
+    uint64_t t0 = now_ns();
+    int rc = backup_make(db, files_dir, o->args[0], &r, &e);
+    copying_db = NULL;
     db_close(db);
-    if (rc) return cli_fail("%s", e.detail);
-    if (!o->quiet) printf("backed up %s to %s\n", o->db, o->args[0]);
+    if (rc) return cli_fail("backup: %s", e.detail);
+    if (!o->quiet)
+        printf("backed up %s to %s in %.1f s: the database, %lld stored files (%lld bytes; %lld referenced), "
+               "%lld public keys (not the secret keys)\n",
+               o->db, o->args[0], (double)(now_ns() - t0) / 1e9, (long long)r.files, (long long)r.bytes,
+               (long long)r.referenced, (long long)r.keys);
+    return 0;
+}
+
+static int cmd_restore(Opts *o) {
+    char files_dir[4096], keys_dir[4096];
+    cli_files_dir(o, files_dir, sizeof files_dir);
+    cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
+    Err e = ERR_INIT;
+    BackupReport r;
+    catch_stop_signals(NULL);
+    if (backup_restore(o->args[0], o->db, files_dir, keys_dir, o->force, &r, &e))
+        return cli_fail("restore: %s", e.detail);
+    if (!o->quiet)
+        printf("restored %s into %s (files in %s), checked: storage integrity ok; audit trail intact "
+               "(%lld entries); %lld referenced files present with the right SHA-256 (%lld stored files); "
+               "%lld public keys match; %lld products\n",
+               o->args[0], o->db, files_dir, (long long)r.audit_entries, (long long)r.referenced,
+               (long long)r.files, (long long)r.keys, (long long)r.products);
+    if (r.missing_secret[0])
+        fprintf(stderr, "ocop: restore: no secret key in %s for: %s. Copy the key files (ID.key, mode 0600) "
+                        "from where you keep them, or decisions cannot sign certificates with these keys.\n",
+                keys_dir, r.missing_secret);
     return 0;
 }
 
@@ -448,8 +513,18 @@ static const Command commands[] = {
      "Export a whole list as CSV (default, to standard output) or XLSX. The file re-imports to\n"
      "the same data with 'ocop import'.\n"
      "  --lang       column headers in Vietnamese (default) or English", 1, 1},
-    {"backup", cmd_backup, "ocop backup DEST [--db PATH]",
-     "Copy the database to DEST with SQLite's online backup: consistent while the server runs.", 1, 1},
+    {"backup", cmd_backup, "ocop backup DEST [--db PATH] [--files DIR]",
+     "Back up the whole system into the new directory DEST while the server runs: the database as\n"
+     "of one moment (writers go on meanwhile), every stored file (photos, evidence, certificate\n"
+     "PDFs) and the public signing keys; not the secret keys (keep those apart). See\n"
+     "docs/operations.md.\n"
+     "  --files      the file store (default: 'files' beside the database)", 1, 1},
+    {"restore", cmd_restore, "ocop restore BACKUP --db PATH [--files DIR] [--force]",
+     "Restore a backup made by 'ocop backup' into the database PATH and its file store, after\n"
+     "checking it: storage integrity, the audit chain, every file the records refer to present\n"
+     "with the right SHA-256, the public keys. Nothing is replaced when a check fails.\n"
+     "  --force      replace an existing database (refused otherwise)\n"
+     "  --files      the file store to restore into (default: 'files' beside the database)", 1, 1},
     {"user", cmd_user,
      "ocop user add|list|show|passwd|disable|enable|grant|revoke [NAME] [--role ROLE[:SCOPE]]... [--password-stdin]",
      "Manage user accounts and their roles.\n"
@@ -621,6 +696,7 @@ int cli_main(int argc, char **argv) {
         {"session-max", required_argument, 0, 'M'}, {"trust-proxy", no_argument, 0, 'T'},
         {"key", required_argument, 0, 'k'},     {"insecure-public-url", no_argument, 0, 'J'},
         {"checkpoint", required_argument, 0, 'K'},
+        {"force", no_argument, 0, '!'},
         {"public-url", required_argument, 0, 'W'}, {"date", required_argument, 0, 'D'},
         {"state", required_argument, 0, 's'}, {"comment", required_argument, 0, 'c'},
         {"reason", required_argument, 0, 'r'}, {"province", required_argument, 0, 'p'},
@@ -671,6 +747,7 @@ int cli_main(int argc, char **argv) {
         case 'T': o.trust_proxy = true; break;
         case 'J': o.insecure_public_url = true; break;
         case 'K': o.checkpoint = optarg; break;
+        case '!': o.force = true; break;
         case 'k': o.key = optarg; break;
         case 's': o.state = optarg; break;
         case 'c': o.comment = optarg; break;

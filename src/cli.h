@@ -15,6 +15,7 @@ typedef struct Opts {
     const char *listen;
     int threads;
     bool quiet, dry_run, if_empty, help, password_stdin, trust_proxy;
+    bool force;                 /* restore: --force */
     const char *format, *lang, *output, *files;
     /* user, token and audit commands */
     const char *roles[16];      /* --role ROLE[:SCOPE], repeatable */
@@ -43,6 +44,9 @@ int cli_main(int argc, char **argv);
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Open the database of o (migrating it first when migrate), or NULL after a message. */
 Db *cli_open_db(const Opts *o, bool migrate);
+
+/* The file store of o: --files, or 'files' beside the database (as ocop serve). */
+void cli_files_dir(const Opts *o, char *out, size_t n);
 
 /* Commands in their own modules. */
 int cmd_audit(Opts *o); /* cli_audit.c: ocop audit verify|list|head|checkpoint|key */

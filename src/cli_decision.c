@@ -50,17 +50,6 @@ static const char *dmy(const char *iso, char out[11]) {
     return out;
 }
 
-/* The file store: --files, or 'files' beside the database (as ocop serve). */
-static void files_dir_of(const Opts *o, char *out, size_t n) {
-    if (o->files) {
-        snprintf(out, n, "%s", o->files);
-        return;
-    }
-    const char *slash = strrchr(o->db, '/');
-    if (slash) snprintf(out, n, "%.*s/files", (int)(slash - o->db), o->db);
-    else snprintf(out, n, "files");
-}
-
 /* The base of the verification URLs: --public-url without its trailing '/', or
 ** http://<--listen>. 0, or 2 after a message. */
 static int public_url_of(const Opts *o, char *out, size_t n) {
@@ -145,7 +134,7 @@ static int decision_add(Db *db, const Opts *o) {
         json_decref(in);
         return 2;
     }
-    files_dir_of(o, files_dir, sizeof files_dir);
+    cli_files_dir(o, files_dir, sizeof files_dir);
     cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
     DecisionEnv env = {files_dir, keys_dir, public_url, o->insecure_public_url};
     Actor who = actor_cli();

@@ -109,7 +109,17 @@ int db_errcode(Db *db);
 void db_attach(Db *db, void *obj, void (*free_fn)(void *));
 void *db_attached(Db *db);
 
-/* Consistent copy of the whole database to dest (SQLite online backup). */
+/* Consistent copy of the whole database, as of one moment, to the new file dest (which must
+** not exist): a snapshot read in one read transaction, so writers on other connections go on
+** and the copy finishes however busy they are. -1 with e (and nothing left at dest). */
 int db_backup(Db *db, const char *dest, Err *e);
+/* Replace the whole content of db with the database file src (a db_backup copy), at once:
+** other connections see the old content or the new. Not in a transaction. -1 with e. */
+int db_restore(Db *db, const char *src, Err *e);
+/* Make the statement running on db stop with an error as soon as it can (from a signal
+** handler or another thread: async-signal-safe). */
+void db_interrupt(Db *db);
+/* The storage's own consistency checks (SQLite: integrity and foreign keys). -1 with e. */
+int db_check(Db *db, Err *e);
 
 #endif

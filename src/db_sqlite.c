@@ -553,45 +553,62 @@ const char *db_errmsg(Db *db) { return db->own_err ? db->err_msg : sqlite3_errms
 int db_errcode(Db *db) { return db->own_err ? SQLITE_ABORT : sqlite3_errcode(db->h); }
 
 int db_backup(Db *db, const char *dest, Err *e) {
-    sqlite3 *to = NULL;
-    char *tmp = NULL;
-    size_t n = strlen(dest) + 16;
-    tmp = xmalloc(n);
-    snprintf(tmp, n, "%s.tmp", dest);
-    remove(tmp);
-    if (sqlite3_open(tmp, &to) != SQLITE_OK) {
-        err_set(e, 500, "dest", "cannot create %s: %s", tmp, sqlite3_errmsg(to));
-        sqlite3_close(to);
-        free(tmp);
-        return -1;
-    }
-    sqlite3_backup *bk = sqlite3_backup_init(to, "main", db->h, "main");
-    int rc = SQLITE_ERROR;
-    if (bk) {
-        /* Copy in steps so writers are not blocked for the whole copy; a write by another
-        ** connection restarts the copy, which keeps the result consistent. */
-        do {
-            rc = sqlite3_backup_step(bk, 256);
-            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(5);
-        } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-        sqlite3_backup_finish(bk);
+    /* VACUUM INTO reads the whole database in one read transaction: a snapshot that writers
+    ** on other connections neither block nor restart (the online backup API restarted its copy
+    ** whenever another connection wrote, so under steady writes it never finished). */
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->h, "VACUUM INTO ?", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, dest, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(st);
     }
     if (rc != SQLITE_DONE) {
-        err_set(e, 500, "dest", "backup failed: %s", sqlite3_errmsg(to));
-        sqlite3_close(to);
-        remove(tmp);
-        free(tmp);
+        err_set(e, 500, "dest", "backup to %s failed: %s", dest, sqlite3_errmsg(db->h));
+        sqlite3_finalize(st);
+        remove(dest);
         return -1;
     }
-    /* The copy keeps the WAL journal mode; switch it to a self-contained file. */
-    sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-    sqlite3_close(to);
-    if (rename(tmp, dest) != 0) {
-        err_set(e, 500, "dest", "cannot rename %s to %s", tmp, dest);
-        remove(tmp);
-        free(tmp);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int db_restore(Db *db, const char *src, Err *e) {
+    if (db->in_tx) panic("db_restore inside a transaction");
+    sqlite3 *from = NULL;
+    if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        err_set(e, 500, "src", "cannot open %s: %s", src, from ? sqlite3_errmsg(from) : "out of memory");
+        sqlite3_close(from);
         return -1;
     }
-    free(tmp);
+    /* One step: the destination is locked for the whole copy, so other connections see the
+    ** old database or the restored one, nothing in between. */
+    sqlite3_backup *bk = sqlite3_backup_init(db->h, "main", from, "main");
+    int rc = SQLITE_ERROR;
+    if (bk) {
+        do {
+            rc = sqlite3_backup_step(bk, -1);
+            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+        } while (rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+        sqlite3_backup_finish(bk);
+    }
+    if (rc != SQLITE_DONE) err_set(e, 500, "db", "restore from %s failed: %s", src, sqlite3_errmsg(db->h));
+    sqlite3_close(from);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void db_interrupt(Db *db) { sqlite3_interrupt(db->h); }
+
+int db_check(Db *db, Err *e) {
+    static const char *const checks[] = {"PRAGMA integrity_check", "PRAGMA foreign_key_check"};
+    for (size_t i = 0; i < COUNT(checks); i++) {
+        Stmt *s = db_prepare(db, checks[i]);
+        int rc = db_step(s);
+        bool ok = i == 0 ? rc == DB_ROW && str_eq(db_col_text(s, 0), "ok") : rc == DB_DONE;
+        if (!ok)
+            err_set(e, 500, "db", "%s: %s", i == 0 ? "integrity check" : "foreign key check",
+                    rc == DB_ERROR ? db_errmsg(db) : rc == DB_ROW && i == 0 ? db_col_text(s, 0) : "a row refers to one that is missing");
+        db_done(s);
+        if (!ok) return -1;
+    }
     return 0;
 }

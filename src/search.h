@@ -57,15 +57,25 @@ int search_index_after(Db *db, const char *kind, int64_t after_id, Err *e);
 int search_rebuild(Db *db, Err *e);
 
 /* The in-memory index searches run on (see search.c). A server makes one SearchCache and
-** hands it to every worker's connection, so the workers share one index, built once per
-** change; a connection without one gets a private index. The cache must outlive the
-** connections that use it. */
+** hands it to every worker's connection, so the workers share one index; a connection without
+** one gets a private index. After a write by this process a search lays the changed records
+** over the big index (a few milliseconds) instead of building it again; a write by another
+** process, a rebuild or a bulk import makes it build the whole index. The cache must outlive
+** the connections that use it. */
 typedef struct SearchCache SearchCache;
 SearchCache *search_cache_new(void);
 void search_cache_free(SearchCache *c);
 void search_cache_use(Db *db, SearchCache *c);
 /* Build (or check) the index now, so that the first search does not wait for it. */
 int search_cache_warm(Db *db, Err *e);
+/* How the index of db's cache has kept up with writes: whole builds, overlays laid over the
+** big index after a write, and folds of an overlay into a new big index (in the background). */
+typedef struct SearchStats {
+    int64_t builds, overlays, folds;
+    size_t overlay; /* records changed since the big index was built */
+    bool folding;   /* a fold is running */
+} SearchStats;
+void search_cache_stats(Db *db, SearchStats *out);
 
 typedef struct SearchHit {
     const char *kind;      /* "product", "producer", "village": static strings */

@@ -130,3 +130,27 @@ void date_add_days(const char *date, int days, char out[11]) {
     gmtime_r(&t, &tm);
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
+
+const PagingRule PAGING_LIST = {50, 500, PAGING_REACH};
+
+int paging_parse(const char *page, const char *per_page, const PagingRule *rule, Paging *p, Err *e) {
+    p->page = 1;
+    p->per_page = rule->per_page_default;
+    if (per_page && (!parse_i64(per_page, &p->per_page) || p->per_page < 1 || p->per_page > rule->per_page_max))
+        return err_set(e, 400, "per_page", "per_page must be a whole number from 1 to %d", rule->per_page_max);
+    int64_t last = rule->reach / p->per_page; /* page * per_page <= reach */
+    if (page && (!parse_i64(page, &p->page) || p->page < 1 || p->page > last))
+        return err_set(e, 400, "page",
+                       "page must be a whole number from 1 to %lld with %lld a page (lists reach %lld records)",
+                       (long long)last, (long long)p->per_page, (long long)rule->reach);
+    p->offset = (p->page - 1) * p->per_page;
+    return 0;
+}
+
+int64_t paging_pages(const Paging *p, int64_t total) { return (total + p->per_page - 1) / p->per_page; }
+
+json_t *paging_json(json_t *items, int64_t total, const Paging *p) {
+    return json_pack("{s:o, s:I, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
+                     (json_int_t)p->page, "per_page", (json_int_t)p->per_page, "pages",
+                     (json_int_t)paging_pages(p, total));
+}

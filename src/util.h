@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
+
 #define OCOP_VERSION "0.2.0"
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -45,5 +47,29 @@ void ts_now(char *out);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);
+
+/* Paging of a list: ?page= (from 1) and ?per_page=. The one parser every paged list of the API
+** uses, so the bounds cannot drift. A rule gives the default and largest per_page and the reach:
+** the deepest record a page may show, page × per_page <= reach (so the offset can neither
+** overflow nor ask the database to skip billions of rows). */
+typedef struct PagingRule {
+    int per_page_default, per_page_max;
+    int64_t reach;
+} PagingRule;
+enum { PAGING_REACH = 10000000 };
+/* The rule of the registry's lists: 50 a page by default, at most 500, reach 10,000,000. */
+extern const PagingRule PAGING_LIST;
+typedef struct Paging {
+    int64_t page, per_page; /* as asked (or the defaults) */
+    int64_t offset;         /* (page - 1) * per_page */
+} Paging;
+/* page, per_page: the parameters' text, NULL when absent. Returns 0 with *p filled, or -1 with
+** e = 400 naming the field ("page" or "per_page") that is not a whole number in range. */
+int paging_parse(const char *page, const char *per_page, const PagingRule *rule, Paging *p, Err *e);
+/* The number of pages total records fill. */
+int64_t paging_pages(const Paging *p, int64_t total);
+/* A page of a list as the API answers it: {"items", "total", "page", "per_page", "pages"}.
+** Takes items' reference; the caller owns the result. */
+json_t *paging_json(json_t *items, int64_t total, const Paging *p);
 
 #endif

@@ -473,7 +473,9 @@ static void test_product_cache(void **state) {
 /* ocop backup on the database the server is serving: a consistent, self-contained copy. */
 static void test_backup_while_serving(void **state) {
     char dest[512];
-    snprintf(dest, sizeof dest, "%s/live-backup.db", S.dir);
+    char dest_db[600];
+    snprintf(dest, sizeof dest, "%s/live-backup", S.dir);
+    snprintf(dest_db, sizeof dest_db, "%s/ocop.db", dest);
     const char *args[] = {"backup", dest, "--db", S.db, NULL};
     char *out = NULL, *err = NULL;
     Resp r = http_get(&S, "/api/v1/products?per_page=1");
@@ -482,7 +484,7 @@ static void test_backup_while_serving(void **state) {
     assert_int_equal(run_ocop(args, &out, &err), 0);
     free(out);
     free(err);
-    const char *count[] = {"export", "products", "--db", dest, NULL};
+    const char *count[] = {"export", "products", "--db", dest_db, NULL};
     assert_int_equal(run_ocop(count, &out, &err), 0);
     long long lines = 0;
     for (const char *p = out; *p; p++) lines += *p == '\n';

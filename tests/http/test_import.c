@@ -255,14 +255,15 @@ static void test_cli(void **state) {
     free(err);
 
     /* backup: a consistent, self-contained copy */
-    char bk[512];
-    snprintf(bk, sizeof bk, "%s/backup.db", s.dir);
+    char bk[512], bkdb[600];
+    snprintf(bk, sizeof bk, "%s/backup", s.dir);
+    snprintf(bkdb, sizeof bkdb, "%s/ocop.db", bk);
     const char *backup[] = {"backup", bk, "--db", s.db, NULL};
     assert_int_equal(run_ocop(backup, &out, &err), 0);
     free(out);
     free(err);
     sqlite3 *h;
-    assert_int_equal(sqlite3_open(bk, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_open(bkdb, &h), SQLITE_OK);
     sqlite3_stmt *st;
     sqlite3_prepare_v2(h, "SELECT count(*) FROM products", -1, &st, NULL);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -271,7 +272,7 @@ static void test_cli(void **state) {
     /* a database from a newer ocop is refused */
     sqlite3_exec(h, "INSERT INTO schema_migrations VALUES (999, '999_future.sql', 'x')", NULL, NULL, NULL);
     sqlite3_close(h);
-    const char *mig[] = {"migrate", "--db", bk, NULL};
+    const char *mig[] = {"migrate", "--db", bkdb, NULL};
     assert_int_equal(run_ocop(mig, &out, &err), 1);
     assert_non_null(strstr(err, "newer than this ocop"));
     free(out);

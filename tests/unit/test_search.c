@@ -396,6 +396,210 @@ static void test_hostile(void **state) {
     assert_int_equal(find(f, "mam -nuoc", NULL, 20, 0).total, 4);
 }
 
+/* ---- search after writes: the overlay over the big index ---------------------------- */
+
+static const char *const words[] = {"nuoc", "mam", "banh", "keo", "dua", "xanh", "ben", "tre", "tra", "lang",
+                                    "xua", "dac", "san", "buoi", "ca", "com", "mat", "ong", "gao", "thom"};
+
+/* A title of 1..5 words drawn from words[] by seed. */
+static void random_title(unsigned *seed, char *out, size_t n) {
+    int nw = 1 + (int)(rand_r(seed) % 5);
+    out[0] = 0;
+    for (int i = 0; i < nw; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, n - len, "%s%s", i ? " " : "", words[rand_r(seed) % (sizeof words / sizeof *words)]);
+    }
+}
+
+/* The same queries on f's long-lived index and on a fresh connection's (built whole) answer
+** the same hits in the same order, with the same totals. */
+static void same_as_fresh(Fixture *f) {
+    static const char *const queries[] = {"nuoc", "banh keo", "xanh", "ben tre", "b", "dua xanh", "t", "lang xua",
+                                          "mat ong", "ca com", "san", "gao thom ben"};
+    static const char *const kinds[] = {NULL, "product", "village"};
+    Err e = ERR_INIT;
+    Db *fresh = db_open(f->path, &e);
+    assert_non_null(fresh);
+    Arena a = {0};
+    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+        for (size_t ki = 0; ki < 3; ki++)
+            for (int page = 0; page < 3; page++) {
+                SearchHit *h1, *h2;
+                int n1, n2;
+                int64_t t1, t2;
+                int limit = page == 2 ? 100 : 7, offset = page == 1 ? 7 : 0;
+                assert_int_equal(search_query(f->db, &f->a, queries[qi], kinds[ki], limit, offset, &h1, &n1, &t1, &e), 0);
+                assert_int_equal(search_query(fresh, &a, queries[qi], kinds[ki], limit, offset, &h2, &n2, &t2, &e), 0);
+                if (t1 != t2 || n1 != n2) fail_msg("'%s' kind %s: %lld/%d hits, fresh %lld/%d", queries[qi],
+                                                   kinds[ki] ? kinds[ki] : "-", (long long)t1, n1, (long long)t2, n2);
+                for (int i = 0; i < n1; i++) {
+                    if (strcmp(h1[i].kind, h2[i].kind) || h1[i].id != h2[i].id || strcmp(h1[i].title, h2[i].title) ||
+                        h1[i].score != h2[i].score)
+                        fail_msg("'%s' hit %d: %s %lld '%s', fresh %s %lld '%s'", queries[qi], i, h1[i].kind,
+                                 (long long)h1[i].id, h1[i].title, h2[i].kind, (long long)h2[i].id, h2[i].title);
+                }
+            }
+    arena_free(&a);
+    db_close(fresh);
+    arena_free(&f->a);
+}
+
+/* Creations, updates and deletions after the index was built are found at once, without
+** building the whole index again: the changed records lie in an overlay. */
+static void test_after_writes(void **state) {
+    Fixture *f = *state;
+    put_examples(f);
+    char title[128];
+    unsigned seed = 7;
+    for (int i = 100; i < 600; i++) {
+        random_title(&seed, title, sizeof title);
+        put(f, "product", i, title, NULL);
+    }
+    Result r = find(f, "nuoc mam lang xua", NULL, 20, 0);
+    SearchStats st;
+    search_cache_stats(f->db, &st);
+    assert_int_equal(st.builds, 1);
+    /* create */
+    put(f, "product", 9001, "Mật ong hoa nhãn Hưng Yên", "HTX Ong Vàng");
+    r = find(f, "hoa nhan", NULL, 20, 0);
+    assert_int_equal(r.total, 1);
+    assert_int_equal(r.h[0].id, 9001);
+    assert_string_equal(r.h[0].title, "Mật ong hoa nhãn Hưng Yên");
+    assert_int_equal(find(f, "ong vang", NULL, 20, 0).total, 1);
+    /* update: the old words go, the new come, the rank follows the new title */
+    put(f, "product", 1, "Nước mắm nhĩ", NULL);
+    assert_int_equal(rank_of(find(f, "lang xua", "product", 20, 0), "product", 1), -1);
+    r = find(f, "nuoc mam nh", NULL, 20, 0);
+    assert_int_equal(r.total, 1);
+    assert_int_equal(r.h[0].id, 1);
+    assert_string_equal(r.h[0].title, "Nước mắm nhĩ");
+    /* delete */
+    Err e = ERR_INIT;
+    assert_int_equal(search_delete(f->db, "product", 9001, &e), 0);
+    assert_int_equal(find(f, "hoa nhan", NULL, 20, 0).total, 0);
+    assert_int_equal(search_delete(f->db, "village", 1, &e), 0);
+    assert_int_equal(find(f, "lang nghe", NULL, 20, 0).total, 0);
+    search_cache_stats(f->db, &st);
+    assert_int_equal(st.builds, 1); /* no whole build after any of these writes */
+    assert_true(st.overlays >= 4);
+    same_as_fresh(f);
+
+    /* a write rolled back changes nothing */
+    assert_int_equal(db_begin(f->db, &e), 0);
+    put(f, "product", 2, "Rượu cần", NULL);
+    db_rollback(f->db);
+    assert_int_equal(find(f, "ruou can", NULL, 20, 0).total, 0);
+    assert_int_equal(find(f, "phu quoc", NULL, 20, 0).total, 1);
+    same_as_fresh(f);
+
+    /* a write this cache did not see (another process): the whole index again, right */
+    Db *other = db_open(f->path, &e);
+    assert_non_null(other);
+    assert_int_equal(search_put(other, "product", 3, "Cốm làng Vòng", NULL, &e), 0);
+    db_close(other);
+    r = find(f, "com lang vong", NULL, 20, 0);
+    assert_int_equal(r.total, 1);
+    assert_int_equal(rank_of(find(f, "dac san ben tre", NULL, 20, 0), "product", 3), -1);
+    search_cache_stats(f->db, &st);
+    assert_int_equal(st.builds, 2);
+    /* and after it, overlays again */
+    put(f, "product", 4, "Bánh cốm", NULL);
+    assert_int_equal(find(f, "banh com", NULL, 20, 0).h[0].id, 4);
+    search_cache_stats(f->db, &st);
+    assert_int_equal(st.builds, 2);
+    same_as_fresh(f);
+}
+
+/* Many random writes (some in one transaction, some rolled back) between searches: the
+** answers stay those of an index built from scratch, and a big overlay is folded into a new
+** big index in the background. */
+static void test_random_writes(void **state) {
+    Fixture *f = *state;
+    char title[128];
+    unsigned seed = 42;
+    for (int i = 1; i <= 2000; i++) {
+        random_title(&seed, title, sizeof title);
+        put(f, i % 7 ? "product" : "village", i, title, NULL);
+    }
+    same_as_fresh(f);
+    Err e = ERR_INIT;
+    for (int round = 0; round < 40; round++) {
+        bool tx = round % 3 == 0, undo = round % 5 == 0;
+        if (tx) assert_int_equal(db_begin(f->db, &e), 0);
+        for (int i = 0; i < 60; i++) {
+            int id = 1 + (int)(rand_r(&seed) % 2600);
+            const char *kind = id % 7 ? "product" : "village";
+            if (rand_r(&seed) % 4 == 0) {
+                assert_int_equal(search_delete(f->db, kind, id, &e), 0);
+            } else {
+                random_title(&seed, title, sizeof title);
+                put(f, kind, id, title, rand_r(&seed) % 2 ? "mat ong" : NULL);
+            }
+        }
+        if (tx && undo) db_rollback(f->db);
+        else if (tx) assert_int_equal(db_commit(f->db, &e), 0);
+        if (round % 4 == 3) same_as_fresh(f);
+    }
+    /* 2,400 changes: past the fold threshold, so a fold ran or runs */
+    SearchStats st;
+    for (int i = 0; i < 200; i++) {
+        find(f, "xanh", NULL, 20, 0);
+        search_cache_stats(f->db, &st);
+        if (st.folds && !st.folding) break;
+        usleep(20000);
+    }
+    assert_true(st.folds >= 1);
+    assert_true(st.overlay < 1000);
+    same_as_fresh(f);
+}
+
+/* Two connections sharing one cache, as the server's workers do: a write on one is laid over
+** the index the other searches; a search inside a write transaction that is then rolled back
+** leaves nothing behind for the others. */
+static void test_shared_cache(void **state) {
+    Fixture *f = *state;
+    Err e = ERR_INIT;
+    SearchCache *shared = search_cache_new();
+    Db *a = db_open(f->path, &e), *b = db_open(f->path, &e);
+    assert_non_null(a);
+    assert_non_null(b);
+    search_cache_use(a, shared);
+    search_cache_use(b, shared);
+    put_examples(f);
+    SearchHit *h;
+    int n;
+    int64_t total;
+    assert_int_equal(search_query(b, &f->a, "nuoc mam", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 4);
+    assert_int_equal(search_put(a, "product", 50, "Rượu cần Tây Nguyên", NULL, &e), 0);
+    assert_int_equal(search_query(b, &f->a, "ruou can", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 1);
+    SearchStats st;
+    search_cache_stats(b, &st);
+    assert_int_equal(st.builds, 1); /* f->db's write came from outside the cache: one build */
+    assert_true(st.overlays >= 1);
+    /* searched inside a write transaction, then rolled back */
+    assert_int_equal(db_begin(a, &e), 0);
+    assert_int_equal(search_put(a, "product", 51, "Bánh tét lá cẩm", NULL, &e), 0);
+    assert_int_equal(search_query(a, &f->a, "banh tet", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 1);
+    db_rollback(a);
+    assert_int_equal(search_query(b, &f->a, "banh tet", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 0);
+    assert_int_equal(search_query(a, &f->a, "banh tet", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 0);
+    /* and the next committed write is seen by both */
+    assert_int_equal(search_put(a, "product", 52, "Bánh pía Sóc Trăng", NULL, &e), 0);
+    assert_int_equal(search_query(b, &f->a, "banh pia", NULL, 20, 0, &h, &n, &total, &e), 0);
+    assert_int_equal(total, 1);
+    search_cache_stats(b, &st);
+    assert_int_equal(st.builds, 1);
+    db_close(a);
+    db_close(b);
+    search_cache_free(shared);
+    arena_free(&f->a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_examples, setup, teardown),
@@ -406,6 +610,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_reindex_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_index_registry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_after_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_random_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_cache, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
