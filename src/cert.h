@@ -58,7 +58,7 @@
 typedef struct CertData {
     const char *cert_no;          /* (signed) certificate number, e.g. "86-2026-0001" */
     const char *product_name;     /* (signed) "Kẹo dừa sầu riêng Thanh Long" */
-    const char *product_code;     /* (signed) (T)-(X)-(STT)-(Năm), e.g. "86-29305-001-2026" */
+    const char *product_code;     /* (signed) (T)-(X)-(STT)-(Năm), e.g. "86-28903-001-2026" */
     const char *producer_name;    /* (signed) "Hợp tác xã Kẹo dừa Thanh Long" */
     const char *producer_address; /* printed only; may be NULL */
     const char *set_name;         /* product set (bộ sản phẩm), printed only; may be NULL */

@@ -538,7 +538,7 @@ static const Command commands[] = {
      "  ocop user revoke NAME ROLE[:SCOPE]\n"
      "Roles and their scopes: admin; province:PROVINCE_CODE; commune:COMMUNE_CODE;\n"
      "council_chair|council_member|council_secretary:COUNCIL_ID; producer:PRODUCER_ID.\n"
-     "Codes are those of the 2025 geography (QĐ 19/2025/QĐ-TTg), e.g. province:80, commune:29305.\n"
+     "Codes are those of the 2025 geography (QĐ 19/2025/QĐ-TTg), e.g. province:86, commune:28903.\n"
      "Without --password-stdin the password is asked twice on the terminal (not echoed).\n"
      "Example: echo 'a long passphrase' | ocop user add root --role admin --password-stdin", 1, 3},
     {"token", cmd_token, "ocop token add|list|revoke [NAME|ID] [--user NAME] [--scope read|write] [--expires DAYS]",

@@ -57,7 +57,7 @@ const Route routes[] = {
     {"GET", "/api/v1/rubrics/{version}/sets/{n}", "public", "", 0, api_rubric_set, "rubrics.set", NULL, 0},
     {"POST", "/api/v1/rubrics/{version}/sets/{n}/evaluate", "public", "", 256 * 1024, api_rubric_evaluate,
      "rubrics.evaluate", NULL, 0},
-    {"POST", "/api/v1/import/{kind}", "import", "dry_run format", 64 * MB, api_import, "import", NULL, 0},
+    {"POST", "/api/v1/import/{kind}", "import", "dry_run format", 64 * MB, api_import, "import", NULL, SCOPE_KIND},
     {"POST", "/api/v1/products/{id}/photos", "products.update", "filename", 10 * MB, api_photo_add, "photos.add",
      &ENTITY_PRODUCTS, SCOPE_ENTITY},
     {"DELETE", "/api/v1/products/{id}/photos/{sha256}", "products.update", "", 0, api_photo_delete, "photos.delete",
@@ -255,8 +255,23 @@ static int forbidden(Req *r, const char *field, const char *detail) {
     return resp_error(r, 403, field, "%s", detail);
 }
 
+/* The kind of record the path names must exist (404) and the caller may create such records
+** (403): an import is refused before its file is read. */
+static int check_kind(Req *r) {
+    const Entity *en = entity_by_name(r->pathv[0]);
+    if (!en)
+        return resp_error(r, 404, "kind",
+                          "cannot import '%s': kinds are producers, products, recognitions, villages, points, councils",
+                          r->pathv[0]);
+    if (!auth_can(r->auth, en->perm_create))
+        return forbidden(r, "kind", arena_printf(&r->arena, "your roles do not allow creating %s (%s)", en->name,
+                                                 perm_name(en->perm_create)));
+    return 0;
+}
+
 /* The object named by the path must lie within the caller's scope for perm: else 404. */
 static int check_object(Req *r, const Route *rt, Perm perm) {
+    if (rt->scope == SCOPE_KIND) return check_kind(r);
     int64_t id;
     if (!parse_i64(r->pathv[0], &id) || id <= 0) return 0; /* the handler answers 404 */
     Err e = ERR_INIT;

@@ -13,7 +13,13 @@
 typedef int (*Handler)(Req *r);
 
 /* What the first {placeholder} of a route names, for the scope check before the handler. */
-enum { SCOPE_NONE, SCOPE_ENTITY /* an id of the route's entity (data) */, SCOPE_USER /* a user id */ };
+enum {
+    SCOPE_NONE,
+    SCOPE_ENTITY, /* an id of the route's entity (data) */
+    SCOPE_USER,   /* a user id */
+    SCOPE_KIND,   /* a kind of record (entity_by_name: "villages"): the caller must also be allowed to
+                  ** create records of that kind, decided on the headers like the rest */
+};
 
 struct Route {
     const char *method;  /* "GET", "POST", ... */

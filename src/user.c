@@ -79,7 +79,7 @@ static int scope_place(Db *db, Role role, const char *scope, Place *p, char cano
     case ROLE_COMMUNE: {
         char c[8];
         if (!unit_is_commune_2025(db, scope, c))
-            return err_set(e, 422, "scope", "a commune role needs the code of a commune in force (2025 geography), e.g. commune:29305; got '%s'", scope);
+            return err_set(e, 422, "scope", "a commune role needs the code of a commune in force (2025 geography), e.g. commune:28903 (xã Mỏ Cày); got '%s'", scope);
         snprintf(canon, 24, "%s", c);
         snprintf(p->commune, sizeof p->commune, "%s", c);
         place_resolve(db, p);

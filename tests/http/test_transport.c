@@ -200,6 +200,18 @@ static void test_refused_on_headers(void **state) {
              "Content-Type: text/csv\r\nContent-Length: 5000000\r\n\r\n", ro);
     expect_early(req, 403, "Authorization");
     free(ro);
+    /* allowed to import, but not to create this kind of record (a commune officer and
+    ** recognitions), or a kind that does not exist: refused on the headers too */
+    const char *commune[] = {"commune:28903", NULL};
+    srv_user(&S, "xa1", commune);
+    char *xa = srv_token(&S, "xa1", "write");
+    snprintf(req, sizeof req, "POST /api/v1/import/recognitions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+             "Content-Type: text/csv\r\nContent-Length: 5000000\r\n\r\n", xa);
+    expect_early(req, 403, "kind");
+    snprintf(req, sizeof req, "POST /api/v1/import/unicorns HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+             "Content-Type: text/csv\r\nContent-Length: 5000000\r\n\r\n", xa);
+    expect_early(req, 404, "kind");
+    free(xa);
     /* a forged token, sent in chunks of unknown total size */
     expect_early("POST /api/v1/import/villages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ocop_nonsense\r\n"
                  "Content-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n", 401, "Authorization");
