@@ -468,7 +468,17 @@ int audit_checkpoint_read(const char *path, const unsigned char *pk, AuditCheckp
     char text[1024];
     size_t got = fread(text, 1, sizeof text - 1, f);
     fclose(f);
-    text[got] = 0;
+    return audit_checkpoint_parse(text, got, path, pk, cp, e);
+}
+
+int audit_checkpoint_parse(const char *data, size_t n, const char *path, const unsigned char *pk, AuditCheckpoint *cp,
+                           Err *e) {
+    memset(cp, 0, sizeof *cp);
+    char text[1024];
+    if (n >= sizeof text || memchr(data, 0, n))
+        return err_set(e, 422, "checkpoint", "%s is not an ocop audit checkpoint", path);
+    memcpy(text, data, n);
+    text[n] = 0;
     char id[24], sig64[128];
     unsigned char sig[crypto_sign_BYTES], file_pk[crypto_sign_PUBLICKEYBYTES];
     size_t len;

@@ -92,6 +92,10 @@ int audit_checkpoint_update(Db *db, const char *path, const char *keys_dir, int6
 /* Read and check the checkpoint at path: its signature, and its key when pk (32 bytes) is not
 ** NULL. 404 when there is none, 422 when it is malformed, altered or signed by another key. */
 int audit_checkpoint_read(const char *path, const unsigned char *pk, AuditCheckpoint *cp, Err *e);
+/* The same on the checkpoint's text (n bytes of data, not NUL-terminated; at most 1023), named
+** path in messages: the parser that audit_checkpoint_read uses, and the fuzzers call. */
+int audit_checkpoint_parse(const char *data, size_t n, const char *path, const unsigned char *pk, AuditCheckpoint *cp,
+                           Err *e);
 
 /* Does the trail still hold the checkpoint's entry with its hash? 0 when it does; 1 with
 ** c->broken_id and c->reason (c->broken_id beyond the head: the trail was truncated). */

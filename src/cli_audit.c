@@ -139,6 +139,8 @@ static int checkpoint_now(const Opts *o, Db *db, bool say) {
     if (audit_checkpoint_update(db, path, keys_dir, &written, &e)) return cli_fail("%s", e.detail);
     if (say && written)
         printf("audit checkpoint %s: entry %lld; keep a copy off this machine\n", path, (long long)written);
+    else if (say && access(path, F_OK) != 0)
+        printf("audit checkpoint: the audit trail is empty, so there is nothing to record yet\n");
     else if (say)
         printf("audit checkpoint %s: already at the head of the trail\n", path);
     return 0;
