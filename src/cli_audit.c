@@ -5,8 +5,6 @@
 ** 1 a broken chain or a failure, 2 a usage error.
 */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +16,7 @@
 #include "cert.h"
 #include "cli.h"
 #include "files.h"
+#include "job.h"
 #include "log.h"
 #include "migrate.h"
 #include "util.h"
@@ -160,16 +159,17 @@ void cli_audit_checkpoint(const Opts *o) {
 enum { CHECKPOINT_POLL_S = 5, CHECKPOINT_EVERY_S = 60, CHECKPOINT_EVERY_ENTRIES = 100 };
 
 struct AuditCheckpointer {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool stop;
-    Opts o; /* db and checkpoint of the server */
+    Job *job;
+    Opts o;         /* db and checkpoint of the server */
+    int64_t last;   /* the entry written last */
+    time_t last_at; /* and when */
 };
 
 /* Write a checkpoint when the trail has grown by CHECKPOINT_EVERY_ENTRIES, or at all and
-** CHECKPOINT_EVERY_S have passed, or always (force); *last: the entry written last. */
-static void checkpoint_tick(AuditCheckpointer *d, int64_t *last, time_t *last_at, bool force) {
+** CHECKPOINT_EVERY_S have passed; at start and at stop whenever it has grown. */
+static void checkpoint_tick(Job *j, void *arg, bool last) {
+    AuditCheckpointer *d = arg;
+    bool force = last || d->last_at == 0;
     Err e = ERR_INIT;
     Db *db = db_open(d->o.db, &e);
     if (!db) {
@@ -180,61 +180,33 @@ static void checkpoint_tick(AuditCheckpointer *d, int64_t *last, time_t *last_at
     char hash[65];
     audit_head(db, &head, hash);
     time_t now = time(NULL);
-    if (head > *last && (force || head - *last >= CHECKPOINT_EVERY_ENTRIES || now - *last_at >= CHECKPOINT_EVERY_S)) {
+    if (head > d->last &&
+        (force || head - d->last >= CHECKPOINT_EVERY_ENTRIES || now - d->last_at >= CHECKPOINT_EVERY_S)) {
         char path[4200], keys_dir[4096];
         checkpoint_path(&d->o, path, sizeof path);
         cert_keys_dir(d->o.db, keys_dir, sizeof keys_dir);
         int64_t written;
         if (audit_checkpoint_update(db, path, keys_dir, &written, &e)) log_error("audit checkpoint: %s", e.detail);
-        *last = head; /* an error is logged once per growth, not every poll */
-        *last_at = now;
+        d->last = head; /* an error is logged once per growth, not every poll */
+        d->last_at = now;
     }
     db_close(db);
 }
 
-static void *checkpointer_loop(void *arg) {
-    AuditCheckpointer *d = arg;
-    int64_t last = 0;
-    time_t last_at = 0;
-    checkpoint_tick(d, &last, &last_at, true);
-    pthread_mutex_lock(&d->mu);
-    while (!d->stop) {
-        struct timespec until = {time(NULL) + CHECKPOINT_POLL_S, 0};
-        int rc = pthread_cond_timedwait(&d->cv, &d->mu, &until);
-        if (d->stop || rc != ETIMEDOUT) continue;
-        pthread_mutex_unlock(&d->mu);
-        checkpoint_tick(d, &last, &last_at, false);
-        pthread_mutex_lock(&d->mu);
-    }
-    pthread_mutex_unlock(&d->mu);
-    checkpoint_tick(d, &last, &last_at, true); /* what the last requests appended */
-    return NULL;
-}
+static time_t checkpoint_next(void *arg, time_t now) { return now + CHECKPOINT_POLL_S; }
+
+static const JobSpec CHECKPOINT_JOB = {"audit checkpoint", checkpoint_tick, checkpoint_next, true};
 
 AuditCheckpointer *audit_checkpointer_start(const Opts *o) {
     AuditCheckpointer *d = xcalloc(1, sizeof *d);
     d->o = *o;
-    pthread_mutex_init(&d->mu, NULL);
-    pthread_cond_init(&d->cv, NULL);
-    /* The server's main thread waits for SIGINT and SIGTERM: this thread must never take them. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&d->thread, NULL, checkpointer_loop, d);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc) panic("audit checkpoint: cannot start its thread: %s", strerror(rc));
+    d->job = job_start(&CHECKPOINT_JOB, d);
     return d;
 }
 
 void audit_checkpointer_stop(AuditCheckpointer *d) {
     if (!d) return;
-    pthread_mutex_lock(&d->mu);
-    d->stop = true;
-    pthread_cond_signal(&d->cv);
-    pthread_mutex_unlock(&d->mu);
-    pthread_join(d->thread, NULL);
-    pthread_cond_destroy(&d->cv);
-    pthread_mutex_destroy(&d->mu);
+    job_stop(d->job);
     free(d);
 }
 

@@ -8,9 +8,6 @@
 ** disk) is tried again after 1, 2, 4, 8 and 16 s; after the last try it fails with a clear error
 ** (the command exits 1; the server logs it), never leaving due certificates `valid` silently.
 */
-#include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +15,7 @@
 
 #include "cli.h"
 #include "decision.h"
+#include "job.h"
 #include "log.h"
 #include "util.h"
 
@@ -60,11 +58,8 @@ static void print_report(json_t *rep) {
 
 enum { LIFECYCLE_TRIES = 6 }; /* the first run and 5 retries: 1 + 2 + 4 + 8 + 16 s of waiting */
 
-/* Wait s seconds before the next try; false when the server is stopping (d may be NULL). */
-static bool backoff(LifecycleDaemon *d, int s);
-
 /* lifecycle_run, tried again while the failure is a storage fault; e says the last failure. */
-static int run_retrying(Db *db, LifecycleDaemon *d, const Actor *who, const char *date, json_t **rep, Err *e) {
+static int run_retrying(Db *db, Job *job, const Actor *who, const char *date, json_t **rep, Err *e) {
     for (int i = 0;; i++) {
         err_clear(e);
         if (lifecycle_run(db, who, date, rep, e) == 0) return 0;
@@ -75,7 +70,7 @@ static int run_retrying(Db *db, LifecycleDaemon *d, const Actor *who, const char
             return -1;
         }
         log_warn("lifecycle %s: %s; trying again in %d s", date, fault.detail, 1 << i);
-        if (!backoff(d, 1 << i)) return -1;
+        if (!job_sleep(job, 1 << i)) return -1; /* the server is stopping */
     }
 }
 
@@ -108,33 +103,14 @@ int cmd_lifecycle(Opts *o) {
 /* ---- the daily job of ocop serve ------------------------------------------------------------- */
 
 struct LifecycleDaemon {
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool stop;
+    Job *job;
     char *db_path;
 };
 
-static bool backoff(LifecycleDaemon *d, int s) {
-    if (!d) {
-        struct timespec ts = {s, 0};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
-        return true;
-    }
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += s;
-    pthread_mutex_lock(&d->mu);
-    while (!d->stop && pthread_cond_timedwait(&d->cv, &d->mu, &until) != ETIMEDOUT) {}
-    bool go_on = !d->stop;
-    pthread_mutex_unlock(&d->mu);
-    return go_on;
-}
-
-static void run_once(LifecycleDaemon *d) {
+static void run_once(Job *j, void *arg, bool last) {
+    LifecycleDaemon *d = arg;
     Err e = ERR_INIT;
-    const char *db_path = d->db_path;
-    Db *db = db_open(db_path, &e);
+    Db *db = db_open(d->db_path, &e);
     if (!db) {
         log_error("lifecycle: %s", e.detail);
         return;
@@ -143,7 +119,7 @@ static void run_once(LifecycleDaemon *d) {
     date_today(today);
     Actor who = {0, "system:lifecycle", "local", NULL};
     json_t *rep = NULL;
-    if (run_retrying(db, d, &who, today, &rep, &e)) log_error("lifecycle %s: %s", today, e.detail);
+    if (run_retrying(db, j, &who, today, &rep, &e)) log_error("lifecycle %s: %s", today, e.detail);
     else
         log_info("lifecycle %s: %zu certificate(s) expired, %lld in the re-evaluation window, %lld past the 120-day warning",
                  today, json_array_size(json_object_get(rep, "expired")), jint(rep, "window"), jint(rep, "warning"));
@@ -152,53 +128,25 @@ static void run_once(LifecycleDaemon *d) {
 }
 
 /* The next 00:01 in Vietnam (UTC+7, no daylight saving) after now, as a UTC time. */
-static time_t next_run(time_t now) {
+static time_t next_run(void *arg, time_t now) {
     const time_t offset = 7 * 3600;
     time_t local = now + offset, next = local - local % 86400 + 60;
     if (next <= local) next += 86400;
     return next - offset;
 }
 
-static void *daemon_loop(void *arg) {
-    LifecycleDaemon *d = arg;
-    run_once(d);
-    pthread_mutex_lock(&d->mu);
-    while (!d->stop) {
-        struct timespec until = {next_run(time(NULL)), 0};
-        int rc = pthread_cond_timedwait(&d->cv, &d->mu, &until);
-        if (d->stop || rc != ETIMEDOUT) continue;
-        pthread_mutex_unlock(&d->mu);
-        run_once(d);
-        pthread_mutex_lock(&d->mu);
-    }
-    pthread_mutex_unlock(&d->mu);
-    return NULL;
-}
+static const JobSpec LIFECYCLE_JOB = {"lifecycle: the daily job", run_once, next_run, false};
 
 LifecycleDaemon *lifecycle_daemon_start(const char *db_path) {
     LifecycleDaemon *d = xcalloc(1, sizeof *d);
     d->db_path = xstrdup(db_path);
-    pthread_mutex_init(&d->mu, NULL);
-    pthread_cond_init(&d->cv, NULL);
-    /* The server's main thread waits for SIGINT and SIGTERM: this thread must never take them. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&d->thread, NULL, daemon_loop, d);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc) panic("lifecycle: cannot start the daily job: %s", strerror(rc));
+    d->job = job_start(&LIFECYCLE_JOB, d);
     return d;
 }
 
 void lifecycle_daemon_stop(LifecycleDaemon *d) {
     if (!d) return;
-    pthread_mutex_lock(&d->mu);
-    d->stop = true;
-    pthread_cond_signal(&d->cv);
-    pthread_mutex_unlock(&d->mu);
-    pthread_join(d->thread, NULL);
-    pthread_cond_destroy(&d->cv);
-    pthread_mutex_destroy(&d->mu);
+    job_stop(d->job);
     free(d->db_path);
     free(d);
 }
