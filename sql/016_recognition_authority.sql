@@ -18,4 +18,8 @@ WHERE cert_no IS NOT NULL AND decision_id IS NULL AND EXISTS (
     AND (o.decision_id IS NOT NULL OR o.id < recognitions.id));
 
 CREATE UNIQUE INDEX recognitions_cert_no ON recognitions (cert_no);
+
+-- Producers are no longer found by their legal representative's name (personal data, Decree
+-- 13/2023/NĐ-CP): the index an older ocop built still holds those names, so it is made anew.
+-- ocop: rebuild the search index
 CREATE INDEX recognitions_decision ON recognitions (decision_id);

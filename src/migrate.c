@@ -9,6 +9,7 @@
 
 #include "embed.h"
 #include "refdata.h"
+#include "search.h"
 #include "util.h"
 
 /* Migration number of an embedded "sql/NNN_name.sql", or 0 when the file is not one. */
@@ -56,13 +57,20 @@ int migrate_check(Db *db, Err *e) {
     return 0;
 }
 
-int migrate_run(Db *db, int verbose, Err *e) {
+/* The marker of a migration after which the search index is rebuilt (migrate.h). */
+#define REBUILD_SEARCH "-- ocop: rebuild the search index"
+
+int migrate_run(Db *db, int verbose, Err *e) { return migrate_run_to(db, migrate_latest(), verbose, e); }
+
+int migrate_run_to(Db *db, int target, int verbose, Err *e) {
     int have = current_version(db, e);
     if (have < 0) return -1;
     int latest = migrate_latest();
     if (have > latest) return migrate_check(db, e);
+    if (target > latest) target = latest;
     int applied = 0;
-    for (int v = have + 1; v <= latest; v++) {
+    bool reindex = false;
+    for (int v = have + 1; v <= target; v++) {
         const EmbeddedFile *f = NULL;
         for (const EmbeddedFile *g = embedded_files; g->name; g++)
             if (migration_no(g->name) == v) f = g;
@@ -89,7 +97,12 @@ int migrate_run(Db *db, int verbose, Err *e) {
         if (db_commit(db, e)) return -1;
         if (verbose) printf("applied %s\n", f->name + 4);
         applied++;
+        if (strstr(f->data, REBUILD_SEARCH)) reindex = true;
     }
     if (refdata_load_all(db, verbose, e)) return -1;
+    if (reindex) {
+        if (search_rebuild(db, e)) return -1;
+        if (verbose) printf("rebuilt the search index\n");
+    }
     return applied;
 }

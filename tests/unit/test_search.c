@@ -296,6 +296,30 @@ static void registry_row(Fixture *f, const char *sql, const char *a1, const char
     db_done(s);
 }
 
+/* An index built by an older ocop holds the legal representative's name in a producer's
+** searchable text; upgrading the database (migration 016) rebuilds it, so the name no longer
+** finds the producer while its public fields still do. */
+static void test_upgrade_reindexes(void **state) {
+    Fixture *f = *state;
+    db_close(f->db);
+    unlink(f->path);
+    Err e = ERR_INIT;
+    f->db = db_create(f->path, &e);
+    assert_non_null(f->db);
+    if (migrate_run_to(f->db, 15, 0, &e) < 0) fail_msg("migrate_run_to 15: %s", e.detail);
+    registry_row(f, "INSERT INTO producers (id, type, name, name_key, name_fold, commune_code, rep_name,"
+                    " created_at, updated_at) VALUES (1, 'cooperative', ?, 'k', 'f', '99999', ?, 't', 't')",
+                 "Hợp tác xã Thủy sản Bình Minh", "Nguyễn Thị Hoa");
+    /* what the indexer of ocop 0.2 wrote: the representative among the searchable text */
+    put(f, "producer", 1, "Hợp tác xã Thủy sản Bình Minh", "Nguyễn Thị Hoa");
+    assert_int_equal(find(f, "nguyen thi hoa", NULL, 20, 0).total, 1);
+    int n = migrate_run(f->db, 0, &e);
+    if (n < 0) fail_msg("migrate_run: %s", e.detail);
+    assert_true(n >= 1);
+    assert_int_equal(find(f, "nguyen thi hoa", NULL, 20, 0).total, 0);
+    assert_int_equal(find(f, "thuy san binh minh", "producer", 20, 0).total, 1);
+}
+
 static void test_index_registry(void **state) {
     Fixture *f = *state;
     registry_row(f, "INSERT OR IGNORE INTO product_sets (version, set_no, name)"
@@ -613,6 +637,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_after_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_reindexes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
