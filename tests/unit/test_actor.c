@@ -3,7 +3,8 @@
 ** the demo data. The domain refuses by default: an anonymous caller, and an Actor that no
 ** constructor made (zero-initialised: before actors had a kind, auth NULL meant "the command
 ** line, unrestricted"), reaching the domain's write functions directly is refused and nothing is
-** written; the system actor may; a user acts within its roles. Only the command line makes a
+** written (records, photos, imports, users, dossiers, scores, decisions, the lifecycle run,
+** signing keys); the system actor may; a user acts within its roles. Only the command line makes a
 ** system actor: the source is searched for any other file that does.
 */
 #include <setjmp.h>
@@ -31,6 +32,7 @@
 #include "entity.h"
 #include "importer.h"
 #include "migrate.h"
+#include "registry.h"
 #include "scoring.h"
 #include "util.h"
 
@@ -233,11 +235,28 @@ static void test_records_refused(void **state) {
     Fixture *f = *state;
     Actor refused[NREFUSED];
     refused_actors(refused);
+    int64_t photos = count(f->db, "product_photos");
     for (int i = 0; i <= NREFUSED; i++) {
         const Actor *who = i < NREFUSED ? &refused[i] : NULL;
         assert_writes_refused(f, &ENTITY_PRODUCERS, who, f->producer, make_producer);
         assert_writes_refused(f, &ENTITY_PRODUCTS, who, f->product, make_product);
+        /* A product's photos: refused before the bytes are looked at. */
+        Err e = ERR_INIT;
+        int created = 0;
+        assert_null(product_photo_add(f->db, who, f->dir, f->product, "\x89PNG\r\n\x1a\n", 8, "image/png", "a.png",
+                                      &created, &e));
+        assert_int_equal(e.status, 401);
+        err_clear(&e);
+        assert_int_equal(product_photo_remove(f->db, who, f->product, "00", &e), -1);
+        assert_int_equal(e.status, 401);
     }
+    assert_int_equal(count(f->db, "product_photos"), photos);
+    /* The system gets past the actor to the check of the bytes. */
+    Actor sys = actor_system("cli:test");
+    Err e = ERR_INIT;
+    int created = 0;
+    assert_null(product_photo_add(f->db, &sys, f->dir, f->product, "not an image", 12, NULL, "a.png", &created, &e));
+    assert_int_equal(e.status, 415);
 }
 
 /* The system may write anywhere; a commune officer within its commune only. */
