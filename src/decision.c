@@ -1125,7 +1125,7 @@ static json_t *groups_array(json_t *groups) {
 int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, Err *e) {
     *report = NULL;
     if (!actor_is_system(who))
-        return err_set(e, 403, "", "the lifecycle run is the system's: ocop lifecycle run, or the daily job of ocop serve");
+        return err_set(e, 403, "", "the lifecycle run is the system's: ocop lifecycle run, or ocop serve's daily job");
     if (!date_valid(date)) return err_set(e, 422, "date", "date must be a date YYYY-MM-DD");
     if (db_begin(db, e)) return -1;
     Stmt *s = db_prepare(db, "SELECT id, cert_no, product_id, product_name, stars, expires_on, province_code, commune_code "

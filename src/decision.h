@@ -41,8 +41,8 @@ typedef struct DecisionEnv {
 ** province officer; the Ministry's decisions have none. All or nothing: 422 naming
 ** "items[i]..." for an item that may not be recognised (not scored, under 50 points, under 3
 ** stars, 5★ in a province decision, decided already, a revoked certificate "renewed"), 403
-** when who may not decide at that level or place (401 when who is anonymous), 409 when the number exists or the authority
-** has no signing key. *id receives the new decision's id. The caller holds no transaction. */
+** when who may not decide at that level or place (401 when who is anonymous), 409 when the
+** number exists or the authority has no signing key. *id receives the new decision's id. The caller holds no transaction. */
 int decision_create(Db *db, const Actor *who, const DecisionEnv *env, json_t *in, int64_t *id, Err *e);
 
 /* May who record a recognition at level ("province", "district", "ministry") of a product of
@@ -84,9 +84,9 @@ int certificate_pdf(Db *db, const char *files_dir, const char *cert_no, char **d
 
 /* Revoke the certificate cert_no: in = {ground, decision_no, decided_on, note?}. Only the
 ** issuing authority's officers (the province's for its certificates, administrators for the
-** Ministry's): anyone else gets 404, as for a missing certificate (401 when anonymous). 422 for bad input, 409
-** when the certificate has ended already. Ends its recognition (revoked). The caller holds no
-** transaction. */
+** Ministry's): anyone else gets 404, as for a missing certificate (401 when anonymous). 422
+** for bad input, 409 when the certificate has ended already. Ends its recognition (revoked).
+** The caller holds no transaction. */
 int certificate_revoke(Db *db, const Actor *who, const char *cert_no, json_t *in, Err *e);
 
 /* The legal grounds of a revocation (QĐ 26/2026 Điều 8.1) as a JSON array of {ground, clause,

@@ -12,7 +12,8 @@
 #include "db.h"
 
 /* Attach an image to product pid as who (products.update within its scope: else 404, or 401
-** for an anonymous caller): checks the product exists and the bytes are a JPEG, PNG or WebP image (declared_type, when given, must agree), stores the bytes content-addressed under
+** for an anonymous caller): checks the product exists and the bytes are a JPEG, PNG or WebP
+** image (declared_type, when given, must agree), stores the bytes content-addressed under
 ** files_dir and records them. Returns the photo as JSON (new reference) with *created 0 when
 ** the product already had these exact bytes; NULL with e (404, 415, 422, 500). */
 json_t *product_photo_add(Db *db, const Actor *who, const char *files_dir, int64_t pid, const void *data, size_t n,

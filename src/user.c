@@ -1,8 +1,9 @@
 /*
 ** user.c: users, their roles and API tokens (see auth.h), shared by the API and the command
 ** line. Every function here checks what `who` may do (auth.h: the system anything, a user what
-** its roles allow, an anonymous caller nothing but registering itself) and runs its own write transaction, so that slow password hashing happens
-** before the write lock is taken and every change is in the audit trail with it.
+** its roles allow, an anonymous caller nothing but registering itself) and runs its own write
+** transaction, so that slow password hashing happens before the write lock is taken and every
+** change is in the audit trail with it.
 */
 #include <sodium.h>
 #include <stdio.h>
@@ -487,7 +488,7 @@ int user_register(Db *db, const Actor *who, Arena *arena, json_t *in, int64_t *i
     ** lie anywhere; the role waits for its commune officer's confirmation (user_confirm). */
     Auth reg = {.user_id = *id};
     snprintf(reg.username, sizeof reg.username, "%s", name);
-    Actor self = actor_user(&reg, who->remote);
+    Actor self = actor_user(&reg, who ? who->remote : NULL);
     int64_t pid = 0;
     if (!rc) rc = entity_insert_unchecked(db, arena, &ENTITY_PRODUCERS, &self, producer, &pid, e);
     if (!rc) {

@@ -187,7 +187,8 @@ static json_t *new_product(int64_t producer) {
 
 /* Insert, update and delete en's record id as who, each in a transaction rolled back on refusal:
 ** every one must be refused (401) and leave the table and the record as they were. */
-static void assert_writes_refused(Fixture *f, const Entity *en, const Actor *who, int64_t id, json_t *(*make)(Fixture *)) {
+static void assert_writes_refused(Fixture *f, const Entity *en, const Actor *who, int64_t id,
+                                  json_t *(*make)(Fixture *)) {
     int64_t before = count(f->db, en->table), audits = count(f->db, "audit_log");
     json_t *rec = entity_get(f->db, en, id, &(Err){0});
     assert_non_null(rec);
