@@ -93,7 +93,7 @@ int api_photo_add(Req *r) {
     Err e = ERR_INIT;
     int created = 0;
     if (db_begin(r->db, &e)) return resp_problem(r, &e);
-    json_t *photo = product_photo_add(r->db, r->app->files_dir, pid, r->body, r->body_len, r->content_type,
+    json_t *photo = product_photo_add(r->db, &r->actor, r->app->files_dir, pid, r->body, r->body_len, r->content_type,
                                       req_query(r, "filename"), &created, &e);
     if (!photo || (created && audit_photo(r, pid, "photo.add", photo, &e)) || db_commit(r->db, &e)) {
         json_decref(photo);
@@ -110,7 +110,7 @@ int api_photo_delete(Req *r) {
     if (!parse_i64(r->pathv[0], &pid)) return resp_error(r, 404, "id", "no product with id '%s'", r->pathv[0]);
     Err e = ERR_INIT;
     json_t *gone = json_pack("{s:s}", "sha256", r->pathv[1]);
-    int rc = db_begin(r->db, &e) || product_photo_remove(r->db, pid, r->pathv[1], &e) ||
+    int rc = db_begin(r->db, &e) || product_photo_remove(r->db, &r->actor, pid, r->pathv[1], &e) ||
              audit_photo(r, pid, "photo.delete", gone, &e) || db_commit(r->db, &e);
     json_decref(gone);
     if (rc) {

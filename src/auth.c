@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
-#include <pwd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,13 +197,35 @@ const char *auth_single_province(const Auth *a, Perm p, char out[8]) {
     return out[0] ? out : NULL;
 }
 
-Actor actor_cli(void) {
-    static char name[80];
-    if (!name[0]) {
-        struct passwd *pw = getpwuid(geteuid());
-        snprintf(name, sizeof name, "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
-    }
-    return (Actor){0, name, "local", NULL};
+/* ---- actors ------------------------------------------------------------------------------- */
+
+Actor actor_anonymous(const char *remote) { return (Actor){ACTOR_ANONYMOUS, 0, "anonymous", remote, NULL}; }
+
+Actor actor_user(const Auth *a, const char *remote) { return (Actor){ACTOR_USER, a->user_id, a->username, remote, a}; }
+
+bool actor_is_system(const Actor *who) { return who && who->kind == ACTOR_SYSTEM; }
+
+const Auth *actor_auth(const Actor *who) { return who && who->kind == ACTOR_USER ? who->auth : NULL; }
+
+int64_t actor_user_id(const Actor *who) { return actor_auth(who) ? who->user_id : 0; }
+
+bool actor_can(const Actor *who, Perm p) {
+    if (p == PERM_PUBLIC || actor_is_system(who)) return true;
+    const Auth *a = actor_auth(who);
+    return a && auth_can(a, p);
+}
+
+bool actor_covers(const Actor *who, Perm p, const Place *place) { return actor_covers_roles(who, ~0u, p, place); }
+
+bool actor_covers_roles(const Actor *who, unsigned role_mask, Perm p, const Place *place) {
+    if (p == PERM_PUBLIC || actor_is_system(who)) return true;
+    const Auth *a = actor_auth(who);
+    return a && auth_covers_roles(a, role_mask, p, place);
+}
+
+int actor_require(const Actor *who, Err *e) {
+    if (actor_is_system(who) || actor_auth(who)) return 0;
+    return err_set(e, 401, "", "sign in first: an anonymous caller may only read what is public");
 }
 
 /* ---- credentials --------------------------------------------------------------------------- */
@@ -577,7 +598,7 @@ int auth_login(Db *db, const char *username, const char *password, const char *r
     db_bind_int(s, 2, id);
     db_step(s);
     db_done(s);
-    Actor who = {id, a->username, remote, a};
+    Actor who = actor_user(a, remote);
     char idtxt[24];
     snprintf(idtxt, sizeof idtxt, "%lld", (long long)id);
     if (audit_append(db, &who, "login", "users", idtxt, NULL, NULL, NULL, e) || db_commit(db, e)) {

@@ -106,22 +106,56 @@ typedef struct Auth {
     Grant grants[16];
 } Auth;
 
-/* The command line and jobs act with full rights: who->auth == NULL. */
+/* Who acts: every domain function that reads what is not public or writes anything takes one,
+** and refuses by default.
+**   ACTOR_SYSTEM     the command line and the server's own jobs (the daily lifecycle run): may
+**                    do everything. Made only by actor_system (cli.h): test_actor checks that no
+**                    file of src/ outside the command line makes one.
+**   ACTOR_USER       a signed-in user: what its roles allow, where their scopes reach.
+**   ACTOR_ANONYMOUS  a request without credentials: only what is public (reads of public
+**                    records), and the one public write, a producer's self-registration
+**                    (user_register).
+** The zero value is ACTOR_ANONYMOUS, so an Actor that no constructor made (zero-initialised,
+** or a user without its Auth) may do nothing that is not public: "no actor" never means
+** "everything". A NULL Actor pointer counts as anonymous. */
+typedef enum ActorKind { ACTOR_ANONYMOUS = 0, ACTOR_USER, ACTOR_SYSTEM } ActorKind;
+
 typedef struct Actor {
-    int64_t user_id;      /* 0: the system (command line, jobs) */
-    const char *username; /* "cli:root" for the command line */
-    const char *remote;   /* client address or "local" */
-    const Auth *auth;     /* NULL: unrestricted */
+    ActorKind kind;
+    int64_t user_id;      /* ACTOR_USER: the user; 0 otherwise */
+    const char *username; /* the user's; "cli:<login name>" or "system:<job>" for the system; "anonymous" */
+    const char *remote;   /* client address, or "local" */
+    const Auth *auth;     /* ACTOR_USER: its roles (not owned); NULL otherwise */
 } Actor;
 
-/* An Actor for the command line ("cli:<login name>", "local"). */
-Actor actor_cli(void);
+/* An anonymous caller from remote (not copied: it must outlive the Actor). */
+Actor actor_anonymous(const char *remote);
+/* The signed-in user a (its id and username; a and remote are not copied). */
+Actor actor_user(const Auth *a, const char *remote);
+
+/* Is who the system (the command line, a job of ocop serve)? */
+bool actor_is_system(const Actor *who);
+/* The roles of a signed-in user; NULL for the system and for anonymous callers. */
+const Auth *actor_auth(const Actor *who);
+/* The id of a signed-in user; 0 for the system and for anonymous callers. */
+int64_t actor_user_id(const Actor *who);
+/* May who do p somewhere (the system: yes; a user: one of its roles allows it; anonymous:
+** only PERM_PUBLIC)? */
+bool actor_can(const Actor *who, Perm p);
+/* May who do p on a record at place (the system: yes; a user: one of its roles, counting only
+** the roles in role_mask (bit 1 << ROLE_x), allows it there; anonymous: only PERM_PUBLIC)? */
+bool actor_covers(const Actor *who, Perm p, const Place *place);
+bool actor_covers_roles(const Actor *who, unsigned role_mask, Perm p, const Place *place);
+/* 0 when who may act beyond what is public (the system, a signed-in user); else -1 with 401 in
+** e: the first check of every domain function that writes. */
+int actor_require(const Actor *who, Err *e);
 
 /* Does grant g allow p (its role's permissions, a producer's confirmation considered)? */
 bool auth_grant_allows(const Grant *g, Perm p);
-/* Does any role of a allow p at all? (NULL auth: only PERM_PUBLIC.) */
+/* Does any role of a allow p at all? (NULL auth: only PERM_PUBLIC.) Domain code asks actor_can. */
 bool auth_can(const Auth *a, Perm p);
-/* Does some role of a allow p on a record at place? (who->auth NULL: always.) */
+/* Does some role of a allow p on a record at place? (NULL auth: never.) Domain code asks
+** actor_covers. */
 bool auth_covers(const Auth *a, Perm p, const Place *place);
 /* The same, counting only the roles in role_mask (bit 1 << ROLE_x). */
 bool auth_covers_roles(const Auth *a, unsigned role_mask, Perm p, const Place *place);
@@ -224,7 +258,7 @@ int token_create(Db *db, const Actor *who, int64_t user_id, const char *name, co
                  char *secret, size_t n, int64_t *id, Err *e);
 /* Tokens of user_id (0: all users) without secrets. */
 json_t *token_list(Db *db, int64_t user_id);
-/* Revoke token id; only its owner or an administrator (who->auth NULL counts). */
+/* Revoke token id; only its owner or an administrator (the system counts). */
 int token_revoke(Db *db, const Actor *who, int64_t id, Err *e);
 
 #endif

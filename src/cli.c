@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,17 @@ typedef struct Command {
 } Command;
 
 static const Command *find_command(const char *name);
+
+Actor actor_system(const char *name) { return (Actor){ACTOR_SYSTEM, 0, name, "local", NULL}; }
+
+Actor actor_cli(void) {
+    static char name[80];
+    if (!name[0]) {
+        struct passwd *pw = getpwuid(geteuid());
+        snprintf(name, sizeof name, "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+    }
+    return actor_system(name);
+}
 
 int cli_fail(const char *fmt, ...) {
     va_list ap;
@@ -197,7 +209,8 @@ static int cmd_demo(Opts *o) {
     }
     if (o->date) snprintf(today, sizeof today, "%s", o->date);
     else date_today(today);
-    int rc = demo_load(db, today, !o->quiet, &e);
+    Actor who = actor_cli();
+    int rc = demo_load(db, &who, today, !o->quiet, &e);
     db_close(db);
     if (rc) {
         cli_fail("%s", e.detail);
@@ -435,14 +448,15 @@ static int cmd_export(Opts *o) {
     Db *db = cli_open_db(o, false);
     if (!db) return 1;
     Arena a = {0};
-    ListQuery lq = {.limit = -1};
+    Actor who = actor_cli();
+    ListQuery lq = {.limit = -1, .who = &who};
     json_t *items = NULL;
     int64_t total = 0;
     Err e = ERR_INIT;
     char *out = NULL;
     size_t n = 0;
     int rc = entity_list(db, &a, en, &lq, &items, &total, &e);
-    if (!rc) rc = entity_export(en, NULL, items, fmt, !o->lang || strcmp(o->lang, "vi") == 0, &a, &out, &n, &e);
+    if (!rc) rc = entity_export(en, &who, items, fmt, !o->lang || strcmp(o->lang, "vi") == 0, &a, &out, &n, &e);
     json_decref(items);
     arena_free(&a);
     db_close(db);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "db.h"
 
 typedef struct Opts {
@@ -39,6 +40,14 @@ typedef struct Opts {
 } Opts;
 
 int cli_main(int argc, char **argv);
+
+/* The system actor, which may do everything (auth.h): the command line and the server's own
+** jobs act as it, under name ("cli:<login name>", "system:lifecycle"; not copied: it must
+** outlive the Actor). Only the command line (cli.c, cli_*.c) makes one: requests act as their
+** user or as an anonymous caller, and test_actor fails when another file of src/ makes one. */
+Actor actor_system(const char *name);
+/* actor_system("cli:<login name of the process>"). */
+Actor actor_cli(void);
 
 /* "ocop: message" on stderr; returns 1 (the exit status of a failed command). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

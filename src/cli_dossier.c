@@ -32,7 +32,8 @@ static const char *js(json_t *o, const char *k) {
 
 static int dossier_list(Db *db, Opts *o) {
     const char *keys[2], *values[2];
-    ListQuery lq = {.keys = keys, .values = values, .limit = o->limit ? o->limit : 1000, .sort = "-id"};
+    Actor who = actor_cli();
+    ListQuery lq = {.keys = keys, .values = values, .limit = o->limit ? o->limit : 1000, .sort = "-id", .who = &who};
     if (o->state) keys[lq.nfilters] = "state", values[lq.nfilters++] = o->state;
     if (o->province) keys[lq.nfilters] = "province_code", values[lq.nfilters++] = o->province;
     Arena a = {0};
@@ -124,7 +125,7 @@ int cmd_round(Opts *o) {
     int rc = 0;
     if (strcmp(sub, "list") == 0) {
         const char *keys[1], *values[1];
-        ListQuery lq = {.keys = keys, .values = values, .limit = 1000};
+        ListQuery lq = {.keys = keys, .values = values, .limit = 1000, .who = &who};
         if (o->province) keys[0] = "province_code", values[0] = o->province, lq.nfilters = 1;
         json_t *items = NULL;
         int64_t total = 0;

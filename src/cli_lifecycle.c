@@ -117,7 +117,7 @@ static void run_once(Job *j, void *arg, bool last) {
     }
     char today[11];
     date_today(today);
-    Actor who = {0, "system:lifecycle", "local", NULL};
+    Actor who = actor_system("system:lifecycle");
     json_t *rep = NULL;
     if (run_retrying(db, j, &who, today, &rep, &e)) log_error("lifecycle %s: %s", today, e.detail);
     else

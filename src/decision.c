@@ -171,16 +171,16 @@ static int insert_event(Db *db, const Actor *who, int64_t cert, const char *even
 /* QĐ 26/2026 Điều 4.1 and 8.2: the chair of the provincial People's Committee for 3★ and 4★
 ** (recorded by the province's OCOP office), the Minister for 5★ (recorded by administrators).
 ** Before 2025-07-01 districts recognised 3★ within their province (QĐ 148/QĐ-TTg): their
-** decisions are the province's to record. The command line may do all. */
+** decisions are the province's to record. The system may do all, an anonymous caller nothing. */
 bool decision_may_decide(const Actor *who, const char *level, const char *province) {
-    if (!who || !who->auth) return true;
+    if (actor_is_system(who)) return true;
     Place p = {0};
     unsigned mask = 1u << ROLE_ADMIN;
     if (level && (strcmp(level, "province") == 0 || strcmp(level, "district") == 0)) {
         snprintf(p.province, sizeof p.province, "%s", province ? province : "");
         mask |= 1u << ROLE_PROVINCE;
     }
-    return auth_covers_roles(who->auth, mask, PERM_DECISIONS_WRITE, &p);
+    return actor_covers_roles(who, mask, PERM_DECISIONS_WRITE, &p);
 }
 
 /* ---- certificates as JSON -------------------------------------------------------------------- */
@@ -445,7 +445,7 @@ static int parse_decision(Db *db, const Actor *who, json_t *in, DecIn *d, Err *e
         return err_set(e, 422, "province_code", "the Ministry's decisions belong to no province: leave province_code out");
     if (!ministry && !d->province) {
         char one[8];
-        if (!who->auth || !auth_single_province(who->auth, PERM_DECISIONS_WRITE, one))
+        if (!actor_auth(who) || !auth_single_province(actor_auth(who), PERM_DECISIONS_WRITE, one))
             return err_set(e, 422, "province_code", "province_code is required: the province whose People's Committee decides");
         d->province = xstrdup(one);
     }
@@ -879,6 +879,7 @@ static int public_url_usable(const DecisionEnv *env, Err *e) {
 int decision_create(Db *db, const Actor *who, const DecisionEnv *env, json_t *in, int64_t *id, Err *e) {
     DecIn d = {0};
     *id = 0;
+    if (actor_require(who, e)) return -1;
     if (parse_decision(db, who, in, &d, e) || public_url_usable(env, e)) {
         decin_free(&d);
         return -1;
@@ -917,7 +918,7 @@ int decision_create(Db *db, const Actor *who, const DecisionEnv *env, json_t *in
 /* ---- revocation ------------------------------------------------------------------------------- */
 
 int certificate_revoke(Db *db, const Actor *who, const char *cert_no, json_t *in, Err *e) {
-    if (db_begin(db, e)) return -1;
+    if (actor_require(who, e) || db_begin(db, e)) return -1;
     char today[11];
     date_today(today);
     Stmt *s = db_prepare(db, "SELECT id, level, issuer_code, state, expires_on, issued_on, recognition_id, ended_on, "
@@ -1031,7 +1032,7 @@ int lifecycle_due(Db *db, const DueQuery *q, json_t **items, int64_t *total, Err
         snprintf(p.commune, sizeof p.commune, "%s", db_col_text(s, 9));
         snprintf(p.province, sizeof p.province, "%s", db_col_text(s, 12) ? db_col_text(s, 12) : "");
         p.producer_id = db_col_int(s, 10);
-        if (q->who && q->who->auth && !auth_covers(q->who->auth, PERM_DOSSIERS_READ, &p)) continue;
+        if (!actor_covers(q->who, PERM_DOSSIERS_READ, &p)) continue;
         const char *exp = db_col_text(s, 6);
         int64_t left = day_number(exp) - day;
         char opens[11], closes[11];
@@ -1123,6 +1124,8 @@ static json_t *groups_array(json_t *groups) {
 
 int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, Err *e) {
     *report = NULL;
+    if (!actor_is_system(who))
+        return err_set(e, 403, "", "the lifecycle run is the system's: ocop lifecycle run, or ocop serve's daily job");
     if (!date_valid(date)) return err_set(e, 422, "date", "date must be a date YYYY-MM-DD");
     if (db_begin(db, e)) return -1;
     Stmt *s = db_prepare(db, "SELECT id, cert_no, product_id, product_name, stars, expires_on, province_code, commune_code "
@@ -1169,7 +1172,7 @@ int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, E
         json_decref(expired);
         return -1;
     }
-    DueQuery q = {.date = date, .limit = -1};
+    DueQuery q = {.date = date, .who = who, .limit = -1};
     json_t *due = NULL;
     int64_t total = 0;
     if (lifecycle_due(db, &q, &due, &total, e)) {

@@ -41,13 +41,13 @@ typedef struct DecisionEnv {
 ** province officer; the Ministry's decisions have none. All or nothing: 422 naming
 ** "items[i]..." for an item that may not be recognised (not scored, under 50 points, under 3
 ** stars, 5★ in a province decision, decided already, a revoked certificate "renewed"), 403
-** when who may not decide at that level or place, 409 when the number exists or the authority
-** has no signing key. *id receives the new decision's id. The caller holds no transaction. */
+** when who may not decide at that level or place (401 when who is anonymous), 409 when the
+** number exists or the authority has no signing key. *id receives the new decision's id. The caller holds no transaction. */
 int decision_create(Db *db, const Actor *who, const DecisionEnv *env, json_t *in, int64_t *id, Err *e);
 
 /* May who record a recognition at level ("province", "district", "ministry") of a product of
 ** province (QĐ 26/2026 Điều 4.1): the one rule used by decisions, revocations and every other
-** write of a recognition (registry.c). who NULL or without auth: the command line, yes. */
+** write of a recognition (registry.c). The system: yes; an anonymous caller: no. */
 bool decision_may_decide(const Actor *who, const char *level, const char *province);
 /* Is cert_no in ocop's own series of certificate numbers ("86-2026-0001", "BO-2026-0012"),
 ** which only decisions issue? */
@@ -84,9 +84,9 @@ int certificate_pdf(Db *db, const char *files_dir, const char *cert_no, char **d
 
 /* Revoke the certificate cert_no: in = {ground, decision_no, decided_on, note?}. Only the
 ** issuing authority's officers (the province's for its certificates, administrators for the
-** Ministry's): anyone else gets 404, as for a missing certificate. 422 for bad input, 409
-** when the certificate has ended already. Ends its recognition (revoked). The caller holds no
-** transaction. */
+** Ministry's): anyone else gets 404, as for a missing certificate (401 when anonymous). 422
+** for bad input, 409 when the certificate has ended already. Ends its recognition (revoked).
+** The caller holds no transaction. */
 int certificate_revoke(Db *db, const Actor *who, const char *cert_no, json_t *in, Err *e);
 
 /* The legal grounds of a revocation (QĐ 26/2026 Điều 8.1) as a JSON array of {ground, clause,
@@ -99,7 +99,8 @@ const char *revocation_ground_vi(const char *ground);
 ** once, with one audit entry for the run when anything changed: running it again changes
 ** nothing), and *report (new reference) lists what expired and the products in the
 ** re-evaluation window (180 to 121 days left) and past the 120-day warning (120 to 1 days
-** left), counted by province and commune. The caller holds no transaction. */
+** left), counted by province and commune. Only the system runs it (403 for anyone else). The
+** caller holds no transaction. */
 int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, Err *e);
 
 typedef struct DueQuery {

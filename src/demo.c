@@ -16,15 +16,14 @@
 
 /* One account per role, all in Vĩnh Long (province 86) around the commune of Mỏ Cày (28903),
 ** with one password. README lists them; they exist for trying ocop out, never in production. */
-static int demo_users(Db *db, int verbose, Err *e) {
-    Actor who = actor_cli();
+static int demo_users(Db *db, const Actor *who, int verbose, Err *e) {
     Arena a = {0};
     json_t *council = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",
                                 "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long (demo)", "level", "province",
                                 "province_code", "86", "decision_no", "123/QĐ-UBND", "decided_on", "2026-03-02");
     int64_t cid = 0, pid = 0;
     int rc = db_begin(db, e) || entity_check(&ENTITY_COUNCILS, council, true, false, e) ||
-             entity_insert(db, &a, &ENTITY_COUNCILS, &who, council, &cid, e) || db_commit(db, e);
+             entity_insert(db, &a, &ENTITY_COUNCILS, who, council, &cid, e) || db_commit(db, e);
     json_decref(council);
     arena_free(&a);
     if (rc) {
@@ -51,7 +50,7 @@ static int demo_users(Db *db, int verbose, Err *e) {
                                DEMO_PASSWORD, "full_name", users[i].full, "roles", "role", users[i].role, "scope",
                                users[i].scope);
         int64_t id;
-        rc = user_create(db, &who, in, &id, e);
+        rc = user_create(db, who, in, &id, e);
         json_decref(in);
         if (rc) return -1;
     }
@@ -106,7 +105,7 @@ static void shift_dates(const char *data, size_t n, int days, Buf *b) {
     }
 }
 
-int demo_load(Db *db, const char *today, int verbose, Err *e) {
+int demo_load(Db *db, const Actor *who, const char *today, int verbose, Err *e) {
     static const struct {
         const char *file;
         const Entity *en;
@@ -122,11 +121,10 @@ int demo_load(Db *db, const char *today, int verbose, Err *e) {
         const EmbeddedFile *f = embed_find(files[i].file);
         if (!f) return err_set(e, 500, "", "%s is missing from this binary", files[i].file);
         ImportResult res;
-        Actor who = actor_cli();
         Buf moved = BUF_INIT;
         bool dated = files[i].en == &ENTITY_RECOGNITIONS;
         if (dated) shift_dates(f->data, f->size, shift, &moved);
-        int rc = import_run(db, files[i].en, &who, dated ? moved.p : f->data, dated ? moved.n : f->size, TABLE_CSV,
+        int rc = import_run(db, files[i].en, who, dated ? moved.p : f->data, dated ? moved.n : f->size, TABLE_CSV,
                             false, NULL, NULL, &res, e);
         buf_free(&moved);
         if (!rc && verbose)
@@ -139,5 +137,5 @@ int demo_load(Db *db, const char *today, int verbose, Err *e) {
             return -1;
         }
     }
-    return demo_users(db, verbose, e);
+    return demo_users(db, who, verbose, e);
 }

@@ -6,6 +6,7 @@
 #ifndef OCOP_DEMO_H
 #define OCOP_DEMO_H
 
+#include "auth.h"
 #include "db.h"
 
 /* The password of every demo account. */
@@ -14,7 +15,8 @@
 /* Import villages, producers, products, recognitions and points of sale, and create one demo
 ** account per role (README lists them). The recognitions' dates are moved by the days from the
 ** demo's reference day to today (YYYY-MM-DD), so that the demo shows valid stars on any day it is
-** loaded. -1 with e (and e->errors) when a file is refused. */
-int demo_load(Db *db, const char *today, int verbose, Err *e);
+** loaded. who (the command line's system actor) imports and creates them. -1 with e (and
+** e->errors) when a file is refused. */
+int demo_load(Db *db, const Actor *who, const char *today, int verbose, Err *e);
 
 #endif

@@ -638,7 +638,7 @@ int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err 
     snprintf(from, sizeof from, "%s", state ? state : "");
     if (!rc && !in_list(t->from, from))
         rc = err_set(e, 409, "action", "cannot %s a dossier that is %s (from: %s)", t->action, from, t->from);
-    if (!rc && who->auth && !auth_covers_roles(who->auth, t->roles, PERM_DOSSIERS_ACT, &p))
+    if (!rc && !actor_covers_roles(who, t->roles, PERM_DOSSIERS_ACT, &p))
         rc = err_set(e, 403, "action", "your roles may not take the action '%s' on this dossier", t->action);
     char today[11];
     date_today(today);
@@ -673,7 +673,7 @@ static int write_part(Db *db, const Actor *who, int64_t id, const char *column, 
     int rc = d ? 0 : -1;
     if (!rc && !in_list(states_ok, sget(d, "state")))
         rc = err_set(e, 409, "state", "the dossier is %s: this can be changed only when it is %s", sget(d, "state"), states_ok);
-    if (!rc && who->auth && !auth_covers_roles(who->auth, roles, PERM_DOSSIERS_WRITE, &p))
+    if (!rc && !actor_covers_roles(who, roles, PERM_DOSSIERS_WRITE, &p))
         rc = err_set(e, 403, "", "your roles may not change this part of the dossier");
     if (!rc) {
         char *text = json_dumps(value, JSON_COMPACT);
@@ -790,7 +790,7 @@ static json_t *file_record(Db *db, const Actor *who, const char *files_dir, int6
     int rc = d ? 0 : -1;
     if (!rc && !in_list("draft returned with_commune", sget(d, "state")))
         rc = err_set(e, 409, "state", "evidence is attached while the dossier is a draft, returned, or with the commune (it is %s)", sget(d, "state"));
-    if (!rc && who->auth && !auth_covers(who->auth, PERM_DOSSIERS_WRITE, &p))
+    if (!rc && !actor_covers(who, PERM_DOSSIERS_WRITE, &p))
         rc = err_set(e, 403, "", "your roles may not add evidence to this dossier");
     if (!rc && criterion) {
         const RubSet *s = rubric_set(rubric_get(sget(d, "rubric_version")), (int)iget(d, "set_no"));
@@ -850,7 +850,7 @@ int dossier_file_remove(Db *db, const Actor *who, int64_t id, const char *sha, E
     int rc = d ? 0 : -1;
     if (!rc && !in_list("draft returned with_commune", sget(d, "state")))
         rc = err_set(e, 409, "state", "evidence is removed while the dossier is a draft, returned, or with the commune (it is %s)", sget(d, "state"));
-    if (!rc && who->auth && !auth_covers(who->auth, PERM_DOSSIERS_WRITE, &p))
+    if (!rc && !actor_covers(who, PERM_DOSSIERS_WRITE, &p))
         rc = err_set(e, 403, "", "your roles may not remove evidence from this dossier");
     if (!rc) {
         Stmt *s = db_prepare(db, "DELETE FROM dossier_files WHERE dossier_id = ? AND sha256 = ?");

@@ -572,17 +572,19 @@ void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p) {
 
 int entity_check_scope(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *obj, int64_t id,
                        bool target, Err *e) {
-    if (!who || !who->auth) return 0;
+    if (actor_is_system(who) || perm == PERM_PUBLIC) return 0;
+    if (actor_require(who, e)) return -1;
+    const Auth *a = actor_auth(who);
     Place p;
     entity_place(db, en, obj, id, &p);
-    if (auth_covers(who->auth, perm, &p)) return 0;
+    if (auth_covers(a, perm, &p)) return 0;
     /* Outside the scope of an existing record: the same answer as for a missing one. */
     if (!target) return err_set(e, 404, "id", "no %s with id %lld", en->singular, (long long)id);
     /* A new or moved record: name what places it. A producer account acts for its own producer
     ** only; officers within their commune or province. */
     bool place_role = false;
-    for (int i = 0; i < who->auth->ngrants; i++)
-        place_role |= who->auth->grants[i].role != ROLE_PRODUCER && role_has(who->auth->grants[i].role, perm);
+    for (int i = 0; i < a->ngrants; i++)
+        place_role |= a->grants[i].role != ROLE_PRODUCER && role_has(a->grants[i].role, perm);
     if (!place_role && json_object_get(obj, "producer_id"))
         return err_set(e, 403, "producer_id", "a producer account may only register records of its own producer");
     const char *field = json_object_get(obj, "product_id")      ? "product_id"
@@ -623,7 +625,7 @@ static int check_producer_ref(Db *db, const Entity *en, const Actor *who, Perm p
     Place pp = {.producer_id = pid};
     producer_commune(db, pid, pp.commune);
     place_resolve(db, &pp);
-    if (auth_covers(who->auth, perm, &pp)) return 0;
+    if (actor_covers(who, perm, &pp)) return 0;
     return err_set(e, 403, "producer_id", "producer %lld lies outside your scope: a %s is registered only for a producer "
                    "you may act for", (long long)pid, en->singular);
 }
@@ -643,7 +645,7 @@ static int check_placement(Db *db, const Entity *en, const Actor *who, Perm perm
     Place np;
     entity_place(db, en, after, id, &np);
     np.producer_id = np.council_id = np.council_id2 = 0;
-    if (auth_covers(who->auth, perm, &np)) return 0;
+    if (actor_covers(who, perm, &np)) return 0;
     return err_set(e, 403, "commune_code", before ? "only an officer of the commune or province may move a %s to another commune"
                    : "only an officer of the commune or province may register a %s in another commune than its producer's",
                    en->singular);
@@ -651,8 +653,9 @@ static int check_placement(Db *db, const Entity *en, const Actor *who, Perm perm
 
 int entity_check_write(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *before, json_t *after, int64_t id,
                        Err *e) {
+    if (actor_require(who, e)) return -1;
     if (before && entity_check_scope(db, en, who, perm, before, id, false, e)) return -1;
-    if (after && who && who->auth &&
+    if (after && !actor_is_system(who) &&
         (entity_check_scope(db, en, who, perm, after, id, true, e) || check_producer_ref(db, en, who, perm, before, after, e) ||
          check_placement(db, en, who, perm, before, after, id, e)))
         return -1;
@@ -667,16 +670,14 @@ bool entity_has_personal(const Entity *en) {
     return false;
 }
 
-bool entity_personal_allowed(const Actor *who) {
-    return !who || (who->auth && auth_can(who->auth, PERM_PRODUCERS_PERSONAL));
-}
+bool entity_personal_allowed(const Actor *who) { return actor_can(who, PERM_PRODUCERS_PERSONAL); }
 
 bool entity_personal_visible(Db *db, const Entity *en, const Actor *who, json_t *obj) {
-    if (!who) return true;
-    if (!who->auth || !auth_can(who->auth, PERM_PRODUCERS_PERSONAL)) return false;
+    if (actor_is_system(who)) return true;
+    if (!actor_can(who, PERM_PRODUCERS_PERSONAL)) return false;
     Place p;
     entity_place(db, en, obj, json_integer_value(json_object_get(obj, "id")), &p);
-    return auth_covers(who->auth, PERM_PRODUCERS_PERSONAL, &p);
+    return actor_covers(who, PERM_PRODUCERS_PERSONAL, &p);
 }
 
 void entity_redact(Db *db, const Entity *en, const Actor *who, json_t *obj) {
@@ -690,19 +691,29 @@ static int audit_record(Db *db, const Entity *en, const Actor *who, const char *
                         json_t *after, Err *e) {
     Place p;
     entity_place(db, en, after ? after : before, id, &p);
-    Actor sys = {0, "system", "local", NULL};
-    return audit_append_json(db, who ? who : &sys, action, en->name, id, p.province[0] ? p.province : NULL, before,
+    return audit_append_json(db, who, action, en->name, id, p.province[0] ? p.province : NULL, before,
                              after, e);
 }
 
-int entity_insert(Db *db, Arena *a, const Entity *en, const Actor *who, json_t *obj, int64_t *id, Err *e) {
+/* entity_insert, with who's right to write checked (check) or decided by the caller. */
+static int insert(Db *db, Arena *a, const Entity *en, const Actor *who, json_t *obj, int64_t *id, bool check, Err *e) {
     if (en->prepare && en->prepare(db, a, obj, 0, e)) return -1;
-    if (entity_check_write(db, en, who, en->perm_create, NULL, obj, 0, e)) return -1;
+    if (check ? entity_check_write(db, en, who, en->perm_create, NULL, obj, 0, e)
+              : en->authorize && en->authorize(db, who, NULL, obj, 0, e))
+        return -1;
     if (entity_write_new(db, a, en, obj, id, true, e)) return -1;
     json_t *after = entity_get(db, en, *id, e);
     int rc = after ? audit_record(db, en, who, "create", *id, NULL, after, e) : -1;
     json_decref(after);
     return rc;
+}
+
+int entity_insert(Db *db, Arena *a, const Entity *en, const Actor *who, json_t *obj, int64_t *id, Err *e) {
+    return insert(db, a, en, who, obj, id, true, e);
+}
+
+int entity_insert_unchecked(Db *db, Arena *a, const Entity *en, const Actor *who, json_t *obj, int64_t *id, Err *e) {
+    return insert(db, a, en, who, obj, id, false, e);
 }
 
 int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, bool index, Err *e) {
@@ -746,11 +757,11 @@ int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t 
     ** into an object) that must not be written back. */
     json_t *cur = entity_get(db, en, id, e);
     if (!cur) return -1;
-    json_t *raw = get_columns(db, en, id);
     if (entity_check_scope(db, en, who, en->perm_update, cur, id, false, e)) {
         json_decref(cur);
         return -1;
     }
+    json_t *raw = get_columns(db, en, id);
     json_t *merged = json_object();
     for (const Field *f = en->fields; f->name; f++) {
         if (!is_column(f)) continue;
@@ -857,14 +868,14 @@ static void bind_cond(Stmt *s, int *i, const Cond *c) {
 }
 
 /* The condition that keeps the records of en within who's scope for perm, with its text
-** parameters in binds. False when nothing needs keeping out (an administrator, or the command
-** line). The grants of a role that does not apply give "0". */
+** parameters in binds. False when nothing needs keeping out (an administrator, or the system).
+** The grants of a role that does not apply give "0", and so does an anonymous caller. */
 static bool scope_sql(const Entity *en, const Actor *who, Perm perm, Buf *sql, const char **binds, int *nb) {
-    if (!who || !who->auth) return false;
-    const Auth *a = who->auth;
+    if (actor_is_system(who)) return false;
+    const Auth *a = actor_auth(who);
     int n = 0;
     buf_puts(sql, "0");
-    for (int i = 0; i < a->ngrants; i++) {
+    for (int i = 0; a && i < a->ngrants; i++) {
         const Grant *g = &a->grants[i];
         if (!auth_grant_allows(g, perm)) continue;
         const char *cond = NULL;

@@ -143,7 +143,7 @@ typedef struct ListQuery {
     const char *sort;            /* "name,-created_at" or NULL for the default */
     int64_t limit, offset;       /* limit < 0: all */
     const Actor *who;            /* for entities that are not public (perm_read), and for the
-                                 ** personal fields (FF_PERSONAL); NULL: the command line */
+                                 ** personal fields (FF_PERSONAL); NULL counts as anonymous */
 } ListQuery;
 
 /* Items (a new JSON array the caller owns) and the total matching count. Personal fields are
@@ -162,7 +162,8 @@ int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *
 ** JSON (obj) and its id (0 on create). */
 void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p);
 /* May who do perm on the record obj (id)? 0, or -1 with e: 404 (exists) when the record is
-** outside who's scope, 403 naming the field when the target place (create, move) is. */
+** outside who's scope, 403 naming the field when the target place (create, move) is, 401 when
+** who is anonymous (and perm is not PERM_PUBLIC). The system may do everything. */
 int entity_check_scope(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *obj, int64_t id,
                        bool target, Err *e);
 
@@ -172,14 +173,14 @@ int entity_check_scope(Db *db, const Entity *en, const Actor *who, Perm perm, js
 ** before, 403 for after, as entity_check_scope); the producer a record is attached to must lie
 ** in it too, when it is new or changes (403, producer_id); a record placed in another commune
 ** than before (on create: than its producer's) needs an officer of that place, not a producer
-** account (403, commune_code); then the entity's own rules (en->authorize). who NULL or
-** without auth: the command line, where only en->authorize applies. */
+** account (403, commune_code); then the entity's own rules (en->authorize). An anonymous who is
+** refused (401); for the system only en->authorize applies. */
 int entity_check_write(Db *db, const Entity *en, const Actor *who, Perm perm, json_t *before, json_t *after, int64_t id,
                        Err *e);
 
-/* Personal fields (FF_PERSONAL). May who see them on the record obj (an output record)? who
-** NULL: the command line, yes; an actor without auth (anonymous): no; else when who holds
-** PERM_PRODUCERS_PERSONAL at the record's place (an officer in scope, the producer itself). */
+/* Personal fields (FF_PERSONAL). May who see them on the record obj (an output record)? The
+** system: yes; an anonymous caller: no; a user when it holds PERM_PRODUCERS_PERSONAL at the
+** record's place (an officer in scope, the producer itself). */
 bool entity_personal_visible(Db *db, const Entity *en, const Actor *who, json_t *obj);
 /* Remove the personal fields of obj unless who may see them: the one filter every output
 ** of a record goes through (entity_list applies it to its items). */
@@ -187,11 +188,16 @@ void entity_redact(Db *db, const Entity *en, const Actor *who, json_t *obj);
 /* Does en have personal fields? */
 bool entity_has_personal(const Entity *en);
 
-/* Writes record who did them in the audit trail and refuse what who's roles do not cover
-** (who->auth NULL: the command line, unrestricted). */
+/* Writes record who did them in the audit trail and refuse what who may not do
+** (entity_check_write: an anonymous caller nothing, the system everything). */
 /* Create from a checked object; *id receives the new id. Runs prepare and after_write.
 ** The caller holds the transaction. */
 int entity_insert(Db *db, Arena *a, const Entity *en, const Actor *who, json_t *obj, int64_t *id, Err *e);
+/* entity_insert without entity_check_write: for the one write whose right comes from its
+** caller's own rule, not from who's roles (user_register: anyone may register a producer,
+** which an anonymous caller does). Still runs prepare, en->authorize, and the audit entry (as
+** who). Nothing else calls it. */
+int entity_insert_unchecked(Db *db, Arena *a, const Entity *en, const Actor *who, json_t *obj, int64_t *id, Err *e);
 /* The second half of entity_insert, for callers that ran en->prepare themselves (the
 ** importer, which checks for duplicates in between). */
 int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, bool index, Err *e);
@@ -205,7 +211,7 @@ const Field *entity_field_by_header(const Entity *en, const char *header);
 /* Fields that appear in exports, in order (NULL-terminated array in a); personal: with the
 ** personal fields (for a caller who may see some, entity_personal_allowed). */
 const Field **entity_export_fields(const Entity *en, bool personal, Arena *a, int *n);
-/* May who see personal fields anywhere (NULL: the command line, yes)? */
+/* May who see personal fields anywhere (the system: yes; anonymous: no)? */
 bool entity_personal_allowed(const Actor *who);
 /* The export text of one field of an output record ("" for null). Allocated in a. */
 const char *entity_cell(const Field *f, json_t *obj, Arena *a, bool vi);

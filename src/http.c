@@ -439,7 +439,7 @@ static void conn_begin(Conn *c, struct MHD_Connection *mc, const char *url, cons
         if (last && *last && strlen(last) < 64) r->remote = arena_strdup(&r->arena, last);
     }
     csp_nonce(r->nonce, sizeof r->nonce);
-    r->actor = (Actor){0, "anonymous", r->remote, NULL};
+    r->actor = actor_anonymous(r->remote);
     atomic_fetch_add(&app->inflight, 1);
     MHD_get_connection_values(mc, MHD_GET_ARGUMENT_KIND, collect_arg, c);
     r->query = c->params;

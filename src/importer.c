@@ -98,9 +98,9 @@ static int audit_import(Db *db, const Entity *en, const Actor *who, const char *
         json_object_set_new(after, "first_id", json_integer(last_id + 1));
         json_object_set_new(after, "last_id", json_integer(last_id + (int64_t)res->created));
     }
-    const char *province = who && who->auth ? auth_single_province(who->auth, en->perm_create, prov[0]) : NULL;
-    Actor sys = {0, "system", "local", NULL};
-    int rc = audit_append_json(db, who ? who : &sys, "import", en->name, 0, province, NULL, after, e);
+    const Auth *a = actor_auth(who);
+    const char *province = a ? auth_single_province(a, en->perm_create, prov[0]) : NULL;
+    int rc = audit_append_json(db, who, "import", en->name, 0, province, NULL, after, e);
     json_decref(after);
     return rc;
 }
@@ -110,6 +110,7 @@ int import_run(Db *db, const Entity *en, const Actor *who, const char *data, siz
     memset(res, 0, sizeof *res);
     res->problems = json_array();
     res->duplicate_rows = json_array();
+    if (actor_require(who, e)) return -1; /* before a byte of the file is read */
     Table *t = table_parse(data, n, fmt, NULL, e);
     if (!t) return -1;
     size_t nrows = table_nrows(t);

@@ -33,9 +33,9 @@ typedef struct ImportResult {
 /* Import a whole file held in memory. Returns 0 when the file was imported (or, with dry_run,
 ** would have been); -1 when nothing was written: e says why (422 with e->errors = problems, or
 ** a parse error from table.c with its location). res is filled in both cases; free it with
-** import_result_free. Every row must lie within who's scope (who->auth NULL: unrestricted);
-** the import is recorded in the audit trail as one entry: the file's SHA-256, the counts and
-** the range of ids created. */
+** import_result_free. Every row must lie within who's scope (the system: anywhere; an
+** anonymous caller: 401, nothing read); the import is recorded in the audit trail as one
+** entry: the file's SHA-256, the counts and the range of ids created. */
 int import_run(Db *db, const Entity *en, const Actor *who, const char *data, size_t n, TableFormat fmt,
                bool dry_run, ImportProgress progress, void *progress_arg, ImportResult *res, Err *e);
 void import_result_free(ImportResult *res);
@@ -44,7 +44,7 @@ json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_r
 
 /* Write items (output records of en, as entity_list gave them to who) as a CSV or XLSX file
 ** with Vietnamese (vi) or English headers; the personal columns only for who may see some
-** (entity_personal_allowed; NULL: the command line). *out is malloc'd (caller frees). */
+** (entity_personal_allowed: the system, an officer in scope). *out is malloc'd (caller frees). */
 int entity_export(const Entity *en, const Actor *who, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out,
                   size_t *n, Err *e);
 

@@ -43,7 +43,7 @@ int page_home(Req *r) {
             buf_puts(&b, "</ol>");
         }
     } else {
-        ListQuery lq = {.sort = "name", .limit = 200};
+        ListQuery lq = {.sort = "name", .limit = 200, .who = &r->actor};
         json_t *items = NULL;
         int64_t total = 0;
         if (entity_list(r->db, &r->arena, &ENTITY_PRODUCTS, &lq, &items, &total, &e) == 0) {

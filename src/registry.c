@@ -1148,8 +1148,18 @@ const Entity ENTITY_COUNCILS = {
 static json_t *photo_record(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n, const char *real,
                            const char *filename, int *created, Err *e);
 
-json_t *product_photo_add(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n,
+/* May who change the photos of product pid? 0, or -1 with e (404 when it is missing or outside
+** who's scope for products.update, 401 for an anonymous caller). */
+static int photo_allowed(Db *db, const Actor *who, int64_t pid, Err *e) {
+    json_t *p = entity_get(db, &ENTITY_PRODUCTS, pid, e);
+    int rc = p ? entity_check_scope(db, &ENTITY_PRODUCTS, who, PERM_PRODUCTS_UPDATE, p, pid, false, e) : -1;
+    json_decref(p);
+    return rc;
+}
+
+json_t *product_photo_add(Db *db, const Actor *who, const char *files_dir, int64_t pid, const void *data, size_t n,
                           const char *declared_type, const char *filename, int *created, Err *e) {
+    if (photo_allowed(db, who, pid, e)) return NULL;
     const char *real = files_sniff_image(data, n);
     if (n == 0) {
         err_set(e, 400, "body", "send the image file as the request body");
@@ -1207,7 +1217,8 @@ static json_t *photo_record(Db *db, const char *files_dir, int64_t pid, const vo
                      filename, "url", url);
 }
 
-int product_photo_remove(Db *db, int64_t pid, const char *sha, Err *e) {
+int product_photo_remove(Db *db, const Actor *who, int64_t pid, const char *sha, Err *e) {
+    if (photo_allowed(db, who, pid, e)) return -1;
     Stmt *s = db_prepare(db, "DELETE FROM product_photos WHERE product_id = ? AND sha256 = ?");
     db_bind_int(s, 1, pid);
     db_bind_text(s, 2, sha);

@@ -227,7 +227,7 @@ void route_authenticate(Req *r) {
         return;
     }
     r->auth = a;
-    r->actor = (Actor){a->user_id, a->username, r->remote, a};
+    r->actor = actor_user(a, r->remote);
 }
 
 static bool is_read(const char *method) { return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0; }

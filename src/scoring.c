@@ -148,22 +148,22 @@ static json_t *members(Db *db, const Ctx *c, int *scorers, int *submitted, bool 
     return arr;
 }
 
-/* The province's officers and administrators organise the scoring (and the command line). */
+/* The province's officers and administrators organise the scoring (and the system). */
 static bool organises(const Ctx *c, const Actor *who) {
     Place p = {0};
     snprintf(p.province, sizeof p.province, "%s", c->province);
-    return !who->auth || auth_covers_roles(who->auth, 1u << ROLE_ADMIN | 1u << ROLE_PROVINCE, PERM_DOSSIERS_READ, &p);
+    return actor_covers_roles(who, 1u << ROLE_ADMIN | 1u << ROLE_PROVINCE, PERM_DOSSIERS_READ, &p);
 }
 
 /* The council's work is shown to its members and to the organisers. */
 static bool insider(Db *db, const Ctx *c, const Actor *who) {
     char pos[24];
-    return position_of(db, c, who->user_id, pos)[0] || organises(c, who);
+    return position_of(db, c, actor_user_id(who), pos)[0] || organises(c, who);
 }
 
 json_t *scoring_council(Db *db, const Actor *who, int64_t dossier, Err *e) {
     Ctx c;
-    if (load(db, dossier, &c, e)) return NULL;
+    if (actor_require(who, e) || load(db, dossier, &c, e)) return NULL;
     if (!insider(db, &c, who)) {
         err_set(e, 403, "", "the council's membership and conflicts are shown to the council and to the province");
         return NULL;
@@ -179,6 +179,7 @@ static int finish(Db *db, int rc, Err *e) {
 }
 
 int scoring_declare_conflict(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e) {
+    if (actor_require(who, e)) return -1;
     const char *reason = json_string_value(json_object_get(in, "reason"));
     if (!reason || !*reason || strlen(reason) > 1000)
         return err_set(e, 422, "reason", "say what the conflict of interest is (1 to 1000 bytes)");
@@ -187,7 +188,7 @@ int scoring_declare_conflict(Db *db, const Actor *who, int64_t dossier, json_t *
     char pos[24];
     int rc = load(db, dossier, &c, e);
     if (!rc) rc = scoring_open(&c, e);
-    if (!rc && !position_of(db, &c, who->user_id, pos)[0])
+    if (!rc && !position_of(db, &c, actor_user_id(who), pos)[0])
         rc = err_set(e, 403, "", "only members of the dossier's council declare conflicts of interest with it");
     if (!rc) {
         char ts[32];
@@ -195,7 +196,7 @@ int scoring_declare_conflict(Db *db, const Actor *who, int64_t dossier, json_t *
         Stmt *s = db_prepare(db, "INSERT INTO conflicts (dossier_id, user_id, reason, declared, created_at) VALUES (?, ?, ?, 1, ?) "
                                  "ON CONFLICT (dossier_id, user_id) DO UPDATE SET reason = excluded.reason");
         db_bind_int(s, 1, dossier);
-        db_bind_int(s, 2, who->user_id);
+        db_bind_int(s, 2, actor_user_id(who));
         db_bind_text(s, 3, reason);
         db_bind_text(s, 4, ts);
         db_step(s);
@@ -248,6 +249,7 @@ static json_t *sheet_json(const RubSet *set, Stmt *s) {
 
 int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t **out, Err *e) {
     *out = NULL;
+    if (actor_require(who, e)) return -1;
     const char *k;
     json_t *v;
     json_object_foreach(in, k, v) {
@@ -265,17 +267,17 @@ int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t *
     int rc = load(db, dossier, &c, e);
     if (!rc) rc = scoring_open(&c, e);
     if (!rc) {
-        position_of(db, &c, who->user_id, pos);
+        position_of(db, &c, actor_user_id(who), pos);
         if (strcmp(pos, "council_chair") != 0 && strcmp(pos, "council_member") != 0)
             rc = err_set(e, 403, "", pos[0] ? "the council's secretary keeps the minutes and does not score"
                                             : "only the chair and the members of the dossier's council score it");
-        else if (conflict_of(db, &c, who->user_id, why))
+        else if (conflict_of(db, &c, actor_user_id(who), why))
             rc = err_set(e, 403, "", "you cannot score this dossier: conflict of interest (%s)", why);
     }
     if (!rc) {
         Stmt *s = db_prepare(db, "SELECT submitted_at FROM scores WHERE dossier_id = ? AND user_id = ? AND pass = ?");
         db_bind_int(s, 1, dossier);
-        db_bind_int(s, 2, who->user_id);
+        db_bind_int(s, 2, actor_user_id(who));
         db_bind_int(s, 3, c.pass);
         if (db_step(s) == DB_ROW && !db_col_null(s, 0))
             rc = err_set(e, 409, "", "you submitted your sheet on %s; the chair may open a re-scoring", db_col_text(s, 0));
@@ -311,7 +313,7 @@ int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t *
                                  "parts = excluded.parts, submitted_at = excluded.submitted_at, updated_at = excluded.updated_at, "
                                  "stopped_at = excluded.stopped_at");
         db_bind_int(s, 1, dossier);
-        db_bind_int(s, 2, who->user_id);
+        db_bind_int(s, 2, actor_user_id(who));
         db_bind_int(s, 3, c.pass);
         db_bind_text(s, 4, chs);
         db_bind_text(s, 5, cms);
@@ -411,9 +413,9 @@ static json_t *quorum_json(const Ctx *c, int scorers, int submitted, bool chair)
 
 json_t *scoring_view(Db *db, const Actor *who, int64_t dossier, Err *e) {
     Ctx c;
-    if (load(db, dossier, &c, e)) return NULL;
+    if (actor_require(who, e) || load(db, dossier, &c, e)) return NULL;
     char pos[24];
-    position_of(db, &c, who->user_id, pos);
+    position_of(db, &c, actor_user_id(who), pos);
     bool organiser = organises(&c, who);
     if (!pos[0] && !organiser) {
         err_set(e, 403, "", "council scores are shown to the council and to the province");
@@ -429,7 +431,7 @@ json_t *scoring_view(Db *db, const Actor *who, int64_t dossier, Err *e) {
     Stmt *s = db_prepare(db, "SELECT " SHEET_COLS " FROM scores s JOIN users u ON u.id = s.user_id "
                              "WHERE s.dossier_id = ? AND s.user_id = ? AND s.pass = ?");
     db_bind_int(s, 1, dossier);
-    db_bind_int(s, 2, who->user_id);
+    db_bind_int(s, 2, actor_user_id(who));
     db_bind_int(s, 3, c.pass);
     if (db_step(s) == DB_ROW) own = sheet_json(c.set, s);
     db_done(s);
@@ -478,12 +480,12 @@ static int record(Db *db, const Actor *who, const Ctx *c, const char *action, co
 
 int scoring_rescore(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e) {
     const char *comment = json_string_value(json_object_get(in, "comment"));
-    if (db_begin(db, e)) return -1;
+    if (actor_require(who, e) || db_begin(db, e)) return -1;
     Ctx c;
     char pos[24];
     int rc = load(db, dossier, &c, e);
     if (!rc) rc = scoring_open(&c, e);
-    if (!rc && who->auth && strcmp(position_of(db, &c, who->user_id, pos), "council_chair") != 0)
+    if (!rc && !actor_is_system(who) && strcmp(position_of(db, &c, actor_user_id(who), pos), "council_chair") != 0)
         rc = err_set(e, 403, "", "the chair of the council opens a re-scoring");
     if (!rc) {
         Stmt *s = db_prepare(db, "UPDATE dossiers SET scoring_pass = scoring_pass + 1 WHERE id = ?");
@@ -501,13 +503,13 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
     json_t *acc = json_object_get(in, "accept_spread");
     if (acc && !json_is_boolean(acc)) return err_set(e, 422, "accept_spread", "accept_spread must be true or false");
     const char *comment = json_string_value(json_object_get(in, "comment"));
-    if (db_begin(db, e)) return -1;
+    if (actor_require(who, e) || db_begin(db, e)) return -1;
     Ctx c;
     char pos[24];
     int rc = load(db, dossier, &c, e);
     if (!rc) rc = scoring_open(&c, e);
-    if (!rc && who->auth) {
-        position_of(db, &c, who->user_id, pos);
+    if (!rc && !actor_is_system(who)) {
+        position_of(db, &c, actor_user_id(who), pos);
         if (strcmp(pos, "council_chair") != 0 && strcmp(pos, "council_secretary") != 0)
             rc = err_set(e, 403, "", "the chair or the secretary of the council closes the scoring");
     }
@@ -568,7 +570,7 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
 
 json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, int64_t pass, Err *e) {
     Ctx c;
-    if (load(db, dossier, &c, e)) return NULL;
+    if (actor_require(who, e) || load(db, dossier, &c, e)) return NULL;
     if (pass) {
         if (pass < 1 || pass > c.pass) {
             err_set(e, 400, "pass", "dossier %lld has scoring passes 1 to %lld", (long long)dossier, (long long)c.pass);
@@ -585,7 +587,7 @@ json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, int64_t pass,
     int64_t live = c.pass;
     if (pass) c.pass = pass;
     char pos[24];
-    position_of(db, &c, who->user_id, pos);
+    position_of(db, &c, actor_user_id(who), pos);
     bool organiser = organises(&c, who);
     bool closed = strcmp(c.state, "in_round") != 0 && strcmp(c.state, "in_ministry_round") != 0;
     bool own_submitted = false;
@@ -594,7 +596,7 @@ json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, int64_t pass,
         ** submitted their own sheet of its current pass. */
         Stmt *s = db_prepare(db, "SELECT 1 FROM scores WHERE dossier_id = ? AND user_id = ? AND pass = ? AND submitted_at IS NOT NULL");
         db_bind_int(s, 1, dossier);
-        db_bind_int(s, 2, who->user_id);
+        db_bind_int(s, 2, actor_user_id(who));
         db_bind_int(s, 3, live);
         own_submitted = db_step(s) == DB_ROW;
         db_done(s);

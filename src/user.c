@@ -1,8 +1,9 @@
 /*
 ** user.c: users, their roles and API tokens (see auth.h), shared by the API and the command
-** line. Every function here checks what `who` may do (who->auth NULL: the command line, which
-** may do anything) and runs its own write transaction, so that slow password hashing happens
-** before the write lock is taken and every change is in the audit trail with it.
+** line. Every function here checks what `who` may do (auth.h: the system anything, a user what
+** its roles allow, an anonymous caller nothing but registering itself) and runs its own write
+** transaction, so that slow password hashing happens before the write lock is taken and every
+** change is in the audit trail with it.
 */
 #include <sodium.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 
 enum { USERNAME_MIN = 3, USERNAME_MAX = 32 };
 
-static bool is_admin(const Actor *who) { return !who->auth || auth_can(who->auth, PERM_ADMIN); }
+static bool is_admin(const Actor *who) { return actor_can(who, PERM_ADMIN); }
 
 /* Normalise a username into out (lower case); NULL when acceptable, else the problem. */
 static const char *username_problem(const char *in, char out[USERNAME_MAX + 1]) {
@@ -115,7 +116,7 @@ static int scope_place(Db *db, Role role, const char *scope, Place *p, char cano
 static int may_grant(const Actor *who, Role role, const Place *p, Err *e) {
     if (is_admin(who)) return 0;
     if (role == ROLE_ADMIN) return err_set(e, 403, "role", "only an administrator may grant or revoke the admin role");
-    if (!auth_covers(who->auth, PERM_USERS_MANAGE, p))
+    if (!actor_covers(who, PERM_USERS_MANAGE, p))
         return err_set(e, 403, "scope", "you may grant and revoke roles only within your own province");
     return 0;
 }
@@ -149,7 +150,7 @@ static bool user_reached(Db *db, const Actor *who, int64_t id, Perm perm, bool a
         }
         Place p;
         grant_place(db, rs[i].role, rs[i].scope, &p);
-        if (auth_covers(who->auth, perm, &p)) reached++;
+        if (actor_covers(who, perm, &p)) reached++;
         else if (all) return false;
     }
     return all ? reached > 0 : reached > 0;
@@ -165,7 +166,7 @@ static bool user_exists(Db *db, int64_t id) {
 
 bool user_visible(Db *db, const Actor *who, int64_t id) {
     if (!user_exists(db, id)) return false;
-    if (is_admin(who) || who->user_id == id) return true;
+    if (is_admin(who) || actor_user_id(who) == id) return true;
     return user_reached(db, who, id, PERM_USERS_READ, false);
 }
 
@@ -173,6 +174,7 @@ bool user_visible(Db *db, const Actor *who, int64_t id) {
 ** officers may when every role of the user lies in their province. 404 when who cannot even
 ** see the user, 403 when it can but may not change it. */
 static int may_manage(Db *db, const Actor *who, int64_t id, Err *e) {
+    if (actor_require(who, e)) return -1;
     if (!user_visible(db, who, id)) return err_set(e, 404, "id", "no user %lld", (long long)id);
     if (is_admin(who)) return 0;
     if (!user_reached(db, who, id, PERM_USERS_MANAGE, true))
@@ -232,6 +234,7 @@ int64_t user_id_by_name(Db *db, const char *username) {
 }
 
 int user_list(Db *db, const Actor *who, const UserQuery *q, json_t **items, int64_t *total, Err *e) {
+    if (actor_require(who, e)) return -1;
     Buf where = BUF_INIT;
     const char *binds[64];
     int nb = 0;
@@ -281,10 +284,11 @@ int user_list(Db *db, const Actor *who, const UserQuery *q, json_t **items, int6
     if (!is_admin(who)) {
         /* Users with a role in one of the caller's provinces or communes, and the caller. */
         buf_puts(&where, " AND (u.id = ?");
-        snprintf(self, sizeof self, "%lld", (long long)who->user_id);
+        snprintf(self, sizeof self, "%lld", (long long)actor_user_id(who));
         binds[nb++] = self;
-        for (int i = 0; i < who->auth->ngrants && nb < 60; i++) {
-            const Grant *g = &who->auth->grants[i];
+        const Auth *a = actor_auth(who);
+        for (int i = 0; i < a->ngrants && nb < 60; i++) {
+            const Grant *g = &a->grants[i];
             if (!role_has(g->role, PERM_USERS_READ)) continue;
             if (g->role == ROLE_PROVINCE) {
                 buf_puts(&where, " OR EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.province = ?)");
@@ -353,7 +357,31 @@ static int64_t count_active_admins(Db *db) {
                        "(SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ?)", "admin");
 }
 
-/* Insert one role row after checking it; the caller holds the transaction. */
+/* Insert the role row role:canon of user id, lying at p (scope_place), granted by granted_by;
+** the caller holds the transaction and has checked that it may. */
+static int insert_grant(Db *db, const char *granted_by, int64_t id, const char *role, const char *canon, const Place *p,
+                        const char *agency, bool confirmed, int64_t *grant_id, Err *e) {
+    char ts[32];
+    ts_now(ts);
+    Stmt *s = db_prepare(db, "INSERT INTO user_roles (user_id, role, scope, province, confirmed, granted_by, granted_at, agency) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, role, scope) DO NOTHING RETURNING id");
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, role);
+    db_bind_text(s, 3, canon);
+    db_bind_text(s, 4, p->province);
+    db_bind_int(s, 5, confirmed);
+    db_bind_text(s, 6, granted_by);
+    db_bind_text(s, 7, ts);
+    db_bind_text(s, 8, agency && *agency ? agency : NULL);
+    int rc = db_step(s);
+    if (rc == DB_ROW && grant_id) *grant_id = db_col_int(s, 0);
+    db_done(s);
+    if (rc == DB_DONE) return err_set(e, 409, "role", "the user already holds %s%s%s", role, *canon ? ":" : "", canon);
+    if (rc != DB_ROW) return err_set(e, 500, "", "cannot store the role: %s", db_errmsg(db));
+    return 0;
+}
+
+/* Insert one role row after checking it (may who grant it?); the caller holds the transaction. */
 static int grant_in_tx(Db *db, const Actor *who, int64_t id, const char *role, const char *scope, const char *agency,
                        bool confirmed, int64_t *grant_id, Err *e) {
     int r = role_parse(role);
@@ -365,24 +393,7 @@ static int grant_in_tx(Db *db, const Actor *who, int64_t id, const char *role, c
     Place p;
     char canon[24];
     if (scope_place(db, (Role)r, scope, &p, canon, e) || may_grant(who, (Role)r, &p, e)) return -1;
-    char ts[32];
-    ts_now(ts);
-    Stmt *s = db_prepare(db, "INSERT INTO user_roles (user_id, role, scope, province, confirmed, granted_by, granted_at, agency) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, role, scope) DO NOTHING RETURNING id");
-    db_bind_int(s, 1, id);
-    db_bind_text(s, 2, role);
-    db_bind_text(s, 3, canon);
-    db_bind_text(s, 4, p.province);
-    db_bind_int(s, 5, confirmed);
-    db_bind_text(s, 6, who->username);
-    db_bind_text(s, 7, ts);
-    db_bind_text(s, 8, agency && *agency ? agency : NULL);
-    int rc = db_step(s);
-    if (rc == DB_ROW && grant_id) *grant_id = db_col_int(s, 0);
-    db_done(s);
-    if (rc == DB_DONE) return err_set(e, 409, "role", "the user already holds %s%s%s", role, *canon ? ":" : "", canon);
-    if (rc != DB_ROW) return err_set(e, 500, "", "cannot store the role: %s", db_errmsg(db));
-    return 0;
+    return insert_grant(db, who->username, id, role, canon, &p, agency, confirmed, grant_id, e);
 }
 
 /* Shared part of user_create and user_register: check and hash before the transaction. */
@@ -438,7 +449,7 @@ static int unknown_keys(json_t *in, const char *const *allowed, Err *e) {
 }
 
 int user_create(Db *db, const Actor *who, json_t *in, int64_t *id, Err *e) {
-    if (unknown_keys(in, user_keys, e)) return -1;
+    if (actor_require(who, e) || unknown_keys(in, user_keys, e)) return -1;
     json_t *roles = json_object_get(in, "roles");
     if (roles && !json_is_array(roles)) return err_set(e, 422, "roles", "roles must be a list of {\"role\", \"scope\"}");
     if (!is_admin(who) && json_array_size(roles) == 0)
@@ -472,13 +483,20 @@ int user_register(Db *db, const Actor *who, Arena *arena, json_t *in, int64_t *i
     char name[USERNAME_MAX + 1], hash[crypto_pwhash_STRBYTES];
     if (user_prepare(in, name, hash, e) || db_begin(db, e)) return -1;
     int rc = insert_user(db, name, hash, in, id, e);
-    Actor self = {*id, name, who->remote, NULL}; /* registering oneself: the route is public */
+    /* Registering oneself is the one write anyone may make (the route is public): this function
+    ** is its rule, and the new user, without roles yet, is who did it. The producer record may
+    ** lie anywhere; the role waits for its commune officer's confirmation (user_confirm). */
+    Auth reg = {.user_id = *id};
+    snprintf(reg.username, sizeof reg.username, "%s", name);
+    Actor self = actor_user(&reg, who ? who->remote : NULL);
     int64_t pid = 0;
-    if (!rc) rc = entity_insert(db, arena, &ENTITY_PRODUCERS, &self, producer, &pid, e);
+    if (!rc) rc = entity_insert_unchecked(db, arena, &ENTITY_PRODUCERS, &self, producer, &pid, e);
     if (!rc) {
-        char scope[24];
+        char scope[24], canon[24];
+        Place p;
         snprintf(scope, sizeof scope, "%lld", (long long)pid);
-        rc = grant_in_tx(db, &self, *id, "producer", scope, NULL, false, NULL, e);
+        rc = scope_place(db, ROLE_PRODUCER, scope, &p, canon, e) ||
+             insert_grant(db, name, *id, "producer", canon, &p, NULL, false, NULL, e);
     }
     if (!rc) rc = audit_user(db, &self, "register", *id, NULL, e);
     return commit_or_rollback(db, rc, e);
@@ -493,7 +511,7 @@ int user_update(Db *db, const Actor *who, int64_t id, json_t *patch, Err *e) {
         return err_set(e, 422, "status", "status must be \"active\" or \"disabled\"");
     if (db_begin(db, e)) return -1;
     int rc = may_manage(db, who, id, e);
-    if (!rc && status && strcmp(status, "disabled") == 0 && who->user_id == id && who->auth)
+    if (!rc && status && strcmp(status, "disabled") == 0 && actor_user_id(who) == id)
         rc = err_set(e, 409, "status", "you cannot disable your own account");
     json_t *before = rc ? NULL : user_get(db, id, e);
     if (!rc && status && strcmp(status, "disabled") == 0) {
@@ -532,7 +550,7 @@ int user_update(Db *db, const Actor *who, int64_t id, json_t *patch, Err *e) {
 /* A reset by someone else (an administrator, the command line) also revokes the user's API
 ** tokens: whoever had the old password may have made some. Returns how many it revoked. */
 static int64_t revoke_tokens_on_reset(Db *db, const Actor *who, int64_t id, Err *e, int *rc) {
-    if (*rc || who->user_id == id) return 0;
+    if (*rc || actor_user_id(who) == id) return 0;
     int64_t now = (int64_t)time(NULL);
     Stmt *s = db_prepare(db, "UPDATE api_tokens SET revoked = ? WHERE user_id = ? AND revoked IS NULL "
                              "AND (expires IS NULL OR expires > ?)");
@@ -548,7 +566,7 @@ static int64_t revoke_tokens_on_reset(Db *db, const Actor *who, int64_t id, Err 
 int user_set_password(Db *db, const Actor *who, int64_t id, const char *password, int64_t *tokens_revoked, Err *e) {
     if (tokens_revoked) *tokens_revoked = 0;
     if (db_begin_read(db, e)) return -1;
-    int rc = who->user_id == id ? (user_exists(db, id) ? 0 : err_set(e, 404, "id", "no user %lld", (long long)id))
+    int rc = actor_user_id(who) == id ? (user_exists(db, id) ? 0 : err_set(e, 404, "id", "no user %lld", (long long)id))
                                 : may_manage(db, who, id, e);
     char name[USERNAME_MAX + 1] = "";
     Stmt *s = db_prepare(db, "SELECT username FROM users WHERE id = ?");
@@ -574,7 +592,7 @@ int user_set_password(Db *db, const Actor *who, int64_t id, const char *password
     /* A new password ends every session except the one that set it. */
     s = db_prepare(db, "DELETE FROM sessions WHERE user_id = ? AND hash <> ?");
     db_bind_int(s, 1, id);
-    db_bind_text(s, 2, who->auth && who->user_id == id ? who->auth->session : "");
+    db_bind_text(s, 2, actor_user_id(who) == id ? actor_auth(who)->session : "");
     db_step(s);
     db_done(s);
     int64_t revoked = revoke_tokens_on_reset(db, who, id, e, &rc);
@@ -589,7 +607,7 @@ int user_set_password(Db *db, const Actor *who, int64_t id, const char *password
 
 int user_grant(Db *db, const Actor *who, int64_t id, const char *role, const char *scope, const char *agency,
                int64_t *grant_id, Err *e) {
-    if (db_begin(db, e)) return -1;
+    if (actor_require(who, e) || db_begin(db, e)) return -1;
     int rc = 0;
     if (!user_visible(db, who, id)) rc = err_set(e, 404, "id", "no user %lld", (long long)id);
     json_t *before = rc ? NULL : user_get(db, id, e);
@@ -600,7 +618,7 @@ int user_grant(Db *db, const Actor *who, int64_t id, const char *role, const cha
 }
 
 int user_revoke(Db *db, const Actor *who, int64_t id, int64_t grant_id, Err *e) {
-    if (db_begin(db, e)) return -1;
+    if (actor_require(who, e) || db_begin(db, e)) return -1;
     int rc = 0;
     if (!user_visible(db, who, id)) rc = err_set(e, 404, "id", "no user %lld", (long long)id);
     char role[24] = "", scope[24] = "";
@@ -641,7 +659,7 @@ int user_revoke(Db *db, const Actor *who, int64_t id, int64_t grant_id, Err *e) 
 }
 
 int user_confirm(Db *db, const Actor *who, int64_t id, Err *e) {
-    if (db_begin(db, e)) return -1;
+    if (actor_require(who, e) || db_begin(db, e)) return -1;
     int rc = 0;
     if (!user_visible(db, who, id)) rc = err_set(e, 404, "id", "no user %lld", (long long)id);
     json_t *before = rc ? NULL : user_get(db, id, e);
@@ -662,7 +680,7 @@ int user_confirm(Db *db, const Actor *who, int64_t id, Err *e) {
             Place p;
             grant_place(db, "producer", scopes[i], &p);
             pending++;
-            if (who->auth && !auth_covers(who->auth, PERM_USERS_CONFIRM, &p)) continue;
+            if (!actor_covers(who, PERM_USERS_CONFIRM, &p)) continue;
             char ts[32];
             ts_now(ts);
             s = db_prepare(db, "UPDATE user_roles SET confirmed = 1, granted_by = ?, granted_at = ? WHERE id = ?");
@@ -685,13 +703,14 @@ int user_confirm(Db *db, const Actor *who, int64_t id, Err *e) {
 
 int token_create(Db *db, const Actor *who, int64_t user_id, const char *name, const char *scope, int days,
                  char *secret, size_t n, int64_t *id, Err *e) {
+    if (actor_require(who, e)) return -1;
     if (!name || !*name || strlen(name) > 100 || !text_utf8_valid(name, strlen(name), NULL))
         return err_set(e, 422, "name", "name the token (1 to 100 characters): what integration uses it");
     scope = scope ? scope : "read";
     if (strcmp(scope, "read") != 0 && strcmp(scope, "write") != 0)
         return err_set(e, 422, "scope", "scope must be \"read\" (GET requests only) or \"write\"");
     if (days < 1 || days > 366) return err_set(e, 422, "expires_in_days", "a token lasts from 1 to 366 days");
-    if (who->user_id != user_id && !is_admin(who))
+    if (actor_user_id(who) != user_id && !is_admin(who))
         return err_set(e, 403, "", "only administrators create tokens for other users");
     if (n < 49) panic("token_create: buffer too small");
     unsigned char raw[32];
@@ -767,7 +786,7 @@ json_t *token_list(Db *db, int64_t user_id) {
 }
 
 int token_revoke(Db *db, const Actor *who, int64_t id, Err *e) {
-    if (db_begin(db, e)) return -1;
+    if (actor_require(who, e) || db_begin(db, e)) return -1;
     Stmt *s = db_prepare(db, "SELECT user_id, revoked FROM api_tokens WHERE id = ?");
     db_bind_int(s, 1, id);
     int rc = 0;
@@ -778,7 +797,7 @@ int token_revoke(Db *db, const Actor *who, int64_t id, Err *e) {
         revoked = !db_col_null(s, 1);
     }
     db_done(s);
-    if (!owner || (owner != who->user_id && !is_admin(who))) rc = err_set(e, 404, "id", "no token %lld", (long long)id);
+    if (!owner || (owner != actor_user_id(who) && !is_admin(who))) rc = err_set(e, 404, "id", "no token %lld", (long long)id);
     else if (revoked) rc = err_set(e, 409, "id", "token %lld is already revoked", (long long)id);
     if (!rc) {
         s = db_prepare(db, "UPDATE api_tokens SET revoked = ? WHERE id = ?");

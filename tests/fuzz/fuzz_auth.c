@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "cli.h"
 #include "migrate.h"
 #include "util.h"
 

@@ -24,6 +24,7 @@
 #include "api.h"
 #include "audit.h"
 #include "buf.h"
+#include "cli.h"
 #include "db.h"
 #include "migrate.h"
 #include "run_ocop.h"
@@ -96,8 +97,8 @@ static void append(Fixture *f, const Actor *who, const char *action, const char 
 
 /* Five entries by three actors in two provinces (80, 01) and none; entry 3 holds MARKER. */
 static void seed(Fixture *f) {
-    Actor alice = {7, "alice", "10.0.0.5", NULL}, bob = {8, "bob", "10.0.0.6", NULL};
-    Actor cli = {0, "cli:test", "local", NULL};
+    Actor alice = {ACTOR_USER, 7, "alice", "10.0.0.5", NULL}, bob = {ACTOR_USER, 8, "bob", "10.0.0.6", NULL};
+    Actor cli = actor_system("cli:test");
     append(f, &alice, "create", "products", "1", "80", NULL, "{\"name\":\"Mắm cá linh\",\"stars\":3}");
     append(f, &bob, "update", "products", "1", "80", "{\"stars\":3}", "{\"stars\":4}");
     append(f, &alice, "create", "producers", "2", "01", NULL, "{\"note\":\"" MARKER "\"}");
@@ -209,7 +210,7 @@ static void test_known_answer(void **state) {
     assert_int_equal(audit_verify(f->db, &c), 0);
     assert_int_equal(c.entries, 1);
     assert_string_equal(c.head, "df76b0247c6c17f373167d2ac662a120a42bcee3fc5dff8bf5ebab4071c3a2a4");
-    Actor a = {0, "cli:test", "local", NULL};
+    Actor a = actor_system("cli:test");
     append(f, &a, "update", "products", "7", "80", "{\"stars\":3}", "{\"stars\":4}");
     assert_int_equal(audit_verify(f->db, &c), 0);
     assert_int_equal(c.head_id, 2);
@@ -239,7 +240,7 @@ static void test_append_only(void **state) {
 static void test_rollback_leaves_nothing(void **state) {
     Fixture *f = *state;
     seed(f);
-    Actor a = {0, "cli:test", "local", NULL};
+    Actor a = actor_system("cli:test");
     Err e = ERR_INIT;
     assert_int_equal(db_begin(f->db, &e), 0);
     assert_int_equal(audit_append(f->db, &a, "update", "products", "9", "80", "{}", "{\"x\":1}", &e), 0);
@@ -378,7 +379,7 @@ static void test_expect_detects_cut_tail(void **state) {
     assert_contains(&err, "before the expected entry 5");
 
     /* A new entry 5 takes the place of the removed one: its hash differs. */
-    Actor a = {0, "cli:test", "local", NULL};
+    Actor a = actor_system("cli:test");
     append(f, &a, "update", "products", "1", "80", "{}", "{}");
     assert_int_equal(audit_verify(f->db, &c), 0);
     assert_int_equal(audit_expect(f->db, 5, hash, &c), 1);
@@ -433,7 +434,7 @@ static void test_checkpoint_catches_truncation(void **state) {
     assert_string_equal(again, text);
     free(again);
     /* ...nor over new entries that take the removed ones' places. */
-    Actor a = {0, "cli:test", "local", NULL};
+    Actor a = actor_system("cli:test");
     append(f, &a, "update", "products", "1", "80", "{}", "{}");
     append(f, &a, "update", "products", "1", "80", "{}", "{}");
     assert_int_equal(run_ocop_in(f->dir, verify, &out, &err), 1);
@@ -679,7 +680,7 @@ static void test_export_long_value(void **state) {
     buf_puts(&big, "{\"note\":\"");
     for (int i = 0; i < 5000; i++) buf_puts(&big, "Mắm cá "); /* 10 bytes, 7 characters */
     buf_puts(&big, "\"}");
-    Actor a = {0, "cli:test", "local", NULL};
+    Actor a = actor_system("cli:test");
     append(f, &a, "update", "products", "1", "80", NULL, big.p);
     json_t *items;
     int64_t total;

@@ -30,6 +30,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "cert.h"
+#include "cli.h"
 #include "db.h"
 #include "migrate.h"
 #include "run_ocop.h"
@@ -55,7 +56,7 @@ static int setup(void **state) {
     cert_keys_dir(f->path, f->keys, sizeof f->keys);
     Err e = ERR_INIT;
     f->db = db_create(f->path, &e);
-    Actor who = {0, "cli:test", "local", NULL};
+    Actor who = actor_system("cli:test");
     if (!f->db || migrate_run(f->db, 0, &e) < 0 || cert_key_generate(f->db, &who, f->keys, "bo", f->pk_bo, &e) ||
         cert_key_generate(f->db, &who, f->keys, "91", f->pk_91, &e)) {
         fprintf(stderr, "%s\n", e.detail);
@@ -589,7 +590,7 @@ static void test_not_a_certificate(void **state) {
 static void test_keys(void **state) {
     Fixture *f = *state;
     Err e = ERR_INIT;
-    Actor who = {0, "cli:test", "local", NULL};
+    Actor who = actor_system("cli:test");
     struct stat st;
     char path[160];
     snprintf(path, sizeof path, "%s/bo.key", f->keys);
