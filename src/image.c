@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <vips/vips.h>
+#include <webp/encode.h>
 
 #include "files.h"
 
@@ -127,6 +128,22 @@ static int load_shrink(const char *type, int have, int want) {
     return s;
 }
 
+/* A copy of im's pixels (8-bit sRGB, 3 or 4 bands) in a new image that carries no metadata at
+** all: no EXIF, XMP, IPTC or ICC field is left for a saver to write, whatever its options say
+** (libvips 8.14's webpsave writes EXIF even when told to strip). NULL on failure. */
+static VipsImage *bare_copy(VipsImage *im) {
+    int bands = vips_image_get_bands(im);
+    if (vips_image_get_format(im) != VIPS_FORMAT_UCHAR || (bands != 3 && bands != 4)) return NULL;
+    size_t size = 0;
+    void *px = vips_image_write_to_memory(im, &size);
+    if (!px) return NULL;
+    VipsImage *out = vips_image_new_from_memory_copy(px, size, vips_image_get_width(im), vips_image_get_height(im),
+                                                     bands, VIPS_FORMAT_UCHAR);
+    g_free(px);
+    if (out) out->Type = VIPS_INTERPRETATION_sRGB; /* not the CMYK libvips would guess for 4 bands */
+    return out;
+}
+
 /* Decode the upload into an upright, 8-bit sRGB memory image, alpha kept. have: its width as
 ** stored (before turning it upright); want: the width to scale that to. NULL with e. */
 static VipsImage *decode_full(const char *type, const void *data, size_t n, int have, int want, double deadline,
@@ -154,12 +171,14 @@ static VipsImage *decode_full(const char *type, const void *data, size_t n, int 
         g_signal_connect(t[2], "eval", G_CALLBACK(on_eval), &deadline);
         mem = vips_image_copy_memory(t[2]);
     }
-    if (mem && vips_autorot(mem, &up, NULL)) up = NULL;
+    VipsImage *clean = NULL;
+    if (mem && !vips_autorot(mem, &up, NULL)) clean = bare_copy(up);
     for (int i = 0; i < 3; i++) VIPS_UNREF(t[i]);
+    VIPS_UNREF(up);
     VIPS_UNREF(mem);
     g_object_unref(in);
-    if (up && now_s() <= deadline) return up;
-    VIPS_UNREF(up);
+    if (clean && now_s() <= deadline) return clean;
+    VIPS_UNREF(clean);
     if (now_s() > deadline) {
         vips_error_clear();
         err_set(e, 422, "body", "the image took too long to decode");
@@ -171,7 +190,25 @@ static VipsImage *decode_full(const char *type, const void *data, size_t n, int 
 
 /* ---- encoding --------------------------------------------------------------------------------- */
 
-/* Append im encoded as JPEG (alpha flattened onto white) and as WebP to s, metadata stripped. */
+/* im as WebP, lossy at WEBP_QUALITY, through libwebp's simple encoder: a bare VP8 stream in its
+** RIFF box, with no chunk for metadata. v->data is g_malloc'd. */
+static int webp_encode(VipsImage *im, ImageVariant *v) {
+    size_t size = 0;
+    uint8_t *px = vips_image_write_to_memory(im, &size), *webp = NULL;
+    if (!px) return -1;
+    int w = vips_image_get_width(im), h = vips_image_get_height(im), bands = vips_image_get_bands(im);
+    size_t n = bands == 4 ? WebPEncodeRGBA(px, w, h, w * 4, WEBP_QUALITY, &webp)
+                          : WebPEncodeRGB(px, w, h, w * 3, WEBP_QUALITY, &webp);
+    g_free(px);
+    if (!n) return -1;
+    v->data = g_memdup2(webp, n);
+    v->n = n;
+    WebPFree(webp);
+    return 0;
+}
+
+/* Append im (from bare_copy: no metadata) encoded as JPEG, alpha flattened onto white, and as
+** WebP to s. */
 static int encode(VipsImage *im, ImageSet *s, Err *e) {
     VipsImage *flat = NULL;
     int rc = 0;
@@ -186,12 +223,12 @@ static int encode(VipsImage *im, ImageSet *s, Err *e) {
     ImageVariant *j = &s->v[s->n], *w = &s->v[s->n + 1];
     *j = (ImageVariant){vips_image_get_width(im), vips_image_get_height(im), "jpeg", "image/jpeg", NULL, 0};
     *w = (ImageVariant){j->width, j->height, "webp", "image/webp", NULL, 0};
+    s->n += 2;
     if (!rc)
         rc = vips_jpegsave_buffer(flat, &j->data, &j->n, "Q", JPEG_QUALITY, "strip", TRUE, "optimize_coding", TRUE,
                                   "interlace", TRUE, NULL);
-    if (!rc) rc = vips_webpsave_buffer(im, &w->data, &w->n, "Q", WEBP_QUALITY, "strip", TRUE, NULL);
     VIPS_UNREF(flat);
-    s->n += 2;
+    if (!rc) rc = webp_encode(im, w);
     if (rc) {
         vips_error_clear();
         return err_set(e, 500, "", "cannot encode the photo");

@@ -40,7 +40,7 @@ char *test_png(int w, int h, int shade, size_t *n) {
     if (VIPS_INIT("test")) abort();
     VipsImage *black = NULL, *grey = NULL;
     void *png = NULL;
-    if (vips_black(&black, w, h, "bands", 3, NULL) || vips_linear1(black, &grey, 1.0, (double)shade, NULL) ||
+    if (vips_black(&black, w, h, "bands", 3, NULL) || vips_linear1(black, &grey, 1.0, (double)shade, "uchar", TRUE, NULL) ||
         vips_pngsave_buffer(grey, &png, n, NULL))
         abort();
     char *out = malloc(*n);
