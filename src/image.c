@@ -128,19 +128,19 @@ static int load_shrink(const char *type, int have, int want) {
     return s;
 }
 
-/* A copy of im's pixels (8-bit sRGB, 3 or 4 bands) in a new image that carries no metadata at
-** all: no EXIF, XMP, IPTC or ICC field is left for a saver to write, whatever its options say
-** (libvips 8.14's webpsave writes EXIF even when told to strip). NULL on failure. */
-static VipsImage *bare_copy(VipsImage *im) {
+/* im without any metadata: a copy of its header (the pixels are shared, not copied) from which
+** every field beyond the basic ones is removed, so no EXIF, XMP, IPTC or ICC is left for a saver
+** to write, whatever its options say (libvips 8.14's webpsave writes EXIF even when told to
+** strip). NULL on failure. */
+static VipsImage *bare(VipsImage *im) {
     int bands = vips_image_get_bands(im);
-    if (vips_image_get_format(im) != VIPS_FORMAT_UCHAR || (bands != 3 && bands != 4)) return NULL;
-    size_t size = 0;
-    void *px = vips_image_write_to_memory(im, &size);
-    if (!px) return NULL;
-    VipsImage *out = vips_image_new_from_memory_copy(px, size, vips_image_get_width(im), vips_image_get_height(im),
-                                                     bands, VIPS_FORMAT_UCHAR);
-    g_free(px);
-    if (out) out->Type = VIPS_INTERPRETATION_sRGB; /* not the CMYK libvips would guess for 4 bands */
+    VipsImage *out = NULL;
+    if (vips_image_get_format(im) != VIPS_FORMAT_UCHAR || (bands != 3 && bands != 4) ||
+        vips_copy(im, &out, "interpretation", VIPS_INTERPRETATION_sRGB, NULL))
+        return NULL;
+    char **fields = vips_image_get_fields(out);
+    for (char **f = fields; *f; f++) vips_image_remove(out, *f); /* the basic fields stay: they are no metadata */
+    g_strfreev(fields);
     return out;
 }
 
@@ -172,7 +172,7 @@ static VipsImage *decode_full(const char *type, const void *data, size_t n, int 
         mem = vips_image_copy_memory(t[2]);
     }
     VipsImage *clean = NULL;
-    if (mem && !vips_autorot(mem, &up, NULL)) clean = bare_copy(up);
+    if (mem && !vips_autorot(mem, &up, NULL)) clean = bare(up);
     for (int i = 0; i < 3; i++) VIPS_UNREF(t[i]);
     VIPS_UNREF(up);
     VIPS_UNREF(mem);
@@ -207,9 +207,9 @@ static int webp_encode(VipsImage *im, ImageVariant *v) {
     return 0;
 }
 
-/* Append im (from bare_copy: no metadata) encoded as JPEG, alpha flattened onto white, and as
-** WebP to s. */
-static int encode(VipsImage *im, ImageSet *s, Err *e) {
+/* Append im (from bare: no metadata) encoded as JPEG, alpha flattened onto white, and, when
+** webp, as WebP to s. */
+static int encode(VipsImage *im, bool webp, ImageSet *s, Err *e) {
     VipsImage *flat = NULL;
     int rc = 0;
     if (vips_image_hasalpha(im)) {
@@ -220,15 +220,17 @@ static int encode(VipsImage *im, ImageSet *s, Err *e) {
         flat = im;
         g_object_ref(flat);
     }
-    ImageVariant *j = &s->v[s->n], *w = &s->v[s->n + 1];
+    ImageVariant *j = &s->v[s->n++];
     *j = (ImageVariant){vips_image_get_width(im), vips_image_get_height(im), "jpeg", "image/jpeg", NULL, 0};
-    *w = (ImageVariant){j->width, j->height, "webp", "image/webp", NULL, 0};
-    s->n += 2;
     if (!rc)
         rc = vips_jpegsave_buffer(flat, &j->data, &j->n, "Q", JPEG_QUALITY, "strip", TRUE, "optimize_coding", TRUE,
                                   "interlace", TRUE, NULL);
     VIPS_UNREF(flat);
-    if (!rc) rc = webp_encode(im, w);
+    if (!rc && webp) {
+        ImageVariant *w = &s->v[s->n++];
+        *w = (ImageVariant){j->width, j->height, "webp", "image/webp", NULL, 0};
+        rc = webp_encode(im, w);
+    }
     if (rc) {
         vips_error_clear();
         return err_set(e, 500, "", "cannot encode the photo");
@@ -282,7 +284,7 @@ int image_process(const void *data, size_t n, const ImageLimits *lim, ImageSet *
             rc = err_set(e, 500, "", "cannot resize the photo");
             break;
         }
-        rc = encode(v, out, e);
+        rc = encode(v, widths[i] <= IMAGE_WEBP_MAX, out, e);
         g_object_unref(v);
     }
     g_object_unref(full);

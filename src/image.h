@@ -2,8 +2,8 @@
 ** image.h: product photos through libvips. An upload is sniffed from its bytes, its header
 ** checked against a pixel bound before anything is decoded, then decoded once, turned upright
 ** by its EXIF orientation, converted to sRGB and re-encoded without any metadata (EXIF with
-** its GPS position, XMP, IPTC, ICC) as JPEG and WebP at 320, 640 and 1280 px wide and at
-** full size up to IMAGE_FULL_MAX, never upscaled. The caller stores the results (files.h).
+** its GPS position, XMP, IPTC, ICC) as JPEG and WebP at 320, 640 and 1280 px wide, and as JPEG
+** at full size up to IMAGE_FULL_MAX, never upscaled. The caller stores the results (files.h).
 */
 #ifndef OCOP_IMAGE_H
 #define OCOP_IMAGE_H
@@ -15,7 +15,9 @@
 
 enum {
     IMAGE_FULL_MAX = 2560,       /* the largest kept copy fits in this many pixels square */
-    IMAGE_MAX_VARIANTS = 8,      /* 320, 640, 1280 and full, in two formats */
+    IMAGE_WEBP_MAX = 1280,       /* WebP up to this width: pages ask for no more, and a 2560 px WebP
+                                 ** costs 40 MB and a second to encode */
+    IMAGE_MAX_VARIANTS = 8,      /* 320, 640, 1280 and full as JPEG; up to 1280 as WebP */
 };
 /* The widths pages ask for in srcset, smallest first. */
 extern const int image_widths[3];
@@ -39,7 +41,7 @@ typedef struct ImageSet {
     const char *source_type; /* what the upload was: "image/jpeg", ... (static) */
     int width, height;       /* the upload's size once upright */
     int n;
-    ImageVariant v[IMAGE_MAX_VARIANTS]; /* by width, JPEG before WebP; the last JPEG is the full size */
+    ImageVariant v[IMAGE_MAX_VARIANTS]; /* by width, JPEG before WebP; the widest is the full-size JPEG */
 } ImageSet;
 
 /* Start libvips once for the process (idempotent, thread-safe): no operation cache (a cached

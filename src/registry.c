@@ -1228,8 +1228,10 @@ json_t *product_photo_add(Db *db, const char *files_dir, int64_t pid, const Imag
     }
     char *name = NULL;
     if (files_clean_name(filename, &name, e)) return NULL;
-    /* The photo is named by its full-size JPEG, the widest JPEG of the set. */
-    const ImageVariant *full = &set->v[set->n - 2];
+    /* The photo is named by its full-size JPEG, the widest variant: the last when wider than
+    ** IMAGE_WEBP_MAX, else the last but one (before its WebP). */
+    const ImageVariant *full = &set->v[set->n - 1];
+    if (strcmp(full->format, "jpeg")) full--;
     char sha[65], ts[32];
     if (files_put(files_dir, full->data, full->n, sha, e)) {
         free(name);

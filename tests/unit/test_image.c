@@ -1,0 +1,88 @@
+/*
+** test_image.c: image.c's bounds, which a client cannot reach with the default limits: the
+** time limit (a deadline already past) and a small pixel bound; the type sniffing table; the
+** variants of one image in order. The uploads themselves are tested over HTTP (test_images.c).
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <vips/vips.h>
+
+#include "image.h"
+
+/* A w × h PNG with a gradient, so its pixels take some work. g_malloc'd. */
+static void *png(int w, int h, size_t *n) {
+    VipsImage *x = NULL, *u = NULL;
+    void *buf = NULL;
+    if (vips_xyz(&x, w, h, NULL) || vips_cast(x, &u, VIPS_FORMAT_UCHAR, NULL) || vips_pngsave_buffer(u, &buf, n, NULL))
+        fail();
+    g_object_unref(u);
+    g_object_unref(x);
+    return buf;
+}
+
+static void test_sniff(void **state) {
+    (void)state;
+    assert_string_equal(image_sniff("\xff\xd8\xff\xe0", 4), "image/jpeg");
+    assert_string_equal(image_sniff("\x89PNG\r\n\x1a\n", 8), "image/png");
+    assert_string_equal(image_sniff("RIFF\0\0\0\0WEBPVP8 ", 16), "image/webp");
+    assert_string_equal(image_sniff("\0\0\0\x18" "ftypheic\0\0\0\0", 16), "image/heic");
+    assert_string_equal(image_sniff("\0\0\0\x18" "ftypmif1\0\0\0\0", 16), "image/heic");
+    assert_null(image_sniff("\0\0\0\x18" "ftypisom\0\0\0\0", 16)); /* an MP4 video */
+    assert_string_equal(image_sniff("GIF89a", 6), "image/gif");
+    assert_string_equal(image_sniff("II*\0", 4), "image/tiff");
+    assert_null(image_sniff("<svg/>", 6));
+    assert_null(image_sniff("", 0));
+    assert_null(image_sniff("\xff\xd8", 2));
+    assert_true(image_accepted("image/jpeg"));
+    assert_true(image_accepted("image/webp"));
+    assert_false(image_accepted("image/gif"));
+    assert_false(image_accepted(NULL));
+}
+
+static void test_limits(void **state) {
+    (void)state;
+    size_t n;
+    void *data = png(1500, 1000, &n);
+    ImageSet set;
+    Err e = ERR_INIT;
+    ImageLimits past = {50LL * 1000 * 1000, 0.0};
+    assert_int_equal(image_process(data, n, &past, &set, &e), -1);
+    assert_int_equal(e.status, 422);
+    assert_string_equal(e.field, "body");
+    assert_string_equal(e.detail, "the image took too long to decode");
+    assert_int_equal(set.n, 0);
+    ImageLimits small = {1000 * 1000, 30.0};
+    e = (Err)ERR_INIT;
+    assert_int_equal(image_process(data, n, &small, &set, &e), -1);
+    assert_int_equal(e.status, 422);
+    assert_string_equal(e.detail, "the image is 1500 × 1000 pixels; at most 1 megapixels are taken");
+    /* within bounds: 320, 640, 1280 as JPEG then WebP, and the full 1500 as JPEG */
+    e = (Err)ERR_INIT;
+    assert_int_equal(image_process(data, n, &image_default_limits, &set, &e), 0);
+    assert_string_equal(set.source_type, "image/png");
+    assert_int_equal(set.width, 1500);
+    assert_int_equal(set.height, 1000);
+    assert_int_equal(set.n, 7);
+    static const int widths[] = {320, 640, 1280, 1500}, heights[] = {213, 427, 853, 1000};
+    for (int i = 0; i < 7; i++) {
+        assert_int_equal(set.v[i].width, widths[i / 2]);
+        assert_int_equal(set.v[i].height, heights[i / 2]);
+        assert_string_equal(set.v[i].mime, i % 2 ? "image/webp" : "image/jpeg");
+        assert_true(set.v[i].n > 0);
+    }
+    image_set_free(&set);
+    g_free(data);
+}
+
+int main(void) {
+    image_init("test_image");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sniff),
+        cmocka_unit_test(test_limits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
