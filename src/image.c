@@ -119,13 +119,21 @@ static int vips_failed(Err *e, const char *fmt, const char *type) {
     return err_set(e, 422, "body", fmt, type);
 }
 
-/* The largest power-of-two shrink on load (at most 8) that still leaves at least want pixels
-** across the side that limits the size. */
-static int load_shrink(const char *type, int have, int want) {
+/* The largest power-of-two shrink on load (at most 8) that still leaves at least w × h pixels of
+** an image of have_w × have_h. */
+static int load_shrink(const char *type, int have_w, int have_h, int w, int h) {
     if (strcmp(type, "image/jpeg") && strcmp(type, "image/webp")) return 1;
     int s = 8;
-    while (s > 1 && have / s < want) s /= 2;
+    while (s > 1 && (have_w / s < w || have_h / s < h)) s /= 2;
     return s;
+}
+
+/* in scaled to exactly w × h (each side on its own: rounding a 1 × 8000 picture's width must not
+** keep its height), or a new reference to in when that is its size. 0, or -1. */
+static int resize_to(VipsImage *in, VipsImage **out, int w, int h) {
+    int iw = vips_image_get_width(in), ih = vips_image_get_height(in);
+    if (iw == w && ih == h) return vips_copy(in, out, NULL);
+    return vips_resize(in, out, (double)w / iw, "vscale", (double)h / ih, NULL);
 }
 
 /* im without any metadata: a copy of its header (the pixels are shared, not copied) from which
@@ -144,11 +152,11 @@ static VipsImage *bare(VipsImage *im) {
     return out;
 }
 
-/* Decode the upload into an upright, 8-bit sRGB memory image, alpha kept. have: its width as
-** stored (before turning it upright); want: the width to scale that to. NULL with e. */
-static VipsImage *decode_full(const char *type, const void *data, size_t n, int have, int want, double deadline,
-                              Err *e) {
-    VipsImage *in = load(type, data, n, load_shrink(type, have, want));
+/* Decode the upload (have_w × have_h as stored) into an upright, 8-bit sRGB memory image of w × h
+** pixels before it is turned upright, alpha kept. NULL with e. */
+static VipsImage *decode_full(const char *type, const void *data, size_t n, const int have[2], int w, int h,
+                              double deadline, Err *e) {
+    VipsImage *in = load(type, data, n, load_shrink(type, have[0], have[1], w, h));
     if (!in) {
         vips_failed(e, "the file does not decode as %s", type);
         return NULL;
@@ -162,10 +170,7 @@ static VipsImage *decode_full(const char *type, const void *data, size_t n, int 
                  ? vips_icc_transform(in, &t[0], "srgb", "embedded", TRUE, "depth", 8, NULL)
                  : vips_colourspace(in, &t[0], VIPS_INTERPRETATION_sRGB, NULL);
     if (!rc) rc = vips_cast(t[0], &t[1], VIPS_FORMAT_UCHAR, NULL);
-    if (!rc) {
-        double scale = (double)want / vips_image_get_width(t[1]);
-        rc = scale < 1 ? vips_resize(t[1], &t[2], scale, NULL) : vips_copy(t[1], &t[2], NULL);
-    }
+    if (!rc) rc = resize_to(t[1], &t[2], w, h);
     if (!rc) {
         vips_image_set_progress(t[2], TRUE);
         g_signal_connect(t[2], "eval", G_CALLBACK(on_eval), &deadline);
@@ -267,19 +272,16 @@ int image_process(const void *data, size_t n, const ImageLimits *lim, ImageSet *
     out->width = (int)(swap ? h : w);
     out->height = (int)(swap ? w : h);
     double fit = fmin(1.0, fmin((double)IMAGE_FULL_MAX / out->width, (double)IMAGE_FULL_MAX / out->height));
-    int wf = (int)fmax(1.0, rint(out->width * fit));
-    /* the same scale, on the image as stored */
-    VipsImage *full = decode_full(type, data, n, (int)w, swap ? (int)fmax(1.0, rint(out->height * fit)) : wf,
-                                  deadline, e);
+    int wf = (int)fmax(1.0, rint(out->width * fit)), hf = (int)fmax(1.0, rint(out->height * fit));
+    /* the same size, on the image as stored */
+    const int have[2] = {(int)w, (int)h};
+    VipsImage *full = decode_full(type, data, n, have, swap ? hf : wf, swap ? wf : hf, deadline, e);
     if (!full) return -1;
-    int widths[4], k = variant_widths(vips_image_get_width(full), widths);
+    int widths[4], k = variant_widths(wf, widths);
     int rc = 0;
     for (int i = 0; i < k && !rc; i++) {
         VipsImage *v = NULL;
-        if (widths[i] == vips_image_get_width(full)) {
-            v = full;
-            g_object_ref(v);
-        } else if (vips_resize(full, &v, (double)widths[i] / vips_image_get_width(full), NULL)) {
+        if (resize_to(full, &v, widths[i], (int)fmax(1.0, rint((double)hf * widths[i] / wf)))) {
             vips_error_clear();
             rc = err_set(e, 500, "", "cannot resize the photo");
             break;

@@ -78,11 +78,36 @@ static void test_limits(void **state) {
     g_free(data);
 }
 
+/* Each side is scaled on its own: a 1 × 8000 strip fits in 2560 × 2560 as 1 × 2560, and a
+** 3000 × 2 one keeps a height of at least one pixel at 320 px wide. */
+static void test_thin(void **state) {
+    (void)state;
+    static const int dims[][2] = {{1, 8000}, {3000, 2}};
+    static const int want[][4] = {{1, 2560, 1, 2560}, {320, 1, 2560, 2}}; /* first and last variant */
+    for (int k = 0; k < 2; k++) {
+        VipsImage *b = NULL;
+        void *buf = NULL;
+        size_t n;
+        if (vips_black(&b, dims[k][0], dims[k][1], "bands", 3, NULL) || vips_pngsave_buffer(b, &buf, &n, NULL)) fail();
+        g_object_unref(b);
+        ImageSet set;
+        Err e = ERR_INIT;
+        assert_int_equal(image_process(buf, n, &image_default_limits, &set, &e), 0);
+        assert_int_equal(set.v[0].width, want[k][0]);
+        assert_int_equal(set.v[0].height, want[k][1]);
+        assert_int_equal(set.v[set.n - 1].width, want[k][2]);
+        assert_int_equal(set.v[set.n - 1].height, want[k][3]);
+        image_set_free(&set);
+        g_free(buf);
+    }
+}
+
 int main(void) {
     image_init("test_image");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sniff),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_thin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
