@@ -15,3 +15,6 @@ CREATE TABLE product_photo_variants (
 );
 -- GET /files/{sha256} finds a variant's type by its hash.
 CREATE INDEX product_photo_variants_sha ON product_photo_variants (sha256);
+-- ... and a photo's by its hash too: its UNIQUE (product_id, sha256) cannot serve that, so each
+-- GET /files/ read the whole table.
+CREATE INDEX product_photos_sha ON product_photos (sha256);
