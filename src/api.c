@@ -86,15 +86,22 @@ static int audit_photo(Req *r, int64_t pid, const char *action, json_t *photo, E
                              add ? NULL : photo, add ? photo : NULL, e);
 }
 
-/* POST /api/v1/products/{id}/photos: the image bytes as the body (JPEG, PNG or WebP). */
+/* POST /api/v1/products/{id}/photos: the image bytes as the body (JPEG, PNG, WebP or HEIC).
+** Decoded and re-encoded before the write transaction opens: that takes up to a second. */
 int api_photo_add(Req *r) {
     int64_t pid;
     if (!parse_i64(r->pathv[0], &pid) || pid <= 0) return resp_error(r, 404, "id", "no product with id '%s'", r->pathv[0]);
     Err e = ERR_INIT;
+    ImageSet set;
+    if (product_photo_decode(r->body, r->body_len, r->content_type, &set, &e)) return resp_problem(r, &e);
     int created = 0;
-    if (db_begin(r->db, &e)) return resp_problem(r, &e);
-    json_t *photo = product_photo_add(r->db, &r->actor, r->app->files_dir, pid, r->body, r->body_len, r->content_type,
-                                      req_query(r, "filename"), &created, &e);
+    json_t *photo = NULL;
+    if (db_begin(r->db, &e)) {
+        image_set_free(&set);
+        return resp_problem(r, &e);
+    }
+    photo = product_photo_add(r->db, &r->actor, r->app->files_dir, pid, &set, req_query(r, "filename"), &created, &e);
+    image_set_free(&set);
     if (!photo || (created && audit_photo(r, pid, "photo.add", photo, &e)) || db_commit(r->db, &e)) {
         json_decref(photo);
         db_rollback(r->db);
@@ -134,7 +141,8 @@ int resp_stored_file(Req *r, const char *sha, char *mime) {
     return 200;
 }
 
-/* GET /files/{sha256}: a product photo, with the type recorded when it was uploaded. */
+/* GET /files/{sha256}: a product photo or one of its sizes, with its recorded type; named by its
+** content, it never changes, so caches keep it for a year. */
 int api_file_get(Req *r) {
     const char *sha = r->pathv[0];
     char *mime = files_valid_sha(sha) ? product_photo_mime(r->db, sha) : NULL;

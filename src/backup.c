@@ -32,7 +32,8 @@ static int check_interrupt(Err *e) {
 }
 
 /* Every column that names a stored file by its SHA-256: what must be in the file store. */
-static const char REFERENCED_SQL[] = "SELECT sha256 FROM product_photos UNION SELECT sha256 FROM dossier_files"
+static const char REFERENCED_SQL[] = "SELECT sha256 FROM product_photos UNION SELECT sha256 FROM product_photo_variants"
+                                     " UNION SELECT sha256 FROM dossier_files"
                                      " UNION SELECT pdf_sha256 FROM certificates";
 
 static int on_remove(const char *path, const struct stat *st, int flag, struct FTW *ftw) {

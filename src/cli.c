@@ -24,6 +24,7 @@
 #include "embed.h"
 #include "entity.h"
 #include "http.h"
+#include "image.h"
 #include "importer.h"
 #include "migrate.h"
 #include "rubric.h"
@@ -108,6 +109,9 @@ static void announce_public_url(const Opts *o, const char *public_url) {
 static int cmd_serve(Opts *o) {
     App app = {0};
     app.db_path = o->db;
+    /* libvips starts here, before the worker threads, for photo uploads (image.h); other
+    ** commands start it on first use only: loading its modules costs every command 50 ms. */
+    image_init(NULL);
     /* Uploaded files live beside the database unless --files says otherwise. */
     char files_dir[4096];
     if (o->files) snprintf(files_dir, sizeof files_dir, "%s", o->files);

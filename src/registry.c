@@ -587,6 +587,9 @@ static void put_full_name(Buf *b, const char *key, const char *type, const char 
     buf_free(&t);
 }
 
+typedef enum { PHOTOS_OF_PRODUCT, PHOTO_BY_ID } PhotosOf;
+static void photos_render(Db *db, PhotosOf of, int64_t id, Buf *b);
+
 static bool product_render(Db *db, int64_t id, Buf *b) {
     Stmt *s = db_prepare(db,
         "SELECT p.id, p.code, p.name, p.rubric_version, p.set_no, p.producer_id, p.commune_code, p.commune_code_old, "
@@ -654,14 +657,7 @@ static bool product_render(Db *db, int64_t id, Buf *b) {
         }
     }
     db_done(s);
-    s = db_prepare(db, "SELECT sha256, mime, bytes, filename FROM product_photos WHERE product_id = ? ORDER BY id");
-    db_bind_int(s, 1, id);
-    while (db_step(s) == DB_ROW) {
-        const char *sha = db_col_text(s, 0);
-        buf_printf(&photos, "%s{\"sha256\":%j,\"mime\":%j,\"bytes\":%lld,\"filename\":%j,\"url\":\"/files/%s\"}",
-                   photos.n ? "," : "", sha, db_col_text(s, 1), (long long)db_col_int(s, 2), db_col_text(s, 3), sha);
-    }
-    db_done(s);
+    photos_render(db, PHOTOS_OF_PRODUCT, id, &photos);
     if (current.n) buf_printf(b, ",\"stars\":%lld,\"recognition\":%s", (long long)current_stars, current.p);
     else buf_puts(b, ",\"stars\":null,\"recognition\":null");
     buf_printf(b, ",\"recognitions\":[%s],\"photos\":[%s]}", buf_str(&hist), buf_str(&photos));
@@ -1145,9 +1141,6 @@ const Entity ENTITY_COUNCILS = {
 
 /* ---- product photos -------------------------------------------------------------------------------- */
 
-static json_t *photo_record(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n, const char *real,
-                           const char *filename, int *created, Err *e);
-
 /* May who change the photos of product pid? 0, or -1 with e (404 when it is missing or outside
 ** who's scope for products.update, 401 for an anonymous caller). */
 static int photo_allowed(Db *db, const Actor *who, int64_t pid, Err *e) {
@@ -1157,68 +1150,134 @@ static int photo_allowed(Db *db, const Actor *who, int64_t pid, Err *e) {
     return rc;
 }
 
-json_t *product_photo_add(Db *db, const Actor *who, const char *files_dir, int64_t pid, const void *data, size_t n,
-                          const char *declared_type, const char *filename, int *created, Err *e) {
-    if (photo_allowed(db, who, pid, e)) return NULL;
-    const char *real = files_sniff_image(data, n);
-    if (n == 0) {
-        err_set(e, 400, "body", "send the image file as the request body");
-        return NULL;
-    }
-    if (!real) {
-        err_set(e, 415, "body", "photos must be JPEG, PNG or WebP images");
-        return NULL;
-    }
-    if (declared_type && *declared_type && strncmp(declared_type, real, strlen(real)) != 0 &&
-        strncmp(declared_type, "application/octet-stream", 24) != 0) {
-        err_set(e, 415, "Content-Type", "the file is %s but was sent as %s", real, declared_type);
-        return NULL;
-    }
-    char *name = NULL;
-    if (files_clean_name(filename, &name, e)) return NULL;
-    json_t *photo = photo_record(db, files_dir, pid, data, n, real, name, created, e);
-    free(name);
-    return photo;
+int product_photo_decode(const void *data, size_t n, const char *declared_type, ImageSet *set, Err *e) {
+    memset(set, 0, sizeof *set);
+    if (n == 0) return err_set(e, 400, "body", "send the image file as the request body");
+    const char *real = image_sniff(data, n);
+    if (real && declared_type && *declared_type && strncmp(declared_type, real, strlen(real)) != 0 &&
+        strncmp(declared_type, "application/octet-stream", 24) != 0)
+        return err_set(e, 415, "Content-Type", "the file is %s but was sent as %s", real, declared_type);
+    return image_process(data, n, &image_default_limits, set, e);
 }
 
-/* product_photo_add once the bytes and the name are checked. */
-static json_t *photo_record(Db *db, const char *files_dir, int64_t pid, const void *data, size_t n, const char *real,
-                           const char *filename, int *created, Err *e) {
-    Stmt *s = db_prepare(db, "SELECT 1 FROM products WHERE id = ?");
-    db_bind_int(s, 1, pid);
-    int found = db_step(s) == DB_ROW;
+/* End the photo object photos_render opened: the size of its widest variant (the full-size copy
+** its url names), or nulls for a photo stored before photos were re-encoded. */
+static void photo_close(Buf *b, int64_t width, int64_t height) {
+    if (width < 0) buf_puts(b, "],\"width\":null,\"height\":null}");
+    else buf_printf(b, "],\"width\":%lld,\"height\":%lld}", (long long)width, (long long)height);
+}
+
+/* The photos of a product (of = PHOTOS_OF_PRODUCT) or one photo (PHOTO_BY_ID), as JSON objects
+** separated by commas, appended to b, each with the sizes kept of it ("variants", narrowest
+** first, JPEG before WebP) for srcset. The one definition of a photo's output. */
+static void photos_render(Db *db, PhotosOf of, int64_t id, Buf *b) {
+    Stmt *s = db_prepare(db, of == PHOTOS_OF_PRODUCT
+        ? "SELECT p.id, p.sha256, p.mime, p.bytes, p.filename, v.width, v.height, v.mime, v.sha256, v.bytes "
+          "FROM product_photos p LEFT JOIN product_photo_variants v ON v.photo_id = p.id "
+          "WHERE p.product_id = ? ORDER BY p.id, v.width, v.mime"
+        : "SELECT p.id, p.sha256, p.mime, p.bytes, p.filename, v.width, v.height, v.mime, v.sha256, v.bytes "
+          "FROM product_photos p LEFT JOIN product_photo_variants v ON v.photo_id = p.id "
+          "WHERE p.id = ? ORDER BY p.id, v.width, v.mime");
+    db_bind_int(s, 1, id);
+    int64_t last = -1, width = -1, height = -1;
+    bool first_variant = true;
+    while (db_step(s) == DB_ROW) {
+        const char *sha = db_col_text(s, 1);
+        if (db_col_int(s, 0) != last) {
+            if (last >= 0) photo_close(b, width, height);
+            buf_printf(b, "%s{\"sha256\":%j,\"mime\":%j,\"bytes\":%lld,\"filename\":%j,\"url\":\"/files/%s\",\"variants\":[",
+                       last >= 0 ? "," : "", sha, db_col_text(s, 2), (long long)db_col_int(s, 3), db_col_text(s, 4), sha);
+            last = db_col_int(s, 0);
+            width = height = -1;
+            first_variant = true;
+        }
+        if (db_col_null(s, 5)) continue;
+        const char *mime = db_col_text(s, 7);
+        width = db_col_int(s, 5);
+        height = db_col_int(s, 6);
+        buf_printf(b, "%s{\"width\":%lld,\"height\":%lld,\"format\":%j,\"mime\":%j,\"bytes\":%lld,\"url\":\"/files/%s\"}",
+                   first_variant ? "" : ",", (long long)width, (long long)height, mime + 6, mime,
+                   (long long)db_col_int(s, 9), db_col_text(s, 8));
+        first_variant = false;
+    }
     db_done(s);
-    if (!found) {
-        err_set(e, 404, "id", "no product with id %lld", (long long)pid);
+    if (last >= 0) photo_close(b, width, height);
+}
+
+/* Store every variant of set under files_dir and record them with photo photo_id. */
+static int variants_record(Db *db, const char *files_dir, int64_t photo_id, const ImageSet *set, Err *e) {
+    for (int i = 0; i < set->n; i++) {
+        const ImageVariant *v = &set->v[i];
+        char sha[65];
+        if (files_put(files_dir, v->data, v->n, sha, e)) return -1;
+        Stmt *s = db_prepare(db, "INSERT INTO product_photo_variants (photo_id, width, height, mime, sha256, bytes) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)");
+        db_bind_int(s, 1, photo_id);
+        db_bind_int(s, 2, v->width);
+        db_bind_int(s, 3, v->height);
+        db_bind_text(s, 4, v->mime);
+        db_bind_text(s, 5, sha);
+        db_bind_int(s, 6, (int64_t)v->n);
+        int rc = db_step(s);
+        db_done(s);
+        if (rc != DB_DONE) return err_set(e, 500, "", "cannot record the photo: %s", db_errmsg(db));
+    }
+    return 0;
+}
+
+json_t *product_photo_add(Db *db, const Actor *who, const char *files_dir, int64_t pid, const ImageSet *set,
+                          const char *filename, int *created, Err *e) {
+    if (photo_allowed(db, who, pid, e)) return NULL;
+    char *name = NULL;
+    if (files_clean_name(filename, &name, e)) return NULL;
+    /* The photo is named by its full-size JPEG, the widest variant: the last when wider than
+    ** IMAGE_WEBP_MAX, else the last but one (before its WebP). */
+    const ImageVariant *full = &set->v[set->n - 1];
+    if (strcmp(full->format, "jpeg")) full--;
+    char sha[65], ts[32];
+    if (files_put(files_dir, full->data, full->n, sha, e)) {
+        free(name);
         return NULL;
     }
-    char sha[65];
-    if (files_put(files_dir, data, n, sha, e)) return NULL;
-    char ts[32];
     ts_now(ts);
-    s = db_prepare(db, "INSERT INTO product_photos (product_id, sha256, mime, bytes, filename, created_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (product_id, sha256) DO NOTHING");
+    Stmt *s = db_prepare(db, "INSERT INTO product_photos (product_id, sha256, mime, bytes, filename, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (product_id, sha256) DO NOTHING RETURNING id");
     db_bind_int(s, 1, pid);
     db_bind_text(s, 2, sha);
-    db_bind_text(s, 3, real);
-    db_bind_int(s, 4, (int64_t)n);
-    db_bind_text(s, 5, filename);
+    db_bind_text(s, 3, full->mime);
+    db_bind_int(s, 4, (int64_t)full->n);
+    db_bind_text(s, 5, name);
     db_bind_text(s, 6, ts);
     int rc = db_step(s);
-    *created = db_changes(db) > 0;
+    int64_t photo_id = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    if (rc == DB_ROW) rc = db_step(s);
     db_done(s);
+    free(name);
     if (rc != DB_DONE) {
         err_set(e, 500, "", "cannot record the photo: %s", db_errmsg(db));
         return NULL;
     }
-    char url[96];
-    snprintf(url, sizeof url, "/files/%s", sha);
-    return json_pack("{s:s, s:s, s:I, s:s?, s:s}", "sha256", sha, "mime", real, "bytes", (json_int_t)n, "filename",
-                     filename, "url", url);
+    *created = photo_id > 0;
+    if (!photo_id) { /* these pixels again: the photo recorded then */
+        s = db_prepare(db, "SELECT id FROM product_photos WHERE product_id = ? AND sha256 = ?");
+        db_bind_int(s, 1, pid);
+        db_bind_text(s, 2, sha);
+        photo_id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_done(s);
+    } else if (variants_record(db, files_dir, photo_id, set, e)) {
+        return NULL;
+    }
+    Buf b = BUF_INIT;
+    photos_render(db, PHOTO_BY_ID, photo_id, &b);
+    json_t *photo = json_loads(buf_str(&b), 0, NULL);
+    buf_free(&b);
+    if (!photo) panic("photo %lld does not render", (long long)photo_id);
+    return photo;
 }
 
 int product_photo_remove(Db *db, const Actor *who, int64_t pid, const char *sha, Err *e) {
     if (photo_allowed(db, who, pid, e)) return -1;
+    /* its variants go with it (ON DELETE CASCADE); the stored files stay: others may share them */
     Stmt *s = db_prepare(db, "DELETE FROM product_photos WHERE product_id = ? AND sha256 = ?");
     db_bind_int(s, 1, pid);
     db_bind_text(s, 2, sha);
@@ -1229,8 +1288,10 @@ int product_photo_remove(Db *db, const Actor *who, int64_t pid, const char *sha,
 }
 
 char *product_photo_mime(Db *db, const char *sha) {
-    Stmt *s = db_prepare(db, "SELECT mime FROM product_photos WHERE sha256 = ? LIMIT 1");
+    Stmt *s = db_prepare(db, "SELECT mime FROM product_photos WHERE sha256 = ? "
+                             "UNION ALL SELECT mime FROM product_photo_variants WHERE sha256 = ? LIMIT 1");
     db_bind_text(s, 1, sha);
+    db_bind_text(s, 2, sha);
     char *mime = db_step(s) == DB_ROW ? xstrdup(db_col_text(s, 0)) : NULL;
     db_done(s);
     return mime;

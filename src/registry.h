@@ -1,5 +1,6 @@
 /*
-** registry.h: registry operations beyond the generic entity layer (entity.h): product photos.
+** registry.h: registry operations beyond the generic entity layer (entity.h): product photos, decoded and
+** re-encoded on upload (image.h).
 */
 #ifndef OCOP_REGISTRY_H
 #define OCOP_REGISTRY_H
@@ -10,18 +11,25 @@
 
 #include "auth.h"
 #include "db.h"
+#include "image.h"
 
-/* Attach an image to product pid as who (products.update within its scope: else 404, or 401
-** for an anonymous caller): checks the product exists and the bytes are a JPEG, PNG or WebP
-** image (declared_type, when given, must agree), stores the bytes content-addressed under
-** files_dir and records them. Returns the photo as JSON (new reference) with *created 0 when
-** the product already had these exact bytes; NULL with e (404, 415, 422, 500). */
-json_t *product_photo_add(Db *db, const Actor *who, const char *files_dir, int64_t pid, const void *data, size_t n,
-                          const char *declared_type, const char *filename, int *created, Err *e);
-/* Detach photo sha from product pid as who (as product_photo_add); the stored file stays:
-** others may share it. */
+/* Check an upload before it is attached: not empty (400), its type as declared_type says (may be
+** NULL; 415 on "Content-Type" when it says otherwise), then decoded and re-encoded into set
+** (image_process: 415 or 422 on "body"). Needs no database: call it before the transaction.
+** 0, and the caller frees set with image_set_free; -1 with e and nothing to free. */
+int product_photo_decode(const void *data, size_t n, const char *declared_type, ImageSet *set, Err *e);
+/* Attach a decoded upload (product_photo_decode) to product pid as who (products.update within
+** its scope: else 404, or 401 for an anonymous caller): stores every variant
+** content-addressed under files_dir and records the photo, named by its full-size JPEG, with
+** its variants. Returns the photo as JSON (new reference; the same shape as in the product's
+** "photos") with *created 0 when the product already had these pixels; NULL with e (404, 422
+** for the file name, 500). */
+json_t *product_photo_add(Db *db, const Actor *who, const char *files_dir, int64_t pid, const ImageSet *set,
+                          const char *filename, int *created, Err *e);
+/* Detach photo sha from product pid as who (as product_photo_add), and its variants (the stored
+** files stay: others may share them). */
 int product_photo_remove(Db *db, const Actor *who, int64_t pid, const char *sha, Err *e);
-/* The recorded type of a stored photo, or NULL when no product has it. Caller frees. */
+/* The recorded type of a stored photo or variant, or NULL when no product has it. Caller frees. */
 char *product_photo_mime(Db *db, const char *sha);
 
 #endif

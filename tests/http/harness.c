@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <vips/vips.h>
 
 extern char **environ;
 
@@ -33,6 +34,21 @@ static const char *bin(void) {
         abort();
     }
     return b;
+}
+
+char *test_png(int w, int h, int shade, size_t *n) {
+    if (VIPS_INIT("test")) abort();
+    VipsImage *black = NULL, *grey = NULL;
+    void *png = NULL;
+    if (vips_black(&black, w, h, "bands", 3, NULL) || vips_linear1(black, &grey, 1.0, (double)shade, "uchar", TRUE, NULL) ||
+        vips_pngsave_buffer(grey, &png, n, NULL))
+        abort();
+    char *out = malloc(*n);
+    memcpy(out, png, *n);
+    g_free(png);
+    g_object_unref(grey);
+    g_object_unref(black);
+    return out;
 }
 
 char *read_whole(const char *path, size_t *len) {

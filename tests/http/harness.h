@@ -71,6 +71,9 @@ int run_ocop_input(const char *const *args, const char *input, char **out, char 
 /* Write data to dir/name; returns the path (static buffer reused per call). */
 const char *write_file(const char *dir, const char *name, const char *data, size_t len);
 char *read_whole(const char *path, size_t *len);
+/* A real PNG (it decodes) of w × h pixels of one grey level: photos must decode, and photos of
+** different sizes or shades are different photos. malloc'd; *n its length. */
+char *test_png(int w, int h, int shade, size_t *n);
 
 /* Assertions shared by the HTTP tests (cmocka): r's status, and the problem document's field
 ** when field is not NULL (the body is printed on a mismatch); the body holds text. */

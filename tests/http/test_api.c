@@ -387,22 +387,23 @@ static void test_stats(void **state) {
 }
 
 static void test_photos(void **state) {
-    static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\b\2\0\0\0";
-    Resp r = http_req(&S, "POST", "/api/v1/products/2/photos?filename=keo-dua.png", "image/png", png, sizeof png - 1);
+    size_t png_n;
+    char *png = test_png(8, 6, 200, &png_n);
+    Resp r = http_req(&S, "POST", "/api/v1/products/2/photos?filename=keo-dua.png", "image/png", png, png_n);
     assert_int_equal(r.status, 201);
     char url[128];
     snprintf(url, sizeof url, "%s", jstr(r.json, "url"));
     assert_int_equal(strlen(jstr(r.json, "sha256")), 64);
     resp_free(&r);
     /* the same bytes again: not doubled */
-    r = http_req(&S, "POST", "/api/v1/products/2/photos", "image/png", png, sizeof png - 1);
+    r = http_req(&S, "POST", "/api/v1/products/2/photos", "image/png", png, png_n);
     assert_int_equal(r.status, 200);
     resp_free(&r);
     r = http_get(&S, url);
     assert_int_equal(r.status, 200);
-    assert_string_equal(resp_header_value(&r, "Content-Type"), "image/png");
-    assert_int_equal(r.len, sizeof png - 1);
-    assert_memory_equal(r.body, png, sizeof png - 1);
+    /* kept as re-encoded (tests/http/test_images.c), not as sent */
+    assert_string_equal(resp_header_value(&r, "Content-Type"), "image/jpeg");
+    assert_memory_equal(r.body, "\xff\xd8\xff", 3);
     resp_free(&r);
     r = http_get(&S, "/api/v1/products/2");
     assert_int_equal(json_array_size(jpath(r.json, "photos")), 1);
@@ -410,12 +411,12 @@ static void test_photos(void **state) {
     resp_free(&r);
     /* not an image, or not the type it claims */
     r = http_req(&S, "POST", "/api/v1/products/2/photos", "image/png", "<svg/>", 6);
-    assert_problem(&r, 415, NULL);
+    assert_problem(&r, 422, "body");
     resp_free(&r);
-    r = http_req(&S, "POST", "/api/v1/products/2/photos", "image/jpeg", png, sizeof png - 1);
+    r = http_req(&S, "POST", "/api/v1/products/2/photos", "image/jpeg", png, png_n);
     assert_problem(&r, 415, "Content-Type");
     resp_free(&r);
-    r = http_req(&S, "POST", "/api/v1/products/9999/photos", "image/png", png, sizeof png - 1);
+    r = http_req(&S, "POST", "/api/v1/products/9999/photos", "image/png", png, png_n);
     assert_problem(&r, 404, NULL);
     resp_free(&r);
     r = http_get(&S, "/files/0000000000000000000000000000000000000000000000000000000000000000");
@@ -426,6 +427,7 @@ static void test_photos(void **state) {
     r = http_req(&S, "DELETE", del, NULL, NULL, 0);
     assert_int_equal(r.status, 204);
     resp_free(&r);
+    free(png);
 }
 
 /* The single-product GET is served from a per-worker cache: any committed change, through

@@ -24,8 +24,9 @@
 #include "harness.h"
 
 static Server S;
-static char photo_url[160];
-static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\b\2\0\0\0";
+static char photo_url[160], webp_url[160];
+static char *photo; /* the photo's bytes as served before the backup */
+static size_t photo_n;
 
 static int setup(void **state) {
     (void)state;
@@ -34,15 +35,26 @@ static int setup(void **state) {
     if (run_ocop(key, NULL, NULL) != 0) abort();
     srv_start(&S);
     srv_as_admin(&S);
-    Resp r = http_req(&S, "POST", "/api/v1/products/1/photos?filename=a.png", "image/png", png, sizeof png - 1);
+    size_t n;
+    char *png = test_png(4, 4, 90, &n);
+    Resp r = http_req(&S, "POST", "/api/v1/products/1/photos?filename=a.png", "image/png", png, n);
+    free(png);
     if (r.status != 201) abort();
     snprintf(photo_url, sizeof photo_url, "%s", jstr(r.json, "url"));
+    snprintf(webp_url, sizeof webp_url, "%s", jstr(r.json, "variants.1.url"));
+    resp_free(&r);
+    r = http_get(&S, photo_url);
+    if (r.status != 200) abort();
+    photo = malloc(r.len);
+    memcpy(photo, r.body, r.len);
+    photo_n = r.len;
     resp_free(&r);
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
+    free(photo);
     srv_stop(&S);
     srv_cleanup(&S);
     return 0;
@@ -122,7 +134,7 @@ static void test_drill(void **state) {
     fprintf(stderr, "backup under writes: %.2f s, %ld writes meanwhile\n", took, after - before);
     assert_true(took < 60);
     assert_true(after > before); /* it finished while the writes went on */
-    assert_non_null(strstr(out, "1 stored files"));
+    assert_non_null(strstr(out, "2 stored files")); /* the photo as JPEG (its name) and as WebP */
     assert_non_null(strstr(out, "1 public keys"));
     free(out);
     no_temporaries(S.dir);
@@ -151,7 +163,7 @@ static void test_drill(void **state) {
     const char *force[] = {"restore", bk, "--db", R.db, "--force", NULL};
     out = ocop_out(force);
     assert_non_null(strstr(out, "audit trail intact"));
-    assert_non_null(strstr(out, "1 referenced files present"));
+    assert_non_null(strstr(out, "2 referenced files present"));
     assert_non_null(strstr(out, "1 public keys match"));
     free(out);
     no_temporaries(R.dir);
@@ -180,8 +192,12 @@ static void test_drill(void **state) {
     assert_true(restored >= before && restored <= after);
     Resp r = http_get(&R, photo_url);
     assert_int_equal(r.status, 200);
-    assert_int_equal(r.len, sizeof png - 1);
-    assert_memory_equal(r.body, png, sizeof png - 1);
+    assert_int_equal(r.len, photo_n);
+    assert_memory_equal(r.body, photo, photo_n);
+    resp_free(&r);
+    r = http_get(&R, webp_url); /* its sizes came back too */
+    assert_int_equal(r.status, 200);
+    assert_string_equal(resp_header_value(&r, "Content-Type"), "image/webp");
     resp_free(&r);
     r = http_get(&R, "/api/v1/products/1");
     assert_int_equal(json_array_size(jpath(r.json, "photos")), 1);

@@ -257,15 +257,18 @@ static long long fixture_id(const char *entity, bool in) {
 }
 
 /* A PNG whose bytes (and so SHA-256) are new each call. */
+/* A real PNG not sent before (each of its own size: a new photo) into out[1024]; its length. */
 static size_t unique_png(char *out) {
-    static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\b\2\0\0\0";
-    memcpy(out, png, sizeof png - 1);
-    int n = snprintf(out + sizeof png - 1, 32, "%d", ++counter);
-    return sizeof png - 1 + (size_t)n;
+    size_t n;
+    char *png = test_png(8 + ++counter, 8, 0, &n);
+    assert_true(n <= 1024);
+    memcpy(out, png, n);
+    free(png);
+    return n;
 }
 
 static void upload_photo(long long product, char sha[65]) {
-    char body[128], path[96];
+    char body[1024], path[96];
     size_t n = unique_png(body);
     snprintf(path, sizeof path, "/api/v1/products/%lld/photos", product);
     Resp r = as(ADMIN, "POST", path, "image/png", body, n);
