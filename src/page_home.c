@@ -61,7 +61,7 @@ static json_t *products_view(Req *r) {
 int page_home(Req *r) {
     const char *q = req_query(r, "q");
     json_t *view = json_object();
-    /* what was typed, even when it is not UTF-8: the escaper replaces bad bytes */
+    /* the transport refused bytes that are not UTF-8; were one to pass, the escaper replaces it */
     if (q) json_object_set_new(view, "q", json_stringn_nocheck(q, strlen(q)));
     if (q && *q) json_object_set_new(view, "search", search_view(r, q));
     else json_object_set_new(view, "products", products_view(r));

@@ -50,7 +50,7 @@ static json_t *history_view(json_t *c) {
         for (size_t j = 0; j < COUNT(known); j++) k = k || str_eq(known[j], event);
         char d[11];
         json_array_append_new(out, json_pack("{s:s, s:s?, s:o, s:b, s:s?}", "on", page_dmy(jstr(ev, "on"), d), "event", event,
-                                             "is", is(k ? event : NULL), "known", k, "detail", jstr(ev, "detail")));
+                                             "event_is", is(k ? event : NULL), "known", k, "detail", jstr(ev, "detail")));
     }
     return out;
 }
@@ -63,7 +63,7 @@ int page_verify(Req *r) {
     json_t *c = certificate_get(r->db, cert_no, today, &e);
     if (!c) {
         if (e.status != 404) return resp_problem(r, &e);
-        /* the number as typed, even when it is not UTF-8: the escaper replaces bad bytes */
+        /* the transport refused bytes that are not UTF-8; were one to pass, the escaper replaces it */
         json_t *view = json_object();
         json_object_set_new(view, "cert_no", json_stringn_nocheck(cert_no, strlen(cert_no)));
         return page_render(r, 404, "verify_unknown", view);
