@@ -30,7 +30,7 @@ static json_t *view_of(const char *s, size_t n) {
     json_t *v = json_pack("{s:O, s:{s:O}, s:[{s:O}, O], s:b, s:{s:O, s:O}}", "v", str, "w", "v", str, "l", "v", str, str,
                           "t", 1, "o", "v", str, "h", str);
     char *z = strndup(s, n); /* trusted HTML made by the escaper, from the text up to a NUL */
-    json_object_set_new(v, "h", tmpl_html_text(z));
+    json_object_set_new(v, "h", tmpl_html_text(*z ? z : "<")); /* non-empty, as the other values */
     free(z);
     json_decref(str);
     return v;
