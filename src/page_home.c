@@ -13,7 +13,9 @@
 #include "tmpl.h"
 #include "util.h"
 
-/* {"error": ...} or {"total": n, "hits": [{"highlight": trusted HTML, "kind", "id"}]}. */
+/* {"error": ...} or {"total": n, "hits": [{"highlight": trusted HTML, "kind", "id"}]}. The
+** search made each highlight with text_highlight; tmpl_html_marked takes it after a check
+** that it holds nothing but escaped text and <mark> tags (cheaper than highlighting again). */
 static json_t *search_view(Req *r, const char *q) {
     SearchHit *hits = NULL;
     int n = 0;
@@ -26,7 +28,7 @@ static json_t *search_view(Req *r, const char *q) {
     }
     json_t *list = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(list, json_pack("{s:o, s:s, s:I}", "highlight", tmpl_html_highlight(hits[i].title, q),
+        json_array_append_new(list, json_pack("{s:o, s:s, s:I}", "highlight", tmpl_html_marked(hits[i].highlight),
                                               "kind", hits[i].kind, "id", (json_int_t)hits[i].id));
     return json_pack("{s:I, s:o}", "total", (json_int_t)total, "hits", list);
 }

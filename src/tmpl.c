@@ -130,6 +130,44 @@ void tmpl_escape(Buf *out, const char *s, size_t n) {
     }
 }
 
+/* s copied to out when it is escaped text with <mark> tags around some words: no other tag,
+** every & one of the escaper's references, marks balanced and not nested, valid UTF-8. Quotes
+** and backticks, harmless in text, are escaped on the way, as the escaper would have. */
+static bool copy_marked(Buf *out, const char *s, size_t n) {
+    static const char *const refs[] = {"&lt;", "&gt;", "&amp;", "&quot;", "&#39;", "&#96;"};
+    bool open = false;
+    if (!text_utf8_valid(s, n, NULL)) return false;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 1;
+        if (s[i] == '<') {
+            const char *tag = open ? "</mark>" : "<mark>";
+            len = strlen(tag);
+            if (n - i < len || memcmp(s + i, tag, len) != 0) return false;
+            open = !open;
+        } else if (s[i] == '&') {
+            size_t k = 0;
+            while (k < COUNT(refs) && (n - i < strlen(refs[k]) || memcmp(s + i, refs[k], strlen(refs[k])) != 0)) k++;
+            if (k == COUNT(refs)) return false;
+            len = strlen(refs[k]);
+        } else if (s[i] == '>' || s[i] == 0) {
+            return false;
+        } else if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {
+            escape_valid(out, s + i, 1);
+            continue;
+        }
+        buf_append(out, s + i, len);
+        i += len - 1;
+    }
+    return !open;
+}
+
+json_t *tmpl_html_marked(const char *html) {
+    Buf b = BUF_INIT;
+    if (html && copy_marked(&b, html, strlen(html))) return trusted_from(&b);
+    buf_free(&b);
+    return tmpl_html_text(html);
+}
+
 /* Whether a URL may be followed: relative (no scheme before the first / ? #), or one of the
 ** schemes that cannot run script. Anything else, "javascript:" first, is replaced. */
 static bool url_safe(const char *s, size_t n) {

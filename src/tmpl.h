@@ -54,10 +54,14 @@ void tmpl_render(const TmplSet *s, const char *name, json_t *view, Buf *out);
 ** so data can never become trusted HTML. The constructors return a new reference.
 **   tmpl_html_text       s HTML-escaped (the escaper)
 **   tmpl_html_highlight  text escaped with the words query matched in <mark> (text_highlight)
+**   tmpl_html_marked     html as it is when it is what the escaper writes with <mark> tags
+**                        (a search hit's highlight, made by text_highlight); anything else
+**                        (another tag, a bare & < > or an unclosed mark) escaped as text
 **   tmpl_html_raw        markup as it is: only for the escaper (tmpl.c) and the SVG chart code;
 **                        test_tmpl fails when any other file of src/ calls it. */
 json_t *tmpl_html_text(const char *s);
 json_t *tmpl_html_highlight(const char *text, const char *query);
+json_t *tmpl_html_marked(const char *html);
 json_t *tmpl_html_raw(const char *html, size_t n);
 /* Whether v is trusted HTML, and then its markup (borrowed from v) in *html, *n. */
 bool tmpl_html_get(const json_t *v, const char **html, size_t *n);

@@ -317,6 +317,39 @@ static void test_trusted_html(void **state) {
     tmpl_free(s);
 }
 
+/* A search hit's highlight (text_highlight's output) is taken as it is; anything with another
+** tag, a bare & or > or an unclosed mark is escaped as text. */
+static void test_marked(void **state) {
+    static const char *const ok[] = {"<mark>Kẹo</mark> &lt;dừa&gt; &amp; &quot;x&#39;", "plain", "<mark>a</mark><mark>b</mark>"};
+    static const char *const bad[][2] = {
+        {"<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"},
+        {"<mark>x", "&lt;mark&gt;x"},
+        {"a & b", "a &amp; b"},
+        {"<mark><mark>x</mark></mark>", "&lt;mark&gt;&lt;mark&gt;x&lt;/mark&gt;&lt;/mark&gt;"},
+        {"&lt", "&amp;lt"},
+        {"x>y", "x&gt;y"},
+        {"<MARK>x</MARK>", "&lt;MARK&gt;x&lt;/MARK&gt;"},
+        {"<mark onclick=x>y</mark>", "&lt;mark onclick=x&gt;y&lt;/mark&gt;"},
+        {"\xff", "\xEF\xBF\xBD"},
+        /* accepted, with the quotes the escaper would have escaped */
+        {"<mark>it's</mark> `x` \"y\"", "<mark>it&#39;s</mark> &#96;x&#96; &quot;y&quot;"},
+    };
+    const char *h;
+    size_t n;
+    for (size_t i = 0; i < COUNT(ok); i++) {
+        json_t *v = tmpl_html_marked(ok[i]);
+        assert_true(tmpl_html_get(v, &h, &n));
+        assert_string_equal(h, ok[i]);
+        json_decref(v);
+    }
+    for (size_t i = 0; i < COUNT(bad); i++) {
+        json_t *v = tmpl_html_marked(bad[i][0]);
+        assert_true(tmpl_html_get(v, &h, &n));
+        assert_string_equal(h, bad[i][1]);
+        json_decref(v);
+    }
+}
+
 /* Only the escaper (tmpl.c) and the SVG chart code may call tmpl_html_raw: any other caller in
 ** src/ could turn data into markup. */
 static void test_raw_constructor_callers(void **state) {
@@ -433,6 +466,7 @@ int main(void) {
         cmocka_unit_test(test_layouts),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_trusted_html),
+        cmocka_unit_test(test_marked),
         cmocka_unit_test(test_raw_constructor_callers),
         cmocka_unit_test(test_every_template),
         cmocka_unit_test(test_verify_page),
