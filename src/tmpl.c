@@ -474,7 +474,6 @@ static size_t standalone(const char *src, size_t n, size_t from, size_t at, size
     size_t ls = at;
     while (ls > from && (src[ls - 1] == ' ' || src[ls - 1] == '\t')) ls--;
     if (ls > 0 && src[ls - 1] != '\n') return 0;
-    if (ls < from) return 0;
     while (after < n && (src[after] == ' ' || src[after] == '\t' || src[after] == '\r')) after++;
     if (after == n) return n;
     return src[after] == '\n' ? after + 1 : 0;
