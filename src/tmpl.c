@@ -604,10 +604,10 @@ int tmpl_link(TmplSet *s, Err *e) {
     return rc;
 }
 
-TmplSet *tmpl_load_embedded(void) {
+TmplSet *tmpl_load(const EmbeddedFile *files) {
     TmplSet *s = tmpl_new();
     Err e = ERR_INIT;
-    for (const EmbeddedFile *f = embedded_files; f->name; f++) {
+    for (const EmbeddedFile *f = files; f->name; f++) {
         size_t n = strlen(f->name);
         if (strncmp(f->name, "templates/", 10) || n < 5 || !str_eq(f->name + n - 5, ".html")) continue;
         if (tmpl_add(s, f->name, f->data, f->size, &e)) panic("a template of this build does not parse: %s", e.detail);
@@ -615,6 +615,8 @@ TmplSet *tmpl_load_embedded(void) {
     if (tmpl_link(s, &e)) panic("the templates of this build do not link: %s", e.detail);
     return s;
 }
+
+TmplSet *tmpl_load_embedded(void) { return tmpl_load(embedded_files); }
 
 /* ---- rendering --------------------------------------------------------------------------- */
 

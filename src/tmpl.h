@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "embed.h"
 #include "err.h"
 
 typedef struct TmplSet TmplSet;
@@ -40,8 +41,10 @@ int tmpl_add(TmplSet *s, const char *path, const char *src, size_t n, Err *e);
 ** with e->detail "PATH:LINE:COLUMN: ..." for an unknown template or a cycle of them. */
 int tmpl_link(TmplSet *s, Err *e);
 /* Every embedded templates/NAME.html, added and linked. The templates are part of the build, so
-** one that does not parse is a broken build: panics with its file, line and column. */
+** one that does not parse is a broken build: panics with its file, line and column, and
+** `ocop serve` does not start. tmpl_load does the same from a table like embedded_files. */
 TmplSet *tmpl_load_embedded(void);
+TmplSet *tmpl_load(const EmbeddedFile *files);
 /* Whether s has a template called name. */
 bool tmpl_has(const TmplSet *s, const char *name);
 /* Render template name of s (linked) with view (any JSON value; borrowed) appended to out.

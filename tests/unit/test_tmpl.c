@@ -9,9 +9,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "embed.h"
 #include "tmpl.h"
@@ -420,6 +423,42 @@ static void test_every_template(void **state) {
     tmpl_free(emb);
 }
 
+/* Loading a build's templates panics, naming the place, when one does not parse: the process
+** (ocop serve) stops before it listens. Run in a child, which must abort with the message. */
+static void test_load_refuses(void **state) {
+    static const char bad[] = "<p>\n  {{#x}}";
+    const EmbeddedFile files[] = {{"sql/001.sql", "x", 1}, {"templates/ok.html", "ok", 2},
+                                  {"templates/bad.html", bad, sizeof bad - 1}, {NULL, NULL, 0}};
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    fflush(stderr);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        close(fds[0]);
+        tmpl_load(files);
+        _exit(0); /* not reached when it refuses */
+    }
+    close(fds[1]);
+    char msg[512] = "";
+    size_t got = 0;
+    ssize_t k;
+    while (got < sizeof msg - 1 && (k = read(fds[0], msg + got, sizeof msg - 1 - got)) > 0) got += (size_t)k;
+    msg[got] = 0;
+    close(fds[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    if (!strstr(msg, "a template of this build does not parse: templates/bad.html:2:3: {{#x}} is not closed"))
+        fail_msg("unexpected: %s", msg);
+    /* the good ones load */
+    const EmbeddedFile good[] = {{"templates/ok.html", "ok", 2}, {NULL, NULL, 0}};
+    TmplSet *s = tmpl_load(good);
+    assert_true(tmpl_has(s, "ok"));
+    tmpl_free(s);
+}
+
 /* The verification page's template with a hostile certificate: every value escaped. */
 static void test_verify_page(void **state) {
     TmplSet *s = tmpl_load_embedded();
@@ -469,6 +508,7 @@ int main(void) {
         cmocka_unit_test(test_marked),
         cmocka_unit_test(test_raw_constructor_callers),
         cmocka_unit_test(test_every_template),
+        cmocka_unit_test(test_load_refuses),
         cmocka_unit_test(test_verify_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
