@@ -13,6 +13,7 @@
 #include "db.h"
 
 typedef struct Metrics Metrics;
+typedef struct TmplSet TmplSet;
 
 typedef struct App {
     const char *db_path;   /* SQLite file */
@@ -33,6 +34,7 @@ typedef struct App {
     pthread_key_t db_key;   /* this worker thread's Db */
     pthread_key_t cache_key; /* this worker thread's cache of rendered records (api_entity.c) */
     Metrics *metrics;
+    const TmplSet *tmpl;    /* the page templates, parsed at start-up (tmpl.h) */
     struct SearchCache *search; /* the search index the workers share (search.h) */
     atomic_int inflight;    /* requests begun and not yet completed */
     atomic_int dbs_open;

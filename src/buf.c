@@ -26,7 +26,10 @@ void buf_append(Buf *b, const void *data, size_t n) {
     b->p[b->n] = 0;
 }
 
-void buf_reserve(Buf *b, size_t n) { grow(b, n); }
+void buf_reserve(Buf *b, size_t n) {
+    grow(b, n);
+    b->p[b->n] = 0; /* still a string when nothing follows */
+}
 
 void buf_puts(Buf *b, const char *s) { buf_append(b, s, strlen(s)); }
 

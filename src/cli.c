@@ -30,6 +30,7 @@
 #include "rubric.h"
 #include "search.h"
 #include "tablew.h"
+#include "tmpl.h"
 #include "util.h"
 
 typedef struct Command {
@@ -150,6 +151,9 @@ static int cmd_serve(Opts *o) {
     if (search_cache_warm(db, &se)) fprintf(stderr, "ocop: search index: %s\n", se.detail);
     /* The score sheets too (1.5 MB of JSON): parsed once here rather than by the first request. */
     rubric_get(rubric_versions()[0]);
+    /* The page templates: parsed once; a broken one is a broken build and stops here. */
+    TmplSet *templates = tmpl_load_embedded();
+    app.tmpl = templates;
     db_close(db);
     if (users == 0) fprintf(stderr, "ocop: the database %s has no products yet; 'ocop demo --db %s' loads demo data\n", o->db, o->db);
     if (admins == 0)
@@ -164,6 +168,7 @@ static int cmd_serve(Opts *o) {
     if (o->public_url) {
         if (public_url_check(o->public_url, public_url, sizeof public_url)) {
             search_cache_free(app.search);
+            tmpl_free(templates);
             free((char *)app.host);
             return 2;
         }
@@ -177,6 +182,7 @@ static int cmd_serve(Opts *o) {
     audit_checkpointer_stop(checkpoints);
     lifecycle_daemon_stop(daily);
     search_cache_free(app.search);
+    tmpl_free(templates);
     free((char *)app.host);
     return rc ? 1 : 0;
 }

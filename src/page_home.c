@@ -1,74 +1,72 @@
 /*
 ** page_home.c: the home page at "/": a plain public catalogue of recognised products with a
 ** search box, so that a browser pointed at a fresh `make run` shows the registry. The full web
-** interface (portal, workspaces) comes later; this page works without JavaScript and escapes
-** everything through buf's %h conversion.
+** interface (portal, workspaces) comes later; this page works without JavaScript. The markup is
+** templates/home.html; this file builds its view.
 */
 #include <string.h>
 
 #include "api.h"
-#include "buf.h"
 #include "entity.h"
+#include "page.h"
 #include "search.h"
+#include "tmpl.h"
 #include "util.h"
 
-static void stars(Buf *b, json_t *v) {
-    int n = json_is_integer(v) ? (int)json_integer_value(v) : 0;
-    for (int i = 0; i < n; i++) buf_puts(b, "★");
+/* {"error": ...} or {"total": n, "hits": [{"highlight": trusted HTML, "kind", "id"}]}. The
+** search made each highlight with text_highlight; tmpl_html_marked takes it after a check
+** that it holds nothing but escaped text and <mark> tags (cheaper than highlighting again). */
+static json_t *search_view(Req *r, const char *q) {
+    SearchHit *hits = NULL;
+    int n = 0;
+    int64_t total = 0;
+    Err e = ERR_INIT;
+    if (search_query(r->db, &r->arena, q, NULL, 50, 0, &hits, &n, &total, &e)) {
+        json_t *v = json_pack("{s:s}", "error", e.detail);
+        err_clear(&e);
+        return v;
+    }
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:o, s:s, s:I}", "highlight", tmpl_html_marked(hits[i].highlight),
+                                              "kind", hits[i].kind, "id", (json_int_t)hits[i].id));
+    return json_pack("{s:I, s:o}", "total", (json_int_t)total, "hits", list);
+}
+
+/* {"total": n, "items": [{code, id, name, producer_name, commune, stars (★ repeated)}]}, or NULL:
+** only what the page shows, so nothing else of a record can reach the markup. */
+static json_t *products_view(Req *r) {
+    ListQuery lq = {.sort = "name", .limit = 200, .who = &r->actor};
+    json_t *items = NULL;
+    int64_t total = 0;
+    Err e = ERR_INIT;
+    if (entity_list(r->db, &r->arena, &ENTITY_PRODUCTS, &lq, &items, &total, &e)) {
+        err_clear(&e);
+        return NULL;
+    }
+    json_t *rows = json_array();
+    size_t i;
+    json_t *o;
+    json_array_foreach(items, i, o) {
+        json_int_t n = json_integer_value(json_object_get(o, "stars"));
+        char stars[16] = "";
+        for (json_int_t k = 0; k < n && k < 5; k++) strcat(stars, "★");
+        json_array_append_new(rows, json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:s}", "code", json_object_get(o, "code"),
+                                              "id", json_object_get(o, "id"), "name", json_object_get(o, "name"),
+                                              "producer_name", json_object_get(o, "producer_name"), "commune",
+                                              json_object_get(json_object_get(o, "commune"), "name"), "stars", stars));
+    }
+    json_decref(items);
+    return json_pack("{s:I, s:o}", "total", (json_int_t)total, "items", rows);
 }
 
 int page_home(Req *r) {
     const char *q = req_query(r, "q");
-    Buf b = BUF_INIT;
-    buf_puts(&b, "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
-                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                 "<title>OCOP – Mỗi xã một sản phẩm</title></head><body>"
-                 "<header><h1>OCOP – Mỗi xã một sản phẩm</h1>"
-                 "<p>Danh mục sản phẩm OCOP · One Commune One Product catalogue</p></header>"
-                 "<form method=\"get\" action=\"/\"><label for=\"q\">Tìm kiếm (không cần dấu)</label> ");
-    buf_printf(&b, "<input id=\"q\" name=\"q\" value=\"%h\" maxlength=\"200\"> <button>Tìm</button></form>", q ? q : "");
-    Err e = ERR_INIT;
-    if (q && *q) {
-        SearchHit *hits = NULL;
-        int n = 0;
-        int64_t total = 0;
-        if (search_query(r->db, &r->arena, q, NULL, 50, 0, &hits, &n, &total, &e)) {
-            buf_printf(&b, "<p role=\"alert\">%h</p>", e.detail);
-        } else {
-            buf_printf(&b, "<p>%lld kết quả</p><ol>", (long long)total);
-            /* highlight is HTML made by text_highlight, escaped except for its <mark> tags */
-            for (int i = 0; i < n; i++)
-                buf_printf(&b, "<li>%s <small>(%h)</small> <a href=\"/api/v1/%hs/%lld\">JSON</a></li>", hits[i].highlight,
-                           hits[i].kind, hits[i].kind, (long long)hits[i].id);
-            buf_puts(&b, "</ol>");
-        }
-    } else {
-        ListQuery lq = {.sort = "name", .limit = 200, .who = &r->actor};
-        json_t *items = NULL;
-        int64_t total = 0;
-        if (entity_list(r->db, &r->arena, &ENTITY_PRODUCTS, &lq, &items, &total, &e) == 0) {
-            buf_printf(&b, "<h2>Sản phẩm (%lld)</h2><table><thead><tr><th>Mã</th><th>Sản phẩm</th><th>Chủ thể</th>"
-                           "<th>Xã</th><th>Sao</th></tr></thead><tbody>", (long long)total);
-            size_t i;
-            json_t *o;
-            json_array_foreach(items, i, o) {
-                buf_printf(&b, "<tr><td>%h</td><td><a href=\"/api/v1/products/%lld\">%h</a></td><td>%h</td><td>%h</td><td>",
-                           json_string_value(json_object_get(o, "code")), (long long)json_integer_value(json_object_get(o, "id")),
-                           json_string_value(json_object_get(o, "name")), json_string_value(json_object_get(o, "producer_name")),
-                           json_string_value(json_object_get(json_object_get(o, "commune"), "name")));
-                stars(&b, json_object_get(o, "stars"));
-                buf_puts(&b, "</td></tr>");
-            }
-            buf_puts(&b, "</tbody></table>");
-            json_decref(items);
-        }
-    }
-    buf_puts(&b, "<footer><p>API: <a href=\"/api/v1/products\">/api/v1/products</a> · "
-                 "<a href=\"/api/v1/units?level=province\">/api/v1/units</a> · <a href=\"/healthz\">/healthz</a></p>"
-                 "</footer></body></html>\n");
-    resp_text(r, 200, "text/html; charset=utf-8", b.p, b.n);
-    buf_free(&b);
-    err_clear(&e);
+    json_t *view = json_object();
+    /* the transport refused bytes that are not UTF-8; were one to pass, the escaper replaces it */
+    if (q) json_object_set_new(view, "q", json_stringn_nocheck(q, strlen(q)));
+    if (q && *q) json_object_set_new(view, "search", search_view(r, q));
+    else json_object_set_new(view, "products", products_view(r));
     resp_header(r, "Referrer-Policy", "same-origin");
-    return 200;
+    return page_render(r, 200, "home", view);
 }

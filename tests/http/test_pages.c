@@ -1,0 +1,102 @@
+/*
+** test_pages.c: the pages that run on templates (tmpl.c), as a browser gets them: the home page
+** "/" (catalogue, search with highlights) and the verification page's answer for an unknown
+** number (test_decision.c and test_e2e.c check it for certificates in every state). What a
+** visitor types comes back escaped; the inline style carries
+** the response's CSP nonce.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static Server S;
+
+static int setup(void **state) {
+    (void)state;
+    srv_prepare(&S, true);
+    srv_start(&S);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    srv_stop(&S);
+    srv_cleanup(&S);
+    return 0;
+}
+
+static Resp page(const char *path, long status) {
+    Resp r = http_get(&S, path);
+    expect_status(&r, status, NULL);
+    assert_string_equal(resp_header_value(&r, "Content-Type"), "text/html; charset=utf-8");
+    body_has(&r, "<!doctype html>\n<html lang=\"vi\">");
+    body_has(&r, "<main>");
+    body_has(&r, "</html>\n");
+    return r;
+}
+
+static void test_home_catalogue(void **state) {
+    Resp r = page("/", 200);
+    body_has(&r, "<title>OCOP – Mỗi xã một sản phẩm</title>");
+    body_has(&r, "<input id=\"q\" name=\"q\" value=\"\" maxlength=\"200\">");
+    body_has(&r, "<h2>Sản phẩm (");
+    /* a row: code, link to the record, producer, commune, stars */
+    body_has(&r, "<td><a href=\"/api/v1/products/2\">Kẹo dừa lá dứa Thanh Long</a></td>");
+    body_has(&r, "<td>Hợp tác xã Kẹo dừa Thanh Long</td>");
+    assert_non_null(strstr(r.body, "★★★</td></tr>"));
+    assert_null(strstr(r.body, "kết quả"));
+    resp_free(&r);
+}
+
+static void test_home_search(void **state) {
+    Resp r = page("/?q=keo%20dua", 200);
+    body_has(&r, "value=\"keo dua\"");
+    body_has(&r, " kết quả</p>");
+    /* the hit's title escaped, with the words found in <mark> (trusted HTML from the escaper) */
+    body_has(&r, "<li><mark>Kẹo</mark> <mark>dừa</mark> lá <mark>dứa</mark> Thanh Long <small>(product)</small> "
+                 "<a href=\"/api/v1/products/2\">JSON</a></li>");
+    assert_null(strstr(r.body, "<h2>Sản phẩm"));
+    resp_free(&r);
+    /* what was typed comes back escaped, in the box and in the message */
+    r = page("/?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E", 200);
+    body_has(&r, "value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\"");
+    assert_null(strstr(r.body, "<script"));
+    resp_free(&r);
+    /* a query the search refuses: its reason, as an alert */
+    r = page("/?q=%21%21%21", 200);
+    body_has(&r, "<p role=\"alert\">");
+    resp_free(&r);
+}
+
+static void test_verify_unknown(void **state) {
+    Resp r = page("/xac-minh/86-2000-9999", 404);
+    body_has(&r, "<title>Không tìm thấy giấy chứng nhận OCOP</title>");
+    body_has(&r, "Không tìm thấy giấy chứng nhận số 86-2000-9999<span class=\"en\">No certificate numbered 86-2000-9999");
+    char csp[400], style[80];
+    snprintf(csp, sizeof csp, "%s", resp_header_value(&r, "Content-Security-Policy"));
+    const char *n0 = strstr(csp, "'nonce-");
+    assert_non_null(n0);
+    snprintf(style, sizeof style, "<style nonce=\"%.*s\">", (int)strcspn(n0 + 7, "'"), n0 + 7);
+    body_has(&r, style);
+    resp_free(&r);
+    r = page("/xac-minh/%3Cimg%20src%3Dx%3E", 404);
+    body_has(&r, "số &lt;img src=x&gt;<span");
+    assert_null(strstr(r.body, "<img"));
+    resp_free(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_home_catalogue),
+        cmocka_unit_test(test_home_search),
+        cmocka_unit_test(test_verify_unknown),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
