@@ -104,5 +104,7 @@ int api_lifecycle_due(Req *r);       /* GET /api/v1/lifecycle/due?province=&comm
 int page_home(Req *r);
 /* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate */
 int page_verify(Req *r);
+/* page_static.c: GET /static/{name}, an embedded asset under its content-hashed name */
+int page_static(Req *r);
 
 #endif

@@ -219,13 +219,13 @@ static enum MHD_Result send_response(struct MHD_Connection *mc, Req *r) {
     char *body = buf_take(&r->resp);
     struct MHD_Response *resp = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", r->resp_type);
-    /* Security headers on every response. Scripts and styles run only from this origin or
-    ** inline with this response's nonce; nothing may frame a page. */
+    /* Security headers on every response. Styles come only from this origin (static/), scripts
+    ** from it or inline with this response's nonce; nothing may frame a page. */
     char csp[320];
     snprintf(csp, sizeof csp,
-             "default-src 'none'; script-src 'self' 'nonce-%s'; style-src 'self' 'nonce-%s'; img-src 'self' data:; "
+             "default-src 'none'; script-src 'self' 'nonce-%s'; style-src 'self'; img-src 'self' data:; "
              "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-             r->nonce, r->nonce);
+             r->nonce);
     MHD_add_response_header(resp, "Content-Security-Policy", csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");

@@ -12,6 +12,7 @@
 int page_render(Req *r, int status, const char *name, json_t *view) {
     if (!r->app->tmpl) panic("page '%s' rendered before the templates were loaded", name);
     json_object_set_new(view, "nonce", json_string(r->nonce));
+    json_object_set_new(view, "asset", static_urls());
     r->status = status;
     r->resp_type = "text/html; charset=utf-8";
     buf_reset(&r->resp);

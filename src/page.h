@@ -12,8 +12,13 @@
 
 /* Answer status with template name (templates/NAME.html) rendered with view, which it steals.
 ** The view gains "nonce", this response's Content-Security-Policy nonce, for an inline
-** <style nonce="{{nonce}}">. Returns status. */
+** <script nonce="{{nonce}}">, and "asset", the URLs of the static files (static_urls). Returns
+** status. */
 int page_render(Req *r, int status, const char *name, json_t *view);
+
+/* {"css": "/static/ocop.<hash>.css"}: each static asset's URL, named by its content hash
+** (page_static.c; computed once, on first use). */
+json_t *static_urls(void);
 
 /* "23/11/2026" from "2026-11-23"; "" for NULL or a shorter string. */
 const char *page_dmy(const char *iso, char out[11]);

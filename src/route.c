@@ -121,6 +121,7 @@ const Route routes[] = {
     {"GET", "/api/v1/lifecycle/due", "dossiers.read", "province commune date page per_page", 0, api_lifecycle_due,
      "lifecycle.due", NULL, 0},
     {"GET", "/xac-minh/{cert_no}", "public", "*", 0, page_verify, "verify.page", NULL, 0},
+    {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */
     {"POST", "/api/v1/session", "public", "", 8 * 1024, api_session_create, "session.create", NULL, 0},
     {"DELETE", "/api/v1/session", "login", "", 0, api_session_delete, "session.delete", NULL, 0},
