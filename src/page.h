@@ -17,7 +17,7 @@
 int page_render(Req *r, int status, const char *name, json_t *view);
 
 /* {"css": "/static/ocop.<hash>.css"}: each static asset's URL, named by its content hash
-** (page_static.c; computed once, on first use). */
+** (page_static.c; computed once, on first use). A new object: the caller owns it. */
 json_t *static_urls(void);
 
 /* "23/11/2026" from "2026-11-23"; "" for NULL or a shorter string. */
