@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include "page.h"
 #include "route.h"
 
 enum { ANON, ADMIN, PROV, COMM, CHAIR, MEMB, SECR, PROD, NROLES };
@@ -94,6 +95,7 @@ static const Expect expect[] = {
     {"revocation_grounds.list", "oooooooo", "oooooooo"},
     {"lifecycle.due", "Uooooooo", "Uooooooo"},
     {"verify.page", "oooooooo", "oooooooo"},
+    {"static", "oooooooo", "oooooooo"},
     {"photos.add", "UoooFFFo", "UoNNFFFN"},
     {"photos.delete", "UoooFFFo", "UoNNFFFN"},
     {"files.get", "oooooooo", "oooooooo"},
@@ -425,6 +427,11 @@ static void build(const Route *rt, int role, bool in, Call *c) {
             else if (!strcmp(ph, "version")) n = snprintf(p, left, "26-2026");
             else if (!strcmp(ph, "n")) n = snprintf(p, left, "1");
             else if (!strcmp(ph, "cert_no")) n = snprintf(p, left, "%s", in ? cert_in : cert_out);
+            else if (!strcmp(ph, "name")) { /* the stylesheet's hashed name, as this build makes it */
+                json_t *urls = static_urls();
+                n = snprintf(p, left, "%s", strrchr(json_string_value(json_object_get(urls, "css")), '/') + 1);
+                json_decref(urls);
+            }
             else fail_msg("route %s: no value for {%s}", name, ph);
             p += n;
             left -= (size_t)n;
