@@ -17,8 +17,6 @@
 #include "page.h"
 #include "util.h"
 
-#define HASH_HEX 10
-
 typedef struct Asset {
     const char *key;  /* the view's asset.KEY */
     const char *file; /* embedded file */
@@ -27,7 +25,7 @@ typedef struct Asset {
     const EmbeddedFile *ef;
     char name[64];    /* "ocop.0123456789.css" */
     char url[80];     /* "/static/ocop.0123456789.css" */
-    char etag[HASH_HEX + 3];
+    char etag[16];    /* "\"0123456789\"": the 10 hex digits of the name */
 } Asset;
 
 static Asset assets[] = {
