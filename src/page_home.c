@@ -13,7 +13,15 @@
 #include "tmpl.h"
 #include "util.h"
 
-/* {"error": ...} or {"total": n, "hits": [{"highlight": trusted HTML, "kind", "id"}]}. The
+/* What a person reads for a search kind ("product" is the API's word, not the page's). */
+static const char *kind_label(const char *kind) {
+    if (strcmp(kind, "product") == 0) return "sản phẩm";
+    if (strcmp(kind, "producer") == 0) return "chủ thể";
+    if (strcmp(kind, "village") == 0) return "làng nghề";
+    return kind;
+}
+
+/* {"error": ...} or {"total": n, "hits": [{"highlight": trusted HTML, "kind", "label", "id"}]}. The
 ** search made each highlight with text_highlight; tmpl_html_marked takes it after a check
 ** that it holds nothing but escaped text and <mark> tags (cheaper than highlighting again). */
 static json_t *search_view(Req *r, const char *q) {
@@ -28,8 +36,9 @@ static json_t *search_view(Req *r, const char *q) {
     }
     json_t *list = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(list, json_pack("{s:o, s:s, s:I}", "highlight", tmpl_html_marked(hits[i].highlight),
-                                              "kind", hits[i].kind, "id", (json_int_t)hits[i].id));
+        json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:I}", "highlight", tmpl_html_marked(hits[i].highlight),
+                                              "kind", hits[i].kind, "label", kind_label(hits[i].kind),
+                                              "id", (json_int_t)hits[i].id));
     return json_pack("{s:I, s:o}", "total", (json_int_t)total, "hits", list);
 }
 

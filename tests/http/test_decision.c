@@ -457,7 +457,7 @@ static void test_decision_and_certificate(void **state) {
     assert_null(strstr(r.body, "<style"));
     resp_free(&r);
     r = call(NULL, "GET", "/xac-minh/86-2000-9999", NULL, 404, NULL);
-    body_has(&r, "Không tìm thấy giấy chứng nhận số 86-2000-9999");
+    body_has(&r, "Không tìm thấy giấy chứng nhận số <span class=\"nb\">86-2000-9999</span>");
     resp_free(&r);
     r = call(NULL, "GET", "/xac-minh/%3Cscript%3E", NULL, 404, NULL);
     assert_null(strstr(r.body, "<script>"));

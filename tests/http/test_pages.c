@@ -65,7 +65,7 @@ static void test_home_search(void **state) {
     body_has(&r, "value=\"keo dua\"");
     body_has(&r, " kết quả</p>");
     /* the hit's title escaped, with the words found in <mark> (trusted HTML from the escaper) */
-    body_has(&r, "<li><mark>Kẹo</mark> <mark>dừa</mark> lá <mark>dứa</mark> Thanh Long <small>(product)</small> "
+    body_has(&r, "<li><mark>Kẹo</mark> <mark>dừa</mark> lá <mark>dứa</mark> Thanh Long <small>(sản phẩm)</small> "
                  "<a href=\"/api/v1/products/2\">JSON</a></li>");
     assert_null(strstr(r.body, "<h2>Sản phẩm"));
     resp_free(&r);
@@ -83,11 +83,11 @@ static void test_home_search(void **state) {
 static void test_verify_unknown(void **state) {
     Resp r = page("/xac-minh/86-2000-9999", 404);
     body_has(&r, "<title>Không tìm thấy giấy chứng nhận OCOP</title>");
-    body_has(&r, "Không tìm thấy giấy chứng nhận số 86-2000-9999<span class=\"en\">No certificate numbered 86-2000-9999");
+    body_has(&r, "Không tìm thấy giấy chứng nhận số <span class=\"nb\">86-2000-9999</span><span class=\"en\">No certificate numbered 86-2000-9999");
     body_has(&r, "<p class=\"state revoked\" role=\"alert\">");
     resp_free(&r);
     r = page("/xac-minh/%3Cimg%20src%3Dx%3E", 404);
-    body_has(&r, "số &lt;img src=x&gt;<span");
+    body_has(&r, "số <span class=\"nb\">&lt;img src=x&gt;</span><span");
     assert_null(strstr(r.body, "<img"));
     resp_free(&r);
 }
