@@ -7,19 +7,38 @@
 #define OCOP_ERR_H
 
 #include <jansson.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "i18n.h"
 
 typedef struct Err {
     int status;       /* HTTP status that best describes it: 400, 404, 409, 413, 422, 500 */
     char field[128];  /* the field at fault, "" when none */
     char detail[512]; /* human-readable, in English; UTF-8 */
     json_t *errors;   /* optional array of per-item problems (import rows); owned by the Err */
+    /* The message before formatting, so it can be told in another language (err_text): its
+    ** catalogue id, the format err_set was given (a literal), and each argument formatted alone
+    ** by its own conversion, NUL-separated. key NULL: detail was written some other way. */
+    const char *key;
+    int nargs;
+    char args[384];
 } Err;
 
-#define ERR_INIT {0, "", "", NULL}
+#define ERR_INIT {0, "", "", NULL, NULL, 0, ""}
 
 /* Fill e and return -1, so callers can write `return err_set(e, 422, "name", "...")`. */
 int err_set(Err *e, int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+int err_vset(Err *e, int status, const char *field, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+/* e's detail in lang: its message translated by the catalogues with the same arguments, or
+** e->detail when there is no translation. Returns out. */
+const char *err_text(const Err *e, Lang lang, char *out, size_t n);
+/* The stable, machine-readable code of e for clients ("not_found", "invalid", "conflict",
+** ...): the class of the failure, which the API keeps whatever the wording. */
+const char *err_code(const Err *e);
+
 /* Release e->errors and reset. */
 void err_clear(Err *e);
 /* A short title for an HTTP status ("Not Found"). */

@@ -164,8 +164,10 @@ int resp_problem(Req *r, const Err *e) {
     r->resp_type = "application/problem+json";
     Buf *b = &r->resp;
     buf_reset(b);
-    buf_printf(b, "{\"type\":\"about:blank\",\"title\":%j,\"status\":%d,\"detail\":%j", err_title(status),
-               status, e->detail[0] ? e->detail : err_title(status));
+    char detail[1024];
+    err_text(e, r->lang, detail, sizeof detail);
+    buf_printf(b, "{\"type\":\"about:blank\",\"title\":%j,\"status\":%d,\"code\":%j,\"detail\":%j", err_title(status),
+               status, err_code(e), detail);
     if (e->field[0]) buf_printf(b, ",\"field\":%j", e->field);
     buf_printf(b, ",\"instance\":%j", r->path ? r->path : "");
     if (e->errors) {
@@ -179,11 +181,9 @@ int resp_problem(Req *r, const Err *e) {
 
 int resp_error(Req *r, int status, const char *field, const char *fmt, ...) {
     Err e = ERR_INIT;
-    e.status = status;
-    snprintf(e.field, sizeof e.field, "%s", field ? field : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e.detail, sizeof e.detail, fmt, ap);
+    err_vset(&e, status, field, fmt, ap);
     va_end(ap);
     return resp_problem(r, &e);
 }
@@ -445,6 +445,22 @@ static void conn_begin(Conn *c, struct MHD_Connection *mc, const char *url, cons
     r->query = c->params;
     r->nquery = c->nparams;
     r->content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Type");
+    r->html = path_is_page(r->path);
+    req_lang_init(r);
+}
+
+bool path_is_page(const char *path) {
+    static const char *const machine[] = {"/api/", "/healthz", "/metrics", "/files/", "/static/"};
+    for (size_t i = 0; i < sizeof machine / sizeof *machine; i++)
+        if (strncmp(path, machine[i], strlen(machine[i])) == 0) return false;
+    return true;
+}
+
+void req_lang_init(Req *r) {
+    int l = lang_parse(req_query(r, "lang"));
+    if (l < 0) l = lang_parse(req_cookie(r, "lang"));
+    if (l < 0) l = (int)lang_accept(req_header(r, "Accept-Language"), r->html ? LANG_VI : LANG_EN);
+    r->lang = (Lang)l;
 }
 
 /* The path and query as text: UTF-8, and no more than any route takes. 0 or the refusal. */

@@ -7,6 +7,7 @@
 #define OCOP_HTTP_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app.h"
@@ -14,6 +15,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "err.h"
+#include "i18n.h"
 
 typedef struct Route Route;
 
@@ -40,6 +42,8 @@ typedef struct Req {
     const Auth *auth;           /* the authenticated caller, or NULL (anonymous) */
     Actor actor;                /* who, for the audit trail and scope checks */
     char nonce[24];             /* this response's Content-Security-Policy nonce */
+    Lang lang;                  /* the language of what the caller reads (req_lang_init) */
+    bool html;                  /* answered as a page (an HTML route, or a path outside the API) */
     Err auth_err;               /* credentials were sent but are not valid (status 0: fine) */
     void *conn;                 /* transport-private */
     /* response */
@@ -56,6 +60,13 @@ const char *req_query(Req *r, const char *key);
 const char *req_header(Req *r, const char *name);
 /* A cookie's value, or NULL. */
 const char *req_cookie(Req *r, const char *name);
+
+/* Whether a path, matched to no route yet, belongs to the pages rather than the machine
+** interfaces (/api/, /healthz, /metrics, /files/, /static/). */
+bool path_is_page(const char *path);
+/* The language of the request: ?lang=, else the "lang" cookie, else Accept-Language, else
+** Vietnamese on pages and English on the API (r->html). */
+void req_lang_init(Req *r);
 
 /* Responses. All return the status so handlers can `return resp_json(r, 200, obj)`. */
 int resp_json(Req *r, int status, json_t *obj);  /* steals obj */

@@ -12,9 +12,13 @@
 
 /* Answer status with template name (templates/NAME.html) rendered with view, which it steals.
 ** The view gains "nonce", this response's Content-Security-Policy nonce, for an inline
-** <script nonce="{{nonce}}">, and "asset", the URLs of the static files (static_urls). Returns
-** status. */
+** <script nonce="{{nonce}}">, "asset", the URLs of the static files (static_urls), and "lang"
+** (page_lang_view), and "me" ({"username"}) for a signed-in caller. A ?lang= parameter is remembered in a cookie. Returns status. */
 int page_render(Req *r, int status, const char *name, json_t *view);
+
+/* {"code": "vi", "vi": true, "en": false, "switch_href": this page in the other language,
+** "switch_code": "en", "switch_label": "English"}: the view's "lang" (page_render adds it). */
+json_t *page_lang_view(Req *r);
 
 /* {"css": "/static/ocop.<hash>.css"}: each static asset's URL, named by its content hash
 ** (page_static.c; computed once, on first use). A new object: the caller owns it. */

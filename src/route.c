@@ -41,8 +41,11 @@
 
 #define U SCOPE_USER
 #define D SCOPE_ENTITY
+/* A JSON row leaves html out (false): the PAGE rows set it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const Route routes[] = {
-    {"GET", "/", "public", "q", 0, page_home, "home", NULL, 0},
+    PAGE("GET", "/", "public", "q", page_home, "home"),
     {"GET", "/healthz", "public", "", 0, api_healthz, "healthz", NULL, 0},
     {"GET", "/metrics", "admin", "", 0, api_metrics, "metrics", NULL, 0},
     {"GET", "/api/v1/version", "public", "", 0, api_version, "version", NULL, 0},
@@ -120,7 +123,7 @@ const Route routes[] = {
     {"GET", "/api/v1/revocation-grounds", "public", "", 0, api_revocation_grounds, "revocation_grounds.list", NULL, 0},
     {"GET", "/api/v1/lifecycle/due", "dossiers.read", "province commune date page per_page", 0, api_lifecycle_due,
      "lifecycle.due", NULL, 0},
-    {"GET", "/xac-minh/{cert_no}", "public", "*", 0, page_verify, "verify.page", NULL, 0},
+    PAGE("GET", "/xac-minh/{cert_no}", "public", "*", page_verify, "verify.page"),
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */
     {"POST", "/api/v1/session", "public", "", 8 * 1024, api_session_create, "session.create", NULL, 0},
@@ -147,6 +150,7 @@ const Route routes[] = {
      api_audit_export, "audit.export", NULL, 0},
     {"GET", "/api/v1/audit/verify", "admin", "", 0, api_audit_verify, "audit.verify", NULL, 0},
 };
+#pragma GCC diagnostic pop
 #undef U
 #undef D
 const size_t nroutes = COUNT(routes);
@@ -305,9 +309,12 @@ int route_admit(Req *r) {
         }
         return resp_error(r, 404, "", "no such resource: %s", r->path);
     }
-    if (strcmp(rt->params, "*") != 0) {
+    r->html = rt->html;
+    /* A page ignores parameters it does not know (links from elsewhere carry utm_source and
+    ** the like); the API refuses them, so a misspelt filter is not silently dropped. */
+    if (strcmp(rt->params, "*") != 0 && !rt->html) {
         for (int i = 0; i < r->nquery; i++)
-            if (!param_allowed(rt->params, r->query[i].key))
+            if (strcmp(r->query[i].key, "lang") != 0 && !param_allowed(rt->params, r->query[i].key))
                 return resp_error(r, 400, r->query[i].key, "unknown query parameter '%s'%s%s", r->query[i].key,
                                   rt->params[0] ? "; allowed: " : " (this resource takes none)", rt->params);
     }

@@ -6,6 +6,7 @@
 #ifndef OCOP_ROUTE_H
 #define OCOP_ROUTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http.h"
@@ -31,7 +32,12 @@ struct Route {
     const char *name;    /* stable label for metrics and logs: "products.get" */
     const void *data;    /* handler data, e.g. the entity of a generic handler */
     int scope;           /* SCOPE_*: the object the path names must lie in the caller's scope */
+    bool html;           /* answers a page (text/html, errors as pages, forms); else JSON */
 };
+
+/* A row for a page: public or not, its errors are pages too. */
+#define PAGE(method, pattern, perm, params, handler, name) \
+    {method, pattern, perm, params, 0, handler, name, NULL, 0, true}
 
 extern const Route routes[];
 extern const size_t nroutes;

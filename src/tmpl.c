@@ -22,7 +22,7 @@
 
 #define MAX_NEST 32 /* sections within sections in one template */
 
-enum { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK };
+enum { N_TEXT, N_VAR, N_SECTION, N_INVERTED, N_PARTIAL, N_PARENT, N_BLOCK, N_TR };
 /* How a value is escaped: by where it stands. */
 enum { C_TEXT, C_ATTR, C_URL, C_URL_PART };
 
@@ -36,6 +36,8 @@ typedef struct Node {
     int end;          /* containers: the index just past their children */
     int target;       /* partials and layouts: the template, once linked */
     size_t off;       /* where the tag starts in the source, for messages */
+    struct Node *args; /* N_TR: the values its %1..%9 stand for */
+    int nargs;
 } Node;
 
 typedef struct Tmpl {
@@ -364,6 +366,8 @@ static Node *add_node(Tmpl *t, int kind, size_t off) {
 }
 
 static void free_node(Node *nd) {
+    for (int i = 0; i < nd->nargs; i++) free_node(&nd->args[i]);
+    free(nd->args);
     for (int i = 0; i < nd->nseg; i++) free(nd->seg[i]);
     free(nd->seg);
     free(nd->name);
@@ -433,6 +437,55 @@ static int close_container(Parser *p, const char *name, size_t nlen, size_t off)
     return 0;
 }
 
+/* {{_ English text}}: a message of the catalogues, its id the text with each run of blanks made
+** one space (so a long message may span lines), translated and escaped where it stands.
+** {{_ Valid until %1, %2 days from today | expires_on cert.days_left}}: %1..%9 in the message
+** (and its translations, in any order) stand for the values named after the last '|'. */
+static int add_message(Parser *p, int ctx, const char *s, size_t n, size_t off) {
+    const char *bar = memrchr(s, '|', n);
+    size_t mlen = bar ? (size_t)(bar - s) : n;
+    while (mlen && is_space(*s)) s++, mlen--, n--;
+    while (mlen && is_space(s[mlen - 1])) mlen--;
+    if (!mlen) return fail(p->e, p->t, off, "{{_ }} without a message");
+    Node *nd = add_node(p->t, N_TR, off);
+    nd->ctx = (uint8_t)ctx;
+    char *id = xmalloc(mlen + 1);
+    size_t k = 0;
+    int highest = 0;
+    for (size_t i = 0; i < mlen; i++) {
+        if (is_space(s[i])) {
+            if (k && id[k - 1] != ' ') id[k++] = ' ';
+        } else {
+            id[k++] = s[i];
+            if (s[i] == '%' && i + 1 < mlen && s[i + 1] >= '1' && s[i + 1] <= '9' && s[i + 1] - '0' > highest)
+                highest = s[i + 1] - '0';
+        }
+    }
+    id[k] = 0;
+    nd->name = id;
+    if (bar) {
+        const char *a = bar + 1, *end = s + n;
+        while (a < end) {
+            while (a < end && is_space(*a)) a++;
+            const char *b = a;
+            while (b < end && !is_space(*b)) b++;
+            if (b == a) break;
+            nd = &p->t->nodes[p->t->n - 1]; /* set_name may not move nodes, but be safe */
+            nd->args = xrealloc(nd->args, (size_t)(nd->nargs + 1) * sizeof *nd->args);
+            Node *arg = &nd->args[nd->nargs++];
+            memset(arg, 0, sizeof *arg);
+            arg->kind = N_VAR;
+            arg->ctx = (uint8_t)ctx;
+            if (set_name(p, arg, a, (size_t)(b - a), false, off)) return -1;
+            a = b;
+        }
+    }
+    nd = &p->t->nodes[p->t->n - 1];
+    if (highest != nd->nargs)
+        return fail(p->e, p->t, off, "the message uses %%1..%%%d but names %d value(s) after '|'", highest, nd->nargs);
+    return 0;
+}
+
 /* One {{tag}} whose inside (trimmed) is s[0..n), at offset off. */
 static int parse_tag(Parser *p, const char *s, size_t n, size_t off) {
     char sigil = n ? s[0] : 0;
@@ -460,6 +513,10 @@ static int parse_tag(Parser *p, const char *s, size_t n, size_t off) {
     const char *why = NULL;
     int ctx = value_context(&p->h, &why);
     if (ctx < 0) return fail(p->e, p->t, off, "{{%.*s}}: %s", (int)n, s, why);
+    if (n > 2 && s[0] == '_' && is_space(s[1])) {
+        if (ctx != C_TEXT && ctx != C_ATTR) return fail(p->e, p->t, off, "a message ({{_ ...}}) inside a URL");
+        return add_message(p, ctx, s + 2, n - 2, off);
+    }
     Node *nd = add_node(p->t, N_VAR, off);
     nd->ctx = (uint8_t)ctx;
     return set_name(p, nd, name, nlen, false, off);
@@ -622,6 +679,7 @@ TmplSet *tmpl_load_embedded(void) { return tmpl_load(embedded_files); }
 
 typedef struct Render {
     const TmplSet *s;
+    Lang lang;
     Buf *out;
     const json_t **ctx; /* the context stack: the view at the bottom */
     int nctx, capctx;
@@ -680,6 +738,19 @@ static void emit_value(Render *r, const Node *nd, const json_t *v) {
 
 static void render_range(Render *r, const Tmpl *t, int from, int to);
 
+/* A message in the render's language, its %1..%9 replaced by the values they name. */
+static void emit_message(Render *r, const Node *nd) {
+    const char *m = tr(r->lang, nd->name), *text = m;
+    for (const char *c = m; *c; c++) {
+        if (c[0] != '%' || c[1] < '1' || c[1] > '9' || c[1] - '1' >= nd->nargs) continue;
+        emit_string(r->out, nd->ctx, text, (size_t)(c - text));
+        emit_value(r, &nd->args[c[1] - '1'], lookup(r, &nd->args[c[1] - '1']));
+        text = c + 2;
+        c++;
+    }
+    emit_string(r->out, nd->ctx, text, strlen(text));
+}
+
 /* The content for block node k of t: the outermost page's, else the block's own. */
 static void render_block(Render *r, const Tmpl *t, int k) {
     const char *name = t->nodes[k].name;
@@ -725,6 +796,7 @@ static void render_range(Render *r, const Tmpl *t, int from, int to) {
         switch (nd->kind) {
         case N_TEXT: buf_append(r->out, nd->text, nd->len); break;
         case N_VAR: emit_value(r, nd, lookup(r, nd)); break;
+        case N_TR: emit_message(r, nd); break;
         case N_SECTION:
         case N_INVERTED: render_section(r, t, k); break;
         case N_PARTIAL: render_range(r, &r->s->t[nd->target], 0, r->s->t[nd->target].n); break;
@@ -742,15 +814,15 @@ static void render_range(Render *r, const Tmpl *t, int from, int to) {
             break;
         }
         }
-        k = nd->kind == N_TEXT || nd->kind == N_VAR || nd->kind == N_PARTIAL ? k + 1 : nd->end;
+        k = nd->kind == N_TEXT || nd->kind == N_VAR || nd->kind == N_TR || nd->kind == N_PARTIAL ? k + 1 : nd->end;
     }
 }
 
-void tmpl_render(const TmplSet *s, const char *name, json_t *view, Buf *out) {
+void tmpl_render(const TmplSet *s, const char *name, json_t *view, Lang lang, Buf *out) {
     int i = find(s, name);
     if (i < 0) panic("no template '%s'", name);
     if (!s->linked) panic("template '%s' rendered before tmpl_link", name);
-    Render r = {.s = s, .out = out};
+    Render r = {.s = s, .out = out, .lang = lang};
     buf_reserve(out, s->t[i].srclen + 1024);
     push(&r, view);
     render_range(&r, &s->t[i], 0, s->t[i].n);

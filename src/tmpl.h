@@ -9,6 +9,7 @@
 **   {{>name}}                  a partial: templates/name.html rendered here, in the same context
 **   {{<name}}{{$b}}..{{/b}}{{/name}}  this page is templates/name.html (a layout) with its blocks
 **   {{$name}}...{{/name}}      (in a layout) a block: the page's content for it, or this default
+**   {{_ English text}}         a message of the catalogues (i18n.h), translated and escaped
 **   {{! comment }}
 ** Every value is escaped: there is no {{{raw}}} and no {{&raw}}. Where the parser sees a value
 ** decides how: text and quoted attribute values are HTML-escaped; in a URL attribute (href, src,
@@ -27,6 +28,7 @@
 #include "buf.h"
 #include "embed.h"
 #include "err.h"
+#include "i18n.h"
 
 typedef struct TmplSet TmplSet;
 
@@ -47,9 +49,10 @@ TmplSet *tmpl_load_embedded(void);
 TmplSet *tmpl_load(const EmbeddedFile *files);
 /* Whether s has a template called name. */
 bool tmpl_has(const TmplSet *s, const char *name);
-/* Render template name of s (linked) with view (any JSON value; borrowed) appended to out.
-** Missing keys render empty. Panics on an unknown template name (a bug in the caller). */
-void tmpl_render(const TmplSet *s, const char *name, json_t *view, Buf *out);
+/* Render template name of s (linked) with view (any JSON value; borrowed) appended to out, its
+** messages in lang. Missing keys render empty. Panics on an unknown template name (a bug in the
+** caller). */
+void tmpl_render(const TmplSet *s, const char *name, json_t *view, Lang lang, Buf *out);
 
 /* Trusted HTML: the one kind of value rendered raw (in text; in an attribute it is escaped like
 ** any string). It is a JSON array whose first element is, by identity, a private object of

@@ -77,8 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     json_t *hostile = view_of(val, vn), *plain = view_of("x", 1);
     Buf a = BUF_INIT, b = BUF_INIT;
-    tmpl_render(s, "f", hostile, &a);
-    tmpl_render(s, "f", plain, &b);
+    tmpl_render(s, "f", hostile, LANG_VI, &a);
+    tmpl_render(s, "f", plain, LANG_VI, &b);
     size_t ca[5], cb[5];
     count(&a, ca);
     count(&b, cb);

@@ -37,7 +37,7 @@ static Resp page(const char *path, long status) {
     expect_status(&r, status, NULL);
     assert_string_equal(resp_header_value(&r, "Content-Type"), "text/html; charset=utf-8");
     body_has(&r, "<!doctype html>\n<html lang=\"vi\">");
-    body_has(&r, "<main>");
+    body_has(&r, "<main id=\"main\">");
     body_has(&r, "</html>\n");
     /* the stylesheet by its content-hashed name, and no inline style: the CSP allows none */
     body_has(&r, "<link rel=\"stylesheet\" href=\"/static/ocop.");

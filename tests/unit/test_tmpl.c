@@ -33,7 +33,7 @@ static char *render_files(const char *const *files, const char *view_json) {
     json_t *view = json_loads(view_json ? view_json : "{}", 0, &je);
     if (!view) fail_msg("bad view in the test: %s", je.text);
     Buf b = BUF_INIT;
-    tmpl_render(s, "t", view, &b);
+    tmpl_render(s, "t", view, LANG_VI, &b);
     json_decref(view);
     tmpl_free(s);
     char *out = xstrdup(buf_str(&b));
@@ -121,7 +121,7 @@ static void test_bad_bytes(void **state) {
     json_t *view = json_object();
     json_object_set_new(view, "v", json_stringn_nocheck("a\xff<\0b", 5));
     Buf b = BUF_INIT;
-    tmpl_render(s, "t", view, &b);
+    tmpl_render(s, "t", view, LANG_VI, &b);
     assert_int_equal(b.n, strlen(buf_str(&b)));
     assert_string_equal(buf_str(&b), "[a\xEF\xBF\xBD&lt;\xEF\xBF\xBD" "b]");
     buf_free(&b);
@@ -283,17 +283,17 @@ static void test_trusted_html(void **state) {
     json_t *view = json_object();
     json_object_set_new(view, "h", tmpl_html_highlight("Kẹo <dừa>", "keo"));
     Buf b = BUF_INIT;
-    tmpl_render(s, "t", view, &b);
+    tmpl_render(s, "t", view, LANG_VI, &b);
     assert_string_equal(buf_str(&b), "<p><mark>Kẹo</mark> &lt;dừa&gt;</p><p title=\"&lt;mark&gt;Kẹo&lt;/mark&gt; "
                                      "&amp;lt;dừa&amp;gt;\"></p>[<mark>Kẹo</mark> &lt;dừa&gt;]");
     /* Data cannot forge it: the same shape parsed from JSON, or a copy, is an array. */
     buf_reset(&b);
     json_t *forged = json_loads("{\"h\": [{}, \"<b>\"]}", 0, NULL);
-    tmpl_render(s, "t", forged, &b);
+    tmpl_render(s, "t", forged, LANG_VI, &b);
     assert_string_equal(buf_str(&b), "<p></p><p title=\"\"></p>[][&lt;b&gt;]");
     buf_reset(&b);
     json_t *copy = json_deep_copy(view);
-    tmpl_render(s, "t", copy, &b);
+    tmpl_render(s, "t", copy, LANG_VI, &b);
     assert_null(strstr(buf_str(&b), "<mark>"));
     const char *h;
     size_t n;
@@ -305,14 +305,14 @@ static void test_trusted_html(void **state) {
     /* the escaper's constructor */
     view = json_pack("{s:o}", "h", tmpl_html_text("a<b & 'c'"));
     buf_reset(&b);
-    tmpl_render(s, "t", view, &b);
+    tmpl_render(s, "t", view, LANG_VI, &b);
     assert_non_null(strstr(buf_str(&b), "<p>a&lt;b &amp; &#39;c&#39;</p>"));
     json_decref(view);
     /* in a URL attribute trusted HTML is still checked as a URL */
     TmplSet *u = one("<a href=\"{{h}}\"></a>", 20);
     view = json_pack("{s:o}", "h", tmpl_html_raw("javascript:x", 12));
     buf_reset(&b);
-    tmpl_render(u, "t", view, &b);
+    tmpl_render(u, "t", view, LANG_VI, &b);
     assert_string_equal(buf_str(&b), "<a href=\"about:invalid#blocked\"></a>");
     json_decref(view);
     tmpl_free(u);
@@ -471,7 +471,7 @@ static void test_verify_page(void **state) {
                               0, NULL);
     assert_non_null(view);
     Buf b = BUF_INIT;
-    tmpl_render(s, "verify", view, &b);
+    tmpl_render(s, "verify", view, LANG_VI, &b);
     const char *out = buf_str(&b);
     const char *must[] = {"<!doctype html>", "<title>Giấy chứng nhận OCOP 86-2026-0001</title>",
                           "<meta name=\"ocop-cert\" content=\"ocop-cert-v1 a&quot;b\">", "<link rel=\"stylesheet\" href=\"/static/ocop.0a1b.css\">",
