@@ -57,8 +57,9 @@ int page_render(Req *r, int status, const char *name, json_t *view) {
     return status;
 }
 
-const char *page_dmy(const char *iso, char out[11]) {
-    if (!iso || strlen(iso) < 10) return "";
-    snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-    return out;
+const char *page_dmy(const char *iso, char out[11]) { return lang_date(iso, out); }
+
+const char *page_stars(int n) {
+    static const char *const s[] = {"", "★", "★★", "★★★", "★★★★", "★★★★★"};
+    return n >= 0 && n <= 5 ? s[n] : "";
 }

@@ -24,7 +24,9 @@ json_t *page_lang_view(Req *r);
 ** (page_static.c; computed once, on first use). A new object: the caller owns it. */
 json_t *static_urls(void);
 
-/* "23/11/2026" from "2026-11-23"; "" for NULL or a shorter string. */
+/* "23/11/2026" from "2026-11-23"; "" for NULL or a shorter string (lang_date). */
 const char *page_dmy(const char *iso, char out[11]);
+/* "★★★" for 3; "" outside 0..5. A static string. */
+const char *page_stars(int n);
 
 #endif
