@@ -104,6 +104,13 @@ int api_lifecycle_due(Req *r);       /* GET /api/v1/lifecycle/due?province=&comm
 int page_home(Req *r);
 /* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate */
 int page_verify(Req *r);
+/* page_product.c: GET /san-pham/{id}, the public page of a product */
+int page_product(Req *r);
+/* page_record.c: GET /chu-the/{id}, /diem-ban/{id}, /lang-nghe/{id}: a producer, a point of sale,
+** a craft village */
+int page_producer(Req *r);
+int page_point(Req *r);
+int page_village(Req *r);
 /* page_static.c: GET /static/{name}, an embedded asset under its content-hashed name */
 int page_static(Req *r);
 

@@ -594,7 +594,7 @@ static bool product_render(Db *db, int64_t id, Buf *b) {
     Stmt *s = db_prepare(db,
         "SELECT p.id, p.code, p.name, p.rubric_version, p.set_no, p.producer_id, p.commune_code, p.commune_code_old, "
         "p.code_year, p.description, p.trademark_no, p.gi, p.mark, p.gtin, p.created_at, p.updated_at, "
-        "pr.name, pr.reg_no, ps.name, c.type, c.name, pv.code, pv.type, pv.name FROM products p "
+        "pr.name, pr.reg_no, ps.name, c.type, c.name, pv.code, pv.type, pv.name, ps.grp_name, ps.nhom_name FROM products p "
         "JOIN producers pr ON pr.id = p.producer_id "
         "LEFT JOIN product_sets ps ON ps.version = p.rubric_version AND ps.set_no = p.set_no "
         "LEFT JOIN units c ON c.code = p.commune_code AND c.geo = '2025' AND c.level = 'commune' AND c.valid_to IS NULL "
@@ -619,6 +619,9 @@ static bool product_render(Db *db, int64_t id, Buf *b) {
     put_text(b, "producer_name", db_col_text(s, 16));
     put_text(b, "producer_reg_no", db_col_text(s, 17));
     if (!db_col_null(s, 18)) put_text(b, "set_name", db_col_text(s, 18));
+    /* the set's place in the classification (QĐ 26/2026 Phụ lục I): its group and subgroup */
+    if (!db_col_null(s, 24)) put_text(b, "group_name", db_col_text(s, 24));
+    if (!db_col_null(s, 25)) put_text(b, "subgroup_name", db_col_text(s, 25));
     buf_puts(b, ",\"commune\":{");
     buf_printf(b, "\"code\":%j", db_col_text(s, 6));
     if (!db_col_null(s, 19)) {
@@ -648,6 +651,7 @@ static bool product_render(Db *db, int64_t id, Buf *b) {
         put_text(&hist, "expires_on", db_col_text(s, 5));
         put_text(&hist, "cert_no", db_col_text(s, 6));
         put_text(&hist, "state", state);
+        put_text(&hist, "ended_on", db_col_text(s, 8));
         buf_putc(&hist, '}');
         if (strcmp(state, "valid") == 0 && strcmp(db_col_text(s, 4), today) <= 0) {
             const char *one = hist.p + at + (hist.p[at] == ',');
@@ -1295,4 +1299,76 @@ char *product_photo_mime(Db *db, const char *sha) {
     char *mime = db_step(s) == DB_ROW ? xstrdup(db_col_text(s, 0)) : NULL;
     db_done(s);
     return mime;
+}
+
+/* ---- public lists for the record pages ------------------------------------------------------------ */
+
+/* "Xã Mỏ Cày" from a unit's type and name (unit_full_name), or null when the unit is unknown. */
+static json_t *unit_name_json(Arena *a, const char *type, const char *name) {
+    if (!name) return json_null();
+    Unit u = {.type = type, .name = name};
+    return json_string(unit_full_name(a, &u));
+}
+
+json_t *registry_products_of(Db *db, ProductsOf of, int64_t id, const char *today) {
+    /* The stars of the most recent recognition in force today, as product_render picks it. */
+    static const char *const sql[] = {
+        [PRODUCTS_OF_PRODUCER] = "p.producer_id = ?",
+        [PRODUCTS_OF_POINT] = "p.id IN (SELECT product_id FROM sale_point_products WHERE point_id = ?)",
+        [PRODUCTS_OF_VILLAGE] = "pr.village_id = ?",
+    };
+    Buf q = BUF_INIT;
+    buf_printf(&q, "SELECT p.id, p.code, p.name, p.set_no, pr.id, pr.name, "
+                   "(SELECT r.stars FROM recognitions r WHERE r.product_id = p.id AND r.stars >= ? AND "
+                   "r.decision_date <= ? AND r.expires_on > ? AND (r.ended_on IS NULL OR r.ended_on > ?) "
+                   "ORDER BY r.decision_date DESC, r.id DESC LIMIT 1) "
+                   "FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE %s ORDER BY p.name_key, p.id",
+               sql[of]);
+    Stmt *s = db_prepare(db, q.p);
+    buf_free(&q);
+    db_bind_int(s, 1, rubric_certified_stars(rubric_current()));
+    for (int i = 2; i <= 4; i++) db_bind_text(s, i, today);
+    db_bind_int(s, 5, id);
+    json_t *out = json_array();
+    while (db_step(s) == DB_ROW) {
+        json_t *o = json_pack("{s:I, s:s?, s:s, s:I, s:I, s:s}", "id", (json_int_t)db_col_int(s, 0), "code",
+                              db_col_text(s, 1), "name", db_col_text(s, 2), "set_no", (json_int_t)db_col_int(s, 3),
+                              "producer_id", (json_int_t)db_col_int(s, 4), "producer_name", db_col_text(s, 5));
+        json_object_set_new(o, "stars", db_col_null(s, 6) ? json_null() : json_integer(db_col_int(s, 6)));
+        json_array_append_new(out, o);
+    }
+    db_done(s);
+    return out;
+}
+
+json_t *registry_points_of(Db *db, int64_t product_id) {
+    Stmt *s = db_prepare(db,
+        "SELECT sp.id, sp.name, sp.kind, sp.address, sp.website, c.type, c.name, pv.type, pv.name "
+        "FROM sale_point_products x JOIN sale_points sp ON sp.id = x.point_id "
+        "LEFT JOIN units c ON c.code = sp.commune_code AND c.geo = '2025' AND c.level = 'commune' AND c.valid_to IS NULL "
+        "LEFT JOIN units pv ON pv.code = c.parent_code AND pv.geo = '2025' AND pv.valid_to IS NULL "
+        "WHERE x.product_id = ? ORDER BY sp.name_key, sp.id");
+    db_bind_int(s, 1, product_id);
+    Arena a = {0};
+    json_t *out = json_array();
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(out, json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:o, s:o}", "id", (json_int_t)db_col_int(s, 0),
+                                             "name", db_col_text(s, 1), "kind", db_col_text(s, 2), "address",
+                                             db_col_text(s, 3), "website", db_col_text(s, 4), "commune",
+                                             unit_name_json(&a, db_col_text(s, 5), db_col_text(s, 6)), "province",
+                                             unit_name_json(&a, db_col_text(s, 7), db_col_text(s, 8))));
+    db_done(s);
+    arena_free(&a);
+    return out;
+}
+
+json_t *registry_producers_of_village(Db *db, int64_t village_id) {
+    Stmt *s = db_prepare(db, "SELECT id, name, type FROM producers WHERE village_id = ? ORDER BY name_key, id");
+    db_bind_int(s, 1, village_id);
+    json_t *out = json_array();
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(out, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "name",
+                                             db_col_text(s, 1), "type", db_col_text(s, 2)));
+    db_done(s);
+    return out;
 }

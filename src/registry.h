@@ -32,4 +32,23 @@ int product_photo_remove(Db *db, const Actor *who, int64_t pid, const char *sha,
 /* The recorded type of a stored photo or variant, or NULL when no product has it. Caller frees. */
 char *product_photo_mime(Db *db, const char *sha);
 
+/* ---- public lists for the record pages ------------------------------------------------------
+** Each is one statement whatever the number of rows (a page never queries per row), and holds
+** only public fields: codes, names, kinds, places, stars; never a person's data. */
+
+/* Whose products registry_products_of lists. */
+typedef enum { PRODUCTS_OF_PRODUCER, PRODUCTS_OF_POINT, PRODUCTS_OF_VILLAGE } ProductsOf;
+
+/* The products of producer, point of sale or craft village id (of), by name: a new array of
+** {id, code, name, set_no, producer_id, producer_name, stars}, stars being those of the
+** recognition valid on today (QĐ 26/2026 Điều 4.1.a: certified stars only) or null. */
+json_t *registry_products_of(Db *db, ProductsOf of, int64_t id, const char *today);
+
+/* The points of sale of product id, by name: a new array of {id, name, kind, address, website,
+** commune (its 2025 name), province (its name)}. */
+json_t *registry_points_of(Db *db, int64_t product_id);
+
+/* The producers of craft village id, by name: a new array of {id, name, type}. */
+json_t *registry_producers_of_village(Db *db, int64_t village_id);
+
 #endif

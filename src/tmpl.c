@@ -96,6 +96,34 @@ json_t *tmpl_html_highlight(const char *text, const char *query) {
     return trusted_from(&b);
 }
 
+/* doc as JSON text that cannot end or confuse the <script> element holding it: '<', '>' and '&'
+** (only ever inside strings in JSON) as \u003c \u003e \u0026, so no "</script" and no "<!--";
+** U+2028 and U+2029 as \u2028 \u2029 for the older parsers that took them for line ends. */
+static void json_for_script(Buf *out, const json_t *doc) {
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!text) panic("the JSON-LD of a page does not serialise");
+    for (const char *p = text; *p; p++) {
+        if (*p == '<') buf_puts(out, "\\u003c");
+        else if (*p == '>') buf_puts(out, "\\u003e");
+        else if (*p == '&') buf_puts(out, "\\u0026");
+        else if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 && ((unsigned char)p[2] & 0xFE) == 0xA8) {
+            buf_puts(out, (unsigned char)p[2] == 0xA8 ? "\\u2028" : "\\u2029");
+            p += 2;
+        } else buf_putc(out, *p);
+    }
+    free(text);
+}
+
+json_t *tmpl_html_json_ld(const json_t *doc, const char *nonce) {
+    Buf b = BUF_INIT;
+    buf_puts(&b, "<script type=\"application/ld+json\" nonce=\"");
+    tmpl_escape(&b, nonce ? nonce : "", nonce ? strlen(nonce) : 0);
+    buf_puts(&b, "\">");
+    json_for_script(&b, doc);
+    buf_puts(&b, "</script>");
+    return trusted_from(&b);
+}
+
 /* ---- escaping ---------------------------------------------------------------------------- */
 
 /* Valid UTF-8 s[0..n), escaped. */

@@ -63,11 +63,18 @@ void tmpl_render(const TmplSet *s, const char *name, json_t *view, Lang lang, Bu
 **   tmpl_html_marked     html as it is when it is what the escaper writes with <mark> tags
 **                        (a search hit's highlight, made by text_highlight); anything else
 **                        (another tag, a bare & < > or an unclosed mark) escaped as text
+**   tmpl_html_json_ld    a whole <script type="application/ld+json" nonce="NONCE"> element
+**                        holding doc (schema.org data for search engines) as JSON whose '<',
+**                        '>', '&', U+2028 and U+2029 are \u escapes, so no value can end the
+**                        element or open a comment in it; parsing its content gives doc back.
+**                        The one way a page carries data in a <script>: a template value there
+**                        does not parse.
 **   tmpl_html_raw        markup as it is: only for the escaper (tmpl.c) and the SVG chart code;
 **                        test_tmpl fails when any other file of src/ calls it. */
 json_t *tmpl_html_text(const char *s);
 json_t *tmpl_html_highlight(const char *text, const char *query);
 json_t *tmpl_html_marked(const char *html);
+json_t *tmpl_html_json_ld(const json_t *doc, const char *nonce);
 json_t *tmpl_html_raw(const char *html, size_t n);
 /* Whether v is trusted HTML, and then its markup (borrowed from v) in *html, *n. */
 bool tmpl_html_get(const json_t *v, const char **html, size_t *n);
