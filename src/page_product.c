@@ -24,14 +24,19 @@
 
 /* ---- photos ------------------------------------------------------------------------------------ */
 
-/* The sizes of one format of a photo for srcset: [{sha, width, first}], narrowest first. */
+/* The sizes of one format of a photo for srcset: [{sha, width, first}], narrowest first, one a
+** width. */
 static json_t *sizes_of(json_t *variants, const char *format) {
     json_t *out = json_array();
     size_t i;
     json_t *v;
     json_array_foreach(variants, i, v) {
         const char *url = page_jstr(v, "url");
+        json_int_t w = json_integer_value(json_object_get(v, "width"));
         if (!str_eq(page_jstr(v, "format"), format) || !url || !str_has_prefix(url, "/files/")) continue;
+        /* one candidate a width: the full-size JPEG of a small picture has the width of its last size */
+        json_t *prev = json_array_get(out, json_array_size(out) - 1);
+        if (prev && json_integer_value(json_object_get(prev, "width")) == w) continue;
         json_array_append_new(out, json_pack("{s:s, s:O, s:b}", "sha", url + 7, "width", json_object_get(v, "width"),
                                              "first", json_array_size(out) == 0));
     }
@@ -224,7 +229,7 @@ static json_t *json_ld(Req *r, json_t *product, json_t *producer, json_t *view) 
 
 int page_product(Req *r) {
     int64_t id;
-    if (!page_path_id(r, &id)) return page_no_record(r, &ENTITY_PRODUCTS);
+    if (!page_path_id(r, &id)) return page_no_record(r);
     Err e = ERR_INIT;
     json_t *product = entity_get(r->db, &ENTITY_PRODUCTS, id, &e);
     if (!product) return resp_problem(r, &e);

@@ -34,8 +34,8 @@ bool page_path_id(Req *r, int64_t *id) {
     return r->npath > 0 && parse_i64(r->pathv[0], id) && *id > 0;
 }
 
-int page_no_record(Req *r, const Entity *en) {
-    return resp_error(r, 404, "id", "no %s with id '%.40s'", en->singular, r->npath > 0 ? r->pathv[0] : "");
+int page_no_record(Req *r) {
+    return resp_error(r, 404, "id", "nothing is recorded under the id '%.40s'", r->npath > 0 ? r->pathv[0] : "");
 }
 
 bool page_web_link(const char *url) {
@@ -110,7 +110,7 @@ static void set_products(json_t *view, json_t *products) {
 ** a new reference, or NULL after answering 404. */
 static json_t *record_of(Req *r, const Entity *en, int64_t *id) {
     if (!page_path_id(r, id)) {
-        page_no_record(r, en);
+        page_no_record(r);
         return NULL;
     }
     Err e = ERR_INIT;

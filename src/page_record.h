@@ -21,8 +21,9 @@ const char *page_jstr(json_t *o, const char *key);
 json_t *page_is(const char *state);
 /* The record id of the path ({id}): true with *id when it is a positive whole number. */
 bool page_path_id(Req *r, int64_t *id);
-/* The answer for an id that names no record of en (not a number, or out of range): 404. */
-int page_no_record(Req *r, const Entity *en);
+/* The answer for an id that is not a record id (not a number, or out of range): 404, as
+** for a number that names none. */
+int page_no_record(Req *r);
 /* Is url a link a page may follow out: http:// or https:// only (any case). */
 bool page_web_link(const char *url);
 /* {commune, district (when the commune had one), province} of a pre-2025 commune as of
