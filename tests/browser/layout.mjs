@@ -13,7 +13,7 @@ const PAGES = [
 ];
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-async function axe(env, page, where) {
+export async function axe(env, page, where) {
   const r = await new env.AxeBuilder({ page }).withTags(WCAG).analyze();
   const v = r.violations.map((x) => `${x.id} (${x.impact}): ${x.help}\n        at ${x.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
   assert(v.length === 0, `${where}: ${v.length} axe violation(s) of WCAG 2.1 AA:\n      ${v.join('\n      ')}`);

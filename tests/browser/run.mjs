@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                               '--disable-sync', '--no-first-run'];
-const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs'];
+const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs', 'records.mjs'];
 
 function fatal(msg) {
   console.error(`browser tests: ${msg}`);
@@ -80,7 +80,7 @@ try {
   } catch (e) {
     throw new Error(`Chromium (${CHROMIUM}) did not start: ${e.message}`);
   }
-  const env = { base: srv.base, certNo, browser, shots, AxeBuilder };
+  const env = { base: srv.base, certNo, browser, shots, AxeBuilder, tokens };
   for (const c of checks) {
     if (only && !c.name.includes(only)) continue;
     const t = Date.now();

@@ -155,7 +155,7 @@ static void test_product_page(void **state) {
     body_has(&r, "<div class=\"state record valid\">");
     body_has(&r, "★★★★</span> Sản phẩm OCOP 4 sao</p>");
     body_has(&r, valid);
-    body_has(&r, "Giấy chứng nhận số GCN-BT-2024-31");
+    body_has(&r, "Giấy chứng nhận số <span class=\"nb\">GCN-BT-2024-31</span>");
     lacks(&r, "href=\"/xac-minh/GCN-");
     /* the history, newest first: the 4★ in force, the district's 3★ of 2021 expired */
     char *four = strstr(r.body, "Số 2455/QĐ-UBND"), *three = strstr(r.body, "Số 1520/QĐ-UBND ngày 15/11/2021");
@@ -274,7 +274,7 @@ static void test_product_page_english(void **state) {
     body_has(&r, "<html lang=\"en\">");
     body_has(&r, "★★★★</span> OCOP 4 stars</p>");
     body_has(&r, valid);
-    body_has(&r, "Certificate no. GCN-BT-2024-31");
+    body_has(&r, "Certificate no. <span class=\"nb\">GCN-BT-2024-31</span>");
     body_has(&r, "Expired: valid until 14/11/2024");
     body_has(&r, "<tr><th>Before 1 July 2025</th><td>Xã Tân Hội, Huyện Mỏ Cày Nam, Tỉnh Bến Tre</td></tr>");
     body_has(&r, "<small>(Cooperative)</small>");
@@ -409,6 +409,11 @@ static void test_point_page(void **state) {
     r = anon("/diem-ban/4", 200);
     body_has(&r, "<td>Gian hàng trực tuyến</td>");
     body_has(&r, "<a href=\"https://ocop.angiang.example.vn\" rel=\"noopener nofollow\">");
+    resp_free(&r);
+    /* a product whose only certificate (a district's, of 2021) has expired: no stars in force */
+    r = anon("/diem-ban/3", 200);
+    body_has(&r, "<a href=\"/san-pham/12\">");
+    body_has(&r, "<td data-label=\"Hạng sao\" class=\"stars\"><small>không có sao còn hiệu lực</small></td>");
     resp_free(&r);
     r = anon("/diem-ban/4?lang=en", 200);
     body_has(&r, "<tr><th>Kind</th><td>Online shop</td></tr>");

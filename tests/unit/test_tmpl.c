@@ -353,6 +353,45 @@ static void test_marked(void **state) {
     }
 }
 
+/* JSON-LD: a whole <script type="application/ld+json"> element made by tmpl_html_json_ld, raw in
+** text (a template value inside <script> does not parse). No string can end the element or
+** open a comment in it, and its content parses back to the same document. */
+static void test_json_ld(void **state) {
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:{s:i}}", "@type", "Product", "name",
+                            "</script><script>alert(1)</script> <!-- x --> & </SCRIPT \xE2\x80\xA8\xE2\x80\xA9 Kẹo dừa",
+                            "url", "https://example.vn/?a=1&b=<2>", "rating", "ratingValue", 4);
+    json_t *v = tmpl_html_json_ld(doc, "n0\"nce<");
+    const char *h;
+    size_t n;
+    assert_true(tmpl_html_get(v, &h, &n));
+    const char *open = "<script type=\"application/ld+json\" nonce=\"n0&quot;nce&lt;\">";
+    assert_int_equal(strncmp(h, open, strlen(open)), 0);
+    const char *body = h + strlen(open), *end = h + n - strlen("</script>");
+    assert_string_equal(end, "</script>");
+    for (const char *c = body; c < end; c++) assert_true(*c != '<' && *c != '>' && *c != '&');
+    assert_null(memmem(body, (size_t)(end - body), "\xE2\x80\xA8", 3));
+    assert_null(memmem(body, (size_t)(end - body), "\xE2\x80\xA9", 3));
+    assert_non_null(strstr(body, "\\u003c/script\\u003e"));
+    json_error_t je;
+    json_t *back = json_loadb(body, (size_t)(end - body), 0, &je);
+    assert_non_null(back);
+    assert_true(json_equal(back, doc));
+    json_decref(back);
+    /* placed in a template's text, it is written as it is; in an attribute, escaped */
+    const char *src = "<head>{{ld}}</head><p title=\"{{ld}}\"></p>";
+    TmplSet *s = one(src, strlen(src));
+    json_t *view = json_pack("{s:O}", "ld", v);
+    Buf b = BUF_INIT;
+    tmpl_render(s, "t", view, LANG_VI, &b);
+    assert_int_equal(strncmp(buf_str(&b) + 6, h, n), 0);
+    assert_non_null(strstr(buf_str(&b), "<p title=\"&lt;script type=&quot;application/ld+json&quot;"));
+    buf_free(&b);
+    tmpl_free(s);
+    json_decref(view);
+    json_decref(v);
+    json_decref(doc);
+}
+
 /* Only the escaper (tmpl.c) and the SVG chart code may call tmpl_html_raw: any other caller in
 ** src/ could turn data into markup. */
 static void test_raw_constructor_callers(void **state) {
@@ -506,6 +545,7 @@ int main(void) {
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_trusted_html),
         cmocka_unit_test(test_marked),
+        cmocka_unit_test(test_json_ld),
         cmocka_unit_test(test_raw_constructor_callers),
         cmocka_unit_test(test_every_template),
         cmocka_unit_test(test_load_refuses),
