@@ -100,8 +100,10 @@ int api_certificate_revoke(Req *r);  /* POST /api/v1/certificates/{cert_no}/revo
 int api_revocation_grounds(Req *r);  /* GET /api/v1/revocation-grounds */
 int api_lifecycle_due(Req *r);       /* GET /api/v1/lifecycle/due?province=&commune=&date=&page=&per_page= */
 
-/* page_home.c */
+/* page_home.c: GET /, the home page (figures, charts, newest recognitions, a search box) */
 int page_home(Req *r);
+/* page_stats.c: GET /thong-ke, the statistics of a unit on a date (also ?format=csv|xlsx) */
+int page_stats(Req *r);
 /* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate */
 int page_verify(Req *r);
 /* page_static.c: GET /static/{name}, an embedded asset under its content-hashed name */
