@@ -238,21 +238,24 @@ static void report_view(Req *r, json_t *view, json_t *st, json_t *rows) {
 
 int page_stats(Req *r) {
     const char *date_in = req_query(r, "date"), *format = req_query(r, "format");
-    char date[11];
+    char date[11], dmy[11];
     json_t *view = json_object();
+    bool bad_date = false;
     if (!date_in || !*date_in) date_today(date);
     else if (!parse_date(date_in, date)) {
         problem(view, "date", tr(r->lang, "Write the date as dd/mm/yyyy, for example 30/06/2025"));
+        bad_date = true;
         date_today(date);
     }
+    /* the date as written when it is wrong, so that it can be corrected; else dd/mm/yyyy */
+    json_object_set_new(view, "date", json_string(bad_date ? date_in : lang_date(date, dmy)));
+    json_object_set_new(view, "error_date", json_boolean(bad_date));
+    json_object_set_new(view, "date_dmy", json_string(lang_date(date, dmy)));
+    json_object_set_new(view, "current", json_boolean(strcmp(date, UNIT_REORG_DATE) >= 0));
     TableFormat fmt = TABLE_AUTO;
     if (format && strcmp(format, "csv") == 0) fmt = TABLE_CSV;
     else if (format && strcmp(format, "xlsx") == 0) fmt = TABLE_XLSX;
     else if (format) problem(view, "format", tr(r->lang, "A download is csv or xlsx"));
-    char dmy[11];
-    json_object_set_new(view, "date", json_string(date_in && *date_in && json_object_get(view, "errors") ? date_in : date));
-    json_object_set_new(view, "date_dmy", json_string(lang_date(date, dmy)));
-    json_object_set_new(view, "current", json_boolean(strcmp(date, UNIT_REORG_DATE) >= 0));
     const char *code = picker(r, view, date);
     json_t *errors = json_object_get(view, "errors");
     if (code && !errors) {

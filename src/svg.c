@@ -26,6 +26,24 @@ static void text_el(Buf *out, double x, double y, const char *anchor, const char
 
 static void escaped(Buf *out, const char *s) { tmpl_escape(out, s ? s : "", s ? strlen(s) : 0); }
 
+/* label, or its first SVG_LABEL_MAX characters cut at the last space among them and "…", in
+** out (of n bytes; the cut is made on character boundaries, counting UTF-8 lead bytes). */
+static const char *fit(const char *label, char *out, size_t n) {
+    if (!label) return "";
+    size_t i = 0, space = 0;
+    int chars = 0;
+    for (; label[i]; i++) {
+        if (((unsigned char)label[i] & 0xC0) == 0x80) continue;
+        if (chars == SVG_LABEL_MAX) break;
+        if (label[i] == ' ') space = i;
+        chars++;
+    }
+    if (!label[i]) return label;
+    size_t cut = space > i / 2 ? space : i;
+    snprintf(out, n, "%.*s…", (int)cut, label);
+    return out;
+}
+
 /* The largest value, at least 1 so that all-zero charts draw empty bars. */
 static long long largest(const SvgChart *c) {
     long long m = 1;
@@ -41,8 +59,8 @@ static void hbars(Buf *out, const SvgChart *c) {
     double full = SVG_WIDTH - SVG_HBAR_LABEL;
     for (int i = 0; i < c->n; i++) {
         double y = 4 + i * HROW, w = share(c->bars[i].value, max, full);
-        char num[32];
-        text_el(out, 0, y + 14, NULL, "chart-label", c->bars[i].label);
+        char num[32], cut[4 * SVG_LABEL_MAX + 4];
+        text_el(out, 0, y + 14, NULL, "chart-label", fit(c->bars[i].label, cut, sizeof cut));
         buf_printf(out, "<rect class=\"chart-bar\" x=\"0\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"" BAR_FILL "\"/>",
                    y + 18, w, HBAR);
         text_el(out, w + 6, y + 18 + HBAR - 3, NULL, "chart-value", lang_int(c->lang, c->bars[i].value, num, sizeof num));
@@ -55,11 +73,11 @@ static void vbars(Buf *out, const SvgChart *c) {
     for (int i = 0; i < c->n; i++) {
         double h = share(c->bars[i].value, max, SVG_VBAR_HEIGHT), mid = slot * i + slot / 2;
         double y = VTOP + SVG_VBAR_HEIGHT - h;
-        char num[32];
+        char num[32], cut[4 * SVG_LABEL_MAX + 4];
         buf_printf(out, "<rect class=\"chart-bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"" BAR_FILL "\"/>",
                    mid - bw / 2, y, bw, h);
         text_el(out, mid, y - 6, "middle", "chart-value", lang_int(c->lang, c->bars[i].value, num, sizeof num));
-        text_el(out, mid, VTOP + SVG_VBAR_HEIGHT + 20, "middle", "chart-label", c->bars[i].label);
+        text_el(out, mid, VTOP + SVG_VBAR_HEIGHT + 20, "middle", "chart-label", fit(c->bars[i].label, cut, sizeof cut));
     }
 }
 

@@ -41,9 +41,11 @@ typedef struct SvgChart {
 
 /* Bar lengths are proportional to the values, the longest bar (the largest value) being the
 ** full length; the geometry, in user units of the viewBox: */
-#define SVG_WIDTH 400      /* every chart's width */
+#define SVG_WIDTH 360      /* every chart's width: a phone's, so that its text is not shrunk there */
 #define SVG_HBAR_LABEL 80  /* room kept right of the longest horizontal bar for its value */
 #define SVG_VBAR_HEIGHT 160 /* the tallest vertical bar */
+#define SVG_LABEL_MAX 44   /* characters of a label drawn; a longer one is cut at a word and ends
+                           ** in "…" (the table beside the chart has it whole) */
 
 /* Append the chart's <svg> element to out. */
 void svg_bar_chart(Buf *out, const SvgChart *c);

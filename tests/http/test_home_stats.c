@@ -101,14 +101,14 @@ static void test_home_charts(void **state) {
     assert_int_equal(count(r.body, " role=\"img\" aria-labelledby=\""), 3);
     body_has(&r, "aria-labelledby=\"stars-title stars-desc\"><title id=\"stars-title\">Sản phẩm theo số sao</title>");
     body_has(&r, "<desc id=\"stars-desc\">Số sản phẩm có giấy chứng nhận còn hiệu lực, theo số sao.</desc>");
-    body_has(&r, "<table class=\"visually-hidden\">\n<caption>Sản phẩm theo số sao</caption>");
+    body_has(&r, "<div class=\"visually-hidden\">\n<table class=\"figures\">\n<caption>Sản phẩm theo số sao</caption>");
     body_has(&r, "<tr><th scope=\"row\">3 sao</th><td>12</td></tr>\n<tr><th scope=\"row\">4 sao</th><td>8</td></tr>\n"
                  "<tr><th scope=\"row\">5 sao</th><td>1</td></tr>");
-    /* by province: Vĩnh Long first with 9, the longest bar (400 - 80 units) */
+    /* by province: Vĩnh Long first with 9, the longest bar (360 - 80 units) */
     body_has(&r, "<tr><th scope=\"row\">Vĩnh Long</th><td>9</td></tr>\n<tr><th scope=\"row\">Đồng Tháp</th><td>4</td></tr>");
-    body_has(&r, ">Vĩnh Long</text><rect class=\"chart-bar\" x=\"0\" y=\"22.0\" width=\"320.0\" height=\"16\"");
+    body_has(&r, ">Vĩnh Long</text><rect class=\"chart-bar\" x=\"0\" y=\"22.0\" width=\"280.0\" height=\"16\"");
     /* Đồng Tháp's 4 of 9 is 4/9 of it */
-    body_has(&r, ">Đồng Tháp</text><rect class=\"chart-bar\" x=\"0\" y=\"62.0\" width=\"142.2\" height=\"16\"");
+    body_has(&r, ">Đồng Tháp</text><rect class=\"chart-bar\" x=\"0\" y=\"62.0\" width=\"124.4\" height=\"16\"");
     /* by product group, in the classification's order, named in Vietnamese */
     body_has(&r, "<tr><th scope=\"row\">Thực phẩm</th><td>17</td></tr>\n<tr><th scope=\"row\">Đồ uống</th><td>1</td></tr>");
     resp_free(&r);
@@ -207,7 +207,9 @@ static void test_stats_current_province(void **state) {
     row_is(&r, "Tỷ lệ xã có sản phẩm OCOP (%)", "3,23");
     assert_int_equal(jint(j, "communes.total"), 124);
     json_decref(j);
-    /* the picker: 34 provinces with Vĩnh Long chosen, then its communes */
+    /* the picker: the date as people write it, 34 provinces with Vĩnh Long chosen, then its communes */
+    body_has(&r, "<input id=\"date\" name=\"date\" value=\"01/07/2025\" inputmode=\"numeric\" maxlength=\"10\" "
+                 "autocomplete=\"off\">");
     body_has(&r, "<select id=\"pick-province\" name=\"province\">");
     body_has(&r, "<option value=\"86\" selected>Tỉnh Vĩnh Long</option>");
     body_has(&r, "<select id=\"pick-commune\" name=\"commune\">");
@@ -283,7 +285,8 @@ static void test_stats_bad_input(void **state) {
     /* a date that is not one: said next to the form, the value kept */
     r = page(&F, "/thong-ke?province=86&date=31/02/2025", 400);
     body_has(&r, "<p role=\"alert\" id=\"error-date\">Hãy ghi ngày theo dạng ngày/tháng/năm, ví dụ 30/06/2025</p>");
-    body_has(&r, "name=\"date\" type=\"date\" value=\"31/02/2025\"");
+    body_has(&r, "<input id=\"date\" name=\"date\" value=\"31/02/2025\" inputmode=\"numeric\" maxlength=\"10\" "
+                 "autocomplete=\"off\" aria-invalid=\"true\" aria-describedby=\"error-date\">");
     assert_null(strstr(r.body, "<h2>"));
     resp_free(&r);
     /* a province of the 63 on a date of the 34 */

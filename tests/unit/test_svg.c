@@ -96,7 +96,7 @@ static void parse(const SvgChart *c, Parsed *p) {
 }
 
 static void test_hostile_label(void **state) {
-    const char *evil = "</text><script>alert(1)</script>&amp; \"'`<!--";
+    const char *evil = "</text><script>alert(1)</script>&amp;\"'`<!--"; /* 44 characters: drawn whole */
     SvgBar bars[] = {{evil, 3}, {"Cà Mau", 1}};
     SvgChart c = {SVG_HBAR, "x\"><script>", evil, evil, "none", LANG_VI, bars, 2};
     Parsed p;
@@ -175,6 +175,26 @@ static void test_numbers_in_language(void **state) {
     assert_string_equal(p.text[1], "1,234,567");
 }
 
+/* A label too long for the chart is cut at a word and ends in "…"; the table keeps it whole. */
+static void test_long_label(void **state) {
+    const char *group = "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch";
+    SvgBar bars[] = {{group, 1}, {"Đồ uống", 2}};
+    SvgChart c = {SVG_HBAR, "g", "t", "d", "", LANG_VI, bars, 2};
+    Parsed p;
+    parse(&c, &p);
+    assert_string_equal(p.text[0], "Dịch vụ du lịch cộng đồng, du lịch sinh…");
+    assert_string_equal(p.text[2], "Đồ uống");
+    json_t *v = svg_chart_view(&c);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(v, "rows"), 0), "label")), group);
+    json_decref(v);
+    /* one word longer than the limit is cut inside it, on a character boundary */
+    char word[200] = "";
+    for (int i = 0; i < 50; i++) strcat(word, "đ");
+    bars[0].label = word;
+    parse(&c, &p);
+    assert_int_equal(strlen(p.text[0]), SVG_LABEL_MAX * 2 + strlen("…"));
+}
+
 static void test_view(void **state) {
     SvgBar bars[] = {{"<b>", 1200}, {"Huế", 3}};
     SvgChart c = {SVG_VBAR, "v", "Title", "Desc", "", LANG_VI, bars, 2};
@@ -202,6 +222,7 @@ int main(void) {
         cmocka_unit_test(test_one_bar),
         cmocka_unit_test(test_many_bars_proportional),
         cmocka_unit_test(test_numbers_in_language),
+        cmocka_unit_test(test_long_label),
         cmocka_unit_test(test_view),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
