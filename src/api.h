@@ -102,6 +102,8 @@ int api_lifecycle_due(Req *r);       /* GET /api/v1/lifecycle/due?province=&comm
 
 /* page_home.c: GET /, the home page (figures, charts, newest recognitions, a search box) */
 int page_home(Req *r);
+/* Frees a worker thread's cache of the home page's figures (the destructor of App.home_key). */
+void page_home_cache_free(void *cache);
 /* page_stats.c: GET /thong-ke, the statistics of a unit on a date (also ?format=csv|xlsx) */
 int page_stats(Req *r);
 /* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate */

@@ -95,6 +95,7 @@ static const Expect expect[] = {
     {"revocation_grounds.list", "oooooooo", "oooooooo"},
     {"lifecycle.due", "Uooooooo", "Uooooooo"},
     {"verify.page", "oooooooo", "oooooooo"},
+    {"stats.page", "oooooooo", "oooooooo"},
     {"static", "oooooooo", "oooooooo"},
     {"photos.add", "UoooFFFo", "UoNNFFFN"},
     {"photos.delete", "UoooFFFo", "UoNNFFFN"},
