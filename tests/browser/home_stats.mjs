@@ -16,7 +16,7 @@ async function axe(env, page, where) {
 
 // The figures of the home page: {label: number} from its list of headline figures.
 async function figures(page) {
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('ul.figures li')].map((li) => {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll('ul.headline li')].map((li) => {
     const n = li.querySelector('strong').textContent.replace(/[.,]/g, '');
     return [li.innerText.replace(li.querySelector('strong').textContent, '').replace(/★/g, '').trim(), Number(n)];
   })));
