@@ -100,8 +100,12 @@ int api_certificate_revoke(Req *r);  /* POST /api/v1/certificates/{cert_no}/revo
 int api_revocation_grounds(Req *r);  /* GET /api/v1/revocation-grounds */
 int api_lifecycle_due(Req *r);       /* GET /api/v1/lifecycle/due?province=&commune=&date=&page=&per_page= */
 
-/* page_home.c */
+/* page_home.c: GET /, the home page (figures, charts, newest recognitions, a search box) */
 int page_home(Req *r);
+/* Frees a worker thread's cache of the home page's figures (the destructor of App.home_key). */
+void page_home_cache_free(void *cache);
+/* page_stats.c: GET /thong-ke, the statistics of a unit on a date (also ?format=csv|xlsx) */
+int page_stats(Req *r);
 /* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate */
 int page_verify(Req *r);
 /* page_product.c: GET /san-pham/{id}, the public page of a product */

@@ -688,7 +688,8 @@ int http_serve(App *app) {
         fprintf(stderr, "ocop: cannot listen on '%s': not an IPv4 address\n", app->host);
         return -1;
     }
-    if (pthread_key_create(&app->db_key, close_db) || pthread_key_create(&app->cache_key, render_cache_free))
+    if (pthread_key_create(&app->db_key, close_db) || pthread_key_create(&app->cache_key, render_cache_free) ||
+        pthread_key_create(&app->home_key, page_home_cache_free))
         panic("pthread_key_create");
     /* Keep freed memory in the workers' malloc arenas: returning it to the kernel after each
     ** request and taking it back on the next cost two mprotect(2) calls a request. */

@@ -128,6 +128,7 @@ const Route routes[] = {
     PAGE("GET", "/chu-the/{id}", "public", "*", page_producer, "producers.page"),
     PAGE("GET", "/diem-ban/{id}", "public", "*", page_point, "points.page"),
     PAGE("GET", "/lang-nghe/{id}", "public", "*", page_village, "villages.page"),
+    PAGE("GET", "/thong-ke", "public", "*", page_stats, "stats.page"),
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */
     {"POST", "/api/v1/session", "public", "", 8 * 1024, api_session_create, "session.create", NULL, 0},

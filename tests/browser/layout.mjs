@@ -7,7 +7,6 @@ import { UNKNOWN } from './verify.mjs';
 
 const PAGES = [
   ['home', () => '/', 200],
-  ['search', () => '/?q=' + encodeURIComponent('Nước mắm'), 200],
   ['verify', (env) => `/xac-minh/${env.certNo}`, 200],
   ['verify-unknown', () => `/xac-minh/${UNKNOWN}`, 404],
 ];

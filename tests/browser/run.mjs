@@ -16,7 +16,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                               '--disable-sync', '--no-first-run'];
-const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs', 'records.mjs'];
+const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
+               'records.mjs',
+               'home_stats.mjs'];
 
 function fatal(msg) {
   console.error(`browser tests: ${msg}`);

@@ -99,6 +99,7 @@ static const Expect expect[] = {
     {"producers.page", "oooooooo", "oooooooo"},
     {"points.page", "oooooooo", "oooooooo"},
     {"villages.page", "oooooooo", "oooooooo"},
+    {"stats.page", "oooooooo", "oooooooo"},
     {"static", "oooooooo", "oooooooo"},
     {"photos.add", "UoooFFFo", "UoNNFFFN"},
     {"photos.delete", "UoooFFFo", "UoNNFFFN"},

@@ -84,7 +84,7 @@ static void test_served(void **state) {
     assert_int_equal(r.len, n);
     assert_memory_equal(r.body, src, n);
     /* small and hand-written: no web fonts, no @import, nothing from elsewhere */
-    assert_true(n < 8 * 1024);
+    assert_true(n < 16 * 1024);
     assert_null(strstr(r.body, "@import"));
     assert_null(strstr(r.body, "@font-face"));
     assert_null(strstr(r.body, "url("));
