@@ -34,6 +34,7 @@
 #include "api.h"
 #include "log.h"
 #include "metrics.h"
+#include "param.h"
 #include "route.h"
 #include "search.h"
 #include "text.h"
@@ -680,6 +681,7 @@ static void default_public_url(App *app) {
 }
 
 int http_serve(App *app) {
+    route_check_table(); /* a malformed parameter declaration is a bug: stop before listening */
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
