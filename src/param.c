@@ -256,8 +256,8 @@ int params_admit(const char *decl, bool ignore_unknown, const Param *q, int n, E
             if (any || ignore_unknown) continue;
             char names[256];
             decl_names(decl, names, sizeof names);
-            return err_set(e, 400, k, "unknown query parameter '%s'%s%s", k, names[0] ? "; allowed: " : " (this resource takes none)",
-                           names);
+            if (!names[0]) return err_set(e, 400, k, "unknown query parameter '%s' (this resource takes none)", k);
+            return err_set(e, 400, k, "unknown query parameter '%s'; allowed: %s", k, names);
         }
         for (int j = 0; j < i; j++)
             if (strcmp(q[j].key, k) == 0) return err_set(e, 400, k, "give %s once", k);

@@ -66,7 +66,7 @@ const Route routes[] = {
     {"POST", "/api/v1/rubrics/{version}/sets/{n}/evaluate", "public", "", 256 * 1024, api_rubric_evaluate,
      "rubrics.evaluate", NULL, 0},
     {"POST", "/api/v1/import/{kind}", "import", "dry_run:bool format:enum(csv|xlsx)", 64 * MB, api_import, "import", NULL, SCOPE_KIND},
-    {"POST", "/api/v1/products/{id}/photos", "products.update", "filename:text(255)", 10 * MB, api_photo_add, "photos.add",
+    {"POST", "/api/v1/products/{id}/photos", "products.update", "filename:text(200)", 10 * MB, api_photo_add, "photos.add",
      &ENTITY_PRODUCTS, SCOPE_ENTITY},
     {"DELETE", "/api/v1/products/{id}/photos/{sha256}", "products.update", "", 0, api_photo_delete, "photos.delete",
      &ENTITY_PRODUCTS, SCOPE_ENTITY},
@@ -94,7 +94,7 @@ const Route routes[] = {
      "dossiers.commune_report", &ENTITY_DOSSIERS, D},
     {"GET", "/api/v1/dossiers/{id}/files", "dossiers.read", "", 0, api_dossier_files_list, "dossiers.files.list",
      &ENTITY_DOSSIERS, D},
-    {"POST", "/api/v1/dossiers/{id}/files", "dossiers.write", "kind:text(40) criterion:text(40) filename:text(255)", 20 * MB, api_dossier_file_add,
+    {"POST", "/api/v1/dossiers/{id}/files", "dossiers.write", "kind:text(40) criterion:text(40) filename:text(200)", 20 * MB, api_dossier_file_add,
      "dossiers.files.add", &ENTITY_DOSSIERS, D},
     {"GET", "/api/v1/dossiers/{id}/files/{sha256}", "dossiers.read", "", 0, api_dossier_file_get, "dossiers.files.get",
      &ENTITY_DOSSIERS, D},
@@ -140,7 +140,7 @@ const Route routes[] = {
     {"POST", "/api/v1/me/tokens", "login", "", 8 * 1024, api_me_tokens_create, "me.tokens.create", NULL, 0},
     {"DELETE", "/api/v1/me/tokens/{id}", "login", "", 0, api_me_tokens_delete, "me.tokens.delete", NULL, 0},
     {"POST", "/api/v1/register", "public", "", 64 * 1024, api_register, "register", NULL, 0},
-    {"GET", "/api/v1/users", "users.read", "q:text(100) role:text(40) status:text(20) province:text(7) " PAGING, 0, api_users_list, "users.list", NULL, 0},
+    {"GET", "/api/v1/users", "users.read", "q:text(100) role:text(40) status:enum(active|disabled) province:text(7) " PAGING, 0, api_users_list, "users.list", NULL, 0},
     {"POST", "/api/v1/users", "users.manage", "", 64 * 1024, api_users_create, "users.create", NULL, 0},
     {"GET", "/api/v1/users/{id}", "users.read", "", 0, api_users_get, "users.get", NULL, U},
     {"PATCH", "/api/v1/users/{id}", "users.manage", "", 8 * 1024, api_users_update, "users.update", NULL, U},
@@ -149,9 +149,9 @@ const Route routes[] = {
     {"DELETE", "/api/v1/users/{id}/roles/{role_id}", "users.manage", "", 0, api_users_revoke, "users.revoke", NULL, U},
     {"POST", "/api/v1/users/{id}/confirm", "users.confirm", "", 0, api_users_confirm, "users.confirm", NULL, U},
     /* the audit trail */
-    {"GET", "/api/v1/audit", "audit.read", "user:text(100) entity:text(40) entity_id:text(40) action:text(40) from:text(40) to:text(40) " PAGING, 0, api_audit_list,
+    {"GET", "/api/v1/audit", "audit.read", "user:text(200) entity:text(200) entity_id:text(200) action:text(200) from:text(40) to:text(40) " PAGING, 0, api_audit_list,
      "audit.list", NULL, 0},
-    {"GET", "/api/v1/audit/export", "audit.read", "user:text(100) entity:text(40) entity_id:text(40) action:text(40) from:text(40) to:text(40) "
+    {"GET", "/api/v1/audit/export", "audit.read", "user:text(200) entity:text(200) entity_id:text(200) action:text(200) from:text(40) to:text(40) "
      "format:enum(csv|xlsx)", 0,
      api_audit_export, "audit.export", NULL, 0},
     {"GET", "/api/v1/audit/verify", "admin", "", 0, api_audit_verify, "audit.verify", NULL, 0},
