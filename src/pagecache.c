@@ -14,7 +14,7 @@
 #include "route.h"
 #include "util.h"
 
-enum { SLOTS = 256, MAX_BODY = 256 * 1024, MAX_NONCES = 8 };
+enum { SLOTS = 256, MAX_BODY = 128 * 1024, MAX_NONCES = 8 }; /* at most 32 MiB a worker */
 
 typedef struct Entry {
     uint64_t hash, stamp;
