@@ -191,7 +191,8 @@ int param_value_check(const ParamSpec *s, const char *v, Err *e) {
     int64_t x;
     switch (s->type) {
     case PT_TEXT:
-        if ((int64_t)strlen(v) > s->max) return err_set(e, 400, name, "%s is longer than %lld bytes", name, (long long)s->max);
+        if ((int64_t)strlen(v) > s->max)
+            return err_set(e, 400, name, "%s is longer than %lld bytes", name, (long long)s->max);
         return 0;
     case PT_INT:
     case PT_ID:
@@ -244,7 +245,8 @@ static void decl_names(const char *decl, char *out, size_t n) {
     size_t len = 0;
     out[0] = 0;
     for (const char *p = decl; param_next(&p, &s, &e) == 1 && len < n;)
-        if (s.type != PT_ANY) len += (size_t)snprintf(out + len, n - len, "%s%.*s", len ? ", " : "", (int)s.name_len, s.name);
+        if (s.type != PT_ANY)
+            len += (size_t)snprintf(out + len, n - len, "%s%.*s", len ? ", " : "", (int)s.name_len, s.name);
 }
 
 int params_admit(const char *decl, bool ignore_unknown, const Param *q, int n, Err *e) {

@@ -215,7 +215,8 @@ static void test_admit(void **state) {
     assert_string_equal(e.detail, "unknown query parameter 'x'; allowed: q");
 }
 
-static const Route test_route = {"GET", "/t", "public", "n:int(1..9) b:bool format:enum(csv|xlsx) page:page(1000) per_page:per_page(10,50)",
+static const Route test_route = {"GET", "/t", "public",
+                                 "n:int(1..9) b:bool format:enum(csv|xlsx) page:page(1000) per_page:per_page(10,50)",
                                  0, NULL, "test", NULL, 0, false};
 
 static void test_readers(void **state) {
