@@ -10,6 +10,7 @@
 #include "files.h"
 #include "registry.h"
 #include "importer.h"
+#include "param.h"
 #include "search.h"
 #include "stats.h"
 #include "util.h"
@@ -17,15 +18,13 @@
 int api_import(Req *r) {
     const Entity *en = entity_by_name(r->pathv[0]); /* known and allowed: route_admit (SCOPE_KIND) */
     if (!en) panic("import of unknown kind '%s' admitted", r->pathv[0]);
-    const char *dry = req_query(r, "dry_run"), *format = req_query(r, "format");
-    bool dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
-    if (dry && !dry_run && strcmp(dry, "0") != 0 && strcmp(dry, "false") != 0)
-        return resp_error(r, 400, "dry_run", "dry_run must be true or false");
+    bool dry_run = req_bool(r, "dry_run", false);
+    const char *format = req_query(r, "format"); /* csv or xlsx: route_admit */
     TableFormat fmt = TABLE_AUTO;
     const char *ct = r->content_type ? r->content_type : "";
-    if ((format && strcmp(format, "csv") == 0) || strstr(ct, "text/csv")) fmt = TABLE_CSV;
-    else if ((format && strcmp(format, "xlsx") == 0) || strstr(ct, "spreadsheetml")) fmt = TABLE_XLSX;
-    else if (format) return resp_error(r, 400, "format", "format must be csv or xlsx");
+    if (format) fmt = strcmp(format, "csv") == 0 ? TABLE_CSV : TABLE_XLSX;
+    else if (strstr(ct, "text/csv")) fmt = TABLE_CSV;
+    else if (strstr(ct, "spreadsheetml")) fmt = TABLE_XLSX;
     if (r->body_len == 0) return resp_error(r, 400, "body", "send the CSV or XLSX file as the request body");
     ImportResult res;
     Err e = ERR_INIT;
@@ -42,17 +41,14 @@ int api_import(Req *r) {
 }
 
 int api_search(Req *r) {
-    const char *q = req_query(r, "q"), *kind = req_query(r, "kind");
-    if (kind && strcmp(kind, "product") && strcmp(kind, "producer") && strcmp(kind, "village"))
-        return resp_error(r, 400, "kind", "kind must be product, producer or village");
-    static const PagingRule rule = {20, SEARCH_LIMIT_MAX, SEARCH_COUNT_MAX};
+    const char *q = req_query(r, "q"), *kind = req_query(r, "kind"); /* kind: one of three, route_admit */
     Paging pg;
+    req_paging(r, &pg);
     SearchHit *hits = NULL;
     int n = 0;
     int64_t total = 0;
     Err e = ERR_INIT;
-    if (paging_parse(req_query(r, "page"), req_query(r, "per_page"), &rule, &pg, &e) ||
-        search_query(r->db, &r->arena, q ? q : "", kind, (int)pg.per_page, (int)pg.offset, &hits, &n, &total, &e)) {
+    if (search_query(r->db, &r->arena, q ? q : "", kind, (int)pg.per_page, (int)pg.offset, &hits, &n, &total, &e)) {
         if (e.status == 422) e.status = 400; /* q and kind come from the query string */
         return resp_problem(r, &e);
     }

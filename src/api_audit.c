@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "audit.h"
+#include "param.h"
 #include "tablew.h"
 #include "util.h"
 
@@ -30,13 +31,6 @@ static void audit_query(Req *r, AuditQuery *q, char (*provinces)[8]) {
     q->limit = -1;
 }
 
-/* ?page= and ?per_page= into *pg and q->limit/offset; -1 with e. */
-static int audit_page(Req *r, AuditQuery *q, Paging *pg, Err *e) {
-    if (paging_parse(req_query(r, "page"), req_query(r, "per_page"), &PAGING_LIST, pg, e)) return -1;
-    q->limit = pg->per_page;
-    q->offset = pg->offset;
-    return 0;
-}
 
 static int fail(Req *r, Err *e) {
     int st = resp_problem(r, e);
@@ -52,17 +46,16 @@ int api_audit_list(Req *r) {
     int64_t total;
     json_t *items;
     audit_query(r, &q, provinces);
-    if (audit_page(r, &q, &pg, &e) || audit_list(r->db, &q, &items, &total, &e)) return fail(r, &e);
+    req_paging(r, &pg);
+    q.limit = pg.per_page;
+    q.offset = pg.offset;
+    if (audit_list(r->db, &q, &items, &total, &e)) return fail(r, &e);
     return resp_json(r, 200, paging_json(items, total, &pg));
 }
 
 int api_audit_export(Req *r) {
     Err e = ERR_INIT;
-    const char *format = req_query(r, "format"), *lang = req_query(r, "lang");
-    TableFormat fmt = TABLE_CSV;
-    if (format && strcmp(format, "xlsx") == 0) fmt = TABLE_XLSX;
-    else if (format && strcmp(format, "csv") != 0) return resp_error(r, 400, "format", "format must be csv or xlsx");
-    if (lang && strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0) return resp_error(r, 400, "lang", "lang must be vi or en");
+    TableFormat fmt = req_table_format(r);
     char provinces[MAX_PROVINCES][8];
     AuditQuery q;
     int64_t total;
@@ -71,7 +64,7 @@ int api_audit_export(Req *r) {
     if (audit_list(r->db, &q, &items, &total, &e)) return fail(r, &e);
     char *out = NULL;
     size_t n = 0;
-    int rc = audit_export(items, fmt, !lang || strcmp(lang, "vi") == 0, &out, &n, &e);
+    int rc = audit_export(items, fmt, req_export_vi(r), &out, &n, &e);
     json_decref(items);
     if (rc) return fail(r, &e);
     return resp_download(r, fmt, out, n, "audit");

@@ -13,6 +13,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "jsonx.h"
+#include "param.h"
 #include "util.h"
 
 static int problem(Req *r, Err *e) {
@@ -262,8 +263,7 @@ int api_users_list(Req *r) {
     q.province = req_query(r, "province");
     Paging pg;
     Err e = ERR_INIT;
-    if (paging_parse(req_query(r, "page"), req_query(r, "per_page"), &PAGING_LIST, &pg, &e)) return problem(r, &e);
-    if (q.q && strlen(q.q) > 100) return resp_error(r, 400, "q", "q is longer than 100 bytes");
+    req_paging(r, &pg);
     q.limit = pg.per_page;
     q.offset = pg.offset;
     json_t *items;

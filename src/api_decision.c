@@ -12,15 +12,14 @@
 #include "cert.h"
 #include "decision.h"
 #include "jsonx.h"
+#include "param.h"
 #include "util.h"
 
-/* ?page= and ?per_page= into *pg, limit and offset; 0, or the status of the error response. */
-static int paging(Req *r, Paging *pg, int64_t *limit, int64_t *offset) {
-    Err e = ERR_INIT;
-    if (paging_parse(req_query(r, "page"), req_query(r, "per_page"), &PAGING_LIST, pg, &e)) return resp_problem(r, &e);
+/* ?page= and ?per_page= (checked by route_admit) into *pg, limit and offset. */
+static void paging(Req *r, Paging *pg, int64_t *limit, int64_t *offset) {
+    req_paging(r, pg);
     *limit = pg->per_page;
     *offset = pg->offset;
-    return 0;
 }
 
 static int list_or_problem(Req *r, int rc, Err *e, json_t *items, int64_t total, const Paging *pg) {
@@ -32,8 +31,7 @@ int api_decisions_list(Req *r) {
     Paging pg;
     int64_t total = 0;
     DecisionQuery q = {.province = req_query(r, "province"), .level = req_query(r, "level"), .year = req_query(r, "year")};
-    int st = paging(r, &pg, &q.limit, &q.offset);
-    if (st) return st;
+    paging(r, &pg, &q.limit, &q.offset);
     Err e = ERR_INIT;
     json_t *items = NULL;
     int rc = decision_list(r->db, &q, &items, &total, &e);
@@ -71,8 +69,7 @@ int api_certificates_list(Req *r) {
     date_today(today);
     CertificateQuery q = {.product_id = req_query(r, "product_id"), .state = req_query(r, "state"),
                           .province = req_query(r, "province"), .today = today};
-    int st = paging(r, &pg, &q.limit, &q.offset);
-    if (st) return st;
+    paging(r, &pg, &q.limit, &q.offset);
     Err e = ERR_INIT;
     json_t *items = NULL;
     int rc = certificate_list(r->db, &q, &items, &total, &e);
@@ -117,8 +114,7 @@ int api_lifecycle_due(Req *r) {
     int64_t total = 0;
     DueQuery q = {.province = req_query(r, "province"), .commune = req_query(r, "commune"), .date = req_query(r, "date"),
                   .who = &r->actor};
-    int st = paging(r, &pg, &q.limit, &q.offset);
-    if (st) return st;
+    paging(r, &pg, &q.limit, &q.offset);
     Err e = ERR_INIT;
     json_t *items = NULL;
     int rc = lifecycle_due(r->db, &q, &items, &total, &e);

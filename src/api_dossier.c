@@ -10,6 +10,7 @@
 #include "dossier.h"
 #include "files.h"
 #include "jsonx.h"
+#include "param.h"
 #include "scoring.h"
 #include "util.h"
 
@@ -134,9 +135,7 @@ int api_dossier_minutes(Req *r) {
     int64_t id = dossier_id(r);
     if (!id) return resp_error(r, 404, "id", "no dossier with id '%s'", r->pathv[0]);
     Err e = ERR_INIT;
-    int64_t pass = 0;
-    const char *p = req_query(r, "pass");
-    if (p && (!parse_i64(p, &pass) || pass < 1)) return resp_error(r, 400, "pass", "pass must be a whole number from 1");
+    int64_t pass = req_int(r, "pass", 0);
     json_t *o = scoring_minutes(r->db, &r->actor, id, pass, &e);
     return o ? resp_json(r, 200, o) : resp_problem(r, &e);
 }

@@ -12,6 +12,7 @@
 #include "entity.h"
 #include "importer.h"
 #include "jsonx.h"
+#include "param.h"
 #include "route.h"
 #include "table.h"
 #include "tablew.h"
@@ -28,34 +29,28 @@ static int path_id(Req *r, int64_t *id) {
     return 0;
 }
 
-/* Fill lq from the query string; all = no pagination (exports). */
+/* Fill lq from the query string; all = no pagination (exports). The parameters the route
+** declares (sort, page, per_page, format, lang) are checked already; the others are q and the
+** entity's filters, which entity_list checks. */
 static int list_query(Req *r, ListQuery *lq, Paging *pg, bool all, Err *e) {
     memset(lq, 0, sizeof *lq);
     lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(r->nquery + 1));
     lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(r->nquery + 1));
-    const char *page = NULL, *per_page = NULL;
+    ParamSpec declared;
     for (int i = 0; i < r->nquery; i++) {
         const char *k = r->query[i].key, *v = r->query[i].value;
-        if (strcmp(k, "page") == 0 && !all) {
-            page = v;
-        } else if (strcmp(k, "per_page") == 0 && !all) {
-            per_page = v;
-        } else if (strcmp(k, "sort") == 0) {
-            lq->sort = v;
-        } else if (strcmp(k, "q") == 0) {
-            if (strlen(v) > 200) return err_set(e, 400, "q", "q is longer than 200 bytes");
-            lq->q = v;
-        } else if (all && (strcmp(k, "format") == 0 || strcmp(k, "lang") == 0)) {
-            continue;
-        } else if (all && (strcmp(k, "page") == 0 || strcmp(k, "per_page") == 0)) {
+        if (all && (strcmp(k, "page") == 0 || strcmp(k, "per_page") == 0))
             return err_set(e, 400, k, "an export holds the whole list: %s does not apply (filters and sort do)", k);
-        } else {
+        if (!param_find(r->route->params, k, &declared) && strcmp(k, "q") != 0) {
             lq->keys[lq->nfilters] = k;
             lq->values[lq->nfilters++] = v;
         }
     }
     lq->who = &r->actor;
-    if (paging_parse(page, per_page, &PAGING_LIST, pg, e)) return -1;
+    lq->q = req_query(r, "q"); /* entity_list says whether the entity has names to search */
+    lq->sort = req_query(r, "sort");
+    *pg = (Paging){1, 0, 0};
+    if (!all) req_paging(r, pg);
     lq->limit = all ? -1 : pg->per_page;
     lq->offset = all ? 0 : pg->offset;
     return 0;
@@ -215,12 +210,8 @@ int api_entity_delete(Req *r) {
 int api_entity_export(Req *r) {
     const Entity *en = route_entity(r);
     Err e = ERR_INIT;
-    const char *format = req_query(r, "format"), *lang = req_query(r, "lang");
-    TableFormat fmt = TABLE_CSV;
-    if (format && strcmp(format, "xlsx") == 0) fmt = TABLE_XLSX;
-    else if (format && strcmp(format, "csv") != 0) return resp_error(r, 400, "format", "format must be csv or xlsx");
-    if (lang && strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0) return resp_error(r, 400, "lang", "lang must be vi or en");
-    bool vi = !lang || strcmp(lang, "vi") == 0;
+    TableFormat fmt = req_table_format(r);
+    bool vi = req_export_vi(r);
     ListQuery lq;
     Paging pg;
     int64_t total;

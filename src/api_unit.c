@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "param.h"
 #include "refdata.h"
 #include "unit.h"
 #include "util.h"
@@ -16,19 +17,12 @@ static int resp_problem400(Req *r, Err *e) {
     return resp_problem(r, e);
 }
 
-/* The ?date= of r into *date (today, in buf, when absent). 0, or the status after
-** answering 422. */
-static int query_date(Req *r, char buf[11], const char **date) {
+/* The ?date= of r (a real day: route_admit), or today in buf when absent. */
+static const char *query_date(Req *r, char buf[11]) {
     const char *d = req_query(r, "date");
-    if (!d) {
-        date_today(buf);
-        *date = buf;
-        return 0;
-    }
-    if (!date_valid(d))
-        return resp_error(r, 400, "date", "date must be a real day written YYYY-MM-DD, got %s", d);
-    *date = d;
-    return 0;
+    if (d) return d;
+    date_today(buf);
+    return buf;
 }
 
 /* The JSON of a unit (new reference). */
@@ -70,12 +64,10 @@ static json_t *link_json(Req *r, const UnitLink *l, bool successor) {
 
 int api_units_list(Req *r) {
     char buf[11];
-    const char *date = NULL;
+    const char *date = query_date(r, buf);
     Paging pg;
     Err e = ERR_INIT;
-    int st;
-    if ((st = query_date(r, buf, &date))) return st;
-    if (paging_parse(req_query(r, "page"), req_query(r, "per_page"), &PAGING_LIST, &pg, &e)) return resp_problem(r, &e);
+    req_paging(r, &pg);
     const char *level = req_query(r, "level");
     UnitFilter f = {.level = level ? level : "province", .date = date,
                     .parent = req_query(r, "parent"), .q = req_query(r, "q"),
@@ -93,9 +85,7 @@ int api_units_list(Req *r) {
 
 int api_units_get(Req *r) {
     char buf[11];
-    const char *date = NULL;
-    int st = query_date(r, buf, &date);
-    if (st) return st;
+    const char *date = query_date(r, buf);
     const char *code = r->pathv[0];
     Err e = ERR_INIT;
     Unit u;
@@ -135,14 +125,8 @@ int api_units_get(Req *r) {
 
 int api_units_children(Req *r) {
     char buf[11];
-    const char *date = NULL;
-    int st = query_date(r, buf, &date);
-    if (st) return st;
-    const char *level = req_query(r, "level");
-    if (level && strcmp(level, "province") && strcmp(level, "district") &&
-        strcmp(level, "commune"))
-        return resp_error(r, 400, "level", "level must be province, district or commune, got %s",
-                          level);
+    const char *date = query_date(r, buf);
+    const char *level = req_query(r, "level"); /* province, district or commune: route_admit */
     Err e = ERR_INIT;
     Unit *v;
     int n;

@@ -999,6 +999,7 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
             return -1;
         }
     }
+    if (lq->q && strlen(lq->q) > 200) return err_set(e, 400, "q", "q is longer than 200 bytes");
     if (lq->q && *lq->q && !entity_field(en, "name_fold"))
         return err_set(e, 400, "q", "%s cannot be searched by name; use the filters", en->name);
     if (lq->q && *lq->q) {

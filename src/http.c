@@ -34,6 +34,8 @@
 #include "api.h"
 #include "log.h"
 #include "metrics.h"
+#include "pagecache.h"
+#include "param.h"
 #include "route.h"
 #include "search.h"
 #include "text.h"
@@ -539,6 +541,8 @@ static void handle(Conn *c) {
     ** statement. Its handlers never write. */
     bool read_tx = strcmp(r->route->method, "GET") == 0;
     Err te = ERR_INIT;
+    PageCacheTicket ticket;
+    if (page_cache_answer(r, &ticket)) return;
     if (read_tx && db_begin_read(r->db, &te)) read_tx = false;
     r->route->handler(r);
     if (read_tx && db_in_tx(r->db)) {
@@ -548,6 +552,7 @@ static void handle(Conn *c) {
         log_error("transaction left open by %s %s; rolled back", r->method, r->path);
         db_rollback(r->db);
     }
+    page_cache_keep(r, &ticket);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
@@ -680,6 +685,7 @@ static void default_public_url(App *app) {
 }
 
 int http_serve(App *app) {
+    route_check_table(); /* a malformed parameter declaration is a bug: stop before listening */
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
@@ -689,7 +695,8 @@ int http_serve(App *app) {
         return -1;
     }
     if (pthread_key_create(&app->db_key, close_db) || pthread_key_create(&app->cache_key, render_cache_free) ||
-        pthread_key_create(&app->home_key, page_home_cache_free))
+        pthread_key_create(&app->home_key, page_home_cache_free) ||
+        pthread_key_create(&app->page_cache_key, page_cache_free))
         panic("pthread_key_create");
     /* Keep freed memory in the workers' malloc arenas: returning it to the kernel after each
     ** request and taking it back on the next cost two mprotect(2) calls a request. */

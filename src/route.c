@@ -15,15 +15,22 @@
 #include "dossier.h"
 #include "entity.h"
 #include "log.h"
+#include "param.h"
 #include "util.h"
 
 #define MB (1024u * 1024u)
-#define LIST_PARAMS "*"
+/* The generic lists: their filters (and q, for an entity with names) are the entity's fields,
+** which entity.c checks; paging and the shape of sort are checked here like everywhere. An
+** export holds the whole list: no page. Types: param.h. */
+#define LIST_PARAMS "* sort:sort page:page per_page:per_page"
+#define EXPORT_PARAMS "* sort:sort format:enum(csv|xlsx)"
+#define PAGING "page:page per_page:per_page"
+#define AUDIT_FILTERS "user:text(200) entity:text(200) entity_id:text(200) action:text(200) from:text(40) to:text(40)"
 
 #define ENTITY_ROUTES(path, ent, nm, pc, pu, pd)                                                 \
     {"GET", "/api/v1/" path, "public", LIST_PARAMS, 0, api_entity_list, nm ".list", &ent, 0},    \
     {"POST", "/api/v1/" path, pc, "", 0, api_entity_create, nm ".create", &ent, 0},              \
-    {"GET", "/api/v1/" path "/export", "public", LIST_PARAMS, 0, api_entity_export, nm ".export", &ent, 0}, \
+    {"GET", "/api/v1/" path "/export", "public", EXPORT_PARAMS, 0, api_entity_export, nm ".export", &ent, 0}, \
     {"GET", "/api/v1/" path "/{id}", "public", "", 0, api_entity_get, nm ".get", &ent, 0},       \
     {"PATCH", "/api/v1/" path "/{id}", pu, "", 0, api_entity_update, nm ".update", &ent, SCOPE_ENTITY}, \
     {"PUT", "/api/v1/" path "/{id}", pu, "", 0, api_entity_update, nm ".replace", &ent, SCOPE_ENTITY}, \
@@ -33,7 +40,7 @@
 #define PRIVATE_ROUTES(path, ent, nm, pr, pc, pu, pd)                                            \
     {"GET", "/api/v1/" path, pr, LIST_PARAMS, 0, api_entity_list, nm ".list", &ent, 0},          \
     {"POST", "/api/v1/" path, pc, "", 0, api_entity_create, nm ".create", &ent, 0},              \
-    {"GET", "/api/v1/" path "/export", pr, LIST_PARAMS, 0, api_entity_export, nm ".export", &ent, 0}, \
+    {"GET", "/api/v1/" path "/export", pr, EXPORT_PARAMS, 0, api_entity_export, nm ".export", &ent, 0}, \
     {"GET", "/api/v1/" path "/{id}", pr, "", 0, api_entity_get, nm ".get", &ent, SCOPE_ENTITY}, \
     {"PATCH", "/api/v1/" path "/{id}", pu, "", 0, api_entity_update, nm ".update", &ent, SCOPE_ENTITY}, \
     {"PUT", "/api/v1/" path "/{id}", pu, "", 0, api_entity_update, nm ".replace", &ent, SCOPE_ENTITY}, \
@@ -45,23 +52,29 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const Route routes[] = {
-    PAGE("GET", "/", "public", "q", page_home, "home"),
+    PAGE("GET", "/", "public", "q:text(200)", page_home, "home"),
     {"GET", "/healthz", "public", "", 0, api_healthz, "healthz", NULL, 0},
     {"GET", "/metrics", "admin", "", 0, api_metrics, "metrics", NULL, 0},
     {"GET", "/api/v1/version", "public", "", 0, api_version, "version", NULL, 0},
-    {"GET", "/api/v1/units", "public", "level date parent q page per_page", 0, api_units_list, "units.list", NULL, 0},
-    {"GET", "/api/v1/units/{code}", "public", "date", 0, api_units_get, "units.get", NULL, 0},
-    {"GET", "/api/v1/units/{code}/children", "public", "date level", 0, api_units_children, "units.children", NULL, 0},
-    {"GET", "/api/v1/product-sets", "public", "version", 0, api_product_sets, "product_sets.list", NULL, 0},
-    {"GET", "/api/v1/search", "public", "q kind page per_page", 0, api_search, "search", NULL, 0},
-    {"GET", "/api/v1/stats", "public", "unit date", 0, api_stats, "stats", NULL, 0},
+    {"GET", "/api/v1/units", "public", "level:enum(province|district|commune) date:date parent:unitcode q:text(100) " PAGING,
+     0, api_units_list, "units.list", NULL, 0},
+    {"GET", "/api/v1/units/{code}", "public", "date:date", 0, api_units_get, "units.get", NULL, 0},
+    {"GET", "/api/v1/units/{code}/children", "public", "date:date level:enum(province|district|commune)", 0,
+     api_units_children, "units.children", NULL, 0},
+    {"GET", "/api/v1/product-sets", "public", "version:text(40)", 0, api_product_sets, "product_sets.list", NULL, 0},
+    /* the search's reach and page size are search.h's SEARCH_COUNT_MAX and SEARCH_LIMIT_MAX (test_param checks) */
+    {"GET", "/api/v1/search", "public",
+     "q:text(200) kind:enum(product|producer|village) page:page(10000) per_page:per_page(20,100)", 0, api_search, "search",
+     NULL, 0},
+    {"GET", "/api/v1/stats", "public", "unit:unitcode date:date", 0, api_stats, "stats", NULL, 0},
     {"GET", "/api/v1/rubrics", "public", "", 0, api_rubrics_list, "rubrics.list", NULL, 0},
     {"GET", "/api/v1/rubrics/{version}", "public", "", 0, api_rubric_get, "rubrics.get", NULL, 0},
     {"GET", "/api/v1/rubrics/{version}/sets/{n}", "public", "", 0, api_rubric_set, "rubrics.set", NULL, 0},
     {"POST", "/api/v1/rubrics/{version}/sets/{n}/evaluate", "public", "", 256 * 1024, api_rubric_evaluate,
      "rubrics.evaluate", NULL, 0},
-    {"POST", "/api/v1/import/{kind}", "import", "dry_run format", 64 * MB, api_import, "import", NULL, SCOPE_KIND},
-    {"POST", "/api/v1/products/{id}/photos", "products.update", "filename", 10 * MB, api_photo_add, "photos.add",
+    {"POST", "/api/v1/import/{kind}", "import", "dry_run:bool format:enum(csv|xlsx)", 64 * MB, api_import, "import", NULL,
+     SCOPE_KIND},
+    {"POST", "/api/v1/products/{id}/photos", "products.update", "filename:text(1024)", 10 * MB, api_photo_add, "photos.add",
      &ENTITY_PRODUCTS, SCOPE_ENTITY},
     {"DELETE", "/api/v1/products/{id}/photos/{sha256}", "products.update", "", 0, api_photo_delete, "photos.delete",
      &ENTITY_PRODUCTS, SCOPE_ENTITY},
@@ -89,8 +102,8 @@ const Route routes[] = {
      "dossiers.commune_report", &ENTITY_DOSSIERS, D},
     {"GET", "/api/v1/dossiers/{id}/files", "dossiers.read", "", 0, api_dossier_files_list, "dossiers.files.list",
      &ENTITY_DOSSIERS, D},
-    {"POST", "/api/v1/dossiers/{id}/files", "dossiers.write", "kind criterion filename", 20 * MB, api_dossier_file_add,
-     "dossiers.files.add", &ENTITY_DOSSIERS, D},
+    {"POST", "/api/v1/dossiers/{id}/files", "dossiers.write", "kind:text(40) criterion:text(40) filename:text(1024)",
+     20 * MB, api_dossier_file_add, "dossiers.files.add", &ENTITY_DOSSIERS, D},
     {"GET", "/api/v1/dossiers/{id}/files/{sha256}", "dossiers.read", "", 0, api_dossier_file_get, "dossiers.files.get",
      &ENTITY_DOSSIERS, D},
     {"DELETE", "/api/v1/dossiers/{id}/files/{sha256}", "dossiers.write", "", 0, api_dossier_file_delete,
@@ -107,27 +120,28 @@ const Route routes[] = {
      "dossiers.scores.rescore", &ENTITY_DOSSIERS, D},
     {"POST", "/api/v1/dossiers/{id}/scores/close", "scores.write", "", 0, api_dossier_close, "dossiers.scores.close",
      &ENTITY_DOSSIERS, D},
-    {"GET", "/api/v1/dossiers/{id}/minutes", "dossiers.read", "pass", 0, api_dossier_minutes, "dossiers.minutes",
-     &ENTITY_DOSSIERS, D},
+    {"GET", "/api/v1/dossiers/{id}/minutes", "dossiers.read", "pass:int(1..1000)", 0, api_dossier_minutes,
+     "dossiers.minutes", &ENTITY_DOSSIERS, D},
     /* decisions, certificates, lifecycle (decision.c): public records; decision.c checks the level */
-    {"GET", "/api/v1/decisions", "public", "province level year page per_page", 0, api_decisions_list, "decisions.list",
-     NULL, 0},
+    {"GET", "/api/v1/decisions", "public", "province:text(7) level:enum(province|ministry) year:int(2000..2999) " PAGING,
+     0, api_decisions_list, "decisions.list", NULL, 0},
     {"POST", "/api/v1/decisions", "decisions.write", "", 0, api_decision_create, "decisions.create", NULL, 0},
     {"GET", "/api/v1/decisions/{id}", "public", "", 0, api_decision_get, "decisions.get", NULL, 0},
-    {"GET", "/api/v1/certificates", "public", "product_id state province page per_page", 0, api_certificates_list,
+    {"GET", "/api/v1/certificates", "public",
+     "product_id:id state:enum(valid|expired|revoked|superseded) province:text(7) " PAGING, 0, api_certificates_list,
      "certificates.list", NULL, 0},
     {"GET", "/api/v1/certificates/{cert_no}", "public", "", 0, api_certificate_get, "certificates.get", NULL, 0},
     {"GET", "/api/v1/certificates/{cert_no}/pdf", "public", "", 0, api_certificate_pdf, "certificates.pdf", NULL, 0},
     {"POST", "/api/v1/certificates/{cert_no}/revoke", "decisions.write", "", 0, api_certificate_revoke,
      "certificates.revoke", NULL, 0},
     {"GET", "/api/v1/revocation-grounds", "public", "", 0, api_revocation_grounds, "revocation_grounds.list", NULL, 0},
-    {"GET", "/api/v1/lifecycle/due", "dossiers.read", "province commune date page per_page", 0, api_lifecycle_due,
-     "lifecycle.due", NULL, 0},
-    PAGE("GET", "/xac-minh/{cert_no}", "public", "*", page_verify, "verify.page"),
-    PAGE("GET", "/san-pham/{id}", "public", "*", page_product, "products.page"),
-    PAGE("GET", "/chu-the/{id}", "public", "*", page_producer, "producers.page"),
-    PAGE("GET", "/diem-ban/{id}", "public", "*", page_point, "points.page"),
-    PAGE("GET", "/lang-nghe/{id}", "public", "*", page_village, "villages.page"),
+    {"GET", "/api/v1/lifecycle/due", "dossiers.read", "province:text(7) commune:text(15) date:date " PAGING, 0,
+     api_lifecycle_due, "lifecycle.due", NULL, 0},
+    PAGE("GET", "/xac-minh/{cert_no}", "public", "", page_verify, "verify.page"),
+    PAGE("GET", "/san-pham/{id}", "public", "", page_product, "products.page"),
+    PAGE("GET", "/chu-the/{id}", "public", "", page_producer, "producers.page"),
+    PAGE("GET", "/diem-ban/{id}", "public", "", page_point, "points.page"),
+    PAGE("GET", "/lang-nghe/{id}", "public", "", page_village, "villages.page"),
     PAGE("GET", "/thong-ke", "public", "*", page_stats, "stats.page"),
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */
@@ -140,7 +154,8 @@ const Route routes[] = {
     {"POST", "/api/v1/me/tokens", "login", "", 8 * 1024, api_me_tokens_create, "me.tokens.create", NULL, 0},
     {"DELETE", "/api/v1/me/tokens/{id}", "login", "", 0, api_me_tokens_delete, "me.tokens.delete", NULL, 0},
     {"POST", "/api/v1/register", "public", "", 64 * 1024, api_register, "register", NULL, 0},
-    {"GET", "/api/v1/users", "users.read", "q role status province page per_page", 0, api_users_list, "users.list", NULL, 0},
+    {"GET", "/api/v1/users", "users.read", "q:text(100) role:text(40) status:enum(active|disabled) province:text(7) " PAGING,
+     0, api_users_list, "users.list", NULL, 0},
     {"POST", "/api/v1/users", "users.manage", "", 64 * 1024, api_users_create, "users.create", NULL, 0},
     {"GET", "/api/v1/users/{id}", "users.read", "", 0, api_users_get, "users.get", NULL, U},
     {"PATCH", "/api/v1/users/{id}", "users.manage", "", 8 * 1024, api_users_update, "users.update", NULL, U},
@@ -149,10 +164,9 @@ const Route routes[] = {
     {"DELETE", "/api/v1/users/{id}/roles/{role_id}", "users.manage", "", 0, api_users_revoke, "users.revoke", NULL, U},
     {"POST", "/api/v1/users/{id}/confirm", "users.confirm", "", 0, api_users_confirm, "users.confirm", NULL, U},
     /* the audit trail */
-    {"GET", "/api/v1/audit", "audit.read", "user entity entity_id action from to page per_page", 0, api_audit_list,
-     "audit.list", NULL, 0},
-    {"GET", "/api/v1/audit/export", "audit.read", "user entity entity_id action from to format lang", 0,
-     api_audit_export, "audit.export", NULL, 0},
+    {"GET", "/api/v1/audit", "audit.read", AUDIT_FILTERS " " PAGING, 0, api_audit_list, "audit.list", NULL, 0},
+    {"GET", "/api/v1/audit/export", "audit.read", AUDIT_FILTERS " format:enum(csv|xlsx)", 0, api_audit_export,
+     "audit.export", NULL, 0},
     {"GET", "/api/v1/audit/verify", "admin", "", 0, api_audit_verify, "audit.verify", NULL, 0},
 };
 #pragma GCC diagnostic pop
@@ -206,19 +220,6 @@ const Route *route_match(Req *r, const char *method, const char *path, int *stat
     }
     *status = path_found ? 405 : 404;
     return NULL;
-}
-
-/* Is key one of the space-separated names in list? */
-static int param_allowed(const char *list, const char *key) {
-    size_t k = strlen(key);
-    for (const char *p = list; *p;) {
-        while (*p == ' ') p++;
-        const char *end = strchr(p, ' ');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n == k && strncmp(p, key, n) == 0) return 1;
-        p += n;
-    }
-    return 0;
 }
 
 void route_authenticate(Req *r) {
@@ -315,14 +316,11 @@ int route_admit(Req *r) {
         return resp_error(r, 404, "", "no such resource: %s", r->path);
     }
     r->html = rt->html;
-    /* A page ignores parameters it does not know (links from elsewhere carry utm_source and
-    ** the like); the API refuses them, so a misspelt filter is not silently dropped. */
-    if (strcmp(rt->params, "*") != 0 && !rt->html) {
-        for (int i = 0; i < r->nquery; i++)
-            if (strcmp(r->query[i].key, "lang") != 0 && !param_allowed(rt->params, r->query[i].key))
-                return resp_error(r, 400, r->query[i].key, "unknown query parameter '%s'%s%s", r->query[i].key,
-                                  rt->params[0] ? "; allowed: " : " (this resource takes none)", rt->params);
-    }
+    /* Typed parameters (param.h). A page ignores parameters it does not declare (links from
+    ** elsewhere carry utm_source and the like); the API refuses them, so a misspelt filter is
+    ** not silently dropped. */
+    Err e = ERR_INIT;
+    if (params_admit(rt->params, rt->html, r->query, r->nquery, &e)) return resp_problem(r, &e);
     int perm = perm_parse(rt->perm);
     if (perm < 0) panic("route %s declares unknown permission '%s'", rt->name, rt->perm);
     /* Credentials that were sent must be valid, except a stale cookie on a public route. */

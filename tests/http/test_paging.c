@@ -1,6 +1,6 @@
 /*
 ** test_paging.c: every paged list answers ?page= and ?per_page= the same way (util.c
-** paging_parse): whole numbers in range, page × per_page within the list's reach, 400 with the
+** paging_parse, run by route_admit from the route's declaration, param.h): whole numbers in range, page × per_page within the list's reach, 400 with the
 ** field named beyond. The routes are read from routes[] (every GET route that takes "page", and
 ** the generic entity lists), so a new paged list is tested without being named here.
 */
@@ -15,6 +15,7 @@
 
 #include "api.h"
 #include "harness.h"
+#include "param.h"
 #include "route.h"
 #include "search.h"
 #include "util.h"
@@ -39,8 +40,8 @@ static int teardown(void **state) {
 static bool takes_page(const Route *rt) {
     if (strcmp(rt->method, "GET") != 0 || strchr(rt->pattern, '{')) return false;
     if (rt->handler == api_entity_list) return true;
-    const char *p = strstr(rt->params, "page");
-    return p && (p == rt->params || p[-1] == ' ') && (p[4] == ' ' || p[4] == 0);
+    ParamSpec s;
+    return param_find(rt->params, "page", &s);
 }
 
 /* GET path?[q=a&]query: expect status (and the problem's field). */
