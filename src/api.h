@@ -104,6 +104,11 @@ int api_lifecycle_due(Req *r);       /* GET /api/v1/lifecycle/due?province=&comm
 int page_home(Req *r);
 /* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate */
 int page_verify(Req *r);
+/* page_lists.c: the public lists /san-pham, /chu-the, /diem-ban, /lang-nghe (page_list.h) */
+int page_products(Req *r);
+int page_producers(Req *r);
+int page_points(Req *r);
+int page_villages(Req *r);
 /* page_static.c: GET /static/{name}, an embedded asset under its content-hashed name */
 int page_static(Req *r);
 

@@ -124,6 +124,10 @@ const Route routes[] = {
     {"GET", "/api/v1/lifecycle/due", "dossiers.read", "province commune date page per_page", 0, api_lifecycle_due,
      "lifecycle.due", NULL, 0},
     PAGE("GET", "/xac-minh/{cert_no}", "public", "*", page_verify, "verify.page"),
+    PAGE("GET", "/san-pham", "public", "*", page_products, "products.page"),
+    PAGE("GET", "/chu-the", "public", "*", page_producers, "producers.page"),
+    PAGE("GET", "/diem-ban", "public", "*", page_points, "points.page"),
+    PAGE("GET", "/lang-nghe", "public", "*", page_villages, "villages.page"),
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */
     {"POST", "/api/v1/session", "public", "", 8 * 1024, api_session_create, "session.create", NULL, 0},
