@@ -33,6 +33,7 @@ typedef struct App {
     bool insecure_public_url; /* --insecure-public-url: certificates may carry a loopback address */
     pthread_key_t db_key;   /* this worker thread's Db */
     pthread_key_t cache_key; /* this worker thread's cache of rendered records (api_entity.c) */
+    pthread_key_t list_cache_key; /* this worker thread's cache of list facet counts (page_list.c) */
     Metrics *metrics;
     const TmplSet *tmpl;    /* the page templates, parsed at start-up (tmpl.h) */
     struct SearchCache *search; /* the search index the workers share (search.h) */

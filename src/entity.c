@@ -1138,18 +1138,24 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
     return 0;
 }
 
-int entity_facet(Db *db, Arena *a, const Entity *en, const ListQuery *lq, const char *key_sql, const char *params,
-                 json_t **counts, Err *e) {
+int entity_facet(Db *db, Arena *a, const Entity *en, const ListQuery *lq, const FacetSql *fs, json_t **counts, Err *e) {
     Where w = {0};
     if (list_where(a, en, lq, false, &w, e)) {
         buf_free(&w.sql);
         return -1;
     }
     Buf sql = BUF_INIT;
-    buf_printf(&sql, "SELECT %s AS k, count(*) FROM %s%s GROUP BY k", key_sql, en->table, buf_str(&w.sql));
+    if (fs->via) {
+        const char *at = strstr(fs->via, "IDS");
+        if (!at) panic("entity_facet: no IDS in \"%s\"", fs->via);
+        buf_append(&sql, fs->via, (size_t)(at - fs->via));
+        buf_printf(&sql, "(SELECT id FROM %s%s)%s", en->table, buf_str(&w.sql), at + 3);
+    } else {
+        buf_printf(&sql, "SELECT %s AS k, count(*) FROM %s%s GROUP BY k", fs->key, en->table, buf_str(&w.sql));
+    }
     Stmt *s = db_prepare(db, sql.p);
     int bi = 1;
-    bind_letters(s, &bi, params, FT_TEXT, NULL);
+    bind_letters(s, &bi, fs->params, FT_TEXT, NULL);
     bind_where(s, &bi, &w);
     json_t *out = json_object();
     while (db_step(s) == DB_ROW)

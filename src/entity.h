@@ -166,13 +166,21 @@ typedef struct ListQuery {
 ** PERM_PRODUCERS_PERSONAL (403 naming the parameter) and keeps the list to the records where
 ** who holds it. */
 int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t **items, int64_t *total, Err *e);
+/* What a facet counts (entity_facet), constant SQL either way:
+**   key: an expression over the entity's table; the count is of the records per value;
+**   via: a whole query "SELECT k, n FROM ... WHERE ... IN IDS ... GROUP BY k" in which IDS
+**        stands for the ids of the records the list keeps ("(SELECT id FROM table WHERE ...)"):
+**        for counts cheaper to make from another table (all its '?' come before IDS).
+** params: the letters of its '?' (Filter.params); NULL for none. */
+typedef struct FacetSql {
+    const char *key, *via, *params;
+} FacetSql;
+
 /* Facet counts: how many records lq's filters (and q, and who's scope) keep for each value of
-** key_sql, a constant SQL expression over en's table (its '?' described by params as in
-** Filter.params; NULL for none), as a new object {"value": count} the caller owns (a NULL value
-** is left out). Leave a facet's own parameter out of lq to count what each of its values
-** would give. lq's sort, limit and offset are ignored. */
-int entity_facet(Db *db, Arena *a, const Entity *en, const ListQuery *lq, const char *key_sql, const char *params,
-                 json_t **counts, Err *e);
+** fs, as a new object {"value": count} the caller owns (a NULL value is left out). Leave a
+** facet's own parameter out of lq to count what each of its values would give. lq's sort,
+** limit and offset are ignored. */
+int entity_facet(Db *db, Arena *a, const Entity *en, const ListQuery *lq, const FacetSql *fs, json_t **counts, Err *e);
 /* The record (new reference, caller owns), or NULL with a 404 in e. */
 json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e);
 /* Check field types and values of obj against the entity. create: required fields must be

@@ -7,6 +7,8 @@
 #include "page_list.h"
 
 #include <assert.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -326,6 +328,62 @@ static const char *option_label(Req *r, const ListFilter *f, const char *v, json
     return out;
 }
 
+/* ---- the worker's cache of facet counts ---- */
+
+enum { FACET_SLOTS = 512 };
+
+typedef struct FacetEntry {
+    char *key, *counts; /* the question (entity, facet, filters, q) and the answer as JSON text */
+    uint64_t stamp;
+    char today[11];
+} FacetEntry;
+
+void page_list_cache_free(void *cache) {
+    FacetEntry *c = cache;
+    if (!c) return;
+    for (int i = 0; i < FACET_SLOTS; i++) {
+        free(c[i].key);
+        free(c[i].counts);
+    }
+    free(c);
+}
+
+/* registry_facet of lf under lq, from this worker's cache when nothing changed since. New
+** object, or NULL when the domain refused. */
+static json_t *facet_counts(Req *r, const ListPage *lp, const ListFilter *lf, const ListQuery *lq) {
+    Buf key = BUF_INIT;
+    buf_printf(&key, "%s\n%s\n%s", lp->en->name, lf->param, lq->q ? lq->q : "");
+    for (int i = 0; i < lq->nfilters; i++) buf_printf(&key, "\n%s=%s", lq->keys[i], lq->values[i]);
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < key.n; i++) h = (h ^ (unsigned char)key.p[i]) * 1099511628211ULL;
+    FacetEntry *cache = r->app ? pthread_getspecific(r->app->list_cache_key) : NULL;
+    if (r->app && !cache) {
+        cache = xcalloc(FACET_SLOTS, sizeof *cache);
+        pthread_setspecific(r->app->list_cache_key, cache);
+    }
+    uint64_t stamp = db_change_stamp(r->db);
+    char today[11];
+    date_today(today);
+    FacetEntry *slot = cache ? &cache[h % FACET_SLOTS] : NULL;
+    json_t *counts = NULL;
+    bool hit = slot && slot->key && str_eq(slot->key, key.p) && slot->stamp == stamp && str_eq(slot->today, today);
+    if (hit) counts = json_loads(slot->counts, 0, NULL);
+    Err e = ERR_INIT;
+    if (!counts && registry_facet(r->db, &r->arena, lp->en, lq, lf->param, &counts, &e)) {
+        err_clear(&e);
+        counts = NULL;
+    } else if (slot && !hit) {
+        free(slot->key);
+        free(slot->counts);
+        slot->key = xstrdup(key.p);
+        slot->counts = json_dumps(counts, JSON_COMPACT);
+        slot->stamp = stamp;
+        memcpy(slot->today, today, sizeof today);
+    }
+    buf_free(&key);
+    return counts;
+}
+
 /* The filters of the form with their counts, and the active ones with their remove links. */
 static void filters_view(Req *r, const ListPage *lp, const State *s, json_t *provinces, json_t *provinces_sorted,
                          json_t *view) {
@@ -341,11 +399,9 @@ static void filters_view(Req *r, const ListPage *lp, const State *s, json_t *pro
                                                     href(lp, s, f, false, 1, NULL)));
         /* communes only within a chosen province: 3,321 of them would make no list to choose from */
         if (lf->kind == LF_COMMUNE && (province < 0 || !s->value[province]) && !s->value[f]) continue;
-        json_t *counts = NULL;
         ListQuery lq;
         state_query(r, lp, s, f, &lq);
-        Err e = ERR_INIT;
-        if (registry_facet(r->db, &r->arena, lp->en, &lq, lf->param, &counts, &e)) err_clear(&e);
+        json_t *counts = facet_counts(r, lp, lf, &lq);
         json_array_append_new(filters, json_pack("{s:s, s:s, s:s, s:o}", "param", lf->param, "id",
                                                  arena_printf(&r->arena, "f-%s", lf->param), "label", tr(r->lang, lf->label),
                                                  "options", filter_options(r, lf, s->value[f], counts, provinces_sorted)));

@@ -12,6 +12,7 @@
 #include "decision.h"
 #include "entity.h"
 #include "files.h"
+#include "refdata.h"
 #include "registry.h"
 #include "rubric.h"
 #include "search.h"
@@ -1340,39 +1341,67 @@ static void in_list(Buf *sql, int n) {
     for (int i = 0; i < n; i++) buf_puts(sql, i ? ", ?" : "?");
 }
 
-#define PROVINCE_OF(t)                                                                             \
-    "(SELECT u.parent_code FROM units u WHERE u.geo = '2025' AND u.level = 'commune' AND u.valid_to IS NULL " \
-    "AND u.code = " t ".commune_code)"
-
+/* A facet of a list (registry_facet): its SQL, and optionally a query mapping each of its
+** values to the value shown (a commune to its province), cheaper than asking it per record. */
 typedef struct FacetKey {
     const Entity *en;
     const char *param; /* the list's filter it counts for */
-    const char *sql, *params;
+    FacetSql sql;
+    const char *rollup; /* "SELECT value, shown FROM ...", or NULL */
 } FacetKey;
 
+#define COMMUNE_PROVINCE "SELECT code, parent_code FROM units WHERE geo = '2025' AND level = 'commune' AND valid_to IS NULL"
+
 static const FacetKey facet_keys[] = {
-    {&ENTITY_PRODUCTS, "province", PROVINCE_OF("products"), NULL},
-    {&ENTITY_PRODUCTS, "commune_code", "commune_code", NULL},
-    {&ENTITY_PRODUCTS, "group", PRODUCT_GROUP, NULL},
-    {&ENTITY_PRODUCTS, "set_no", "set_no", NULL},
-    {&ENTITY_PRODUCTS, "stars", CURRENT_STARS, "cttt"},
-    {&ENTITY_PRODUCTS, "producer_type", "(SELECT type FROM producers WHERE id = products.producer_id)", NULL},
-    {&ENTITY_PRODUCTS, "cert", LATEST_STATE, "ttct"},
-    {&ENTITY_PRODUCERS, "province", PROVINCE_OF("producers"), NULL},
-    {&ENTITY_PRODUCERS, "commune_code", "commune_code", NULL},
-    {&ENTITY_PRODUCERS, "type", "type", NULL},
-    {&ENTITY_POINTS, "province", PROVINCE_OF("sale_points"), NULL},
-    {&ENTITY_POINTS, "commune_code", "commune_code", NULL},
-    {&ENTITY_POINTS, "kind", "kind", NULL},
-    {&ENTITY_VILLAGES, "province", PROVINCE_OF("villages"), NULL},
-    {&ENTITY_VILLAGES, "commune_code", "commune_code", NULL},
-    {&ENTITY_VILLAGES, "traditional", "CASE WHEN traditional THEN 'true' ELSE 'false' END", NULL},
+    {&ENTITY_PRODUCTS, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
+    {&ENTITY_PRODUCTS, "commune_code", {.key = "commune_code"}, NULL},
+    {&ENTITY_PRODUCTS, "group", {.key = "CASE WHEN rubric_version = '" PRODUCT_SETS_CURRENT "' THEN set_no END"},
+     "SELECT set_no, grp FROM product_sets WHERE version = '" PRODUCT_SETS_CURRENT "'"},
+    {&ENTITY_PRODUCTS, "set_no", {.key = "set_no"}, NULL},
+    {&ENTITY_PRODUCTS, "stars",
+     {.via = "SELECT r.stars AS k, count(DISTINCT r.product_id) FROM recognitions r WHERE r.stars >= ? "
+             "AND r.decision_date <= ? AND r.expires_on > ? AND (r.ended_on IS NULL OR r.ended_on > ?) "
+             "AND r.product_id IN IDS GROUP BY k",
+      .params = "cttt"}, NULL},
+    {&ENTITY_PRODUCTS, "producer_type", {.key = "producer_id"}, "SELECT id, type FROM producers"},
+    {&ENTITY_PRODUCTS, "cert", {.key = LATEST_STATE, .params = "ttct"}, NULL},
+    {&ENTITY_PRODUCERS, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
+    {&ENTITY_PRODUCERS, "commune_code", {.key = "commune_code"}, NULL},
+    {&ENTITY_PRODUCERS, "type", {.key = "type"}, NULL},
+    {&ENTITY_POINTS, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
+    {&ENTITY_POINTS, "commune_code", {.key = "commune_code"}, NULL},
+    {&ENTITY_POINTS, "kind", {.key = "kind"}, NULL},
+    {&ENTITY_VILLAGES, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
+    {&ENTITY_VILLAGES, "commune_code", {.key = "commune_code"}, NULL},
+    {&ENTITY_VILLAGES, "traditional", {.key = "CASE WHEN traditional THEN 'true' ELSE 'false' END"}, NULL},
 };
 
+/* counts {value: n} summed under the value each maps to by the query rollup. New object. */
+static json_t *roll_up(Db *db, json_t *counts, const char *rollup) {
+    json_t *out = json_object();
+    Stmt *s = db_prepare(db, rollup);
+    while (db_step(s) == DB_ROW) {
+        json_t *n = json_object_get(counts, db_col_text(s, 0));
+        if (!n || db_col_null(s, 1)) continue;
+        const char *to = db_col_text(s, 1);
+        json_object_set_new(out, to, json_integer(json_integer_value(json_object_get(out, to)) + json_integer_value(n)));
+    }
+    db_done(s);
+    return out;
+}
+
 int registry_facet(Db *db, Arena *a, const Entity *en, const ListQuery *lq, const char *param, json_t **counts, Err *e) {
-    for (size_t i = 0; i < COUNT(facet_keys); i++)
-        if (facet_keys[i].en == en && str_eq(facet_keys[i].param, param))
-            return entity_facet(db, a, en, lq, facet_keys[i].sql, facet_keys[i].params, counts, e);
+    for (size_t i = 0; i < COUNT(facet_keys); i++) {
+        const FacetKey *k = &facet_keys[i];
+        if (k->en != en || !str_eq(k->param, param)) continue;
+        if (entity_facet(db, a, en, lq, &k->sql, counts, e)) return -1;
+        if (k->rollup) {
+            json_t *by = roll_up(db, *counts, k->rollup);
+            json_decref(*counts);
+            *counts = by;
+        }
+        return 0;
+    }
     panic("registry_facet: no facet '%s' of %s", param, en->name);
 }
 
