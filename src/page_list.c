@@ -2,7 +2,7 @@
 ** page_list.c: the machinery every public list page shares (see page_list.h): the state in
 ** the URL, checked; the list and its facet counts from the domain; the links that keep the
 ** state; the CSV/XLSX download of the same list. The pages themselves are tables of data
-** (page_lists.c) and templates (templates/list_*.html with the partials of templates/list/).
+** (page_lists.c) and templates (templates/list_*.html: a page each, and the partials list_form, list_status, list_pager, list_place).
 */
 #include "page_list.h"
 

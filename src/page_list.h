@@ -9,7 +9,7 @@
 ** the state (pages, removing a filter, the language switch) and answers ?format=csv|xlsx with
 ** the same filters as a download (entity_export, public fields only).
 **
-** The view every list template gets (the partials in templates/list/):
+** The view every list template gets (the partials templates/list_form.html, list_status, list_pager, list_place):
 **   title, path, q, total (formatted), count_text, rows (lp->rows), has_rows, empty,
 **   alerts [{text}], filters [{param, id, label, options [{value, label, count, selected}],
 **   none_label}], sorts [{value, label, selected}], active [{label, value, remove_href}],
