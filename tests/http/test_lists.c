@@ -324,7 +324,21 @@ static void test_paging(void **state) {
         expect_status(&r, 201, NULL);
         resp_free(&r);
     }
+    /* a photo: the card shows its thumbnail, lazily, in the sizes a card needs */
+    size_t n = 0;
+    char *png = test_png(900, 600, 120, &n);
+    Resp up = http_req(&S, "POST", "/api/v1/products/4/photos", "image/png", png, n);
+    expect_status(&up, 201, NULL);
+    resp_free(&up);
+    free(png);
     S.auth[0] = 0;
+    Resp ph = page("/san-pham?q=buoi+da+xanh", 200);
+    body_has(&ph, "<picture class=\"thumb\"><source type=\"image/webp\" srcset=\"/files/");
+    body_has(&ph, " 320w, /files/");
+    body_has(&ph, " 640w\" sizes=\"6rem\"><img src=\"/files/");
+    body_has(&ph, " width=\"320\" height=\"213\" alt=\"\" loading=\"lazy\" decoding=\"async\"></picture>");
+    assert_int_equal(count(&ph, "<picture"), 1);
+    resp_free(&ph);
     Resp p1 = page("/san-pham?province=86", 200);
     says_count(&p1, 29);
     resp_free(&p1);
