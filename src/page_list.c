@@ -356,8 +356,10 @@ static json_t *facet_counts(Req *r, const ListPage *lp, const ListFilter *lf, co
     for (int i = 0; i < lq->nfilters; i++) buf_printf(&key, "\n%s=%s", lq->keys[i], lq->values[i]);
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < key.n; i++) h = (h ^ (unsigned char)key.p[i]) * 1099511628211ULL;
-    FacetEntry *cache = r->app ? pthread_getspecific(r->app->list_cache_key) : NULL;
-    if (r->app && !cache) {
+    /* a list that is not public counts what its caller may see: not shared through the cache */
+    bool cacheable = r->app && lp->en->perm_read == PERM_PUBLIC;
+    FacetEntry *cache = cacheable ? pthread_getspecific(r->app->list_cache_key) : NULL;
+    if (cacheable && !cache) {
         cache = xcalloc(FACET_SLOTS, sizeof *cache);
         pthread_setspecific(r->app->list_cache_key, cache);
     }

@@ -575,15 +575,14 @@ static void put_int_or_null(Buf *b, const char *key, Stmt *s, int col) {
     else buf_printf(b, ",\"%s\":%lld", key, (long long)db_col_int(s, col));
 }
 
-/* "Xã Mỏ Cày" from type "xã" and name "Mỏ Cày". */
+/* "Xã Mỏ Cày" from type "xã" and name "Mỏ Cày", appended to b (nothing when either is NULL). */
+static void full_name(Buf *b, const char *type, const char *name) {
+    if (type && name) buf_printf(b, "%c%s %s", toupper((unsigned char)type[0]), type + 1, name);
+}
+
 static void put_full_name(Buf *b, const char *key, const char *type, const char *name) {
-    if (!type || !name) {
-        buf_printf(b, ",\"%s\":\"\"", key);
-        return;
-    }
-    char head[2] = {(char)toupper((unsigned char)type[0]), 0};
     Buf t = BUF_INIT;
-    buf_printf(&t, "%s%s %s", head, type + 1, name);
+    full_name(&t, type, name);
     put_text(b, key, buf_str(&t));
     buf_free(&t);
 }
@@ -1418,16 +1417,14 @@ json_t *registry_communes(Db *db, const char *const *codes, int n) {
     buf_free(&sql);
     for (int i = 0; i < n; i++) db_bind_text(s, i + 1, codes[i]);
     while (db_step(s) == DB_ROW) {
-        Buf b = BUF_INIT;
-        buf_puts(&b, "{\"x\":0");
-        put_full_name(&b, "name", db_col_text(s, 1), db_col_text(s, 2));
-        put_text(&b, "province_code", db_col_text(s, 3));
-        put_full_name(&b, "province_name", db_col_text(s, 4), db_col_text(s, 5));
-        buf_putc(&b, '}');
-        json_t *o = json_loadb(b.p, b.n, 0, NULL);
-        buf_free(&b);
-        json_object_del(o, "x");
-        json_object_set_new(out, db_col_text(s, 0), o);
+        Buf c = BUF_INIT, p = BUF_INIT;
+        full_name(&c, db_col_text(s, 1), db_col_text(s, 2));
+        full_name(&p, db_col_text(s, 4), db_col_text(s, 5));
+        json_object_set_new(out, db_col_text(s, 0),
+                            json_pack("{s:s, s:s?, s:s}", "name", buf_str(&c), "province_code", db_col_text(s, 3),
+                                      "province_name", buf_str(&p)));
+        buf_free(&c);
+        buf_free(&p);
     }
     db_done(s);
     return out;
