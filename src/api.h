@@ -115,6 +115,11 @@ int page_product(Req *r);
 int page_producer(Req *r);
 int page_point(Req *r);
 int page_village(Req *r);
+/* page_lists.c: the public lists /san-pham, /chu-the, /diem-ban, /lang-nghe (page_list.h) */
+int page_products(Req *r);
+int page_producers(Req *r);
+int page_points(Req *r);
+int page_villages(Req *r);
 /* page_static.c: GET /static/{name}, an embedded asset under its content-hashed name */
 int page_static(Req *r);
 

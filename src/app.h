@@ -35,6 +35,7 @@ typedef struct App {
     pthread_key_t cache_key; /* this worker thread's cache of rendered records (api_entity.c) */
     pthread_key_t home_key;  /* this worker thread's figures of the home page (page_home.c) */
     pthread_key_t page_cache_key; /* this worker thread's cache of rendered pages (pagecache.c) */
+    pthread_key_t list_cache_key; /* this worker thread's cache of list facet counts (page_list.c) */
     Metrics *metrics;
     const TmplSet *tmpl;    /* the page templates, parsed at start-up (tmpl.h) */
     struct SearchCache *search; /* the search index the workers share (search.h) */

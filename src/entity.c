@@ -841,6 +841,7 @@ typedef struct Cond {
     const char *value;
     FieldType type;
     int nparams, today, certified;
+    const char *params; /* Filter.params, or NULL */
 } Cond;
 
 static const Filter *find_filter(const Entity *en, const char *name) {
@@ -849,16 +850,32 @@ static const Filter *find_filter(const Entity *en, const char *name) {
     return NULL;
 }
 
-static void bind_cond(Stmt *s, int *i, const Cond *c) {
-    for (int k = 0; k < (c->nparams ? c->nparams : 1); k++) {
-        int64_t n;
-        if ((c->type == FT_INT || c->type == FT_REF || c->type == FT_ID) && parse_i64(c->value, &n))
-            db_bind_int(s, (*i)++, n);
-        else if (c->type == FT_BOOL)
-            db_bind_int(s, (*i)++, strcmp(c->value, "true") == 0 || strcmp(c->value, "1") == 0);
-        else
-            db_bind_text(s, (*i)++, c->value);
+/* Bind the value as the filter's type. */
+static void bind_typed(Stmt *s, int i, FieldType type, const char *value) {
+    int64_t n;
+    if ((type == FT_INT || type == FT_REF || type == FT_ID) && parse_i64(value, &n)) db_bind_int(s, i, n);
+    else if (type == FT_BOOL) db_bind_int(s, i, strcmp(value, "true") == 0 || strcmp(value, "1") == 0);
+    else db_bind_text(s, i, value);
+}
+
+/* Bind the '?' that params describes ('v' value, 't' today, 'c' certified stars) from *i on. */
+static void bind_letters(Stmt *s, int *i, const char *params, FieldType type, const char *value) {
+    char today[11];
+    date_today(today);
+    for (const char *p = params; p && *p; p++) {
+        if (*p == 'v') bind_typed(s, (*i)++, type, value);
+        else if (*p == 't') db_bind_text(s, (*i)++, today);
+        else if (*p == 'c') db_bind_int(s, (*i)++, rubric_certified_stars(rubric_current()));
+        else panic("bind_letters: '%c' in \"%s\"", *p, params);
     }
+}
+
+static void bind_cond(Stmt *s, int *i, const Cond *c) {
+    if (c->params) {
+        bind_letters(s, i, c->params, c->type, c->value);
+        return;
+    }
+    for (int k = 0; k < (c->nparams ? c->nparams : 1); k++) bind_typed(s, (*i)++, c->type, c->value);
     if (c->today) {
         char today[11];
         date_today(today);
@@ -913,24 +930,44 @@ static int personal_param(const Field *f, const ListQuery *lq, const char *name,
     return 0;
 }
 
-/* ORDER BY from ?sort=a,-b over sortable fields only, into order. */
-static int sort_clause(const Entity *en, const ListQuery *lq, Arena *a, Buf *order, bool *personal, Err *e) {
+static const SortKey *find_sort(const Entity *en, const char *name) {
+    for (const SortKey *k = en->sorts; k && k->name; k++)
+        if (strcmp(k->name, name) == 0) return k;
+    return NULL;
+}
+
+/* ORDER BY from ?sort=a,-b over sortable fields and the entity's sort keys only, into order;
+** *params: the letters of the '?' it holds (Filter.params). */
+static int sort_clause(const Entity *en, const ListQuery *lq, Arena *a, Buf *order, const char **params,
+                       bool *personal, Err *e) {
     const char *sort = lq->sort && *lq->sort ? lq->sort : en->default_sort;
     char *sc = arena_strdup(a, sort), *save = NULL;
     int ns = 0;
+    Buf letters = BUF_INIT;
     for (char *t = strtok_r(sc, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         int desc = *t == '-';
         if (*t == '-' || *t == '+') t++;
+        const SortKey *key = find_sort(en, t);
+        if (key) {
+            buf_printf(order, "%s%s%s", ns++ ? ", " : " ORDER BY ", key->sql, desc ? " DESC" : "");
+            buf_puts(&letters, key->params ? key->params : "");
+            continue;
+        }
         const Field *f = entity_field(en, t);
         if (!f || !(f->flags & FF_SORT)) {
             Buf b = BUF_INIT;
             for (const Field *g = en->fields; g->name; g++)
                 if (g->flags & FF_SORT) buf_printf(&b, "%s%s", b.n ? ", " : "", g->name);
+            for (const SortKey *g = en->sorts; g && g->name; g++) buf_printf(&b, ", %s", g->name);
             err_set(e, 400, "sort", "cannot sort by '%s'; sortable: %s (prefix - for descending)", t, buf_str(&b));
             buf_free(&b);
+            buf_free(&letters);
             return -1;
         }
-        if (personal_param(f, lq, "sort", personal, e)) return -1;
+        if (personal_param(f, lq, "sort", personal, e)) {
+            buf_free(&letters);
+            return -1;
+        }
         /* Names sort in Vietnamese dictionary order as far as the folded key gives it: "Đ"
         ** next to "D" rather than after "Z" as raw UTF-8 bytes would put it. */
         if (strcmp(f->name, "name") == 0 && entity_field(en, "name_fold"))
@@ -938,56 +975,76 @@ static int sort_clause(const Entity *en, const ListQuery *lq, Arena *a, Buf *ord
         buf_printf(order, "%s%s%s", ns++ ? ", " : " ORDER BY ", f->name, desc ? " DESC" : "");
     }
     buf_printf(order, "%sid", ns ? ", " : " ORDER BY ");
+    *params = arena_strdup(a, buf_str(&letters));
+    buf_free(&letters);
     return 0;
 }
 
-int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t **items, int64_t *total, Err *e) {
-    Cond *conds = arena_alloc(a, sizeof(Cond) * (size_t)(lq->nfilters + 1));
-    int nc = 0;
-    bool personal = false;
+/* The WHERE clause of a list (filters, q, scope) and what it binds. */
+typedef struct Where {
+    Cond *conds;
+    int nc;
+    Buf sql;
+    const char *sbind[2][COUNT(((Auth *)0)->grants)];
+    int nsb[2];
+    bool personal; /* chosen by a personal field: the scope keeps to where who may see them */
+} Where;
+
+/* An error naming the values a filter takes. */
+static int enum_error(Err *e, const char *k, const EnumVal *ev) {
+    Buf b = BUF_INIT;
+    enum_list(&b, ev);
+    err_set(e, 400, k, "%s must be one of: %s", k, buf_str(&b));
+    buf_free(&b);
+    return -1;
+}
+
+/* The condition of the entity's own filter fl for the value v, into *c. */
+static int filter_cond(const Filter *fl, const char *k, const char *v, Cond *c, Err *e) {
+    if (fl->type == FT_INT) {
+        int64_t n;
+        if (!parse_i64(v, &n)) return err_set(e, 400, k, "%s must be a whole number, got '%s'", k, v);
+    } else if (fl->type == FT_BOOL && strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0")) {
+        return err_set(e, 400, k, "%s must be true or false", k);
+    } else if (fl->type == FT_DATE && !date_valid(v)) {
+        return err_set(e, 400, k, "%s must be a date YYYY-MM-DD, got '%s'", k, v);
+    } else if (fl->type == FT_ENUM && !enum_match(fl->enums, v, false)) {
+        return enum_error(e, k, fl->enums);
+    }
+    *c = (Cond){fl->sql, v, fl->type, fl->nparams, fl->today, fl->certified, fl->params};
+    return 0;
+}
+
+/* The condition of the filterable field f for the value v, into *c. */
+static int field_cond(Arena *a, const Field *f, const char *k, const char *v, Cond *c, Err *e) {
+    if ((f->type == FT_INT || f->type == FT_REF || f->type == FT_ID)) {
+        int64_t n;
+        if (!parse_i64(v, &n)) return err_set(e, 400, k, "%s must be a whole number, got '%s'", k, v);
+    } else if ((f->type == FT_ENUM || f->type == FT_SET) && !enum_match(f->enums, v, false)) {
+        return enum_error(e, k, f->enums);
+    } else if (f->type == FT_BOOL && strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0")) {
+        return err_set(e, 400, k, "%s must be true or false", k);
+    }
+    const char *sql = f->type == FT_SET ? arena_printf(a, "(',' || %s || ',') LIKE ('%%,' || ? || ',%%')", f->name)
+                                        : arena_printf(a, "%s = ?", f->name);
+    *c = (Cond){sql, v, f->type, 1, 0, 0, NULL};
+    return 0;
+}
+
+/* personal: the list is sorted by a personal field (sort_clause). */
+static int list_where(Arena *a, const Entity *en, const ListQuery *lq, bool personal, Where *w, Err *e) {
+    memset(w, 0, sizeof *w);
+    w->personal = personal;
+    w->conds = arena_alloc(a, sizeof(Cond) * (size_t)(lq->nfilters + 1));
     for (int i = 0; i < lq->nfilters; i++) {
         const char *k = lq->keys[i], *v = lq->values[i];
         const Field *f = entity_field(en, k);
         const Filter *fl = find_filter(en, k);
-        if (!fl && f && (f->flags & FF_FILTER) && personal_param(f, lq, k, &personal, e)) return -1;
+        if (!fl && f && (f->flags & FF_FILTER) && personal_param(f, lq, k, &w->personal, e)) return -1;
         if (fl) {
-            if (fl->type == FT_INT) {
-                int64_t n;
-                if (!parse_i64(v, &n)) return err_set(e, 400, k, "%s must be a whole number, got '%s'", k, v);
-            } else if (fl->type == FT_BOOL && strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0")) {
-                return err_set(e, 400, k, "%s must be true or false", k);
-            } else if (fl->type == FT_DATE && !date_valid(v)) {
-                return err_set(e, 400, k, "%s must be a date YYYY-MM-DD, got '%s'", k, v);
-            } else if (fl->type == FT_ENUM && !enum_match(fl->enums, v, false)) {
-                Buf b = BUF_INIT;
-                enum_list(&b, fl->enums);
-                err_set(e, 400, k, "%s must be one of: %s", k, buf_str(&b));
-                buf_free(&b);
-                return -1;
-            }
-            conds[nc++] = (Cond){fl->sql, v, fl->type, fl->nparams, fl->today, fl->certified};
+            if (filter_cond(fl, k, v, &w->conds[w->nc++], e)) return -1;
         } else if (f && (f->flags & FF_FILTER)) {
-            if ((f->type == FT_INT || f->type == FT_REF || f->type == FT_ID)) {
-                int64_t n;
-                if (!parse_i64(v, &n)) return err_set(e, 400, k, "%s must be a whole number, got '%s'", k, v);
-            } else if (f->type == FT_ENUM && !enum_match(f->enums, v, false)) {
-                Buf b = BUF_INIT;
-                enum_list(&b, f->enums);
-                err_set(e, 400, k, "%s must be one of: %s", k, buf_str(&b));
-                buf_free(&b);
-                return -1;
-            } else if (f->type == FT_SET && !enum_match(f->enums, v, false)) {
-                Buf b = BUF_INIT;
-                enum_list(&b, f->enums);
-                err_set(e, 400, k, "%s must be one of: %s", k, buf_str(&b));
-                buf_free(&b);
-                return -1;
-            } else if (f->type == FT_BOOL && strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0")) {
-                return err_set(e, 400, k, "%s must be true or false", k);
-            }
-            const char *sql = f->type == FT_SET ? arena_printf(a, "(',' || %s || ',') LIKE ('%%,' || ? || ',%%')", f->name)
-                                                : arena_printf(a, "%s = ?", f->name);
-            conds[nc++] = (Cond){sql, v, f->type, 1, 0, 0};
+            if (field_cond(a, f, k, v, &w->conds[w->nc++], e)) return -1;
         } else {
             Buf b = BUF_INIT;
             for (const Field *g = en->fields; g->name; g++)
@@ -1006,67 +1063,71 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
         /* Within-list text search on the folded name (the ranked search is /api/v1/search). */
         Buf fb = BUF_INIT;
         text_fold(&fb, lq->q, strlen(lq->q));
-        conds[nc++] = (Cond){"name_fold LIKE ('%' || ? || '%')", arena_strdup(a, buf_str(&fb)), FT_TEXT, 1, 0, 0};
+        w->conds[w->nc++] = (Cond){"name_fold LIKE ('%' || ? || '%')", arena_strdup(a, buf_str(&fb)), FT_TEXT, 1, 0, 0, NULL};
         buf_free(&fb);
     }
+    for (int i = 0; i < w->nc; i++) buf_printf(&w->sql, "%s(%s)", i ? " AND " : " WHERE ", w->conds[i].sql);
+    /* Records that are not public, and a list chosen by personal data: only those within the
+    ** caller's scope. */
+    Perm keep[2] = {en->perm_read, w->personal ? PERM_PRODUCERS_PERSONAL : PERM_PUBLIC};
+    for (int k = 0; k < 2; k++) {
+        if (keep[k] == PERM_PUBLIC) continue;
+        Buf scope = BUF_INIT;
+        if (scope_sql(en, lq->who, keep[k], &scope, w->sbind[k], &w->nsb[k]))
+            buf_printf(&w->sql, "%s(%s)", w->sql.n ? " AND " : " WHERE ", scope.p);
+        buf_free(&scope);
+    }
+    return 0;
+}
 
-    Buf where = BUF_INIT;
-    for (int i = 0; i < nc; i++) buf_printf(&where, "%s(%s)", i ? " AND " : " WHERE ", conds[i].sql);
-    /* ORDER BY from ?sort=a,-b over sortable fields only. */
+static void bind_where(Stmt *s, int *bi, const Where *w) {
+    for (int i = 0; i < w->nc; i++) bind_cond(s, bi, &w->conds[i]);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < w->nsb[k]; i++) db_bind_text(s, (*bi)++, w->sbind[k][i]);
+}
+
+int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t **items, int64_t *total, Err *e) {
+    Where w = {0};
     Buf order = BUF_INIT;
-    if (sort_clause(en, lq, a, &order, &personal, e)) {
-        buf_free(&where);
+    const char *order_params = "";
+    bool personal = false;
+    if (sort_clause(en, lq, a, &order, &order_params, &personal, e) || list_where(a, en, lq, personal, &w, e)) {
+        buf_free(&w.sql);
         buf_free(&order);
         return -1;
     }
 
-    /* Records that are not public, and a list chosen by personal data: only those within the
-    ** caller's scope. */
-    const char *sbind[2][COUNT(((Auth *)0)->grants)];
-    int nsb[2] = {0, 0};
-    Perm keep[2] = {en->perm_read, personal ? PERM_PRODUCERS_PERSONAL : PERM_PUBLIC};
-    for (int k = 0; k < 2; k++) {
-        if (keep[k] == PERM_PUBLIC) continue;
-        Buf scope = BUF_INIT;
-        if (scope_sql(en, lq->who, keep[k], &scope, sbind[k], &nsb[k]))
-            buf_printf(&where, "%s(%s)", where.n ? " AND " : " WHERE ", scope.p);
-        buf_free(&scope);
-    }
-
     Buf sql = BUF_INIT;
-    buf_printf(&sql, "SELECT count(*) FROM %s%s", en->table, buf_str(&where));
+    buf_printf(&sql, "SELECT count(*) FROM %s%s", en->table, buf_str(&w.sql));
     Stmt *s = db_prepare(db, sql.p);
     int bi = 1;
-    for (int i = 0; i < nc; i++) bind_cond(s, &bi, &conds[i]);
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < nsb[k]; i++) db_bind_text(s, bi++, sbind[k][i]);
+    bind_where(s, &bi, &w);
     *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
 
     buf_reset(&sql);
     select_list(&sql, en, false);
-    buf_printf(&sql, "%s%s LIMIT ? OFFSET ?", buf_str(&where), buf_str(&order));
+    buf_printf(&sql, "%s%s LIMIT ? OFFSET ?", buf_str(&w.sql), buf_str(&order));
     s = db_prepare(db, sql.p);
     bi = 1;
-    for (int i = 0; i < nc; i++) bind_cond(s, &bi, &conds[i]);
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < nsb[k]; i++) db_bind_text(s, bi++, sbind[k][i]);
+    bind_where(s, &bi, &w);
+    bind_letters(s, &bi, order_params, FT_TEXT, NULL);
     db_bind_int(s, bi++, lq->limit < 0 ? -1 : lq->limit);
     db_bind_int(s, bi++, lq->offset);
     json_t *arr = json_array();
     while (db_step(s) == DB_ROW) json_array_append_new(arr, row_to_json(db, en, s, false));
     db_done(s);
     buf_free(&sql);
-    buf_free(&where);
+    buf_free(&w.sql);
     buf_free(&order);
-    if (en->render) {
+    if (!lq->bare && en->render) {
         size_t i;
         json_t *o;
         json_array_foreach(arr, i, o) {
             json_t *full = rendered(db, en, json_integer_value(json_object_get(o, "id")));
             if (full) json_array_set_new(arr, i, full);
         }
-    } else if (en->decorate) {
+    } else if (!lq->bare && en->decorate) {
         size_t i;
         json_t *o;
         json_array_foreach(arr, i, o) en->decorate(db, o, json_integer_value(json_object_get(o, "id")));
@@ -1075,6 +1136,35 @@ int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t 
     json_t *o;
     json_array_foreach(arr, i, o) entity_redact(db, en, lq->who, o);
     *items = arr;
+    return 0;
+}
+
+int entity_facet(Db *db, Arena *a, const Entity *en, const ListQuery *lq, const FacetSql *fs, json_t **counts, Err *e) {
+    Where w = {0};
+    if (list_where(a, en, lq, false, &w, e)) {
+        buf_free(&w.sql);
+        return -1;
+    }
+    Buf sql = BUF_INIT;
+    if (fs->via) {
+        const char *at = strstr(fs->via, "IDS");
+        if (!at) panic("entity_facet: no IDS in \"%s\"", fs->via);
+        buf_append(&sql, fs->via, (size_t)(at - fs->via));
+        buf_printf(&sql, "(SELECT id FROM %s%s)%s", en->table, buf_str(&w.sql), at + 3);
+    } else {
+        buf_printf(&sql, "SELECT %s AS k, count(*) FROM %s%s GROUP BY k", fs->key, en->table, buf_str(&w.sql));
+    }
+    Stmt *s = db_prepare(db, sql.p);
+    int bi = 1;
+    bind_letters(s, &bi, fs->params, FT_TEXT, NULL);
+    bind_where(s, &bi, &w);
+    json_t *out = json_object();
+    while (db_step(s) == DB_ROW)
+        if (!db_col_null(s, 0)) json_object_set_new(out, db_col_text(s, 0), json_integer(db_col_int(s, 1)));
+    db_done(s);
+    buf_free(&sql);
+    buf_free(&w.sql);
+    *counts = out;
     return 0;
 }
 

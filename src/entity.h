@@ -83,7 +83,18 @@ typedef struct Filter {
     int today;         /* how many '?' after those take today's date (UTC) */
     int certified;     /* how many '?' after those take the fewest certified stars (the score
                        ** sheet in force: rubric_certified_stars; QĐ 26/2026 Điều 4.1.a: 3) */
+    /* Instead of nparams/today/certified: one letter per '?' of sql, in order: 'v' the value,
+    ** 't' today, 'c' the fewest certified stars. For SQL that needs them interleaved. */
+    const char *params;
 } Filter;
+
+/* A sort key that is not a column: ?sort=name orders by sql (a constant expression over the
+** entity's table, its '?' described by params as in Filter.params). */
+typedef struct SortKey {
+    const char *name;
+    const char *sql;
+    const char *params;
+} SortKey;
 
 struct Entity {
     const char *name;      /* "products": URL segment and import kind */
@@ -93,6 +104,7 @@ struct Entity {
     const Field *fields;   /* terminated by a NULL name; fields[0] is the id */
     const Filter *filters; /* extra filters, NULL-name terminated; may be NULL */
     const char *default_sort; /* "name" */
+    const SortKey *sorts;     /* sort keys beyond the FF_SORT fields, NULL-name terminated */
     /* Domain rules before a write: check and normalise obj (a complete record on create, the
     ** merged record on update), resolve virtual references into columns, derive columns.
     ** id is 0 on create. Returns -1 with e (field named) to refuse. */
@@ -144,6 +156,9 @@ typedef struct ListQuery {
     int64_t limit, offset;       /* limit < 0: all */
     const Actor *who;            /* for entities that are not public (perm_read), and for the
                                  ** personal fields (FF_PERSONAL); NULL counts as anonymous */
+    bool bare;                   /* items hold the stored columns only (no render, no decorate):
+                                 ** for a caller that reads what it shows of a whole page in a
+                                 ** few set-based queries instead of one record at a time */
 } ListQuery;
 
 /* Items (a new JSON array the caller owns) and the total matching count. Personal fields are
@@ -151,6 +166,21 @@ typedef struct ListQuery {
 ** PERM_PRODUCERS_PERSONAL (403 naming the parameter) and keeps the list to the records where
 ** who holds it. */
 int entity_list(Db *db, Arena *a, const Entity *en, const ListQuery *lq, json_t **items, int64_t *total, Err *e);
+/* What a facet counts (entity_facet), constant SQL either way:
+**   key: an expression over the entity's table; the count is of the records per value;
+**   via: a whole query "SELECT k, n FROM ... WHERE ... IN IDS ... GROUP BY k" in which IDS
+**        stands for the ids of the records the list keeps ("(SELECT id FROM table WHERE ...)"):
+**        for counts cheaper to make from another table (all its '?' come before IDS).
+** params: the letters of its '?' (Filter.params); NULL for none. */
+typedef struct FacetSql {
+    const char *key, *via, *params;
+} FacetSql;
+
+/* Facet counts: how many records lq's filters (and q, and who's scope) keep for each value of
+** fs, as a new object {"value": count} the caller owns (a NULL value is left out). Leave a
+** facet's own parameter out of lq to count what each of its values would give. lq's sort,
+** limit and offset are ignored. */
+int entity_facet(Db *db, Arena *a, const Entity *en, const ListQuery *lq, const FacetSql *fs, json_t **counts, Err *e);
 /* The record (new reference, caller owns), or NULL with a 404 in e. */
 json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e);
 /* Check field types and values of obj against the entity. create: required fields must be

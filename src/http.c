@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "page_list.h"
 #include "log.h"
 #include "metrics.h"
 #include "pagecache.h"
@@ -696,7 +697,8 @@ int http_serve(App *app) {
     }
     if (pthread_key_create(&app->db_key, close_db) || pthread_key_create(&app->cache_key, render_cache_free) ||
         pthread_key_create(&app->home_key, page_home_cache_free) ||
-        pthread_key_create(&app->page_cache_key, page_cache_free))
+        pthread_key_create(&app->page_cache_key, page_cache_free) ||
+        pthread_key_create(&app->list_cache_key, page_list_cache_free))
         panic("pthread_key_create");
     /* Keep freed memory in the workers' malloc arenas: returning it to the kernel after each
     ** request and taking it back on the next cost two mprotect(2) calls a request. */

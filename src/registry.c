@@ -12,6 +12,7 @@
 #include "decision.h"
 #include "entity.h"
 #include "files.h"
+#include "refdata.h"
 #include "registry.h"
 #include "rubric.h"
 #include "search.h"
@@ -574,15 +575,14 @@ static void put_int_or_null(Buf *b, const char *key, Stmt *s, int col) {
     else buf_printf(b, ",\"%s\":%lld", key, (long long)db_col_int(s, col));
 }
 
-/* "Xã Mỏ Cày" from type "xã" and name "Mỏ Cày". */
+/* "Xã Mỏ Cày" from type "xã" and name "Mỏ Cày", appended to b (nothing when either is NULL). */
+static void full_name(Buf *b, const char *type, const char *name) {
+    if (type && name) buf_printf(b, "%c%s %s", toupper((unsigned char)type[0]), type + 1, name);
+}
+
 static void put_full_name(Buf *b, const char *key, const char *type, const char *name) {
-    if (!type || !name) {
-        buf_printf(b, ",\"%s\":\"\"", key);
-        return;
-    }
-    char head[2] = {(char)toupper((unsigned char)type[0]), 0};
     Buf t = BUF_INIT;
-    buf_printf(&t, "%s%s %s", head, type + 1, name);
+    full_name(&t, type, name);
     put_text(b, key, buf_str(&t));
     buf_free(&t);
 }
@@ -726,6 +726,31 @@ static const Field product_fields[] = {
     {0},
 };
 
+/* The state of a product's latest certified recognition decided by today (valid, expired,
+** revoked, superseded; NULL when it has none): what a catalogue card shows. Its '?' are "ttct"
+** (recognition_state in SQL). */
+#define LATEST_STATE                                                                               \
+    "(SELECT CASE WHEN r.ended IS NOT NULL AND r.ended_on <= ? THEN r.ended WHEN r.expires_on <= ? " \
+    "THEN 'expired' ELSE 'valid' END FROM recognitions r WHERE r.product_id = products.id AND r.stars >= ? " \
+    "AND r.decision_date <= ? ORDER BY r.decision_date DESC, r.id DESC LIMIT 1)"
+/* The stars of a product's certificate valid today, NULL without one. Its '?' are "cttt". */
+#define CURRENT_STARS                                                                              \
+    "(SELECT max(r.stars) FROM recognitions r WHERE r.product_id = products.id AND r.stars >= ? " \
+    "AND r.decision_date <= ? AND r.expires_on > ? AND (r.ended_on IS NULL OR r.ended_on > ?))"
+/* The date of a product's latest certified recognition decided by today. "ct". */
+#define LATEST_RECOGNITION                                                                         \
+    "(SELECT max(r.decision_date) FROM recognitions r WHERE r.product_id = products.id AND r.stars >= ? " \
+    "AND r.decision_date <= ?)"
+#define PRODUCT_GROUP                                                                              \
+    "(SELECT s.grp FROM product_sets s WHERE s.version = products.rubric_version AND s.set_no = products.set_no)"
+
+static const EnumVal cert_states[] = {
+    {"valid", "Còn hiệu lực", "Valid"},
+    {"expired", "Hết hiệu lực", "Expired"},
+    {"revoked", "Thu hồi", "Revoked"},
+    {NULL, NULL, NULL},
+};
+
 #define VALID_TODAY_STARS                                                                          \
     "id IN (SELECT product_id FROM recognitions WHERE stars = ? AND decision_date <= ? " \
     "AND expires_on > ? AND (ended_on IS NULL OR ended_on > ?))"
@@ -734,12 +759,23 @@ static const Filter product_filters[] = {
     {.name = "province", .sql = IN_PROVINCE, .type = FT_TEXT},
     {.name = "stars", .sql = VALID_TODAY_STARS, .type = FT_INT, .today = 3},
     {.name = "point_id", .sql = "id IN (SELECT product_id FROM sale_point_products WHERE point_id = ?)", .type = FT_INT},
+    {.name = "producer_type", .sql = "producer_id IN (SELECT id FROM producers WHERE type = ?)", .type = FT_ENUM,
+     .enums = producer_types},
+    {.name = "group", .sql = PRODUCT_GROUP " = ?", .type = FT_TEXT},
+    {.name = "cert", .sql = LATEST_STATE " = ?", .type = FT_ENUM, .enums = cert_states, .params = "ttctv"},
+    {0},
+};
+
+/* ?sort=stars (the stars of the certificate valid today), ?sort=recognized (the latest recognition). */
+static const SortKey product_sorts[] = {
+    {.name = "stars", .sql = CURRENT_STARS, .params = "cttt"},
+    {.name = "recognized", .sql = LATEST_RECOGNITION, .params = "ct"},
     {0},
 };
 
 const Entity ENTITY_PRODUCTS = {
     .name = "products", .singular = "product", .table = "products", .label_vi = "Sản phẩm",
-    .fields = product_fields, .filters = product_filters, .default_sort = "name",
+    .fields = product_fields, .filters = product_filters, .default_sort = "name", .sorts = product_sorts,
     .prepare = product_prepare, .authorize = product_authorize, .search_kind = "product", .before_delete = product_delete,
     .render = product_render, .find_duplicate = product_dup,
     .perm_create = PERM_PRODUCTS_CREATE, .perm_update = PERM_PRODUCTS_UPDATE, .perm_delete = PERM_PRODUCTS_DELETE,
@@ -1369,6 +1405,198 @@ json_t *registry_producers_of_village(Db *db, int64_t village_id) {
     while (db_step(s) == DB_ROW)
         json_array_append_new(out, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "name",
                                              db_col_text(s, 1), "type", db_col_text(s, 2)));
+    db_done(s);
+    return out;
+}
+
+/* ---- many records at once: what the public list pages show of a page of records ---------------- */
+
+/* "?, ?, ?" for n values, into sql. */
+static void in_list(Buf *sql, int n) {
+    for (int i = 0; i < n; i++) buf_puts(sql, i ? ", ?" : "?");
+}
+
+/* A facet of a list (registry_facet): its SQL, and optionally a query mapping each of its
+** values to the value shown (a commune to its province), cheaper than asking it per record. */
+typedef struct FacetKey {
+    const Entity *en;
+    const char *param; /* the list's filter it counts for */
+    FacetSql sql;
+    const char *rollup; /* "SELECT value, shown FROM ...", or NULL */
+} FacetKey;
+
+#define COMMUNE_PROVINCE "SELECT code, parent_code FROM units WHERE geo = '2025' AND level = 'commune' AND valid_to IS NULL"
+
+static const FacetKey facet_keys[] = {
+    {&ENTITY_PRODUCTS, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
+    {&ENTITY_PRODUCTS, "commune_code", {.key = "commune_code"}, NULL},
+    {&ENTITY_PRODUCTS, "group", {.key = "CASE WHEN rubric_version = '" PRODUCT_SETS_CURRENT "' THEN set_no END"},
+     "SELECT set_no, grp FROM product_sets WHERE version = '" PRODUCT_SETS_CURRENT "'"},
+    {&ENTITY_PRODUCTS, "set_no", {.key = "set_no"}, NULL},
+    {&ENTITY_PRODUCTS, "stars",
+     {.via = "SELECT r.stars AS k, count(DISTINCT r.product_id) FROM recognitions r WHERE r.stars >= ? "
+             "AND r.decision_date <= ? AND r.expires_on > ? AND (r.ended_on IS NULL OR r.ended_on > ?) "
+             "AND r.product_id IN IDS GROUP BY k",
+      .params = "cttt"}, NULL},
+    {&ENTITY_PRODUCTS, "producer_type", {.key = "producer_id"}, "SELECT id, type FROM producers"},
+    {&ENTITY_PRODUCTS, "cert", {.key = LATEST_STATE, .params = "ttct"}, NULL},
+    {&ENTITY_PRODUCERS, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
+    {&ENTITY_PRODUCERS, "commune_code", {.key = "commune_code"}, NULL},
+    {&ENTITY_PRODUCERS, "type", {.key = "type"}, NULL},
+    {&ENTITY_POINTS, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
+    {&ENTITY_POINTS, "commune_code", {.key = "commune_code"}, NULL},
+    {&ENTITY_POINTS, "kind", {.key = "kind"}, NULL},
+    {&ENTITY_VILLAGES, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
+    {&ENTITY_VILLAGES, "commune_code", {.key = "commune_code"}, NULL},
+    {&ENTITY_VILLAGES, "traditional", {.key = "CASE WHEN traditional THEN 'true' ELSE 'false' END"}, NULL},
+};
+
+/* counts {value: n} summed under the value each maps to by the query rollup. New object. */
+static json_t *roll_up(Db *db, json_t *counts, const char *rollup) {
+    json_t *out = json_object();
+    Stmt *s = db_prepare(db, rollup);
+    while (db_step(s) == DB_ROW) {
+        json_t *n = json_object_get(counts, db_col_text(s, 0));
+        if (!n || db_col_null(s, 1)) continue;
+        const char *to = db_col_text(s, 1);
+        json_object_set_new(out, to, json_integer(json_integer_value(json_object_get(out, to)) + json_integer_value(n)));
+    }
+    db_done(s);
+    return out;
+}
+
+int registry_facet(Db *db, Arena *a, const Entity *en, const ListQuery *lq, const char *param, json_t **counts, Err *e) {
+    for (size_t i = 0; i < COUNT(facet_keys); i++) {
+        const FacetKey *k = &facet_keys[i];
+        if (k->en != en || !str_eq(k->param, param)) continue;
+        if (entity_facet(db, a, en, lq, &k->sql, counts, e)) return -1;
+        if (k->rollup) {
+            json_t *by = roll_up(db, *counts, k->rollup);
+            json_decref(*counts);
+            *counts = by;
+        }
+        return 0;
+    }
+    panic("registry_facet: no facet '%s' of %s", param, en->name);
+}
+
+json_t *registry_communes(Db *db, const char *const *codes, int n) {
+    json_t *out = json_object();
+    if (n <= 0) return out;
+    Buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT c.code, c.type, c.name, p.code, p.type, p.name FROM units c "
+                   "LEFT JOIN units p ON p.geo = '2025' AND p.code = c.parent_code AND p.valid_to IS NULL "
+                   "WHERE c.geo = '2025' AND c.level = 'commune' AND c.valid_to IS NULL AND c.code IN (");
+    in_list(&sql, n);
+    buf_putc(&sql, ')');
+    Stmt *s = db_prepare(db, sql.p);
+    buf_free(&sql);
+    for (int i = 0; i < n; i++) db_bind_text(s, i + 1, codes[i]);
+    while (db_step(s) == DB_ROW) {
+        Buf c = BUF_INIT, p = BUF_INIT;
+        full_name(&c, db_col_text(s, 1), db_col_text(s, 2));
+        full_name(&p, db_col_text(s, 4), db_col_text(s, 5));
+        json_object_set_new(out, db_col_text(s, 0),
+                            json_pack("{s:s, s:s?, s:s}", "name", buf_str(&c), "province_code", db_col_text(s, 3),
+                                      "province_name", buf_str(&p)));
+        buf_free(&c);
+        buf_free(&p);
+    }
+    db_done(s);
+    return out;
+}
+
+/* The object of out under the decimal key of id, made when missing (borrowed). */
+static json_t *card_of(json_t *out, int64_t id) {
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    json_t *o = json_object_get(out, key);
+    if (!o) {
+        o = json_object();
+        json_object_set_new(out, key, o);
+    }
+    return o;
+}
+
+json_t *registry_product_cards(Db *db, const int64_t *ids, int n) {
+    json_t *out = json_object();
+    if (n <= 0) return out;
+    char today[11];
+    date_today(today);
+    static const char *const sql_head[] = {
+        /* the producer */
+        "SELECT p.id, pr.id, pr.name FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id IN (",
+        /* the certified recognitions decided by today, the latest last */
+        "SELECT product_id, stars, expires_on, ended, ended_on, cert_no, decision_date FROM recognitions "
+        "WHERE stars >= ? AND decision_date <= ? AND product_id IN (",
+        /* the first photo, with its sizes narrowest first */
+        "SELECT p.product_id, p.id, p.sha256, v.width, v.height, v.mime, v.sha256 FROM product_photos p "
+        "LEFT JOIN product_photo_variants v ON v.photo_id = p.id WHERE p.product_id IN (",
+    };
+    static const char *const sql_tail[] = {")", ") ORDER BY product_id, decision_date, id", ") ORDER BY p.product_id, p.id, v.width, v.mime"};
+    for (int q = 0; q < 3; q++) {
+        Buf sql = BUF_INIT;
+        buf_puts(&sql, sql_head[q]);
+        in_list(&sql, n);
+        buf_puts(&sql, sql_tail[q]);
+        Stmt *s = db_prepare(db, sql.p);
+        buf_free(&sql);
+        int bi = 1;
+        if (q == 1) {
+            db_bind_int(s, bi++, rubric_certified_stars(rubric_current()));
+            db_bind_text(s, bi++, today);
+        }
+        for (int i = 0; i < n; i++) db_bind_int(s, bi++, ids[i]);
+        int64_t photo_of = -1, photo_id = -1;
+        while (db_step(s) == DB_ROW) {
+            json_t *card = card_of(out, db_col_int(s, 0));
+            if (q == 0) {
+                json_object_set_new(card, "producer_id", json_integer(db_col_int(s, 1)));
+                json_object_set_new(card, "producer_name", json_string(db_col_text(s, 2)));
+            } else if (q == 1) {
+                const char *state = recognition_state(db_col_int(s, 1), db_col_text(s, 3), db_col_text(s, 4),
+                                                      db_col_text(s, 2), today);
+                json_object_set_new(card, "recognition",
+                                    json_pack("{s:I, s:s, s:s?, s:s?}", "stars", (json_int_t)db_col_int(s, 1), "state",
+                                              state, "expires_on", db_col_text(s, 2), "cert_no", db_col_text(s, 5)));
+            } else {
+                int64_t pid = db_col_int(s, 0);
+                if (pid == photo_of && db_col_int(s, 1) != photo_id) continue; /* the first photo only */
+                if (pid != photo_of) {
+                    photo_of = pid;
+                    photo_id = db_col_int(s, 1);
+                    json_object_set_new(card, "photo",
+                                        json_pack("{s:s+, s:[]}", "url", "/files/", db_col_text(s, 2), "variants"));
+                }
+                if (db_col_null(s, 3)) continue;
+                json_t *photo = json_object_get(card, "photo");
+                const char *mime = db_col_text(s, 5);
+                json_array_append_new(json_object_get(photo, "variants"),
+                                      json_pack("{s:I, s:I, s:s, s:s, s:s+}", "width", (json_int_t)db_col_int(s, 3),
+                                                "height", (json_int_t)db_col_int(s, 4), "format", mime + 6, "mime", mime,
+                                                "url", "/files/", db_col_text(s, 6)));
+            }
+        }
+        db_done(s);
+    }
+    return out;
+}
+
+json_t *registry_product_counts(Db *db, const int64_t *producer_ids, int n) {
+    json_t *out = json_object();
+    if (n <= 0) return out;
+    Buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT producer_id, count(*) FROM products WHERE producer_id IN (");
+    in_list(&sql, n);
+    buf_puts(&sql, ") GROUP BY producer_id");
+    Stmt *s = db_prepare(db, sql.p);
+    buf_free(&sql);
+    for (int i = 0; i < n; i++) db_bind_int(s, i + 1, producer_ids[i]);
+    while (db_step(s) == DB_ROW) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)db_col_int(s, 0));
+        json_object_set_new(out, key, json_integer(db_col_int(s, 1)));
+    }
     db_done(s);
     return out;
 }

@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "db.h"
+#include "entity.h"
 #include "image.h"
 
 /* Check an upload before it is attached: not empty (400), its type as declared_type says (may be
@@ -50,5 +51,25 @@ json_t *registry_points_of(Db *db, int64_t product_id);
 
 /* The producers of craft village id, by name: a new array of {id, name, type}. */
 json_t *registry_producers_of_village(Db *db, int64_t village_id);
+/* What the public list pages show of a page of records, each in a few set-based queries (never
+** one query per record: a page of 50 costs the same as a page of 5).
+**
+** Facet counts of the list en under lq (entity_facet) for its filter param: "province" (the
+** 2025 province of the record's commune), "commune_code", and per entity products "group"
+** (product group I..VI of the set), "set_no", "stars" (of the certificate valid today),
+** "producer_type", "cert" (valid, expired, revoked, superseded: the latest certified
+** recognition); producers "type"; points "kind"; villages "traditional" ("true"/"false").
+** A param without a facet is a bug (panic). */
+int registry_facet(Db *db, Arena *a, const Entity *en, const ListQuery *lq, const char *param, json_t **counts, Err *e);
+/* {code: {"name": "Xã Mỏ Cày", "province_code", "province_name"}} for the 2025 communes among
+** codes (n of them), as in force today. A new object the caller owns. */
+json_t *registry_communes(Db *db, const char *const *codes, int n);
+/* {"ID": {"producer_id", "producer_name", "recognition": {"stars", "state", "expires_on",
+** "cert_no"} (the latest certified one decided by today, when there is one), "photo": {"url",
+** "variants": [{"width", "height", "format", "mime", "url"}, narrowest first]} (the first)}}
+** for the products ids (n of them). A new object the caller owns. */
+json_t *registry_product_cards(Db *db, const int64_t *ids, int n);
+/* {"ID": number of products} for the producers producer_ids (n of them; none: left out). */
+json_t *registry_product_counts(Db *db, const int64_t *producer_ids, int n);
 
 #endif

@@ -143,6 +143,10 @@ const Route routes[] = {
     PAGE("GET", "/diem-ban/{id}", "public", "", page_point, "points.page"),
     PAGE("GET", "/lang-nghe/{id}", "public", "", page_village, "villages.page"),
     PAGE("GET", "/thong-ke", "public", "*", page_stats, "stats.page"),
+    PAGE("GET", "/san-pham", "public", "*", page_products, "products.list_page"),
+    PAGE("GET", "/chu-the", "public", "*", page_producers, "producers.list_page"),
+    PAGE("GET", "/diem-ban", "public", "*", page_points, "points.list_page"),
+    PAGE("GET", "/lang-nghe", "public", "*", page_villages, "villages.list_page"),
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */
     {"POST", "/api/v1/session", "public", "", 8 * 1024, api_session_create, "session.create", NULL, 0},

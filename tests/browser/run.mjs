@@ -18,6 +18,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
                               '--disable-sync', '--no-first-run'];
 const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'records.mjs',
+               'lists.mjs',
                'home_stats.mjs'];
 
 function fatal(msg) {

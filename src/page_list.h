@@ -1,0 +1,81 @@
+/*
+** page_list.h: the one machinery of the public list pages (/san-pham, /chu-the, /diem-ban,
+** /lang-nghe, and the lists that come later). A page is a ListPage, a table of data: the
+** entity, its filters and their options, its sort orders, and a function that turns a page of
+** records into the rows its template shows. page_list does the rest, the same way for every
+** list: reads the state from the URL (q, the filters, sort, page), checks every value (an
+** unknown one is named in the page, not a crash), lists through entity_list as the JSON API
+** does, counts what each filter value would give (registry_facet), builds the links that keep
+** the state (pages, removing a filter, the language switch) and answers ?format=csv|xlsx with
+** the same filters as a download (entity_export, public fields only).
+**
+** The view every list template gets (the partials templates/list_form.html, list_status, list_pager, list_place):
+**   title, path, q, total (formatted), count_text, rows (lp->rows), has_rows, empty,
+**   alerts [{text}], filters [{param, id, label, options [{value, label, count, selected}],
+**   none_label}], sorts [{value, label, selected}], active [{label, value, remove_href}],
+**   clear_href, pager {prev_href, next_href, pages [{n, href, current}], text}, csv_href,
+**   xlsx_href.
+*/
+#ifndef OCOP_PAGE_LIST_H
+#define OCOP_PAGE_LIST_H
+
+#include <jansson.h>
+
+#include "entity.h"
+#include "http.h"
+
+/* One value a filter offers: the value in the URL and its label (an English message id). */
+typedef struct ListOption {
+    const char *value;
+    const char *label;
+} ListOption;
+
+typedef enum {
+    LF_OPTIONS,  /* the values of options */
+    LF_PROVINCE, /* the 34 provinces in force (a pre-2025 province code is read as its successor) */
+    LF_COMMUNE,  /* the communes of the chosen province that have records; needs a LF_PROVINCE */
+} ListFilterKind;
+
+typedef struct ListFilter {
+    const char *param;         /* URL parameter = the list's filter (entity.h) = the facet */
+    const char *label;         /* message id: "Province" */
+    ListFilterKind kind;
+    const ListOption *options; /* LF_OPTIONS: NULL-value terminated */
+    /* LF_OPTIONS without options: the values from the domain, [{"value", "label"}] in r's
+    ** language (a new array) */
+    json_t *(*load)(Req *r);
+} ListFilter;
+
+typedef struct ListPage {
+    const Entity *en;
+    const char *path;             /* "/san-pham" */
+    const char *tmpl;             /* "list_products": templates/list_products.html */
+    const char *title;            /* message id */
+    const ListFilter *filters;    /* NULL-param terminated */
+    const ListOption *sorts;      /* entity sort values ("name", "-stars"), the first the default */
+    /* The rows of the page's items (bare records of entity_list: stored columns only) as the
+    ** template shows them: a new array. Read what is shown of the whole page in a few queries
+    ** (registry.h), never one query per row. q: the search, for highlights (may be NULL). */
+    json_t *(*rows)(Req *r, json_t *items, const char *q);
+} ListPage;
+
+/* Answer the list page lp for r (the route's handler calls it). */
+int page_list(Req *r, const ListPage *lp);
+
+/* Destructor of a worker's cache of facet counts (app->list_cache_key). Facets count the
+** whole list (a GROUP BY over up to every record, 5 to 200 ms each on 100,000 products), so
+** each worker keeps what it counted while nothing was committed since (db_change_stamp) on
+** the same day. */
+void page_list_cache_free(void *cache);
+
+/* Helpers for lp->rows. */
+/* The communes (registry_communes) of the items' commune_code. New object. */
+json_t *page_list_communes(Req *r, json_t *items);
+/* Each item's "id", in the arena; *n their number. */
+int64_t *page_list_ids(Req *r, json_t *items, int *n);
+/* [{"value", "label"}] of an entity's enumeration, labelled in r's language. */
+json_t *page_list_enum(Req *r, const EnumVal *ev);
+/* The label of value among options, translated (value itself when none). */
+const char *page_list_label(Req *r, const ListOption *options, const char *value);
+
+#endif
