@@ -9,6 +9,7 @@
 #include "err.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,7 +73,7 @@ static void keep_arg(Err *e, const char *spec, size_t n, va_list *ap) {
     size_t used = 0;
     for (int k = 0; k < e->nargs; k++) used += strlen(e->args + used) + 1;
     size_t m = strlen(one);
-    if (used + m + 1 > sizeof e->args) {
+    if (m + 1 >= sizeof one || used + m + 1 > sizeof e->args) {
         e->key = NULL; /* too long to keep: the English detail stands */
         return;
     }
@@ -130,10 +131,11 @@ const char *err_text(const Err *e, Lang lang, char *out, size_t n) {
     }
     size_t o = 0;
     int next = 0;
+    bool cut = false;
 #define PUT(s, len)                                                                          \
     do {                                                                                     \
         size_t l_ = (len);                                                                   \
-        if (o + l_ >= n) l_ = n - 1 - o;                                                     \
+        if (o + l_ >= n) l_ = n - 1 - o, cut = true;                                         \
         memcpy(out + o, (s), l_);                                                            \
         o += l_;                                                                             \
     } while (0)
@@ -163,6 +165,15 @@ const char *err_text(const Err *e, Lang lang, char *out, size_t n) {
         f += c;
     }
 #undef PUT
+    if (cut) { /* not in the middle of a letter: drop a last character whose bytes did not all fit */
+        size_t start = o;
+        while (start && ((unsigned char)out[start - 1] & 0xC0) == 0x80) start--;
+        if (start) {
+            unsigned char lead = (unsigned char)out[start - 1];
+            size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+            if (o - (start - 1) < need) o = start - 1;
+        }
+    }
     out[o] = 0;
     return out;
 }
