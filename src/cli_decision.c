@@ -30,8 +30,8 @@ static void print_json(json_t *o) {
 /* "ocop: field: detail" for a failed call (the detail alone when it names the field already);
 ** 1, or 0 when rc is 0. Clears e. */
 static int report(int rc, Err *e) {
-    bool named = !e->field[0] || str_has_prefix(e->detail, e->field);
-    if (rc) cli_fail("%s%s%s", named ? "" : e->field, named ? "" : ": ", e->detail);
+    bool named = !e->field[0] || str_has_prefix(cli_err(e), e->field);
+    if (rc) cli_fail("%s%s%s", named ? "" : e->field, named ? "" : ": ", cli_err(e));
     err_clear(e);
     return rc ? 1 : 0;
 }
