@@ -102,8 +102,10 @@ int api_lifecycle_due(Req *r);       /* GET /api/v1/lifecycle/due?province=&comm
 
 /* page_home.c */
 int page_home(Req *r);
-/* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate */
+/* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate, and
+** GET /xac-minh, the form that looks a number up (?so=NUMBER: 303 to its page) */
 int page_verify(Req *r);
+int page_verify_lookup(Req *r);
 /* page_static.c: GET /static/{name}, an embedded asset under its content-hashed name */
 int page_static(Req *r);
 

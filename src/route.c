@@ -123,6 +123,7 @@ const Route routes[] = {
     {"GET", "/api/v1/revocation-grounds", "public", "", 0, api_revocation_grounds, "revocation_grounds.list", NULL, 0},
     {"GET", "/api/v1/lifecycle/due", "dossiers.read", "province commune date page per_page", 0, api_lifecycle_due,
      "lifecycle.due", NULL, 0},
+    PAGE("GET", "/xac-minh", "public", "*", page_verify_lookup, "verify.lookup"),
     PAGE("GET", "/xac-minh/{cert_no}", "public", "*", page_verify, "verify.page"),
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */

@@ -80,7 +80,7 @@ try {
   } catch (e) {
     throw new Error(`Chromium (${CHROMIUM}) did not start: ${e.message}`);
   }
-  const env = { base: srv.base, certNo, browser, shots, AxeBuilder };
+  const env = { base: srv.base, db: srv.db, certNo, browser, shots, AxeBuilder };
   for (const c of checks) {
     if (only && !c.name.includes(only)) continue;
     const t = Date.now();
