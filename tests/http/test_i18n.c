@@ -65,6 +65,27 @@ static void test_api_error(void **state) {
     resp_free(&r);
 }
 
+/* A record's field-by-field check (entity.c) is told in Vietnamese too; the errors[] list keeps
+** each field's reason. */
+static void test_record_check(void **state) {
+    (void)state;
+    srv_user(&S, "i18n_admin", (const char *const[]){"admin", NULL});
+    char *token = srv_token(&S, "i18n_admin", "write");
+    char auth[300];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    free(token);
+    const char *vi[] = {auth, "Accept-Language: vi", NULL}, *en[] = {auth, NULL};
+    const char *body = "{\"colour\": \"red\", \"name\": \"Hợp tác xã A\"}";
+    Resp r = http_req_h(&S, en, "POST", "/api/v1/producers", "application/json", body, strlen(body));
+    expect_problem(&r, 422, "invalid_field", "colour", "colour is not a field of this record");
+    r = http_req_h(&S, vi, "POST", "/api/v1/producers", "application/json", body, strlen(body));
+    expect_status(&r, 422, "colour");
+    assert_string_equal(json_string_value(json_object_get(r.json, "detail")), "bản ghi này không có trường colour");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "errors"), 0), "reason")),
+                        "is not a field of this record");
+    resp_free(&r);
+}
+
 static void cli_in(const char *var, const char *value, const char *want) {
     char db[400];
     snprintf(db, sizeof db, "%s/none.db", S.dir);
@@ -99,6 +120,7 @@ static void test_cli_language(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api_error),
+        cmocka_unit_test(test_record_check),
         cmocka_unit_test(test_cli_language),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
