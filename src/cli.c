@@ -427,10 +427,16 @@ static int cmd_import(Opts *o) {
     }
     if (rc) {
         if (!e.errors) {
-            /* a file-level error: "row R, column C (X): reason" becomes FILE:R:C: reason */
+            /* a file-level error at a place (table.c) becomes FILE:R:C: reason, in the CLI's language */
             long row = 0, col = 0;
             int used = 0;
-            if (sscanf(e.detail, "row %ld, column %ld%n", &row, &col, &used) == 2) {
+            Err what = e; /* the message without its place */
+            what.row = 0;
+            what.errors = NULL;
+            if (e.row > 0 && e.key) {
+                if (e.col > 0) fprintf(stderr, "%s:%ld:%d: %s\n", path, e.row, e.col, cli_err(&what));
+                else fprintf(stderr, "%s:%ld: %s\n", path, e.row, cli_err(&what));
+            } else if (sscanf(e.detail, "row %ld, column %ld%n", &row, &col, &used) == 2) {
                 const char *rest = e.detail + used;
                 if (*rest == ' ' && rest[1] == '(') rest = strchr(rest, ')') ? strchr(rest, ')') + 1 : rest;
                 if (*rest == ':') rest++;
@@ -441,7 +447,7 @@ static int cmd_import(Opts *o) {
                 while (*rest == ' ') rest++;
                 fprintf(stderr, "%s:%ld: %s\n", path, row, rest);
             } else {
-                fprintf(stderr, "%s: %s\n", path, e.detail);
+                fprintf(stderr, "%s: %s\n", path, cli_err(&e));
             }
         }
         json_array_foreach(res.problems, i, p) {

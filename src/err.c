@@ -98,6 +98,8 @@ int err_vset(Err *e, int status, const char *field, const char *fmt, va_list ap)
     vsnprintf(e->detail, sizeof e->detail, fmt, ap);
     e->key = fmt;
     e->nargs = 0;
+    e->row = e->col = 0;
+    e->col_name[0] = 0;
     for (const char *f = fmt; *f && e->key; f++) {
         if (*f != '%') continue;
         if (f[1] == '%') {
@@ -130,6 +132,13 @@ const char *err_text(const Err *e, Lang lang, char *out, size_t n) {
         return out;
     }
     size_t o = 0;
+    if (e->row > 0) { /* the place first, itself a message */
+        Err at = ERR_INIT;
+        if (e->col > 0) err_set(&at, e->status, "", "row %ld, column %d (%s): ", e->row, e->col, e->col_name);
+        else err_set(&at, e->status, "", "row %ld: ", e->row);
+        err_text(&at, lang, out, n);
+        o = strlen(out);
+    }
     int next = 0;
     bool cut = false;
 #define PUT(s, len)                                                                          \
@@ -207,6 +216,8 @@ void err_clear(Err *e) {
     e->field[0] = e->detail[0] = 0;
     e->key = NULL;
     e->nargs = 0;
+    e->row = e->col = 0;
+    e->col_name[0] = 0;
 }
 
 const char *err_title(int status) {

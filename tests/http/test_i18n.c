@@ -117,11 +117,35 @@ static void test_cli_language(void **state) {
     cli_in("LANGUAGE", "vi", "ocop: no database at "); /* the C locale ignores LANGUAGE, as gettext does */
 }
 
+/* An import's file problem: FILE:ROW:COL: and the message in the CLI's language. */
+static void test_cli_import_place(void **state) {
+    (void)state;
+    const char *bad = "name,commune_code\nA,\"x\"y\n";
+    const char *path = write_file(S.dir, "bad.csv", bad, strlen(bad));
+    char file[400];
+    snprintf(file, sizeof file, "%s", path);
+    const char *args[] = {"import", "producers", file, "--db", S.db, NULL};
+    char *err = NULL;
+    setenv("LC_ALL", "vi_VN.UTF-8", 1);
+    assert_int_equal(run_ocop(args, NULL, &err), 1);
+    setenv("LC_ALL", "C.UTF-8", 1);
+    char want[512];
+    snprintf(want, sizeof want, "%s:2:2: có văn bản sau dấu ngoặc kép đóng của một trường", file);
+    if (!strstr(err, want)) fprintf(stderr, "stderr: %s\nwanted: %s\n", err, want);
+    assert_non_null(strstr(err, want));
+    free(err);
+    assert_int_equal(run_ocop(args, NULL, &err), 1);
+    snprintf(want, sizeof want, "%s:2:2: unexpected text after the closing quote of a quoted field", file);
+    assert_non_null(strstr(err, want));
+    free(err);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api_error),
         cmocka_unit_test(test_record_check),
         cmocka_unit_test(test_cli_language),
+        cmocka_unit_test(test_cli_import_place),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,6 +12,7 @@
 
 #include "err.h"
 #include "i18n.h"
+#include "table.h"
 
 static void test_tr(void **state) {
     (void)state;
@@ -147,6 +148,32 @@ static void test_err_text(void **state) {
     err_clear(&e);
 }
 
+/* A problem at a place in a spreadsheet (table.c): the place and the message, each translated. */
+static void test_err_place(void **state) {
+    (void)state;
+    char out[512];
+    Err e = ERR_INIT;
+    const char *bad = "a,b\nc,d\"e\n";
+    assert_null(table_parse(bad, strlen(bad), TABLE_CSV, NULL, &e));
+    assert_int_equal(e.row, 2);
+    assert_int_equal(e.col, 2);
+    assert_string_equal(e.col_name, "B");
+    assert_non_null(strstr(e.detail, "row 2, column 2 (B): stray quote in an unquoted field"));
+    assert_string_equal(err_text(&e, LANG_EN, out, sizeof out), e.detail);
+    err_text(&e, LANG_VI, out, sizeof out);
+    if (strncmp(out, "dòng 2, cột 2 (B): có dấu ngoặc kép lạc", strlen("dòng 2, cột 2 (B): có dấu ngoặc kép lạc")) != 0)
+        fail_msg("%s", out);
+    err_clear(&e);
+    /* the next message has no place */
+    err_set(&e, 422, "name", "%s is required", "name");
+    assert_int_equal(e.row, 0);
+    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "cần có name");
+    /* a place without a column */
+    e.row = 7;
+    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "dòng 7: cần có name");
+    err_clear(&e);
+}
+
 static void test_err_code(void **state) {
     (void)state;
     Err e = ERR_INIT;
@@ -169,7 +196,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tr),       cmocka_unit_test(test_lang_parse), cmocka_unit_test(test_lang_accept),
         cmocka_unit_test(test_numbers),  cmocka_unit_test(test_date),       cmocka_unit_test(test_err_text),
-        cmocka_unit_test(test_err_code),
+        cmocka_unit_test(test_err_code),        cmocka_unit_test(test_err_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
