@@ -106,8 +106,10 @@ int page_home(Req *r);
 void page_home_cache_free(void *cache);
 /* page_stats.c: GET /thong-ke, the statistics of a unit on a date (also ?format=csv|xlsx) */
 int page_stats(Req *r);
-/* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate */
+/* page_verify.c: GET /xac-minh/{cert_no}, the public verification page of a certificate, and
+** GET /xac-minh, the form that looks a number up (?so=NUMBER: 303 to its page) */
 int page_verify(Req *r);
+int page_verify_lookup(Req *r);
 /* page_product.c: GET /san-pham/{id}, the public page of a product */
 int page_product(Req *r);
 /* page_record.c: GET /chu-the/{id}, /diem-ban/{id}, /lang-nghe/{id}: a producer, a point of sale,

@@ -275,11 +275,6 @@ static double centered(Page *p, const char *s, const char *font, double y, unsig
     return put(p, s, font, 60, y, PAGE_W - 120, PANGO_ALIGN_CENTER, color, NULL, NULL);
 }
 
-/* "2026-01-15" -> "15/01/2026" */
-static void dmy(const char *iso, char out[11]) {
-    snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-}
-
 /* The QR code of url (ECC level M) as filled rectangles, its top-left at (x, y), size side
 ** including the quiet zone of 4 modules. Runs of dark modules become one rectangle each, so
 ** there are no hairline seams between modules. */
@@ -396,20 +391,20 @@ static int draw(Page *p, const CertData *c, const char *fingerprint, Err *e) {
         y += centered(p, buf, "Noto Serif 11", y, INK);
     }
     y += 4 + stars_line(p, c->stars, y) + 2;
-    dmy(c->decision_date, d1);
+    lang_date(c->decision_date, d1);
     snprintf(buf, sizeof buf, "Theo Quyết định số %s ngày %s của %s", c->decision_no, d1, c->issuer);
     y += centered(p, buf, "Noto Serif 11.5", y, INK);
     /* expires_on is the first day it is no longer valid (36 months after the issue date). */
     char last[11];
     date_add_days(c->expires_on, -1, last);
-    dmy(last, d2);
+    lang_date(last, d2);
     snprintf(buf, sizeof buf, "Có giá trị đến hết ngày %s", d2);
     y += centered(p, buf, "Noto Serif Bold 12.5", y, INK);
 
     /* Bottom left: the QR code and the signature line. */
     double qs = 96, qy = PAGE_H - 40 - qs;
     if (draw_qr(cr, c->verify_url, 40, qy, qs, e)) return -1;
-    dmy(c->issued_on, d3);
+    lang_date(c->issued_on, d3);
     snprintf(buf, sizeof buf,
              "Quét mã QR để tra cứu tình trạng hiện hành của giấy chứng nhận:\n%s\n"
              "Số giấy chứng nhận: %s, cấp ngày %s\n"

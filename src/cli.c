@@ -64,15 +64,42 @@ int cli_fail(const char *fmt, ...) {
     return 1;
 }
 
+Lang cli_lang(void) {
+    /* LANGUAGE is a list ("vi:en") that gettext reads first, unless the locale is C */
+    const char *locale = NULL;
+    const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars && !locale; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) locale = v;
+    }
+    if (!locale || strcmp(locale, "C") == 0 || strncmp(locale, "C.", 2) == 0 || strcmp(locale, "POSIX") == 0)
+        return LANG_EN;
+    const char *list = getenv("LANGUAGE");
+    if (list && *list) {
+        char first[32];
+        snprintf(first, sizeof first, "%.*s", (int)strcspn(list, ":"), list); /* "vi:en" -> vi */
+        int l = lang_parse(first);
+        if (l >= 0) return (Lang)l;
+    }
+    return lang_parse(locale) == LANG_VI ? LANG_VI : LANG_EN;
+}
+
+const char *cli_err(const Err *e) {
+    static char bufs[4][1024];
+    static unsigned next;
+    char *out = bufs[next++ % 4];
+    return err_text(e, cli_lang(), out, sizeof bufs[0]);
+}
+
 Db *cli_open_db(const Opts *o, bool migrate) {
     Err e = ERR_INIT;
     Db *db = db_open(o->db, &e);
     if (!db) {
-        cli_fail("%s", e.detail);
+        cli_fail("%s", cli_err(&e));
         return NULL;
     }
     if (migrate ? migrate_run(db, 0, &e) < 0 : migrate_check(db, &e) < 0) {
-        cli_fail("%s", e.detail);
+        cli_fail("%s", cli_err(&e));
         db_close(db);
         return NULL;
     }
@@ -192,11 +219,11 @@ static int cmd_serve(Opts *o) {
 static int cmd_migrate(Opts *o) {
     Err e = ERR_INIT;
     Db *db = db_create(o->db, &e); /* the one command that makes a database */
-    if (!db) return cli_fail("%s", e.detail);
+    if (!db) return cli_fail("%s", cli_err(&e));
     int n = migrate_run(db, !o->quiet, &e);
     if (n < 0) {
         db_close(db);
-        return cli_fail("%s", e.detail);
+        return cli_fail("%s", cli_err(&e));
     }
     if (!o->quiet) printf("%s: schema version %d (%d migration(s) applied)\n", o->db, migrate_latest(), n);
     db_close(db);
@@ -223,7 +250,7 @@ static int cmd_demo(Opts *o) {
     int rc = demo_load(db, &who, today, !o->quiet, &e);
     db_close(db);
     if (rc) {
-        cli_fail("%s", e.detail);
+        cli_fail("%s", cli_err(&e));
         if (e.errors) {
             char *s = json_dumps(e.errors, JSON_INDENT(1));
             fprintf(stderr, "%s\n", s);
@@ -278,7 +305,7 @@ static int cmd_backup(Opts *o) {
     int rc = backup_make(db, files_dir, o->args[0], &r, &e);
     copying_db = NULL;
     db_close(db);
-    if (rc) return cli_fail("backup: %s", e.detail);
+    if (rc) return cli_fail("backup: %s", cli_err(&e));
     if (!o->quiet)
         printf("backed up %s to %s in %.1f s: the database, %lld stored files (%lld bytes; %lld referenced), "
                "%lld public keys (not the secret keys)\n",
@@ -295,7 +322,7 @@ static int cmd_restore(Opts *o) {
     BackupReport r;
     catch_stop_signals(NULL);
     if (backup_restore(o->args[0], o->db, files_dir, keys_dir, o->force, &r, &e))
-        return cli_fail("restore: %s", e.detail);
+        return cli_fail("restore: %s", cli_err(&e));
     if (!o->quiet)
         printf("restored %s into %s (files in %s), checked: storage integrity ok; audit trail intact "
                "(%lld entries); %lld referenced files present with the right SHA-256 (%lld stored files); "
@@ -400,10 +427,16 @@ static int cmd_import(Opts *o) {
     }
     if (rc) {
         if (!e.errors) {
-            /* a file-level error: "row R, column C (X): reason" becomes FILE:R:C: reason */
+            /* a file-level error at a place (table.c) becomes FILE:R:C: reason, in the CLI's language */
             long row = 0, col = 0;
             int used = 0;
-            if (sscanf(e.detail, "row %ld, column %ld%n", &row, &col, &used) == 2) {
+            Err what = e; /* the message without its place */
+            what.row = 0;
+            what.errors = NULL;
+            if (e.row > 0 && e.key) {
+                if (e.col > 0) fprintf(stderr, "%s:%ld:%d: %s\n", path, e.row, e.col, cli_err(&what));
+                else fprintf(stderr, "%s:%ld: %s\n", path, e.row, cli_err(&what));
+            } else if (sscanf(e.detail, "row %ld, column %ld%n", &row, &col, &used) == 2) {
                 const char *rest = e.detail + used;
                 if (*rest == ' ' && rest[1] == '(') rest = strchr(rest, ')') ? strchr(rest, ')') + 1 : rest;
                 if (*rest == ':') rest++;
@@ -414,7 +447,7 @@ static int cmd_import(Opts *o) {
                 while (*rest == ' ') rest++;
                 fprintf(stderr, "%s:%ld: %s\n", path, row, rest);
             } else {
-                fprintf(stderr, "%s: %s\n", path, e.detail);
+                fprintf(stderr, "%s: %s\n", path, cli_err(&e));
             }
         }
         json_array_foreach(res.problems, i, p) {
@@ -470,7 +503,7 @@ static int cmd_export(Opts *o) {
     json_decref(items);
     arena_free(&a);
     db_close(db);
-    if (rc) return cli_fail("%s", e.detail);
+    if (rc) return cli_fail("%s", cli_err(&e));
     FILE *f = o->output ? fopen(o->output, "wb") : stdout;
     if (!f) {
         free(out);

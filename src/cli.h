@@ -10,6 +10,8 @@
 
 #include "auth.h"
 #include "db.h"
+#include "err.h"
+#include "i18n.h"
 
 typedef struct Opts {
     const char *db;
@@ -51,6 +53,11 @@ Actor actor_cli(void);
 
 /* "ocop: message" on stderr; returns 1 (the exit status of a failed command). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The language of the user's environment: Vietnamese when LANGUAGE, LC_ALL, LC_MESSAGES or LANG
+** (the first set, as gettext reads them) names vi, else English. */
+Lang cli_lang(void);
+/* e's message in cli_lang() (err_text), in one of a few static buffers that later calls reuse. */
+const char *cli_err(const Err *e);
 /* Open the database of o (migrating it first when migrate), or NULL after a message. */
 Db *cli_open_db(const Opts *o, bool migrate);
 

@@ -92,7 +92,7 @@ static int verify_checkpoint(Opts *o, Db *db, const AuditCheck *chain) {
             return cli_fail("no audit checkpoint at %s: whether entries were cut from the end of the trail cannot be "
                             "told. ocop writes it beside the database as the trail grows; give your copy with "
                             "--checkpoint FILE, or start one now with 'ocop audit checkpoint'", path);
-        return cli_fail("%s", e.detail);
+        return cli_fail("%s", cli_err(&e));
     }
     AuditCheck c;
     if (audit_checkpoint_check(db, &cp, &c)) {
@@ -135,7 +135,7 @@ static int checkpoint_now(const Opts *o, Db *db, bool say) {
     cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
     int64_t written;
     Err e = ERR_INIT;
-    if (audit_checkpoint_update(db, path, keys_dir, &written, &e)) return cli_fail("%s", e.detail);
+    if (audit_checkpoint_update(db, path, keys_dir, &written, &e)) return cli_fail("%s", cli_err(&e));
     if (say && written)
         printf("audit checkpoint %s: entry %lld; keep a copy off this machine\n", path, (long long)written);
     else if (say && access(path, F_OK) != 0)
@@ -224,7 +224,7 @@ static int audit_key_cmd(const Opts *o) {
     cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
     Err e = ERR_INIT;
-    if (cert_key_file(keys_dir, "audit", true, sk, &e)) return cli_fail("%s", e.detail);
+    if (cert_key_file(keys_dir, "audit", true, sk, &e)) return cli_fail("%s", cli_err(&e));
     sodium_bin2hex(hex, sizeof hex, sk + crypto_sign_SEEDBYTES, crypto_sign_PUBLICKEYBYTES);
     sodium_memzero(sk, sizeof sk);
     puts(hex);
@@ -291,7 +291,7 @@ static int list_output(const Opts *o, const char *format, json_t *items, int64_t
         Err e = ERR_INIT;
         bool vi = !o->lang || strcmp(o->lang, "vi") == 0;
         if (audit_export(items, strcmp(format, "xlsx") == 0 ? TABLE_XLSX : TABLE_CSV, vi, &out, &n, &e))
-            return cli_fail("%s", e.detail);
+            return cli_fail("%s", cli_err(&e));
     }
     int rc = write_out(o->output, out, n);
     free(out);
@@ -302,10 +302,10 @@ static int list_output(const Opts *o, const char *format, json_t *items, int64_t
 ** returns 2 (a usage error). */
 static int filter_fail(const Err *e) {
     size_t k = strlen(e->field);
-    if (!k || strncmp(e->detail, e->field, k) != 0) return cli_fail("%s", e->detail), 2;
+    if (!k || strncmp(cli_err(e), e->field, k) != 0) return cli_fail("%s", cli_err(e)), 2;
     char opt[sizeof e->field];
     for (size_t i = 0; i <= k; i++) opt[i] = e->field[i] == '_' ? '-' : e->field[i];
-    return cli_fail("--%s%s", opt, e->detail + k), 2;
+    return cli_fail("--%s%s", opt, cli_err(e) + k), 2;
 }
 
 static int audit_list_cmd(Opts *o, Db *db) {
@@ -343,7 +343,7 @@ int cmd_audit(Opts *o) {
     Err e = ERR_INIT;
     if (db_begin_read(db, &e)) {
         db_close(db);
-        return cli_fail("%s", e.detail);
+        return cli_fail("%s", cli_err(&e));
     }
     int rc = strcmp(sub, "verify") == 0 ? audit_verify_cmd(o, db)
              : strcmp(sub, "list") == 0 ? audit_list_cmd(o, db)

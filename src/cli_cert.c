@@ -26,7 +26,7 @@ static int key_generate(Opts *o, Db *db, const char *keys_dir) {
     Err e = ERR_INIT;
     Actor who = actor_cli();
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-    if (cert_key_generate(db, &who, keys_dir, o->args[1], pk, &e)) return cli_fail("%s", e.detail);
+    if (cert_key_generate(db, &who, keys_dir, o->args[1], pk, &e)) return cli_fail("%s", cli_err(&e));
     char hex[crypto_sign_PUBLICKEYBYTES * 2 + 1];
     sodium_bin2hex(hex, sizeof hex, pk, sizeof pk);
     if (o->quiet) return 0;
@@ -73,12 +73,12 @@ int cmd_key(Opts *o) {
     else if (list) rc = key_list(o, db);
     else if (strcmp(sub, "retire") == 0) {
         Actor who = actor_cli();
-        rc = cert_key_retire(db, &who, o->args[1], &e) ? cli_fail("%s", e.detail) : 0;
+        rc = cert_key_retire(db, &who, o->args[1], &e) ? cli_fail("%s", cli_err(&e)) : 0;
         if (!rc && !o->quiet) printf("key %s retired: it signs nothing more; its certificates still verify\n", o->args[1]);
     } else {
         unsigned char pk[crypto_sign_PUBLICKEYBYTES];
         rc = cert_key_public(db, o->args[1], pk, NULL, &e);
-        if (rc) rc = cli_fail("%s", e.detail);
+        if (rc) rc = cli_fail("%s", cli_err(&e));
         else {
             char hex[crypto_sign_PUBLICKEYBYTES * 2 + 1];
             sodium_bin2hex(hex, sizeof hex, pk, sizeof pk);
@@ -171,7 +171,7 @@ static int verify_key(Opts *o, const CertSigned *s, unsigned char pk[crypto_sign
     Err e = ERR_INIT;
     int rc = cert_key_public(db, s->c.key_id, pk, retired, &e);
     db_close(db);
-    if (rc) return cli_fail("%s (give the authority's public key with --key HEX)", e.detail);
+    if (rc) return cli_fail("%s (give the authority's public key with --key HEX)", cli_err(&e));
     return 0;
 }
 
@@ -186,7 +186,7 @@ static int cert_verify_cmd(Opts *o) {
     int rc = cert_read(data, n, &s, &e);
     if (rc) {
         free(data);
-        return cli_fail("%s: %s", src, e.detail);
+        return cli_fail("%s: %s", src, cli_err(&e));
     }
     unsigned char pk[crypto_sign_PUBLICKEYBYTES];
     char retired[11];
@@ -195,7 +195,7 @@ static int cert_verify_cmd(Opts *o) {
     /* The fields, then (a PDF) the page that shows them: a genuine signature string pasted into
     ** another PDF fails here. */
     if (!rc && (cert_check(&s, pk, &e) || (pdf && cert_check_page(data, n, pk, &e))))
-        rc = cli_fail("%s: %s", src, e.detail);
+        rc = cli_fail("%s: %s", src, cli_err(&e));
     free(data);
     if (!rc && o->format && strcmp(o->format, "json") == 0) {
         json_t *j = cert_signed_json(&s);
@@ -243,7 +243,7 @@ static int cert_sample_cmd(Opts *o) {
     unsigned char sk[crypto_sign_SECRETKEYBYTES];
     if (!rc) rc = cert_key_signing(db, keys_dir, key_id, sk, &e);
     db_close(db);
-    if (rc) return cli_fail("%s", e.detail);
+    if (rc) return cli_fail("%s", cli_err(&e));
 
     char today[11], until[11], url[256];
     date_today(today);
@@ -275,7 +275,7 @@ static int cert_sample_cmd(Opts *o) {
     size_t n;
     rc = cert_pdf(&c, sk, &pdf, &n, &e);
     sodium_memzero(sk, sizeof sk);
-    if (rc) return cli_fail("%s", e.detail);
+    if (rc) return cli_fail("%s", cli_err(&e));
     FILE *f = fopen(o->args[1], "wb");
     if (!f) {
         free(pdf);

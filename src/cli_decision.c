@@ -30,8 +30,8 @@ static void print_json(json_t *o) {
 /* "ocop: field: detail" for a failed call (the detail alone when it names the field already);
 ** 1, or 0 when rc is 0. Clears e. */
 static int report(int rc, Err *e) {
-    bool named = !e->field[0] || str_has_prefix(e->detail, e->field);
-    if (rc) cli_fail("%s%s%s", named ? "" : e->field, named ? "" : ": ", e->detail);
+    bool named = !e->field[0] || str_has_prefix(cli_err(e), e->field);
+    if (rc) cli_fail("%s%s%s", named ? "" : e->field, named ? "" : ": ", cli_err(e));
     err_clear(e);
     return rc ? 1 : 0;
 }
@@ -44,11 +44,7 @@ static const char *js(json_t *o, const char *k) {
 static long long ji(json_t *o, const char *k) { return (long long)json_integer_value(json_object_get(o, k)); }
 
 /* 'YYYY-MM-DD' as 'dd/mm/yyyy' into out[11] ("-" when not a date). */
-static const char *dmy(const char *iso, char out[11]) {
-    if (!iso || !date_valid(iso)) return "-";
-    snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-    return out;
-}
+static const char *dmy(const char *iso, char out[11]) { return iso && date_valid(iso) ? lang_date(iso, out) : "-"; }
 
 /* The base of the verification URLs: --public-url without its trailing '/', or
 ** http://<--listen>. 0, or 2 after a message. */

@@ -20,7 +20,7 @@ static void print_json(json_t *o) {
 }
 
 static int report(int rc, Err *e) {
-    if (rc) cli_fail("%s%s%s", e->field[0] ? e->field : "", e->field[0] ? ": " : "", e->detail);
+    if (rc) cli_fail("%s%s%s", e->field[0] ? e->field : "", e->field[0] ? ": " : "", cli_err(e));
     err_clear(e);
     return rc ? 1 : 0;
 }

@@ -88,7 +88,7 @@ int cmd_lifecycle(Opts *o) {
     Err e = ERR_INIT;
     int rc = run_retrying(db, NULL, &who, date, &rep, &e);
     db_close(db);
-    if (rc) return cli_fail("%s", e.detail);
+    if (rc) return cli_fail("%s", cli_err(&e));
     if (o->format) {
         char *s = json_dumps(rep, JSON_INDENT(2));
         puts(s);

@@ -77,7 +77,7 @@ int cmd_rubric(Opts *o) {
     Err e = ERR_INIT;
     int rc = rubric_evaluate(s, choices, json_is_string(stop) ? json_string_value(stop) : NULL, &res, &e);
     json_decref(in);
-    if (rc) return cli_fail("%s: %s", path, e.detail);
+    if (rc) return cli_fail("%s: %s", path, cli_err(&e));
     json_t *out = rubric_result_json(&res);
     json_object_set_new(out, "version", json_string(rub->version));
     json_object_set_new(out, "set", json_integer(s->set_no));

@@ -103,12 +103,6 @@ static void day_date(int64_t day, char out[11]) {
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-/* "23/11/2026" from "2026-11-23", as Vietnamese documents write dates. */
-static const char *vn_date(const char *iso, char out[11]) {
-    snprintf(out, 11, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-    return out;
-}
-
 /* in[key] as cleaned one-line text (malloc'd) into *out; NULL when absent and not required. */
 static int get_line(json_t *in, const char *key, bool required, size_t max, char **out, Err *e) {
     *out = NULL;
@@ -519,7 +513,7 @@ static int check_item(Db *db, const DecIn *d, size_t i, Item *it, Err *e) {
     char date[11];
     if (db_step(s) == DB_ROW)
         rc = err_set(e, 422, f, "%s: dossier %lld was decided already, by decision %s of %s", f, (long long)it->dossier,
-                     db_col_text(s, 0), vn_date(db_col_text(s, 1), date));
+                     db_col_text(s, 0), lang_date(db_col_text(s, 1), date));
     db_done(s);
     if (rc) return rc;
     /* The province decides on its council's score (3★, 4★) or on the Ministry's when that came
@@ -569,7 +563,7 @@ static int check_item(Db *db, const DecIn *d, size_t i, Item *it, Err *e) {
         bool in_force = !ended && db_col_text(s, 4) && strcmp(db_col_text(s, 4), d->decided_on) > 0;
         if (renewal && str_eq(ended, "revoked"))
             rc = err_set(e, 422, f, "%s: the product's certificate%s%s was revoked on %s: a revoked certificate is not renewed (file a first evaluation)",
-                         f, cert ? " " : "", cert ? cert : "", vn_date(db_col_text(s, 1), date));
+                         f, cert ? " " : "", cert ? cert : "", lang_date(db_col_text(s, 1), date));
         else if (strcmp(it->kind, "upgrade") == 0 && in_force && db_col_int(s, 3) >= it->stars)
             rc = err_set(e, 422, f, "%s: an upgrade must reach more than the %d★ in force; dossier %lld reached %d★", f,
                          (int)db_col_int(s, 3), (long long)it->dossier, it->stars);
@@ -672,7 +666,7 @@ static int supersede(Db *db, Arena *a, const Actor *who, const DecIn *d, const I
     char date[11];
     Buf why = BUF_INIT;
     buf_printf(&why, "Thay thế bởi giấy chứng nhận %s (Quyết định số %s ngày %s)", cert_no, d->number,
-               vn_date(d->decided_on, date));
+               lang_date(d->decided_on, date));
     Stmt *s = db_prepare(db, "SELECT id FROM certificates WHERE product_id = ? AND state = 'valid' ORDER BY id");
     db_bind_int(s, 1, it->product);
     int64_t ids[16];
@@ -721,7 +715,7 @@ static int decide_dossier(Db *db, const Actor *who, const DecIn *d, const Item *
     db_step(s);
     db_done(s);
     Buf c = BUF_INIT;
-    buf_printf(&c, "Quyết định số %s ngày %s: công nhận %d sao, giấy chứng nhận %s", d->number, vn_date(d->decided_on, date),
+    buf_printf(&c, "Quyết định số %s ngày %s: công nhận %d sao, giấy chứng nhận %s", d->number, lang_date(d->decided_on, date),
                it->stars, cert_no);
     int rc = dossier_record_event(db, who, it->dossier, "decide", it->state, "decided", buf_str(&c), e);
     buf_free(&c);
@@ -960,12 +954,12 @@ int certificate_revoke(Db *db, const Actor *who, const char *cert_no, json_t *in
     char date[11];
     if (!rc && strcmp(state, "valid") != 0) {
         if (strcmp(state, "superseded") == 0)
-            rc = err_set(e, 409, "state", "certificate %s was superseded by %s on %s: it has ended already", cert_no, by, vn_date(ended, date));
+            rc = err_set(e, 409, "state", "certificate %s was superseded by %s on %s: it has ended already", cert_no, by, lang_date(ended, date));
         else
-            rc = err_set(e, 409, "state", "certificate %s was %s on %s: it has ended already", cert_no, state, vn_date(ended, date));
+            rc = err_set(e, 409, "state", "certificate %s was %s on %s: it has ended already", cert_no, state, lang_date(ended, date));
     }
     if (!rc && strcmp(decided, expires) >= 0)
-        rc = err_set(e, 409, "decided_on", "certificate %s expired on %s, before %s", cert_no, vn_date(expires, date), decided);
+        rc = err_set(e, 409, "decided_on", "certificate %s expired on %s, before %s", cert_no, lang_date(expires, date), decided);
     if (!rc) {
         s = db_prepare(db, "UPDATE certificates SET state = 'revoked', ended_on = ?, ground = ?, ground_note = ?, "
                            "ended_decision_no = ? WHERE id = ?");
@@ -978,7 +972,7 @@ int certificate_revoke(Db *db, const Actor *who, const char *cert_no, json_t *in
         db_done(s);
         Buf why = BUF_INIT;
         buf_printf(&why, "Thu hồi (%s: %s) theo Quyết định số %s ngày %s%s%s", GROUNDS[g].clause, GROUNDS[g].vi, number,
-                   vn_date(decided, date), note ? ": " : "", note ? note : "");
+                   lang_date(decided, date), note ? ": " : "", note ? note : "");
         rc = insert_event(db, who, id, "revoked", decided, buf_str(&why), e) || audit_cert(db, who, "revoke", id, NULL, e);
         if (!rc) {
             Arena a = {0};

@@ -129,7 +129,7 @@ static bool valid_phone(const char *s) {
 
 /* Check one value; on success *out is the normalised value (new reference) or NULL for
 ** "no value". On failure returns false with reason filled. */
-static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, char *reason, size_t rn) {
+static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, Err *why) {
     *out = NULL;
     if (!v || json_is_null(v)) return true;
     const char *s = json_is_string(v) ? json_string_value(v) : NULL;
@@ -138,7 +138,7 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
         /* Long texts (descriptions, notes) keep their line breaks; names and codes are one line. */
         clean = f->maxlen >= 1000 ? text_clean(s, strlen(s)) : text_clean_line(s, strlen(s));
         if (!clean) {
-            snprintf(reason, rn, "is not valid UTF-8 text");
+            err_set(why, 422, f->name, "%s is not valid UTF-8 text", f->name);
             return false;
         }
         if (!*clean) {
@@ -152,7 +152,7 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
     case FT_ID:
     case FT_STAMP:
         ok = false;
-        snprintf(reason, rn, "is set by the system");
+        err_set(why, 422, f->name, "%s is set by the system", f->name);
         break;
     case FT_TEXT: {
         char num[64];
@@ -161,11 +161,11 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
             else snprintf(num, sizeof num, "%g", json_real_value(v));
             s = num;
         }
-        if (!s) { ok = false; snprintf(reason, rn, "must be a string"); break; }
+        if (!s) { ok = false; err_set(why, 422, f->name, "%s must be a string", f->name); break; }
         int maxlen = f->maxlen ? f->maxlen : 2000;
-        if (utf8_chars(s) > (size_t)maxlen) { ok = false; snprintf(reason, rn, "is longer than %d characters", maxlen); break; }
-        if ((f->flags & FF_EMAIL) && !valid_email(s)) { ok = false; snprintf(reason, rn, "is not an e-mail address"); break; }
-        if ((f->flags & FF_PHONE) && !valid_phone(s)) { ok = false; snprintf(reason, rn, "is not a phone number (8 to 15 digits)"); break; }
+        if (utf8_chars(s) > (size_t)maxlen) { ok = false; err_set(why, 422, f->name, "%s is longer than %d characters", f->name, maxlen); break; }
+        if ((f->flags & FF_EMAIL) && !valid_email(s)) { ok = false; err_set(why, 422, f->name, "%s is not an e-mail address", f->name); break; }
+        if ((f->flags & FF_PHONE) && !valid_phone(s)) { ok = false; err_set(why, 422, f->name, "%s is not a phone number (8 to 15 digits)", f->name); break; }
         if (f->flags & FF_URL) {
             if (!str_has_prefix(s, "http://") && !str_has_prefix(s, "https://")) {
                 if (lenient && strchr(s, '.') && !strchr(s, ' ')) {
@@ -176,7 +176,7 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
                     break;
                 }
                 ok = false;
-                snprintf(reason, rn, "must start with http:// or https://");
+                err_set(why, 422, f->name, "%s must start with http:// or https://", f->name);
                 break;
             }
         }
@@ -192,15 +192,15 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
             /* "12.0" from a spreadsheet */
             char *end;
             double d = strtod(s, &end);
-            if (*end || d != (double)(int64_t)d) { ok = false; snprintf(reason, rn, "must be a whole number"); break; }
+            if (*end || d != (double)(int64_t)d) { ok = false; err_set(why, 422, f->name, "%s must be a whole number", f->name); break; }
             n = (int64_t)d;
         } else if (json_is_real(v) && lenient && json_real_value(v) == (double)(int64_t)json_real_value(v)) {
             n = (int64_t)json_real_value(v);
-        } else { ok = false; snprintf(reason, rn, "must be a whole number"); break; }
-        if (f->type == FT_REF && n <= 0) { ok = false; snprintf(reason, rn, "must be a positive id"); break; }
+        } else { ok = false; err_set(why, 422, f->name, "%s must be a whole number", f->name); break; }
+        if (f->type == FT_REF && n <= 0) { ok = false; err_set(why, 422, f->name, "%s must be a positive id", f->name); break; }
         if (f->min < f->max && (n < f->min || n > f->max)) {
             ok = false;
-            snprintf(reason, rn, "must be between %lld and %lld", (long long)f->min, (long long)f->max);
+            err_set(why, 422, f->name, "%s must be between %lld and %lld", f->name, (long long)f->min, (long long)f->max);
             break;
         }
         *out = json_integer(n);
@@ -216,11 +216,11 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
                 if (*p == ',') *p = '.';
             char *end;
             d = strtod(tmp, &end);
-            if (*end || end == tmp) { ok = false; snprintf(reason, rn, "must be a number"); break; }
-        } else { ok = false; snprintf(reason, rn, "must be a number"); break; }
+            if (*end || end == tmp) { ok = false; err_set(why, 422, f->name, "%s must be a number", f->name); break; }
+        } else { ok = false; err_set(why, 422, f->name, "%s must be a number", f->name); break; }
         if (f->min < f->max && (d < (double)f->min || d > (double)f->max)) {
             ok = false;
-            snprintf(reason, rn, "must be between %lld and %lld", (long long)f->min, (long long)f->max);
+            err_set(why, 422, f->name, "%s must be between %lld and %lld", f->name, (long long)f->min, (long long)f->max);
             break;
         }
         *out = json_real(d);
@@ -232,7 +232,7 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
         else if (lenient && json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
             b = json_integer_value(v) == 1;
         else if (s && lenient && parse_bool(s, &b)) {}
-        else { ok = false; snprintf(reason, rn, lenient ? "must be yes/no (có/không, 1/0)" : "must be true or false"); break; }
+        else { ok = false; (void)(lenient ? err_set(why, 422, f->name, "%s must be yes/no (có/không, 1/0)", f->name) : err_set(why, 422, f->name, "%s must be true or false", f->name)); break; }
         *out = json_boolean(b);
         break;
     }
@@ -241,7 +241,7 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
         if (s && !lenient && date_valid(s)) memcpy(d, s, 11);
         if (!s || !(lenient ? parse_date(s, d) : date_valid(s))) {
             ok = false;
-            snprintf(reason, rn, lenient ? "must be a date (YYYY-MM-DD or dd/mm/yyyy)" : "must be a date YYYY-MM-DD");
+            (void)(lenient ? err_set(why, 422, f->name, "%s must be a date (YYYY-MM-DD or dd/mm/yyyy)", f->name) : err_set(why, 422, f->name, "%s must be a date YYYY-MM-DD", f->name));
             break;
         }
         *out = json_string(d);
@@ -252,7 +252,7 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
         if (!ev) {
             Buf b = BUF_INIT;
             enum_list(&b, f->enums);
-            snprintf(reason, rn, "must be one of: %s", buf_str(&b));
+            err_set(why, 422, f->name, "%s must be one of: %s", f->name, buf_str(&b));
             buf_free(&b);
             ok = false;
             break;
@@ -291,7 +291,7 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
         if (bad) {
             Buf b = BUF_INIT;
             enum_list(&b, f->enums);
-            snprintf(reason, rn, "'%.60s' is not one of: %s", bad, buf_str(&b));
+            err_set(why, 422, f->name, "%s '%.60s' is not one of: %s", f->name, bad, buf_str(&b));
             buf_free(&b);
             json_decref(arr);
             free(tmp);
@@ -307,23 +307,30 @@ static bool check_value(const Field *f, json_t *v, bool lenient, json_t **out, c
     return ok;
 }
 
-static void add_problem(Err *e, const char *field, json_t *value, const char *reason) {
+/* Note a problem of field: in e->errors as {"field", "value", "reason"} (reason: why's detail
+** without the field's name), and the first one as e's message (translatable: why's message id
+** and arguments, err.h). */
+static void add_problem(Err *e, const char *field, json_t *value, const Err *why) {
     if (!e->errors) e->errors = json_array();
     json_t *p = json_object();
     json_object_set_new(p, "field", json_string(field));
     if (value) json_object_set(p, "value", value);
+    size_t n = strlen(field);
+    const char *reason = strncmp(why->detail, field, n) == 0 && why->detail[n] == ' ' ? why->detail + n + 1 : why->detail;
     json_object_set_new(p, "reason", json_string(reason));
     json_array_append_new(e->errors, p);
     if (!e->detail[0]) {
+        json_t *errors = e->errors;
+        *e = *why;
+        e->errors = errors;
         e->status = 422;
-        snprintf(e->field, sizeof e->field, "%s", field);
-        snprintf(e->detail, sizeof e->detail, "%s %s", field, reason);
     }
 }
 
 int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *e) {
     if (!json_is_object(obj)) return err_set(e, 400, "", "the body must be a JSON object");
     e->detail[0] = 0;
+    Err why = ERR_INIT; /* one problem; never holds errors */
     const char *key;
     json_t *v;
     void *tmp;
@@ -331,18 +338,19 @@ int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *
         const Field *f = entity_field(en, key);
         if (!f || (f->flags & FF_INTERNAL)) {
             if (lenient) { json_object_del(obj, key); continue; }
-            add_problem(e, key, NULL, "is not a field of this record");
+            err_set(&why, 422, key, "%s is not a field of this record", key);
+            add_problem(e, key, NULL, &why);
             continue;
         }
         if (f->type == FT_ID || f->type == FT_STAMP || (f->flags & FF_READONLY)) {
             if (lenient) { json_object_del(obj, key); continue; }
-            add_problem(e, key, v, "is read-only");
+            err_set(&why, 422, key, "%s is read-only", key);
+            add_problem(e, key, v, &why);
             continue;
         }
         json_t *out;
-        char reason[320];
-        if (!check_value(f, v, lenient, &out, reason, sizeof reason)) {
-            add_problem(e, key, v, reason);
+        if (!check_value(f, v, lenient, &out, &why)) {
+            add_problem(e, key, v, &why);
             continue;
         }
         json_object_set_new(obj, key, out ? out : json_null());
@@ -351,7 +359,10 @@ int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *
         for (const Field *f = en->fields; f->name; f++) {
             if (!(f->flags & FF_REQUIRED)) continue;
             json_t *x = json_object_get(obj, f->name);
-            if (!x || json_is_null(x)) add_problem(e, f->name, NULL, "is required");
+            if (!x || json_is_null(x)) {
+                err_set(&why, 422, f->name, "%s is required", f->name);
+                add_problem(e, f->name, NULL, &why);
+            }
         }
     }
     return e->detail[0] ? (e->status = 422, -1) : 0;

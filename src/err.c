@@ -9,6 +9,7 @@
 #include "err.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,7 +73,7 @@ static void keep_arg(Err *e, const char *spec, size_t n, va_list *ap) {
     size_t used = 0;
     for (int k = 0; k < e->nargs; k++) used += strlen(e->args + used) + 1;
     size_t m = strlen(one);
-    if (used + m + 1 > sizeof e->args) {
+    if (m + 1 >= sizeof one || used + m + 1 > sizeof e->args) {
         e->key = NULL; /* too long to keep: the English detail stands */
         return;
     }
@@ -97,6 +98,8 @@ int err_vset(Err *e, int status, const char *field, const char *fmt, va_list ap)
     vsnprintf(e->detail, sizeof e->detail, fmt, ap);
     e->key = fmt;
     e->nargs = 0;
+    e->row = e->col = 0;
+    e->col_name[0] = 0;
     for (const char *f = fmt; *f && e->key; f++) {
         if (*f != '%') continue;
         if (f[1] == '%') {
@@ -129,11 +132,19 @@ const char *err_text(const Err *e, Lang lang, char *out, size_t n) {
         return out;
     }
     size_t o = 0;
+    if (e->row > 0) { /* the place first, itself a message */
+        Err at = ERR_INIT;
+        if (e->col > 0) err_set(&at, e->status, "", "row %ld, column %d (%s): ", e->row, e->col, e->col_name);
+        else err_set(&at, e->status, "", "row %ld: ", e->row);
+        err_text(&at, lang, out, n);
+        o = strlen(out);
+    }
     int next = 0;
+    bool cut = false;
 #define PUT(s, len)                                                                          \
     do {                                                                                     \
         size_t l_ = (len);                                                                   \
-        if (o + l_ >= n) l_ = n - 1 - o;                                                     \
+        if (o + l_ >= n) l_ = n - 1 - o, cut = true;                                         \
         memcpy(out + o, (s), l_);                                                            \
         o += l_;                                                                             \
     } while (0)
@@ -163,6 +174,15 @@ const char *err_text(const Err *e, Lang lang, char *out, size_t n) {
         f += c;
     }
 #undef PUT
+    if (cut) { /* not in the middle of a letter: drop a last character whose bytes did not all fit */
+        size_t start = o;
+        while (start && ((unsigned char)out[start - 1] & 0xC0) == 0x80) start--;
+        if (start) {
+            unsigned char lead = (unsigned char)out[start - 1];
+            size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+            if (o - (start - 1) < need) o = start - 1;
+        }
+    }
     out[o] = 0;
     return out;
 }
@@ -196,6 +216,8 @@ void err_clear(Err *e) {
     e->field[0] = e->detail[0] = 0;
     e->key = NULL;
     e->nargs = 0;
+    e->row = e->col = 0;
+    e->col_name[0] = 0;
 }
 
 const char *err_title(int status) {

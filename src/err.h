@@ -23,17 +23,23 @@ typedef struct Err {
     const char *key;
     int nargs;
     char args[384];
+    /* Where in a file the problem is (table.c: a spreadsheet's row and column, its letters),
+    ** told before the message in the reader's language; 0: nowhere in particular. */
+    long row;
+    int col;
+    char col_name[8];
 } Err;
 
-#define ERR_INIT {0, "", "", NULL, NULL, 0, ""}
+#define ERR_INIT {0, "", "", NULL, NULL, 0, "", 0, 0, ""}
 
 /* Fill e and return -1, so callers can write `return err_set(e, 422, "name", "...")`. */
 int err_set(Err *e, int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int err_vset(Err *e, int status, const char *field, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
-/* e's detail in lang: its message translated by the catalogues with the same arguments, or
-** e->detail when there is no translation. Returns out. */
+/* e's detail in lang: its message translated by the catalogues with the same arguments (after
+** its place, "row 3, column 2 (B): ", when it has one), or e->detail when there is no
+** translation. Returns out. */
 const char *err_text(const Err *e, Lang lang, char *out, size_t n);
 /* The stable, machine-readable code of e for clients ("not_found", "invalid", "conflict",
 ** ...): the class of the failure, which the API keeps whatever the wording. */

@@ -1,17 +1,26 @@
 /*
-** page_verify.c: the public verification page of a certificate, GET /xac-minh/{cert_no}: what
-** the QR code on the certificate opens. It shows, in Vietnamese with English beneath, the
-** certificate's fields and its LIVE state (valid, expired, revoked with its legal ground,
-** superseded by a newer certificate), links the PDF, and carries the signature string in
-** <meta name="ocop-cert"> so that `ocop cert verify URL` checks the page offline (cert.h).
-** The markup is templates/verify.html (an unknown number: verify_unknown.html, a 404); this
-** file only builds their view from certificate_get.
+** page_verify.c: the public verification of a certificate, in the page's language (the layout's
+** switch gives the other one):
+**   GET /xac-minh            a form to look a number up; ?so=NUMBER (trimmed, upper-cased)
+**                            answers 303 to /xac-minh/NUMBER, an empty or malformed number
+**                            the form again with the message next to the field (422)
+**   GET /xac-minh/{cert_no}  what the QR code on the certificate opens: its fields and its LIVE
+**                            state: valid; expiring soon (valid, within the re-evaluation window
+**                            of the rules in force, Điều 7.6.a: reevaluation_opens_days);
+**                            expired; revoked with its legal ground; superseded by a newer
+**                            certificate (a link). An unknown number: a 404 page with the form.
+** The page carries the signature string in <meta name="ocop-cert"> so that `ocop cert verify URL`
+** checks it offline (cert.h). The markup is templates/verify.html, verify_unknown.html,
+** verify_lookup.html and their form verify_form.html; this file only builds their views from
+** certificate_get.
 */
+#include <ctype.h>
 #include <string.h>
 
 #include "api.h"
 #include "decision.h"
 #include "page.h"
+#include "rubric.h"
 #include "util.h"
 
 static const char *jstr(json_t *o, const char *path) {
@@ -26,10 +35,10 @@ static const char *jstr(json_t *o, const char *path) {
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* view[key] = the ISO date at path in c as dd/mm/yyyy. */
+/* view[key] = the ISO date iso as dd/mm/yyyy. */
 static void set_dmy(json_t *view, const char *key, const char *iso) {
     char d[11];
-    json_object_set_new(view, key, json_string(page_dmy(iso, d)));
+    json_object_set_new(view, key, json_string(lang_date(iso, d)));
 }
 
 /* {"STATE": true}: what a template tests with {{#is.STATE}}. */
@@ -49,10 +58,49 @@ static json_t *history_view(json_t *c) {
         bool k = false;
         for (size_t j = 0; j < COUNT(known); j++) k = k || str_eq(known[j], event);
         char d[11];
-        json_array_append_new(out, json_pack("{s:s, s:s?, s:o, s:b, s:s?}", "on", page_dmy(jstr(ev, "on"), d), "event", event,
+        json_array_append_new(out, json_pack("{s:s, s:s?, s:o, s:b, s:s?}", "on", lang_date(jstr(ev, "on"), d), "event", event,
                                              "event_is", is(k ? event : NULL), "known", k, "detail", jstr(ev, "detail")));
     }
     return out;
+}
+
+/* The lookup form's view: what was typed and, when it cannot be looked up, why. */
+static json_t *form_view(const char *typed, const char *problem) {
+    return json_pack("{s:s, s:s?}", "so", typed ? typed : "", "problem", problem);
+}
+
+/* The lookup page: {"form": ...}. */
+static json_t *lookup_view(const char *typed, const char *problem) {
+    return json_pack("{s:o}", "form", form_view(typed, problem));
+}
+
+/* A number as a person types it: blanks around it dropped, letters upper-cased ("bo-2026-0001"
+** is BO-2026-0001), into out (n bytes); false when it is longer than a certificate number. */
+static bool tidy_number(const char *in, char *out, size_t n) {
+    while (*in && isspace((unsigned char)*in)) in++;
+    size_t len = strlen(in);
+    while (len && isspace((unsigned char)in[len - 1])) len--;
+    if (len >= n) return false;
+    for (size_t i = 0; i < len; i++) out[i] = (char)toupper((unsigned char)in[i]);
+    out[len] = 0;
+    return true;
+}
+
+int page_verify_lookup(Req *r) {
+    const char *so = req_query(r, "so");
+    if (!so) return page_render(r, 200, "verify_lookup", lookup_view("", NULL));
+    char no[32];
+    bool fits = tidy_number(so, no, sizeof no);
+    if (!fits || !certificate_no_is_ours(no)) {
+        /* what was typed stays in the field (escaped by the template), however long */
+        const char *why = fits && !no[0] ? tr(r->lang, "Enter the number printed on the certificate.")
+                                         : tr(r->lang, "A certificate number is written like 86-2026-0001: the code of the "
+                                                       "province (or BO for the Ministry), the year and the serial number.");
+        return page_render(r, 422, "verify_lookup", lookup_view(so, why));
+    }
+    resp_header(r, "Location", arena_printf(&r->arena, "/xac-minh/%s", no));
+    resp_header(r, "Cache-Control", "no-store");
+    return resp_text(r, 303, "text/plain; charset=utf-8", "", 0);
 }
 
 int page_verify(Req *r) {
@@ -64,25 +112,33 @@ int page_verify(Req *r) {
     if (!c) {
         if (e.status != 404) return resp_problem(r, &e);
         /* the transport refused bytes that are not UTF-8; were one to pass, the escaper replaces it */
-        json_t *view = json_object();
-        json_object_set_new(view, "cert_no", json_stringn_nocheck(cert_no, strlen(cert_no)));
+        json_t *view = json_pack("{s:o, s:o}", "cert_no", json_stringn_nocheck(cert_no, strlen(cert_no)), "form",
+                                 form_view(cert_no, NULL));
         return page_render(r, 404, "verify_unknown", view);
     }
     const char *state = jstr(c, "state");
     if (!str_eq(state, "valid") && !str_eq(state, "expired") && !str_eq(state, "revoked")) state = "superseded";
-    json_t *view = json_pack("{s:o, s:o, s:o}", "cert", c, "is", is(state), "history", history_view(c));
+    json_int_t left = json_integer_value(json_object_get(c, "days_left"));
+    /* in its re-evaluation window: the producer may file to renew it before it expires */
+    if (str_eq(state, "valid") && left <= (json_int_t)rubric_rule_num(rubric_current(), "reevaluation_opens_days"))
+        state = "expiring";
+    char num[32];
+    json_t *view = json_pack("{s:o, s:o, s:o, s:s, s:s, s:o}", "cert", c, "is", is(state), "history", history_view(c),
+                             "days_left", lang_int(r->lang, left, num, sizeof num), "stars",
+                             page_stars((int)json_integer_value(json_object_get(c, "stars"))), "form", form_view("", NULL));
+    json_object_set_new(view, "in_force", json_boolean(str_eq(state, "valid") || str_eq(state, "expiring")));
+    json_object_set_new(view, "has_history", json_boolean(json_array_size(json_object_get(c, "history")) > 0));
     set_dmy(view, "expires_on", jstr(c, "expires_on"));
     set_dmy(view, "ended_on", jstr(c, "ended_on"));
     set_dmy(view, "revoked_on", jstr(c, "revocation.decided_on"));
     set_dmy(view, "decided_on", jstr(c, "decision.decided_on"));
     set_dmy(view, "issued_on", jstr(c, "issued_on"));
+    /* the ground in the page's language (the catalogue of grounds, decision.c, has both) */
+    const char *ground = jstr(c, r->lang == LANG_VI ? "revocation.vi" : "revocation.en");
+    if (ground) json_object_set_new(view, "ground", json_string(ground));
     /* expires_on is the first day without force; the page says the last day with it */
     char last[11] = "";
     if (date_valid(jstr(c, "expires_on"))) date_add_days(jstr(c, "expires_on"), -1, last);
     set_dmy(view, "valid_through", last);
-    Buf stars = BUF_INIT;
-    for (json_int_t i = 0; i < json_integer_value(json_object_get(c, "stars")) && i < 5; i++) buf_puts(&stars, "★");
-    json_object_set_new(view, "stars", json_string(buf_str(&stars)));
-    buf_free(&stars);
     return page_render(r, 200, "verify", view);
 }

@@ -368,8 +368,8 @@ int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, Ru
         if (json_is_null(v)) continue;
         bool not_met = json_is_string(v) && strcmp(json_string_value(v), RUBRIC_NOT_MET) == 0;
         if (not_met && !l->met_or_not) {
-            rc = err_set(e, 422, field, "%s has %d options: \"" RUBRIC_NOT_MET "\" is for a criterion printed with a single "
-                         "option; choose an option index from 0 to %d", code, l->noptions, l->noptions - 1);
+            rc = err_set(e, 422, field, "%s has %d options: \"%s\" is for a criterion printed with a single option; choose an "
+                         "option index from 0 to %d", code, l->noptions, RUBRIC_NOT_MET, l->noptions - 1);
         } else if (not_met && idx >= stop) {
             rc = err_set(e, 422, field, "the evaluation stopped at %s: %s comes after it and is not scored", stopped_at, code);
         } else if (not_met) {
@@ -378,11 +378,13 @@ int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, Ru
             rc = err_set(e, 422, field, "one option per criterion: %s takes a single index", code);
         } else if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) >= l->noptions) {
             if (l->met_or_not)
-                rc = err_set(e, 422, field, "%s is met or not: choose 0 (met, %d point%s) or \"" RUBRIC_NOT_MET "\" (0 points)",
-                             code, l->options[0].points, l->options[0].points == 1 ? "" : "s");
+                rc = err_set(e, 422, field, "%s is met or not: choose 0 (met, it scores %d) or \"%s\" (not met, it scores 0)",
+                             code, l->options[0].points, RUBRIC_NOT_MET);
+            else if (json_is_integer(v))
+                rc = err_set(e, 422, field, "%s: choose an option index from 0 to %d (%lld is outside that range)", code,
+                             l->noptions - 1, (long long)json_integer_value(v));
             else
-                rc = err_set(e, 422, field, "%s: choose an option index from 0 to %d (got %s)", code, l->noptions - 1,
-                             json_is_integer(v) ? "a number outside that range" : "something that is not a whole number");
+                rc = err_set(e, 422, field, "%s: choose an option index from 0 to %d (a whole number)", code, l->noptions - 1);
         } else if (idx >= stop) {
             rc = err_set(e, 422, field, "the evaluation stopped at %s: %s comes after it and is not scored", stopped_at, code);
         } else {

@@ -182,21 +182,27 @@ static const char *size_text(size_t n, char out[32]) {
     return out;
 }
 
-/* Fill e with "row R, column C (L): message" (row or column omitted when <= 0); returns -1. */
+/* Fill e with the message and its place in the file, row and column (either omitted when <= 0):
+** e's detail "row R, column C (L): message", and the message kept to be told in another
+** language after the place (err_text); returns -1. scripts/po-update extracts fmt. */
 __attribute__((format(printf, 5, 6)))
 static int loc_err(Err *e, int status, long row, int col, const char *fmt, ...) {
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    err_vset(e, status, "file", fmt, ap);
     va_end(ap);
-    if (row > 0 && col > 0) {
-        char cn[8];
-        table_col_name(col, cn);
-        return err_set(e, status, "file", "row %ld, column %d (%s): %s", row, col, cn, msg);
-    }
-    if (row > 0) return err_set(e, status, "file", "row %ld: %s", row, msg);
-    return err_set(e, status, "file", "%s", msg);
+    if (row <= 0) return -1;
+    e->row = row;
+    if (col > 0) e->col = col, table_col_name(col, e->col_name);
+    char at[64];
+    int k = col > 0 ? snprintf(at, sizeof at, "row %ld, column %d (%s): ", row, col, e->col_name)
+                    : snprintf(at, sizeof at, "row %ld: ", row);
+    size_t p = k > 0 && (size_t)k < sizeof at ? (size_t)k : 0, m = strlen(e->detail);
+    if (p + m + 1 > sizeof e->detail) m = sizeof e->detail - 1 - p;
+    memmove(e->detail + p, e->detail, m);
+    memcpy(e->detail, at, p); /* the place before the message */
+    e->detail[p + m] = 0;
+    return -1;
 }
 
 /* Offset of the first byte that is not part of valid UTF-8 (overlongs, surrogates and code
@@ -377,9 +383,9 @@ static Table *csv_read(const char *data, size_t n, const TableLimits *lim, Err *
         }
         if (p.entry_pos > lim->max_cell) {
             char sz[32];
-            c.failed = loc_err(e, 413, c.rec_line, c.ncur + 1, "cell longer than %s%s",
-                               size_text(lim->max_cell, sz),
-                               p.quoted ? " (is a quote left unclosed?)" : "");
+            c.failed = p.quoted ? loc_err(e, 413, c.rec_line, c.ncur + 1, "cell longer than %s (is a quote left unclosed?)",
+                                          size_text(lim->max_cell, sz))
+                                : loc_err(e, 413, c.rec_line, c.ncur + 1, "cell longer than %s", size_text(lim->max_cell, sz));
             break;
         }
         if (j < n && (data[j] == '\r' || j == 0 || data[j - 1] != '\r')) c.line++;

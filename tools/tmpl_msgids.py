@@ -10,6 +10,8 @@ out, files = sys.argv[1], sys.argv[2:]
 seen = {}
 for path in files:
     src = open(path, encoding="utf-8").read()
+    # comments ({{! ...}}) hold no messages: blank them, keeping their newlines for line numbers
+    src = re.sub(r"\{\{!.*?\}\}", lambda m: re.sub(r"[^\n]", " ", m.group(0)), src, flags=re.S)
     for m in re.finditer(r"\{\{\s*_\s+(.*?)\s*\}\}", src, re.S):
         text = m.group(1)
         if "|" in text:

@@ -83,7 +83,7 @@ try {
   } catch (e) {
     throw new Error(`Chromium (${CHROMIUM}) did not start: ${e.message}`);
   }
-  const env = { base: srv.base, certNo, browser, shots, AxeBuilder, tokens };
+  const env = { base: srv.base, certNo, browser, shots, AxeBuilder, tokens, db: srv.db };
   for (const c of checks) {
     if (only && !c.name.includes(only)) continue;
     const t = Date.now();

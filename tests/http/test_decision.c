@@ -56,6 +56,25 @@ static void date_plus_days(const char *date, int days, char out[11]) {
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* Set certificate cert_no's expires_on, straight in the database (as time passing would). */
+static void cert_set_expiry(const char *cert_no, const char *on) {
+    char sql[256];
+    snprintf(sql, sizeof sql, "UPDATE certificates SET expires_on = '%s' WHERE cert_no = '%s'", on, cert_no);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+}
+
+/* Certificate cert_no expires days from today. */
+static void cert_expires_in(const char *cert_no, int days) {
+    char on[11];
+    date_plus_days(today, days, on);
+    cert_set_expiry(cert_no, on);
+}
+
 static int setup(void **state) {
     (void)state;
     time_t now = time(NULL) + 7 * 3600; /* Vietnam's date, as ocop counts it */
@@ -450,14 +469,16 @@ static void test_decision_and_certificate(void **state) {
     snprintf(path, sizeof path, "/xac-minh/%s?fbclid=IwAR0x&utm_source=zalo", cert_p2);
     resp_free(&r);
     r = call(NULL, "GET", path, NULL, 200, NULL);
-    const char *page[] = {"Còn hiệu lực", "Kẹo dừa lá dứa Thanh Long", "★★★ 3 sao", "Ủy ban nhân dân tỉnh Vĩnh Long",
-                          dmy(today), dmy(expires), "<meta name=\"ocop-cert\" content=\"ocop-cert-v1 ", "/pdf\""};
+    char days[16]; /* 36 months from today, written as Vietnamese writes numbers: 1.09x */
+    snprintf(days, sizeof days, "còn 1.09");
+    const char *page[] = {"<p class=\"state-name\">Còn hiệu lực</p>", "Kẹo dừa lá dứa Thanh Long", "★★★</span> 3 sao",
+                          "Ủy ban nhân dân tỉnh Vĩnh Long", days, dmy(today), dmy(last_day), "<meta name=\"ocop-cert\" content=\"ocop-cert-v1 ", "/pdf\""};
     for (size_t i = 0; i < sizeof page / sizeof page[0]; i++) body_has(&r, page[i]);
     body_has(&r, "<link rel=\"stylesheet\" href=\"/static/ocop.");
     assert_null(strstr(r.body, "<style"));
     resp_free(&r);
     r = call(NULL, "GET", "/xac-minh/86-2000-9999", NULL, 404, NULL);
-    body_has(&r, "Không tìm thấy giấy chứng nhận số <span class=\"nb\">86-2000-9999</span>");
+    body_has(&r, "Hệ thống không cấp giấy chứng nhận nào có số này: <span class=\"nb\">86-2000-9999</span>");
     resp_free(&r);
     r = call(NULL, "GET", "/xac-minh/%3Cscript%3E", NULL, 404, NULL);
     assert_null(strstr(r.body, "<script>"));
@@ -668,7 +689,9 @@ static void test_revoke_supersede_expire(void **state) {
     resp_free(&r);
     snprintf(page, sizeof page, "/xac-minh/%s", cert_p3);
     r = call(NULL, "GET", page, NULL, 200, NULL);
-    body_has(&r, "Đã thu hồi (Vi phạm pháp luật về chất lượng, an toàn thực phẩm");
+    body_has(&r, "<p class=\"state-name\">Đã thu hồi</p>");
+    body_has(&r, "Lý do: Vi phạm pháp luật về chất lượng, an toàn thực phẩm, môi trường, sở hữu trí tuệ hoặc ghi nhãn hàng "
+                 "hóa (Điều 8.1.c).");
     body_has(&r, "Vi phạm quy định về an toàn thực phẩm");
     assert_null(strstr(r.body, "Còn hiệu lực"));
     resp_free(&r);
@@ -700,7 +723,8 @@ static void test_revoke_supersede_expire(void **state) {
     snprintf(page, sizeof page, "/xac-minh/%s", cert_p2);
     r = call(NULL, "GET", page, NULL, 200, NULL);
     char text[160];
-    snprintf(text, sizeof text, "Đã được thay thế bởi <a href=\"/xac-minh/%s\">%s</a>", newer, newer);
+    body_has(&r, "<p class=\"state-name\">Đã được thay thế</p>");
+    snprintf(text, sizeof text, "<a href=\"/xac-minh/%s\">Xem giấy chứng nhận %s</a>", newer, newer);
     body_has(&r, text);
     resp_free(&r);
     r = call(NULL, "GET", "/api/v1/products/2", NULL, 200, NULL);
@@ -717,6 +741,32 @@ static void test_revoke_supersede_expire(void **state) {
     char expires[11], in_window[11], warned[11];
     snprintf(expires, sizeof expires, "%s", jstr(r.json, "expires_on"));
     resp_free(&r);
+    /* Its page says "expiring soon" from the window's opening (reevaluation_opens_days, 180),
+    ** with the days left, in each language. */
+    snprintf(page, sizeof page, "/xac-minh/%s", newer);
+    cert_expires_in(newer, 181);
+    r = call(NULL, "GET", page, NULL, 200, NULL);
+    body_has(&r, "<p class=\"state-name\">Còn hiệu lực</p>");
+    body_has(&r, "còn 181 ngày.");
+    resp_free(&r);
+    cert_expires_in(newer, 180);
+    r = call(NULL, "GET", page, NULL, 200, NULL);
+    body_has(&r, "<div class=\"state expiring\" role=\"status\">\n<p class=\"state-name\">Còn hiệu lực, sắp hết hạn</p>");
+    body_has(&r, "chỉ còn 180 ngày. Chủ thể có thể nộp hồ sơ đánh giá lại");
+    resp_free(&r);
+    snprintf(page, sizeof page, "/xac-minh/%s?lang=en", newer);
+    cert_expires_in(newer, 1);
+    r = call(NULL, "GET", page, NULL, 200, NULL);
+    body_has(&r, "<p class=\"state-name\">Valid, expiring soon</p>");
+    char through[80];
+    snprintf(through, sizeof through, "Valid through %s: only 1 days left.", dmy(today));
+    body_has(&r, through);
+    resp_free(&r);
+    cert_expires_in(newer, 0);
+    r = call(NULL, "GET", page, NULL, 200, NULL);
+    body_has(&r, "<p class=\"state-name\">Expired</p>");
+    resp_free(&r);
+    cert_set_expiry(newer, expires);
     date_plus_days(expires, -150, in_window);
     date_plus_days(expires, -30, warned);
     snprintf(path, sizeof path, "/api/v1/lifecycle/due?date=%s&commune=28903", in_window);

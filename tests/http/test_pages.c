@@ -1,7 +1,8 @@
 /*
 ** test_pages.c: the pages that run on templates (tmpl.c), as a browser gets them: the home page
-** "/" (its search box; its figures and charts: test_home_stats.c) and the verification page's
-** answer for an unknown number (test_decision.c and test_e2e.c check it for certificates in every state). What a
+** "/" (its search box; its figures and charts: test_home_stats.c), the verification page's answer
+** for an unknown number and the lookup form /xac-minh (test_decision.c and test_e2e.c check the
+** page of certificates in every state). What a
 ** visitor types comes back escaped; every page links the stylesheet by its hashed name and has
 ** no inline style (the CSP allows none; test_static.c serves the sheet).
 */
@@ -75,12 +76,76 @@ static void test_home_search(void **state) {
 static void test_verify_unknown(void **state) {
     Resp r = page("/xac-minh/86-2000-9999", 404);
     body_has(&r, "<title>Không tìm thấy giấy chứng nhận OCOP</title>");
-    body_has(&r, "Không tìm thấy giấy chứng nhận số <span class=\"nb\">86-2000-9999</span><span class=\"en\">No certificate numbered 86-2000-9999");
-    body_has(&r, "<p class=\"state revoked\" role=\"alert\">");
+    body_has(&r, "<div class=\"state unknown\" role=\"alert\">\n<p class=\"state-name\">Không tìm thấy</p>");
+    body_has(&r, "Hệ thống không cấp giấy chứng nhận nào có số này: <span class=\"nb\">86-2000-9999</span>");
+    /* the form to try again, holding the number */
+    body_has(&r, "<form class=\"lookup\" method=\"get\" action=\"/xac-minh\" role=\"search\">");
+    body_has(&r, "name=\"so\" value=\"86-2000-9999\"");
     resp_free(&r);
     r = page("/xac-minh/%3Cimg%20src%3Dx%3E", 404);
-    body_has(&r, "số <span class=\"nb\">&lt;img src=x&gt;</span><span");
+    body_has(&r, "số này: <span class=\"nb\">&lt;img src=x&gt;</span>");
     assert_null(strstr(r.body, "<img"));
+    resp_free(&r);
+    /* in English, by ?lang= (the page speaks one language) */
+    r = http_get(&S, "/xac-minh/86-2000-9999?lang=en");
+    expect_status(&r, 404, NULL);
+    body_has(&r, "<html lang=\"en\">");
+    body_has(&r, "<title>OCOP certificate not found</title>");
+    body_has(&r, "No certificate with this number was issued through this system: <span class=\"nb\">86-2000-9999</span>");
+    assert_null(strstr(r.body, "Không tìm thấy"));
+    resp_free(&r);
+}
+
+/* GET /xac-minh: the form; ?so= goes to the number's page (303) trimmed and upper-cased; empty
+** or malformed, the form again (422) with the message next to the field and what was typed. */
+static void test_verify_lookup(void **state) {
+    Resp r = page("/xac-minh", 200);
+    body_has(&r, "<title>Xác minh giấy chứng nhận OCOP</title>");
+    body_has(&r, "<label for=\"so\">Số giấy chứng nhận</label>");
+    body_has(&r, "name=\"so\" value=\"\"");
+    assert_null(strstr(r.body, "aria-invalid"));
+    resp_free(&r);
+    static const struct {
+        const char *query, *to;
+    } go[] = {
+        {"so=86-2026-0001", "/xac-minh/86-2026-0001"},
+        {"so=%20%2086-2026-0042%09", "/xac-minh/86-2026-0042"},
+        {"so=bo-2027-0003&utm_source=x", "/xac-minh/BO-2027-0003"},
+    };
+    for (size_t i = 0; i < sizeof go / sizeof go[0]; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/xac-minh?%s", go[i].query);
+        r = http_get(&S, path);
+        expect_status(&r, 303, NULL);
+        assert_string_equal(resp_header_value(&r, "Location"), go[i].to);
+        resp_free(&r);
+    }
+    static const struct {
+        const char *query, *typed, *why;
+    } bad[] = {
+        {"so=", "", "Hãy nhập số in trên giấy chứng nhận."},
+        {"so=%20%20", "  ", "Hãy nhập số in trên giấy chứng nhận."},
+        {"so=86%202026%201", "86 2026 1", "Số giấy chứng nhận có dạng 86-2026-0001"},
+        {"so=86-26-0001", "86-26-0001", "Số giấy chứng nhận có dạng 86-2026-0001"},
+        {"so=%3Cb%3Ex%3C%2Fb%3E", "&lt;b&gt;x&lt;/b&gt;", "Số giấy chứng nhận có dạng"},
+        {"so=86-2026-00010000000000000000000000000000000000001", "86-2026-00010000000000000000000000000000000000001",
+         "Số giấy chứng nhận có dạng"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[160], want[200];
+        snprintf(path, sizeof path, "/xac-minh?%s", bad[i].query);
+        r = page(path, 422);
+        snprintf(want, sizeof want, "name=\"so\" value=\"%s\"", bad[i].typed);
+        body_has(&r, want);
+        body_has(&r, "aria-describedby=\"so-hint so-problem\" aria-invalid=\"true\">");
+        body_has(&r, "<p id=\"so-problem\" class=\"problem\" role=\"alert\">");
+        body_has(&r, bad[i].why);
+        assert_null(strstr(r.body, "<b>"));
+        resp_free(&r);
+    }
+    r = http_get(&S, "/xac-minh?so=x&lang=en");
+    expect_status(&r, 422, NULL);
+    body_has(&r, "A certificate number is written like 86-2026-0001: the code of the province (or BO for the Ministry)");
     resp_free(&r);
 }
 
@@ -89,6 +154,7 @@ int main(void) {
         cmocka_unit_test(test_home_catalogue),
         cmocka_unit_test(test_home_search),
         cmocka_unit_test(test_verify_unknown),
+        cmocka_unit_test(test_verify_lookup),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -94,6 +94,7 @@ static const Expect expect[] = {
     {"certificates.revoke", "UvvFFFFF", "UvNFFFFF"},
     {"revocation_grounds.list", "oooooooo", "oooooooo"},
     {"lifecycle.due", "Uooooooo", "Uooooooo"},
+    {"verify.lookup", "oooooooo", "oooooooo"},
     {"verify.page", "oooooooo", "oooooooo"},
     {"products.page", "oooooooo", "oooooooo"},
     {"producers.page", "oooooooo", "oooooooo"},

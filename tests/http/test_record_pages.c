@@ -274,12 +274,12 @@ static void test_product_page_english(void **state) {
     body_has(&r, "<html lang=\"en\">");
     body_has(&r, "★★★★</span> OCOP 4 stars</p>");
     body_has(&r, valid);
-    body_has(&r, "Certificate no. <span class=\"nb\">GCN-BT-2024-31</span>");
+    body_has(&r, "Certificate number <span class=\"nb\">GCN-BT-2024-31</span>");
     body_has(&r, "Expired: valid until 14/11/2024");
     body_has(&r, "<tr><th>Before 1 July 2025</th><td>Xã Tân Hội, Huyện Mỏ Cày Nam, Tỉnh Bến Tre</td></tr>");
     body_has(&r, "<small>(Cooperative)</small>");
     body_has(&r, "<p>E-commerce platform, Facebook, Supermarket</p>");
-    body_has(&r, "<td data-label=\"Issued by\">District</td>");
+    body_has(&r, "<td data-label=\"Recognition level\">District</td>");
     lacks(&r, "Còn hiệu lực");
     resp_free(&r);
     resp_free(&api);

@@ -456,7 +456,7 @@ static void test_every_template(void **state) {
     tmpl_free(s);
     /* what ocop serve loads */
     TmplSet *emb = tmpl_load_embedded();
-    const char *pages[] = {"layout", "home", "verify", "verify_unknown"};
+    const char *pages[] = {"layout", "home", "verify", "verify_unknown", "verify_lookup", "verify_form"};
     for (size_t i = 0; i < COUNT(pages); i++) assert_true(tmpl_has(emb, pages[i]));
     assert_false(tmpl_has(emb, "nowhere"));
     tmpl_free(emb);
@@ -503,8 +503,10 @@ static void test_verify_page(void **state) {
     TmplSet *s = tmpl_load_embedded();
     json_t *view = json_loads("{\"cert\": {\"cert_no\": \"86-2026-0001\", \"stars\": 3, \"signature\": \"ocop-cert-v1 a\\\"b\","
                               " \"product\": {\"name\": \"<img src=x onerror=alert(1)>\", \"code\": \"86-1\"},"
-                              " \"revocation\": {\"vi\": \"Vi phạm\", \"note\": \"<script>x</script>\"}},"
-                              " \"is\": {\"revoked\": true}, \"stars\": \"★★★\", \"asset\": {\"css\": \"/static/ocop.0a1b.css\"},"
+                              " \"revocation\": {\"clause\": \"Điều 8.1.c\", \"decision_no\": \"<i>15</i>\","
+                              " \"note\": \"<script>x</script>\"}},"
+                              " \"is\": {\"revoked\": true}, \"ground\": \"Vi phạm <b>\", \"revoked_on\": \"03/02/2026\","
+                              " \"stars\": \"★★★\", \"asset\": {\"css\": \"/static/ocop.0a1b.css\"}, \"has_history\": true,"
                               " \"history\": [{\"on\": \"01/02/2026\", \"event\": \"issued\", \"event_is\": {\"issued\": true},"
                               " \"known\": true}, {\"on\": \"02/02/2026\", \"event\": \"<odd>\", \"known\": false}]}",
                               0, NULL);
@@ -514,14 +516,17 @@ static void test_verify_page(void **state) {
     const char *out = buf_str(&b);
     const char *must[] = {"<!doctype html>", "<title>Giấy chứng nhận OCOP 86-2026-0001</title>",
                           "<meta name=\"ocop-cert\" content=\"ocop-cert-v1 a&quot;b\">", "<link rel=\"stylesheet\" href=\"/static/ocop.0a1b.css\">",
-                          "<td>&lt;img src=x onerror=alert(1)&gt; (mã sản phẩm 86-1)</td>",
-                          "<p class=\"state revoked\" role=\"status\">Đã thu hồi (Vi phạm)",
-                          "<p>&lt;script&gt;x&lt;/script&gt;</p>", "<td>★★★ 3 sao (3 stars)</td>",
-                          "<li>01/02/2026: Cấp <span class=\"en\">(issued)</span></li>",
-                          "<li>02/02/2026: &lt;odd&gt; <span class=\"en\">(&lt;odd&gt;)</span></li>",
+                          "<td>&lt;img src=x onerror=alert(1)&gt;</td>", "<td class=\"nb\">86-1</td>",
+                          "<div class=\"state revoked\" role=\"status\">\n<p class=\"state-name\">Đã thu hồi</p>",
+                          "<p>Thu hồi ngày 03/02/2026 theo Quyết định số &lt;i&gt;15&lt;/i&gt;.</p>",
+                          "<p>Lý do: Vi phạm &lt;b&gt; (Điều 8.1.c).</p>",
+                          "<p>&lt;script&gt;x&lt;/script&gt;</p>", "<td><span class=\"stars\">★★★</span> 3 sao</td>",
+                          "<li>01/02/2026: cấp giấy chứng nhận</li>", "<li>02/02/2026: &lt;odd&gt;</li>",
                           "<a href=\"/api/v1/certificates/86-2026-0001/pdf\">"};
     for (size_t i = 0; i < COUNT(must); i++)
         if (!strstr(out, must[i])) fail_msg("the page lacks '%s':\n%s", must[i], out);
+    assert_null(strstr(out, "<b>"));
+    assert_null(strstr(out, "<i>"));
     assert_null(strstr(out, "Còn hiệu lực"));
     assert_null(strstr(out, "<script>"));
     assert_null(strstr(out, "<img"));
