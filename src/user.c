@@ -25,12 +25,12 @@ static bool is_admin(const Actor *who) { return actor_can(who, PERM_ADMIN); }
 /* Normalise a username into out (lower case); NULL when acceptable, else the problem. */
 static const char *username_problem(const char *in, char out[USERNAME_MAX + 1]) {
     size_t n = strlen(in);
-    if (n < USERNAME_MIN || n > USERNAME_MAX) return "a username has 3 to 32 characters";
+    if (n < USERNAME_MIN || n > USERNAME_MAX) return N_("a username has 3 to 32 characters");
     for (size_t i = 0; i < n; i++) {
         char c = in[i];
         if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
         bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '.' || c == '_' || c == '-'));
-        if (!ok) return "a username uses only letters a-z, digits and . _ - (not first), without diacritics";
+        if (!ok) return N_("a username uses only letters a-z, digits and . _ - (not first), without diacritics");
         out[i] = c;
     }
     out[n] = 0;
