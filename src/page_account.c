@@ -138,7 +138,7 @@ int page_register(Req *r) {
         if (!rc) return page_redirect(r, "/dang-nhap?done=registered");
         if (e.status == 429) throttled(r, &e, "");
     }
-    int st = register_show(r, e.status == 429 ? 429 : 422, &e);
+    int st = register_show(r, e.status == 409 || e.status == 429 ? e.status : 422, &e);
     err_clear(&e);
     return st;
 }

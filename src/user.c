@@ -491,6 +491,12 @@ int user_register(Db *db, const Actor *who, Arena *arena, json_t *in, int64_t *i
     Actor self = actor_user(&reg, who ? who->remote : NULL);
     int64_t pid = 0;
     if (!rc) rc = entity_insert_unchecked(db, arena, &ENTITY_PRODUCERS, &self, producer, &pid, e);
+    if (rc && e->field[0] && strncmp(e->field, "producer", 8) != 0 && strcmp(e->field, "username") != 0) {
+        /* the producer record's own field (its commune, found only on insert), as entity_check's */
+        char f[sizeof e->field];
+        snprintf(f, sizeof f, "%s", e->field);
+        snprintf(e->field, sizeof e->field, "producer.%.100s", f);
+    }
     if (!rc) {
         char scope[24], canon[24];
         Place p;
