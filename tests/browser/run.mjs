@@ -16,7 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                               '--disable-sync', '--no-first-run'];
-const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs'];
+const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs', 'account.mjs'];
 
 function fatal(msg) {
   console.error(`browser tests: ${msg}`);
