@@ -35,7 +35,7 @@ struct Form {
     int nfields, cap;
     FormFile files[FORM_MAX_FILES];
     int nfiles;
-    int last;     /* what the previous piece belonged to: 0 nothing, 1 fields[nfields-1], 2 the last file */
+    int last; /* what the previous piece belonged to: 0 nothing, 1 fields[nfields-1], 2 the last file */
     bool failed;
     Err err;
 };
@@ -50,8 +50,10 @@ bool form_is_form_type(const char *ct) {
     return false;
 }
 
-/* Stop the parse after err_set filled f->err: the processor ignores the rest of the body. */
-static enum MHD_Result stop(Form *f) {
+/* Stop the parse, with the reason err_set wrote into f->err (its -1 is rc): the processor
+** ignores the rest of the body. */
+static enum MHD_Result stop(Form *f, int rc) {
+    (void)rc;
     f->failed = true;
     return MHD_NO;
 }
@@ -64,7 +66,8 @@ static int file_open(Form *f, FormFile *ff) {
     if (fd < 0) {
         int er = errno;
         free(path);
-        (err_set(&f->err, er == ENOSPC ? 507 : 503, "body", "cannot keep the uploaded file now: %s", strerror(er)), stop(f));
+        stop(f,
+             err_set(&f->err, er == ENOSPC ? 507 : 503, "body", "cannot keep the uploaded file now: %s", strerror(er)));
         return -1;
     }
     ff->path = path;
@@ -77,7 +80,8 @@ static enum MHD_Result file_piece(Form *f, const char *key, const char *filename
     FormFile *ff = f->nfiles ? &f->files[f->nfiles - 1] : NULL;
     bool same = f->last == 2 && ff && strcmp(ff->name, key) == 0;
     if (off == 0 && !(same && ff->size == 0)) {
-        if (f->nfiles >= FORM_MAX_FILES) return (err_set(&f->err, 400, "body", "a form may carry at most 20 files"), stop(f));
+        if (f->nfiles >= FORM_MAX_FILES)
+            return stop(f, err_set(&f->err, 400, "body", "a form may carry at most 20 files"));
         ff = &f->files[f->nfiles];
         memset(ff, 0, sizeof *ff);
         ff->fd = -1;
@@ -87,7 +91,7 @@ static enum MHD_Result file_piece(Form *f, const char *key, const char *filename
         f->nfiles++;
         if (file_open(f, ff)) return MHD_NO;
     } else if (!same) {
-        return (err_set(&f->err, 400, "body", "the form's parts are out of order"), stop(f));
+        return stop(f, err_set(&f->err, 400, "body", "the form's parts are out of order"));
     }
     f->last = 2;
     for (size_t done = 0; done < size;) {
@@ -95,7 +99,8 @@ static enum MHD_Result file_piece(Form *f, const char *key, const char *filename
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             int er = w < 0 ? errno : EIO;
-            return (err_set(&f->err, er == ENOSPC ? 507 : 503, "body", "cannot keep the uploaded file now: %s", strerror(er)), stop(f));
+            return stop(f, err_set(&f->err, er == ENOSPC ? 507 : 503, "body", "cannot keep the uploaded file now: %s",
+                                   strerror(er)));
         }
         done += (size_t)w;
     }
@@ -110,13 +115,16 @@ static enum MHD_Result form_item(void *cls, enum MHD_ValueKind kind, const char 
     Form *f = cls;
     if (f->failed) return MHD_NO;
     if (!key) key = "";
-    if (strlen(key) > FORM_MAX_KEY) return (err_set(&f->err, 400, "body", "a form field's name is longer than 100 bytes"), stop(f));
-    if (!text_utf8_valid(key, strlen(key), NULL)) return (err_set(&f->err, 400, "body", "a form field's name is not UTF-8"), stop(f));
+    if (strlen(key) > FORM_MAX_KEY)
+        return stop(f, err_set(&f->err, 400, "body", "a form field's name is longer than 100 bytes"));
+    if (!text_utf8_valid(key, strlen(key), NULL))
+        return stop(f, err_set(&f->err, 400, "body", "a form field's name is not UTF-8"));
     if (filename) return file_piece(f, key, filename, type, data, off, size);
     Field *last = f->nfields ? &f->fields[f->nfields - 1] : NULL;
     bool same = f->last == 1 && last && strcmp(last->key, key) == 0;
     if (off == 0 && !(same && last->val.n == 0)) {
-        if (f->nfields >= FORM_MAX_FIELDS) return (err_set(&f->err, 400, "body", "a form may carry at most 200 fields"), stop(f));
+        if (f->nfields >= FORM_MAX_FIELDS)
+            return stop(f, err_set(&f->err, 400, "body", "a form may carry at most 200 fields"));
         if (f->nfields == f->cap) {
             f->cap = f->cap ? 2 * f->cap : 16;
             f->fields = xrealloc(f->fields, (size_t)f->cap * sizeof *f->fields);
@@ -125,7 +133,7 @@ static enum MHD_Result form_item(void *cls, enum MHD_ValueKind kind, const char 
         last->key = xstrdup(key);
         last->val = (Buf)BUF_INIT;
     } else if (!same) {
-        return (err_set(&f->err, 400, "body", "the form's parts are out of order"), stop(f));
+        return stop(f, err_set(&f->err, 400, "body", "the form's parts are out of order"));
     }
     f->last = 1;
     buf_append(&last->val, data, size);
@@ -145,7 +153,7 @@ Form *form_new(void *mc, const char *dir) {
 
 int form_feed(Form *f, const char *data, size_t n, Err *e) {
     if (!f->failed && f->pp && MHD_post_process(f->pp, data, n) != MHD_YES && !f->failed)
-        (err_set(&f->err, 400, "body", "the form's body is malformed"), stop(f));
+        stop(f, err_set(&f->err, 400, "body", "the form's body is malformed"));
     if (!f->failed) return 0;
     *e = f->err;
     return -1;
@@ -155,7 +163,8 @@ int form_finish(Form *f, Err *e) {
     if (!f->failed && f->pp) {
         enum MHD_Result ok = MHD_destroy_post_processor(f->pp);
         f->pp = NULL;
-        if (ok != MHD_YES && !f->failed) (err_set(&f->err, 400, "body", "the form's body ended in the middle of a part"), stop(f));
+        if (ok != MHD_YES && !f->failed)
+            stop(f, err_set(&f->err, 400, "body", "the form's body ended in the middle of a part"));
     }
     /* Every field is text: UTF-8 without NUL (a browser sends nothing else). */
     for (int i = 0; !f->failed && i < f->nfields; i++) {
@@ -163,11 +172,12 @@ int form_finish(Form *f, Err *e) {
         buf_putc(&fl->val, 0);
         fl->val.n--;
         if (memchr(fl->val.p ? fl->val.p : "", 0, fl->val.n) || !text_utf8_valid(buf_str(&fl->val), fl->val.n, NULL))
-            (err_set(&f->err, 400, fl->key, "the form field '%s' is not text (UTF-8 without NUL)", fl->key), stop(f));
+            stop(f, err_set(&f->err, 400, fl->key, "the form field '%s' is not text (UTF-8 without NUL)", fl->key));
     }
     for (int i = 0; !f->failed && i < f->nfiles; i++)
         if (!text_utf8_valid(f->files[i].filename, strlen(f->files[i].filename), NULL))
-            (err_set(&f->err, 400, f->files[i].name, "the name of the file sent as '%s' is not UTF-8", f->files[i].name), stop(f));
+            stop(f, err_set(&f->err, 400, f->files[i].name, "the name of the file sent as '%s' is not UTF-8",
+                            f->files[i].name));
     if (!f->failed) return 0;
     *e = f->err;
     return -1;

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -131,6 +132,18 @@ const FormFile *req_form_files(Req *r, int *n) { return form_files(r->form, n); 
 
 void resp_header(Req *r, const char *name, const char *value) {
     buf_printf(&r->resp_headers, "%s: %s\n", name, value);
+}
+
+const char *resp_header_find(Req *r, const char *name) {
+    size_t k = strlen(name);
+    for (const char *p = buf_str(&r->resp_headers); *p;) {
+        const char *end = strchr(p, '\n');
+        if (!end) break;
+        if ((size_t)(end - p) > k + 2 && strncasecmp(p, name, k) == 0 && p[k] == ':')
+            return arena_strndup(&r->arena, p + k + 2, (size_t)(end - p) - k - 2);
+        p = end + 1;
+    }
+    return NULL;
 }
 
 int resp_text(Req *r, int status, const char *type, const char *body, size_t n) {

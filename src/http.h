@@ -84,6 +84,8 @@ int resp_problem(Req *r, const Err *e);          /* RFC 9457 application/problem
 int resp_error(Req *r, int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void resp_header(Req *r, const char *name, const char *value);
+/* The value of a header this response already has (resp_header), or NULL; in r's arena. */
+const char *resp_header_find(Req *r, const char *name);
 
 /* Run the server until SIGINT/SIGTERM; then stop taking requests (new connections refused,
 ** idle ones closed, every answer with Connection: close), let the requests in flight finish,

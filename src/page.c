@@ -92,19 +92,6 @@ static const struct {
     {507, N_("The server's storage is full"), N_("Nothing was saved. Tell the administrator; try again later.")},
 };
 
-/* The value of a header this response already has, or NULL (in the arena). */
-static const char *resp_header_get(Req *r, const char *name) {
-    size_t k = strlen(name);
-    for (const char *p = buf_str(&r->resp_headers); *p;) {
-        const char *end = strchr(p, '\n');
-        if (!end) break;
-        if ((size_t)(end - p) > k + 2 && strncasecmp(p, name, k) == 0 && p[k] == ':')
-            return arena_strndup(&r->arena, p + k + 2, (size_t)(end - p) - k - 2);
-        p = end + 1;
-    }
-    return NULL;
-}
-
 const char *page_wait(Lang lang, int s, char *out, size_t n) {
     if (s < 1) s = 1;
     if (s < 60) {
@@ -152,7 +139,7 @@ int page_problem(Req *r, const Err *e, int status) {
     err_text(e, r->lang, detail, sizeof detail);
     json_t *view = json_pack("{s:i, s:s, s:s, s:s}", "status", status, "title", tr(r->lang, title), "hint",
                              tr(r->lang, hint), "detail", detail);
-    const char *ra = resp_header_get(r, "Retry-After");
+    const char *ra = resp_header_find(r, "Retry-After");
     int64_t secs = 0;
     if ((status == 429 || status == 503) && ra && parse_i64(ra, &secs) && secs > 0) {
         page_wait(r->lang, (int)(secs > 86400 ? 86400 : secs), wait, sizeof wait);

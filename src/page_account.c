@@ -7,6 +7,7 @@
 ** shown again with the error next to its field, the values kept, when it did not.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -16,8 +17,8 @@
 
 /* The wait of a throttled form (the Retry-After header set by the step), in words, into e. */
 static void throttled(Req *r, Err *e, const char *field) {
-    int retry = 0;
-    for (const char *p = buf_str(&r->resp_headers); (p = strstr(p, "Retry-After: ")); p++) retry = atoi(p + 13);
+    const char *ra = resp_header_find(r, "Retry-After");
+    int retry = ra ? atoi(ra) : 0;
     char wait[64];
     page_wait(r->lang, retry, wait, sizeof wait);
     err_clear(e);
@@ -76,28 +77,32 @@ int page_signout(Req *r) {
 
 /* ---- registration ------------------------------------------------------------------------------ */
 
-#define PASSWORD_HELP N_("At least 10 characters, at least 5 of them different, not your username; a few words make a good one.")
+#define PASSWORD_HELP                                                                                                  \
+    N_("At least 10 characters, at least 5 of them different, not your username; a few words make a good one.")
 
 /* The producer types, as options in the page's language (the registry's own list). */
 static json_t *producer_types(Req *r) {
     json_t *opts = json_array();
     const Field *f = entity_field(&ENTITY_PRODUCERS, "type");
     for (const EnumVal *v = f ? f->enums : NULL; v && v->value; v++)
-        json_array_append_new(opts, json_pack("{s:s, s:s}", "value", v->value, "label", r->lang == LANG_VI ? v->vi : v->en));
+        json_array_append_new(opts,
+                              json_pack("{s:s, s:s}", "value", v->value, "label", r->lang == LANG_VI ? v->vi : v->en));
     return opts;
 }
 
 static int register_show(Req *r, int status, const Err *e) {
     json_t *types = producer_types(r);
     const PageField fields[] = {
-        {"username", "text", N_("Username"), N_("3 to 32 characters: letters a-z without diacritics, digits and . _ -"), "username", true, NULL},
+        {"username", "text", N_("Username"), N_("3 to 32 characters: letters a-z without diacritics, digits and . _ -"),
+         "username", true, NULL},
         {"password", "password", N_("Password"), PASSWORD_HELP, "new-password", true, NULL},
         {"password2", "password", N_("Repeat the password"), NULL, "new-password", true, NULL},
         {"full_name", "text", N_("Your full name"), NULL, "name", false, NULL},
         {"email", "email", N_("Email"), NULL, "email", false, NULL},
         {"phone", "tel", N_("Phone"), NULL, "tel", false, NULL},
         {"producer.type", "select", N_("Type of organisation"), NULL, NULL, true, types},
-        {"producer.name", "text", N_("Name of the cooperative, enterprise or household"), NULL, "organization", true, NULL},
+        {"producer.name", "text", N_("Name of the cooperative, enterprise or household"), NULL, "organization", true,
+         NULL},
         {"producer.commune_code", "text", N_("Commune code"),
          N_("The 5-digit code of your commune (Decision 19/2025/QĐ-TTg), such as 28903."), NULL, true, NULL},
         {"producer.address", "text", N_("Address"), NULL, "street-address", false, NULL},
@@ -148,7 +153,7 @@ int page_register(Req *r) {
 /* "province 86", "commune 28903", "council 1", "producer 1": where a role reaches. */
 static const char *scope_text(Req *r, const char *role, const char *scope) {
     if (!scope || !*scope) return NULL;
-    const char *fmt = !strcmp(role, "province")  ? N_("province %s")
+    const char *fmt = !strcmp(role, "province")   ? N_("province %s")
                       : !strcmp(role, "commune")  ? N_("commune %s")
                       : !strcmp(role, "producer") ? N_("producer no. %s")
                                                   : N_("council no. %s");
@@ -171,9 +176,9 @@ int page_account(Req *r) {
     }
     const char *done = req_query(r, "done");
     json_t *view = json_pack("{s:O, s:o, s:s}", "user", u, "roles", roles, "csrf", page_csrf(r));
-    json_object_set_new(view, "notice", done && !strcmp(done, "password")
-                                            ? json_string(tr(r->lang, N_("Your password is changed.")))
-                                            : json_null());
+    json_object_set_new(view, "notice",
+                        done && !strcmp(done, "password") ? json_string(tr(r->lang, N_("Your password is changed.")))
+                                                          : json_null());
     json_decref(u);
     return page_render(r, 200, "account", view);
 }

@@ -15,12 +15,14 @@ async function axe(env, page, where) {
   assert(v.length === 0, `${where}: ${v.length} axe violation(s) of WCAG 2.1 AA:\n      ${v.join('\n      ')}`);
 }
 
-// axe, no sideways scrolling, and a full-page screenshot named name.
-async function look(env, page, name, where) {
+// A full-page screenshot named name; with JavaScript on, also axe and no sideways scrolling
+// (both run scripts in the page, which a context without JavaScript refuses).
+async function look(env, page, name, where, js = true) {
+  await page.screenshot({ path: join(env.shots, `${name}.png`), fullPage: true });
+  if (!js) return;
   const vw = page.viewportSize().width;
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert(width <= vw, `${where}: the page is ${width} px wide, wider than the ${vw} px screen`);
-  await page.screenshot({ path: join(env.shots, `${name}.png`), fullPage: true });
   await axe(env, page, where);
 }
 
@@ -49,11 +51,12 @@ async function signIn(page, username, password) {
 }
 
 export default function (check) {
-  for (const [size, viewport, js] of [['desktop', DESKTOP, true], ['phone', PHONE, false]]) {
-    check(`sign in with a wrong then the right password, then sign out (${size}${js ? '' : ', no JavaScript'})`, async (env) => {
-      await withPage(env, { viewport, javaScriptEnabled: js, isMobile: size === 'phone' }, async (page) => {
+  const SIZES = [['desktop', DESKTOP, true], ['phone', PHONE, true], ['phone-nojs', PHONE, false]];
+  for (const [size, viewport, js] of SIZES) {
+    check(`sign in with a wrong then the right password, then sign out (${size})`, async (env) => {
+      await withPage(env, { viewport, javaScriptEnabled: js, isMobile: viewport === PHONE }, async (page) => {
         await visit(env, page, '/dang-nhap');
-        await look(env, page, `signin-${size}`, `/dang-nhap at ${size} size`);
+        await look(env, page, `signin-${size}`, `/dang-nhap at ${size} size`, js);
         await signIn(page, 'hd.thuky', 'not-the-password');
         const f = await fieldError(page, 'Mật khẩu');
         assert(f.error === 'sai tên đăng nhập hoặc mật khẩu', `wrong password: the message next to the password is ${JSON.stringify(f.error)}`);
@@ -62,15 +65,15 @@ export default function (check) {
         assert(kept === 'hd.thuky', `wrong password: the username box holds "${kept}", not what was typed`);
         assert(await page.getByRole('link', { name: 'sai tên đăng nhập hoặc mật khẩu' }).count() === 1,
                'wrong password: the summary at the top does not link to the field');
-        await look(env, page, `signin-error-${size}`, `/dang-nhap with a wrong password at ${size} size`);
+        await look(env, page, `signin-error-${size}`, `/dang-nhap with a wrong password at ${size} size`, js);
         await signIn(page, 'hd.thuky', DEMO_PASSWORD);
         assert(new URL(page.url()).pathname === '/tai-khoan', `right password: the browser is at ${page.url()}, not /tai-khoan`);
         const t = await text(page);
         shown(t, 'hd.thuky', 'own account');
         shown(t, 'Thư ký Hội đồng', 'own account');
-        await look(env, page, `account-${size}`, `/tai-khoan at ${size} size`);
+        await look(env, page, `account-${size}`, `/tai-khoan at ${size} size`, js);
         await visit(env, page, '/tai-khoan/mat-khau');
-        await look(env, page, `password-${size}`, `/tai-khoan/mat-khau at ${size} size`);
+        await look(env, page, `password-${size}`, `/tai-khoan/mat-khau at ${size} size`, js);
         await visit(env, page, '/tai-khoan');
         await submit(page, 'Đăng xuất');
         shown(await text(page), 'Bạn đã đăng xuất.', 'after signing out');
@@ -83,11 +86,12 @@ export default function (check) {
     });
   }
 
-  check('a producer registers: a mistake is shown next to its field, the values kept (phone, no JavaScript)', async (env) => {
-    await withPage(env, { viewport: PHONE, javaScriptEnabled: false, isMobile: true }, async (page) => {
+  for (const [size, viewport, js] of SIZES) {
+   check(`a producer registers: a mistake is shown next to its field, the values kept (${size})`, async (env) => {
+    await withPage(env, { viewport, javaScriptEnabled: js, isMobile: viewport === PHONE }, async (page) => {
       await visit(env, page, '/dang-ky');
-      await look(env, page, 'register-phone', '/dang-ky at phone size');
-      const user = `htx.browser${Date.now() % 100000}`;
+      await look(env, page, `register-${size}`, `/dang-ky at ${size} size`, js);
+      const user = `htx.${size}.${Date.now() % 100000}`;
       await page.getByLabel('Tên đăng nhập', { exact: true }).fill(user);
       await page.getByLabel('Mật khẩu', { exact: true }).fill('mật khẩu dài của hợp tác xã');
       await page.getByLabel('Nhập lại mật khẩu', { exact: true }).fill('một mật khẩu khác hẳn');
@@ -100,7 +104,7 @@ export default function (check) {
       const name = await page.getByLabel('Tên hợp tác xã, doanh nghiệp hoặc hộ sản xuất', { exact: true }).inputValue();
       assert(name === 'HTX Thử Nghiệm Trình Duyệt', `registration: the organisation's name is now "${name}"`);
       assert(await page.getByLabel('Loại hình tổ chức', { exact: true }).inputValue() === 'cooperative', 'registration: the type is no longer chosen');
-      await look(env, page, 'register-error-phone', '/dang-ky with a mistake at phone size');
+      await look(env, page, `register-error-${size}`, `/dang-ky with a mistake at ${size} size`, js);
       await page.getByLabel('Mật khẩu', { exact: true }).fill('mật khẩu dài của hợp tác xã');
       await page.getByLabel('Nhập lại mật khẩu', { exact: true }).fill('mật khẩu dài của hợp tác xã');
       await submit(page, 'Đăng ký');
@@ -108,7 +112,8 @@ export default function (check) {
       await signIn(page, user, 'mật khẩu dài của hợp tác xã');
       shown(await text(page), 'đang chờ cấp xã xác nhận', 'a new producer\'s account');
     });
-  });
+   });
+  }
 
   check('error pages and the sign-in page in English', async (env) => {
     await withPage(env, {}, async (page) => {

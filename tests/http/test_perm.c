@@ -6,7 +6,8 @@
 ** producer 12), and the answer is compared with the table below.
 **
 ** Classes: o = allowed and done (2xx); v = allowed, the handler refused the (deliberately
-** incomplete) input (400, 409, 415, 422); U = 401 (on a page: 303 to sign-in); F = 403; N = 404 (outside the caller's scope).
+** incomplete) input (400, 409, 415, 422); U = 401 (on a page: a 303 to the sign-in page);
+** F = 403; N = 404 (outside the caller's scope).
 ** Columns: anonymous, admin, province 86, commune 28903, council chair, member, secretary of the
 ** demo council, producer 1 (confirmed).
 */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../fuzz/form_daemon.h"
+#include "page.h"
 
 static FormDaemon D;
 static char dir[] = "/tmp/ocop-test-form-XXXXXX";
@@ -169,12 +170,36 @@ static void test_limits(void **state) {
     assert_false(form_is_form_type(NULL));
 }
 
+/* A wait in words, rounded up, as the 429 pages say it. */
+static void test_wait_words(void **state) {
+    char w[64];
+    assert_string_equal(page_wait(LANG_VI, 1, w, sizeof w), "1 giây");
+    assert_string_equal(page_wait(LANG_VI, 30, w, sizeof w), "30 giây");
+    assert_string_equal(page_wait(LANG_VI, 60, w, sizeof w), "1 phút");
+    assert_string_equal(page_wait(LANG_VI, 125, w, sizeof w), "3 phút");
+    assert_string_equal(page_wait(LANG_VI, 7200, w, sizeof w), "2 giờ");
+    assert_string_equal(page_wait(LANG_EN, 1, w, sizeof w), "1 second");
+    assert_string_equal(page_wait(LANG_EN, 61, w, sizeof w), "2 minutes");
+    assert_string_equal(page_wait(LANG_EN, 3601, w, sizeof w), "2 hours");
+    assert_string_equal(page_wait(LANG_EN, 0, w, sizeof w), "1 second");
+}
+
+/* Where a sign-in may send the browser back to: a path of this site only. */
+static void test_safe_next(void **state) {
+    assert_string_equal(page_safe_next("/tai-khoan?a=1", "/x"), "/tai-khoan?a=1");
+    const char *bad[] = {NULL, "", "//evil.example/", "/\\evil.example", "https://evil.example/", "javascript:alert(1)",
+                         "/a\nb", "tai-khoan"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) assert_string_equal(page_safe_next(bad[i], "/x"), "/x");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_urlencoded),
         cmocka_unit_test(test_multipart_file_on_disk),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_wait_words),
+        cmocka_unit_test(test_safe_next),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
