@@ -123,11 +123,17 @@ static const char *this_page(Req *r) {
 
 int page_problem(Req *r, const Err *e, int status) {
     if (status == 401) {
-        /* Sign in, then come back here (a form's page when the form was posted). */
+        /* Sign in, then come back here: this page, or a posted form's own page when it has one. */
+        const char *back = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0 ? this_page(r) : NULL;
+        int st = 0;
+        char allow[64];
+        if (!back && route_match(r, "GET", r->path, &st, allow, sizeof allow)) back = r->path;
         Buf b = BUF_INIT;
-        buf_puts(&b, "/dang-nhap?next=");
-        const char *back = strcmp(r->method, "GET") == 0 ? this_page(r) : r->path;
-        buf_url(&b, back, strlen(back));
+        buf_puts(&b, "/dang-nhap");
+        if (back) {
+            buf_puts(&b, "?next=");
+            buf_url(&b, back, strlen(back));
+        }
         page_redirect(r, buf_str(&b));
         buf_free(&b);
     }

@@ -35,9 +35,12 @@ struct Route {
     bool html;           /* answers a page (text/html, errors as pages, forms); else JSON */
 };
 
-/* A row for a page: public or not, its errors are pages too. */
+/* A row for a page: public or not, its errors are pages too. PAGE_BODY: a page whose form
+** may carry more than the app's default body limit (files), up to max_body bytes. */
 #define PAGE(method, pattern, perm, params, handler, name) \
     {method, pattern, perm, params, 0, handler, name, NULL, 0, true}
+#define PAGE_BODY(method, pattern, perm, params, max_body, handler, name) \
+    {method, pattern, perm, params, max_body, handler, name, NULL, 0, true}
 
 extern const Route routes[];
 extern const size_t nroutes;
