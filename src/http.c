@@ -9,6 +9,8 @@
 ** and then, the body unread and the connection closed, so nobody can make the server take in
 ** a body before it knows who is asking. A refused request without a body waits for the last
 ** call like any other, keeping its connection alive.
+** A page's POST (an HTML route) is a form: its body goes through the post processor as it
+** arrives (form.c; files to temporary files), and its CSRF field is checked before the handler.
 ** Everything a request allocates lives in its Req (arena, buffers), freed when libmicrohttpd
 ** reports the request completed, which is also where the access log line and metrics are made.
 */
@@ -562,7 +564,6 @@ static int admit(Conn *c, struct MHD_Connection *mc) {
     }
     return 0;
 }
-
 
 /* Run the admitted request's handler on its complete body. */
 static void handle(Conn *c) {
