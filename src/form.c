@@ -166,17 +166,20 @@ int form_finish(Form *f, Err *e) {
         if (ok != MHD_YES && !f->failed)
             stop(f, err_set(&f->err, 400, "body", "the form's body ended in the middle of a part"));
     }
-    /* Every field is text: UTF-8 without NUL (a browser sends nothing else). */
+    /* Every field is text: UTF-8 without NUL (a browser sends nothing else). The error names the
+    ** field, or the body when the field has no name (found by fuzz_form). */
     for (int i = 0; !f->failed && i < f->nfields; i++) {
         Field *fl = &f->fields[i];
         buf_putc(&fl->val, 0);
         fl->val.n--;
         if (memchr(fl->val.p ? fl->val.p : "", 0, fl->val.n) || !text_utf8_valid(buf_str(&fl->val), fl->val.n, NULL))
-            stop(f, err_set(&f->err, 400, fl->key, "the form field '%s' is not text (UTF-8 without NUL)", fl->key));
+            stop(f, err_set(&f->err, 400, *fl->key ? fl->key : "body",
+                            "the form field '%s' is not text (UTF-8 without NUL)", fl->key));
     }
     for (int i = 0; !f->failed && i < f->nfiles; i++)
         if (!text_utf8_valid(f->files[i].filename, strlen(f->files[i].filename), NULL))
-            stop(f, err_set(&f->err, 400, f->files[i].name, "the name of the file sent as '%s' is not UTF-8",
+            stop(f, err_set(&f->err, 400, *f->files[i].name ? f->files[i].name : "body",
+                            "the name of the file sent as '%s' is not UTF-8",
                             f->files[i].name));
     if (!f->failed) return 0;
     *e = f->err;
