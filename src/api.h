@@ -124,5 +124,27 @@ int page_points(Req *r);
 int page_villages(Req *r);
 /* page_static.c: GET /static/{name}, an embedded asset under its content-hashed name */
 int page_static(Req *r);
+/* page_account.c: signing in and out, registering, one's own account and password as pages */
+int page_signin_form(Req *r);   /* GET /dang-nhap?next= */
+int page_signin(Req *r);        /* POST /dang-nhap */
+int page_signout(Req *r);       /* POST /dang-xuat */
+int page_register_form(Req *r); /* GET /dang-ky */
+int page_register(Req *r);      /* POST /dang-ky */
+int page_account(Req *r);       /* GET /tai-khoan */
+int page_password_form(Req *r); /* GET /tai-khoan/mat-khau */
+int page_password(Req *r);      /* POST /tai-khoan/mat-khau */
+
+/* api_auth.c, shared by the API and the pages: the steps behind the account routes. Each
+** returns 0, or -1 with e (and a Retry-After header on r when throttled).
+**   session_begin       sign in (auth_login), start a session and set its cookie; a filled
+**   session_end         end the caller's session (audited) and drop its cookie
+**   me_password_change  the caller's password, after checking the current one (fields
+**                       current_password, new_password)
+**   register_producer   producer self-registration (user_register), at most 30 an hour from
+**                       one address */
+int session_begin(Req *r, const char *username, const char *password, Auth *a, Err *e);
+int session_end(Req *r, Err *e);
+int me_password_change(Req *r, const char *cur, const char *next, Err *e);
+int register_producer(Req *r, json_t *in, int64_t *id, Err *e);
 
 #endif

@@ -65,6 +65,29 @@ static json_t *perms_json(const Auth *a) {
 
 /* ---- sessions ---------------------------------------------------------------------------------- */
 
+int session_begin(Req *r, const char *username, const char *password, Auth *a, Err *e) {
+    memset(a, 0, sizeof *a);
+    int retry = 0;
+    if (auth_login(r->db, username, password, r->remote, a, &retry, e)) {
+        if (retry) resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
+        return -1;
+    }
+    char secret[64];
+    if (db_begin(r->db, e) ||
+        session_create(r->db, a, r->remote, req_header(r, "User-Agent"), secret, sizeof secret, e) ||
+        db_commit(r->db, e)) {
+        db_rollback(r->db);
+        return -1;
+    }
+    /* Secure when the client reached us over TLS, which only a trusted proxy can tell us. */
+    const char *proto = req_header(r, "X-Forwarded-Proto");
+    bool secure = r->app->trust_proxy && proto && strcmp(proto, "https") == 0;
+    resp_header(r, "Set-Cookie",
+                arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", SESSION_COOKIE, secret,
+                             auth_config.absolute_s, secure ? "; Secure" : ""));
+    return 0;
+}
+
 int api_session_create(Req *r) {
     Err e = ERR_INIT;
     json_t *in = req_json_object(r, &e);
@@ -80,28 +103,12 @@ int api_session_create(Req *r) {
         return resp_error(r, 422, !username ? "username" : "password", "send {\"username\": ..., \"password\": ...} as text");
     }
     Auth *a = arena_alloc(&r->arena, sizeof *a);
-    memset(a, 0, sizeof *a);
-    int retry = 0;
-    int rc = auth_login(r->db, username, password, r->remote, a, &retry, &e);
+    int rc = session_begin(r, username, password, a, &e);
     json_decref(in);
     if (rc) {
-        if (retry) resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
         if (e.status == 401) resp_header(r, "WWW-Authenticate", "Bearer realm=\"ocop\"");
         return problem(r, &e);
     }
-    char secret[64];
-    if (db_begin(r->db, &e) ||
-        session_create(r->db, a, r->remote, req_header(r, "User-Agent"), secret, sizeof secret, &e) ||
-        db_commit(r->db, &e)) {
-        db_rollback(r->db);
-        return problem(r, &e);
-    }
-    /* Secure when the client reached us over TLS, which only a trusted proxy can tell us. */
-    const char *proto = req_header(r, "X-Forwarded-Proto");
-    bool secure = r->app->trust_proxy && proto && strcmp(proto, "https") == 0;
-    resp_header(r, "Set-Cookie",
-                arena_printf(&r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", SESSION_COOKIE, secret,
-                             auth_config.absolute_s, secure ? "; Secure" : ""));
     json_t *u = user_get(r->db, a->user_id, &e);
     json_t *o = json_pack("{s:o, s:s, s:i, s:i, s:o}", "user", u ? u : json_null(), "csrf_token", a->csrf,
                           "idle_timeout_s", auth_config.idle_s, "max_age_s", auth_config.absolute_s, "permissions",
@@ -109,18 +116,23 @@ int api_session_create(Req *r) {
     return resp_json(r, 200, o);
 }
 
+int session_end(Req *r, Err *e) {
+    if (db_begin(r->db, e)) return -1;
+    session_delete(r->db, r->auth->session);
+    if (audit_append_json(r->db, &r->actor, "logout", "users", r->auth->user_id, NULL, NULL, NULL, e) ||
+        db_commit(r->db, e)) {
+        db_rollback(r->db);
+        return -1;
+    }
+    clear_cookie(r);
+    return 0;
+}
+
 int api_session_delete(Req *r) {
     if (r->auth->via != AUTH_SESSION)
         return resp_error(r, 400, "Authorization", "this request uses an API token, not a session; revoke tokens with DELETE /api/v1/me/tokens/{id}");
     Err e = ERR_INIT;
-    if (db_begin(r->db, &e)) return problem(r, &e);
-    session_delete(r->db, r->auth->session);
-    if (audit_append_json(r->db, &r->actor, "logout", "users", r->auth->user_id, NULL, NULL, NULL, &e) ||
-        db_commit(r->db, &e)) {
-        db_rollback(r->db);
-        return problem(r, &e);
-    }
-    clear_cookie(r);
+    if (session_end(r, &e)) return problem(r, &e);
     return resp_text(r, 204, "text/plain", "", 0);
 }
 
@@ -154,26 +166,28 @@ int api_me_sessions_delete(Req *r) {
     return resp_json(r, 200, json_pack("{s:i}", "sessions_ended", n));
 }
 
+int me_password_change(Req *r, const char *cur, const char *next, Err *e) {
+    int rc = 0;
+    if (!cur) rc = err_set(e, 422, "current_password", "current_password is required");
+    else if (!next) rc = err_set(e, 422, "new_password", "new_password is required");
+    if (!rc) {
+        /* Re-check the current password so that an unattended session cannot change it. */
+        int retry = 0;
+        rc = auth_reauth(r->db, r->auth, cur, r->remote, &retry, e);
+        if (retry) resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
+    }
+    if (!rc) rc = user_set_password(r->db, &r->actor, r->auth->user_id, next, NULL, e);
+    if (rc && !strcmp(e->field, "password")) snprintf(e->field, sizeof e->field, "new_password");
+    return rc;
+}
+
 int api_me_password(Req *r) {
     Err e = ERR_INIT;
     json_t *in = req_json_object(r, &e);
     if (!in) return problem(r, &e);
-    const char *cur = jtext(in, "current_password"), *next = jtext(in, "new_password");
-    int rc = 0;
-    if (!cur) rc = err_set(&e, 422, "current_password", "current_password is required");
-    else if (!next) rc = err_set(&e, 422, "new_password", "new_password is required");
-    if (!rc) {
-        /* Re-check the current password so that an unattended session cannot change it. */
-        int retry = 0;
-        rc = auth_reauth(r->db, r->auth, cur, r->remote, &retry, &e);
-        if (retry) resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
-    }
-    if (!rc) rc = user_set_password(r->db, &r->actor, r->auth->user_id, next, NULL, &e);
+    int rc = me_password_change(r, jtext(in, "current_password"), jtext(in, "new_password"), &e);
     json_decref(in);
-    if (rc) {
-        if (!strcmp(e.field, "password")) snprintf(e.field, sizeof e.field, "new_password");
-        return problem(r, &e);
-    }
+    if (rc) return problem(r, &e);
     return resp_json(r, 200, json_pack("{s:b}", "changed", 1));
 }
 
@@ -233,24 +247,28 @@ int api_me_tokens_delete(Req *r) {
 
 /* ---- registration and users ------------------------------------------------------------------ */
 
-int api_register(Req *r) {
-    Err e = ERR_INIT;
-    json_t *in = req_json_object(r, &e);
-    if (!in) return problem(r, &e);
+int register_producer(Req *r, json_t *in, int64_t *id, Err *e) {
     /* At most 30 accounts an hour from one address (a commune office helping its producers
     ** register may need many; a script filling the catalogue with junk is stopped). */
     int retry = 0;
     const char *key = arena_printf(&r->arena, "register:%s", r->remote);
-    if (auth_rate_check(r->db, key, &retry, &e)) {
-        json_decref(in);
+    if (auth_rate_check(r->db, key, &retry, e)) {
         resp_header(r, "Retry-After", arena_printf(&r->arena, "%d", retry));
-        return problem(r, &e);
+        return -1;
     }
+    if (user_register(r->db, &r->actor, &r->arena, in, id, e)) return -1;
+    auth_rate_count(r->db, key, 30, 600);
+    return 0;
+}
+
+int api_register(Req *r) {
+    Err e = ERR_INIT;
+    json_t *in = req_json_object(r, &e);
+    if (!in) return problem(r, &e);
     int64_t id = 0;
-    int rc = user_register(r->db, &r->actor, &r->arena, in, &id, &e);
+    int rc = register_producer(r, in, &id, &e);
     json_decref(in);
     if (rc) return problem(r, &e);
-    auth_rate_count(r->db, key, 30, 600);
     resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/users/%lld", (long long)id));
     return user_response(r, 201, id);
 }

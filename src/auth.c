@@ -97,6 +97,7 @@ static const uint32_t role_perms[ROLE_COUNT] = {
 
 const char *role_name(Role r) { return (unsigned)r < ROLE_COUNT ? ROLES[r].name : "?"; }
 const char *role_label_vi(Role r) { return (unsigned)r < ROLE_COUNT ? ROLES[r].vi : "?"; }
+const char *role_label_en(Role r) { return (unsigned)r < ROLE_COUNT ? ROLES[r].en : "?"; }
 
 int role_parse(const char *s) {
     for (int i = 0; i < ROLE_COUNT; i++)
@@ -248,8 +249,8 @@ static void lower_copy(char *out, size_t n, const char *s) {
 
 const char *password_problem(const char *pw, const char *username) {
     size_t n = strlen(pw);
-    if (n > PASSWORD_MAX_BYTES) return "the password is longer than 256 bytes";
-    if (!text_utf8_valid(pw, n, NULL)) return "the password is not valid UTF-8 text";
+    if (n > PASSWORD_MAX_BYTES) return N_("the password is longer than 256 bytes");
+    if (!text_utf8_valid(pw, n, NULL)) return N_("the password is not valid UTF-8 text");
     size_t chars = 0;
     int distinct = 0;
     unsigned char seen[256] = {0};
@@ -257,17 +258,17 @@ const char *password_problem(const char *pw, const char *username) {
         unsigned char c = (unsigned char)pw[i];
         if ((c & 0xC0) != 0x80) chars++;
         if (!seen[c]++) distinct++;
-        if (c < 0x20 || c == 0x7f) return "the password must not contain control characters";
+        if (c < 0x20 || c == 0x7f) return N_("the password must not contain control characters");
     }
-    if (chars < PASSWORD_MIN) return "the password must have at least 10 characters (a few words make a good one)";
-    if (distinct < 5) return "the password repeats too few characters; use at least 5 different ones";
+    if (chars < PASSWORD_MIN) return N_("the password must have at least 10 characters (a few words make a good one)");
+    if (distinct < 5) return N_("the password repeats too few characters; use at least 5 different ones");
     char low[PASSWORD_MAX_BYTES + 1], user[USERNAME_MAX + 8];
     lower_copy(low, sizeof low, pw);
     for (int i = 0; common_passwords[i]; i++)
-        if (strcmp(low, common_passwords[i]) == 0) return "this password is among the most common ones; choose another";
+        if (strcmp(low, common_passwords[i]) == 0) return N_("this password is among the most common ones; choose another");
     if (username && strlen(username) >= 3) {
         lower_copy(user, sizeof user, username);
-        if (strstr(low, user)) return "the password must not contain the username";
+        if (strstr(low, user)) return N_("the password must not contain the username");
     }
     return NULL;
 }

@@ -65,6 +65,7 @@ typedef enum Perm {
 
 const char *role_name(Role r);          /* "admin", "province", ... */
 const char *role_label_vi(Role r);      /* "Quản trị hệ thống", ... */
+const char *role_label_en(Role r);      /* "System administrator", ... */
 int role_parse(const char *s);          /* -1 when unknown */
 const char *perm_name(Perm p);
 int perm_parse(const char *s);          /* -1 when unknown */

@@ -127,6 +127,12 @@ static const char *arg_at(const Err *e, int k) {
 
 const char *err_text(const Err *e, Lang lang, char *out, size_t n) {
     const char *fmt = e->key ? tr(lang, e->key) : NULL;
+    /* err_set(e, ..., "%s", why): a message another function chose (password_problem's,
+    ** marked N_()), translated as a whole. */
+    if (fmt && n && e->nargs == 1 && strcmp(e->key, "%s") == 0) {
+        snprintf(out, n, "%s", tr(lang, e->args));
+        return out;
+    }
     if (!fmt || !n) {
         snprintf(out, n, "%s", e->detail[0] ? e->detail : err_title(e->status));
         return out;

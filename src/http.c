@@ -9,6 +9,8 @@
 ** and then, the body unread and the connection closed, so nobody can make the server take in
 ** a body before it knows who is asking. A refused request without a body waits for the last
 ** call like any other, keeping its connection alive.
+** A page's POST (an HTML route) is a form: its body goes through the post processor as it
+** arrives (form.c; files to temporary files), and its CSRF field is checked before the handler.
 ** Everything a request allocates lives in its Req (arena, buffers), freed when libmicrohttpd
 ** reports the request completed, which is also where the access log line and metrics are made.
 */
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -37,6 +40,7 @@
 #include "metrics.h"
 #include "pagecache.h"
 #include "param.h"
+#include "page.h"
 #include "route.h"
 #include "search.h"
 #include "text.h"
@@ -89,6 +93,7 @@ typedef struct Conn {
     size_t limit;
     int too_large;
     int spool_err;     /* errno of a failed write to the spool file, else 0 */
+    Err form_err;      /* a page's form could not be read (form_feed, form_finish) */
     int refused;       /* refused on its headers; a body (if any) is ignored */
     int close_now;     /* answer on the first call and close (shutting down) */
     int begun;         /* on_request has seen the headers */
@@ -126,8 +131,24 @@ const char *req_cookie(Req *r, const char *name) {
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
+const char *req_form(Req *r, const char *key) { return form_get(r->form, key); }
+
+const FormFile *req_form_files(Req *r, int *n) { return form_files(r->form, n); }
+
 void resp_header(Req *r, const char *name, const char *value) {
     buf_printf(&r->resp_headers, "%s: %s\n", name, value);
+}
+
+const char *resp_header_find(Req *r, const char *name) {
+    size_t k = strlen(name);
+    for (const char *p = buf_str(&r->resp_headers); *p;) {
+        const char *end = strchr(p, '\n');
+        if (!end) break;
+        if ((size_t)(end - p) > k + 2 && strncasecmp(p, name, k) == 0 && p[k] == ':')
+            return arena_strndup(&r->arena, p + k + 2, (size_t)(end - p) - k - 2);
+        p = end + 1;
+    }
+    return NULL;
 }
 
 int resp_text(Req *r, int status, const char *type, const char *body, size_t n) {
@@ -163,6 +184,8 @@ int resp_problem(Req *r, const Err *e) {
         if (fault.status == 503) resp_header(r, "Retry-After", "2");
     }
     int status = e->status ? e->status : 500;
+    /* A page's error is a page, in the page's language (page.c). */
+    if (r->html && r->app && r->app->tmpl) return page_problem(r, e, status);
     r->status = status;
     r->resp_type = "application/problem+json";
     Buf *b = &r->resp;
@@ -487,6 +510,30 @@ static int check_url(Conn *c) {
     return 0;
 }
 
+/* Will a body follow the headers? */
+static bool has_body(struct MHD_Connection *mc) {
+    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
+    int64_t len = 0;
+    if (cl && parse_i64(cl, &len) && len > 0) return true;
+    return MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Transfer-Encoding") != NULL;
+}
+
+static bool is_read(const char *method) { return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0; }
+
+/* A page's POST takes a form (form.h), parsed as it arrives instead of kept as a body; no body
+** at all is an empty form. 0, or the refusal (415 for another type of body, 400 for a
+** multipart type without its boundary). */
+static int form_begin(Conn *c, struct MHD_Connection *mc) {
+    Req *r = &c->req;
+    if (!has_body(mc)) return 0;
+    if (!form_is_form_type(r->content_type))
+        return resp_error(r, 415, "Content-Type",
+                          "a page takes forms: application/x-www-form-urlencoded or multipart/form-data");
+    r->form = form_new(mc, c->t->app->files_dir);
+    if (!r->form) return resp_error(r, 400, "Content-Type", "the form's Content-Type has no boundary");
+    return 0;
+}
+
 /* Everything the headers decide, before any body is read: shutdown, the URL, the body's
 ** declared size, the route, credentials, permission, token scope, CSRF and the object's
 ** scope (route_admit). 0 when the request may go on; otherwise the refusal is in r. */
@@ -511,6 +558,7 @@ static int admit(Conn *c, struct MHD_Connection *mc) {
     /* Loading a session may record its use: a write, so before any read transaction. */
     route_authenticate(r);
     if (route_admit(r)) return r->status;
+    if (r->route->html && !is_read(r->method) && form_begin(c, mc)) return r->status;
     /* A declared body that may stay in memory takes its share of the budget and its buffer
     ** now, in one piece (chunk by chunk, the buffer would double its way up). */
     if (len > 0 && (size_t)len <= BODY_MEM_MAX && budget_take(c->t, (size_t)len)) {
@@ -518,14 +566,6 @@ static int admit(Conn *c, struct MHD_Connection *mc) {
         buf_reserve(&c->body, (size_t)len);
     }
     return 0;
-}
-
-/* Will a body follow the headers? */
-static bool has_body(struct MHD_Connection *mc) {
-    const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
-    int64_t len = 0;
-    if (cl && parse_i64(cl, &len) && len > 0) return true;
-    return MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Transfer-Encoding") != NULL;
 }
 
 /* Run the admitted request's handler on its complete body. */
@@ -538,14 +578,23 @@ static void handle(Conn *c) {
         resp_error(r, 503, "body", "the server cannot store the request body now (%s); try again later", strerror(err));
         return;
     }
+    if (r->form && !c->form_err.status) form_finish(r->form, &c->form_err);
+    if (c->form_err.status) {
+        resp_problem(r, &c->form_err);
+        return;
+    }
+    /* A page's form must carry its CSRF token; when it does not, the form's own page shows it
+    ** again, the values kept and the reason on top, and nothing is written (route.c). */
+    Handler run = r->route->handler;
+    if (r->route->html && !is_read(r->method) && route_check_form(r, &run) && !run) return;
     /* A GET reads one consistent snapshot, and takes the file lock once instead of once per
     ** statement. Its handlers never write. */
-    bool read_tx = strcmp(r->route->method, "GET") == 0;
+    bool read_tx = strcmp(r->route->method, "GET") == 0 || run != r->route->handler;
     Err te = ERR_INIT;
     PageCacheTicket ticket;
     if (page_cache_answer(r, &ticket)) return;
     if (read_tx && db_begin_read(r->db, &te)) read_tx = false;
-    r->route->handler(r);
+    run(r);
     if (read_tx && db_in_tx(r->db)) {
         db_commit(r->db, &te);
     } else if (db_in_tx(r->db)) {
@@ -579,10 +628,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         size_t n = *upload_size;
         *upload_size = 0;
         c->received += n;
-        if (c->refused || c->too_large || c->spool_err) return MHD_YES;
+        if (c->refused || c->too_large || c->spool_err || c->form_err.status) return MHD_YES;
         if (c->received > c->limit) {
             c->too_large = 1;
             body_release(c);
+        } else if (r->form) {
+            form_feed(r->form, upload, n, &c->form_err);
         } else {
             c->spool_err = body_add(c, upload, n);
         }
@@ -634,6 +685,7 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **ctx, enum 
         buf_free(&b);
     }
     body_release(c);
+    form_free(r->form);
     if (c->map) munmap(c->map, c->map_len);
     if (c->spool >= 0) close(c->spool);
     buf_free(&r->resp);

@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "err.h"
+#include "form.h"
 #include "i18n.h"
 
 typedef struct Route Route;
@@ -45,6 +46,9 @@ typedef struct Req {
     Lang lang;                  /* the language of what the caller reads (req_lang_init) */
     bool html;                  /* answered as a page (an HTML route, or a path outside the API) */
     Err auth_err;               /* credentials were sent but are not valid (status 0: fine) */
+    Form *form;                 /* a page's POST: its fields and files (req_form), or NULL */
+    Err form_err;               /* the form as a whole was refused (a stale CSRF token): the page
+                                ** shows it again with this status and message (page_render) */
     void *conn;                 /* transport-private */
     /* response */
     int status;
@@ -60,6 +64,11 @@ const char *req_query(Req *r, const char *key);
 const char *req_header(Req *r, const char *name);
 /* A cookie's value, or NULL. */
 const char *req_cookie(Req *r, const char *name);
+/* The first value of form field key of a page's POST ("" when sent empty), or NULL. */
+const char *req_form(Req *r, const char *key);
+/* The file parts of a page's POST (streamed to temporary files removed when the request
+** ends), *n their number. */
+const FormFile *req_form_files(Req *r, int *n);
 
 /* Whether a path, matched to no route yet, belongs to the pages rather than the machine
 ** interfaces (/api/, /healthz, /metrics, /files/, /static/). */
@@ -75,6 +84,8 @@ int resp_problem(Req *r, const Err *e);          /* RFC 9457 application/problem
 int resp_error(Req *r, int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void resp_header(Req *r, const char *name, const char *value);
+/* The value of a header this response already has (resp_header), or NULL; in r's arena. */
+const char *resp_header_find(Req *r, const char *name);
 
 /* Run the server until SIGINT/SIGTERM; then stop taking requests (new connections refused,
 ** idle ones closed, every answer with Connection: close), let the requests in flight finish,

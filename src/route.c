@@ -148,6 +148,15 @@ const Route routes[] = {
     PAGE("GET", "/chu-the", "public", "*", page_producers, "producers.list_page"),
     PAGE("GET", "/diem-ban", "public", "*", page_points, "points.list_page"),
     PAGE("GET", "/lang-nghe", "public", "*", page_villages, "villages.list_page"),
+    /* accounts as pages (page_account.c) */
+    PAGE("GET", "/dang-nhap", "public", "next done", page_signin_form, "signin.page"),
+    PAGE("POST", "/dang-nhap", "public", "next", page_signin, "signin.post"),
+    PAGE("POST", "/dang-xuat", "login", "", page_signout, "signout.post"),
+    PAGE("GET", "/dang-ky", "public", "", page_register_form, "register.page"),
+    PAGE("POST", "/dang-ky", "public", "", page_register, "register.post"),
+    PAGE("GET", "/tai-khoan", "login", "done", page_account, "account.page"),
+    PAGE("GET", "/tai-khoan/mat-khau", "login", "", page_password_form, "password.page"),
+    PAGE("POST", "/tai-khoan/mat-khau", "login", "", page_password, "password.post"),
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */
     {"POST", "/api/v1/session", "public", "", 8 * 1024, api_session_create, "session.create", NULL, 0},
@@ -343,8 +352,9 @@ int route_admit(Req *r) {
         if (!auth_can(r->auth, (Perm)perm))
             return forbidden(r, "", arena_printf(&r->arena, "your roles do not allow this (%s)", rt->perm));
         /* Sessions ride on a cookie the browser sends by itself: a state-changing request must
-        ** also carry the session's CSRF token, which only our own pages can read. */
-        if (r->auth->via == AUTH_SESSION && !is_read(r->method)) {
+        ** also carry the session's CSRF token, which only our own pages can read (a page's form
+        ** carries it as a field: route_check_form, once the body is read). */
+        if (r->auth->via == AUTH_SESSION && !is_read(r->method) && !rt->html) {
             const char *t = req_header(r, "X-CSRF-Token");
             size_t n = strlen(r->auth->csrf);
             if (!t || strlen(t) != n || sodium_memcmp(t, r->auth->csrf, n) != 0)
@@ -357,3 +367,25 @@ int route_admit(Req *r) {
     return 0;
 }
 
+
+int route_check_form(Req *r, Handler *show) {
+    const char *sent = req_form(r, CSRF_FIELD);
+    /* A browser sends no API token by itself: a request that carries one is no forgery. */
+    if (r->auth && r->auth->via == AUTH_TOKEN) return 0;
+    const char *want = r->auth ? r->auth->csrf : req_cookie(r, CSRF_COOKIE);
+    size_t n = want ? strlen(want) : 0;
+    if (n >= 32 && sent && strlen(sent) == n && sodium_memcmp(sent, want, n) == 0) return 0;
+    log_warn("denied status=403 method=%s path=%s user=%s remote=%s reason=\"%s CSRF token\"", r->method, r->path,
+             r->auth ? r->auth->username : "-", r->remote, sent ? "stale" : "missing");
+    err_set(&r->form_err, 403, CSRF_FIELD,
+            "this form has expired or was not sent from this site, so nothing was saved: check the values and "
+            "send it again");
+    for (size_t i = 0; i < nroutes; i++)
+        if (routes[i].html && strcmp(routes[i].method, "GET") == 0 && match(NULL, routes[i].pattern, r->path)) {
+            match(r, routes[i].pattern, r->path);
+            *show = routes[i].handler;
+            return 403;
+        }
+    *show = NULL;
+    return resp_problem(r, &r->form_err);
+}

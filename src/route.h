@@ -35,9 +35,12 @@ struct Route {
     bool html;           /* answers a page (text/html, errors as pages, forms); else JSON */
 };
 
-/* A row for a page: public or not, its errors are pages too. */
+/* A row for a page: public or not, its errors are pages too. PAGE_BODY: a page whose form
+** may carry more than the app's default body limit (files), up to max_body bytes. */
 #define PAGE(method, pattern, perm, params, handler, name) \
     {method, pattern, perm, params, 0, handler, name, NULL, 0, true}
+#define PAGE_BODY(method, pattern, perm, params, max_body, handler, name) \
+    {method, pattern, perm, params, max_body, handler, name, NULL, 0, true}
 
 extern const Route routes[];
 extern const size_t nroutes;
@@ -54,6 +57,16 @@ void route_authenticate(Req *r);
 ** before it reads a body. 0 when the handler may run; otherwise the refusal is in r (a
 ** problem document) and its status is returned. Needs r->db and route_authenticate first. */
 int route_admit(Req *r);
+/* A page's form carries its CSRF token in this hidden field: the session's token for a
+** signed-in user; for an anonymous one (signing in, registering), the value of the CSRF_COOKIE
+** cookie that the form's page set (a double submit: another site can neither read nor set it). */
+#define CSRF_FIELD "_csrf"
+#define CSRF_COOKIE "ocop_csrf"
+/* After the body of a page's POST is read, before its handler: the form's CSRF token. 0 when
+** it matches (*show untouched); otherwise r->form_err says why (403, field _csrf) and *show is the handler of the
+** form's own page (GET on the same path), which shows the form again with the values kept and
+** writes nothing, or NULL when there is none and the refusal is already in r. */
+int route_check_form(Req *r, Handler *show);
 /* Index of a route in routes[], for metrics. */
 size_t route_index(const Route *rt);
 

@@ -25,12 +25,12 @@ static bool is_admin(const Actor *who) { return actor_can(who, PERM_ADMIN); }
 /* Normalise a username into out (lower case); NULL when acceptable, else the problem. */
 static const char *username_problem(const char *in, char out[USERNAME_MAX + 1]) {
     size_t n = strlen(in);
-    if (n < USERNAME_MIN || n > USERNAME_MAX) return "a username has 3 to 32 characters";
+    if (n < USERNAME_MIN || n > USERNAME_MAX) return N_("a username has 3 to 32 characters");
     for (size_t i = 0; i < n; i++) {
         char c = in[i];
         if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
         bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '.' || c == '_' || c == '-'));
-        if (!ok) return "a username uses only letters a-z, digits and . _ - (not first), without diacritics";
+        if (!ok) return N_("a username uses only letters a-z, digits and . _ - (not first), without diacritics");
         out[i] = c;
     }
     out[n] = 0;
@@ -491,6 +491,12 @@ int user_register(Db *db, const Actor *who, Arena *arena, json_t *in, int64_t *i
     Actor self = actor_user(&reg, who ? who->remote : NULL);
     int64_t pid = 0;
     if (!rc) rc = entity_insert_unchecked(db, arena, &ENTITY_PRODUCERS, &self, producer, &pid, e);
+    if (rc && e->field[0] && strncmp(e->field, "producer", 8) != 0 && strcmp(e->field, "username") != 0) {
+        /* the producer record's own field (its commune, found only on insert), as entity_check's */
+        char f[sizeof e->field];
+        snprintf(f, sizeof f, "%s", e->field);
+        snprintf(e->field, sizeof e->field, "producer.%.100s", f);
+    }
     if (!rc) {
         char scope[24], canon[24];
         Place p;

@@ -19,6 +19,7 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
 const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'records.mjs',
                'lists.mjs',
+               'account.mjs',
                'home_stats.mjs'];
 
 function fatal(msg) {

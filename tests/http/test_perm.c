@@ -6,7 +6,8 @@
 ** producer 12), and the answer is compared with the table below.
 **
 ** Classes: o = allowed and done (2xx); v = allowed, the handler refused the (deliberately
-** incomplete) input (400, 409, 415, 422); U = 401; F = 403; N = 404 (outside the caller's scope).
+** incomplete) input (400, 409, 415, 422); U = 401 (on a page: a 303 to the sign-in page);
+** F = 403; N = 404 (outside the caller's scope).
 ** Columns: anonymous, admin, province 86, commune 28903, council chair, member, secretary of the
 ** demo council, producer 1 (confirmed).
 */
@@ -106,6 +107,15 @@ static const Expect expect[] = {
     {"villages.list_page", "oooooooo", "oooooooo"},
     {"stats.page", "oooooooo", "oooooooo"},
     {"static", "oooooooo", "oooooooo"},
+    /* the account pages: a page's POST takes a form, so the matrix's JSON body is 415 (v) */
+    {"signin.page", "oooooooo", "oooooooo"},
+    {"signin.post", "vvvvvvvv", "vvvvvvvv"},
+    {"signout.post", "Uvvvvvvv", "Uvvvvvvv"},
+    {"register.page", "oooooooo", "oooooooo"},
+    {"register.post", "vvvvvvvv", "vvvvvvvv"},
+    {"account.page", "Uooooooo", "Uooooooo"},
+    {"password.page", "Uooooooo", "Uooooooo"},
+    {"password.post", "Uvvvvvvv", "Uvvvvvvv"},
     {"photos.add", "UoooFFFo", "UoNNFFFN"},
     {"photos.delete", "UoooFFFo", "UoNNFFFN"},
     {"files.get", "oooooooo", "oooooooo"},
@@ -461,6 +471,7 @@ static void build(const Route *rt, int role, bool in, Call *c) {
 static char classify(long status) {
     if (status >= 200 && status < 300) return 'o';
     switch (status) {
+    case 303: /* a page's 401: to the sign-in page and back */
     case 401: return 'U';
     case 403: return 'F';
     case 404: return 'N';

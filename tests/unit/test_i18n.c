@@ -97,7 +97,7 @@ static void test_err_text(void **state) {
     /* in order */
     err_set(&e, 422, "name", "%s is required", "name");
     assert_string_equal(e.detail, "name is required");
-    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "cần có name");
+    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "cần nhập name");
     assert_string_equal(err_text(&e, LANG_EN, out, sizeof out), "name is required");
     /* by position: the Vietnamese names the set before the version */
     err_set(&e, 422, "product_id", "%s has no product set %d", "26-2026", 31);
@@ -167,10 +167,10 @@ static void test_err_place(void **state) {
     /* the next message has no place */
     err_set(&e, 422, "name", "%s is required", "name");
     assert_int_equal(e.row, 0);
-    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "cần có name");
+    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "cần nhập name");
     /* a place without a column */
     e.row = 7;
-    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "dòng 7: cần có name");
+    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "dòng 7: cần nhập name");
     err_clear(&e);
 }
 
