@@ -93,7 +93,7 @@ static json_t *recognition_view(Req *r, json_t *rec, json_t *cert, const char *t
                           "decision_no", json_object_get(rec, "decision_no"), "cert_no", page_jstr(rec, "cert_no"),
                           "decided_on", page_dmy(page_jstr(rec, "decision_date"), dd), "valid_through", page_dmy(last, through),
                           "level", level ? entity_enum_label(lf->enums, level, r->lang == LANG_VI) : "",
-                          "is", page_is(state), "expiring", expiring, "verifiable", cert != NULL);
+                          "is", page_is(state), "expiring", expiring, "verifiable", cert != NULL || page_jstr(rec, "cert_no"));
     json_object_set_new(o, "ended_on", json_string(page_dmy(page_jstr(cert ? cert : rec, "ended_on"), ended)));
     /* every key the template asks for, so none falls back to an outer context (docs/web.md) */
     json_object_set_new(o, "issuer", json_null());

@@ -8,7 +8,10 @@
 **                            state: valid; expiring soon (valid, within the re-evaluation window
 **                            of the rules in force, Điều 7.6.a: reevaluation_opens_days);
 **                            expired; revoked with its legal ground; superseded by a newer
-**                            certificate (a link). An unknown number: a 404 page with the form.
+**                            certificate (a link). A number ocop did not issue but the registry
+**                            recorded on a recognition (a paper certificate): what the record
+**                            says, its state derived by the registry, no signature to check.
+**                            An unknown number: a 404 page with the form.
 ** The page carries the signature string in <meta name="ocop-cert"> so that `ocop cert verify URL`
 ** checks it offline (cert.h). The markup is templates/verify.html, verify_unknown.html,
 ** verify_lookup.html and their form verify_form.html; this file only builds their views from
@@ -19,6 +22,8 @@
 
 #include "api.h"
 #include "decision.h"
+#include "entity.h"
+#include "registry.h"
 #include "page.h"
 #include "rubric.h"
 #include "util.h"
@@ -91,7 +96,7 @@ int page_verify_lookup(Req *r) {
     if (!so) return page_render(r, 200, "verify_lookup", lookup_view("", NULL));
     char no[32];
     bool fits = tidy_number(so, no, sizeof no);
-    if (!fits || !certificate_no_is_ours(no)) {
+    if (!fits || (!certificate_no_is_ours(no) && !registry_recognition_by_cert(r->db, no))) {
         /* what was typed stays in the field (escaped by the template), however long */
         const char *why = fits && !no[0] ? tr(r->lang, "Enter the number printed on the certificate.")
                                          : tr(r->lang, "A certificate number is written like 86-2026-0001: the code of the "
@@ -103,6 +108,32 @@ int page_verify_lookup(Req *r) {
     return resp_text(r, 303, "text/plain; charset=utf-8", "", 0);
 }
 
+/* A certificate recorded on recognition id (issued on paper): the registry's record of it. */
+static int page_recorded(Req *r, int64_t id) {
+    Err e = ERR_INIT;
+    json_t *rec = entity_get(r->db, &ENTITY_RECOGNITIONS, id, &e);
+    if (!rec) return resp_problem(r, &e);
+    const char *state = jstr(rec, "state");
+    if (!state || str_eq(state, "not_certified")) state = "expired";
+    const char *expires = jstr(rec, "expires_on");
+    char today[11], last[11] = "", soon[11];
+    date_today(today);
+    date_add_days(today, (int)rubric_rule_num(rubric_current(), "reevaluation_opens_days"), soon);
+    if (str_eq(state, "valid") && expires && strcmp(expires, soon) <= 0) state = "expiring";
+    if (date_valid(expires)) date_add_days(expires, -1, last); /* the first day without force */
+    const Field *lf = entity_field(&ENTITY_RECOGNITIONS, "level");
+    const char *level = jstr(rec, "level");
+    json_t *view = json_pack("{s:O, s:o, s:s, s:s}", "rec", rec, "is", is(state), "stars",
+                             page_stars((int)json_integer_value(json_object_get(rec, "stars"))), "level",
+                             level ? entity_enum_label(lf->enums, level, r->lang == LANG_VI) : "");
+    json_object_set_new(view, "form", form_view("", NULL));
+    set_dmy(view, "valid_through", last);
+    set_dmy(view, "decided_on", jstr(rec, "decision_date"));
+    set_dmy(view, "ended_on", str_eq(state, "expired") ? expires : jstr(rec, "ended_on"));
+    json_decref(rec);
+    return page_render(r, 200, "verify_recorded", view);
+}
+
 int page_verify(Req *r) {
     const char *cert_no = r->pathv[0];
     char today[11];
@@ -111,6 +142,8 @@ int page_verify(Req *r) {
     json_t *c = certificate_get(r->db, cert_no, today, &e);
     if (!c) {
         if (e.status != 404) return resp_problem(r, &e);
+        int64_t rec = registry_recognition_by_cert(r->db, cert_no);
+        if (rec) return page_recorded(r, rec);
         /* the transport refused bytes that are not UTF-8; were one to pass, the escaper replaces it */
         json_t *view = json_pack("{s:o, s:o}", "cert_no", json_stringn_nocheck(cert_no, strlen(cert_no)), "form",
                                  form_view(cert_no, NULL));

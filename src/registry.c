@@ -1600,3 +1600,13 @@ json_t *registry_product_counts(Db *db, const int64_t *producer_ids, int n) {
     db_done(s);
     return out;
 }
+
+int64_t registry_recognition_by_cert(Db *db, const char *cert_no) {
+    /* the exact number through its unique index; else the same letters in another case */
+    Stmt *s = db_prepare(db, "SELECT id FROM recognitions WHERE cert_no = ?1 UNION ALL "
+                             "SELECT id FROM recognitions WHERE upper(cert_no) = upper(?1) LIMIT 1");
+    db_bind_text(s, 1, cert_no);
+    int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s);
+    return id;
+}

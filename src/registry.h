@@ -49,6 +49,10 @@ json_t *registry_products_of(Db *db, ProductsOf of, int64_t id, const char *toda
 ** commune (its 2025 name), province (its name)}. */
 json_t *registry_points_of(Db *db, int64_t product_id);
 
+/* The recognition whose certificate number (recorded from paper: a certificate ocop did not
+** issue) is cert_no, letters in any case; 0 when there is none. */
+int64_t registry_recognition_by_cert(Db *db, const char *cert_no);
+
 /* The producers of craft village id, by name: a new array of {id, name, type}. */
 json_t *registry_producers_of_village(Db *db, int64_t village_id);
 /* What the public list pages show of a page of records, each in a few set-based queries (never

@@ -137,7 +137,7 @@ const Route routes[] = {
     {"GET", "/api/v1/revocation-grounds", "public", "", 0, api_revocation_grounds, "revocation_grounds.list", NULL, 0},
     {"GET", "/api/v1/lifecycle/due", "dossiers.read", "province:text(7) commune:text(15) date:date " PAGING, 0,
      api_lifecycle_due, "lifecycle.due", NULL, 0},
-    PAGE("GET", "/xac-minh", "public", "so:text(100)", page_verify_lookup, "verify.lookup"),
+    PAGE("GET", "/xac-minh", "public", "so:text(200)", page_verify_lookup, "verify.lookup"),
     PAGE("GET", "/xac-minh/{cert_no}", "public", "", page_verify, "verify.page"),
     PAGE("GET", "/san-pham/{id}", "public", "", page_product, "products.page"),
     PAGE("GET", "/chu-the/{id}", "public", "", page_producer, "producers.page"),

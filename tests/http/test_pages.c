@@ -149,12 +149,43 @@ static void test_verify_lookup(void **state) {
     resp_free(&r);
 }
 
+/* A certificate issued on paper and recorded on a recognition (the demo's GCN-... numbers): its
+** page says what the registry recorded and that there is no signed copy; the lookup finds it
+** whatever the case of its letters. */
+static void test_verify_recorded(void **state) {
+    (void)state;
+    Resp r = page("/xac-minh/GCN-BT-2024-31", 200);
+    body_has(&r, "<p class=\"state-name\">Còn hiệu lực</p>");
+    body_has(&r, "<td class=\"nb\">GCN-BT-2024-31</td>");
+    body_has(&r, "<a href=\"/san-pham/1\">Kẹo dừa sầu riêng Thanh Long</a>");
+    body_has(&r, "★★★★</span> 4 sao");
+    body_has(&r, "Giấy chứng nhận này được cấp bằng giấy");
+    assert_null(strstr(r.body, "ocop-cert")); /* nothing signed to check */
+    resp_free(&r);
+    r = http_get(&S, "/xac-minh/gcn-bt-2024-31?lang=en");
+    expect_status(&r, 200, NULL);
+    body_has(&r, "This certificate was issued on paper");
+    resp_free(&r);
+    r = http_get(&S, "/xac-minh?so=%20gcn-bt-2024-31");
+    expect_status(&r, 303, NULL);
+    assert_string_equal(resp_header_value(&r, "Location"), "/xac-minh/GCN-BT-2024-31");
+    resp_free(&r);
+    /* a number like it that no recognition records is still unknown */
+    r = page("/xac-minh/GCN-BT-2024-99", 404);
+    resp_free(&r);
+    /* the product page links its recorded certificate to this page */
+    r = page("/san-pham/1", 200);
+    body_has(&r, "<a href=\"/xac-minh/GCN-BT-2024-31\">");
+    resp_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_home_catalogue),
         cmocka_unit_test(test_home_search),
         cmocka_unit_test(test_verify_unknown),
         cmocka_unit_test(test_verify_lookup),
+        cmocka_unit_test(test_verify_recorded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -151,12 +151,11 @@ static void test_product_page(void **state) {
     body_has(&r, "<tr><th>Xã, phường</th><td>Xã Mỏ Cày</td></tr>");
     body_has(&r, "<tr><th>Tỉnh, thành phố</th><td>Tỉnh Vĩnh Long</td></tr>");
     body_has(&r, "<tr><th>Trước ngày 01/7/2025</th><td>Xã Tân Hội, Huyện Mỏ Cày Nam, Tỉnh Bến Tre</td></tr>");
-    /* the stars and the live state; a certificate recorded from paper is shown, not linked */
+    /* the stars and the live state; a certificate recorded from paper links to its record on /xac-minh */
     body_has(&r, "<div class=\"state record valid\">");
     body_has(&r, "★★★★</span> Sản phẩm OCOP 4 sao</p>");
     body_has(&r, valid);
-    body_has(&r, "Giấy chứng nhận <span class=\"nb\">GCN-BT-2024-31</span>");
-    lacks(&r, "href=\"/xac-minh/GCN-");
+    body_has(&r, "<a href=\"/xac-minh/GCN-BT-2024-31\">Xác minh giấy chứng nhận <span class=\"nb\">GCN-BT-2024-31</span></a>");
     /* the history, newest first: the 4★ in force, the district's 3★ of 2021 expired */
     char *four = strstr(r.body, "Số 2455/QĐ-UBND"), *three = strstr(r.body, "Số 1520/QĐ-UBND ngày 15/11/2021");
     assert_non_null(four);
@@ -274,7 +273,7 @@ static void test_product_page_english(void **state) {
     body_has(&r, "<html lang=\"en\">");
     body_has(&r, "★★★★</span> OCOP 4 stars</p>");
     body_has(&r, valid);
-    body_has(&r, "Certificate <span class=\"nb\">GCN-BT-2024-31</span>");
+    body_has(&r, "<a href=\"/xac-minh/GCN-BT-2024-31\">Check the certificate <span class=\"nb\">GCN-BT-2024-31</span></a>");
     body_has(&r, "Expired: valid until 14/11/2024");
     body_has(&r, "<tr><th>Before 1 July 2025</th><td>Xã Tân Hội, Huyện Mỏ Cày Nam, Tỉnh Bến Tre</td></tr>");
     body_has(&r, "<small>(Cooperative)</small>");
