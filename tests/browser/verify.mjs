@@ -3,12 +3,14 @@
 // unknown) in Vietnamese and English, on a desktop and a 360×740 phone, printed, with axe-core;
 // and /xac-minh, the form that looks a number up. Screenshots: verify-STATE-LANG-SIZE.png.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vietnamToday } from './certificate.mjs';
 import { DESKTOP, PHONE, assert, shown, text, visit, withPage } from './lib.mjs';
 
 export const UNKNOWN = '86-1999-9999';
+const PHONE_CONTEXT = { viewport: PHONE };
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 async function axe(env, page, where) {
@@ -187,6 +189,32 @@ export default function (check) {
       shown(t, no, `unknown certificate "${no}"`);
       assert(await page.locator('body b').count() === 0, 'the number became a <b> element');
     });
+  });
+
+  check('the QR code printed on the certificate opens its verification page', async (env) => {
+    // as a consumer's phone does: the code read off the printed PDF (pdftoppm + zbarimg), then
+    // opened in the browser, whatever address it holds
+    const res = await fetch(`${env.base}/api/v1/certificates/${env.certNo}/pdf`);
+    assert(res.ok, `the certificate's PDF: HTTP ${res.status}`);
+    const dir = mkdtempSync(join(tmpdir(), 'ocop-qr-'));
+    try {
+      writeFileSync(join(dir, 'c.pdf'), Buffer.from(await res.arrayBuffer()));
+      const png = spawnSync('pdftoppm', ['-r', '150', '-png', '-singlefile', join(dir, 'c.pdf'), join(dir, 'page')]);
+      assert(png.status === 0, `pdftoppm: ${png.stderr}`);
+      const qr = spawnSync('zbarimg', ['-q', '--raw', join(dir, 'page.png')], { encoding: 'utf8' });
+      const url = (qr.stdout || '').trim();
+      assert(qr.status === 0 && url, `no QR code read off the certificate: ${qr.stderr}`);
+      assert(url === `${env.base}/xac-minh/${env.certNo}`, `the QR code holds ${url}`);
+      await withPage(env, PHONE_CONTEXT, async (page) => {
+        const r = await page.goto(url);
+        assert(r.status() === 200, `${url}: HTTP ${r.status()}`);
+        const t = await text(page);
+        shown(t, env.certNo, 'the page the QR code opens');
+        shown(t, 'Còn hiệu lực', 'the page the QR code opens');
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   check('the link with tracking parameters a QR scanner adds still works', async (env) => {
