@@ -147,7 +147,7 @@ static const Field round_fields[] = {
 };
 
 const Entity ENTITY_ROUNDS = {
-    .name = "rounds", .singular = "round", .table = "rounds", .label_vi = "Đợt đánh giá",
+    .name = "rounds", .singular = N_("round"), .table = "rounds", .label_vi = "Đợt đánh giá",
     .fields = round_fields, .default_sort = "-year",
     .prepare = round_prepare, .before_delete = round_delete,
     .perm_create = PERM_ROUNDS_WRITE, .perm_update = PERM_ROUNDS_WRITE, .perm_delete = PERM_ROUNDS_WRITE,
@@ -404,7 +404,7 @@ static const Filter dossier_filters[] = {
 };
 
 const Entity ENTITY_DOSSIERS = {
-    .name = "dossiers", .singular = "dossier", .table = "dossiers", .label_vi = "Hồ sơ đánh giá",
+    .name = "dossiers", .singular = N_("dossier"), .table = "dossiers", .label_vi = "Hồ sơ đánh giá",
     .fields = dossier_fields, .filters = dossier_filters, .default_sort = "-id",
     .prepare = dossier_prepare, .before_delete = dossier_delete, .decorate = dossier_decorate,
     .perm_create = PERM_DOSSIERS_WRITE, .perm_update = PERM_DOSSIERS_WRITE, .perm_delete = PERM_DOSSIERS_WRITE,

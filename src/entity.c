@@ -20,6 +20,12 @@
 const Entity *const entities[] = {&ENTITY_VILLAGES, &ENTITY_PRODUCERS, &ENTITY_PRODUCTS, &ENTITY_RECOGNITIONS,
                                   &ENTITY_POINTS, &ENTITY_COUNCILS, NULL};
 
+/* Each entity's name is a word of the catalogues when an error names it ("no product with id 5":
+** "không có sản phẩm nào có mã số 5"): err.h err_word. */
+__attribute__((constructor)) static void entity_words(void) {
+    for (int i = 0; entities[i]; i++) err_word(entities[i]->singular);
+}
+
 const Entity *entity_by_name(const char *name) {
     for (int i = 0; entities[i]; i++)
         if (strcmp(entities[i]->name, name) == 0) return entities[i];

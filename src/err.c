@@ -14,6 +14,21 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char *words[32];
+static int nwords;
+
+void err_word(const char *word) {
+    for (int i = 0; i < nwords; i++)
+        if (words[i] == word) return;
+    if (nwords < (int)(sizeof words / sizeof *words)) words[nwords++] = word;
+}
+
+static bool is_word(const char *p) {
+    for (int i = 0; i < nwords; i++)
+        if (words[i] == p) return true;
+    return false;
+}
+
 /* The conversion that starts at f ('%' not followed by '%'): its length, or 0 when it is not one
 ** this code formats. */
 static size_t conv_len(const char *f) {
@@ -57,8 +72,14 @@ static void keep_arg(Err *e, const char *spec, size_t n, va_list *ap) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-security"
-    if (conv == 's') ONE(const char *);
-    else if (conv == 'p') ONE(void *);
+    bool word = false;
+    if (conv == 's') {
+        const char *v = va_arg(*ap, const char *);
+        word = nstars == 0 && v && is_word(v);
+        if (nstars == 2) snprintf(one, sizeof one, fmt, stars[0], stars[1], v);
+        else if (nstars == 1) snprintf(one, sizeof one, fmt, stars[0], v);
+        else snprintf(one, sizeof one, fmt, v);
+    } else if (conv == 'p') ONE(void *);
     else if (strchr("eEfFgGaA", conv)) {
         if (*len == 'L') ONE(long double);
         else ONE(double);
@@ -78,6 +99,7 @@ static void keep_arg(Err *e, const char *spec, size_t n, va_list *ap) {
         return;
     }
     memcpy(e->args + used, one, m + 1);
+    if (word && e->nargs < 32) e->words |= 1u << e->nargs;
     e->nargs++;
 }
 
@@ -98,6 +120,7 @@ int err_vset(Err *e, int status, const char *field, const char *fmt, va_list ap)
     vsnprintf(e->detail, sizeof e->detail, fmt, ap);
     e->key = fmt;
     e->nargs = 0;
+    e->words = 0;
     e->row = e->col = 0;
     e->col_name[0] = 0;
     for (const char *f = fmt; *f && e->key; f++) {
@@ -175,6 +198,7 @@ const char *err_text(const Err *e, Lang lang, char *out, size_t n) {
         }
         if (k >= 0 && k < e->nargs) {
             const char *a = arg_at(e, k);
+            if (k < 32 && (e->words >> k & 1u)) a = tr(lang, a);
             PUT(a, strlen(a));
         }
         f += c;
@@ -222,6 +246,7 @@ void err_clear(Err *e) {
     e->field[0] = e->detail[0] = 0;
     e->key = NULL;
     e->nargs = 0;
+    e->words = 0;
     e->row = e->col = 0;
     e->col_name[0] = 0;
 }

@@ -22,6 +22,7 @@ typedef struct Err {
     ** by its own conversion, NUL-separated. key NULL: detail was written some other way. */
     const char *key;
     int nargs;
+    unsigned words; /* bit k: argument k is a registered word (err_word), translated too */
     char args[384];
     /* Where in a file the problem is (table.c: a spreadsheet's row and column, its letters),
     ** told before the message in the reader's language; 0: nowhere in particular. */
@@ -30,13 +31,18 @@ typedef struct Err {
     char col_name[8];
 } Err;
 
-#define ERR_INIT {0, "", "", NULL, NULL, 0, "", 0, 0, ""}
+#define ERR_INIT {0, "", "", NULL, NULL, 0, 0, "", 0, 0, ""}
 
 /* Fill e and return -1, so callers can write `return err_set(e, 422, "name", "...")`. */
 int err_set(Err *e, int status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int err_vset(Err *e, int status, const char *field, const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
+/* Register word, a string that lives as long as the process (an entity's name: "product"), as
+** a message of the catalogues: passed to err_set as a %s argument by that very pointer, err_text
+** tells it in the reader's language too. By identity, not content: text from a request that
+** happens to equal it is never translated. At most 32 words; call before serving (not thread-safe). */
+void err_word(const char *word);
 /* e's detail in lang: its message translated by the catalogues with the same arguments (after
 ** its place, "row 3, column 2 (B): ", when it has one), or e->detail when there is no
 ** translation. Returns out. */

@@ -235,7 +235,7 @@ static const Filter village_filters[] = {
 };
 
 const Entity ENTITY_VILLAGES = {
-    .name = "villages", .singular = "village", .table = "villages", .label_vi = "Làng nghề",
+    .name = "villages", .singular = N_("village"), .table = "villages", .label_vi = "Làng nghề",
     .fields = village_fields, .filters = village_filters, .default_sort = "name",
     .prepare = village_prepare, .search_kind = "village",
     .decorate = village_decorate, .find_duplicate = village_dup,
@@ -375,7 +375,7 @@ static const Filter producer_filters[] = {
 };
 
 const Entity ENTITY_PRODUCERS = {
-    .name = "producers", .singular = "producer", .table = "producers", .label_vi = "Chủ thể",
+    .name = "producers", .singular = N_("producer"), .table = "producers", .label_vi = "Chủ thể",
     .fields = producer_fields, .filters = producer_filters, .default_sort = "name",
     .prepare = producer_prepare, .search_kind = "producer", .before_delete = producer_delete,
     .decorate = producer_decorate, .find_duplicate = producer_dup,
@@ -774,7 +774,7 @@ static const SortKey product_sorts[] = {
 };
 
 const Entity ENTITY_PRODUCTS = {
-    .name = "products", .singular = "product", .table = "products", .label_vi = "Sản phẩm",
+    .name = "products", .singular = N_("product"), .table = "products", .label_vi = "Sản phẩm",
     .fields = product_fields, .filters = product_filters, .default_sort = "name", .sorts = product_sorts,
     .prepare = product_prepare, .authorize = product_authorize, .search_kind = "product", .before_delete = product_delete,
     .render = product_render, .find_duplicate = product_dup,
@@ -991,7 +991,7 @@ static const Filter recognition_filters[] = {
 };
 
 const Entity ENTITY_RECOGNITIONS = {
-    .name = "recognitions", .singular = "recognition", .table = "recognitions", .label_vi = "Công nhận",
+    .name = "recognitions", .singular = N_("recognition"), .table = "recognitions", .label_vi = "Công nhận",
     .fields = recognition_fields, .filters = recognition_filters, .default_sort = "-decision_date",
     .prepare = recognition_prepare, .authorize = recognition_authorize, .decorate = recognition_decorate,
     .find_duplicate = recognition_dup,
@@ -1097,7 +1097,7 @@ static const Filter point_filters[] = {
 };
 
 const Entity ENTITY_POINTS = {
-    .name = "points", .singular = "point of sale", .table = "sale_points", .label_vi = "Điểm bán",
+    .name = "points", .singular = N_("point of sale"), .table = "sale_points", .label_vi = "Điểm bán",
     .fields = point_fields, .filters = point_filters, .default_sort = "name",
     .prepare = point_prepare, .after_write = point_after, .decorate = point_decorate, .find_duplicate = point_dup,
     .perm_create = PERM_POINTS_WRITE, .perm_update = PERM_POINTS_WRITE, .perm_delete = PERM_POINTS_WRITE,
@@ -1167,13 +1167,13 @@ static const Field advisor_fields[] = {
 
 /* Contact details of advisors are not kept: the advisory group's list is public. */
 const Entity ENTITY_ADVISORS = {
-    .name = "advisors", .singular = "member of an advisory group", .table = "advisors", .label_vi = "Tổ tư vấn",
+    .name = "advisors", .singular = N_("member of an advisory group"), .table = "advisors", .label_vi = "Tổ tư vấn",
     .fields = advisor_fields, .default_sort = "name", .prepare = advisor_prepare,
     .perm_create = PERM_COUNCILS_WRITE, .perm_update = PERM_COUNCILS_WRITE, .perm_delete = PERM_COUNCILS_WRITE,
 };
 
 const Entity ENTITY_COUNCILS = {
-    .name = "councils", .singular = "council", .table = "councils", .label_vi = "Hội đồng đánh giá",
+    .name = "councils", .singular = N_("council"), .table = "councils", .label_vi = "Hội đồng đánh giá",
     .fields = council_fields, .default_sort = "name",
     .prepare = council_prepare, .before_delete = council_delete,
     .perm_create = PERM_COUNCILS_WRITE, .perm_update = PERM_COUNCILS_WRITE, .perm_delete = PERM_COUNCILS_WRITE,
