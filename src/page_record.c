@@ -58,9 +58,6 @@ json_t *page_old_place(Req *r, const char *code) {
     return o;
 }
 
-bool page_producer_is_organisation(const char *type) {
-    return type && !str_eq(type, "household") && !str_eq(type, "farm");
-}
 
 /* The label of enumerated field name of en for value, in r's language ("" for NULL). */
 static const char *enum_label(Req *r, const Entity *en, const char *name, const char *value) {
@@ -75,7 +72,13 @@ json_t *page_producer_card(Req *r, json_t *producer) {
                           page_jstr(producer, "address"), "commune", page_jstr(commune, "name"), "province",
                           page_jstr(commune, "province_name"), "old",
                           page_old_place(r, page_jstr(producer, "commune_code_old")));
-    if (page_producer_is_organisation(type) && page_web_link(site)) json_object_set_new(o, "website", json_string(site));
+    if (producer_is_organisation(type)) {
+        if (page_web_link(site)) json_object_set_new(o, "website", json_string(site));
+        /* the published contact of an organisation (a person's phone and e-mail never come here) */
+        const char *phone = page_jstr(producer, "contact_phone"), *mail = page_jstr(producer, "contact_email");
+        if (phone) json_object_set_new(o, "phone", json_string(phone));
+        if (mail) json_object_set_new(o, "email", json_string(mail));
+    }
     json_int_t vid = json_integer_value(json_object_get(producer, "village_id"));
     if (vid > 0 && page_jstr(producer, "village_name"))
         json_object_set_new(o, "village", json_pack("{s:I, s:s}", "id", vid, "name", page_jstr(producer, "village_name")));

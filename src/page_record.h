@@ -29,12 +29,10 @@ bool page_web_link(const char *url);
 /* {commune, district (when the commune had one), province} of a pre-2025 commune as of
 ** 2025-06-30, the last day of that geography (unit.h), or null when code is NULL or unknown. */
 json_t *page_old_place(Req *r, const char *code);
-/* Is producer type one of an organisation, whose public contact (its website) may be shown?
-** A household business and a farm are people: none of their contacts is shown. */
-bool page_producer_is_organisation(const char *type);
 /* The producer as a product page or its own page shows it: {id, name, type (its label in
 ** r->lang), address, commune, province, old (page_old_place), website (an organisation's http(s)
-** site only), village_id, village_name}. producer is the redacted output record (borrowed). */
+** site only), phone and email (an organisation's published contact_phone and contact_email),
+** village_id, village_name}. producer is the redacted output record (borrowed). */
 json_t *page_producer_card(Req *r, json_t *producer);
 /* points (registry_points_of, borrowed) with each kind's label in r->lang. A new array. */
 json_t *page_points_view(Req *r, json_t *points);

@@ -244,8 +244,21 @@ const Entity ENTITY_VILLAGES = {
 
 /* ---- producers ------------------------------------------------------------------------------- */
 
+bool producer_is_organisation(const char *type) {
+    return type && !str_eq(type, "household") && !str_eq(type, "farm");
+}
+
 static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     set_name_keys(obj);
+    if (!producer_is_organisation(sget(obj, "type"))) {
+        static const char *const contact[] = {"contact_phone", "contact_email"};
+        for (size_t i = 0; i < COUNT(contact); i++)
+            if (sget(obj, contact[i]))
+                return err_set(e, 422, contact[i],
+                               "%s is an organisation's published contact: a household business's or a farm's is "
+                               "its owner's personal data, kept in phone and email",
+                               contact[i]);
+    }
     const char *reg = sget(obj, "reg_no");
     if (reg) {
         /* Registration numbers are compared without spaces. */
@@ -361,6 +374,10 @@ static const Field producer_fields[] = {
     {.name = "commune_code_old", .type = FT_TEXT, .flags = FF_FILTER, .maxlen = 5, .vi = "Mã xã cũ (trước 2025)", .en = "Commune code before 2025"},
     {.name = "phone", .type = FT_TEXT, .flags = FF_PHONE | FF_PERSONAL, .maxlen = 30, .vi = "Điện thoại", .en = "Phone"},
     {.name = "email", .type = FT_TEXT, .flags = FF_EMAIL | FF_PERSONAL, .maxlen = 200, .vi = "Email", .en = "Email"},
+    {.name = "contact_phone", .type = FT_TEXT, .flags = FF_PHONE, .maxlen = 30, .vi = "Điện thoại liên hệ công khai của tổ chức",
+     .en = "Organisation's public phone", .help = "published by a cooperative, company or association; shown on its public page"},
+    {.name = "contact_email", .type = FT_TEXT, .flags = FF_EMAIL, .maxlen = 200, .vi = "Email liên hệ công khai của tổ chức",
+     .en = "Organisation's public e-mail", .help = "published by a cooperative, company or association; shown on its public page"},
     {.name = "website", .type = FT_TEXT, .flags = FF_URL, .maxlen = 300, .vi = "Website", .en = "Website"},
     {.name = "channels", .type = FT_SET, .flags = FF_FILTER, .enums = channels, .vi = "Kênh bán hàng", .en = "Sales channels"},
     {.name = "village_id", .type = FT_REF, .flags = FF_FILTER | FF_NOEXPORT, .ref = "villages", .vi = "Mã làng nghề", .en = "Craft village id"},

@@ -49,6 +49,11 @@ json_t *registry_products_of(Db *db, ProductsOf of, int64_t id, const char *toda
 ** commune (its 2025 name), province (its name)}. */
 json_t *registry_points_of(Db *db, int64_t product_id);
 
+/* Whether a producer of type (producers.type) is an organisation (a cooperative, a company, an
+** association...), whose contact and website are public, rather than a household business or
+** a farm, whose are a person's. */
+bool producer_is_organisation(const char *type);
+
 /* The recognition whose certificate number (recorded from paper: a certificate ocop did not
 ** issue) is cert_no, letters in any case; 0 when there is none. */
 int64_t registry_recognition_by_cert(Db *db, const char *cert_no);

@@ -393,6 +393,35 @@ static void test_household_producer(void **state) {
     resp_free(&r);
 }
 
+/* An organisation's published contact is on its page and in the public API; a household
+** business cannot have one (its phone is a person's), and its personal phone stays hidden. */
+static void test_public_contact(void **state) {
+    (void)state;
+    Resp w = http_json(&S, "PATCH", "/api/v1/producers/1",
+                       "{\"contact_phone\": \"0275 3123 456\", \"contact_email\": \"lienhe@keoduathanhlong.example.vn\"}");
+    expect_status(&w, 200, NULL);
+    resp_free(&w);
+    Resp r = anon("/chu-the/1", 200);
+    body_has(&r, "<tr><th>Điện thoại</th><td><a href=\"tel:0275%203123%20456\">0275 3123 456</a></td></tr>");
+    body_has(&r, "<a href=\"mailto:lienhe%40keoduathanhlong.example.vn\">lienhe@keoduathanhlong.example.vn</a>");
+    no_personal_data(&r);
+    resp_free(&r);
+    static const char *const none[] = {NULL};
+    Resp a = http_req_h(&S, none, "GET", "/api/v1/producers/1", NULL, NULL, 0);
+    expect_status(&a, 200, NULL);
+    assert_string_equal(jstr(a.json, "contact_phone"), "0275 3123 456");
+    assert_null(json_object_get(a.json, "phone"));
+    resp_free(&a);
+    Resp l = http_get(&S, "/api/v1/producers?reg_no=83B8001234");
+    long long id = jint(l.json, "items.0.id");
+    resp_free(&l);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/producers/%lld", id);
+    Resp h = http_json(&S, "PATCH", path, "{\"contact_phone\": \"0909 000 111\"}");
+    expect_status(&h, 422, "contact_phone");
+    resp_free(&h);
+}
+
 static void test_point_page(void **state) {
     (void)state;
     Resp r = anon("/diem-ban/1", 200);
@@ -499,6 +528,7 @@ int main(void) {
         cmocka_unit_test(test_product_page_english),
         cmocka_unit_test(test_producer_page),
         cmocka_unit_test(test_household_producer),
+        cmocka_unit_test(test_public_contact),
         cmocka_unit_test(test_point_page),
         cmocka_unit_test(test_village_page),
         cmocka_unit_test(test_not_found),
