@@ -15,6 +15,7 @@
 #include "api.h"
 #include "importer.h"
 #include "page.h"
+#include "param.h"
 #include "registry.h"
 #include "tablew.h"
 #include "text.h"
@@ -53,12 +54,8 @@ static void say(Req *r, json_t *list, const char *fmt_id, const char *a1, const 
 static void alert(Req *r, State *s, const char *param, const char *label, const char *value) {
     s->status = 400;
     Err e = ERR_INIT;
-    if (str_eq(param, "page"))
-        err_set(&e, 400, param, "Page \"%s\" does not exist: a page is a whole number from 1. The first page is shown.", value);
-    else if (str_eq(param, "sort"))
+    if (str_eq(param, "sort"))
         err_set(&e, 400, param, "\"%s\" is not a sort order of this list: it is sorted by name.", value);
-    else if (str_eq(param, "format"))
-        err_set(&e, 400, param, "\"%s\" is not a download format: choose CSV or XLSX.", value);
     else
         err_set(&e, 400, param, "%s: there is no \"%s\". Choose one from the list; the results are not filtered by it.",
                 tr(r->lang, label), value);
@@ -186,34 +183,28 @@ static void read_state(Req *r, const ListPage *lp, State *s, json_t *provinces) 
     s->page = 1;
     s->alerts = json_array();
     s->notes = json_array();
-    const char *page = NULL;
     int nf = nfilters(lp);
     for (int i = 0; i < r->nquery; i++) {
         const char *k = r->query[i].key, *v = r->query[i].value;
         if (!*v) continue; /* an empty field of the form: not chosen */
         if (str_eq(k, "q")) s->q = v;
         else if (str_eq(k, "sort")) s->sort = v;
-        else if (str_eq(k, "page")) page = v;
-        else if (str_eq(k, "format")) s->format = v;
         for (int f = 0; f < nf; f++)
             if (str_eq(k, lp->filters[f].param) && !s->value[f]) s->value[f] = v;
         /* anything else (utm_source, fbclid, lang...) is not the list's business */
     }
-    if (s->q && strlen(s->q) > 200) s->q = arena_printf(&r->arena, "%.200s", s->q);
     for (int f = 0; f < nf; f++)
         if (s->value[f]) check_filter(r, &lp->filters[f], &s->value[f], s, provinces);
     if (s->sort && !option_known(lp->sorts, s->sort)) {
         alert(r, s, "sort", NULL, s->sort);
         s->sort = NULL;
     }
-    if (page && (!parse_i64(page, &s->page) || s->page < 1 || s->page > PAGING_REACH / PER_PAGE)) {
-        alert(r, s, "page", NULL, page);
-        s->page = 1;
-    }
-    if (s->format && !str_eq(s->format, "csv") && !str_eq(s->format, "xlsx")) {
-        alert(r, s, "format", NULL, s->format);
-        s->format = NULL;
-    }
+    /* checked by the route's declaration (route.c PUBLIC_LIST_PARAMS) before the handler runs */
+    Paging pg;
+    req_paging(r, &pg); /* per_page is the list's own (PER_PAGE); the row declares it 30 */
+    s->page = pg.page;
+    const char *format = req_query(r, "format");
+    s->format = format && *format ? format : NULL;
 }
 
 /* lp->path with the state s: without filter drop (-1: none), without q when drop_q, at page

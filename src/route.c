@@ -23,6 +23,10 @@
 ** which entity.c checks; paging and the shape of sort are checked here like everywhere. An
 ** export holds the whole list: no page. Types: param.h. */
 #define LIST_PARAMS "* sort:sort page:page per_page:per_page"
+/* The public list pages (page_list.c): their filters and sort are the list's business (told
+** beside the list when not understood); the page (of 30), the search and the download format
+** are checked here. */
+#define PUBLIC_LIST_PARAMS "* q:text(200) sort:text(40) page:page per_page:per_page(30,30) format:enum(csv|xlsx)"
 #define EXPORT_PARAMS "* sort:sort format:enum(csv|xlsx)"
 #define PAGING "page:page per_page:per_page"
 #define AUDIT_FILTERS "user:text(200) entity:text(200) entity_id:text(200) action:text(200) from:text(40) to:text(40)"
@@ -144,10 +148,10 @@ const Route routes[] = {
     PAGE("GET", "/diem-ban/{id}", "public", "", page_point, "points.page"),
     PAGE("GET", "/lang-nghe/{id}", "public", "", page_village, "villages.page"),
     PAGE("GET", "/thong-ke", "public", "*", page_stats, "stats.page"),
-    PAGE("GET", "/san-pham", "public", "*", page_products, "products.list_page"),
-    PAGE("GET", "/chu-the", "public", "*", page_producers, "producers.list_page"),
-    PAGE("GET", "/diem-ban", "public", "*", page_points, "points.list_page"),
-    PAGE("GET", "/lang-nghe", "public", "*", page_villages, "villages.list_page"),
+    PAGE("GET", "/san-pham", "public", PUBLIC_LIST_PARAMS, page_products, "products.list_page"),
+    PAGE("GET", "/chu-the", "public", PUBLIC_LIST_PARAMS, page_producers, "producers.list_page"),
+    PAGE("GET", "/diem-ban", "public", PUBLIC_LIST_PARAMS, page_points, "points.list_page"),
+    PAGE("GET", "/lang-nghe", "public", PUBLIC_LIST_PARAMS, page_villages, "villages.list_page"),
     /* accounts as pages (page_account.c) */
     PAGE("GET", "/dang-nhap", "public", "next done", page_signin_form, "signin.page"),
     PAGE("POST", "/dang-nhap", "public", "next", page_signin, "signin.post"),
