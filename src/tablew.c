@@ -30,7 +30,7 @@ struct TableWriter {
     long nrows;
     int maxcols;
     int status;        /* first error, reported by tablew_finish; 0 when none */
-    char detail[256];
+    Err err;           /* that error, its message translatable (err.h) */
 
     Buf csv;
 
@@ -52,7 +52,7 @@ static void w_fail(TableWriter *w, int status, const char *fmt, ...) {
     w->status = status;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(w->detail, sizeof w->detail, fmt, ap);
+    err_vset(&w->err, status, "", fmt, ap);
     va_end(ap);
 }
 
@@ -310,7 +310,7 @@ int tablew_finish(TableWriter *w, char **out, size_t *n, Err *e) {
     }
     if (w->path) unlink(w->path);
     int status = w->status;
-    if (status) err_set(e, status, "", "%s", w->detail);
+    if (status && e) *e = w->err;
     buf_free(&w->csv);
     buf_free(&w->cell);
     free(w->path);

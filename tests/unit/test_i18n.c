@@ -9,12 +9,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "entity.h"
 #include "err.h"
 #include "i18n.h"
 #include "table.h"
+#include "tablew.h"
 
 static void test_tr(void **state) {
     (void)state;
@@ -195,6 +197,30 @@ static void test_err_word(void **state) {
     assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "không có điểm bán nào có mã số 7");
 }
 
+/* An export that cannot be written says why in the reader's language too (tablew.c). */
+static void test_export_error(void **state) {
+    (void)state;
+    TableWriter *w = tablew_new(TABLE_XLSX, "t");
+    char *big = malloc(40000);
+    memset(big, 'a', 39999);
+    big[39999] = 0;
+    const char *cells[] = {big};
+    tablew_row(w, cells, 1);
+    char *out = NULL;
+    size_t n = 0;
+    Err e = ERR_INIT;
+    assert_int_not_equal(tablew_finish(w, &out, &n, &e), 0);
+    char text[256];
+    assert_int_equal(e.status, 422);
+    assert_string_equal(err_text(&e, LANG_VI, text, sizeof text),
+                        "dòng 1, cột A: một ô XLSX không chứa được văn bản dài quá 32767 ký tự");
+    assert_string_equal(err_text(&e, LANG_EN, text, sizeof text),
+                        "row 1, column A: text longer than 32767 characters does not fit in an XLSX cell");
+    free(out);
+    free(big);
+    err_clear(&e);
+}
+
 static void test_err_code(void **state) {
     (void)state;
     Err e = ERR_INIT;
@@ -218,6 +244,7 @@ int main(void) {
         cmocka_unit_test(test_tr),       cmocka_unit_test(test_lang_parse), cmocka_unit_test(test_lang_accept),
         cmocka_unit_test(test_numbers),  cmocka_unit_test(test_date),       cmocka_unit_test(test_err_text),
         cmocka_unit_test(test_err_word),
+        cmocka_unit_test(test_export_error),
         cmocka_unit_test(test_err_code),        cmocka_unit_test(test_err_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
