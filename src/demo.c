@@ -10,7 +10,9 @@
 #include "embed.h"
 #include "auth.h"
 #include "buf.h"
+#include "dossier.h"
 #include "entity.h"
+#include "rubric.h"
 #include "importer.h"
 #include "util.h"
 
@@ -105,6 +107,117 @@ static void shift_dates(const char *data, size_t n, int days, Buf *b) {
     }
 }
 
+/* ---- the procedure: dossiers in each state, made through the domain as the API makes them ---- */
+
+/* The demo's products in the commune of Mỏ Cày, by code: the dossiers are filed on them, so the
+** registry's figures (products, producers, stars) stay what the CSV files say. */
+static int64_t demo_product(Db *db, const char *code) {
+    return db_int1(db, "SELECT id FROM products WHERE code = ?", code);
+}
+
+/* Classify product id under the score sheet in force (a product imported from a spreadsheet
+** has none) so that a dossier can be filed on it. who holds no transaction. */
+static int demo_classify(Db *db, const Actor *who, int64_t id, Err *e) {
+    Arena a = {0};
+    json_t *patch = json_pack("{s:s}", "rubric_version", rubric_current()->version);
+    int rc = db_begin(db, e) || entity_update(db, &a, &ENTITY_PRODUCTS, who, id, patch, e) || db_commit(db, e);
+    json_decref(patch);
+    arena_free(&a);
+    if (rc) db_rollback(db);
+    return rc ? -1 : 0;
+}
+
+/* A self-assessment (Mẫu 02) on the dossier's set: the best option of every criterion. */
+static json_t *demo_self_assessment(Db *db, int64_t dossier) {
+    json_t *choices = json_object();
+    Stmt *s = db_prepare(db, "SELECT rubric_version, set_no FROM dossiers WHERE id = ?");
+    db_bind_int(s, 1, dossier);
+    const RubSet *set = NULL;
+    if (db_step(s) == DB_ROW) set = rubric_set(rubric_get(db_col_text(s, 0)), (int)db_col_int(s, 1));
+    db_done(s);
+    for (int i = 0; set && i < set->nleaves; i++) {
+        const RubLeaf *l = &set->leaves[i];
+        int best = 0;
+        for (int k = 1; k < l->noptions; k++)
+            if (l->options[k].points > l->options[best].points) best = k;
+        json_object_set_new(choices, l->code, json_integer(best));
+    }
+    return json_pack("{s:o}", "choices", choices);
+}
+
+/* One step of dossier id (dossier_act), with a comment when not NULL. */
+static int demo_act(Db *db, const Actor *who, int64_t id, const char *action, const char *comment, Err *e) {
+    Arena a = {0};
+    json_t *in = json_pack("{s:s}", "action", action);
+    if (comment) json_object_set_new(in, "comment", json_string(comment));
+    int rc = dossier_act(db, &a, who, id, in, e);
+    json_decref(in);
+    arena_free(&a);
+    return rc;
+}
+
+/* A dossier of kind on product, carried from draft through the steps (NULL-terminated actions). */
+static int demo_dossier(Db *db, const Actor *who, int64_t product, const char *kind, const char *note,
+                        const char *const *steps, int64_t *id, Err *e) {
+    Arena a = {0};
+    json_t *in = json_pack("{s:s, s:I, s:s}", "kind", kind, "product_id", (json_int_t)product, "note", note);
+    int rc = db_begin(db, e) || entity_check(&ENTITY_DOSSIERS, in, true, false, e) ||
+             entity_insert(db, &a, &ENTITY_DOSSIERS, who, in, id, e) || db_commit(db, e);
+    json_decref(in);
+    arena_free(&a);
+    if (rc) {
+        db_rollback(db);
+        return -1;
+    }
+    json_t *self = demo_self_assessment(db, *id);
+    rc = dossier_self_assess(db, who, *id, self, e);
+    json_decref(self);
+    for (size_t i = 0; !rc && steps[i]; i++) {
+        if (strcmp(steps[i], "forward") == 0) {
+            json_t *report = json_pack("{s:{s:{s:b, s:s}, s:{s:b}, s:{s:b}, s:{s:b}}, s:s}", "items", "origin", "met", 1,
+                                       "note", "Dừa nguyên liệu trồng tại xã Mỏ Cày", "labour", "met", 1, "idea", "met", 1,
+                                       "identity", "met", 1, "comment", "Hồ sơ đầy đủ, đề nghị tỉnh đánh giá");
+            rc = dossier_commune_report(db, who, *id, report, e);
+            json_decref(report);
+            if (rc) break;
+        }
+        rc = demo_act(db, who, *id, steps[i], strcmp(steps[i], "return") == 0 ? "Bổ sung phiếu kết quả kiểm nghiệm" : NULL, e);
+    }
+    return rc ? -1 : 0;
+}
+
+/* Dossiers in the states before the council (README: what each demo account holds). */
+static int demo_dossiers(Db *db, const Actor *who, int verbose, Err *e) {
+    static const char *const codes[] = {"86-28903-001-2021", "86-28903-002-2022", "86-28903-003-2022"};
+    int64_t product[COUNT(codes)];
+    for (size_t i = 0; i < COUNT(codes); i++)
+        if (!(product[i] = demo_product(db, codes[i])) || demo_classify(db, who, product[i], e)) return -1;
+    static const char *const draft[] = {NULL}, *const submitted[] = {"submit", NULL},
+                             *const with_commune[] = {"submit", "receive", NULL},
+                             *const returned[] = {"submit", "receive", "return", NULL},
+                             *const forwarded[] = {"submit", "receive", "forward", NULL},
+                             *const checked[] = {"submit", "receive", "forward", "check", NULL};
+    const struct {
+        int product;
+        const char *const *steps;
+        const char *note;
+    } dossiers[] = {
+        {0, draft, "Hồ sơ nâng hạng đang soạn (demo)"},
+        {1, submitted, "Hồ sơ đã nộp, chờ xã tiếp nhận (demo)"},
+        {2, with_commune, "Hồ sơ xã đang kiểm tra (demo)"},
+        {0, returned, "Hồ sơ xã trả lại để bổ sung (demo)"},
+        {1, forwarded, "Hồ sơ xã đã chuyển lên tỉnh (demo)"},
+        {2, checked, "Hồ sơ tỉnh đã kiểm tra (demo)"},
+    };
+    for (size_t i = 0; i < COUNT(dossiers); i++) {
+        int64_t id;
+        if (demo_dossier(db, who, product[dossiers[i].product], "upgrade", dossiers[i].note, dossiers[i].steps, &id, e))
+            return -1;
+    }
+    if (verbose) printf("demo: %zu dossiers in the commune of Mỏ Cày\n", COUNT(dossiers));
+    return 0;
+}
+
 int demo_load(Db *db, const Actor *who, const char *today, int verbose, Err *e) {
     static const struct {
         const char *file;
@@ -137,5 +250,5 @@ int demo_load(Db *db, const Actor *who, const char *today, int verbose, Err *e) 
             return -1;
         }
     }
-    return demo_users(db, who, verbose, e);
+    return demo_users(db, who, verbose, e) || demo_dossiers(db, who, verbose, e) ? -1 : 0;
 }
