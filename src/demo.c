@@ -4,6 +4,7 @@
 #include "demo.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -145,11 +146,13 @@ static json_t *demo_self_assessment(Db *db, int64_t dossier) {
     return json_pack("{s:o}", "choices", choices);
 }
 
-/* One step of dossier id (dossier_act), with a comment when not NULL. */
-static int demo_act(Db *db, const Actor *who, int64_t id, const char *action, const char *comment, Err *e) {
+/* One step of dossier id (dossier_act), with a comment when not NULL and the round to assign it to. */
+static int demo_act(Db *db, const Actor *who, int64_t id, const char *action, const char *comment, int64_t round,
+                    Err *e) {
     Arena a = {0};
     json_t *in = json_pack("{s:s}", "action", action);
     if (comment) json_object_set_new(in, "comment", json_string(comment));
+    if (strcmp(action, "assign") == 0) json_object_set_new(in, "round_id", json_integer(round));
     int rc = dossier_act(db, &a, who, id, in, e);
     json_decref(in);
     arena_free(&a);
@@ -158,7 +161,7 @@ static int demo_act(Db *db, const Actor *who, int64_t id, const char *action, co
 
 /* A dossier of kind on product, carried from draft through the steps (NULL-terminated actions). */
 static int demo_dossier(Db *db, const Actor *who, int64_t product, const char *kind, const char *note,
-                        const char *const *steps, int64_t *id, Err *e) {
+                        const char *const *steps, int64_t round, int64_t *id, Err *e) {
     Arena a = {0};
     json_t *in = json_pack("{s:s, s:I, s:s}", "kind", kind, "product_id", (json_int_t)product, "note", note);
     int rc = db_begin(db, e) || entity_check(&ENTITY_DOSSIERS, in, true, false, e) ||
@@ -181,13 +184,32 @@ static int demo_dossier(Db *db, const Actor *who, int64_t product, const char *k
             json_decref(report);
             if (rc) break;
         }
-        rc = demo_act(db, who, *id, steps[i], strcmp(steps[i], "return") == 0 ? "Bổ sung phiếu kết quả kiểm nghiệm" : NULL, e);
+        rc = demo_act(db, who, *id, steps[i], strcmp(steps[i], "return") == 0 ? "Bổ sung phiếu kết quả kiểm nghiệm" : NULL, round, e);
     }
     return rc ? -1 : 0;
 }
 
-/* Dossiers in the states before the council (README: what each demo account holds). */
-static int demo_dossiers(Db *db, const Actor *who, int verbose, Err *e) {
+/* The province's round of the year (number 1) with the demo council, open from today: dossiers
+** forwarded within 30 days, scoring within 60. *id receives it. */
+static int demo_round(Db *db, const Actor *who, const char *today, int64_t *id, Err *e) {
+    Arena a = {0};
+    char forward_by[11], ends_on[11];
+    date_add_days(today, 30, forward_by);
+    date_add_days(today, 60, ends_on);
+    int64_t council = db_int1(db, "SELECT id FROM councils WHERE decision_no = ?", "123/QĐ-UBND");
+    json_t *in = json_pack("{s:s, s:I, s:I, s:s, s:s, s:I}", "province_code", "86", "year", (json_int_t)atoi(today),
+                           "number", (json_int_t)1, "forward_by", forward_by, "ends_on", ends_on, "council_id",
+                           (json_int_t)council);
+    int rc = entity_check(&ENTITY_ROUNDS, in, true, false, e) || db_begin(db, e) ||
+             entity_insert(db, &a, &ENTITY_ROUNDS, who, in, id, e) || db_commit(db, e);
+    json_decref(in);
+    arena_free(&a);
+    if (rc) db_rollback(db);
+    return rc ? -1 : 0;
+}
+
+/* Dossiers in the states before the council scores (README: what each demo account holds). */
+static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbose, Err *e) {
     static const char *const codes[] = {"86-28903-001-2021", "86-28903-002-2022", "86-28903-003-2022"};
     int64_t product[COUNT(codes)];
     for (size_t i = 0; i < COUNT(codes); i++)
@@ -196,7 +218,10 @@ static int demo_dossiers(Db *db, const Actor *who, int verbose, Err *e) {
                              *const with_commune[] = {"submit", "receive", NULL},
                              *const returned[] = {"submit", "receive", "return", NULL},
                              *const forwarded[] = {"submit", "receive", "forward", NULL},
-                             *const checked[] = {"submit", "receive", "forward", "check", NULL};
+                             *const checked[] = {"submit", "receive", "forward", "check", NULL},
+                             *const in_round[] = {"submit", "receive", "forward", "check", "assign", NULL};
+    int64_t round;
+    if (demo_round(db, who, today, &round, e)) return -1;
     const struct {
         int product;
         const char *const *steps;
@@ -208,10 +233,11 @@ static int demo_dossiers(Db *db, const Actor *who, int verbose, Err *e) {
         {0, returned, "Hồ sơ xã trả lại để bổ sung (demo)"},
         {1, forwarded, "Hồ sơ xã đã chuyển lên tỉnh (demo)"},
         {2, checked, "Hồ sơ tỉnh đã kiểm tra (demo)"},
+        {0, in_round, "Hồ sơ trong đợt đánh giá của tỉnh (demo)"},
     };
     for (size_t i = 0; i < COUNT(dossiers); i++) {
         int64_t id;
-        if (demo_dossier(db, who, product[dossiers[i].product], "upgrade", dossiers[i].note, dossiers[i].steps, &id, e))
+        if (demo_dossier(db, who, product[dossiers[i].product], "upgrade", dossiers[i].note, dossiers[i].steps, round, &id, e))
             return -1;
     }
     if (verbose) printf("demo: %zu dossiers in the commune of Mỏ Cày\n", COUNT(dossiers));
@@ -250,5 +276,5 @@ int demo_load(Db *db, const Actor *who, const char *today, int verbose, Err *e) 
             return -1;
         }
     }
-    return demo_users(db, who, verbose, e) || demo_dossiers(db, who, verbose, e) ? -1 : 0;
+    return demo_users(db, who, verbose, e) || demo_dossiers(db, who, today, verbose, e) ? -1 : 0;
 }
