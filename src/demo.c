@@ -148,20 +148,21 @@ static json_t *demo_self_assessment(Db *db, int64_t dossier) {
 
 /* One step of dossier id (dossier_act), with a comment when not NULL and the round to assign it to. */
 static int demo_act(Db *db, const Actor *who, int64_t id, const char *action, const char *comment, int64_t round,
-                    Err *e) {
+                    const char *day, Err *e) {
     Arena a = {0};
     json_t *in = json_pack("{s:s}", "action", action);
     if (comment) json_object_set_new(in, "comment", json_string(comment));
     if (strcmp(action, "assign") == 0) json_object_set_new(in, "round_id", json_integer(round));
-    int rc = dossier_act(db, &a, who, id, in, e);
+    int rc = dossier_act_on(db, &a, who, id, in, day, e);
     json_decref(in);
     arena_free(&a);
     return rc;
 }
 
-/* A dossier of kind on product, carried from draft through the steps (NULL-terminated actions). */
+/* A dossier of kind on product, carried from draft through the steps (NULL-terminated actions)
+** on day. */
 static int demo_dossier(Db *db, const Actor *who, int64_t product, const char *kind, const char *note,
-                        const char *const *steps, int64_t round, int64_t *id, Err *e) {
+                        const char *const *steps, int64_t round, const char *day, int64_t *id, Err *e) {
     Arena a = {0};
     json_t *in = json_pack("{s:s, s:I, s:s}", "kind", kind, "product_id", (json_int_t)product, "note", note);
     int rc = db_begin(db, e) || entity_check(&ENTITY_DOSSIERS, in, true, false, e) ||
@@ -184,7 +185,7 @@ static int demo_dossier(Db *db, const Actor *who, int64_t product, const char *k
             json_decref(report);
             if (rc) break;
         }
-        rc = demo_act(db, who, *id, steps[i], strcmp(steps[i], "return") == 0 ? "Bổ sung phiếu kết quả kiểm nghiệm" : NULL, round, e);
+        rc = demo_act(db, who, *id, steps[i], strcmp(steps[i], "return") == 0 ? "Bổ sung phiếu kết quả kiểm nghiệm" : NULL, round, day, e);
     }
     return rc ? -1 : 0;
 }
@@ -227,28 +228,34 @@ static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbos
     char now[11];
     date_today(now);
     if (demo_round(db, who, now, &round, e)) return -1;
+    /* The overdue one was received 40 days ago: past the commune's 15 working days (QĐ 26/2026),
+    ** whatever holidays fall in between. */
+    char late[11];
+    date_add_days(now, -40, late);
     const struct {
         int product;
         const char *const *steps;
         const char *note;
+        bool late;
     } dossiers[] = {
-        {0, draft, "Hồ sơ nâng hạng đang soạn (demo)"},
-        {1, submitted, "Hồ sơ đã nộp, chờ xã tiếp nhận (demo)"},
-        {2, with_commune, "Hồ sơ xã đang kiểm tra (demo)"},
-        {0, returned, "Hồ sơ xã trả lại để bổ sung (demo)"},
-        {1, forwarded, "Hồ sơ xã đã chuyển lên tỉnh (demo)"},
-        {2, checked, "Hồ sơ tỉnh đã kiểm tra (demo)"},
-        {0, in_round, "Hồ sơ trong đợt đánh giá của tỉnh (demo)"},
+        {0, draft, "Hồ sơ nâng hạng đang soạn (demo)", false},
+        {1, submitted, "Hồ sơ đã nộp, chờ xã tiếp nhận (demo)", false},
+        {2, with_commune, "Hồ sơ xã đang kiểm tra (demo)", false},
+        {0, returned, "Hồ sơ xã trả lại để bổ sung (demo)", false},
+        {1, forwarded, "Hồ sơ xã đã chuyển lên tỉnh (demo)", false},
+        {2, checked, "Hồ sơ tỉnh đã kiểm tra (demo)", false},
+        {0, in_round, "Hồ sơ trong đợt đánh giá của tỉnh (demo)", false},
+        {1, with_commune, "Hồ sơ xã kiểm tra quá hạn 15 ngày làm việc (demo)", true},
     };
     for (size_t i = 0; i < COUNT(dossiers); i++) {
         int64_t id;
         /* An upgrade of a product recognised today; with --date far from today, its recognition
         ** may have ended by the real day the domain goes by: then a first evaluation. */
         int64_t p = product[dossiers[i].product];
-        if (demo_dossier(db, who, p, "upgrade", dossiers[i].note, dossiers[i].steps, round, &id, e)) {
+        if (demo_dossier(db, who, p, "upgrade", dossiers[i].note, dossiers[i].steps, round, dossiers[i].late ? late : now, &id, e)) {
             if (strcmp(e->field, "kind") != 0) return -1;
             err_clear(e);
-            if (demo_dossier(db, who, p, "first", dossiers[i].note, dossiers[i].steps, round, &id, e)) return -1;
+            if (demo_dossier(db, who, p, "first", dossiers[i].note, dossiers[i].steps, round, dossiers[i].late ? late : now, &id, e)) return -1;
         }
     }
     if (verbose) printf("demo: %zu dossiers in the commune of Mỏ Cày\n", COUNT(dossiers));

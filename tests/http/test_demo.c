@@ -1,6 +1,6 @@
 /*
 ** test_demo.c: `ocop demo` loads the procedure as well as the registry (demo.c): a dossier in
-** each state before the council scores, the province's round with the demo council and a dossier
+** each state before the council scores (and one overdue with the commune), the province's round with the demo council and a dossier
 ** in it, all made through the domain as the system actor. The demo is loaded on the real day,
 ** then on its reference day (--date), which the harness's other servers use.
 */
@@ -56,8 +56,17 @@ static void states_on(Server *s) {
     static const char *const states[] = {"draft", "submitted", "with_commune", "returned", "forwarded", "checked",
                                          "in_round"};
     for (size_t i = 0; i < sizeof states / sizeof *states; i++) {
-        if (in_state(s, states[i]) != 1) fail_msg("no demo dossier in state %s", states[i]);
+        /* Two with the commune: one within its 15 working days, one past them. */
+        long long want = strcmp(states[i], "with_commune") == 0 ? 2 : 1;
+        if (in_state(s, states[i]) != want) fail_msg("not %lld demo dossier(s) in state %s", want, states[i]);
     }
+    Resp o = http_get(s, "/api/v1/dossiers?overdue=true");
+    expect_status(&o, 200, NULL);
+    assert_int_equal(json_integer_value(json_object_get(o.json, "total")), 1);
+    json_t *late = json_array_get(json_object_get(o.json, "items"), 0);
+    assert_true(json_is_true(json_object_get(late, "overdue")));
+    assert_true(json_integer_value(json_object_get(late, "commune_working_days_left")) < 0);
+    resp_free(&o);
     /* The one in a round is in the province's open round of the demo council. */
     Resp r = http_get(s, "/api/v1/dossiers?state=in_round");
     long long round = json_integer_value(json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "round_id"));
