@@ -184,7 +184,12 @@ static int demo_dossier(Db *db, const Actor *who, int64_t product, const char *k
     arena_free(&a);
     if (rc) {
         db_rollback(db);
-        return -1;
+        /* An upgrade of a product recognised on the demo's day; with --date far from today, its
+        ** recognition may not be in force on the real day the procedure goes by: then a first
+        ** evaluation. */
+        if (strcmp(kind, "upgrade") != 0 || strcmp(e->field, "kind") != 0) return -1;
+        err_clear(e);
+        return demo_dossier(db, who, product, "first", note, steps, round, day, id, e);
     }
     json_t *self = demo_self_assessment(db, *id);
     rc = dossier_self_assess(db, who, *id, self, e);
@@ -359,14 +364,9 @@ static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbos
     };
     for (size_t i = 0; i < COUNT(dossiers); i++) {
         int64_t id;
-        /* An upgrade of a product recognised today; with --date far from today, its recognition
-        ** may have ended by the real day the domain goes by: then a first evaluation. */
-        int64_t p = product[dossiers[i].product];
-        if (demo_dossier(db, who, p, "upgrade", dossiers[i].note, dossiers[i].steps, round, dossiers[i].late ? late : now, &id, e)) {
-            if (strcmp(e->field, "kind") != 0) return -1;
-            err_clear(e);
-            if (demo_dossier(db, who, p, "first", dossiers[i].note, dossiers[i].steps, round, dossiers[i].late ? late : now, &id, e)) return -1;
-        }
+        if (demo_dossier(db, who, product[dossiers[i].product], "upgrade", dossiers[i].note, dossiers[i].steps, round,
+                         dossiers[i].late ? late : now, &id, e))
+            return -1;
     }
     if (demo_scoring(db, who, now, product[0], e)) return -1;
     if (verbose) printf("demo: %zu dossiers in the commune of Mỏ Cày\n", COUNT(dossiers) + 2);
