@@ -37,7 +37,8 @@ static int demo_users(Db *db, const Actor *who, int verbose, Err *e) {
     /* Council 1 (hd.*) has a chair and one member, as the tests that score on the demo expect;
     ** council 2 (hd2.*) has two members, and scores the demo's own dossiers (demo_scoring). */
     int64_t cid = 0, cid2 = 0, pid = 0;
-    if (demo_council(db, who, "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long (demo)", "123/QĐ-UBND", &cid, e) ||
+    if (demo_council(db, who, "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long (demo)", "123/QĐ-UBND",
+                     &cid, e) ||
         demo_council(db, who, "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long, nhóm thực phẩm (demo)",
                      "124/QĐ-UBND", &cid2, e))
         return -1;
@@ -159,7 +160,8 @@ static json_t *demo_self_assessment(Db *db, int64_t dossier) {
     return json_pack("{s:o}", "choices", choices);
 }
 
-/* One step of dossier id (dossier_act), with a comment when not NULL and the round to assign it to. */
+/* One step of dossier id on day (dossier_act_on), with a comment when not NULL and the round to
+** assign it to. */
 static int demo_act(Db *db, const Actor *who, int64_t id, const char *action, const char *comment, int64_t round,
                     const char *day, Err *e) {
     Arena a = {0};
@@ -203,13 +205,14 @@ static int demo_dossier(Db *db, const Actor *who, int64_t product, const char *k
             json_decref(report);
             if (rc) break;
         }
-        rc = demo_act(db, who, *id, steps[i], strcmp(steps[i], "return") == 0 ? "Bổ sung phiếu kết quả kiểm nghiệm" : NULL, round, day, e);
+        const char *why = strcmp(steps[i], "return") == 0 ? "Bổ sung phiếu kết quả kiểm nghiệm" : NULL;
+        rc = demo_act(db, who, *id, steps[i], why, round, day, e);
     }
     return rc ? -1 : 0;
 }
 
-/* The province's round of the year (number 1) with the demo council, open from today: dossiers
-** forwarded within 30 days, scoring within 60. *id receives it. */
+/* Round number of the year in Vĩnh Long with the council appointed by council_no, open from
+** today: dossiers forwarded within 30 days, scoring within 60. *id receives it. */
 static int demo_round(Db *db, const Actor *who, const char *today, int number, const char *council_no, int64_t *id,
                       Err *e) {
     Arena a = {0};
@@ -293,12 +296,14 @@ static int demo_scoring(Db *db, const Actor *who, const char *today, int64_t pro
     int64_t scoring, spread, open, closed;
     /* Numbers 10 and 11: the tests that load the demo open rounds 1 to 9 of the year themselves. */
     if (demo_round(db, who, today, 10, "124/QĐ-UBND", &open, e) ||
-        demo_dossier(db, who, product, "upgrade", "Hồ sơ Hội đồng đang chấm (demo)", in_round, open, today, &scoring, e) ||
+        demo_dossier(db, who, product, "upgrade", "Hồ sơ Hội đồng đang chấm (demo)", in_round, open, today, &scoring,
+                     e) ||
         demo_score(db, scoring, "hd2.chutich", 78, true, e) || demo_score(db, scoring, "hd2.thanhvien", 74, true, e) ||
         demo_score(db, scoring, "hd2.thanhvien2", 60, false, e))
         return -1;
     if (demo_round(db, who, today, 11, "124/QĐ-UBND", &closed, e) ||
-        demo_dossier(db, who, product, "upgrade", "Hồ sơ chấm lại vì chênh lệch điểm (demo)", in_round, closed, today, &spread, e) ||
+        demo_dossier(db, who, product, "upgrade", "Hồ sơ chấm lại vì chênh lệch điểm (demo)", in_round, closed, today,
+                     &spread, e) ||
         demo_score(db, spread, "hd2.chutich", 88, true, e) || demo_score(db, spread, "hd2.thanhvien", 72, true, e) ||
         demo_score(db, spread, "hd2.thanhvien2", 70, true, e))
         return -1;
@@ -324,7 +329,8 @@ static int demo_scoring(Db *db, const Actor *who, const char *today, int64_t pro
     return rc ? -1 : 0;
 }
 
-/* Dossiers in the states before the council scores (README: what each demo account holds). */
+/* The procedure in Mỏ Cày (README: what each demo account holds): a dossier in each state up to
+** the council's, one of them overdue at the commune, then the council's work (demo_scoring). */
 static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbose, Err *e) {
     static const char *const codes[] = {"86-28903-001-2021", "86-28903-002-2022", "86-28903-003-2022"};
     int64_t product[COUNT(codes)];
@@ -337,8 +343,9 @@ static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbos
                              *const checked[] = {"submit", "receive", "forward", "check", NULL},
                              *const in_round[] = {"submit", "receive", "forward", "check", "assign", NULL};
     int64_t round;
-    /* The procedure's steps are dated by the domain on the real day (dossier_act and the scoring
-    ** take no "today"), so the round is opened on it too, whatever --date says. */
+    /* The procedure is dated from the real day, whatever --date says: the scoring (scoring.c)
+    ** checks the round's end against it and takes no day, so the rounds open on it too. Only the
+    ** overdue dossier is back-dated (dossier_act_on). */
     (void)today;
     char now[11];
     date_today(now);
