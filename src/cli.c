@@ -552,13 +552,15 @@ static const Command commands[] = {
      "creates a database: every other one answers \"no database at PATH\" when it is missing.", 0, 0},
     {"demo", cmd_demo, "ocop demo [--db PATH] [--if-empty] [--date YYYY-MM-DD]",
      "Load the demonstration data set (producers, products, recognitions, craft villages and\n"
-     "points of sale in An Giang, Hậu Giang, Bến Tre, Hà Tĩnh and Đồng Tháp), a demo council and\n"
+     "points of sale in An Giang, Hậu Giang, Bến Tre, Hà Tĩnh and Đồng Tháp), two demo councils,\n"
      "one account per role (admin, tinh.vinhlong, xa.mocay, hd.chutich, hd.thanhvien, hd.thuky,\n"
-     "chuthe.thanhlong), all with the password demo-ocop-2026. For trying ocop out only.\n"
+     "chuthe.thanhlong; hd2.chutich, hd2.thanhvien, hd2.thanhvien2, hd2.thuky of council 2), all\n"
+     "with the password demo-ocop-2026, and ten dossiers at every step of the procedure up to the\n"
+     "council's scoring (README). For trying ocop out only.\n"
      "The recognitions are dated relative to the day it is loaded (see data/README.md), so the\n"
-     "demo shows valid stars whenever it runs.\n"
+     "demo shows valid stars whenever it runs; the dossiers are dated from the real day.\n"
      "  --if-empty   do nothing when the database already holds producers\n"
-     "  --date D     load it as if today were D (default today, Vietnam time)", 0, 0},
+     "  --date D     load the registry as if today were D (default today, Vietnam time)", 0, 0},
     {"import", cmd_import, "ocop import KIND FILE [--db PATH] [--dry-run] [--format csv|xlsx]",
      "Import a CSV or XLSX list; KIND is producers, products, recognitions, villages or points.\n"
      "All or nothing: on any error nothing is written and every bad row is reported as\n"

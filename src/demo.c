@@ -4,35 +4,48 @@
 #include "demo.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "embed.h"
 #include "auth.h"
 #include "buf.h"
+#include "dossier.h"
 #include "entity.h"
+#include "rubric.h"
+#include "scoring.h"
 #include "importer.h"
 #include "util.h"
 
 /* One account per role, all in Vĩnh Long (province 86) around the commune of Mỏ Cày (28903),
 ** with one password. README lists them; they exist for trying ocop out, never in production. */
-static int demo_users(Db *db, const Actor *who, int verbose, Err *e) {
+/* A provincial council of Vĩnh Long named name, appointed by decision_no; *id receives it. */
+static int demo_council(Db *db, const Actor *who, const char *name, const char *decision_no, int64_t *id, Err *e) {
     Arena a = {0};
-    json_t *council = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name",
-                                "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long (demo)", "level", "province",
-                                "province_code", "86", "decision_no", "123/QĐ-UBND", "decided_on", "2026-03-02");
-    int64_t cid = 0, pid = 0;
+    json_t *council = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", name, "level", "province", "province_code", "86",
+                                "decision_no", decision_no, "decided_on", "2026-03-02");
     int rc = db_begin(db, e) || entity_check(&ENTITY_COUNCILS, council, true, false, e) ||
-             entity_insert(db, &a, &ENTITY_COUNCILS, who, council, &cid, e) || db_commit(db, e);
+             entity_insert(db, &a, &ENTITY_COUNCILS, who, council, id, e) || db_commit(db, e);
     json_decref(council);
     arena_free(&a);
-    if (rc) {
-        db_rollback(db);
+    if (rc) db_rollback(db);
+    return rc ? -1 : 0;
+}
+
+static int demo_users(Db *db, const Actor *who, int verbose, Err *e) {
+    /* Council 1 (hd.*) has a chair and one member, as the tests that score on the demo expect;
+    ** council 2 (hd2.*) has two members, and scores the demo's own dossiers (demo_scoring). */
+    int64_t cid = 0, cid2 = 0, pid = 0;
+    if (demo_council(db, who, "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long (demo)", "123/QĐ-UBND",
+                     &cid, e) ||
+        demo_council(db, who, "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long, nhóm thực phẩm (demo)",
+                     "124/QĐ-UBND", &cid2, e))
         return -1;
-    }
     pid = db_int1(db, "SELECT id FROM producers WHERE reg_no = ?", "1307000123");
-    char council_scope[24], producer_scope[24];
+    char council_scope[24], council2_scope[24], producer_scope[24];
     snprintf(council_scope, sizeof council_scope, "%lld", (long long)cid);
+    snprintf(council2_scope, sizeof council2_scope, "%lld", (long long)cid2);
     snprintf(producer_scope, sizeof producer_scope, "%lld", (long long)pid);
     const struct {
         const char *name, *full, *role, *scope;
@@ -44,13 +57,17 @@ static int demo_users(Db *db, const Actor *who, int verbose, Err *e) {
         {"hd.thanhvien", "Thành viên Hội đồng (demo)", "council_member", council_scope},
         {"hd.thuky", "Thư ký Hội đồng (demo)", "council_secretary", council_scope},
         {"chuthe.thanhlong", "HTX Kẹo dừa Thanh Long (demo)", "producer", producer_scope},
+        {"hd2.chutich", "Chủ tịch Hội đồng nhóm thực phẩm (demo)", "council_chair", council2_scope},
+        {"hd2.thanhvien", "Thành viên Hội đồng nhóm thực phẩm (demo)", "council_member", council2_scope},
+        {"hd2.thanhvien2", "Thành viên thứ hai Hội đồng nhóm thực phẩm (demo)", "council_member", council2_scope},
+        {"hd2.thuky", "Thư ký Hội đồng nhóm thực phẩm (demo)", "council_secretary", council2_scope},
     };
     for (size_t i = 0; i < COUNT(users); i++) {
         json_t *in = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}]}", "username", users[i].name, "password",
                                DEMO_PASSWORD, "full_name", users[i].full, "roles", "role", users[i].role, "scope",
                                users[i].scope);
         int64_t id;
-        rc = user_create(db, who, in, &id, e);
+        int rc = user_create(db, who, in, &id, e);
         json_decref(in);
         if (rc) return -1;
     }
@@ -105,6 +122,264 @@ static void shift_dates(const char *data, size_t n, int days, Buf *b) {
     }
 }
 
+/* ---- the procedure: dossiers in each state, made through the domain as the API makes them ---- */
+
+/* The demo's products in the commune of Mỏ Cày, by code: the dossiers are filed on them, so the
+** registry's figures (products, producers, stars) stay what the CSV files say. */
+static int64_t demo_product(Db *db, const char *code) {
+    return db_int1(db, "SELECT id FROM products WHERE code = ?", code);
+}
+
+/* Classify product id under the score sheet in force (a product imported from a spreadsheet
+** has none) so that a dossier can be filed on it. who holds no transaction. */
+static int demo_classify(Db *db, const Actor *who, int64_t id, Err *e) {
+    Arena a = {0};
+    json_t *patch = json_pack("{s:s}", "rubric_version", rubric_current()->version);
+    int rc = db_begin(db, e) || entity_update(db, &a, &ENTITY_PRODUCTS, who, id, patch, e) || db_commit(db, e);
+    json_decref(patch);
+    arena_free(&a);
+    if (rc) db_rollback(db);
+    return rc ? -1 : 0;
+}
+
+/* A self-assessment (Mẫu 02) on the dossier's set: the best option of every criterion. */
+static json_t *demo_self_assessment(Db *db, int64_t dossier) {
+    json_t *choices = json_object();
+    Stmt *s = db_prepare(db, "SELECT rubric_version, set_no FROM dossiers WHERE id = ?");
+    db_bind_int(s, 1, dossier);
+    const RubSet *set = NULL;
+    if (db_step(s) == DB_ROW) set = rubric_set(rubric_get(db_col_text(s, 0)), (int)db_col_int(s, 1));
+    db_done(s);
+    for (int i = 0; set && i < set->nleaves; i++) {
+        const RubLeaf *l = &set->leaves[i];
+        int best = 0;
+        for (int k = 1; k < l->noptions; k++)
+            if (l->options[k].points > l->options[best].points) best = k;
+        json_object_set_new(choices, l->code, json_integer(best));
+    }
+    return json_pack("{s:o}", "choices", choices);
+}
+
+/* One step of dossier id on day (dossier_act_on), with a comment when not NULL and the round to
+** assign it to. */
+static int demo_act(Db *db, const Actor *who, int64_t id, const char *action, const char *comment, int64_t round,
+                    const char *day, Err *e) {
+    Arena a = {0};
+    json_t *in = json_pack("{s:s}", "action", action);
+    if (comment) json_object_set_new(in, "comment", json_string(comment));
+    if (strcmp(action, "assign") == 0) json_object_set_new(in, "round_id", json_integer(round));
+    int rc = dossier_act_on(db, &a, who, id, in, day, e);
+    json_decref(in);
+    arena_free(&a);
+    return rc;
+}
+
+/* A dossier of kind on product, carried from draft through the steps (NULL-terminated actions)
+** on day. */
+static int demo_dossier(Db *db, const Actor *who, int64_t product, const char *kind, const char *note,
+                        const char *const *steps, int64_t round, const char *day, int64_t *id, Err *e) {
+    Arena a = {0};
+    json_t *in = json_pack("{s:s, s:I, s:s}", "kind", kind, "product_id", (json_int_t)product, "note", note);
+    int rc = db_begin(db, e) || entity_check(&ENTITY_DOSSIERS, in, true, false, e) ||
+             entity_insert(db, &a, &ENTITY_DOSSIERS, who, in, id, e) || db_commit(db, e);
+    json_decref(in);
+    arena_free(&a);
+    if (rc) {
+        db_rollback(db);
+        /* An upgrade of a product recognised on the demo's day; with --date far from today, its
+        ** recognition may not be in force on the real day the procedure goes by: then a first
+        ** evaluation. */
+        if (strcmp(kind, "upgrade") != 0 || strcmp(e->field, "kind") != 0) return -1;
+        err_clear(e);
+        return demo_dossier(db, who, product, "first", note, steps, round, day, id, e);
+    }
+    json_t *self = demo_self_assessment(db, *id);
+    rc = dossier_self_assess(db, who, *id, self, e);
+    json_decref(self);
+    for (size_t i = 0; !rc && steps[i]; i++) {
+        if (strcmp(steps[i], "forward") == 0) {
+            json_t *report = json_pack("{s:{s:{s:b, s:s}, s:{s:b}, s:{s:b}, s:{s:b}}, s:s}", "items", "origin", "met", 1,
+                                       "note", "Dừa nguyên liệu trồng tại xã Mỏ Cày", "labour", "met", 1, "idea", "met", 1,
+                                       "identity", "met", 1, "comment", "Hồ sơ đầy đủ, đề nghị tỉnh đánh giá");
+            rc = dossier_commune_report(db, who, *id, report, e);
+            json_decref(report);
+            if (rc) break;
+        }
+        const char *why = strcmp(steps[i], "return") == 0 ? "Bổ sung phiếu kết quả kiểm nghiệm" : NULL;
+        rc = demo_act(db, who, *id, steps[i], why, round, day, e);
+    }
+    return rc ? -1 : 0;
+}
+
+/* Round number of the year in Vĩnh Long with the council appointed by council_no, open from
+** today: dossiers forwarded within 30 days, scoring within 60. *id receives it. */
+static int demo_round(Db *db, const Actor *who, const char *today, int number, const char *council_no, int64_t *id,
+                      Err *e) {
+    Arena a = {0};
+    char forward_by[11], ends_on[11];
+    date_add_days(today, 30, forward_by);
+    date_add_days(today, 60, ends_on);
+    int64_t council = db_int1(db, "SELECT id FROM councils WHERE decision_no = ?", council_no);
+    json_t *in = json_pack("{s:s, s:I, s:I, s:s, s:s, s:I}", "province_code", "86", "year", (json_int_t)atoi(today),
+                           "number", (json_int_t)number, "forward_by", forward_by, "ends_on", ends_on, "council_id",
+                           (json_int_t)council);
+    int rc = entity_check(&ENTITY_ROUNDS, in, true, false, e) || db_begin(db, e) ||
+             entity_insert(db, &a, &ENTITY_ROUNDS, who, in, id, e) || db_commit(db, e);
+    json_decref(in);
+    arena_free(&a);
+    if (rc) db_rollback(db);
+    return rc ? -1 : 0;
+}
+
+/* ---- the council scores: as each of its members, who sign in to do it ------------------------ */
+
+/* The actor of demo user name, with its roles, in *auth (which must outlive it). */
+static int demo_member(Db *db, const char *name, Auth *auth, Actor *out, Err *e) {
+    memset(auth, 0, sizeof *auth);
+    auth->user_id = db_int1(db, "SELECT id FROM users WHERE username = ?", name);
+    if (!auth->user_id) return err_set(e, 500, "", "the demo has no user %s", name);
+    snprintf(auth->username, sizeof auth->username, "%s", name);
+    auth->via = AUTH_SESSION;
+    if (auth_load_grants(db, auth, e)) return -1;
+    *out = actor_user(auth, "demo");
+    return 0;
+}
+
+/* Choices on set for a total near target: every criterion at its lowest option, then raised
+** to the best option that keeps the total within target. */
+static json_t *demo_choices(const RubSet *set, int target) {
+    int total = 0, pick[256];
+    for (int i = 0; i < set->nleaves && i < 256; i++) {
+        const RubLeaf *l = &set->leaves[i];
+        pick[i] = 0;
+        for (int k = 1; k < l->noptions; k++)
+            if (l->options[k].points < l->options[pick[i]].points) pick[i] = k;
+        total += l->options[pick[i]].points;
+    }
+    json_t *choices = json_object();
+    for (int i = 0; i < set->nleaves && i < 256; i++) {
+        const RubLeaf *l = &set->leaves[i];
+        int now = l->options[pick[i]].points, best = pick[i];
+        for (int k = 0; k < l->noptions; k++) {
+            int gain = l->options[k].points - now;
+            if (gain > l->options[best].points - now && total + gain <= target) best = k;
+        }
+        total += l->options[best].points - now;
+        json_object_set_new(choices, l->code, json_integer(best));
+    }
+    return choices;
+}
+
+/* name's sheet on dossier aiming at target points, submitted or only saved. */
+static int demo_score(Db *db, int64_t dossier, const char *name, int target, bool submit, Err *e) {
+    Auth auth;
+    Actor m;
+    if (demo_member(db, name, &auth, &m, e)) return -1;
+    Stmt *s = db_prepare(db, "SELECT rubric_version, set_no FROM dossiers WHERE id = ?");
+    db_bind_int(s, 1, dossier);
+    const RubSet *set = NULL;
+    if (db_step(s) == DB_ROW) set = rubric_set(rubric_get(db_col_text(s, 0)), (int)db_col_int(s, 1));
+    db_done(s);
+    if (!set) return err_set(e, 500, "", "dossier %lld has no score sheet", (long long)dossier);
+    json_t *in = json_pack("{s:o, s:b}", "choices", demo_choices(set, target), "submit", submit), *out = NULL;
+    int rc = scoring_save(db, &m, dossier, in, &out, e);
+    json_decref(in);
+    json_decref(out);
+    return rc;
+}
+
+/* Council 2 at work: in round 10 (open), a dossier the chair and a member have scored and the
+** second member has begun; in round 11 (closed), a dossier whose first pass spread more than the
+** round's threshold (scoring.c), re-scored in a second pass and closed by the secretary. */
+static int demo_scoring(Db *db, const Actor *who, const char *today, int64_t product, Err *e) {
+    static const char *const in_round[] = {"submit", "receive", "forward", "check", "assign", NULL};
+    int64_t scoring, spread, open, closed;
+    /* Numbers 10 and 11: the tests that load the demo open rounds 1 to 9 of the year themselves. */
+    if (demo_round(db, who, today, 10, "124/QĐ-UBND", &open, e) ||
+        demo_dossier(db, who, product, "upgrade", "Hồ sơ Hội đồng đang chấm (demo)", in_round, open, today, &scoring,
+                     e) ||
+        demo_score(db, scoring, "hd2.chutich", 78, true, e) || demo_score(db, scoring, "hd2.thanhvien", 74, true, e) ||
+        demo_score(db, scoring, "hd2.thanhvien2", 60, false, e))
+        return -1;
+    if (demo_round(db, who, today, 11, "124/QĐ-UBND", &closed, e) ||
+        demo_dossier(db, who, product, "upgrade", "Hồ sơ chấm lại vì chênh lệch điểm (demo)", in_round, closed, today,
+                     &spread, e) ||
+        demo_score(db, spread, "hd2.chutich", 88, true, e) || demo_score(db, spread, "hd2.thanhvien", 72, true, e) ||
+        demo_score(db, spread, "hd2.thanhvien2", 70, true, e))
+        return -1;
+    Auth auth;
+    Actor chair, secretary;
+    json_t *in = json_pack("{s:s}", "comment", "Điểm các thành viên chênh lệch quá 10 điểm: chấm lại");
+    int rc = demo_member(db, "hd2.chutich", &auth, &chair, e) || scoring_rescore(db, &chair, spread, in, e);
+    json_decref(in);
+    if (rc || demo_score(db, spread, "hd2.chutich", 80, true, e) || demo_score(db, spread, "hd2.thanhvien", 77, true, e) ||
+        demo_score(db, spread, "hd2.thanhvien2", 76, true, e))
+        return -1;
+    Auth sauth;
+    in = json_pack("{s:s}", "comment", "Hội đồng thống nhất kết quả sau khi chấm lại");
+    rc = demo_member(db, "hd2.thuky", &sauth, &secretary, e) || scoring_close(db, &secretary, spread, in, e);
+    json_decref(in);
+    if (rc) return -1;
+    Arena a = {0};
+    json_t *patch = json_pack("{s:s}", "state", "closed");
+    rc = db_begin(db, e) || entity_update(db, &a, &ENTITY_ROUNDS, who, closed, patch, e) || db_commit(db, e);
+    json_decref(patch);
+    arena_free(&a);
+    if (rc) db_rollback(db);
+    return rc ? -1 : 0;
+}
+
+/* The procedure in Mỏ Cày (README: what each demo account holds): a dossier in each state up to
+** the council's, one of them overdue at the commune, then the council's work (demo_scoring). */
+static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbose, Err *e) {
+    static const char *const codes[] = {"86-28903-001-2021", "86-28903-002-2022", "86-28903-003-2022"};
+    int64_t product[COUNT(codes)];
+    for (size_t i = 0; i < COUNT(codes); i++)
+        if (!(product[i] = demo_product(db, codes[i])) || demo_classify(db, who, product[i], e)) return -1;
+    static const char *const draft[] = {NULL}, *const submitted[] = {"submit", NULL},
+                             *const with_commune[] = {"submit", "receive", NULL},
+                             *const returned[] = {"submit", "receive", "return", NULL},
+                             *const forwarded[] = {"submit", "receive", "forward", NULL},
+                             *const checked[] = {"submit", "receive", "forward", "check", NULL},
+                             *const in_round[] = {"submit", "receive", "forward", "check", "assign", NULL};
+    int64_t round;
+    /* The procedure is dated from the real day, whatever --date says: the scoring (scoring.c)
+    ** checks the round's end against it and takes no day, so the rounds open on it too. Only the
+    ** overdue dossier is back-dated (dossier_act_on). */
+    (void)today;
+    char now[11];
+    date_today(now);
+    if (demo_round(db, who, now, 1, "123/QĐ-UBND", &round, e)) return -1;
+    /* The overdue one was received 40 days ago: past the commune's 15 working days (QĐ 26/2026),
+    ** whatever holidays fall in between. */
+    char late[11];
+    date_add_days(now, -40, late);
+    const struct {
+        int product;
+        const char *const *steps;
+        const char *note;
+        bool late;
+    } dossiers[] = {
+        {0, draft, "Hồ sơ nâng hạng đang soạn (demo)", false},
+        {1, submitted, "Hồ sơ đã nộp, chờ xã tiếp nhận (demo)", false},
+        {2, with_commune, "Hồ sơ xã đang kiểm tra (demo)", false},
+        {0, returned, "Hồ sơ xã trả lại để bổ sung (demo)", false},
+        {1, forwarded, "Hồ sơ xã đã chuyển lên tỉnh (demo)", false},
+        {2, checked, "Hồ sơ tỉnh đã kiểm tra (demo)", false},
+        {0, in_round, "Hồ sơ trong đợt đánh giá của tỉnh (demo)", false},
+        {1, with_commune, "Hồ sơ xã kiểm tra quá hạn 15 ngày làm việc (demo)", true},
+    };
+    for (size_t i = 0; i < COUNT(dossiers); i++) {
+        int64_t id;
+        if (demo_dossier(db, who, product[dossiers[i].product], "upgrade", dossiers[i].note, dossiers[i].steps, round,
+                         dossiers[i].late ? late : now, &id, e))
+            return -1;
+    }
+    if (demo_scoring(db, who, now, product[0], e)) return -1;
+    if (verbose) printf("demo: %zu dossiers in the commune of Mỏ Cày\n", COUNT(dossiers) + 2);
+    return 0;
+}
+
 int demo_load(Db *db, const Actor *who, const char *today, int verbose, Err *e) {
     static const struct {
         const char *file;
@@ -137,5 +412,5 @@ int demo_load(Db *db, const Actor *who, const char *today, int verbose, Err *e) 
             return -1;
         }
     }
-    return demo_users(db, who, verbose, e);
+    return demo_users(db, who, verbose, e) || demo_dossiers(db, who, today, verbose, e) ? -1 : 0;
 }

@@ -622,6 +622,12 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
 }
 
 int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err *e) {
+    char today[11];
+    date_today(today);
+    return dossier_act_on(db, a, who, id, in, today, e);
+}
+
+int dossier_act_on(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, const char *today, Err *e) {
     (void)a;
     const char *action = sget(in, "action");
     const Transition *t = NULL;
@@ -640,8 +646,6 @@ int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err 
         rc = err_set(e, 409, "action", "cannot %s a dossier that is %s (from: %s)", t->action, from, t->from);
     if (!rc && !actor_covers_roles(who, t->roles, PERM_DOSSIERS_ACT, &p))
         rc = err_set(e, 403, "action", "your roles may not take the action '%s' on this dossier", t->action);
-    char today[11];
-    date_today(today);
     if (!rc) rc = apply(db, id, d, t, in, today, e);
     if (!rc) {
         set_col(db, id, "state", t->to);

@@ -39,6 +39,10 @@ json_t *dossier_transitions(void);
 ** round_id). Refuses an action not allowed from the current state (409), by a role that may not
 ** take it (403), or without what it needs (422). The caller holds no transaction. */
 int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err *e);
+/* dossier_act on the day today (YYYY-MM-DD) instead of the real one: the dates the step records
+** (filed, received and the commune's deadline, forwarded) and the round's end it checks. The demo
+** (demo.c) back-dates its overdue dossier with it; requests always act on the real day. */
+int dossier_act_on(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, const char *today, Err *e);
 
 /* The producer's self-assessment on the dossier's score sheet: {"choices": {...}} scored and
 ** kept with its result. Drafts and dossiers returned for changes only. */
