@@ -406,6 +406,9 @@ static void test_public_contact(void **state) {
     body_has(&r, "<a href=\"mailto:lienhe%40keoduathanhlong.example.vn\">lienhe@keoduathanhlong.example.vn</a>");
     no_personal_data(&r);
     resp_free(&r);
+    r = anon("/san-pham/1", 200); /* the producer's part of its product's page */
+    body_has(&r, "<p>Điện thoại: <a href=\"tel:0275%203123%20456\">0275 3123 456</a></p>");
+    resp_free(&r);
     static const char *const none[] = {NULL};
     Resp a = http_req_h(&S, none, "GET", "/api/v1/producers/1", NULL, NULL, 0);
     expect_status(&a, 200, NULL);
