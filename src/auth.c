@@ -162,6 +162,12 @@ bool auth_can(const Auth *a, Perm p) {
     return p == PERM_LOGIN; /* a user without roles still manages its own account */
 }
 
+bool auth_has_role(const Auth *a, unsigned role_mask) {
+    for (int i = 0; a && i < a->ngrants; i++)
+        if (role_mask & (1u << a->grants[i].role)) return true;
+    return false;
+}
+
 bool auth_covers(const Auth *a, Perm p, const Place *place) { return auth_covers_roles(a, ~0u, p, place); }
 
 bool auth_covers_roles(const Auth *a, unsigned role_mask, Perm p, const Place *place) {

@@ -155,6 +155,8 @@ int actor_require(const Actor *who, Err *e);
 bool auth_grant_allows(const Grant *g, Perm p);
 /* Does any role of a allow p at all? (NULL auth: only PERM_PUBLIC.) Domain code asks actor_can. */
 bool auth_can(const Auth *a, Perm p);
+/* Does a hold a role among role_mask (bits 1 << ROLE_x), confirmed or not? (NULL: no.) */
+bool auth_has_role(const Auth *a, unsigned role_mask);
 /* Does some role of a allow p on a record at place? (NULL auth: never.) Domain code asks
 ** actor_covers. */
 bool auth_covers(const Auth *a, Perm p, const Place *place);

@@ -58,7 +58,7 @@ int page_signin(Req *r) {
     else if (!password || !*password)
         err_set(&e, 422, "password", "enter your password");
     else if (session_begin(r, username, password, a, &e) == 0)
-        return page_redirect(r, page_safe_next(req_form(r, "next"), "/tai-khoan"));
+        return page_redirect(r, page_safe_next(req_form(r, "next"), "/lam-viec"));
     /* A wrong password is told next to the password, the username kept. */
     if (e.status == 401) snprintf(e.field, sizeof e.field, "password");
     if (e.status == 429) throttled(r, &e, "password");

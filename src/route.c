@@ -15,6 +15,8 @@
 #include "dossier.h"
 #include "entity.h"
 #include "log.h"
+#include "page_dossier.h"
+#include "page_work.h"
 #include "param.h"
 #include "util.h"
 
@@ -161,6 +163,21 @@ const Route routes[] = {
     PAGE("GET", "/tai-khoan", "login", "done", page_account, "account.page"),
     PAGE("GET", "/tai-khoan/mat-khau", "login", "", page_password_form, "password.page"),
     PAGE("POST", "/tai-khoan/mat-khau", "login", "", page_password, "password.post"),
+    /* the workspaces (page_work.h): what needs me now, and the step every workspace takes */
+    PAGE("GET", "/lam-viec", "login", "", page_work, "work.page"),
+    WORK_ON("POST", "/ho-so/{id}/buoc", ~0u, "dossiers.act", "", page_dossier_step, "dossiers.step", ENTITY_DOSSIERS),
+    /* the producer's portal (page_portal.c) */
+
+    /* the commune officer's workspace (page_commune.c) */
+
+    /* the province officer's workspace: dossiers, rounds, councils (page_province.c) */
+
+    /* the province officer's workspace: decisions, certificates, imports, users, audit (page_decide.c) */
+
+    /* the council's workspace (page_council.c) */
+
+    /* the Ministry's and the administrator's workspaces (page_admin.c) */
+
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */
     {"POST", "/api/v1/session", "public", "", 8 * 1024, api_session_create, "session.create", NULL, 0},
@@ -284,6 +301,20 @@ static int forbidden(Req *r, const char *field, const char *detail) {
     return resp_error(r, 403, field, "%s", detail);
 }
 
+/* A workspace page for roles the caller does not hold: 403, naming who the page is for. */
+static int not_for_you(Req *r, unsigned roles) {
+    Buf b = BUF_INIT;
+    for (int i = 0; i < ROLE_COUNT; i++)
+        if (roles & (1u << i) && i != ROLE_ADMIN)
+            buf_printf(&b, "%s%s", b.n ? ", " : "", r->lang == LANG_VI ? role_label_vi((Role)i) : role_label_en((Role)i));
+    const char *who = arena_strdup(&r->arena, buf_str(&b));
+    buf_free(&b);
+    log_warn("denied status=403 method=%s path=%s user=%s remote=%s reason=\"role\"", r->method, r->path,
+             r->auth ? r->auth->username : "-", r->remote);
+    return resp_error(r, 403, "", "this page is for: %s. Your account has none of these roles; if it should, ask your "
+                                  "OCOP office", who);
+}
+
 /* The kind of record the path names must exist (404) and the caller may create such records
 ** (403): an import is refused before its file is read. */
 static int check_kind(Req *r) {
@@ -366,6 +397,7 @@ int route_admit(Req *r) {
                                                       : "missing X-CSRF-Token header (its value is csrf_token from "
                                                         "POST /api/v1/session or GET /api/v1/me)");
         }
+        if (rt->roles && !auth_has_role(r->auth, rt->roles)) return not_for_you(r, rt->roles);
         if (rt->scope && check_object(r, rt, (Perm)perm)) return r->status;
     }
     return 0;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "auth.h"
 #include "http.h"
 
 typedef int (*Handler)(Req *r);
@@ -33,6 +34,8 @@ struct Route {
     const void *data;    /* handler data, e.g. the entity of a generic handler */
     int scope;           /* SCOPE_*: the object the path names must lie in the caller's scope */
     bool html;           /* answers a page (text/html, errors as pages, forms); else JSON */
+    unsigned roles;      /* a workspace page: the caller must hold one of these roles (bits
+                         ** 1 << ROLE_x, see WORK); else 403 naming the workspace. 0: any */
 };
 
 /* A row for a page: public or not, its errors are pages too. PAGE_BODY: a page whose form
@@ -41,6 +44,19 @@ struct Route {
     {method, pattern, perm, params, 0, handler, name, NULL, 0, true}
 #define PAGE_BODY(method, pattern, perm, params, max_body, handler, name) \
     {method, pattern, perm, params, max_body, handler, name, NULL, 0, true}
+
+/* A page of a workspace (page_work.h): only for callers holding one of the roles in mask
+** (RB(PROVINCE) | RB(ADMIN)), checked by route_admit after the permission; anyone else gets a
+** 403 page that names the workspace. WORK_ON: the path's first {placeholder} is an id of entity
+** (a dossier, a round), which must lie in the caller's scope for perm, else 404 exactly as if
+** it did not exist. WORK_BODY: a form that may carry files, up to max_body bytes. */
+#define RB(role) (1u << ROLE_##role)
+#define WORK(method, pattern, mask, perm, params, handler, name) \
+    {method, pattern, perm, params, 0, handler, name, NULL, 0, true, mask}
+#define WORK_ON(method, pattern, mask, perm, params, handler, name, entity) \
+    {method, pattern, perm, params, 0, handler, name, &entity, SCOPE_ENTITY, true, mask}
+#define WORK_BODY(method, pattern, mask, perm, params, max_body, handler, name, entity) \
+    {method, pattern, perm, params, max_body, handler, name, &entity, SCOPE_ENTITY, true, mask}
 
 extern const Route routes[];
 extern const size_t nroutes;

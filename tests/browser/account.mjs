@@ -68,7 +68,9 @@ export default function (check) {
                'wrong password: the summary at the top does not link to the field');
         await look(env, page, `signin-error-${size}`, `/dang-nhap with a wrong password at ${size} size`, js);
         await signIn(page, 'hd.thuky', DEMO_PASSWORD);
-        assert(new URL(page.url()).pathname === '/tai-khoan', `right password: the browser is at ${page.url()}, not /tai-khoan`);
+        assert(new URL(page.url()).pathname === '/lam-viec', `right password: the browser is at ${page.url()}, not /lam-viec`);
+        shown(await text(page), 'Việc cần làm ngay', 'after signing in');
+        await visit(env, page, '/tai-khoan');
         const t = await text(page);
         shown(t, 'hd.thuky', 'own account');
         shown(t, 'Thư ký Hội đồng', 'own account');

@@ -41,3 +41,40 @@ export function shown(haystack, needle, where) {
 export function plain(s) {
   return s.normalize('NFD').replace(/\p{Mn}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 }
+
+// ---- shared by the workspace checks ----
+
+export const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+export const DEMO_PASSWORD = 'demo-ocop-2026';
+
+// axe-core on the page as it is: fails on any WCAG 2.1 AA violation, naming where.
+export async function axe(env, page, where) {
+  const r = await new env.AxeBuilder({ page }).withTags(WCAG).analyze();
+  const v = r.violations.map((x) => `${x.id} (${x.impact}): ${x.help}\n        at ${x.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  assert(v.length === 0, `${where}: ${v.length} axe violation(s) of WCAG 2.1 AA:\n      ${v.join('\n      ')}`);
+}
+
+// A full-page screenshot env.shots/NAME.png; with JavaScript on, also axe and no sideways
+// scrolling (both run scripts in the page, which a context without JavaScript refuses).
+export async function look(env, page, name, where, js = true) {
+  await page.screenshot({ path: `${env.shots}/${name}.png`, fullPage: true });
+  if (!js) return;
+  const vw = page.viewportSize().width;
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert(width <= vw, `${where}: the page is ${width} px wide, wider than the ${vw} px screen`);
+  await axe(env, page, where);
+}
+
+// Click the button named name and wait for the page it leads to.
+export async function submit(page, name) {
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name, exact: true }).click()]);
+}
+
+// Sign in through /dang-nhap as a person would (Vietnamese labels); lands on /lam-viec.
+export async function signInAs(env, page, username, password = DEMO_PASSWORD) {
+  await visit(env, page, '/dang-nhap');
+  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await submit(page, 'Đăng nhập');
+  assert(new URL(page.url()).pathname === '/lam-viec', `signing in as ${username} led to ${page.url()}, not /lam-viec`);
+}

@@ -411,3 +411,102 @@ void expire_yesterday(const char *db_path, const char *no) {
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 }
+
+/* ---- a person in a browser ---------------------------------------------------------------- */
+
+const char *resp_set_cookie(const Resp *r, const char *name) {
+    static char out[160];
+    size_t k = strlen(name);
+    for (const char *p = r->headers; p && (p = strcasestr(p, "\nSet-Cookie: ")); p++) {
+        const char *v = p + 13;
+        if (strncmp(v, name, k) == 0 && v[k] == '=') {
+            size_t n = strcspn(v + k + 1, ";\r\n");
+            snprintf(out, sizeof out, "%.*s", (int)n, v + k + 1);
+            return out;
+        }
+    }
+    return NULL;
+}
+
+void expect_page(Resp *r, long status) {
+    expect_status(r, status, NULL);
+    const char *ct = resp_header_value(r, "Content-Type");
+    if (!ct || strcmp(ct, "text/html; charset=utf-8") != 0) fail_msg("expected a page, got %s", ct ? ct : "no type");
+}
+
+const char *form_enc(const char *s) {
+    static char buf[4][2048];
+    static int k;
+    char *o = buf[k++ % 4];
+    size_t n = 0;
+    for (; *s && n + 4 < sizeof buf[0]; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("-_.~", c))
+            o[n++] = (char)c;
+        else if (c == ' ')
+            o[n++] = '+';
+        else
+            n += (size_t)snprintf(o + n, 4, "%%%02X", c);
+    }
+    o[n] = 0;
+    return o;
+}
+
+static Resp browser_req(Browser *b, const char *method, const char *path, const char *ctype, const char *body,
+                        size_t n) {
+    char ch[300];
+    snprintf(ch, sizeof ch, "Cookie: %s%s%s", b->cookie, b->lang[0] ? "; lang=" : "", b->lang);
+    const char *const h[] = {ch, NULL};
+    return http_req_h(b->s, h, method, path, ctype, body, n);
+}
+
+/* The value of the first hidden _csrf field of a page, into out. */
+static void csrf_field(const Resp *r, char *out, size_t n) {
+    const char *p = r->body ? strstr(r->body, "name=\"_csrf\" value=\"") : NULL;
+    if (!p) fail_msg("no _csrf field in the page");
+    p += 20;
+    snprintf(out, n, "%.*s", (int)strcspn(p, "\""), p);
+}
+
+void browser_sign_in(Browser *b, Server *s, const char *user, const char *password) {
+    memset(b, 0, sizeof *b);
+    b->s = s;
+    Resp r = browser_req(b, "GET", "/dang-nhap", NULL, NULL, 0);
+    expect_page(&r, 200);
+    char token[64], cookie[200], body[512];
+    csrf_field(&r, token, sizeof token);
+    const char *c = resp_set_cookie(&r, "ocop_csrf");
+    snprintf(cookie, sizeof cookie, "ocop_csrf=%s", c ? c : token);
+    resp_free(&r);
+    snprintf(body, sizeof body, "_csrf=%s&username=%s&password=%s", token, form_enc(user),
+             form_enc(password ? password : TEST_PASSWORD));
+    snprintf(b->cookie, sizeof b->cookie, "%s", cookie);
+    r = browser_req(b, "POST", "/dang-nhap", "application/x-www-form-urlencoded", body, strlen(body));
+    if (r.status != 303) fail_msg("signing in as %s answered %ld: %.300s", user, r.status, r.body ? r.body : "");
+    const char *sc = resp_set_cookie(&r, "ocop_session");
+    if (!sc) fail_msg("signing in as %s set no session cookie", user);
+    snprintf(b->cookie, sizeof b->cookie, "ocop_session=%s", sc);
+    resp_free(&r);
+    r = browser_req(b, "GET", "/tai-khoan", NULL, NULL, 0);
+    expect_page(&r, 200);
+    csrf_field(&r, b->csrf, sizeof b->csrf);
+    resp_free(&r);
+}
+
+Resp browser_get(Browser *b, const char *path) { return browser_req(b, "GET", path, NULL, NULL, 0); }
+
+Resp browser_post(Browser *b, const char *path, const char *fmt, ...) {
+    char fields[16384], body[16500];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(fields, sizeof fields, fmt, ap);
+    va_end(ap);
+    snprintf(body, sizeof body, "_csrf=%s%s%s", b->csrf, fields[0] ? "&" : "", fields);
+    return browser_req(b, "POST", path, "application/x-www-form-urlencoded", body, strlen(body));
+}
+
+Resp browser_post_multipart(Browser *b, const char *path, const char *boundary, const char *body, size_t n) {
+    char ctype[200];
+    snprintf(ctype, sizeof ctype, "multipart/form-data; boundary=%s", boundary);
+    return browser_req(b, "POST", path, ctype, body, n);
+}

@@ -93,4 +93,30 @@ json_t *jpath(json_t *root, const char *path);
 long long jint(json_t *root, const char *path);
 const char *jstr(json_t *root, const char *path);
 
+/* A person in a browser: signed in through the pages (/dang-nhap), with the session's cookie
+** and its CSRF token, which every form of a signed-in page carries. For workspace tests. */
+typedef struct Browser {
+    Server *s;
+    char cookie[200]; /* "ocop_session=..." */
+    char csrf[64];
+    char lang[4];     /* "" (Vietnamese, the pages' default) or "en": sent as the lang cookie */
+} Browser;
+
+/* Sign in as user with password (NULL: TEST_PASSWORD) through the sign-in page; fails the
+** test when the sign-in does not answer 303. */
+void browser_sign_in(Browser *b, Server *s, const char *user, const char *password);
+/* GET path as b (its cookie; no redirect followed). */
+Resp browser_get(Browser *b, const char *path);
+/* POST an urlencoded form to path as b: fmt and its arguments are the fields without _csrf,
+** which is added ("action=return&comment=..."; values already encoded: form_enc). */
+Resp browser_post(Browser *b, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* POST a multipart form (body and its boundary built by the caller, _csrf included: b->csrf). */
+Resp browser_post_multipart(Browser *b, const char *path, const char *boundary, const char *body, size_t n);
+/* s percent-encoded for a form (static buffer of 4 slots, each up to 2 KB, reused in turn). */
+const char *form_enc(const char *s);
+/* The value of cookie name set by r, in a static buffer, or NULL. */
+const char *resp_set_cookie(const Resp *r, const char *name);
+/* Expect a page (text/html) answered with status. */
+void expect_page(Resp *r, long status);
+
 #endif

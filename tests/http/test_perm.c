@@ -114,6 +114,9 @@ static const Expect expect[] = {
     {"register.page", "oooooooo", "oooooooo"},
     {"register.post", "vvvvvvvv", "vvvvvvvv"},
     {"account.page", "Uooooooo", "Uooooooo"},
+    /* the workspaces (page_work.h): a page of a role the caller does not hold is F */
+    {"work.page", "Uooooooo", "Uooooooo"},
+    {"dossiers.step", "UvvvFFFv", "UvNNFFFN"},
     {"password.page", "Uooooooo", "Uooooooo"},
     {"password.post", "Uvvvvvvv", "Uvvvvvvv"},
     {"photos.add", "UoooFFFo", "UoNNFFFN"},

@@ -217,7 +217,7 @@ static void test_admit(void **state) {
 
 static const Route test_route = {"GET", "/t", "public",
                                  "n:int(1..9) b:bool format:enum(csv|xlsx) page:page(1000) per_page:per_page(10,50)",
-                                 0, NULL, "test", NULL, 0, false};
+                                 0, NULL, "test", NULL, 0, false, 0};
 
 static void test_readers(void **state) {
     (void)state;

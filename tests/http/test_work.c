@@ -1,0 +1,160 @@
+/*
+** test_work.c: what every workspace shares (page_work.c, page_dossier.c): signing in leads to
+** "what needs me now" (/lam-viec) with the navigation of the caller's workspaces only; the
+** one form that moves a dossier (POST /ho-so/{id}/buoc) takes a step once, and the same form
+** sent again (a double click, a second tab, a stale page) changes nothing and says why.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static Server S;
+
+static int setup(void **state) {
+    (void)state;
+    srv_prepare(&S, true);
+    srv_start(&S);
+    srv_as_admin(&S);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    srv_stop(&S);
+    srv_cleanup(&S);
+    return 0;
+}
+
+/* The id of the first dossier of the demo in state. */
+static long long dossier_in(const char *state) {
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/dossiers?state=%s&sort=id", state);
+    Resp r = http_get(&S, path);
+    expect_status(&r, 200, NULL);
+    long long id = jint(r.json, "items.0.id");
+    resp_free(&r);
+    assert_true(id > 0);
+    return id;
+}
+
+static long long events_of(long long id) {
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld/events", id);
+    Resp r = http_get(&S, path);
+    expect_status(&r, 200, NULL);
+    json_t *items = json_is_array(r.json) ? r.json : json_object_get(r.json, "items");
+    long long n = (long long)json_array_size(items);
+    resp_free(&r);
+    return n;
+}
+
+static void test_needs_page(void **state) {
+    (void)state;
+    /* anonymous: to the sign-in page, which comes back here */
+    Resp r = http_req_h(&S, (const char *const[]){NULL}, "GET", "/lam-viec", NULL, NULL, 0);
+    expect_status(&r, 303, NULL);
+    assert_string_equal(resp_header_value(&r, "Location"), "/dang-nhap?next=%2Flam-viec");
+    resp_free(&r);
+
+    Browser b;
+    browser_sign_in(&b, &S, "xa.mocay", "demo-ocop-2026");
+    r = browser_get(&b, "/lam-viec");
+    expect_page(&r, 200);
+    body_has(&r, "<h1>Việc cần làm ngay</h1>");
+    body_has(&r, "<a href=\"/lam-viec\" aria-current=\"page\">Việc cần làm</a>");
+    body_has(&r, "<a href=\"/xa/ho-so\">Hồ sơ của xã</a>");
+    body_has(&r, "<h2 id=\"role-commune\">Cán bộ OCOP cấp xã</h2>");
+    assert_null(strstr(r.body, "/tinh/")); /* no other role's workspace */
+    assert_null(strstr(r.body, "/quan-tri/"));
+    resp_free(&r);
+
+    /* in English */
+    snprintf(b.lang, sizeof b.lang, "en");
+    r = browser_get(&b, "/lam-viec");
+    expect_page(&r, 200);
+    body_has(&r, "<h1>What needs me now</h1>");
+    body_has(&r, ">Commune dossiers</a>");
+    resp_free(&r);
+}
+
+static void test_step_once(void **state) {
+    (void)state;
+    long long id = dossier_in("submitted");
+    long long before = events_of(id);
+    Browser b;
+    browser_sign_in(&b, &S, "xa.mocay", "demo-ocop-2026");
+    char path[64];
+    snprintf(path, sizeof path, "/ho-so/%lld/buoc", id);
+    Resp r = browser_post(&b, path, "action=receive&from=submitted&next=%s", form_enc("/xa/ho-so"));
+    expect_status(&r, 303, NULL);
+    assert_string_equal(resp_header_value(&r, "Location"), "/xa/ho-so?done=receive");
+    resp_free(&r);
+    assert_int_equal(events_of(id), before + 1);
+
+    /* the same form again: the dossier is no longer where the page showed it */
+    r = browser_post(&b, path, "action=receive&from=submitted&next=%s", form_enc("/xa/ho-so"));
+    expect_page(&r, 409);
+    body_has(&r, "hồ sơ này hiện ở trạng thái &quot;Xã đang kiểm tra&quot;");
+    body_has(&r, "không có gì bị thay đổi");
+    resp_free(&r);
+    assert_int_equal(events_of(id), before + 1);
+
+    /* a step the state does not allow, without a stale page: the domain's refusal, as a page */
+    r = browser_post(&b, path, "action=receive&next=%s", form_enc("/xa/ho-so"));
+    expect_page(&r, 409);
+    resp_free(&r);
+    /* a return needs its comment */
+    r = browser_post(&b, path, "action=return&from=with_commune");
+    expect_page(&r, 422);
+    resp_free(&r);
+    assert_int_equal(events_of(id), before + 1);
+
+    /* without the session's CSRF token: refused, nothing written */
+    char body[128];
+    snprintf(body, sizeof body, "_csrf=forged&action=withdraw&from=with_commune");
+    char ck[300];
+    snprintf(ck, sizeof ck, "Cookie: %s", b.cookie);
+    r = http_req_h(&S, (const char *const[]){ck, NULL}, "POST", path, "application/x-www-form-urlencoded", body,
+                   strlen(body));
+    assert_int_equal(r.status, 403);
+    resp_free(&r);
+    assert_int_equal(events_of(id), before + 1);
+
+    /* a next that leaves the site is not followed */
+    r = browser_post(&b, path, "action=return&from=with_commune&comment=%s&next=%s", form_enc("Thiếu ảnh nhãn"),
+                     form_enc("//evil.example/"));
+    expect_status(&r, 303, NULL);
+    assert_string_equal(resp_header_value(&r, "Location"), "/lam-viec?done=return");
+    resp_free(&r);
+}
+
+/* A producer may not take the commune's steps: the domain says who may. */
+static void test_step_by_role(void **state) {
+    (void)state;
+    long long id = dossier_in("with_commune");
+    srv_user(&S, "cs.other", (const char *const[]){"commune:28756", NULL});
+    Browser b;
+    browser_sign_in(&b, &S, "cs.other", NULL);
+    char path[64];
+    snprintf(path, sizeof path, "/ho-so/%lld/buoc", id);
+    /* another commune's dossier: not found, as if it did not exist */
+    Resp r = browser_post(&b, path, "action=receive&from=submitted");
+    expect_page(&r, 404);
+    resp_free(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_needs_page),
+        cmocka_unit_test(test_step_once),
+        cmocka_unit_test(test_step_by_role),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
