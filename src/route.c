@@ -16,6 +16,7 @@
 #include "entity.h"
 #include "log.h"
 #include "page_dossier.h"
+#include "page_sheet.h"
 #include "page_work.h"
 #include "param.h"
 #include "util.h"
@@ -150,6 +151,8 @@ const Route routes[] = {
     PAGE("GET", "/diem-ban/{id}", "public", "", page_point, "points.page"),
     PAGE("GET", "/lang-nghe/{id}", "public", "", page_village, "villages.page"),
     PAGE("GET", "/thong-ke", "public", "*", page_stats, "stats.page"),
+    PAGE("GET", "/tu-danh-gia", "public", "bo:int(1..26)", page_sheet_try, "sheet.try"),
+    PAGE("POST", "/tu-danh-gia", "public", "bo:int(1..26)", page_sheet_try, "sheet.try_post"),
     PAGE("GET", "/san-pham", "public", PUBLIC_LIST_PARAMS, page_products, "products.list_page"),
     PAGE("GET", "/chu-the", "public", PUBLIC_LIST_PARAMS, page_producers, "producers.list_page"),
     PAGE("GET", "/diem-ban", "public", PUBLIC_LIST_PARAMS, page_points, "points.list_page"),

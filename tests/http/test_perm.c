@@ -116,6 +116,8 @@ static const Expect expect[] = {
     {"account.page", "Uooooooo", "Uooooooo"},
     /* the workspaces (page_work.h): a page of a role the caller does not hold is F */
     {"work.page", "Uooooooo", "Uooooooo"},
+    {"sheet.try", "oooooooo", "oooooooo"},
+    {"sheet.try_post", "vvvvvvvv", "vvvvvvvv"},
     {"dossiers.step", "UvvvFFFv", "UvNNFFFN"},
     {"password.page", "Uooooooo", "Uooooooo"},
     {"password.post", "Uvvvvvvv", "Uvvvvvvv"},

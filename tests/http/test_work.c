@@ -150,11 +150,50 @@ static void test_step_by_role(void **state) {
     resp_free(&r);
 }
 
+/* /tu-danh-gia: the sheet of a set to try, the result of posted choices, a choice that does not
+** exist refused with its field. */
+static void test_sheet_try(void **state) {
+    (void)state;
+    Resp r = http_req_h(&S, (const char *const[]){NULL}, "GET", "/tu-danh-gia?bo=1", NULL, NULL, 0);
+    expect_page(&r, 200);
+    size_t n = 0;
+    for (const char *p = r.body; (p = strstr(p, "<fieldset class=\"crit")); p++) n++;
+    assert_int_equal(n, 32); /* set 1 of QĐ 26/2026: 32 criteria to choose on */
+    body_has(&r, "<legend><span class=\"code\">1.1</span> Nguồn gốc sản phẩm <span class=\"max\">(tối đa 3 điểm)</span></legend>");
+    body_has(&r, "còn 32 tiêu chí chưa chọn");
+    body_has(&r, "<script src=\"/static/sheet.");
+    resp_free(&r);
+    /* posted: 3 + 2 points in part A, and the sheet keeps the choices */
+    Browser b = {.s = &S};
+    r = browser_get(&b, "/tu-danh-gia?bo=1");
+    const char *c = resp_set_cookie(&r, "ocop_csrf");
+    assert_non_null(c);
+    snprintf(b.cookie, sizeof b.cookie, "ocop_csrf=%s", c);
+    snprintf(b.csrf, sizeof b.csrf, "%s", c);
+    resp_free(&r);
+    r = browser_post(&b, "/tu-danh-gia?bo=1", "c.1.1=2&c.1.2=2&c.1.3=");
+    expect_page(&r, 200);
+    body_has(&r, "<strong data-r=\"total\">5</strong>");
+    body_has(&r, "<span data-r=\"A\">5</span> / 40");
+    body_has(&r, "id=\"c-1-1-2\" name=\"c.1.1\" value=\"2\" checked");
+    body_has(&r, "còn 30 tiêu chí chưa chọn");
+    resp_free(&r);
+    r = browser_post(&b, "/tu-danh-gia?bo=1", "c.1.1=9");
+    expect_page(&r, 422);
+    body_has(&r, "hãy chọn một trong các mức của tiêu chí 1.1");
+    resp_free(&r);
+    /* a set that does not exist */
+    r = http_req_h(&S, (const char *const[]){NULL}, "GET", "/tu-danh-gia?bo=27", NULL, NULL, 0);
+    expect_page(&r, 400);
+    resp_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_needs_page),
         cmocka_unit_test(test_step_once),
         cmocka_unit_test(test_step_by_role),
+        cmocka_unit_test(test_sheet_try),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
