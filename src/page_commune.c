@@ -379,19 +379,9 @@ int page_commune_dossier(Req *r) {
 int page_commune_report(Req *r) {
     int64_t id;
     if (!page_path_id(r, &id)) return page_no_record(r);
+    int moved = work_dossier_moved(r, id, req_form(r, "from"));
+    if (moved) return moved;
     Err e = ERR_INIT;
-    json_t *d = entity_get(r->db, &ENTITY_DOSSIERS, id, &e);
-    if (!d) return resp_problem(r, &e);
-    const char *from = req_form(r, "from"), *now = page_jstr(d, "state");
-    if (from && now && !str_eq(from, now)) {
-        int st = resp_error(r, 409, "from",
-                            "this dossier is now \"%s\": someone (or this form, sent twice) has acted on it since your "
-                            "page was shown; nothing was changed. Open the dossier again to see what it holds",
-                            work_state_label(r, now));
-        json_decref(d);
-        return st;
-    }
-    json_decref(d);
     json_t *items = json_object();
     int rc = 0;
     for (size_t i = 0; !rc && i < COUNT(origin_items); i++) {
