@@ -105,6 +105,15 @@ static void test_needs_and_inbox(void **state) {
     expect_page(&r, 200);
     body_has(&r, "<p class=\"count\">1 kết quả</p>");
     resp_free(&r);
+    /* the same search and order through the JSON API (the dossiers' search_sql and sort key) */
+    Resp a = http_get(&S, "/api/v1/dossiers?q=b%E1%BA%BFn%20tre&sort=deadline");
+    expect_status(&a, 200, NULL);
+    assert_true(jint(a.json, "total") >= 1);
+    json_t *items = json_object_get(a.json, "items");
+    for (size_t i = 0; i < json_array_size(items); i++)
+        assert_string_equal(jstr(json_array_get(items, i), "product.name"), "Kẹo dừa Bến Tre Xưa hộp quà");
+    assert_string_equal(jstr(items, "0.state"), "with_commune"); /* deadline first */
+    resp_free(&a);
     /* a value the list does not know is named, not a crash */
     r = browser_get(&b, "/xa/ho-so?state=lost");
     expect_page(&r, 400);
