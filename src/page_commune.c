@@ -260,29 +260,29 @@ static json_t *completeness(Req *r, json_t *d, int *missing) {
     return out;
 }
 
-/* The producer's self-assessment as the page sums it up: total, stars it claims, parts. NULL
-** when there is none. */
-static json_t *self_view(Req *r, json_t *d) {
+/* The producer's self-assessment as the page sums it up: total, parts, the stars it claims
+** (stars: only from 3, the fewest a certificate gives; under that the page says so) and the
+** criteria whose minimums hold it back. NULL when there is none. */
+static json_t *self_view(json_t *d) {
     json_t *res = json_object_get(json_object_get(d, "self_assessment"), "result");
     if (!json_is_object(res)) return NULL;
     int stars = (int)json_integer_value(json_object_get(res, "stars"));
     json_t *parts = json_object_get(res, "parts");
-    json_t *v = json_pack("{s:O, s:i, s:s, s:O, s:O, s:O}", "total", json_object_get(res, "total"), "stars", stars,
-                          "stars_text", page_stars(stars), "a", json_object_get(parts, "A"), "b", json_object_get(parts, "B"),
-                          "c", json_object_get(parts, "C"));
-    json_t *held = json_object_get(res, "held_back_by");
-    if (json_array_size(held)) {
-        Buf b = BUF_INIT;
-        size_t i;
-        json_t *h;
-        json_array_foreach(held, i, h) {
-            const char *code = json_is_string(h) ? json_string_value(h) : page_jstr(h, "code");
-            if (code) buf_printf(&b, "%s%s", b.n ? ", " : "", code);
-        }
-        if (b.n) json_object_set_new(v, "held_back", json_string(buf_str(&b)));
-        buf_free(&b);
+    json_t *v = json_pack("{s:O, s:O, s:O, s:O}", "total", json_object_get(res, "total"), "a", json_object_get(parts, "A"),
+                          "b", json_object_get(parts, "B"), "c", json_object_get(parts, "C"));
+    if (stars >= rubric_certified_stars(rubric_current())) {
+        json_object_set_new(v, "stars", json_integer(stars));
+        json_object_set_new(v, "stars_text", json_string(page_stars(stars)));
     }
-    (void)r;
+    Buf b = BUF_INIT;
+    size_t i;
+    json_t *h;
+    json_array_foreach(json_object_get(res, "held_back_by"), i, h) {
+        const char *code = page_jstr(h, "code");
+        if (code) buf_printf(&b, "%s%s", b.n ? ", " : "", code);
+    }
+    if (b.n) json_object_set_new(v, "held_back", json_string(buf_str(&b)));
+    buf_free(&b);
     return v;
 }
 
@@ -358,7 +358,7 @@ static int dossier_page(Req *r, int64_t id, int status, bool posted, const Err *
     bool checking = str_eq(state, "with_commune"), has_report = json_is_object(json_object_get(d, "commune_report"));
     json_t *checks = completeness(r, d, &missing);
     json_t *view = json_pack("{s:o, s:o, s:i, s:b, s:o*, s:o, s:s, s:b, s:b}", "dossier", d, "checks", checks, "missing", missing, "complete", missing == 0, "self",
-                             self_view(r, d), "report", report_view(r, d, posted, e), "next",
+                             self_view(d), "report", report_view(r, d, posted, e), "next",
                              arena_printf(&r->arena, "/xa/ho-so/%lld", (long long)id), "checking", checking, "has_report",
                              has_report);
     json_object_set_new(view, "needs_report", json_boolean(checking && !has_report));
