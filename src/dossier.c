@@ -211,8 +211,9 @@ static int check_kind(Db *db, const char *kind, int64_t product, Err *e) {
     date_today(today);
     if (strcmp(kind, "first") == 0 && stars)
         return err_set(e, 422, "kind", "the product already holds a %d-star recognition valid until %s: file an upgrade or a re-evaluation", stars, expires);
-    if (strcmp(kind, "upgrade") == 0 && (!stars || stars == 5))
-        return err_set(e, 422, "kind", stars ? "the product already holds 5 stars" : "an upgrade needs a recognition in force (3 or 4 stars)");
+    if (strcmp(kind, "upgrade") == 0 && stars == 5) return err_set(e, 422, "kind", "the product already holds 5 stars");
+    if (strcmp(kind, "upgrade") == 0 && !stars)
+        return err_set(e, 422, "kind", "an upgrade needs a recognition in force (3 or 4 stars)");
     if (strcmp(kind, "reevaluation") == 0) {
         if (!stars) return err_set(e, 422, "kind", "a re-evaluation needs a recognition in force; file a first evaluation");
         int days = (int)rubric_rule_num(rubric_current(), "reevaluation_opens_days");
@@ -222,6 +223,8 @@ static int check_kind(Db *db, const char *kind, int64_t product, Err *e) {
     }
     return 0;
 }
+
+int dossier_check_kind(Db *db, const char *kind, int64_t product, Err *e) { return check_kind(db, kind, product, e); }
 
 /* What a dossier takes from its product: producer, place, and the product's set under the
 ** score sheet in force on date (a dossier has no set of its own: it is scored on the sheet of
@@ -403,13 +406,25 @@ static const Filter dossier_filters[] = {
     {0},
 };
 
+/* ?sort=deadline: what the commune must act on first: the dossiers it is checking, the earliest
+** deadline first, then those waiting to be received, the oldest filing first, then the rest. */
+static const SortKey dossier_sorts[] = {
+    {.name = "deadline", .sql = "CASE WHEN state = 'with_commune' THEN 0 WHEN state IN ('submitted', 'resubmitted') "
+                                "THEN 1 ELSE 2 END, CASE WHEN state = 'with_commune' THEN commune_due END, filed_on"},
+    {0},
+};
+
 const Entity ENTITY_DOSSIERS = {
     .name = "dossiers", .singular = N_("dossier"), .table = "dossiers", .label_vi = "Hồ sơ đánh giá",
-    .fields = dossier_fields, .filters = dossier_filters, .default_sort = "-id",
+    .fields = dossier_fields, .filters = dossier_filters, .default_sort = "-id", .sorts = dossier_sorts,
     .prepare = dossier_prepare, .before_delete = dossier_delete, .decorate = dossier_decorate,
     .perm_create = PERM_DOSSIERS_WRITE, .perm_update = PERM_DOSSIERS_WRITE, .perm_delete = PERM_DOSSIERS_WRITE,
     .perm_read = PERM_DOSSIERS_READ,
     .council_sql = "CAST(? AS INTEGER) IN (SELECT council_id FROM rounds WHERE id = round_id OR id = province_round_id)",
+    /* ?q=: the product's or the producer's name, or the registration number ("01 pdk 86") */
+    .search_sql = "product_id IN (SELECT id FROM products WHERE name_fold LIKE ('%' || ? || '%')) OR producer_id IN "
+                  "(SELECT id FROM producers WHERE name_fold LIKE ('%' || ? || '%')) OR replace(replace(lower(replace("
+                  "reg_no, 'Đ', 'd')), '/', ' '), '-', ' ') LIKE ('%' || ? || '%')",
 };
 
 /* ---- the procedure ------------------------------------------------------------------------------- */
