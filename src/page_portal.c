@@ -549,7 +549,7 @@ static json_t *my_dossier_rows(Req *r, json_t *items, const char *q) {
 
 static const ListFilter my_dossier_filters[] = {
     {"state", N_("State"), LF_OPTIONS, NULL, dossier_states},
-    {"kind", N_("Kind"), LF_OPTIONS, NULL, dossier_kinds},
+    {"kind", N_("Kind of dossier"), LF_OPTIONS, NULL, dossier_kinds},
     {NULL, NULL, 0, NULL, NULL},
 };
 
@@ -573,7 +573,7 @@ static json_t *wizard(Req *r, int64_t id, int current) {
     static const struct {
         const char *label, *path;
     } steps[] = {
-        {N_("Product and kind"), NULL},
+        {N_("Product and kind"), NULL}, /* a new dossier's: /cua-toi/ho-so/moi */
         {N_("Registration form"), "dang-ky"},
         {N_("Self-assessment"), "tu-danh-gia"},
         {N_("Evidence"), "minh-chung"},
@@ -583,7 +583,9 @@ static json_t *wizard(Req *r, int64_t id, int current) {
     for (int i = 0; i < (int)COUNT(steps); i++) {
         json_t *s = json_pack("{s:i, s:s, s:b, s:b}", "n", i + 1, "label", tr(r->lang, steps[i].label), "current",
                               i + 1 == current, "done", i + 1 < current);
-        if (id && steps[i].path && i + 1 != current)
+        if (i == 0 && !id && current != 1)
+            json_object_set_new(s, "href", json_string("/cua-toi/ho-so/moi"));
+        else if (id && steps[i].path && i + 1 != current)
             json_object_set_new(s, "href", json_string(arena_printf(&r->arena, "/cua-toi/ho-so/%lld%s%s", (long long)id,
                                                                     *steps[i].path ? "/" : "", steps[i].path)));
         json_array_append_new(out, s);
