@@ -11,9 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -26,6 +28,8 @@ static long long product_id, dossier_id;
 static int setup(void **state) {
     (void)state;
     srv_prepare(&S, true);
+    const char *key[] = {"key", "generate", "86", "--db", S.db, "--quiet", NULL};
+    assert_int_equal(run_ocop(key, NULL, NULL), 0);
     srv_start(&S);
     srv_as_admin(&S);
     browser_sign_in(&P, &S, "chuthe.thanhlong", "demo-ocop-2026");
@@ -153,6 +157,15 @@ static void test_product_and_photo(void **state) {
     resp_free(&r);
     free(body);
     free(png);
+    /* over the route's 10 MB: refused before it is read, as a page */
+    size_t big = 10u * 1024 * 1024 + 4096;
+    char *huge = calloc(1, big);
+    body = multipart(NULL, "huge.png", "image/png", huge, big, 0, &len);
+    r = browser_post_multipart(&P, path, BOUNDARY, body, len);
+    expect_page(&r, 413);
+    resp_free(&r);
+    free(body);
+    free(huge);
     /* not an image */
     body = multipart(NULL, "x.txt", "text/plain", "hello", 5, 0, &len);
     r = browser_post_multipart(&P, path, BOUNDARY, body, len);
@@ -335,6 +348,46 @@ static void test_scope(void **state) {
     resp_free(&r);
 }
 
+/* Once decided: the certificate to download, its verification page, the re-evaluation window
+** (the demo's scored dossier, decided by the province through the API). */
+static void test_certificate(void **state) {
+    (void)state;
+    Resp r = http_get(&S, "/api/v1/dossiers?state=scored&producer_id=1");
+    long long id = jint(r.json, "items.0.id");
+    resp_free(&r);
+    assert_true(id > 0);
+    /* the council is taken to have scored it 4★, above the 3★ its product (2) holds */
+    sqlite3 *db;
+    char sql[160];
+    assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE dossiers SET product_id = 2, stars = 4, band = 4, avg_score = 75 WHERE id = %lld", id);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    char today[11], body[512];
+    time_t now = time(NULL) + 7 * 3600;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    snprintf(body, sizeof body, "{\"number\": \"77/QĐ-UBND\", \"decided_on\": \"%s\", \"level\": \"province\", "
+                                "\"province_code\": \"86\", \"signer_name\": \"Nguyễn Văn Mẫu\", \"signer_title\": \"CHỦ TỊCH\", "
+                                "\"items\": [{\"dossier_id\": %lld}]}", today, id);
+    r = http_json(&S, "POST", "/api/v1/decisions", body);
+    expect_status(&r, 201, NULL);
+    char cert[64], want[160], path[64];
+    snprintf(cert, sizeof cert, "%s", jstr(r.json, "items.0.cert_no"));
+    resp_free(&r);
+    snprintf(path, sizeof path, "/cua-toi/ho-so/%lld", id);
+    r = browser_get(&P, path);
+    expect_page(&r, 200);
+    body_has(&r, "Đã có quyết định");
+    snprintf(want, sizeof want, "href=\"/api/v1/certificates/%s/pdf\"", cert);
+    body_has(&r, want);
+    snprintf(want, sizeof want, "href=\"/xac-minh/%s\"", cert);
+    body_has(&r, want);
+    body_has(&r, "Nộp hồ sơ đánh giá lại từ ngày");
+    resp_free(&r);
+}
+
 static void test_english(void **state) {
     (void)state;
     Browser e = P;
@@ -354,6 +407,7 @@ int main(void) {
         cmocka_unit_test(test_wizard),
         cmocka_unit_test(test_return_and_resubmit),
         cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_certificate),
         cmocka_unit_test(test_english),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
