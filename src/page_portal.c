@@ -935,6 +935,13 @@ int page_portal_dossier(Req *r) {
     json_array_foreach(json_object_get(d, "events"), i, ev) if (str_eq(page_jstr(ev, "action"), "return")) asked = page_jstr(ev, "comment");
     if (asked && str_eq(page_jstr(d, "state"), "returned")) json_object_set_new(v, "asked", json_string(asked));
     json_object_set_new(v, "is_draft", json_boolean(str_eq(page_jstr(d, "state"), "draft")));
+    /* Withdrawing ends the dossier for good: apart from the other steps, behind a second look. */
+    json_t *steps = json_object_get(d, "steps"), *st;
+    json_array_foreach(steps, i, st) if (str_eq(page_jstr(st, "action"), "withdraw")) {
+        json_object_set_new(v, "can_withdraw", json_true());
+        json_array_remove(steps, i);
+        break;
+    }
     json_t *cert = certificate_of(r, id);
     if (cert) json_object_set_new(v, "cert", cert);
     json_object_set_new(v, "not_recognized", json_boolean(str_eq(page_jstr(d, "result"), "not_recognized")));
