@@ -69,8 +69,7 @@ int api_stats(Req *r) {
 
 /* ---- product photos ----------------------------------------------------------------------- */
 
-/* The audit entry of a photo added to or removed from product pid. */
-static int audit_photo(Req *r, int64_t pid, const char *action, json_t *photo, Err *e) {
+int api_audit_photo(Req *r, int64_t pid, const char *action, json_t *photo, Err *e) {
     Place p = {0};
     Stmt *s = db_prepare(r->db, "SELECT commune_code FROM products WHERE id = ?");
     db_bind_int(s, 1, pid);
@@ -98,7 +97,7 @@ int api_photo_add(Req *r) {
     }
     photo = product_photo_add(r->db, &r->actor, r->app->files_dir, pid, &set, req_query(r, "filename"), &created, &e);
     image_set_free(&set);
-    if (!photo || (created && audit_photo(r, pid, "photo.add", photo, &e)) || db_commit(r->db, &e)) {
+    if (!photo || (created && api_audit_photo(r, pid, "photo.add", photo, &e)) || db_commit(r->db, &e)) {
         json_decref(photo);
         db_rollback(r->db);
         return resp_problem(r, &e);
@@ -114,7 +113,7 @@ int api_photo_delete(Req *r) {
     Err e = ERR_INIT;
     json_t *gone = json_pack("{s:s}", "sha256", r->pathv[1]);
     int rc = db_begin(r->db, &e) || product_photo_remove(r->db, &r->actor, pid, r->pathv[1], &e) ||
-             audit_photo(r, pid, "photo.delete", gone, &e) || db_commit(r->db, &e);
+             api_audit_photo(r, pid, "photo.delete", gone, &e) || db_commit(r->db, &e);
     json_decref(gone);
     if (rc) {
         db_rollback(r->db);

@@ -38,6 +38,9 @@ int api_photo_delete(Req *r);
 int api_file_get(Req *r);
 /* Answer stored file sha with its type mime (malloc'd, freed here); a problem if it is gone. */
 int resp_stored_file(Req *r, const char *sha, char *mime);
+/* The audit entry of a photo added to (action "photo.add") or removed from ("photo.delete")
+** product pid, with the product's province, inside the caller's transaction: 0 or -1 with e. */
+int api_audit_photo(Req *r, int64_t pid, const char *action, json_t *photo, Err *e);
 
 /* api_auth.c: sessions, the caller's account and tokens, users and roles */
 int api_session_create(Req *r);   /* POST /api/v1/session (login) */

@@ -211,8 +211,9 @@ static int check_kind(Db *db, const char *kind, int64_t product, Err *e) {
     date_today(today);
     if (strcmp(kind, "first") == 0 && stars)
         return err_set(e, 422, "kind", "the product already holds a %d-star recognition valid until %s: file an upgrade or a re-evaluation", stars, expires);
-    if (strcmp(kind, "upgrade") == 0 && (!stars || stars == 5))
-        return err_set(e, 422, "kind", stars ? "the product already holds 5 stars" : "an upgrade needs a recognition in force (3 or 4 stars)");
+    if (strcmp(kind, "upgrade") == 0 && stars == 5) return err_set(e, 422, "kind", "the product already holds 5 stars");
+    if (strcmp(kind, "upgrade") == 0 && !stars)
+        return err_set(e, 422, "kind", "an upgrade needs a recognition in force (3 or 4 stars)");
     if (strcmp(kind, "reevaluation") == 0) {
         if (!stars) return err_set(e, 422, "kind", "a re-evaluation needs a recognition in force; file a first evaluation");
         int days = (int)rubric_rule_num(rubric_current(), "reevaluation_opens_days");
@@ -222,6 +223,8 @@ static int check_kind(Db *db, const char *kind, int64_t product, Err *e) {
     }
     return 0;
 }
+
+int dossier_check_kind(Db *db, const char *kind, int64_t product, Err *e) { return check_kind(db, kind, product, e); }
 
 /* What a dossier takes from its product: producer, place, and the product's set under the
 ** score sheet in force on date (a dossier has no set of its own: it is scored on the sheet of

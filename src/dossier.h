@@ -35,6 +35,11 @@ extern const Entity ENTITY_DOSSIERS, ENTITY_ROUNDS;
 /* The transitions as data: [{action, from: [...], to, roles: [...], needs: "..."}]. */
 json_t *dossier_transitions(void);
 
+/* May product have a new dossier of kind ("first", "upgrade", "reevaluation") today? 0, or 422
+** with the reason (the certificate it holds, the re-evaluation window's opening). The check the
+** filing itself makes: a page offers only the kinds it would accept. */
+int dossier_check_kind(Db *db, const char *kind, int64_t product, Err *e);
+
 /* Take action on dossier id: in.action plus what the action needs (comment, reason,
 ** round_id). Refuses an action not allowed from the current state (409), by a role that may not
 ** take it (403), or without what it needs (422). The caller holds no transaction. */

@@ -32,6 +32,7 @@ static Asset assets[] = {
     {"css", "static/ocop.css", "ocop", ".css", "text/css; charset=utf-8", NULL, "", "", ""},
     {"work", "static/work.css", "work", ".css", "text/css; charset=utf-8", NULL, "", "", ""},
     {"sheet", "static/sheet.js", "sheet", ".js", "text/javascript; charset=utf-8", NULL, "", "", ""},
+    {"upload", "static/upload.js", "upload", ".js", "text/javascript; charset=utf-8", NULL, "", "", ""},
 };
 
 static pthread_once_t assets_once = PTHREAD_ONCE_INIT;

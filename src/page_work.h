@@ -57,6 +57,25 @@ int page_work(Req *r);
 
 /* The handlers of each workspace's pages, in the route table. */
 /* page_portal.c: the producer's portal */
+int page_portal_producer(Req *r);           /* GET /cua-toi/chu-the: its own organisation */
+int page_portal_producer_save(Req *r);      /* POST /cua-toi/chu-the */
+int page_portal_products(Req *r);           /* GET /cua-toi/san-pham */
+int page_portal_product_new(Req *r);        /* GET /cua-toi/san-pham/moi */
+int page_portal_product(Req *r);            /* GET /cua-toi/san-pham/{id} */
+int page_portal_product_save(Req *r);       /* POST /cua-toi/san-pham/moi and /cua-toi/san-pham/{id} */
+int page_portal_photo_add(Req *r);          /* POST /cua-toi/san-pham/{id}/anh */
+int page_portal_photo_delete(Req *r);       /* POST /cua-toi/san-pham/{id}/anh/xoa: sha256 */
+int page_portal_dossiers(Req *r);           /* GET /cua-toi/ho-so */
+int page_portal_new(Req *r);                /* GET /cua-toi/ho-so/moi: wizard steps 1 and 2 */
+int page_portal_create(Req *r);             /* POST /cua-toi/ho-so/moi: the draft */
+int page_portal_dossier(Req *r);            /* GET /cua-toi/ho-so/{id}: step 5, the status */
+int page_portal_registration(Req *r);       /* GET /cua-toi/ho-so/{id}/dang-ky: step 2 (Mẫu 01) */
+int page_portal_registration_save(Req *r);  /* POST /cua-toi/ho-so/{id}/dang-ky */
+int page_portal_sheet(Req *r);              /* GET /cua-toi/ho-so/{id}/tu-danh-gia: step 3 (Mẫu 02) */
+int page_portal_sheet_save(Req *r);         /* POST /cua-toi/ho-so/{id}/tu-danh-gia */
+int page_portal_evidence(Req *r);           /* GET /cua-toi/ho-so/{id}/minh-chung: step 4 */
+int page_portal_evidence_add(Req *r);       /* POST /cua-toi/ho-so/{id}/minh-chung */
+int page_portal_evidence_delete(Req *r);    /* POST /cua-toi/ho-so/{id}/minh-chung/xoa: sha256 */
 
 /* page_commune.c: the commune officer's workspace */
 int page_commune_dossiers(Req *r);  /* GET /xa/ho-so */

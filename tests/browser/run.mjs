@@ -21,7 +21,9 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'lists.mjs',
                'account.mjs',
                'home_stats.mjs',
-               'commune.mjs'];
+               'commune.mjs',
+               'portal.mjs',
+];
 
 function fatal(msg) {
   console.error(`browser tests: ${msg}`);
