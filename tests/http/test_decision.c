@@ -94,8 +94,7 @@ static int setup(void **state) {
     t_admin = srv_token(&S, "root", "write");
     t_other_province = srv_token(&S, "tinh.angiang", "write");
     t_other_commune = srv_token(&S, "xa.cholach", "write");
-    const char *key[] = {"key", "generate", "86", "--db", S.db, "--quiet", NULL};
-    assert_int_equal(run_ocop(key, NULL, NULL), 0);
+    /* The demo made the keys of Vĩnh Long (86) and of the Ministry (bo). */
     srv_start(&S);
     char body[256];
     snprintf(body, sizeof body, "{\"province_code\": \"86\", \"year\": %s, \"number\": 7, \"forward_by\": \"%s-12-31\", "
@@ -619,10 +618,13 @@ static void test_refusals(void **state) {
     detail_has(&r, "send it to the Ministry");
     resp_free(&r);
     ministry_scores(five, 100);
+    /* Without a key in use: the demo's (bo) retired, refused until a new one is made. */
+    const char *retire[] = {"key", "retire", "bo", "--db", S.db, "--quiet", NULL};
+    assert_int_equal(run_ocop(retire, NULL, NULL), 0);
     r = decide(t_admin, "12/QĐ-BNNMT", "ministry", NULL, five, 0, 409, NULL);
     detail_has(&r, "ocop key generate bo");
     resp_free(&r);
-    const char *key[] = {"key", "generate", "bo", "--db", S.db, "--quiet", NULL};
+    const char *key[] = {"key", "generate", "bo-2", "--db", S.db, "--quiet", NULL};
     assert_int_equal(run_ocop(key, NULL, NULL), 0);
     r = decide(t_admin, "12/QĐ-BNNMT", "ministry", NULL, five, 0, 201, NULL);
     char want[40];
@@ -634,7 +636,7 @@ static void test_refusals(void **state) {
     snprintf(path, sizeof path, "/api/v1/certificates/%s", want);
     r = call(NULL, "GET", path, NULL, 200, NULL);
     assert_string_equal(jstr(r.json, "level"), "ministry");
-    assert_string_equal(jstr(r.json, "key_id"), "bo");
+    assert_string_equal(jstr(r.json, "key_id"), "bo-2");
     resp_free(&r);
     /* Under 90 at the Ministry: the province recognises on the Ministry's score (Điều 4.1). */
     r = call(t_province, "POST", "/api/v1/products", "{\"name\": \"Kẹo dừa sữa non Thanh Long\", \"set_no\": 7, \"producer_id\": 1}",
