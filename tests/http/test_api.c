@@ -284,7 +284,7 @@ static void test_products_and_recognitions(void **state) {
     assert_true(strncmp(jstr(r.json, "code"), "86-28903-009-", 13) == 0);
     char ocode[32], loose[48];
     snprintf(ocode, sizeof ocode, "%s", jstr(r.json, "code"));
-    snprintf(loose, sizeof loose, "{\"code\": \"86-28903-4-%s\"}", ocode + 13);
+    snprintf(loose, sizeof loose, "{\"code\": \"86-28903-9-%s\"}", ocode + 13);
     resp_free(&r);
     r = http_json(&S, "PATCH", path, "{\"code\": \"01-00004-001-2025\"}");
     assert_problem(&r, 422, "code");
