@@ -491,7 +491,7 @@ static int demo_decisions(Db *db, const Actor *who, const DecisionEnv *env, cons
 
 /* The procedure in Mỏ Cày (README: what each demo account holds): a dossier in each state up to
 ** the council's, one of them overdue at the commune, then the council's work (demo_scoring). */
-static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbose, Err *e) {
+static int demo_dossiers(Db *db, const Actor *who, const char *now, int verbose, Err *e) {
     static const char *const codes[] = {"86-28903-001-2021", "86-28903-002-2022", "86-28903-003-2022"};
     int64_t product[COUNT(codes)];
     for (size_t i = 0; i < COUNT(codes); i++)
@@ -503,12 +503,7 @@ static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbos
                              *const checked[] = {"submit", "receive", "forward", "check", NULL},
                              *const in_round[] = {"submit", "receive", "forward", "check", "assign", NULL};
     int64_t round;
-    /* The procedure is dated from the real day, whatever --date says: the scoring (scoring.c)
-    ** checks the round's end against it and takes no day, so the rounds open on it too. Only the
-    ** overdue dossier is back-dated (dossier_act_on). */
-    (void)today;
-    char now[11];
-    date_today(now);
+    /* Today's rounds open now; only the overdue dossier is back-dated (dossier_act_on). */
     if (demo_round(db, who, "86", now, 1, "123/QĐ-UBND", &round, e)) return -1;
     /* The overdue one was received 40 days ago: past the commune's 15 working days (QĐ 26/2026),
     ** whatever holidays fall in between. */
@@ -572,9 +567,11 @@ int demo_load(Db *db, const Actor *who, const DecisionEnv *env, const char *toda
             return -1;
         }
     }
+    /* The procedure is dated from the real day (now), whatever --date says: the demo's certificates
+    ** are valid, due or expired on the day a person looks at them. */
     char now[11];
     date_today(now);
-    return demo_users(db, who, verbose, e) || demo_dossiers(db, who, today, verbose, e) ||
+    return demo_users(db, who, verbose, e) || demo_dossiers(db, who, now, verbose, e) ||
                    demo_decisions(db, who, env, now, verbose, e)
                ? -1
                : 0;

@@ -1,9 +1,11 @@
 /*
 ** test_demo.c: `ocop demo` loads the procedure as well as the registry (demo.c): a dossier in
-** each state before the council scores, one of them overdue with the commune, and the province's
-** round with the demo council and a dossier in it, all made through the domain as the system
-** actor. Loaded on the real day (T), then on its reference day (F, --date 2024-12-21, as the
-** harness's other servers): the procedure is dated from the real day on both.
+** each state before the council scores, one of them overdue with the commune, the province's
+** rounds with the demo councils and the dossiers in them, and decisions with their signed
+** certificates (one valid, one in its re-evaluation window, one expired, one revoked, a 5★ of
+** the Ministry), all made through the domain as the system actor and as each council member.
+** Loaded on the real day (T), then on its reference day (F, --date 2024-12-21, as the harness's
+** other servers): the procedure is dated from the real day on both.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -222,6 +224,19 @@ static void certificates_on(Server *s) {
     assert_string_equal(json_string_value(json_object_get(c, "state")), "expired");
     assert_string_equal(json_string_value(json_object_get(c, "recorded_state")), "expired");
     json_decref(c);
+    /* Its procedure on the day of its decision, three years ago (dossier_create_on, dossier_act_on,
+    ** scoring_save_on, scoring_close_on): on the score sheet in force then, filed, scored and
+    ** closed that day. */
+    char sql[400];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM dossiers d JOIN certificates c ON c.dossier_id = d.id WHERE "
+                              "c.cert_no = '%s' AND d.rubric_version = '148-2023' AND d.filed_on = c.issued_on", no);
+    assert_int_equal(sql1(s, sql), 1);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM dossier_events e JOIN certificates c ON c.dossier_id = e.dossier_id "
+                              "WHERE c.cert_no = '%s' AND e.action IN ('submit', 'close_scoring') AND substr(e.at, 1, 10) = c.issued_on", no);
+    assert_int_equal(sql1(s, sql), 2);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM scores x JOIN certificates c ON c.dossier_id = x.dossier_id "
+                              "WHERE c.cert_no = '%s' AND substr(x.submitted_at, 1, 10) = c.issued_on", no);
+    assert_int_equal(sql1(s, sql), 3);
 
     cert_of(s, "Hồ sơ đã công nhận, giấy chứng nhận bị thu hồi (demo)", no);
     c = certificate(s, no);
@@ -246,7 +261,6 @@ static void certificates_on(Server *s) {
     json_decref(c);
     verify_pdf(s, no);
     /* Scored by the province's council (90 or more), then in a new pass by the Ministry's. */
-    char sql[300];
     snprintf(sql, sizeof sql, "SELECT count(DISTINCT s.pass) FROM scores s JOIN certificates c ON c.dossier_id = s.dossier_id "
                               "WHERE c.cert_no = '%s'", no);
     assert_int_equal(sql1(s, sql), 2);
