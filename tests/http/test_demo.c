@@ -186,20 +186,34 @@ static void cert_of(Server *s, const char *note, char no[40]) {
     sqlite3_close(db);
 }
 
+/* sql1 of s with the certificate number no in place of its one %s. */
+static long long of_cert(Server *s, const char *sql, const char *no) {
+    char q[600];
+    snprintf(q, sizeof q, sql, no);
+    return sql1(s, q);
+}
+
+/* Certificate no of s is valid, of level, signed with key, for stars, and its PDF verifies. */
+static void valid_cert(Server *s, const char *no, const char *level, const char *key, int stars) {
+    json_t *c = certificate(s, no);
+    assert_string_equal(json_string_value(json_object_get(c, "state")), "valid");
+    assert_string_equal(json_string_value(json_object_get(c, "level")), level);
+    assert_string_equal(json_string_value(json_object_get(c, "key_id")), key);
+    assert_int_equal(json_integer_value(json_object_get(c, "stars")), stars);
+    json_decref(c);
+    verify_pdf(s, no);
+}
+
 /* The decisions of s and their certificates: Vĩnh Long's, signed with its key, one valid (4★),
 ** one in its re-evaluation window, one expired (recorded by the lifecycle run), one revoked on
 ** a legal ground; the Ministry's 5★, scored by its own council after the province's. */
 static void certificates_on(Server *s) {
     char no[40];
     cert_of(s, "Hồ sơ đã công nhận 4 sao (demo)", no);
+    valid_cert(s, no, "province", "86", 4);
     json_t *c = certificate(s, no);
-    assert_string_equal(json_string_value(json_object_get(c, "state")), "valid");
-    assert_string_equal(json_string_value(json_object_get(c, "level")), "province");
-    assert_string_equal(json_string_value(json_object_get(c, "key_id")), "86");
-    assert_int_equal(json_integer_value(json_object_get(c, "stars")), 4);
     assert_true(json_integer_value(json_object_get(c, "days_left")) > 180);
     json_decref(c);
-    verify_pdf(s, no);
 
     cert_of(s, "Hồ sơ đã công nhận, sắp đến hạn đánh giá lại (demo)", no);
     c = certificate(s, no);
@@ -227,16 +241,13 @@ static void certificates_on(Server *s) {
     /* Its procedure on the day of its decision, three years ago (dossier_create_on, dossier_act_on,
     ** scoring_save_on, scoring_close_on): on the score sheet in force then, filed, scored and
     ** closed that day. */
-    char sql[400];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM dossiers d JOIN certificates c ON c.dossier_id = d.id WHERE "
-                              "c.cert_no = '%s' AND d.rubric_version = '148-2023' AND d.filed_on = c.issued_on", no);
-    assert_int_equal(sql1(s, sql), 1);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM dossier_events e JOIN certificates c ON c.dossier_id = e.dossier_id "
-                              "WHERE c.cert_no = '%s' AND e.action IN ('submit', 'close_scoring') AND substr(e.at, 1, 10) = c.issued_on", no);
-    assert_int_equal(sql1(s, sql), 2);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM scores x JOIN certificates c ON c.dossier_id = x.dossier_id "
-                              "WHERE c.cert_no = '%s' AND substr(x.submitted_at, 1, 10) = c.issued_on", no);
-    assert_int_equal(sql1(s, sql), 3);
+    assert_int_equal(of_cert(s, "SELECT count(*) FROM dossiers d JOIN certificates c ON c.dossier_id = d.id WHERE "
+                                "c.cert_no = '%s' AND d.rubric_version = '148-2023' AND d.filed_on = c.issued_on", no), 1);
+    assert_int_equal(of_cert(s, "SELECT count(*) FROM dossier_events e JOIN certificates c ON c.dossier_id = e.dossier_id "
+                                "WHERE c.cert_no = '%s' AND e.action IN ('submit', 'close_scoring') "
+                                "AND substr(e.at, 1, 10) = c.issued_on", no), 2);
+    assert_int_equal(of_cert(s, "SELECT count(*) FROM scores x JOIN certificates c ON c.dossier_id = x.dossier_id "
+                                "WHERE c.cert_no = '%s' AND substr(x.submitted_at, 1, 10) = c.issued_on", no), 3);
 
     cert_of(s, "Hồ sơ đã công nhận, giấy chứng nhận bị thu hồi (demo)", no);
     c = certificate(s, no);
@@ -252,21 +263,13 @@ static void certificates_on(Server *s) {
     assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 1);
     resp_free(&r);
     cert_of(s, "Hồ sơ 5 sao do Bộ công nhận (demo)", no);
-    c = certificate(s, no);
-    assert_string_equal(json_string_value(json_object_get(c, "state")), "valid");
-    assert_string_equal(json_string_value(json_object_get(c, "level")), "ministry");
-    assert_string_equal(json_string_value(json_object_get(c, "key_id")), "bo");
-    assert_int_equal(json_integer_value(json_object_get(c, "stars")), 5);
+    valid_cert(s, no, "ministry", "bo", 5);
     assert_true(strncmp(no, "BO-", 3) == 0);
-    json_decref(c);
-    verify_pdf(s, no);
     /* Scored by the province's council (90 or more), then in a new pass by the Ministry's. */
-    snprintf(sql, sizeof sql, "SELECT count(DISTINCT s.pass) FROM scores s JOIN certificates c ON c.dossier_id = s.dossier_id "
-                              "WHERE c.cert_no = '%s'", no);
-    assert_int_equal(sql1(s, sql), 2);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM scores s JOIN users u ON u.id = s.user_id JOIN certificates c "
-                              "ON c.dossier_id = s.dossier_id WHERE c.cert_no = '%s' AND u.username LIKE 'bo.%%'", no);
-    assert_int_equal(sql1(s, sql), 2);
+    assert_int_equal(of_cert(s, "SELECT count(DISTINCT s.pass) FROM scores s JOIN certificates c "
+                                "ON c.dossier_id = s.dossier_id WHERE c.cert_no = '%s'", no), 2);
+    assert_int_equal(of_cert(s, "SELECT count(*) FROM scores s JOIN users u ON u.id = s.user_id JOIN certificates c "
+                                "ON c.dossier_id = s.dossier_id WHERE c.cert_no = '%s' AND u.username LIKE 'bo.%%'", no), 2);
 }
 
 static void test_states_today(void **state) {
