@@ -113,6 +113,7 @@ export default function (check) {
       await submit(page, 'Đăng ký');
       shown(await text(page), 'Tài khoản của bạn đã được đăng ký.', 'after registering');
       await signIn(page, user, 'mật khẩu dài của hợp tác xã');
+      await visit(env, page, '/tai-khoan');
       shown(await text(page), 'đang chờ cấp xã xác nhận', 'a new producer\'s account');
     });
    });
