@@ -396,17 +396,18 @@ static int demo_past(Db *db, const Actor *who, const char *name, const char *not
 }
 
 /* The signing key of authority ("86", "bo"), made when it has none: "authority", or
-** "authority-demo" when a key file of that name is left in the keys directory by an earlier
-** database (cert_key_generate refuses to overwrite it). */
+** "authority-demo", "authority-demo2"... when key files of those names are left in the keys
+** directory by earlier databases (cert_key_generate refuses to overwrite one). */
 static int demo_key(Db *db, const Actor *who, const char *keys_dir, const char *authority, Err *e) {
     char id[32];
     if (cert_key_current(db, authority, id, e) == 0) return 0;
-    err_clear(e);
-    if (cert_key_generate(db, who, keys_dir, authority, NULL, e) == 0) return 0;
-    if (e->status != 409) return -1;
-    err_clear(e);
-    snprintf(id, sizeof id, "%s-demo", authority);
-    return cert_key_generate(db, who, keys_dir, id, NULL, e);
+    for (int i = 0; i < 10; i++) {
+        err_clear(e);
+        if (i) snprintf(id, sizeof id, i > 1 ? "%s-demo%d" : "%s-demo", authority, i);
+        if (cert_key_generate(db, who, keys_dir, i ? id : authority, NULL, e) == 0) return 0;
+        if (e->status != 409) return -1;
+    }
+    return -1;
 }
 
 /* Decision number of day recognising dossier: Vĩnh Long's (3★, 4★) or the Ministry's (5★),
