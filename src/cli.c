@@ -247,7 +247,13 @@ static int cmd_demo(Opts *o) {
     if (o->date) snprintf(today, sizeof today, "%s", o->date);
     else date_today(today);
     Actor who = actor_cli();
-    int rc = demo_load(db, &who, today, !o->quiet, &e);
+    /* The demo's certificates point to the server `make run` starts (or --public-url). */
+    char files_dir[4096], keys_dir[4096], public_url[256];
+    cli_files_dir(o, files_dir, sizeof files_dir);
+    cert_keys_dir(o->db, keys_dir, sizeof keys_dir);
+    snprintf(public_url, sizeof public_url, o->public_url ? "%s" : "http://%s", o->public_url ? o->public_url : o->listen);
+    DecisionEnv env = {files_dir, keys_dir, public_url, true};
+    int rc = demo_load(db, &who, &env, today, !o->quiet, &e);
     db_close(db);
     if (rc) {
         cli_fail("%s", cli_err(&e));

@@ -11,6 +11,7 @@
 #include "embed.h"
 #include "auth.h"
 #include "buf.h"
+#include "cert.h"
 #include "dossier.h"
 #include "entity.h"
 #include "rubric.h"
@@ -20,11 +21,14 @@
 
 /* One account per role, all in Vĩnh Long (province 86) around the commune of Mỏ Cày (28903),
 ** with one password. README lists them; they exist for trying ocop out, never in production. */
-/* A provincial council of Vĩnh Long named name, appointed by decision_no; *id receives it. */
-static int demo_council(Db *db, const Actor *who, const char *name, const char *decision_no, int64_t *id, Err *e) {
+/* A council of Vĩnh Long (province NULL: the Ministry's) named name, appointed by decision_no;
+** *id receives it. */
+static int demo_council(Db *db, const Actor *who, const char *province, const char *name, const char *decision_no,
+                        int64_t *id, Err *e) {
     Arena a = {0};
-    json_t *council = json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", name, "level", "province", "province_code", "86",
+    json_t *council = json_pack("{s:s, s:s, s:s, s:s}", "name", name, "level", province ? "province" : "ministry",
                                 "decision_no", decision_no, "decided_on", "2026-03-02");
+    if (province) json_object_set_new(council, "province_code", json_string(province));
     int rc = db_begin(db, e) || entity_check(&ENTITY_COUNCILS, council, true, false, e) ||
              entity_insert(db, &a, &ENTITY_COUNCILS, who, council, id, e) || db_commit(db, e);
     json_decref(council);
@@ -35,17 +39,21 @@ static int demo_council(Db *db, const Actor *who, const char *name, const char *
 
 static int demo_users(Db *db, const Actor *who, int verbose, Err *e) {
     /* Council 1 (hd.*) has a chair and one member, as the tests that score on the demo expect;
-    ** council 2 (hd2.*) has two members, and scores the demo's own dossiers (demo_scoring). */
-    int64_t cid = 0, cid2 = 0, pid = 0;
-    if (demo_council(db, who, "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long (demo)", "123/QĐ-UBND",
+    ** council 2 (hd2.*) has two members, and scores the demo's own dossiers (demo_scoring,
+    ** demo_past). The Ministry's council (bo.*) scores the demo's 5★ product (demo_ministry). */
+    int64_t cid = 0, cid2 = 0, cid3 = 0, pid = 0;
+    if (demo_council(db, who, "86", "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long (demo)", "123/QĐ-UBND",
                      &cid, e) ||
-        demo_council(db, who, "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long, nhóm thực phẩm (demo)",
-                     "124/QĐ-UBND", &cid2, e))
+        demo_council(db, who, "86", "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long, nhóm thực phẩm (demo)",
+                     "124/QĐ-UBND", &cid2, e) ||
+        demo_council(db, who, NULL, "Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp quốc gia (demo)", "125/QĐ-BNNMT",
+                     &cid3, e))
         return -1;
     pid = db_int1(db, "SELECT id FROM producers WHERE reg_no = ?", "1307000123");
-    char council_scope[24], council2_scope[24], producer_scope[24];
+    char council_scope[24], council2_scope[24], council3_scope[24], producer_scope[24];
     snprintf(council_scope, sizeof council_scope, "%lld", (long long)cid);
     snprintf(council2_scope, sizeof council2_scope, "%lld", (long long)cid2);
+    snprintf(council3_scope, sizeof council3_scope, "%lld", (long long)cid3);
     snprintf(producer_scope, sizeof producer_scope, "%lld", (long long)pid);
     const struct {
         const char *name, *full, *role, *scope;
@@ -61,6 +69,9 @@ static int demo_users(Db *db, const Actor *who, int verbose, Err *e) {
         {"hd2.thanhvien", "Thành viên Hội đồng nhóm thực phẩm (demo)", "council_member", council2_scope},
         {"hd2.thanhvien2", "Thành viên thứ hai Hội đồng nhóm thực phẩm (demo)", "council_member", council2_scope},
         {"hd2.thuky", "Thư ký Hội đồng nhóm thực phẩm (demo)", "council_secretary", council2_scope},
+        {"bo.chutich", "Chủ tịch Hội đồng cấp quốc gia (demo)", "council_chair", council3_scope},
+        {"bo.thanhvien", "Thành viên Hội đồng cấp quốc gia (demo)", "council_member", council3_scope},
+        {"bo.thuky", "Thư ký Hội đồng cấp quốc gia (demo)", "council_secretary", council3_scope},
     };
     for (size_t i = 0; i < COUNT(users); i++) {
         json_t *in = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}]}", "username", users[i].name, "password",
@@ -161,31 +172,29 @@ static json_t *demo_self_assessment(Db *db, int64_t dossier) {
 }
 
 /* One step of dossier id on day (dossier_act_on), with a comment when not NULL and the round to
-** assign it to. */
+** assign it to (assign, assign_ministry). */
 static int demo_act(Db *db, const Actor *who, int64_t id, const char *action, const char *comment, int64_t round,
                     const char *day, Err *e) {
     Arena a = {0};
     json_t *in = json_pack("{s:s}", "action", action);
     if (comment) json_object_set_new(in, "comment", json_string(comment));
-    if (strcmp(action, "assign") == 0) json_object_set_new(in, "round_id", json_integer(round));
+    if (round && str_has_prefix(action, "assign")) json_object_set_new(in, "round_id", json_integer(round));
     int rc = dossier_act_on(db, &a, who, id, in, day, e);
     json_decref(in);
     arena_free(&a);
     return rc;
 }
 
-/* A dossier of kind on product, carried from draft through the steps (NULL-terminated actions)
-** on day. */
+/* A dossier of kind on product, created and carried from draft through the steps
+** (NULL-terminated actions) on day. */
 static int demo_dossier(Db *db, const Actor *who, int64_t product, const char *kind, const char *note,
                         const char *const *steps, int64_t round, const char *day, int64_t *id, Err *e) {
     Arena a = {0};
     json_t *in = json_pack("{s:s, s:I, s:s}", "kind", kind, "product_id", (json_int_t)product, "note", note);
-    int rc = db_begin(db, e) || entity_check(&ENTITY_DOSSIERS, in, true, false, e) ||
-             entity_insert(db, &a, &ENTITY_DOSSIERS, who, in, id, e) || db_commit(db, e);
+    int rc = dossier_create_on(db, &a, who, in, day, id, e);
     json_decref(in);
     arena_free(&a);
     if (rc) {
-        db_rollback(db);
         /* An upgrade of a product recognised on the demo's day; with --date far from today, its
         ** recognition may not be in force on the real day the procedure goes by: then a first
         ** evaluation. */
@@ -211,16 +220,17 @@ static int demo_dossier(Db *db, const Actor *who, int64_t product, const char *k
     return rc ? -1 : 0;
 }
 
-/* Round number of the year in Vĩnh Long with the council appointed by council_no, open from
-** today: dossiers forwarded within 30 days, scoring within 60. *id receives it. */
-static int demo_round(Db *db, const Actor *who, const char *today, int number, const char *council_no, int64_t *id,
-                      Err *e) {
+/* Round number of the year of province ("86", or "bo": the Ministry's) with the council
+** appointed by council_no, open from today: dossiers forwarded within 30 days, scoring within 60.
+** *id receives it. */
+static int demo_round(Db *db, const Actor *who, const char *province, const char *today, int number,
+                      const char *council_no, int64_t *id, Err *e) {
     Arena a = {0};
     char forward_by[11], ends_on[11];
     date_add_days(today, 30, forward_by);
     date_add_days(today, 60, ends_on);
     int64_t council = db_int1(db, "SELECT id FROM councils WHERE decision_no = ?", council_no);
-    json_t *in = json_pack("{s:s, s:I, s:I, s:s, s:s, s:I}", "province_code", "86", "year", (json_int_t)atoi(today),
+    json_t *in = json_pack("{s:s, s:I, s:I, s:s, s:s, s:I}", "province_code", province, "year", (json_int_t)atoi(today),
                            "number", (json_int_t)number, "forward_by", forward_by, "ends_on", ends_on, "council_id",
                            (json_int_t)council);
     int rc = entity_check(&ENTITY_ROUNDS, in, true, false, e) || db_begin(db, e) ||
@@ -245,15 +255,22 @@ static int demo_member(Db *db, const char *name, Auth *auth, Actor *out, Err *e)
     return 0;
 }
 
-/* Choices on set for a total near target: every criterion at its lowest option, then raised
-** to the best option that keeps the total within target. */
+/* Does option k of l meet the minimums of stars (3 to 5: rubric.h's need)? */
+static bool demo_meets(const RubLeaf *l, int k, int stars) {
+    return l->options[k].points >= l->need[l->options[k].branch][stars - 3];
+}
+
+/* Choices on set for a total near target, meeting the minimums of the stars that total reaches
+** (3★ under 70 points, 4★ under 90, else 5★): every criterion at its lowest option that meets
+** them, then raised to the best such option that keeps the total within target. */
 static json_t *demo_choices(const RubSet *set, int target) {
-    int total = 0, pick[256];
+    int total = 0, pick[256], stars = target >= 90 ? 5 : target >= 70 ? 4 : 3;
     for (int i = 0; i < set->nleaves && i < 256; i++) {
         const RubLeaf *l = &set->leaves[i];
-        pick[i] = 0;
-        for (int k = 1; k < l->noptions; k++)
-            if (l->options[k].points < l->options[pick[i]].points) pick[i] = k;
+        pick[i] = -1;
+        for (int k = 0; k < l->noptions; k++)
+            if (demo_meets(l, k, stars) && (pick[i] < 0 || l->options[k].points < l->options[pick[i]].points)) pick[i] = k;
+        if (pick[i] < 0) pick[i] = 0;
         total += l->options[pick[i]].points;
     }
     json_t *choices = json_object();
@@ -262,7 +279,7 @@ static json_t *demo_choices(const RubSet *set, int target) {
         int now = l->options[pick[i]].points, best = pick[i];
         for (int k = 0; k < l->noptions; k++) {
             int gain = l->options[k].points - now;
-            if (gain > l->options[best].points - now && total + gain <= target) best = k;
+            if (demo_meets(l, k, stars) && gain > l->options[best].points - now && total + gain <= target) best = k;
         }
         total += l->options[best].points - now;
         json_object_set_new(choices, l->code, json_integer(best));
@@ -270,8 +287,8 @@ static json_t *demo_choices(const RubSet *set, int target) {
     return choices;
 }
 
-/* name's sheet on dossier aiming at target points, submitted or only saved. */
-static int demo_score(Db *db, int64_t dossier, const char *name, int target, bool submit, Err *e) {
+/* name's sheet on dossier aiming at target points, submitted or only saved, on day. */
+static int demo_score(Db *db, int64_t dossier, const char *name, int target, bool submit, const char *day, Err *e) {
     Auth auth;
     Actor m;
     if (demo_member(db, name, &auth, &m, e)) return -1;
@@ -282,10 +299,21 @@ static int demo_score(Db *db, int64_t dossier, const char *name, int target, boo
     db_done(s);
     if (!set) return err_set(e, 500, "", "dossier %lld has no score sheet", (long long)dossier);
     json_t *in = json_pack("{s:o, s:b}", "choices", demo_choices(set, target), "submit", submit), *out = NULL;
-    int rc = scoring_save(db, &m, dossier, in, &out, e);
+    int rc = scoring_save_on(db, &m, dossier, in, &out, day, e);
     json_decref(in);
     json_decref(out);
     return rc;
+}
+
+/* The province closes round id (its scoring is over). */
+static int demo_close_round(Db *db, const Actor *who, int64_t id, Err *e) {
+    Arena a = {0};
+    json_t *patch = json_pack("{s:s}", "state", "closed");
+    int rc = db_begin(db, e) || entity_update(db, &a, &ENTITY_ROUNDS, who, id, patch, e) || db_commit(db, e);
+    json_decref(patch);
+    arena_free(&a);
+    if (rc) db_rollback(db);
+    return rc ? -1 : 0;
 }
 
 /* Council 2 at work: in round 10 (open), a dossier the chair and a member have scored and the
@@ -295,43 +323,176 @@ static int demo_scoring(Db *db, const Actor *who, const char *today, int64_t pro
     static const char *const in_round[] = {"submit", "receive", "forward", "check", "assign", NULL};
     int64_t scoring, spread, open, closed;
     /* Numbers 10 and 11: the tests that load the demo open rounds 1 to 9 of the year themselves. */
-    if (demo_round(db, who, today, 10, "124/QĐ-UBND", &open, e) ||
+    if (demo_round(db, who, "86", today, 10, "124/QĐ-UBND", &open, e) ||
         demo_dossier(db, who, product, "upgrade", "Hồ sơ Hội đồng đang chấm (demo)", in_round, open, today, &scoring,
                      e) ||
-        demo_score(db, scoring, "hd2.chutich", 78, true, e) || demo_score(db, scoring, "hd2.thanhvien", 74, true, e) ||
-        demo_score(db, scoring, "hd2.thanhvien2", 60, false, e))
+        demo_score(db, scoring, "hd2.chutich", 78, true, today, e) || demo_score(db, scoring, "hd2.thanhvien", 74, true, today, e) ||
+        demo_score(db, scoring, "hd2.thanhvien2", 60, false, today, e))
         return -1;
-    if (demo_round(db, who, today, 11, "124/QĐ-UBND", &closed, e) ||
+    if (demo_round(db, who, "86", today, 11, "124/QĐ-UBND", &closed, e) ||
         demo_dossier(db, who, product, "upgrade", "Hồ sơ chấm lại vì chênh lệch điểm (demo)", in_round, closed, today,
                      &spread, e) ||
-        demo_score(db, spread, "hd2.chutich", 88, true, e) || demo_score(db, spread, "hd2.thanhvien", 72, true, e) ||
-        demo_score(db, spread, "hd2.thanhvien2", 70, true, e))
+        demo_score(db, spread, "hd2.chutich", 88, true, today, e) || demo_score(db, spread, "hd2.thanhvien", 72, true, today, e) ||
+        demo_score(db, spread, "hd2.thanhvien2", 70, true, today, e))
         return -1;
     Auth auth;
     Actor chair, secretary;
     json_t *in = json_pack("{s:s}", "comment", "Điểm các thành viên chênh lệch quá 10 điểm: chấm lại");
     int rc = demo_member(db, "hd2.chutich", &auth, &chair, e) || scoring_rescore(db, &chair, spread, in, e);
     json_decref(in);
-    if (rc || demo_score(db, spread, "hd2.chutich", 80, true, e) || demo_score(db, spread, "hd2.thanhvien", 77, true, e) ||
-        demo_score(db, spread, "hd2.thanhvien2", 76, true, e))
+    if (rc || demo_score(db, spread, "hd2.chutich", 80, true, today, e) || demo_score(db, spread, "hd2.thanhvien", 77, true, today, e) ||
+        demo_score(db, spread, "hd2.thanhvien2", 76, true, today, e))
         return -1;
     Auth sauth;
     in = json_pack("{s:s}", "comment", "Hội đồng thống nhất kết quả sau khi chấm lại");
     rc = demo_member(db, "hd2.thuky", &sauth, &secretary, e) || scoring_close(db, &secretary, spread, in, e);
     json_decref(in);
-    if (rc) return -1;
+    return rc ? -1 : demo_close_round(db, who, closed, e);
+}
+
+/* ---- decisions and certificates: procedures carried to their end on days in the past -------- */
+
+/* A new product name of HTX Kẹo dừa Thanh Long (set 7, processed from fruit), registered in the
+** year of day under the score sheet in force on day; *id receives it. */
+static int demo_new_product(Db *db, const Actor *who, const char *name, const char *day, int64_t *id, Err *e) {
     Arena a = {0};
-    json_t *patch = json_pack("{s:s}", "state", "closed");
-    rc = db_begin(db, e) || entity_update(db, &a, &ENTITY_ROUNDS, who, closed, patch, e) || db_commit(db, e);
-    json_decref(patch);
+    json_t *in = json_pack("{s:s, s:i, s:I, s:s, s:i, s:s}", "name", name, "set_no", 7, "producer_id",
+                           (json_int_t)db_int1(db, "SELECT id FROM producers WHERE reg_no = ?", "1307000123"),
+                           "rubric_version", rubric_in_force(day)->version, "code_year", atoi(day), "description",
+                           "Kẹo dừa Mỏ Cày nấu thủ công (demo)");
+    int rc = entity_check(&ENTITY_PRODUCTS, in, true, false, e) || db_begin(db, e) ||
+             entity_insert(db, &a, &ENTITY_PRODUCTS, who, in, id, e) || db_commit(db, e);
+    json_decref(in);
     arena_free(&a);
     if (rc) db_rollback(db);
     return rc ? -1 : 0;
 }
 
+/* name (a member of the dossier's council) closes its scoring on day. */
+static int demo_close(Db *db, int64_t dossier, const char *name, const char *day, Err *e) {
+    Auth auth;
+    Actor m;
+    json_t *in = json_pack("{s:s}", "comment", "Hội đồng thống nhất kết quả chấm điểm");
+    int rc = demo_member(db, name, &auth, &m, e) || scoring_close_on(db, &m, dossier, in, day, e);
+    json_decref(in);
+    return rc ? -1 : 0;
+}
+
+/* A first evaluation (note) of a new product name, filed on day, put in round number of that
+** year and scored near target by council 2, whose secretary closes it; the round is closed
+** after it. *dossier receives the scored dossier. */
+static int demo_past(Db *db, const Actor *who, const char *name, const char *note, const char *day, int number,
+                     int target, int64_t *dossier, Err *e) {
+    static const char *const in_round[] = {"submit", "receive", "forward", "check", "assign", NULL};
+    int64_t product, round;
+    if (demo_new_product(db, who, name, day, &product, e) ||
+        demo_round(db, who, "86", day, number, "124/QĐ-UBND", &round, e) ||
+        demo_dossier(db, who, product, "first", note, in_round, round, day, dossier, e) ||
+        demo_score(db, *dossier, "hd2.chutich", target, true, day, e) ||
+        demo_score(db, *dossier, "hd2.thanhvien", target - 2, true, day, e) ||
+        demo_score(db, *dossier, "hd2.thanhvien2", target - 3, true, day, e) || demo_close(db, *dossier, "hd2.thuky", day, e))
+        return -1;
+    return demo_close_round(db, who, round, e);
+}
+
+/* The signing key of authority ("86", "bo"), made when it has none: "authority", or
+** "authority-demo", "authority-demo2"... when key files of those names are left in the keys
+** directory by earlier databases (cert_key_generate refuses to overwrite one). */
+static int demo_key(Db *db, const Actor *who, const char *keys_dir, const char *authority, Err *e) {
+    char id[32];
+    if (cert_key_current(db, authority, id, e) == 0) return 0;
+    for (int i = 0; i < 10; i++) {
+        err_clear(e);
+        if (i) snprintf(id, sizeof id, i > 1 ? "%s-demo%d" : "%s-demo", authority, i);
+        if (cert_key_generate(db, who, keys_dir, i ? id : authority, NULL, e) == 0) return 0;
+        if (e->status != 409) return -1;
+    }
+    return -1;
+}
+
+/* Decision number of day recognising dossier: Vĩnh Long's (3★, 4★) or the Ministry's (5★),
+** each signed with its authority's key (decision_create issues the certificate). */
+static int demo_decide(Db *db, const Actor *who, const DecisionEnv *env, const char *number, const char *day,
+                       bool ministry, int64_t dossier, Err *e) {
+    json_t *in = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[{s:I}]}", "number", number, "decided_on", day, "level",
+                           ministry ? "ministry" : "province", "signer_name", ministry ? "Trần Văn Bình" : "Nguyễn Văn Minh",
+                           "signer_title", ministry ? "KT. BỘ TRƯỞNG / THỨ TRƯỞNG" : "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH",
+                           "items", "dossier_id", (json_int_t)dossier);
+    if (!ministry) json_object_set_new(in, "province_code", json_string("86"));
+    int64_t id;
+    int rc = decision_create(db, who, env, in, &id, e);
+    json_decref(in);
+    return rc;
+}
+
+/* The Ministry's part for dossier (scored 90 or more by the province, sent on to the Ministry):
+** its round of the year of day with its council, the sheets of its chair and member, the
+** secretary's closing and the Minister's decision (5★), all on day. */
+static int demo_ministry(Db *db, const Actor *who, const DecisionEnv *env, int64_t dossier, const char *day, Err *e) {
+    int64_t round;
+    if (demo_round(db, who, "bo", day, 1, "125/QĐ-BNNMT", &round, e) ||
+        demo_act(db, who, dossier, "assign_ministry", NULL, round, day, e) ||
+        demo_score(db, dossier, "bo.chutich", 94, true, day, e) || demo_score(db, dossier, "bo.thanhvien", 92, true, day, e) ||
+        demo_close(db, dossier, "bo.thuky", day, e) || demo_close_round(db, who, round, e))
+        return -1;
+    return demo_decide(db, who, env, "3605/QĐ-BNNMT", day, true, dossier, e);
+}
+
+/* The certificate number of the decided dossier into out[40] ("" when it has none). */
+static void demo_cert_no(Db *db, int64_t dossier, char out[40]) {
+    Stmt *s = db_prepare(db, "SELECT cert_no FROM certificates WHERE dossier_id = ?");
+    db_bind_int(s, 1, dossier);
+    snprintf(out, 40, "%s", db_step(s) == DB_ROW ? db_col_text(s, 0) : "");
+    db_done(s);
+}
+
+/* The procedure carried to its end (README: what the demo holds), on days counted back from now
+** so that, on any day it is loaded, Vĩnh Long's certificates (36 months, QĐ 26/2026 Điều 4.3)
+** stand as: one valid, one in its re-evaluation window (180 to 121 days left, Điều 7.6.a), one
+** expired (recorded by the day's lifecycle run), one revoked on a legal ground (Điều 8.1); and a
+** 5★ product the Ministry's council scored and the Ministry recognised. The keys of Vĩnh Long
+** and of the Ministry are made when missing. Each decision falls in a year before now's, so the
+** certificates numbered this year start at 0001. */
+static int demo_decisions(Db *db, const Actor *who, const DecisionEnv *env, const char *now, int verbose, Err *e) {
+    char expired[11], window[11], revoked[11], revoked_on[11], valid[11], five[11], five_bo[11], no[40];
+    date_add_months(now, -38, expired);
+    date_add_months(now, -31, window);
+    date_add_months(now, -20, revoked);
+    date_add_months(now, -3, revoked_on);
+    date_add_months(now, -14, valid);
+    date_add_months(now, -13, five);
+    date_add_days(five, 20, five_bo);
+    int64_t d_expired, d_window, d_revoked, d_valid, d_five;
+    if (demo_key(db, who, env->keys_dir, "86", e) || demo_key(db, who, env->keys_dir, "bo", e) ||
+        demo_past(db, who, "Kẹo dừa đậu phộng Thanh Long", "Hồ sơ đã công nhận, giấy chứng nhận đã hết hạn (demo)",
+                  expired, 1, 68, &d_expired, e) ||
+        demo_decide(db, who, env, "3601/QĐ-UBND", expired, false, d_expired, e) ||
+        demo_past(db, who, "Kẹo dừa gừng Thanh Long", "Hồ sơ đã công nhận, sắp đến hạn đánh giá lại (demo)", window, 2,
+                  72, &d_window, e) ||
+        demo_decide(db, who, env, "3602/QĐ-UBND", window, false, d_window, e) ||
+        demo_past(db, who, "Bánh tráng dừa Thanh Long", "Hồ sơ đã công nhận, giấy chứng nhận bị thu hồi (demo)", revoked,
+                  3, 66, &d_revoked, e) ||
+        demo_decide(db, who, env, "3603/QĐ-UBND", revoked, false, d_revoked, e) ||
+        demo_past(db, who, "Kẹo dừa cà phê Thanh Long", "Hồ sơ đã công nhận 4 sao (demo)", valid, 4, 82, &d_valid, e) ||
+        demo_decide(db, who, env, "3604/QĐ-UBND", valid, false, d_valid, e) ||
+        demo_past(db, who, "Kẹo dừa sầu riêng hộp quà cao cấp Thanh Long", "Hồ sơ 5 sao do Bộ công nhận (demo)", five, 5,
+                  96, &d_five, e) ||
+        demo_act(db, who, d_five, "send_to_ministry", NULL, 0, five, e) || demo_ministry(db, who, env, d_five, five_bo, e))
+        return -1;
+    demo_cert_no(db, d_revoked, no);
+    json_t *in = json_pack("{s:s, s:s, s:s, s:s}", "ground", "law_violation", "decision_no", "3610/QĐ-UBND", "decided_on",
+                           revoked_on, "note", "Kết luận thanh tra: ghi nhãn hàng hóa sai quy định (demo)"),
+           *report = NULL;
+    int rc = certificate_revoke(db, who, no, in, e) || lifecycle_run(db, who, now, &report, e);
+    json_decref(in);
+    json_decref(report);
+    if (!rc && verbose) printf("demo: 5 decisions with their signed certificates (one expired, one revoked)\n");
+    return rc ? -1 : 0;
+}
+
 /* The procedure in Mỏ Cày (README: what each demo account holds): a dossier in each state up to
 ** the council's, one of them overdue at the commune, then the council's work (demo_scoring). */
-static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbose, Err *e) {
+static int demo_dossiers(Db *db, const Actor *who, const char *now, int verbose, Err *e) {
     static const char *const codes[] = {"86-28903-001-2021", "86-28903-002-2022", "86-28903-003-2022"};
     int64_t product[COUNT(codes)];
     for (size_t i = 0; i < COUNT(codes); i++)
@@ -343,13 +504,8 @@ static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbos
                              *const checked[] = {"submit", "receive", "forward", "check", NULL},
                              *const in_round[] = {"submit", "receive", "forward", "check", "assign", NULL};
     int64_t round;
-    /* The procedure is dated from the real day, whatever --date says: the scoring (scoring.c)
-    ** checks the round's end against it and takes no day, so the rounds open on it too. Only the
-    ** overdue dossier is back-dated (dossier_act_on). */
-    (void)today;
-    char now[11];
-    date_today(now);
-    if (demo_round(db, who, now, 1, "123/QĐ-UBND", &round, e)) return -1;
+    /* Today's rounds open now; only the overdue dossier is back-dated (dossier_act_on). */
+    if (demo_round(db, who, "86", now, 1, "123/QĐ-UBND", &round, e)) return -1;
     /* The overdue one was received 40 days ago: past the commune's 15 working days (QĐ 26/2026),
     ** whatever holidays fall in between. */
     char late[11];
@@ -380,7 +536,7 @@ static int demo_dossiers(Db *db, const Actor *who, const char *today, int verbos
     return 0;
 }
 
-int demo_load(Db *db, const Actor *who, const char *today, int verbose, Err *e) {
+int demo_load(Db *db, const Actor *who, const DecisionEnv *env, const char *today, int verbose, Err *e) {
     static const struct {
         const char *file;
         const Entity *en;
@@ -412,5 +568,12 @@ int demo_load(Db *db, const Actor *who, const char *today, int verbose, Err *e) 
             return -1;
         }
     }
-    return demo_users(db, who, verbose, e) || demo_dossiers(db, who, today, verbose, e) ? -1 : 0;
+    /* The procedure is dated from the real day (now), whatever --date says: the demo's certificates
+    ** are valid, due or expired on the day a person looks at them. */
+    char now[11];
+    date_today(now);
+    return demo_users(db, who, verbose, e) || demo_dossiers(db, who, now, verbose, e) ||
+                   demo_decisions(db, who, env, now, verbose, e)
+               ? -1
+               : 0;
 }

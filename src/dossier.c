@@ -519,8 +519,13 @@ static json_t *reach(Db *db, const Actor *who, int64_t id, Perm perm, Place *p, 
 
 int dossier_record_event(Db *db, const Actor *who, int64_t id, const char *action, const char *from, const char *to,
                          const char *comment, Err *e) {
+    return dossier_record_event_on(db, who, id, action, from, to, comment, NULL, e);
+}
+
+int dossier_record_event_on(Db *db, const Actor *who, int64_t id, const char *action, const char *from, const char *to,
+                            const char *comment, const char *day, Err *e) {
     char ts[32];
-    ts_now(ts);
+    ts_on(day, ts);
     Stmt *s = db_prepare(db, "INSERT INTO dossier_events (dossier_id, at, username, action, from_state, to_state, comment) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?)");
     db_bind_int(s, 1, id);
@@ -667,7 +672,7 @@ int dossier_act_on(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, c
         char ts[32];
         ts_now(ts);
         set_col(db, id, "updated_at", ts);
-        rc = dossier_record_event(db, who, id, t->action, from, t->to, sget(in, "comment"), e);
+        rc = dossier_record_event_on(db, who, id, t->action, from, t->to, sget(in, "comment"), today, e);
     }
     json_t *after = rc ? NULL : entity_get(db, &ENTITY_DOSSIERS, id, e);
     if (!rc) {
@@ -680,6 +685,20 @@ int dossier_act_on(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, c
     if (!rc && db_commit(db, e) == 0) return 0;
     db_rollback(db);
     return -1;
+}
+
+int dossier_create_on(Db *db, Arena *a, const Actor *who, json_t *in, const char *day, int64_t *id, Err *e) {
+    /* dossier_prepare pins a draft to the sheet in force on its filed_on, or today: the draft
+    ** carries day as filed_on while it is inserted, and none once it is (submit sets it). */
+    json_t *obj = json_deep_copy(in);
+    int rc = entity_check(&ENTITY_DOSSIERS, obj, true, false, e);
+    json_object_set_new(obj, "filed_on", json_string(day));
+    if (!rc) rc = db_begin(db, e) || entity_insert(db, a, &ENTITY_DOSSIERS, who, obj, id, e);
+    if (!rc) set_col(db, *id, "filed_on", NULL);
+    if (!rc) rc = db_commit(db, e);
+    if (rc) db_rollback(db);
+    json_decref(obj);
+    return rc ? -1 : 0;
 }
 
 /* Write JSON text value into column of dossier id, audited; the dossier must be in one of

@@ -45,9 +45,15 @@ int dossier_check_kind(Db *db, const char *kind, int64_t product, Err *e);
 ** take it (403), or without what it needs (422). The caller holds no transaction. */
 int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err *e);
 /* dossier_act on the day today (YYYY-MM-DD) instead of the real one: the dates the step records
-** (filed, received and the commune's deadline, forwarded) and the round's end it checks. The demo
-** (demo.c) back-dates its overdue dossier with it; requests always act on the real day. */
+** (filed, received and the commune's deadline, forwarded, the event's time: ts_on), and the
+** round's end it checks. The demo (demo.c) back-dates its overdue dossier and the procedure of
+** its past decisions with it; requests always act on the real day. */
 int dossier_act_on(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, const char *today, Err *e);
+/* Create a draft dossier from in (entity_check and entity_insert of ENTITY_DOSSIERS, as
+** POST /api/v1/dossiers does) as on day: pinned to the score sheet in force on day, not today,
+** so that dossier_act_on can file it on day. For the demo's past procedures (demo.c); requests
+** always create on the real day. The caller holds no transaction. */
+int dossier_create_on(Db *db, Arena *a, const Actor *who, json_t *in, const char *day, int64_t *id, Err *e);
 
 /* The producer's self-assessment on the dossier's score sheet: {"choices": {...}} scored and
 ** kept with its result. Drafts and dossiers returned for changes only. */
@@ -70,6 +76,9 @@ char *dossier_file_mime(Db *db, int64_t id, const char *sha);
 ** be NULL or ""). The caller holds the transaction and writes the audit entry. */
 int dossier_record_event(Db *db, const Actor *who, int64_t id, const char *action, const char *from, const char *to,
                          const char *comment, Err *e);
+/* dossier_record_event at the time ts_on(day) gives (day NULL: now). */
+int dossier_record_event_on(Db *db, const Actor *who, int64_t id, const char *action, const char *from, const char *to,
+                            const char *comment, const char *day, Err *e);
 /* The events of dossier id, oldest first. */
 json_t *dossier_events(Db *db, int64_t id);
 

@@ -57,16 +57,21 @@ static int load(Db *db, int64_t id, Ctx *c, Err *e) {
     return 0;
 }
 
-/* The round is still open for scoring today. */
-static int scoring_open(const Ctx *c, Err *e) {
-    char today[11];
-    date_today(today);
+/* The round is still open for scoring on today (the real day but in the demo's "_on" steps). */
+static int scoring_open_on(const Ctx *c, const char *today, Err *e) {
     if (strcmp(c->state, "in_round") != 0 && strcmp(c->state, "in_ministry_round") != 0)
         return err_set(e, 409, "state", "the dossier is %s: scoring is for dossiers in a round", c->state);
     if (strcmp(c->round_state, "open") != 0) return err_set(e, 409, "round_id", "round %lld is closed", (long long)c->round);
     if (strcmp(today, c->ends_on) > 0)
         return err_set(e, 409, "round_id", "round %lld ended on %s: scoring is over", (long long)c->round, c->ends_on);
     return 0;
+}
+
+/* The round is still open for scoring today. */
+static int scoring_open(const Ctx *c, Err *e) {
+    char today[11];
+    date_today(today);
+    return scoring_open_on(c, today, e);
 }
 
 /* The caller's position in the dossier's council ("council_chair", ...), or "". */
@@ -248,6 +253,12 @@ static json_t *sheet_json(const RubSet *set, Stmt *s) {
                    "s.stopped_at"
 
 int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t **out, Err *e) {
+    char today[11];
+    date_today(today);
+    return scoring_save_on(db, who, dossier, in, out, today, e);
+}
+
+int scoring_save_on(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t **out, const char *day, Err *e) {
     *out = NULL;
     if (actor_require(who, e)) return -1;
     const char *k;
@@ -265,7 +276,7 @@ int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t *
     Ctx c;
     char pos[24], why[256];
     int rc = load(db, dossier, &c, e);
-    if (!rc) rc = scoring_open(&c, e);
+    if (!rc) rc = scoring_open_on(&c, day, e);
     if (!rc) {
         position_of(db, &c, actor_user_id(who), pos);
         if (strcmp(pos, "council_chair") != 0 && strcmp(pos, "council_member") != 0)
@@ -300,7 +311,7 @@ int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t *
     }
     if (!rc) {
         char ts[32];
-        ts_now(ts);
+        ts_on(day, ts);
         json_t *ch = json_object_get(in, "choices"), *cm = json_object_get(in, "comments");
         char *chs = ch ? json_dumps(ch, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
         char *cms = cm && !json_is_null(cm) ? json_dumps(cm, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -470,9 +481,10 @@ json_t *scoring_view(Db *db, const Actor *who, int64_t dossier, Err *e) {
     return o;
 }
 
+/* The step action of the council on day (NULL: now): the dossier's event and the audit entry. */
 static int record(Db *db, const Actor *who, const Ctx *c, const char *action, const char *to, const char *comment,
-                  json_t *before, json_t *after, Err *e) {
-    if (dossier_record_event(db, who, c->id, action, c->state, to, comment, e)) return -1;
+                  const char *day, json_t *before, json_t *after, Err *e) {
+    if (dossier_record_event_on(db, who, c->id, action, c->state, to, comment, day, e)) return -1;
     char act[48];
     snprintf(act, sizeof act, "dossier.%s", action);
     return audit_append_json(db, who, act, "dossiers", c->id, c->province, before, after, e);
@@ -493,13 +505,19 @@ int scoring_rescore(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *
         db_step(s);
         db_done(s);
         json_t *after = json_pack("{s:I}", "pass", (json_int_t)c.pass + 1);
-        rc = record(db, who, &c, "rescore", c.state, comment, NULL, after, e);
+        rc = record(db, who, &c, "rescore", c.state, comment, NULL, NULL, after, e);
         json_decref(after);
     }
     return finish(db, rc, e);
 }
 
 int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e) {
+    char today[11];
+    date_today(today);
+    return scoring_close_on(db, who, dossier, in, today, e);
+}
+
+int scoring_close_on(Db *db, const Actor *who, int64_t dossier, json_t *in, const char *day, Err *e) {
     json_t *acc = json_object_get(in, "accept_spread");
     if (acc && !json_is_boolean(acc)) return err_set(e, 422, "accept_spread", "accept_spread must be true or false");
     const char *comment = json_string_value(json_object_get(in, "comment"));
@@ -507,7 +525,7 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
     Ctx c;
     char pos[24];
     int rc = load(db, dossier, &c, e);
-    if (!rc) rc = scoring_open(&c, e);
+    if (!rc) rc = scoring_open_on(&c, day, e);
     if (!rc && !actor_is_system(who)) {
         position_of(db, &c, actor_user_id(who), pos);
         if (strcmp(pos, "council_chair") != 0 && strcmp(pos, "council_secretary") != 0)
@@ -547,7 +565,7 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
         Stmt *s = db_prepare(db, "UPDATE dossiers SET avg_score = ?, band = ?, stars = ?, unmet_minimums = ?, state = ?, "
                                  "updated_at = ? WHERE id = ?");
         char ts[32];
-        ts_now(ts);
+        ts_on(day, ts);
         db_bind_double(s, 1, avg);
         db_bind_int(s, 2, band);
         db_bind_int(s, 3, stars);
@@ -560,7 +578,7 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
         free(us);
         json_t *after = json_pack("{s:f, s:i, s:i, s:o, s:i, s:I}", "avg_score", avg, "band", band, "stars", stars,
                                   "unmet_minimums", unmet, "sheets", t.n, "pass", (json_int_t)c.pass);
-        rc = record(db, who, &c, "close_scoring", to, comment, NULL, after, e);
+        rc = record(db, who, &c, "close_scoring", to, comment, day, NULL, after, e);
         json_decref(after);
     }
     json_decref(sheets);

@@ -29,12 +29,18 @@ int scoring_declare_conflict(Db *db, const Actor *who, int64_t dossier, json_t *
 /* Save the caller's sheet {"choices", "comments"?, "submit"?}; submitting needs every
 ** criterion. *out: the saved sheet with its live result. */
 int scoring_save(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t **out, Err *e);
+/* scoring_save as on day (YYYY-MM-DD): the round's end checked against it and the sheet's times
+** (ts_on). For the demo's past procedures (demo.c); requests always score on the real day. */
+int scoring_save_on(Db *db, const Actor *who, int64_t dossier, json_t *in, json_t **out, const char *day, Err *e);
 /* The sheets the caller may see, the spread, the quorum, the self-assessment beside them. */
 json_t *scoring_view(Db *db, const Actor *who, int64_t dossier, Err *e);
 /* The chair opens a new pass after a spread was flagged ({"comment"}). */
 int scoring_rescore(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e);
 /* The chair or the secretary closes the scoring ({"accept_spread"?, "comment"?}). */
 int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e);
+/* scoring_close as on day: the round's end checked against it, the closing recorded at it (a
+** decision is dated on or after it). For the demo's past procedures, as scoring_save_on. */
+int scoring_close_on(Db *db, const Actor *who, int64_t dossier, json_t *in, const char *day, Err *e);
 /* The minutes (biên bản): the council, every submitted sheet, the result. Shown to the
 ** province, the secretary and members who submitted while the council scores; to the council,
 ** the commune and the producer once the scoring is closed. 403 otherwise. */

@@ -114,6 +114,13 @@ void ts_now(char *out) {
     strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void ts_on(const char *day, char *out) {
+    char today[11];
+    date_today(today);
+    if (!day || strcmp(day, today) == 0) ts_now(out);
+    else snprintf(out, 21, "%.10sT05:00:00Z", day);
+}
+
 uint64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

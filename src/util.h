@@ -44,6 +44,9 @@ void date_add_days(const char *date, int days, char out[11]);
 
 /* The current UTC time as 'YYYY-MM-DDTHH:MM:SSZ' into out[21+]. */
 void ts_now(char *out);
+/* The time of a step taken on day (YYYY-MM-DD, Vietnam) into out[21+]: ts_now on today, else
+** noon of that day in Vietnam (05:00 UTC). For the "_on" variants of the domain's steps. */
+void ts_on(const char *day, char *out);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);

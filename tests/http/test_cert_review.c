@@ -52,6 +52,16 @@ static long long valid_on(const char *db, const char *d) {
     return sql_int(db, q, d);
 }
 
+/* Of those, the recognitions of the demo's own decisions (its certificates, dated back from the
+** real day whatever --date says: README). */
+static long long decided_on(const char *db, const char *d) {
+    char q[600];
+    snprintf(q, sizeof q,
+             "SELECT count(DISTINCT product_id) FROM recognitions WHERE stars >= 3 AND decision_date <= ?1 "
+             "AND expires_on > ?1 AND (ended IS NULL OR ended_on > ?1) AND id IN (SELECT recognition_id FROM certificates)");
+    return sql_int(db, q, d);
+}
+
 static void vn_today(char out[11]) {
     time_t now = time(NULL) + 7 * 3600; /* Vietnam's date, as ocop counts it */
     struct tm tm;
@@ -67,12 +77,14 @@ static void test_demo_dated_from_today(void **state) {
     srv_prepare(&s, false);
     char today[11];
     vn_today(today);
-    /* On its reference day the demo has 21 of its 24 products recognised (one 2★, one revoked,
-    ** one expired): loaded today, it looks the same today... */
+    /* On its reference day the demo has 21 of the 24 products of its files recognised (one 2★,
+    ** one revoked, one expired): loaded today, it looks the same today... Its own decisions add
+    ** five products, three of them in force today (valid, in the re-evaluation window, 5★). */
     const char *demo[] = {"demo", "--db", s.db, "--quiet", NULL};
     assert_int_equal(run_ocop(demo, NULL, NULL), 0);
-    assert_int_equal(sql_int(s.db, "SELECT count(*) FROM products", NULL), 24);
-    assert_int_equal(valid_on(s.db, today), 21);
+    assert_int_equal(sql_int(s.db, "SELECT count(*) FROM products", NULL), 24 + 5);
+    assert_int_equal(decided_on(s.db, today), 3);
+    assert_int_equal(valid_on(s.db, today), 21 + 3);
     /* ...and over the API, which counts with the server's own today. */
     srv_start(&s);
     Resp r = http_get(&s, "/api/v1/products?per_page=100");
@@ -81,7 +93,7 @@ static void test_demo_dated_from_today(void **state) {
     size_t i;
     json_t *p;
     json_array_foreach(jpath(r.json, "items"), i, p) starred += json_integer_value(json_object_get(p, "stars")) >= 3;
-    assert_int_equal(starred, 21);
+    assert_int_equal(starred, 21 + 3);
     resp_free(&r);
     srv_stop(&s);
     srv_cleanup(&s);
@@ -90,8 +102,9 @@ static void test_demo_dated_from_today(void **state) {
     srv_prepare(&s, false);
     const char *later[] = {"demo", "--db", s.db, "--quiet", "--date", "2031-05-01", NULL};
     assert_int_equal(run_ocop(later, NULL, NULL), 0);
-    assert_int_equal(valid_on(s.db, "2031-05-01"), 21);
-    assert_int_equal(valid_on(s.db, today), 0); /* nothing decided yet "today" */
+    assert_int_equal(valid_on(s.db, "2031-05-01"), 21 + decided_on(s.db, "2031-05-01"));
+    /* nothing of the files decided yet "today": only the demo's own decisions */
+    assert_int_equal(valid_on(s.db, today), decided_on(s.db, today));
     const char *bad[] = {"demo", "--db", s.db, "--quiet", "--date", "2031-02-30", NULL};
     char *err = NULL;
     assert_int_equal(run_ocop(bad, NULL, &err), 2);

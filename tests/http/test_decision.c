@@ -21,6 +21,9 @@
 #include "harness.h"
 #include "util.h"
 
+/* The decisions the demo made itself (README): 4 of Vĩnh Long, and 1 of the Ministry. */
+#define DEMO_DECISIONS_86 4
+
 static Server S;
 static char *t_province, *t_commune, *t_chair, *t_member, *t_admin, *t_other_province, *t_other_commune;
 static long long round_id;
@@ -94,8 +97,7 @@ static int setup(void **state) {
     t_admin = srv_token(&S, "root", "write");
     t_other_province = srv_token(&S, "tinh.angiang", "write");
     t_other_commune = srv_token(&S, "xa.cholach", "write");
-    const char *key[] = {"key", "generate", "86", "--db", S.db, "--quiet", NULL};
-    assert_int_equal(run_ocop(key, NULL, NULL), 0);
+    /* The demo made the keys of Vĩnh Long (86) and of the Ministry (bo). */
     srv_start(&S);
     char body[256];
     snprintf(body, sizeof body, "{\"province_code\": \"86\", \"year\": %s, \"number\": 7, \"forward_by\": \"%s-12-31\", "
@@ -232,10 +234,10 @@ static void ministry_scores(long long id, int target) {
         snprintf(chair, sizeof chair, "council_chair:%lld", council);
         snprintf(member, sizeof member, "council_member:%lld", council);
         const char *rc[] = {chair, NULL}, *rm[] = {member, NULL};
-        srv_user(&S, "bo.chutich", rc);
-        srv_user(&S, "bo.thanhvien", rm);
-        t_bo_chair = srv_token(&S, "bo.chutich", "write");
-        t_bo_member = srv_token(&S, "bo.thanhvien", "write");
+        srv_user(&S, "bo2.chutich", rc); /* bo.* are the demo's Ministry council */
+        srv_user(&S, "bo2.thanhvien", rm);
+        t_bo_chair = srv_token(&S, "bo2.chutich", "write");
+        t_bo_member = srv_token(&S, "bo2.thanhvien", "write");
         /* A province officer cannot open a Ministry round. */
         snprintf(body, sizeof body, "{\"province_code\": \"bo\", \"year\": 2026, \"number\": 1, \"forward_by\": \"2026-12-31\", "
                                     "\"ends_on\": \"2026-12-31\", \"council_id\": %lld}", council);
@@ -495,7 +497,7 @@ static void test_decision_and_certificate(void **state) {
     r = call(NULL, "GET", "/api/v1/certificates?state=sideways", NULL, 400, "state");
     resp_free(&r);
     r = call(NULL, "GET", "/api/v1/decisions?province=86", NULL, 200, NULL);
-    assert_int_equal(jint(r.json, "total"), 1);
+    assert_int_equal(jint(r.json, "total"), 1 + DEMO_DECISIONS_86);
     resp_free(&r);
 }
 
@@ -619,10 +621,13 @@ static void test_refusals(void **state) {
     detail_has(&r, "send it to the Ministry");
     resp_free(&r);
     ministry_scores(five, 100);
+    /* Without a key in use: the demo's (bo) retired, refused until a new one is made. */
+    const char *retire[] = {"key", "retire", "bo", "--db", S.db, "--quiet", NULL};
+    assert_int_equal(run_ocop(retire, NULL, NULL), 0);
     r = decide(t_admin, "12/QĐ-BNNMT", "ministry", NULL, five, 0, 409, NULL);
     detail_has(&r, "ocop key generate bo");
     resp_free(&r);
-    const char *key[] = {"key", "generate", "bo", "--db", S.db, "--quiet", NULL};
+    const char *key[] = {"key", "generate", "bo-2", "--db", S.db, "--quiet", NULL};
     assert_int_equal(run_ocop(key, NULL, NULL), 0);
     r = decide(t_admin, "12/QĐ-BNNMT", "ministry", NULL, five, 0, 201, NULL);
     char want[40];
@@ -634,7 +639,7 @@ static void test_refusals(void **state) {
     snprintf(path, sizeof path, "/api/v1/certificates/%s", want);
     r = call(NULL, "GET", path, NULL, 200, NULL);
     assert_string_equal(jstr(r.json, "level"), "ministry");
-    assert_string_equal(jstr(r.json, "key_id"), "bo");
+    assert_string_equal(jstr(r.json, "key_id"), "bo-2");
     resp_free(&r);
     /* Under 90 at the Ministry: the province recognises on the Ministry's score (Điều 4.1). */
     r = call(t_province, "POST", "/api/v1/products", "{\"name\": \"Kẹo dừa sữa non Thanh Long\", \"set_no\": 7, \"producer_id\": 1}",
@@ -848,10 +853,10 @@ static void test_revoke_supersede_expire(void **state) {
         resp_free(&r);
     }
     r = call(t_admin, "GET", "/api/v1/audit?entity=decisions&action=create", NULL, 200, NULL);
-    assert_int_equal(jint(r.json, "total"), 4);
+    assert_int_equal(jint(r.json, "total"), 4 + DEMO_DECISIONS_86 + 1);
     resp_free(&r);
     r = call(t_admin, "GET", "/api/v1/audit?entity=dossiers&action=dossier.decide", NULL, 200, NULL);
-    assert_int_equal(jint(r.json, "total"), 5);
+    assert_int_equal(jint(r.json, "total"), 5 + DEMO_DECISIONS_86 + 1);
     resp_free(&r);
     r = call(NULL, "GET", "/api/v1/revocation-grounds", NULL, 200, NULL);
     assert_int_equal(json_array_size(jpath(r.json, "items")), 6);

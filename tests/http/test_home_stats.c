@@ -75,12 +75,13 @@ static void today_vn(char out[11]) {
 static void test_home_figures(void **state) {
     Resp r = page(&T, "/", 200);
     body_has(&r, "<title>OCOP – Mỗi xã một sản phẩm</title>");
-    /* the demo on its reference day: 21 products recognised (12 at 3★, 8 at 4★, 1 at 5★) of 15
-    ** producers, in 11 communes of 5 provinces */
-    body_has(&r, "<li><strong>21</strong> sản phẩm</li>");
-    body_has(&r, "<li><strong>1</strong> <span class=\"stars\" aria-hidden=\"true\">★★★★★</span> sản phẩm 5 sao</li>");
-    body_has(&r, "<li><strong>8</strong> <span class=\"stars\" aria-hidden=\"true\">★★★★</span> sản phẩm 4 sao</li>");
-    body_has(&r, "<li><strong>12</strong> <span class=\"stars\" aria-hidden=\"true\">★★★</span> sản phẩm 3 sao</li>");
+    /* the demo's files on their reference day: 21 products recognised (12 at 3★, 8 at 4★, 1 at
+    ** 5★) of 15 producers, in 11 communes of 5 provinces; and of the demo's own decisions, three
+    ** in force today (3★ in its re-evaluation window, 4★, the Ministry's 5★: README) */
+    body_has(&r, "<li><strong>24</strong> sản phẩm</li>");
+    body_has(&r, "<li><strong>2</strong> <span class=\"stars\" aria-hidden=\"true\">★★★★★</span> sản phẩm 5 sao</li>");
+    body_has(&r, "<li><strong>9</strong> <span class=\"stars\" aria-hidden=\"true\">★★★★</span> sản phẩm 4 sao</li>");
+    body_has(&r, "<li><strong>13</strong> <span class=\"stars\" aria-hidden=\"true\">★★★</span> sản phẩm 3 sao</li>");
     body_has(&r, "<li><strong>15</strong> chủ thể</li>");
     body_has(&r, "<li><strong>5</strong> trên 34 tỉnh, thành phố có sản phẩm</li>");
     body_has(&r, "<li><strong>11</strong> trên 3.321 xã, phường có sản phẩm</li>");
@@ -102,14 +103,15 @@ static void test_home_charts(void **state) {
     body_has(&r, "aria-labelledby=\"stars-title stars-desc\"><title id=\"stars-title\">Sản phẩm theo số sao</title>");
     body_has(&r, "<desc id=\"stars-desc\">Số sản phẩm có giấy chứng nhận còn hiệu lực, theo số sao.</desc>");
     body_has(&r, "<div class=\"visually-hidden\">\n<table class=\"figures\">\n<caption>Sản phẩm theo số sao</caption>");
-    body_has(&r, "<tr><th scope=\"row\">3 sao</th><td>12</td></tr>\n<tr><th scope=\"row\">4 sao</th><td>8</td></tr>\n"
-                 "<tr><th scope=\"row\">5 sao</th><td>1</td></tr>");
-    /* by province: Vĩnh Long first with 9, the longest bar (360 - 80 units) */
-    body_has(&r, "<tr><th scope=\"row\">Vĩnh Long</th><td>9</td></tr>\n<tr><th scope=\"row\">Đồng Tháp</th><td>4</td></tr>");
+    body_has(&r, "<tr><th scope=\"row\">3 sao</th><td>13</td></tr>\n<tr><th scope=\"row\">4 sao</th><td>9</td></tr>\n"
+                 "<tr><th scope=\"row\">5 sao</th><td>2</td></tr>");
+    /* by province: Vĩnh Long first with 12, the longest bar (360 - 80 units) */
+    body_has(&r, "<tr><th scope=\"row\">Vĩnh Long</th><td>12</td></tr>\n<tr><th scope=\"row\">Đồng Tháp</th><td>4</td></tr>");
     body_has(&r, ">Vĩnh Long</text><rect class=\"chart-bar\" x=\"0\" y=\"22.0\" width=\"280.0\" height=\"16\"");
-    /* Đồng Tháp's 4 of 9 is 4/9 of it */
-    body_has(&r, ">Đồng Tháp</text><rect class=\"chart-bar\" x=\"0\" y=\"62.0\" width=\"124.4\" height=\"16\"");
-    /* by product group, in the classification's order, named in Vietnamese */
+    /* Đồng Tháp's 4 of 12 is 4/12 of it */
+    body_has(&r, ">Đồng Tháp</text><rect class=\"chart-bar\" x=\"0\" y=\"62.0\" width=\"93.3\" height=\"16\"");
+    /* by product group, in the classification's order, named in Vietnamese (the demo's decided
+    ** products are classified under the sheet of their year, 148/2023, which has no groups) */
     body_has(&r, "<tr><th scope=\"row\">Thực phẩm</th><td>17</td></tr>\n<tr><th scope=\"row\">Đồ uống</th><td>1</td></tr>");
     resp_free(&r);
     /* in English: the words and the group names translated, the numbers as English writes them */
@@ -151,7 +153,7 @@ static void test_home_newest(void **state) {
              id);
     body_has(&r, first);
     assert_null(strstr(r.body, "<script"));
-    body_has(&r, "<li><strong>22</strong> sản phẩm</li>");
+    body_has(&r, "<li><strong>25</strong> sản phẩm</li>");
     resp_free(&r);
 }
 
@@ -189,17 +191,45 @@ static json_t *api_stats(const char *unit, const char *date) {
     return j;
 }
 
+/* The certificates of the demo's own decisions (all in Mỏ Cày, 86, placed in Bến Tre, 83, before
+** 2025) of stars (0: any) in force on date on F: what they add to the figures of the demo's
+** files on a fixed date, which depends on the day the tests run (the demo dates its decisions
+** back from the real day: README). */
+static int demo_certs_on(const char *date, int stars) {
+    Resp r = http_get(&F, "/api/v1/certificates?province=86&per_page=100");
+    expect_status(&r, 200, NULL);
+    int n = 0;
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(r.json, "items"), i, c) {
+        const char *issued = json_string_value(json_object_get(c, "issued_on"));
+        const char *expires = json_string_value(json_object_get(c, "expires_on"));
+        const char *ended = json_string_value(json_object_get(c, "ended_on"));
+        n += strcmp(issued, date) <= 0 && strcmp(expires, date) > 0 && (!ended || strcmp(ended, date) > 0) &&
+             (!stars || json_integer_value(json_object_get(c, "stars")) == stars);
+    }
+    resp_free(&r);
+    return n;
+}
+
+/* base and demo_certs_on(date, stars), as text (a static buffer: use it at once). */
+static const char *plus_demo(int base, const char *date, int stars) {
+    static char out[16];
+    snprintf(out, sizeof out, "%d", base + demo_certs_on(date, stars));
+    return out;
+}
+
 static void test_stats_current_province(void **state) {
     Resp r = page(&F, "/thong-ke?province=86&date=2025-07-01", 200);
     body_has(&r, "<title>Thống kê OCOP – Tỉnh Vĩnh Long, 01/07/2025</title>");
     body_has(&r, "<h2>Tỉnh Vĩnh Long <small>(86)</small>, 01/07/2025</h2>");
     body_has(&r, "<p>Địa giới hành chính từ ngày 01/7/2025 (34 tỉnh, thành phố)</p>");
     json_t *j = api_stats("86", "2025-07-01");
-    assert_int_equal(jint(j, "products.total"), 8);
-    row_is(&r, "Sản phẩm có giấy chứng nhận còn hiệu lực", "8");
-    row_is(&r, "Sản phẩm 3 sao", "4");
-    row_is(&r, "Sản phẩm 4 sao", "3");
-    row_is(&r, "Sản phẩm 5 sao", "1");
+    assert_int_equal(jint(j, "products.total"), 8 + demo_certs_on("2025-07-01", 0));
+    row_is(&r, "Sản phẩm có giấy chứng nhận còn hiệu lực", plus_demo(8, "2025-07-01", 0));
+    row_is(&r, "Sản phẩm 3 sao", plus_demo(4, "2025-07-01", 3));
+    row_is(&r, "Sản phẩm 4 sao", plus_demo(3, "2025-07-01", 4));
+    row_is(&r, "Sản phẩm 5 sao", plus_demo(1, "2025-07-01", 5));
     row_is(&r, "Chủ thể", "6");
     row_is(&r, "Chủ thể: Hợp tác xã", "2");
     row_is(&r, "Số xã có sản phẩm OCOP", "4");
@@ -220,11 +250,12 @@ static void test_stats_current_province(void **state) {
     body_has(&r, "<table class=\"figures\">\n<caption>Chủ thể theo loại hình</caption>");
     body_has(&r, "<a href=\"/thong-ke?province=86&amp;date=2025-07-01&amp;format=csv\" download>CSV</a>");
     resp_free(&r);
-    /* the same province on another date: every certificate of the demo has expired by then */
+    /* the same province on another date: every certificate of the demo's files has expired by
+    ** then (those of its own decisions, all in Mỏ Cày, may not have) */
     r = page(&F, "/thong-ke?province=86&date=31/12/2027", 200);
     body_has(&r, "<h2>Tỉnh Vĩnh Long <small>(86)</small>, 31/12/2027</h2>");
-    row_is(&r, "Sản phẩm có giấy chứng nhận còn hiệu lực", "0");
-    row_is(&r, "Số xã có sản phẩm OCOP", "0");
+    row_is(&r, "Sản phẩm có giấy chứng nhận còn hiệu lực", plus_demo(0, "2027-12-31", 0));
+    row_is(&r, "Số xã có sản phẩm OCOP", demo_certs_on("2027-12-31", 0) ? "1" : "0");
     resp_free(&r);
 }
 
@@ -233,13 +264,13 @@ static void test_stats_earlier_province(void **state) {
     Resp r = page(&F, "/thong-ke?province=83&date=2024-12-21", 200);
     body_has(&r, "<h2>Tỉnh Bến Tre <small>(83)</small>, 21/12/2024</h2>");
     body_has(&r, "<p>Địa giới hành chính trước ngày 01/7/2025 (63 tỉnh, thành phố)</p>");
-    row_is(&r, "Sản phẩm có giấy chứng nhận còn hiệu lực", "9");
-    row_is(&r, "Sản phẩm 3 sao", "5");
+    row_is(&r, "Sản phẩm có giấy chứng nhận còn hiệu lực", plus_demo(9, "2024-12-21", 0));
+    row_is(&r, "Sản phẩm 3 sao", plus_demo(5, "2024-12-21", 3));
     row_is(&r, "Số xã có sản phẩm OCOP", "6");
     row_is(&r, "Tổng số xã trong đơn vị", "157");
     row_is(&r, "Tỷ lệ xã có sản phẩm OCOP (%)", "3,82");
     json_t *j = api_stats("83", "2024-12-21");
-    assert_int_equal(jint(j, "products.total"), 9);
+    assert_int_equal(jint(j, "products.total"), 9 + demo_certs_on("2024-12-21", 0));
     assert_int_equal(jint(j, "communes.with_products"), 6);
     json_decref(j);
     /* the 63 provinces are listed (Bến Tre among them), and Bến Tre's districts next */
@@ -252,7 +283,7 @@ static void test_stats_earlier_province(void **state) {
     resp_free(&r);
     /* on an earlier date */
     r = page(&F, "/thong-ke?province=83&date=2023-06-01", 200);
-    row_is(&r, "Sản phẩm có giấy chứng nhận còn hiệu lực", "5");
+    row_is(&r, "Sản phẩm có giấy chứng nhận còn hiệu lực", plus_demo(5, "2023-06-01", 0));
     resp_free(&r);
 }
 
@@ -332,10 +363,10 @@ static void download_has(const char *path, TableFormat fmt, const char *type) {
     assert_string_equal(row[1], "21/12/2024");
     row = table_row(t, 3, &n, NULL);
     assert_string_equal(row[0], "Sản phẩm có giấy chứng nhận còn hiệu lực");
-    assert_string_equal(row[1], "9");
+    assert_string_equal(row[1], plus_demo(9, "2024-12-21", 0));
     row = table_row(t, 4, &n, NULL);
     assert_string_equal(row[0], "Sản phẩm 3 sao");
-    assert_string_equal(row[1], "5");
+    assert_string_equal(row[1], plus_demo(5, "2024-12-21", 3));
     row = table_row(t, table_nrows(t) - 1, &n, NULL);
     assert_string_equal(row[0], "Tỷ lệ xã có sản phẩm OCOP (%)");
     assert_string_equal(row[1], "3,82");

@@ -123,18 +123,29 @@ static void test_api_import(void **state) {
     srv_cleanup(&s);
 }
 
-/* Export every list of the demo database, import the files into an empty one, export again:
-** the two exports must be identical (ids and timestamps aside, which are not exported... ids
-** are, so the comparison drops the ID column). */
+/* Export every list of the demo's registry, import the files into an empty database, export
+** again: the two exports must be identical (ids and timestamps aside, which are not exported...
+** ids are, so the comparison drops the ID column). The registry is the demo's CSV files imported
+** with `ocop import`, not `ocop demo`: the demo's own decisions add recognitions numbered in
+** ocop's series of certificates, which an import refuses by design (only a decision issues
+** them). */
 static void roundtrip(const char *format) {
     Server a, b;
-    srv_prepare(&a, true);
+    const char *kinds[] = {"villages", "producers", "products", "recognitions", "points"};
+    srv_prepare(&a, false);
+    for (size_t i = 0; i < 5; i++) {
+        char file[600];
+        snprintf(file, sizeof file, "%s/data/demo/%s.csv", getenv("OCOP_SOURCE"), kinds[i]);
+        const char *im[] = {"import", kinds[i], file, "--db", a.db, "--quiet", NULL};
+        char *err = NULL;
+        if (run_ocop(im, NULL, &err) != 0) fail_msg("import %s: %s", kinds[i], err);
+        free(err);
+    }
     srv_as_admin(&a);
     srv_start(&a);
     srv_prepare(&b, false);
     srv_as_admin(&b);
     srv_start(&b);
-    const char *kinds[] = {"villages", "producers", "products", "recognitions", "points"};
     for (size_t i = 0; i < 5; i++) {
         char path[128];
         snprintf(path, sizeof path, "/api/v1/%s/export?format=%s", kinds[i], format);
@@ -267,7 +278,7 @@ static void test_cli(void **state) {
     sqlite3_stmt *st;
     sqlite3_prepare_v2(h, "SELECT count(*) FROM products", -1, &st, NULL);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 24);
+    assert_int_equal(sqlite3_column_int(st, 0), 29); /* the demo's 24, and the 5 it recognised by decisions */
     sqlite3_finalize(st);
     /* a database from a newer ocop is refused */
     sqlite3_exec(h, "INSERT INTO schema_migrations VALUES (999, '999_future.sql', 'x')", NULL, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <ftw.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,11 @@ static int group_setup(void **state) {
     Actor sys = actor_system("cli:test");
     char today[11];
     date_today(today);
-    if (!f->db || migrate_run(f->db, 0, &e) < 0 || demo_load(f->db, &sys, today, 0, &e)) {
+    char files[128], keys[128];
+    snprintf(files, sizeof files, "%s/files", f->dir);
+    snprintf(keys, sizeof keys, "%s/keys", f->dir);
+    DecisionEnv env = {files, keys, "http://127.0.0.1:8080", true};
+    if (!f->db || migrate_run(f->db, 0, &e) < 0 || demo_load(f->db, &sys, &env, today, 0, &e)) {
         fprintf(stderr, "%s\n", e.detail);
         return -1;
     }
@@ -65,16 +70,16 @@ static int group_setup(void **state) {
     return 0;
 }
 
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)flag, (void)ftw;
+    return remove(p);
+}
+
+/* The database, and the demo's keys and certificates beside it. */
 static int group_teardown(void **state) {
     Fixture *f = *state;
     db_close(f->db);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    char p[128];
-    for (size_t i = 0; i < COUNT(suffix); i++) {
-        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
     free(f);
     return 0;
 }
