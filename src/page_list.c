@@ -15,8 +15,10 @@
 #include "api.h"
 #include "importer.h"
 #include "page.h"
+#include "page_work.h"
 #include "param.h"
 #include "registry.h"
+#include "route.h"
 #include "tablew.h"
 #include "text.h"
 #include "unit.h"
@@ -513,6 +515,8 @@ int page_list(Req *r, const ListPage *lp) {
     json_object_set_new(view, "notes", s.notes);
     json_decref(provinces);
     json_decref(provinces_sorted);
+    /* a list of a workspace (a WORK row) shows the workspace's navigation */
+    if (r->route && r->route->roles) return work_render(r, s.status, lp->tmpl, view);
     return page_render(r, s.status, lp->tmpl, view);
 }
 

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "decision.h"
+#include "dossier.h"
 #include "entity.h"
 #include "files.h"
 #include "refdata.h"
@@ -1445,6 +1446,8 @@ typedef struct FacetKey {
 #define COMMUNE_PROVINCE "SELECT code, parent_code FROM units WHERE geo = '2025' AND level = 'commune' AND valid_to IS NULL"
 
 static const FacetKey facet_keys[] = {
+    /* the council's dossiers (page_council.c), by round */
+    {&ENTITY_DOSSIERS, "round_id", {.key = "round_id"}, NULL},
     {&ENTITY_PRODUCTS, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
     {&ENTITY_PRODUCTS, "commune_code", {.key = "commune_code"}, NULL},
     {&ENTITY_PRODUCTS, "group", {.key = "CASE WHEN rubric_version = '" PRODUCT_SETS_CURRENT "' THEN set_no END"},
@@ -1466,6 +1469,10 @@ static const FacetKey facet_keys[] = {
     {&ENTITY_VILLAGES, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
     {&ENTITY_VILLAGES, "commune_code", {.key = "commune_code"}, NULL},
     {&ENTITY_VILLAGES, "traditional", {.key = "CASE WHEN traditional THEN 'true' ELSE 'false' END"}, NULL},
+    {&ENTITY_DOSSIERS, "state", {.key = "state"}, NULL},
+    {&ENTITY_DOSSIERS, "kind", {.key = "kind"}, NULL},
+    {&ENTITY_DOSSIERS, "overdue",
+     {.key = "CASE WHEN state = 'with_commune' AND commune_due < ? THEN 'true' ELSE 'false' END", .params = "t"}, NULL},
 };
 
 /* counts {value: n} summed under the value each maps to by the query rollup. New object. */
