@@ -687,6 +687,12 @@ int page_council_act(Req *r) {
     } else if (str_eq(action, "close")) {
         if (str_eq(req_form(r, "accept_spread"), "yes")) json_object_set_new(in, "accept_spread", json_true());
         rc = scoring_close(r->db, &r->actor, id, in, &e);
+        if (rc && e.status == 409 && str_eq(e.field, "spread")) {
+            json_decref(in);
+            return resp_error(r, 409, "spread",
+                              "the totals spread more than the round's threshold: open a re-scoring, or tick \"The council "
+                              "accepts the spread\" and say why in the comment. Nothing was changed");
+        }
     } else {
         rc = err_set(&e, 422, "action", "choose to re-score or to close the scoring");
     }

@@ -119,6 +119,15 @@ static const Expect expect[] = {
     {"sheet.try", "oooooooo", "oooooooo"},
     {"sheet.try_post", "vvvvvvvv", "vvvvvvvv"},
     {"dossiers.step", "UvvvFFFv", "UvNNFFFN"},
+    /* the council's workspace (page_council.c): its three positions only; the minutes once a
+    ** member has submitted (the secretary at once) */
+    {"council.list", "UFFFoooF", "UFFFoooF"},
+    {"dossiers.sheet_page", "UFFFoooF", "UFFFNNNF"},
+    {"dossiers.sheet_post", "UFFFvvvF", "UFFFNNNF"},
+    {"dossiers.conflict_post", "UFFFvvvF", "UFFFNNNF"},
+    {"dossiers.council_page", "UFFFoooF", "UFFFNNNF"},
+    {"dossiers.council_act", "UFFFvvvF", "UFFFNNNF"},
+    {"dossiers.minutes_pdf", "UFFFFFoF", "UFFFNNNF"},
     {"password.page", "Uooooooo", "Uooooooo"},
     {"password.post", "Uvvvvvvv", "Uvvvvvvv"},
     {"photos.add", "UoooFFFo", "UoNNFFFN"},
