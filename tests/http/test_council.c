@@ -173,6 +173,13 @@ static void test_sheet_page(void **state) {
     r = browser_get(&b, "/cham-diem?format=csv");
     assert_int_equal(r.status, 200);
     resp_free(&r);
+    /* a set whose criteria 6.1 and 6.2 have sub-criteria: each is a box of the sheet */
+    r = browser_get(&b, "/tu-danh-gia?bo=13");
+    n = 0;
+    for (const char *p = r.body; (p = strstr(p, "<fieldset class=\"crit")); p++) n++;
+    assert_int_equal(n, 34);
+    body_has(&r, "<span class=\"code\">6.1.1</span>");
+    resp_free(&r);
 }
 
 /* Saving without JavaScript, and a submission that misses criteria. */
