@@ -107,10 +107,10 @@ void work_needs_council(Req *r, json_t *sections) {
     if (n) {
         const char *sql = arena_printf(
             &r->arena,
-            "SELECT * FROM (SELECT d.id, d.reg_no, p.name, r.ends_on, "
+            "SELECT id, reg_no, name, ends_on, spread, count(*) OVER (), threshold FROM (SELECT d.id AS id, d.reg_no AS reg_no, "
+            "p.name AS name, r.ends_on AS ends_on, r.spread_threshold AS threshold, "
             "(SELECT max(total) - min(total) FROM scores s WHERE s.dossier_id = d.id AND s.pass = d.scoring_pass AND "
             "s.submitted_at IS NOT NULL AND s.user_id NOT IN (SELECT user_id FROM conflicts WHERE dossier_id = d.id)) AS spread, "
-            "count(*) OVER (), r.spread_threshold, "
             "(SELECT count(*) FROM user_roles g JOIN users u ON u.id = g.user_id WHERE g.scope = CAST(r.council_id AS TEXT) "
             "AND g.role IN ('council_chair', 'council_member') AND u.status = 'active' AND g.user_id NOT IN "
             "(SELECT user_id FROM conflicts WHERE dossier_id = d.id)) AS scorers, "
@@ -121,8 +121,7 @@ void work_needs_council(Req *r, json_t *sections) {
             "WHERE scorers > 0 AND submitted >= scorers ORDER BY ends_on, id LIMIT %d",
             in.p, NEEDS_SHOWN);
         json_t *items = needs_items(r, sql, ids, n, false, "/cham-diem/%lld/hoi-dong", close_detail, &total);
-        /* count(*) OVER () counted before the filter: the items are the count */
-        work_section(r, sections, N_("Every sheet is in: close or re-score"), items, 0, "/cham-diem", false);
+        work_section(r, sections, N_("Every sheet is in: close or re-score"), items, total, "/cham-diem", false);
     }
     buf_free(&in);
     /* The secretary: scorings closed, whose minutes are to be printed and signed. */
@@ -460,22 +459,23 @@ int page_council_sheet_post(Req *r) {
     json_t *choices = sheet_form_choices(r, set, &comments, &e);
     if (!choices) return resp_problem(r, &e);
     bool submit = str_eq(req_form(r, "do"), "submit");
-    json_t *in = json_pack("{s:O, s:O}", "choices", choices, "comments", comments), *out = NULL;
+    json_t *in = json_pack("{s:O, s:O, s:b}", "choices", choices, "comments", comments, "submit", submit), *out = NULL;
     int rc = scoring_save(r->db, &r->actor, id, in, &out, &e);
     json_decref(out);
-    if (!rc && submit) {
-        json_object_set_new(in, "submit", json_true());
+    bool missing = rc && submit && e.status == 422 && str_eq(e.field, "choices");
+    if (missing) { /* not submitted: what was chosen is saved, and the page names what is missing */
+        err_clear(&e);
+        json_object_set_new(in, "submit", json_false());
         rc = scoring_save(r->db, &r->actor, id, in, &out, &e);
         json_decref(out);
-        if (rc && e.status == 422 && str_eq(e.field, "choices")) {
-            json_decref(in);
-            int status = sheet_page(r, id, 422, choices, comments, json_array());
-            json_decref(choices);
-            json_decref(comments);
-            return status;
-        }
     }
     json_decref(in);
+    if (missing && !rc) {
+        int status = sheet_page(r, id, 422, choices, comments, json_array());
+        json_decref(choices);
+        json_decref(comments);
+        return status;
+    }
     json_decref(choices);
     json_decref(comments);
     if (rc) return resp_problem(r, &e);
