@@ -79,64 +79,66 @@ static const char *close_detail(Req *r, Stmt *s) {
     return tr(r->lang, N_("every sheet is in: close the scoring"));
 }
 
+/* The sheets the caller has not submitted (nor declined with a conflict) in the open rounds of
+** its councils, whose scoring pass matches cond. */
+#define WAITING(cond)                                                                                               \
+    "SELECT d.id, d.reg_no, p.name, r.ends_on, NULL, count(*) OVER () FROM dossiers d "                            \
+    "JOIN rounds r ON r.id = d.round_id JOIN products p ON p.id = d.product_id WHERE d.state IN " SCORING          \
+    " AND r.state = 'open' AND " cond " AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.dossier_id = d.id AND "      \
+    "s.user_id = ?1 AND s.pass = d.scoring_pass AND s.submitted_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM "     \
+    "conflicts c WHERE c.dossier_id = d.id AND c.user_id = ?1) AND CAST(r.council_id AS TEXT) IN (%s) "            \
+    "ORDER BY r.ends_on, d.id LIMIT %d"
+
+/* The sections of /lam-viec: whose they are (roles), the query (rows: id, reg_no, product, due,
+** spread, count(*) OVER (), threshold; %s the councils' IN list, %d the rows shown; with_user:
+** ?1 is the caller), where each item and the section lead, and the item's detail. */
+static const struct {
+    unsigned roles;
+    const char *title, *sql;
+    bool with_user, empty_ok;
+    const char *path, *more;
+    const char *(*detail)(Req *, Stmt *);
+} needs[] = {
+    {SCORERS, N_("Dossiers waiting for your score sheet"), WAITING("d.scoring_pass = 1"), true, true, "/cham-diem/%lld",
+     "/cham-diem", NULL},
+    {SCORERS, N_("Re-scorings opened: score again"), WAITING("d.scoring_pass > 1"), true, false, "/cham-diem/%lld",
+     "/cham-diem", NULL},
+    /* scorings whose sheets are all in (each scorer without a declared conflict submitted) */
+    {CLOSERS, N_("Every sheet is in: close or re-score"),
+     "SELECT id, reg_no, name, ends_on, spread, count(*) OVER (), threshold FROM (SELECT d.id AS id, d.reg_no AS reg_no, "
+     "p.name AS name, r.ends_on AS ends_on, r.spread_threshold AS threshold, "
+     "(SELECT max(total) - min(total) FROM scores s WHERE s.dossier_id = d.id AND s.pass = d.scoring_pass AND "
+     "s.submitted_at IS NOT NULL AND s.user_id NOT IN (SELECT user_id FROM conflicts WHERE dossier_id = d.id)) AS spread, "
+     "(SELECT count(*) FROM user_roles g JOIN users u ON u.id = g.user_id WHERE g.scope = CAST(r.council_id AS TEXT) "
+     "AND g.role IN ('council_chair', 'council_member') AND u.status = 'active' AND g.user_id NOT IN "
+     "(SELECT user_id FROM conflicts WHERE dossier_id = d.id)) AS scorers, "
+     "(SELECT count(*) FROM scores s WHERE s.dossier_id = d.id AND s.pass = d.scoring_pass AND s.submitted_at IS NOT "
+     "NULL AND s.user_id NOT IN (SELECT user_id FROM conflicts WHERE dossier_id = d.id)) AS submitted "
+     "FROM dossiers d JOIN rounds r ON r.id = d.round_id JOIN products p ON p.id = d.product_id "
+     "WHERE d.state IN " SCORING " AND r.state = 'open' AND CAST(r.council_id AS TEXT) IN (%s)) "
+     "WHERE scorers > 0 AND submitted >= scorers ORDER BY ends_on, id LIMIT %d",
+     false, false, "/cham-diem/%lld/hoi-dong", "/cham-diem", close_detail},
+    /* scorings closed, whose minutes are to be printed and signed */
+    {1u << ROLE_COUNCIL_SECRETARY, N_("Minutes to print and sign"),
+     "SELECT d.id, d.reg_no, p.name, NULL, NULL, count(*) OVER () FROM dossiers d JOIN rounds r ON r.id = d.round_id "
+     "JOIN products p ON p.id = d.product_id WHERE d.state IN ('scored', 'ministry_scored') AND "
+     "CAST(r.council_id AS TEXT) IN (%s) ORDER BY d.updated_at DESC, d.id LIMIT %d",
+     false, false, "/cham-diem/%lld/hoi-dong", "/cham-diem?state=scored", NULL},
+};
+
 void work_needs_council(Req *r, json_t *sections) {
-    Buf in = BUF_INIT;
-    const char *ids[MAX_COUNCILS];
-    int n = my_councils(r, SCORERS, &in, ids);
-    /* Sheets the caller has not submitted, in the open rounds of the councils it scores for. */
-    static const char *waiting =
-        "SELECT d.id, d.reg_no, p.name, r.ends_on, NULL, count(*) OVER () FROM dossiers d "
-        "JOIN rounds r ON r.id = d.round_id JOIN products p ON p.id = d.product_id "
-        "WHERE d.state IN " SCORING " AND r.state = 'open' AND %s AND NOT EXISTS (SELECT 1 FROM scores s WHERE "
-        "s.dossier_id = d.id AND s.user_id = ?1 AND s.pass = d.scoring_pass AND s.submitted_at IS NOT NULL) AND NOT EXISTS "
-        "(SELECT 1 FROM conflicts c WHERE c.dossier_id = d.id AND c.user_id = ?1) AND CAST(r.council_id AS TEXT) IN (%s) "
-        "ORDER BY r.ends_on, d.id LIMIT %d";
-    int64_t total;
-    if (n) {
-        const char *sql = arena_printf(&r->arena, waiting, "d.scoring_pass = 1", in.p, NEEDS_SHOWN);
-        json_t *items = needs_items(r, sql, ids, n, true, "/cham-diem/%lld", NULL, &total);
-        work_section(r, sections, N_("Dossiers waiting for your score sheet"), items, total, "/cham-diem", true);
-        sql = arena_printf(&r->arena, waiting, "d.scoring_pass > 1", in.p, NEEDS_SHOWN);
-        items = needs_items(r, sql, ids, n, true, "/cham-diem/%lld", NULL, &total);
-        work_section(r, sections, N_("Re-scorings opened: score again"), items, total, "/cham-diem", false);
+    for (size_t k = 0; k < COUNT(needs); k++) {
+        Buf in = BUF_INIT;
+        const char *ids[MAX_COUNCILS];
+        int n = my_councils(r, needs[k].roles, &in, ids);
+        if (n) {
+            int64_t total;
+            const char *sql = arena_printf(&r->arena, needs[k].sql, in.p, NEEDS_SHOWN);
+            json_t *items = needs_items(r, sql, ids, n, needs[k].with_user, needs[k].path, needs[k].detail, &total);
+            work_section(r, sections, needs[k].title, items, total, needs[k].more, needs[k].empty_ok);
+        }
+        buf_free(&in);
     }
-    buf_free(&in);
-    /* The chair and the secretary: scorings whose sheets are all in (each scorer without a
-    ** declared conflict submitted), to close or to re-score. */
-    n = my_councils(r, CLOSERS, &in, ids);
-    if (n) {
-        const char *sql = arena_printf(
-            &r->arena,
-            "SELECT id, reg_no, name, ends_on, spread, count(*) OVER (), threshold FROM (SELECT d.id AS id, d.reg_no AS reg_no, "
-            "p.name AS name, r.ends_on AS ends_on, r.spread_threshold AS threshold, "
-            "(SELECT max(total) - min(total) FROM scores s WHERE s.dossier_id = d.id AND s.pass = d.scoring_pass AND "
-            "s.submitted_at IS NOT NULL AND s.user_id NOT IN (SELECT user_id FROM conflicts WHERE dossier_id = d.id)) AS spread, "
-            "(SELECT count(*) FROM user_roles g JOIN users u ON u.id = g.user_id WHERE g.scope = CAST(r.council_id AS TEXT) "
-            "AND g.role IN ('council_chair', 'council_member') AND u.status = 'active' AND g.user_id NOT IN "
-            "(SELECT user_id FROM conflicts WHERE dossier_id = d.id)) AS scorers, "
-            "(SELECT count(*) FROM scores s WHERE s.dossier_id = d.id AND s.pass = d.scoring_pass AND s.submitted_at IS NOT "
-            "NULL AND s.user_id NOT IN (SELECT user_id FROM conflicts WHERE dossier_id = d.id)) AS submitted "
-            "FROM dossiers d JOIN rounds r ON r.id = d.round_id JOIN products p ON p.id = d.product_id "
-            "WHERE d.state IN " SCORING " AND r.state = 'open' AND CAST(r.council_id AS TEXT) IN (%s)) "
-            "WHERE scorers > 0 AND submitted >= scorers ORDER BY ends_on, id LIMIT %d",
-            in.p, NEEDS_SHOWN);
-        json_t *items = needs_items(r, sql, ids, n, false, "/cham-diem/%lld/hoi-dong", close_detail, &total);
-        work_section(r, sections, N_("Every sheet is in: close or re-score"), items, total, "/cham-diem", false);
-    }
-    buf_free(&in);
-    /* The secretary: scorings closed, whose minutes are to be printed and signed. */
-    n = my_councils(r, 1u << ROLE_COUNCIL_SECRETARY, &in, ids);
-    if (n) {
-        const char *sql = arena_printf(&r->arena,
-                                       "SELECT d.id, d.reg_no, p.name, NULL, NULL, count(*) OVER () FROM dossiers d "
-                                       "JOIN rounds r ON r.id = d.round_id JOIN products p ON p.id = d.product_id "
-                                       "WHERE d.state IN ('scored', 'ministry_scored') AND CAST(r.council_id AS TEXT) IN (%s) "
-                                       "ORDER BY d.updated_at DESC, d.id LIMIT %d",
-                                       in.p, NEEDS_SHOWN);
-        json_t *items = needs_items(r, sql, ids, n, false, "/cham-diem/%lld/hoi-dong", NULL, &total);
-        work_section(r, sections, N_("Minutes to print and sign"), items, total, "/cham-diem?state=scored", false);
-    }
-    buf_free(&in);
 }
 
 /* ---- /cham-diem: the dossiers of the council's rounds ---------------------------------------- */
