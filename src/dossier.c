@@ -403,13 +403,25 @@ static const Filter dossier_filters[] = {
     {0},
 };
 
+/* ?sort=deadline: what the commune must act on first: the dossiers it is checking, the earliest
+** deadline first, then those waiting to be received, the oldest filing first, then the rest. */
+static const SortKey dossier_sorts[] = {
+    {.name = "deadline", .sql = "CASE WHEN state = 'with_commune' THEN 0 WHEN state IN ('submitted', 'resubmitted') "
+                                "THEN 1 ELSE 2 END, CASE WHEN state = 'with_commune' THEN commune_due END, filed_on"},
+    {0},
+};
+
 const Entity ENTITY_DOSSIERS = {
     .name = "dossiers", .singular = N_("dossier"), .table = "dossiers", .label_vi = "Hồ sơ đánh giá",
-    .fields = dossier_fields, .filters = dossier_filters, .default_sort = "-id",
+    .fields = dossier_fields, .filters = dossier_filters, .default_sort = "-id", .sorts = dossier_sorts,
     .prepare = dossier_prepare, .before_delete = dossier_delete, .decorate = dossier_decorate,
     .perm_create = PERM_DOSSIERS_WRITE, .perm_update = PERM_DOSSIERS_WRITE, .perm_delete = PERM_DOSSIERS_WRITE,
     .perm_read = PERM_DOSSIERS_READ,
     .council_sql = "CAST(? AS INTEGER) IN (SELECT council_id FROM rounds WHERE id = round_id OR id = province_round_id)",
+    /* ?q=: the product's or the producer's name, or the registration number ("01 pdk 86") */
+    .search_sql = "product_id IN (SELECT id FROM products WHERE name_fold LIKE ('%' || ? || '%')) OR producer_id IN "
+                  "(SELECT id FROM producers WHERE name_fold LIKE ('%' || ? || '%')) OR replace(replace(lower(replace("
+                  "reg_no, 'Đ', 'd')), '/', ' '), '-', ' ') LIKE ('%' || ? || '%')",
 };
 
 /* ---- the procedure ------------------------------------------------------------------------------- */

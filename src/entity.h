@@ -138,6 +138,10 @@ struct Entity {
     ** council_sql) and a record outside it is 404. */
     Perm perm_read;
     const char *council_sql; /* "round_id IN (SELECT id FROM rounds WHERE council_id = ?)" */
+    /* ?q= of an entity without a name_fold column: a condition over its table whose every '?'
+    ** takes the search text folded (text_fold: lower case, no diacritics), e.g. the names of
+    ** the records it refers to. NULL: such an entity cannot be searched. */
+    const char *search_sql;
 };
 
 extern const Entity ENTITY_PRODUCERS, ENTITY_PRODUCTS, ENTITY_RECOGNITIONS, ENTITY_VILLAGES,

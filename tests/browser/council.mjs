@@ -102,7 +102,7 @@ export default function (check) {
     const id = await dossier(env);
     await score(env, DESKTOP, 'bc.chutich', id, true, 'desktop');
     await score(env, PHONE, 'bc.tv1', id, false, 'phone');
-    await score(env, DESKTOP, 'bc.tv2', id, false, null);
+    await score(env, DESKTOP, 'bc.tv2', id, false, null, false);
     await withPage(env, {}, async (page) => {
       await signInAs(env, page, 'bc.chutich', PASSWORD);
       await visit(env, page, `/cham-diem/${id}/hoi-dong`);

@@ -170,6 +170,10 @@ static void test_sheet_page(void **state) {
     body_has(&r, "Phiếu của tôi: chưa chấm");
     body_has(&r, "Đợt đánh giá"); /* the round filter */
     resp_free(&r);
+    r = browser_get(&b, "/cham-diem?q=thanh+long&sort=-id");
+    expect_page(&r, 200);
+    body_has(&r, sheet_path);
+    resp_free(&r);
     r = browser_get(&b, "/cham-diem?format=csv");
     assert_int_equal(r.status, 200);
     resp_free(&r);
