@@ -260,12 +260,16 @@ static void results_part(Pen *p, json_t *m) {
                  (long long)json_integer_value(json_object_get(res, "stars")));
         para(p, buf, BOLD, 12, PANGO_ALIGN_LEFT);
         json_t *u;
+        Buf codes = BUF_INIT;
         json_array_foreach(json_object_get(res, "unmet_minimums"), i, u) {
             const char *code = json_is_string(u) ? json_string_value(u) : js(u, "code");
-            if (!code) continue;
-            snprintf(buf, sizeof buf, "Tiêu chí %s chưa đạt mức tối thiểu.", code);
-            para(p, buf, BODY, 24, PANGO_ALIGN_LEFT);
+            if (code) buf_printf(&codes, "%s%s", codes.n ? ", " : "", code);
         }
+        if (codes.n) {
+            snprintf(buf, sizeof buf, "Các tiêu chí chưa đạt mức tối thiểu: %s.", buf_str(&codes));
+            para(p, buf, BODY, 12, PANGO_ALIGN_LEFT);
+        }
+        buf_free(&codes);
     } else {
         para(p, "Kết quả: Hội đồng chưa kết thúc chấm điểm.", BOLD, 12, PANGO_ALIGN_LEFT);
     }
