@@ -236,8 +236,10 @@ json_t *page_form(Req *r, const PageField *fields, size_t n, const Err *e) {
             size_t k;
             json_array_foreach(pf->options, k, o) {
                 const char *v = json_string_value(json_object_get(o, "value"));
+                /* what was sent, or else an option the page marked "selected" (a value it derived) */
+                bool sel = value ? v && strcmp(value, v) == 0 : json_is_true(json_object_get(o, "selected"));
                 json_array_append_new(opts, json_pack("{s:s, s:O, s:b}", "value", v, "label", json_object_get(o, "label"),
-                                                      "selected", value && v && strcmp(value, v) == 0));
+                                                      "selected", sel));
             }
             json_object_set_new(fv, "options", opts);
         } else {

@@ -47,7 +47,9 @@ typedef struct PageField {
     const char *label, *help; /* help may be NULL */
     const char *autocomplete; /* may be NULL */
     bool required;
-    json_t *options;          /* select: [{value, label}], borrowed; NULL otherwise */
+    json_t *options;          /* select: [{value, label, selected?}], borrowed; NULL otherwise. The
+                              ** option whose value was sent is selected; when none was sent, the
+                              ** one marked "selected": true (a default the page chose) */
 } PageField;
 
 /* The view of a form (templates/field.html shows one field, templates/form_errors.html the

@@ -13,6 +13,7 @@
 #include "api.h"
 #include "entity.h"
 #include "page.h"
+#include "unit.h"
 #include "util.h"
 
 /* The wait of a throttled form (the Retry-After header set by the step), in words, into e. */
@@ -90,8 +91,38 @@ static json_t *producer_types(Req *r) {
     return opts;
 }
 
+/* Units as select options [{value, label}]: provinces in force, or the communes of province. */
+static json_t *unit_options(Req *r, const char *level, const char *province) {
+    json_t *opts = json_array();
+    Unit *u;
+    int n;
+    Err e = ERR_INIT;
+    if (level && !strcmp(level, "commune") && (!province || !unit_code_valid(province) || strlen(province) != 2))
+        return opts;
+    if (unit_list(r->db, &r->arena, level, NULL, province, &u, &n, &e)) {
+        err_clear(&e);
+        return opts;
+    }
+    for (int i = 0; i < n; i++)
+        json_array_append_new(opts, json_pack("{s:s, s:s}", "value", u[i].code, "label", unit_full_name(&r->arena, &u[i])));
+    return opts;
+}
+
 static int register_show(Req *r, int status, const Err *e) {
     json_t *types = producer_types(r);
+    /* The commune is chosen in two steps: the province, then its communes (filled by the page's
+    ** script as the province changes, or by the "Show its communes" button without it). A
+    ** commune code sent alone (an older form, a link) picks its province. */
+    const char *prov = req_form(r, "producer.province");
+    const char *commune = req_form(r, "producer.commune_code");
+    Unit pu;
+    Err ue = ERR_INIT;
+    if ((!prov || !*prov) && commune && unit_province(r->db, &r->arena, commune, NULL, &pu, &ue) == 0) prov = pu.code;
+    err_clear(&ue);
+    json_t *provinces = unit_options(r, "province", NULL), *communes = unit_options(r, "commune", prov), *o;
+    size_t i;
+    json_array_foreach(provinces, i, o) if (prov && str_eq(json_string_value(json_object_get(o, "value")), prov))
+        json_object_set_new(o, "selected", json_true());
     const PageField fields[] = {
         {"username", "text", N_("Username"), N_("3 to 32 characters: letters a-z without diacritics, digits and . _ -"),
          "username", true, NULL},
@@ -103,12 +134,15 @@ static int register_show(Req *r, int status, const Err *e) {
         {"producer.type", "select", N_("Type of organisation"), NULL, NULL, true, types},
         {"producer.name", "text", N_("Name of the cooperative, enterprise or household"), NULL, "organization", true,
          NULL},
-        {"producer.commune_code", "text", N_("Commune code"),
-         N_("The 5-digit code of your commune (Decision 19/2025/QĐ-TTg), such as 28903."), NULL, true, NULL},
+        {"producer.province", "select", N_("Province or city"), NULL, NULL, true, provinces},
+        {"producer.commune_code", "select", N_("Commune, ward or special zone"),
+         N_("Where the organisation is registered. Choose the province first."), NULL, true, communes},
         {"producer.address", "text", N_("Address"), NULL, "street-address", false, NULL},
     };
     json_t *view = json_pack("{s:o}", "form", page_form(r, fields, COUNT(fields), e));
     json_decref(types);
+    json_decref(provinces);
+    json_decref(communes);
     return page_render(r, status, "register", view);
 }
 
@@ -122,6 +156,8 @@ static void put(Req *r, json_t *o, const char *key, const char *name) {
 
 int page_register(Req *r) {
     Err e = ERR_INIT;
+    /* "Show its communes" (without JavaScript): the form again, its communes listed. */
+    if (req_form(r, "_pick")) return register_show(r, 200, NULL);
     const char *pw = req_form(r, "password"), *pw2 = req_form(r, "password2");
     int64_t id = 0;
     if (pw && *pw && (!pw2 || strcmp(pw, pw2) != 0)) {

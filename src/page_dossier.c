@@ -85,11 +85,14 @@ static json_t *steps_view(Req *r, const char *state) {
         }
         if (!role) continue;
         const char *action = page_jstr(t, "action");
-        const char *needs = page_jstr(t, "needs");
         json_t *step = json_pack("{s:s, s:s}", "action", action, "label", work_action_label(r, action));
-        if (needs && strstr(needs, "comment")) json_object_set_new(step, "needs_comment", json_true());
-        if (needs && strstr(needs, "reason")) json_object_set_new(step, "needs_reason", json_true());
-        if (needs && strstr(needs, "round_id")) json_object_set_new(step, "needs_round", json_true());
+        /* needs: what the step must carry, an array of names ("comment", "reason", "round_id") */
+        json_array_foreach(json_object_get(t, "needs"), j, v) {
+            const char *need = json_string_value(v);
+            if (str_eq(need, "comment")) json_object_set_new(step, "needs_comment", json_true());
+            if (str_eq(need, "reason")) json_object_set_new(step, "needs_reason", json_true());
+            if (str_eq(need, "round_id")) json_object_set_new(step, "needs_round", json_true());
+        }
         json_array_append_new(out, step);
     }
     json_decref(all);
@@ -155,25 +158,30 @@ json_t *work_dossier_view(Req *r, int64_t id, Err *e) {
 
 /* ---- POST /ho-so/{id}/buoc ----------------------------------------------------------------- */
 
+int work_dossier_moved(Req *r, int64_t id, const char *from) {
+    Err e = ERR_INIT;
+    json_t *d = entity_get(r->db, &ENTITY_DOSSIERS, id, &e);
+    if (!d) return resp_problem(r, &e);
+    const char *now = page_jstr(d, "state");
+    int st = 0;
+    /* The page showed another state: someone acted since (or this form was sent twice). */
+    if (from && now && strcmp(from, now) != 0)
+        st = resp_error(r, 409, "from",
+                        "this dossier is now \"%s\": someone (or this form, sent twice) has acted on it since your "
+                        "page was shown; nothing was changed. Open the dossier again to see what it holds",
+                        work_state_label(r, now));
+    json_decref(d);
+    return st;
+}
+
 int page_dossier_step(Req *r) {
     int64_t id;
     if (!page_path_id(r, &id)) return page_no_record(r);
     const char *action = req_form(r, "action"), *from = req_form(r, "from");
     if (!action || !*action) return resp_error(r, 422, "action", "choose what to do with the dossier");
+    int moved = work_dossier_moved(r, id, from);
+    if (moved) return moved;
     Err e = ERR_INIT;
-    json_t *d = entity_get(r->db, &ENTITY_DOSSIERS, id, &e);
-    if (!d) return resp_problem(r, &e);
-    const char *now = page_jstr(d, "state");
-    /* The page showed another state: someone acted since (or this form was sent twice). */
-    if (from && now && strcmp(from, now) != 0) {
-        int st = resp_error(r, 409, "from",
-                            "this dossier is now \"%s\": someone (or this form, sent twice) has acted on it since your "
-                            "page was shown; nothing was changed. Open the dossier again to see what it holds",
-                            work_state_label(r, now));
-        json_decref(d);
-        return st;
-    }
-    json_decref(d);
     json_t *in = json_pack("{s:s}", "action", action);
     const char *comment = req_form(r, "comment"), *reason = req_form(r, "reason"), *round = req_form(r, "round_id");
     if (comment && *comment) json_object_set_new(in, "comment", json_string(comment));

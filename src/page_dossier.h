@@ -27,6 +27,12 @@ const char *work_state_label(Req *r, const char *state);
 const char *work_kind_label(Req *r, const char *kind);
 const char *work_action_label(Req *r, const char *action);
 
+/* Has dossier id moved on from the state from that a form's page showed (another tab,
+** another person, the same form posted twice)? 0 when not (or from is NULL); otherwise the
+** answer is in r, a 409 naming the state it is in now (404 when it does not exist), and its
+** status is returned: the form changes nothing. */
+int work_dossier_moved(Req *r, int64_t id, const char *from);
+
 /* POST /ho-so/{id}/buoc: one step of the procedure from a workspace page. Fields: action,
 ** from (the state the page showed), comment, reason, round_id, next (the page to go back to,
 ** with ?done=ACTION). A step whose dossier is no longer in the state the page showed (another

@@ -195,8 +195,16 @@ static void read_state(Req *r, const ListPage *lp, State *s, json_t *provinces) 
             if (str_eq(k, lp->filters[f].param) && !s->value[f]) s->value[f] = v;
         /* anything else (utm_source, fbclid, lang...) is not the list's business */
     }
-    for (int f = 0; f < nf; f++)
-        if (s->value[f]) check_filter(r, &lp->filters[f], &s->value[f], s, provinces);
+    for (int f = 0; f < nf; f++) {
+        if (lp->filters[f].kind == LF_FIXED) {
+            json_t *mine = lp->filters[f].load(r);
+            const char *v = json_string_value(json_object_get(json_array_get(mine, 0), "value"));
+            s->value[f] = v ? arena_strdup(&r->arena, v) : NULL;
+            json_decref(mine);
+        } else if (s->value[f]) {
+            check_filter(r, &lp->filters[f], &s->value[f], s, provinces);
+        }
+    }
     if (s->sort && !option_known(lp->sorts, s->sort)) {
         alert(r, s, "sort", NULL, s->sort);
         s->sort = NULL;
@@ -225,7 +233,7 @@ static json_t *href(const ListPage *lp, const State *s, int drop, bool drop_q, i
     } while (0)
     if (s->q && !drop_q) PARAM("q", s->q);
     for (int f = 0; lp->filters[f].param; f++)
-        if (s->value[f] && f != drop) PARAM(lp->filters[f].param, s->value[f]);
+        if (s->value[f] && f != drop && lp->filters[f].kind != LF_FIXED) PARAM(lp->filters[f].param, s->value[f]);
     if (s->sort && !str_eq(s->sort, lp->sorts[0].value)) PARAM("sort", s->sort);
     if (page > 1) {
         char n[24];
@@ -388,6 +396,7 @@ static void filters_view(Req *r, const ListPage *lp, const State *s, json_t *pro
         if (lp->filters[f].kind == LF_PROVINCE) province = f;
     for (int f = 0; lp->filters[f].param; f++) {
         const ListFilter *lf = &lp->filters[f];
+        if (lf->kind == LF_FIXED) continue;
         if (s->value[f])
             json_array_append_new(active, json_pack("{s:s, s:s, s:o}", "label", tr(r->lang, lf->label), "value",
                                                     option_label(r, lf, s->value[f], provinces), "remove_href",

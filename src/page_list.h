@@ -34,6 +34,9 @@ typedef enum {
     LF_OPTIONS,  /* the values of options */
     LF_PROVINCE, /* the 34 provinces in force (a pre-2025 province code is read as its successor) */
     LF_COMMUNE,  /* the communes of the chosen province that have records; needs a LF_PROVINCE */
+    LF_FIXED,    /* the caller's own, always applied: the value of load's first option (none:
+                 ** not applied); neither in the form nor in the links (a commune officer's
+                 ** commune, for a list of a public entity that scope does not narrow) */
 } ListFilterKind;
 
 typedef struct ListFilter {
@@ -75,6 +78,10 @@ json_t *page_list_communes(Req *r, json_t *items);
 int64_t *page_list_ids(Req *r, json_t *items, int *n);
 /* [{"value", "label"}] of an entity's enumeration, labelled in r's language. */
 json_t *page_list_enum(Req *r, const EnumVal *ev);
+/* What several lists offer: sorting by name (A to Z, Z to A, newest first), the stars of a
+** valid certificate (5, 4, 3), and the types of producer (a load of a ListFilter). */
+extern const ListOption LIST_NAME_SORTS[], LIST_STAR_OPTIONS[];
+json_t *page_list_producer_types(Req *r);
 /* The label of value among options, translated (value itself when none). */
 const char *page_list_label(Req *r, const ListOption *options, const char *value);
 

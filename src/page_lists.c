@@ -121,7 +121,7 @@ static json_t *product_sets(Req *r) {
     return out;
 }
 
-static json_t *producer_types(Req *r) { return page_list_enum(r, entity_field(&ENTITY_PRODUCERS, "type")->enums); }
+json_t *page_list_producer_types(Req *r) { return page_list_enum(r, entity_field(&ENTITY_PRODUCERS, "type")->enums); }
 static json_t *point_kinds(Req *r) { return page_list_enum(r, entity_field(&ENTITY_POINTS, "kind")->enums); }
 
 /* QĐ 26/2026 Phụ lục I: the six product groups. */
@@ -135,7 +135,7 @@ static const ListOption product_groups[] = {
     {NULL, NULL},
 };
 
-static const ListOption star_options[] = {
+const ListOption LIST_STAR_OPTIONS[] = {
     {"5", N_("5 stars")},
     {"4", N_("4 stars")},
     {"3", N_("3 stars")},
@@ -154,8 +154,8 @@ static const ListFilter product_filters[] = {
     {"commune_code", N_("Commune"), LF_COMMUNE, NULL, NULL},
     {"group", N_("Product group"), LF_OPTIONS, product_groups, NULL},
     {"set_no", N_("Product set"), LF_OPTIONS, NULL, product_sets},
-    {"stars", N_("Stars"), LF_OPTIONS, star_options, NULL},
-    {"producer_type", N_("Producer type"), LF_OPTIONS, NULL, producer_types},
+    {"stars", N_("Stars"), LF_OPTIONS, LIST_STAR_OPTIONS, NULL},
+    {"producer_type", N_("Producer type"), LF_OPTIONS, NULL, page_list_producer_types},
     {"cert", N_("Certificate"), LF_OPTIONS, cert_options, NULL},
     {NULL, NULL, 0, NULL, NULL},
 };
@@ -199,11 +199,11 @@ static json_t *producer_rows(Req *r, json_t *items, const char *q) {
 static const ListFilter producer_filters[] = {
     {"province", N_("Province"), LF_PROVINCE, NULL, NULL},
     {"commune_code", N_("Commune"), LF_COMMUNE, NULL, NULL},
-    {"type", N_("Producer type"), LF_OPTIONS, NULL, producer_types},
+    {"type", N_("Producer type"), LF_OPTIONS, NULL, page_list_producer_types},
     {NULL, NULL, 0, NULL, NULL},
 };
 
-static const ListOption name_sorts[] = {
+const ListOption LIST_NAME_SORTS[] = {
     {"name", N_("Name (A to Z)")},
     {"-name", N_("Name (Z to A)")},
     {"-created_at", N_("Newest first")},
@@ -211,7 +211,7 @@ static const ListOption name_sorts[] = {
 };
 
 static const ListPage PRODUCERS_PAGE = {&ENTITY_PRODUCERS, "/chu-the", "list_producers", N_("OCOP producers"),
-                                        producer_filters, name_sorts, producer_rows};
+                                        producer_filters, LIST_NAME_SORTS, producer_rows};
 
 int page_producers(Req *r) { return page_list(r, &PRODUCERS_PAGE); }
 
@@ -241,7 +241,7 @@ static const ListFilter point_filters[] = {
 };
 
 static const ListPage POINTS_PAGE = {&ENTITY_POINTS, "/diem-ban", "list_points", N_("Points of sale of OCOP products"),
-                                     point_filters, name_sorts, point_rows};
+                                     point_filters, LIST_NAME_SORTS, point_rows};
 
 int page_points(Req *r) { return page_list(r, &POINTS_PAGE); }
 

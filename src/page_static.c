@@ -30,6 +30,7 @@ typedef struct Asset {
 
 static Asset assets[] = {
     {"css", "static/ocop.css", "ocop", ".css", "text/css; charset=utf-8", NULL, "", "", ""},
+    {"work", "static/work.css", "work", ".css", "text/css; charset=utf-8", NULL, "", "", ""},
     {"sheet", "static/sheet.js", "sheet", ".js", "text/javascript; charset=utf-8", NULL, "", "", ""},
 };
 

@@ -59,6 +59,13 @@ int page_work(Req *r);
 /* page_portal.c: the producer's portal */
 
 /* page_commune.c: the commune officer's workspace */
+int page_commune_dossiers(Req *r);  /* GET /xa/ho-so */
+int page_commune_dossier(Req *r);   /* GET /xa/ho-so/{id} */
+int page_commune_report(Req *r);    /* POST /xa/ho-so/{id}/mau-03: the commune's report (Mẫu 03) */
+int page_commune_producers(Req *r); /* GET /xa/chu-the */
+int page_commune_products(Req *r);  /* GET /xa/san-pham */
+int page_commune_accounts(Req *r);  /* GET /xa/xac-nhan */
+int page_commune_confirm(Req *r);   /* POST /xa/xac-nhan/{id} */
 
 /* page_province.c: the province officer's workspace: dossiers, rounds, councils */
 

@@ -173,6 +173,20 @@ const Route routes[] = {
     /* the producer's portal (page_portal.c) */
 
     /* the commune officer's workspace (page_commune.c) */
+    WORK("GET", "/xa/ho-so", RB(COMMUNE) | RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_commune_dossiers,
+         "commune.dossiers"),
+    WORK_ON("GET", "/xa/ho-so/{id}", RB(COMMUNE) | RB(ADMIN), "dossiers.read", "done", page_commune_dossier,
+            "dossiers.commune_page", ENTITY_DOSSIERS),
+    WORK_ON("POST", "/xa/ho-so/{id}/mau-03", RB(COMMUNE) | RB(ADMIN), "dossiers.write", "", page_commune_report,
+            "dossiers.commune_report_page", ENTITY_DOSSIERS),
+    WORK("GET", "/xa/chu-the", RB(COMMUNE) | RB(ADMIN), "login", PUBLIC_LIST_PARAMS, page_commune_producers,
+         "commune.producers"),
+    WORK("GET", "/xa/san-pham", RB(COMMUNE) | RB(ADMIN), "login", PUBLIC_LIST_PARAMS, page_commune_products,
+         "commune.products"),
+    WORK("GET", "/xa/xac-nhan", RB(COMMUNE) | RB(ADMIN), "users.confirm", "done", page_commune_accounts,
+         "commune.accounts"),
+    {"POST", "/xa/xac-nhan/{id}", "users.confirm", "", 0, page_commune_confirm, "users.confirm_page", NULL, U, true,
+     RB(COMMUNE) | RB(ADMIN)},
 
     /* the province officer's workspace: dossiers, rounds, councils (page_province.c) */
 

@@ -21,6 +21,7 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'lists.mjs',
                'account.mjs',
                'home_stats.mjs',
+               'commune.mjs',
                'council.mjs'];
 
 function fatal(msg) {

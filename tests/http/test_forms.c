@@ -206,6 +206,28 @@ static void test_oversized_413_page(void **state) {
     resp_free(&r);
 }
 
+/* The commune in two steps: the provinces in force, then (the button without JavaScript) the
+** communes of the one chosen, the rest of the form kept and nothing registered. */
+static void test_register_commune_picker(void **state) {
+    (void)state;
+    char ck[160], buf[700];
+    char *t = anon_token("/dang-ky", ck);
+    Resp r = get("/dang-ky", ck);
+    expect_page(&r, 200);
+    body_has(&r, "<option value=\"86\" >Tỉnh Vĩnh Long</option>");
+    assert_null(strstr(r.body, "Xã Mỏ Cày")); /* no province yet: no communes */
+    resp_free(&r);
+    snprintf(buf, sizeof buf, "_csrf=%s&username=picker.one&producer.name=HTX+Ch%%E1%%BB%%8Dn&producer.province=86&_pick=1", t);
+    r = post("/dang-ky", ck, FORM, buf, strlen(buf));
+    expect_page(&r, 200);
+    body_has(&r, "<option value=\"86\" selected >Tỉnh Vĩnh Long</option>");
+    body_has(&r, "<option value=\"28903\" >Xã Mỏ Cày</option>");
+    body_has(&r, "value=\"picker.one\"");
+    assert_null(strstr(r.body, "class=\"error\"")); /* not an attempt: no errors yet */
+    resp_free(&r);
+    free(t);
+}
+
 static void test_csrf_missing_and_stale(void **state) {
     /* registration without the token: the form again with its values, 403, no account made */
     const char *body = "username=nobody.csrf&password=a+long+passphrase+here&password2=a+long+passphrase+here"
@@ -216,6 +238,9 @@ static void test_csrf_missing_and_stale(void **state) {
     body_has(&r, "value=\"nobody.csrf\"");
     body_has(&r, "value=\"HTX Thử\"");
     body_has(&r, "<option value=\"cooperative\" selected >");
+    /* the commune sent alone picks its province; both are chosen in the form again */
+    body_has(&r, "<option value=\"86\" selected >Tỉnh Vĩnh Long</option>");
+    body_has(&r, "<option value=\"28903\" selected >Xã Mỏ Cày</option>");
     assert_null(strstr(r.body, "a long passphrase"));
     resp_free(&r);
     /* a token from another cookie (stale, or forged): the same */
@@ -437,6 +462,7 @@ int main(void) {
         cmocka_unit_test(test_next_same_site_only),
         cmocka_unit_test(test_multipart_with_file),
         cmocka_unit_test(test_oversized_413_page),
+        cmocka_unit_test(test_register_commune_picker),
         cmocka_unit_test(test_csrf_missing_and_stale),
         cmocka_unit_test(test_register_errors_and_303),
         cmocka_unit_test(test_401_redirects_to_signin_and_back),
