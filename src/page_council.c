@@ -190,23 +190,31 @@ static const ListOption council_sorts[] = {
     {NULL, NULL},
 };
 
+/* sql_head ("SELECT ... WHERE d.id IN (") with the n ids' placeholders and ")" after it, the ids
+** bound from parameter first on (the caller binds those before). */
+static Stmt *with_ids(Req *r, const char *sql_head, const int64_t *ids, int n, int first) {
+    Buf sql = BUF_INIT;
+    buf_puts(&sql, sql_head);
+    for (int i = 0; i < n; i++) buf_puts(&sql, i ? ", ?" : "?");
+    buf_putc(&sql, ')');
+    Stmt *s = db_prepare(r->db, sql.p);
+    buf_free(&sql);
+    for (int i = 0; i < n; i++) db_bind_int(s, first + i, ids[i]);
+    return s;
+}
+
 /* What the caller's own sheet of each dossier of ids is, as a row shows it: {"ID": {label,
 ** key}}, key one of none, saved, submitted, conflict, secretary. One query. */
 static json_t *my_sheets(Req *r, const int64_t *ids, int n) {
     json_t *out = json_object();
     if (!n) return out;
-    Buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT d.id, s.submitted_at, s.updated_at, (SELECT 1 FROM conflicts c WHERE c.dossier_id = d.id AND "
-                   "c.user_id = ?1), (SELECT g.role FROM user_roles g JOIN rounds rd ON rd.id = d.round_id WHERE g.user_id = ?1 "
-                   "AND g.scope = CAST(rd.council_id AS TEXT) AND g.role LIKE 'council_%' ORDER BY g.role LIMIT 1) "
-                   "FROM dossiers d LEFT JOIN scores s ON s.dossier_id = d.id AND s.user_id = ?1 AND s.pass = d.scoring_pass "
-                   "WHERE d.id IN (");
-    for (int i = 0; i < n; i++) buf_puts(&sql, i ? ", ?" : "?");
-    buf_putc(&sql, ')');
-    Stmt *s = db_prepare(r->db, sql.p);
-    buf_free(&sql);
+    Stmt *s = with_ids(r, "SELECT d.id, s.submitted_at, s.updated_at, (SELECT 1 FROM conflicts c WHERE c.dossier_id = d.id "
+                          "AND c.user_id = ?1), (SELECT g.role FROM user_roles g JOIN rounds rd ON rd.id = d.round_id WHERE "
+                          "g.user_id = ?1 AND g.scope = CAST(rd.council_id AS TEXT) AND g.role LIKE 'council_%' ORDER BY g.role "
+                          "LIMIT 1) FROM dossiers d LEFT JOIN scores s ON s.dossier_id = d.id AND s.user_id = ?1 AND "
+                          "s.pass = d.scoring_pass WHERE d.id IN (",
+                       ids, n, 2);
     db_bind_int(s, 1, actor_user_id(&r->actor));
-    for (int i = 0; i < n; i++) db_bind_int(s, i + 2, ids[i]);
     while (db_step(s) == DB_ROW) {
         const char *key = "none", *label = N_("My sheet: not started");
         if (str_eq(db_col_text(s, 4), "council_secretary")) {
@@ -232,14 +240,10 @@ static json_t *council_rows(Req *r, json_t *items, const char *q) {
     int64_t *ids = page_list_ids(r, items, &n);
     json_t *names = json_object();
     if (n) {
-        Buf sql = BUF_INIT;
-        buf_puts(&sql, "SELECT d.id, p.name, pr.name, r.name, r.ends_on FROM dossiers d JOIN products p ON p.id = d.product_id "
-                       "LEFT JOIN producers pr ON pr.id = d.producer_id LEFT JOIN rounds r ON r.id = d.round_id WHERE d.id IN (");
-        for (int i = 0; i < n; i++) buf_puts(&sql, i ? ", ?" : "?");
-        buf_putc(&sql, ')');
-        Stmt *s = db_prepare(r->db, sql.p);
-        buf_free(&sql);
-        for (int i = 0; i < n; i++) db_bind_int(s, i + 1, ids[i]);
+        Stmt *s = with_ids(r, "SELECT d.id, p.name, pr.name, r.name, r.ends_on FROM dossiers d JOIN products p ON "
+                              "p.id = d.product_id LEFT JOIN producers pr ON pr.id = d.producer_id LEFT JOIN rounds r ON "
+                              "r.id = d.round_id WHERE d.id IN (",
+                           ids, n, 1);
         while (db_step(s) == DB_ROW)
             json_object_set_new(names, db_col_text(s, 0),
                                 json_pack("{s:s?, s:s?, s:s?, s:s?}", "product", db_col_text(s, 1), "producer",
