@@ -34,6 +34,8 @@ static const struct {
     {"withdraw", N_("Withdraw the dossier")},
     {"score", N_("Scored by the council")},
     {"close", N_("Scoring closed")},
+    {"rescore", N_("Re-scoring opened")},
+    {"close_scoring", N_("Scoring closed")},
     {"decide", N_("Decided")},
 };
 

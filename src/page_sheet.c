@@ -99,7 +99,7 @@ static json_t *leaf_view(Req *r, json_t *crit, const RubLeaf *l, const SheetOpts
 
 /* The leaves of criterion crit (itself, or its sub-criteria's) appended to leaves. */
 static void criterion_leaves(Req *r, const RubSet *s, json_t *crit, const SheetOpts *o, json_t *leaves) {
-    json_t *subs = json_object_get(crit, "criteria"), *sub;
+    json_t *subs = json_object_get(crit, "subcriteria"), *sub;
     size_t i;
     if (json_array_size(subs)) {
         json_array_foreach(subs, i, sub) criterion_leaves(r, s, sub, o, leaves);

@@ -91,6 +91,13 @@ int page_commune_confirm(Req *r);   /* POST /xa/xac-nhan/{id} */
 /* page_decide.c: the province officer's workspace: decisions, certificates, imports, users, audit */
 
 /* page_council.c: the council's workspace */
+int page_council_list(Req *r);       /* GET /cham-diem */
+int page_council_sheet(Req *r);      /* GET /cham-diem/{id}: the official sheet */
+int page_council_sheet_post(Req *r); /* POST /cham-diem/{id}: save or submit it */
+int page_council_conflict(Req *r);   /* POST /cham-diem/{id}/xung-dot: declare a conflict of interest */
+int page_council_view(Req *r);       /* GET /cham-diem/{id}/hoi-dong: every sheet, spread, result */
+int page_council_act(Req *r);        /* POST /cham-diem/{id}/hoi-dong: re-score or close */
+int page_council_minutes(Req *r);    /* GET /cham-diem/{id}/bien-ban.pdf */
 
 /* page_admin.c: the Ministry's and the administrator's workspaces */
 

@@ -1446,6 +1446,8 @@ typedef struct FacetKey {
 #define COMMUNE_PROVINCE "SELECT code, parent_code FROM units WHERE geo = '2025' AND level = 'commune' AND valid_to IS NULL"
 
 static const FacetKey facet_keys[] = {
+    /* the council's dossiers (page_council.c), by round */
+    {&ENTITY_DOSSIERS, "round_id", {.key = "round_id"}, NULL},
     {&ENTITY_PRODUCTS, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
     {&ENTITY_PRODUCTS, "commune_code", {.key = "commune_code"}, NULL},
     {&ENTITY_PRODUCTS, "group", {.key = "CASE WHEN rubric_version = '" PRODUCT_SETS_CURRENT "' THEN set_no END"},

@@ -29,6 +29,7 @@
 /* The public list pages (page_list.c): their filters and sort are the list's business (told
 ** beside the list when not understood); the page (of 30), the search and the download format
 ** are checked here. */
+#define COUNCIL (RB(COUNCIL_CHAIR) | RB(COUNCIL_MEMBER) | RB(COUNCIL_SECRETARY))
 #define PUBLIC_LIST_PARAMS "* q:text(200) sort:text(40) page:page per_page:per_page(30,30) format:enum(csv|xlsx)"
 #define EXPORT_PARAMS "* sort:sort format:enum(csv|xlsx)"
 #define PAGING "page:page per_page:per_page"
@@ -227,6 +228,19 @@ const Route routes[] = {
     /* the province officer's workspace: decisions, certificates, imports, users, audit (page_decide.c) */
 
     /* the council's workspace (page_council.c) */
+    WORK("GET", "/cham-diem", COUNCIL, "dossiers.read", PUBLIC_LIST_PARAMS, page_council_list, "council.list"),
+    WORK_ON("GET", "/cham-diem/{id}", COUNCIL, "dossiers.read", "done:enum(saved|submitted|conflict)", page_council_sheet,
+            "dossiers.sheet_page", ENTITY_DOSSIERS),
+    WORK_ON("POST", "/cham-diem/{id}", COUNCIL, "scores.write", "", page_council_sheet_post, "dossiers.sheet_post",
+            ENTITY_DOSSIERS),
+    WORK_ON("POST", "/cham-diem/{id}/xung-dot", COUNCIL, "scores.write", "", page_council_conflict,
+            "dossiers.conflict_post", ENTITY_DOSSIERS),
+    WORK_ON("GET", "/cham-diem/{id}/hoi-dong", COUNCIL, "dossiers.read", "done:enum(submitted|rescore|close)",
+            page_council_view, "dossiers.council_page", ENTITY_DOSSIERS),
+    WORK_ON("POST", "/cham-diem/{id}/hoi-dong", COUNCIL, "scores.write", "", page_council_act, "dossiers.council_act",
+            ENTITY_DOSSIERS),
+    WORK_ON("GET", "/cham-diem/{id}/bien-ban.pdf", COUNCIL, "dossiers.read", "pass:int(1..1000)", page_council_minutes,
+            "dossiers.minutes_pdf", ENTITY_DOSSIERS),
 
     /* the Ministry's and the administrator's workspaces (page_admin.c) */
 

@@ -23,6 +23,7 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'home_stats.mjs',
                'commune.mjs',
                'portal.mjs',
+               'council.mjs',
 ];
 
 function fatal(msg) {

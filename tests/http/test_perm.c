@@ -140,6 +140,15 @@ static const Expect expect[] = {
     {"dossiers.portal_evidence", "UFFFFFFo", "UFFFFFFN"},
     {"dossiers.portal_evidence_add", "UFFFFFFv", "UFFFFFFN"},
     {"dossiers.portal_evidence_delete", "UFFFFFFv", "UFFFFFFN"},
+    /* the council's workspace (page_council.c): its three positions only; the minutes once a
+    ** member has submitted (the secretary at once) */
+    {"council.list", "UFFFoooF", "UFFFoooF"},
+    {"dossiers.sheet_page", "UFFFoooF", "UFFFNNNF"},
+    {"dossiers.sheet_post", "UFFFvvvF", "UFFFNNNF"},
+    {"dossiers.conflict_post", "UFFFvvvF", "UFFFNNNF"},
+    {"dossiers.council_page", "UFFFoooF", "UFFFNNNF"},
+    {"dossiers.council_act", "UFFFvvvF", "UFFFNNNF"},
+    {"dossiers.minutes_pdf", "UFFFFFoF", "UFFFNNNF"},
     {"password.page", "Uooooooo", "Uooooooo"},
     /* the commune officer's workspace (page_commune.c) */
     {"commune.dossiers", "UoFoFFFF", "UoFoFFFF"},
