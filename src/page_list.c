@@ -15,8 +15,10 @@
 #include "api.h"
 #include "importer.h"
 #include "page.h"
+#include "page_work.h"
 #include "param.h"
 #include "registry.h"
+#include "route.h"
 #include "tablew.h"
 #include "text.h"
 #include "unit.h"
@@ -241,8 +243,13 @@ static json_t *href(const ListPage *lp, const State *s, int drop, bool drop_q, i
 static void state_query(Req *r, const ListPage *lp, const State *s, int skip, ListQuery *lq) {
     int nf = nfilters(lp);
     memset(lq, 0, sizeof *lq);
-    lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 1));
-    lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 1));
+    lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 2));
+    lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 2));
+    const char *fixed = lp->fixed_value ? lp->fixed_value(r) : NULL;
+    if (fixed) {
+        lq->keys[lq->nfilters] = lp->fixed_param;
+        lq->values[lq->nfilters++] = fixed;
+    }
     for (int f = 0; f < nf; f++) {
         if (!s->value[f] || f == skip) continue;
         lq->keys[lq->nfilters] = lp->filters[f].param;
@@ -513,7 +520,7 @@ int page_list(Req *r, const ListPage *lp) {
     json_object_set_new(view, "notes", s.notes);
     json_decref(provinces);
     json_decref(provinces_sorted);
-    return page_render(r, s.status, lp->tmpl, view);
+    return (r->route && r->route->roles ? work_render : page_render)(r, s.status, lp->tmpl, view);
 }
 
 json_t *page_list_communes(Req *r, json_t *items) {

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "decision.h"
+#include "dossier.h"
 #include "entity.h"
 #include "files.h"
 #include "refdata.h"
@@ -1466,6 +1467,17 @@ static const FacetKey facet_keys[] = {
     {&ENTITY_VILLAGES, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
     {&ENTITY_VILLAGES, "commune_code", {.key = "commune_code"}, NULL},
     {&ENTITY_VILLAGES, "traditional", {.key = "CASE WHEN traditional THEN 'true' ELSE 'false' END"}, NULL},
+    /* the workspaces' lists of dossiers and rounds */
+    {&ENTITY_DOSSIERS, "state", {.key = "state"}, NULL},
+    {&ENTITY_DOSSIERS, "kind", {.key = "kind"}, NULL},
+    {&ENTITY_DOSSIERS, "commune_code", {.key = "commune_code"}, NULL},
+    {&ENTITY_DOSSIERS, "round_id", {.key = "round_id"}, NULL},
+    {&ENTITY_DOSSIERS, "stars", {.key = "stars"}, NULL},
+    {&ENTITY_DOSSIERS, "overdue",
+     {.key = "CASE WHEN state = 'with_commune' AND commune_due < ? THEN 'true' ELSE 'false' END", .params = "t"}, NULL},
+    {&ENTITY_ROUNDS, "state", {.key = "state"}, NULL},
+    {&ENTITY_ROUNDS, "year", {.key = "year"}, NULL},
+    {&ENTITY_COUNCILS, "level", {.key = "level"}, NULL},
 };
 
 /* counts {value: n} summed under the value each maps to by the query rollup. New object. */

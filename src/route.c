@@ -171,6 +171,32 @@ const Route routes[] = {
     /* the commune officer's workspace (page_commune.c) */
 
     /* the province officer's workspace: dossiers, rounds, councils (page_province.c) */
+    WORK("GET", "/tinh/ho-so", RB(PROVINCE) | RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_province_dossiers,
+         "dossiers.province_list"),
+    WORK_ON("GET", "/tinh/ho-so/{id}", RB(PROVINCE) | RB(ADMIN), "dossiers.read", "done:text(40)", page_province_dossier,
+            "dossiers.province_page", ENTITY_DOSSIERS),
+    WORK("GET", "/tinh/dot", RB(PROVINCE) | RB(ADMIN), "rounds.write", PUBLIC_LIST_PARAMS, page_province_rounds, "rounds.province_list"),
+    WORK("GET", "/tinh/dot/moi", RB(PROVINCE) | RB(ADMIN), "rounds.write", "", page_province_round_new, "rounds.new_page"),
+    WORK("POST", "/tinh/dot/moi", RB(PROVINCE) | RB(ADMIN), "rounds.write", "", page_province_round_create, "rounds.new_post"),
+    WORK_ON("GET", "/tinh/dot/{id}", RB(PROVINCE) | RB(ADMIN), "rounds.write", "done:text(40)", page_province_round,
+            "rounds.province_page", ENTITY_ROUNDS),
+    WORK_ON("POST", "/tinh/dot/{id}", RB(PROVINCE) | RB(ADMIN), "rounds.write", "", page_province_round_update,
+            "rounds.province_update", ENTITY_ROUNDS),
+    WORK_ON("POST", "/tinh/dot/{id}/ho-so", RB(PROVINCE) | RB(ADMIN), "rounds.write", "", page_province_round_assign,
+            "rounds.province_assign", ENTITY_ROUNDS),
+    WORK("GET", "/tinh/hoi-dong", RB(PROVINCE) | RB(ADMIN), "councils.write", PUBLIC_LIST_PARAMS, page_province_councils,
+         "councils.province_list"),
+    WORK("GET", "/tinh/hoi-dong/moi", RB(PROVINCE) | RB(ADMIN), "councils.write", "", page_province_council_new, "councils.new_page"),
+    WORK("POST", "/tinh/hoi-dong/moi", RB(PROVINCE) | RB(ADMIN), "councils.write", "", page_province_council_create,
+         "councils.new_post"),
+    WORK_ON("GET", "/tinh/hoi-dong/{id}", RB(PROVINCE) | RB(ADMIN), "councils.write", "done:text(40)", page_province_council,
+            "councils.province_page", ENTITY_COUNCILS),
+    WORK_ON("POST", "/tinh/hoi-dong/{id}/thanh-vien", RB(PROVINCE) | RB(ADMIN), "councils.write", "", page_province_member_add,
+            "councils.member_add", ENTITY_COUNCILS),
+    WORK_ON("POST", "/tinh/hoi-dong/{id}/thanh-vien/xoa", RB(PROVINCE) | RB(ADMIN), "councils.write", "", page_province_member_remove,
+            "councils.member_remove", ENTITY_COUNCILS),
+    WORK_ON("POST", "/tinh/hoi-dong/{id}/to-tu-van", RB(PROVINCE) | RB(ADMIN), "councils.write", "", page_province_advisor_add,
+            "councils.advisor_add", ENTITY_COUNCILS),
 
     /* the province officer's workspace: decisions, certificates, imports, users, audit (page_decide.c) */
 
