@@ -83,11 +83,14 @@ static json_t *steps_view(Req *r, const char *state) {
         }
         if (!role) continue;
         const char *action = page_jstr(t, "action");
-        const char *needs = page_jstr(t, "needs");
         json_t *step = json_pack("{s:s, s:s}", "action", action, "label", work_action_label(r, action));
-        if (needs && strstr(needs, "comment")) json_object_set_new(step, "needs_comment", json_true());
-        if (needs && strstr(needs, "reason")) json_object_set_new(step, "needs_reason", json_true());
-        if (needs && strstr(needs, "round_id")) json_object_set_new(step, "needs_round", json_true());
+        /* what the step must carry besides the action: dossier_transitions' "needs" (a list) */
+        json_array_foreach(json_object_get(t, "needs"), j, v) {
+            const char *need = json_string_value(v);
+            if (str_eq(need, "comment")) json_object_set_new(step, "needs_comment", json_true());
+            if (str_eq(need, "reason")) json_object_set_new(step, "needs_reason", json_true());
+            if (str_eq(need, "round_id")) json_object_set_new(step, "needs_round", json_true());
+        }
         json_array_append_new(out, step);
     }
     json_decref(all);

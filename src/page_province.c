@@ -274,38 +274,58 @@ static const ListOption dossier_sorts[] = {
     {NULL, NULL},
 };
 
+/* What a list's page shows of each of its items beyond their columns, in one query: sql_head
+** ends in "WHERE x.id IN " and selects the id first; row makes the object of one result row.
+** {"ID": object}. */
+static json_t *page_extra(Req *r, json_t *items, const char *sql_head, json_t *(*row)(Req *r, Stmt *s)) {
+    int n;
+    int64_t *ids = page_list_ids(r, items, &n);
+    json_t *extra = json_object();
+    if (!n) return extra;
+    Buf sql = BUF_INIT;
+    buf_puts(&sql, sql_head);
+    buf_puts(&sql, "(?");
+    for (int i = 1; i < n; i++) buf_puts(&sql, ", ?");
+    buf_putc(&sql, ')');
+    Stmt *s = db_prepare(r->db, buf_str(&sql));
+    buf_free(&sql);
+    for (int i = 0; i < n; i++) db_bind_int(s, i + 1, ids[i]);
+    while (db_step(s) == DB_ROW) json_object_set_new(extra, arena_printf(&r->arena, "%lld", (long long)db_col_int(s, 0)), row(r, s));
+    db_done(s);
+    return extra;
+}
+
+/* The row of item it (its id) from extra (page_extra), a new object. */
+static json_t *row_of(Req *r, json_t *extra, json_t *it) {
+    int64_t id = json_integer_value(json_object_get(it, "id"));
+    json_t *row = json_object_get(extra, arena_printf(&r->arena, "%lld", (long long)id));
+    row = row ? json_incref(row) : json_object();
+    json_object_set_new(row, "id", json_integer(id));
+    return row;
+}
+
+static json_t *dossier_extra(Req *r, Stmt *s) {
+    (void)r;
+    return json_pack("{s:s?, s:s?, s:s?}", "product_name", db_col_text(s, 1), "producer_name", db_col_text(s, 2),
+                     "round_name", db_col_text(s, 3));
+}
+
 /* The rows of a page of dossiers: product, producer and round in one query. */
 static json_t *dossier_rows(Req *r, json_t *items, const char *q) {
     (void)q;
-    int n;
-    int64_t *ids = page_list_ids(r, items, &n);
-    json_t *names = page_list_communes(r, items), *extra = json_object();
-    if (n) {
-        Buf sql = BUF_INIT;
-        buf_puts(&sql, "SELECT d.id, p.name, pr.name, rd.name FROM dossiers d LEFT JOIN products p ON p.id = d.product_id "
-                       "LEFT JOIN producers pr ON pr.id = d.producer_id LEFT JOIN rounds rd ON rd.id = d.round_id "
-                       "WHERE d.id IN (?");
-        for (int i = 1; i < n; i++) buf_puts(&sql, ", ?");
-        buf_putc(&sql, ')');
-        Stmt *s = db_prepare(r->db, buf_str(&sql));
-        buf_free(&sql);
-        for (int i = 0; i < n; i++) db_bind_int(s, i + 1, ids[i]);
-        while (db_step(s) == DB_ROW)
-            json_object_set_new(extra, arena_printf(&r->arena, "%lld", (long long)db_col_int(s, 0)),
-                                json_pack("{s:s?, s:s?, s:s?}", "product_name", db_col_text(s, 1), "producer_name",
-                                          db_col_text(s, 2), "round_name", db_col_text(s, 3)));
-        db_done(s);
-    }
+    json_t *names = page_list_communes(r, items);
+    json_t *extra = page_extra(r, items,
+                               "SELECT d.id, p.name, pr.name, rd.name FROM dossiers d LEFT JOIN products p ON p.id = d.product_id "
+                               "LEFT JOIN producers pr ON pr.id = d.producer_id LEFT JOIN rounds rd ON rd.id = d.round_id "
+                               "WHERE d.id IN ",
+                               dossier_extra);
     char today[11];
     date_today(today);
     json_t *rows = json_array(), *it;
     size_t i;
     json_array_foreach(items, i, it) {
-        int64_t id = json_integer_value(json_object_get(it, "id"));
         const char *state = page_jstr(it, "state"), *due = page_jstr(it, "commune_due");
-        json_t *row = json_object_get(extra, arena_printf(&r->arena, "%lld", (long long)id));
-        row = row ? json_incref(row) : json_object();
-        json_object_set_new(row, "id", json_integer(id));
+        json_t *row = row_of(r, extra, it);
         json_object_set(row, "reg_no", json_object_get(it, "reg_no"));
         json_object_set_new(row, "state", json_string(state ? state : ""));
         json_object_set_new(row, "state_label", json_string(work_state_label(r, state)));
@@ -397,7 +417,7 @@ int page_province_dossier(Req *r) {
     json_t *d = work_dossier_view(r, id, &e);
     if (!d) return resp_problem(r, &e);
     json_t *view = view_new(r);
-    json_object_set_new(view, "commune_report", commune_report_view(r, json_object_get(d, "commune_report")));
+    json_object_set_new(view, "mau03", commune_report_view(r, json_object_get(d, "commune_report")));
     json_object_set_new(view, "self", self_assessment_view(r, json_object_get(d, "self_assessment")));
     json_object_set_new(view, "rounds", open_rounds(r, page_jstr(d, "province_code")));
     json_object_set_new(view, "next", json_string(arena_printf(&r->arena, "/tinh/ho-so/%lld", (long long)id)));
@@ -427,37 +447,24 @@ static const ListOption round_sorts[] = {
     {NULL, NULL},
 };
 
+static json_t *round_extra(Req *r, Stmt *s) {
+    return json_pack("{s:s?, s:s}", "council_name", db_col_text(s, 1), "dossiers_text", int_text(r, db_col_int(s, 2)));
+}
+
 /* The rows of a page of rounds: council and dossiers counted in one query. */
 static json_t *round_rows(Req *r, json_t *items, const char *q) {
     (void)q;
-    int n;
-    int64_t *ids = page_list_ids(r, items, &n);
-    json_t *extra = json_object();
-    if (n) {
-        Buf sql = BUF_INIT;
-        buf_puts(&sql, "SELECT r.id, c.name, (SELECT count(*) FROM dossiers d WHERE d.round_id = r.id) FROM rounds r "
-                       "LEFT JOIN councils c ON c.id = r.council_id WHERE r.id IN (?");
-        for (int i = 1; i < n; i++) buf_puts(&sql, ", ?");
-        buf_putc(&sql, ')');
-        Stmt *s = db_prepare(r->db, buf_str(&sql));
-        buf_free(&sql);
-        for (int i = 0; i < n; i++) db_bind_int(s, i + 1, ids[i]);
-        while (db_step(s) == DB_ROW)
-            json_object_set_new(extra, arena_printf(&r->arena, "%lld", (long long)db_col_int(s, 0)),
-                                json_pack("{s:s?, s:s}", "council_name", db_col_text(s, 1), "dossiers_text",
-                                          int_text(r, db_col_int(s, 2))));
-        db_done(s);
-    }
+    json_t *extra = page_extra(r, items,
+                               "SELECT r.id, c.name, (SELECT count(*) FROM dossiers d WHERE d.round_id = r.id) FROM rounds r "
+                               "LEFT JOIN councils c ON c.id = r.council_id WHERE r.id IN ",
+                               round_extra);
     char today[11];
     date_today(today);
     json_t *rows = json_array(), *it;
     size_t i;
     json_array_foreach(items, i, it) {
-        int64_t id = json_integer_value(json_object_get(it, "id"));
-        json_t *row = json_object_get(extra, arena_printf(&r->arena, "%lld", (long long)id));
-        row = row ? json_incref(row) : json_object();
+        json_t *row = row_of(r, extra, it);
         const char *state = page_jstr(it, "state"), *ends = page_jstr(it, "ends_on");
-        json_object_set_new(row, "id", json_integer(id));
         json_object_set(row, "name", json_object_get(it, "name"));
         json_object_set_new(row, "state", json_string(state ? state : ""));
         json_object_set_new(row, "state_label", json_string(entity_enum_label(entity_field(&ENTITY_ROUNDS, "state")->enums, state,
@@ -662,6 +669,16 @@ static const PageField round_edit_fields[] = {
     {"note", "text", N_("Note"), NULL, NULL, false, NULL},
 };
 
+/* The version of a round its page shows and its forms carry: a hash of the whole record, so
+** any change since (even within the second of updated_at) makes the forms stale. */
+static const char *round_version(Req *r, json_t *round) {
+    char *text = json_dumps(round, JSON_COMPACT | JSON_SORT_KEYS);
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = text; p && *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    free(text);
+    return arena_printf(&r->arena, "%016llx", (unsigned long long)h);
+}
+
 static int round_show(Req *r, int64_t id, int status, const Err *e) {
     Err ge = ERR_INIT;
     json_t *round = entity_get(r->db, &ENTITY_ROUNDS, id, &ge);
@@ -706,7 +723,7 @@ static int round_show(Req *r, int64_t id, int status, const Err *e) {
                                                  "quorum_text", arena_strdup(&r->arena, lang_num(r->lang, quorum * 100, 0, num, sizeof num)),
                                                  "spread_text", arena_strdup(&r->arena, lang_num(r->lang, json_number_value(json_object_get(round, "spread_threshold")), 0, num, sizeof num)),
                                                  "note", json_object_get(round, "note"), "is", page_is(state),
-                                                 "version", nz(page_jstr(round, "updated_at"))));
+                                                 "version", round_version(r, round)));
     json_t *dossiers = round_dossiers(r, id, status_json);
     json_object_set_new(view, "has_dossiers", json_boolean(json_array_size(dossiers) > 0));
     json_object_set_new(view, "dossiers", dossiers);
@@ -728,14 +745,14 @@ int page_province_round(Req *r) {
     return round_show(r, id, 200, NULL);
 }
 
-/* The round's updated_at is still the one the page showed (version): else 409, nothing done. */
+/* The round is still the one the page showed (its version): else 409, nothing done. */
 static int round_unchanged(Req *r, int64_t id) {
     Err e = ERR_INIT;
     json_t *round = entity_get(r->db, &ENTITY_ROUNDS, id, &e);
     if (!round) return resp_problem(r, &e);
     const char *version = req_form(r, "version");
     int st = 0;
-    if (version && !str_eq(version, page_jstr(round, "updated_at")))
+    if (version && !str_eq(version, round_version(r, round)))
         st = resp_error(r, 409, "version",
                         "this round was changed since your page was shown (by someone else, or by this form sent twice); "
                         "nothing was changed. Open the round again to see what it holds");
@@ -839,35 +856,23 @@ static const ListOption council_sorts[] = {
     {NULL, NULL},
 };
 
+static json_t *council_extra(Req *r, Stmt *s) {
+    return json_pack("{s:s, s:s}", "members_text", int_text(r, db_col_int(s, 1)), "rounds_text", int_text(r, db_col_int(s, 2)));
+}
+
 /* The rows of a page of councils: members and open rounds counted in one query. */
 static json_t *council_rows(Req *r, json_t *items, const char *q) {
     (void)q;
-    int n;
-    int64_t *ids = page_list_ids(r, items, &n);
-    json_t *extra = json_object();
-    if (n) {
-        Buf sql = BUF_INIT;
-        buf_puts(&sql, "SELECT c.id, (SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id AND u.status = 'active' "
-                       "WHERE ur.scope = CAST(c.id AS TEXT) AND ur.role LIKE 'council%'), "
-                       "(SELECT count(*) FROM rounds rd WHERE rd.council_id = c.id AND rd.state = 'open') FROM councils c WHERE c.id IN (?");
-        for (int i = 1; i < n; i++) buf_puts(&sql, ", ?");
-        buf_putc(&sql, ')');
-        Stmt *s = db_prepare(r->db, buf_str(&sql));
-        buf_free(&sql);
-        for (int i = 0; i < n; i++) db_bind_int(s, i + 1, ids[i]);
-        while (db_step(s) == DB_ROW)
-            json_object_set_new(extra, arena_printf(&r->arena, "%lld", (long long)db_col_int(s, 0)),
-                                json_pack("{s:s, s:s}", "members_text", int_text(r, db_col_int(s, 1)), "rounds_text",
-                                          int_text(r, db_col_int(s, 2))));
-        db_done(s);
-    }
+    json_t *extra = page_extra(r, items,
+                               "SELECT c.id, (SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id "
+                               "AND u.status = 'active' WHERE ur.scope = CAST(c.id AS TEXT) AND ur.role LIKE 'council%'), "
+                               "(SELECT count(*) FROM rounds rd WHERE rd.council_id = c.id AND rd.state = 'open') "
+                               "FROM councils c WHERE c.id IN ",
+                               council_extra);
     json_t *rows = json_array(), *it;
     size_t i;
     json_array_foreach(items, i, it) {
-        int64_t id = json_integer_value(json_object_get(it, "id"));
-        json_t *row = json_object_get(extra, arena_printf(&r->arena, "%lld", (long long)id));
-        row = row ? json_incref(row) : json_object();
-        json_object_set_new(row, "id", json_integer(id));
+        json_t *row = row_of(r, extra, it);
         json_object_set(row, "name", json_object_get(it, "name"));
         json_object_set(row, "decision_no", json_object_get(it, "decision_no"));
         const char *on = dmy(r, page_jstr(it, "decided_on"));
@@ -992,7 +997,9 @@ static json_t *council_conflicts(Req *r, int64_t id) {
     json_t *out = json_array();
     while (db_step(s) == DB_ROW) {
         json_t *st = scoring_round_status(r->db, NULL, db_col_int(s, 0));
-        json_array_extend(out, conflicts_view(r, st, arena_strdup(&r->arena, db_col_text(s, 1))));
+        json_t *cv = conflicts_view(r, st, arena_strdup(&r->arena, db_col_text(s, 1)));
+        json_array_extend(out, cv);
+        json_decref(cv);
         json_decref(st);
     }
     db_done(s);
