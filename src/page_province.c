@@ -1015,7 +1015,7 @@ static int council_show(Req *r, int64_t id, int status, int which, const Err *e)
     json_t *pos = position_options(r), *users = user_options(r);
     const PageField member_fields[] = {
         {"role", "select", N_("Position"), NULL, NULL, true, pos},
-        {"agency", "text", N_("Agency the member comes from"), NULL, NULL, false, NULL},
+        {"member_agency", "text", N_("Agency the member comes from"), NULL, NULL, false, NULL},
         {"user_id", "select", N_("An existing account"), N_("Or leave it empty and create a new account below."), NULL, false, users},
         {"username", "text", N_("New account: username"), N_("3 to 32 characters: letters a-z without diacritics, digits and . _ -"), "off", false, NULL},
         {"full_name", "text", N_("New account: full name"), NULL, "off", false, NULL},
@@ -1074,7 +1074,7 @@ int page_province_council(Req *r) {
 /* Add the member the form names to council id: an existing account (user_id) gets the
 ** position; otherwise a new account is made with it. 0 or -1 with e. */
 static int member_add(Req *r, int64_t id, Err *e) {
-    const char *role = req_form(r, "role"), *agency = req_form(r, "agency"), *user = req_form(r, "user_id");
+    const char *role = req_form(r, "role"), *agency = req_form(r, "member_agency"), *user = req_form(r, "user_id");
     const char *username = req_form(r, "username"), *password = req_form(r, "password");
     bool known = false;
     for (size_t i = 0; role && i < COUNT(positions); i++) known |= str_eq(role, positions[i]);

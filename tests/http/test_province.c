@@ -266,13 +266,13 @@ static void test_council_forms(void **state) {
     body_has(&r, "Chủ tịch Hội đồng");
     resp_free(&r);
     /* a new account without its password: refused beside the field, no account made */
-    r = browser_post(&b, "/tinh/hoi-dong/1/thanh-vien", "role=council_member&username=hd.moi&agency=%s",
+    r = browser_post(&b, "/tinh/hoi-dong/1/thanh-vien", "role=council_member&username=hd.moi&member_agency=%s",
                      form_enc("Sở Công Thương"));
     expect_page(&r, 422);
     body_has(&r, "id=\"f-password-error\"");
     body_has(&r, "value=\"hd.moi\"");
     resp_free(&r);
-    r = browser_post(&b, "/tinh/hoi-dong/1/thanh-vien", "role=council_member&username=hd.moi&full_name=%s&agency=%s&password=%s",
+    r = browser_post(&b, "/tinh/hoi-dong/1/thanh-vien", "role=council_member&username=hd.moi&full_name=%s&member_agency=%s&password=%s",
                      form_enc("Lê Văn Mới"), form_enc("Sở Công Thương"), form_enc("mat-khau-hoi-dong-2026"));
     expect_status(&r, 303, NULL);
     assert_string_equal(resp_header_value(&r, "Location"), "/tinh/hoi-dong/1?done=member");
