@@ -62,6 +62,10 @@ typedef struct ListPage {
     ** list of public records (the province's rounds). */
     const char *fixed_param;
     const char *(*fixed_value)(Req *r);
+    /* For an entity without a name to search (dossiers): the entity filter that takes the
+    ** search q instead, folded (lower case, without diacritics: text_fold); NULL: q searches
+    ** the name. */
+    const char *q_filter;
 } ListPage;
 
 /* Answer the list page lp for r (the route's handler calls it); a workspace's page (a WORK

@@ -224,9 +224,12 @@ static json_t *options_of(Req *r, const char *sql) {
     return out;
 }
 
-/* The communes that have dossiers in the caller's province, by name. */
+/* The communes of the caller's province (for an administrator: those that have dossiers), by
+** name. */
 static json_t *dossier_communes(Req *r) {
-    json_t *codes = options_of(r, "SELECT DISTINCT commune_code, NULL FROM dossiers WHERE ?1 IS NULL OR province_code = ?1");
+    json_t *codes = options_of(r, my_province(r) ? "SELECT code, NULL FROM units WHERE geo = '2025' AND level = 'commune' "
+                                                   "AND valid_to IS NULL AND parent_code = ? ORDER BY coalesce(name_en, name)"
+                                                 : "SELECT DISTINCT commune_code, NULL FROM dossiers WHERE ? IS NULL");
     json_t *list = json_array(), *o;
     size_t i;
     json_array_foreach(codes, i, o) json_array_append(list, json_object_get(o, "value"));
@@ -351,7 +354,7 @@ static json_t *dossier_rows(Req *r, json_t *items, const char *q) {
 
 static const ListPage dossiers_page = {
     &ENTITY_DOSSIERS, "/tinh/ho-so", "province_dossiers", N_("Dossiers of the province"),
-    dossier_filters, dossier_sorts, dossier_rows, NULL, NULL,
+    dossier_filters, dossier_sorts, dossier_rows, NULL, NULL, "text",
 };
 
 int page_province_dossiers(Req *r) { return page_list(r, &dossiers_page); }
@@ -480,7 +483,7 @@ static json_t *round_rows(Req *r, json_t *items, const char *q) {
 
 static const ListPage rounds_page = {
     &ENTITY_ROUNDS, "/tinh/dot", "province_rounds", N_("Evaluation rounds"),
-    round_filters, round_sorts, round_rows, "province_code", my_province,
+    round_filters, round_sorts, round_rows, "province_code", my_province, NULL,
 };
 
 int page_province_rounds(Req *r) { return page_list(r, &rounds_page); }
@@ -885,7 +888,7 @@ static json_t *council_rows(Req *r, json_t *items, const char *q) {
 
 static const ListPage councils_page = {
     &ENTITY_COUNCILS, "/tinh/hoi-dong", "province_councils", N_("Councils"),
-    council_filters, council_sorts, council_rows, "province_code", my_province,
+    council_filters, council_sorts, council_rows, "province_code", my_province, NULL,
 };
 
 int page_province_councils(Req *r) { return page_list(r, &councils_page); }

@@ -82,6 +82,17 @@ static void test_needs_and_lists(void **state) {
     assert_null(strstr(r.body, "href=\"/tinh/ho-so/6\""));
     body_has(&r, "Tình trạng: <strong>Đã chuyển lên tỉnh</strong>");
     resp_free(&r);
+    /* the search: words of the product's name with or without diacritics, or of the number */
+    r = browser_get(&b, "/tinh/ho-so?q=ben+tre");
+    expect_page(&r, 200);
+    body_has(&r, "href=\"/tinh/ho-so/6\"");
+    assert_null(strstr(r.body, "href=\"/tinh/ho-so/5\""));
+    resp_free(&r);
+    r = browser_get(&b, "/tinh/ho-so?q=05%2FP%C4%90K");
+    expect_page(&r, 200);
+    body_has(&r, "href=\"/tinh/ho-so/6\"");
+    body_has(&r, "1 kết quả");
+    resp_free(&r);
     /* the overdue one of the demo */
     r = browser_get(&b, "/tinh/ho-so?overdue=true&sort=commune_due");
     expect_page(&r, 200);
