@@ -401,12 +401,13 @@ static const Filter dossier_filters[] = {
     /* ?overdue=true: the commune's 15 working days have passed; false: the others. */
     {.name = "overdue", .sql = "? = (state = 'with_commune' AND commune_due < ?)", .type = FT_BOOL, .today = 1},
     /* ?text=: folded words (lower case, without diacritics or punctuation: "keo dua", "05 pdk")
-    ** within the registration number, or the product's or producer's name; the workspaces'
-    ** search. */
+    ** within the registration number (when they hold a digit: the folding of every number costs
+    ** more than the rest), or the product's or producer's name; the workspaces' search. */
     {.name = "text",
-     .sql = "replace(replace(replace(reg_no, 'Đ', 'D'), '/', ' '), '-', ' ') LIKE ('%' || ? || '%') OR product_id IN (SELECT id FROM products WHERE name_fold LIKE ('%' || ? || '%')) "
+     .sql = "(? GLOB '*[0-9]*' AND replace(replace(replace(reg_no, 'Đ', 'D'), '/', ' '), '-', ' ') LIKE ('%' || ? || '%')) "
+            "OR product_id IN (SELECT id FROM products WHERE name_fold LIKE ('%' || ? || '%')) "
             "OR producer_id IN (SELECT id FROM producers WHERE name_fold LIKE ('%' || ? || '%'))",
-     .type = FT_TEXT, .nparams = 3},
+     .type = FT_TEXT, .params = "vvvv"},
     {0},
 };
 
