@@ -404,7 +404,8 @@ static const Filter dossier_filters[] = {
     ** within the registration number (when they hold a digit: the folding of every number costs
     ** more than the rest), or the product's or producer's name; the workspaces' search. */
     {.name = "text",
-     .sql = "(? GLOB '*[0-9]*' AND replace(replace(replace(reg_no, 'Đ', 'D'), '/', ' '), '-', ' ') LIKE ('%' || ? || '%')) "
+     .sql = "(? GLOB '*[0-9]*' "
+            "AND replace(replace(replace(reg_no, 'Đ', 'D'), '/', ' '), '-', ' ') LIKE ('%' || ? || '%')) "
             "OR product_id IN (SELECT id FROM products WHERE name_fold LIKE ('%' || ? || '%')) "
             "OR producer_id IN (SELECT id FROM producers WHERE name_fold LIKE ('%' || ? || '%'))",
      .type = FT_TEXT, .params = "vvvv"},

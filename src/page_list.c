@@ -364,7 +364,8 @@ static json_t *facet_counts(Req *r, const ListPage *lp, const ListFilter *lf, co
     ** and where they reach) is part of the question, so callers of one scope share the answer */
     bool scoped = lp->en->perm_read != PERM_PUBLIC;
     for (int i = 0; scoped && r->auth && i < r->auth->ngrants; i++)
-        buf_printf(&key, "\n@%d:%s:%d", (int)r->auth->grants[i].role, r->auth->grants[i].scope, r->auth->grants[i].confirmed);
+        buf_printf(&key, "\n@%d:%s:%d", (int)r->auth->grants[i].role, r->auth->grants[i].scope,
+                   r->auth->grants[i].confirmed);
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < key.n; i++) h = (h ^ (unsigned char)key.p[i]) * 1099511628211ULL;
     bool cacheable = r->app && (!scoped || r->auth);

@@ -84,6 +84,7 @@ static const char *done_notice(Req *r) {
         {"member", N_("The member is added to the council.")},
         {"removed", N_("The member is removed from the council.")},
         {"advisor", N_("The expert is added to the advisory group.")},
+        {"advisor-removed", N_("The expert is removed from the advisory group.")},
     };
     const char *done = req_query(r, "done");
     for (size_t i = 0; done && i < COUNT(notices); i++)
@@ -114,8 +115,9 @@ static json_t *needs_dossiers(Req *r, const char *prov, const char *state, int64
     *total = 0;
     while (db_step(s) == DB_ROW) {
         *total = db_col_int(s, 5);
-        json_array_append_new(rows, json_pack("{s:I, s:s?, s:s?, s:s?}", "id", (json_int_t)db_col_int(s, 0), "reg_no",
-                                              db_col_text(s, 1), "name", db_col_text(s, 2), "commune", db_col_text(s, 3)));
+        json_array_append_new(rows,
+                              json_pack("{s:I, s:s?, s:s?, s:s?}", "id", (json_int_t)db_col_int(s, 0), "reg_no",
+                                        db_col_text(s, 1), "name", db_col_text(s, 2), "commune", db_col_text(s, 3)));
         json_array_append_new(codes, json_string(db_col_text(s, 3) ? db_col_text(s, 3) : ""));
     }
     db_done(s);
@@ -141,13 +143,13 @@ static void needs_rounds(Req *r, const char *prov, json_t *sections) {
     char today[11], soon[11];
     date_today(today);
     date_add_days(today, SOON_DAYS, soon);
-    Stmt *s = db_prepare(r->db,
-                         "SELECT r.id, r.name, r.forward_by, r.ends_on, r.council_id, "
-                         "(SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id AND u.status = 'active' "
-                         "WHERE ur.scope = CAST(r.council_id AS TEXT) AND ur.role = 'council_chair'), "
-                         "(SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id AND u.status = 'active' "
-                         "WHERE ur.scope = CAST(r.council_id AS TEXT) AND ur.role IN ('council_chair', 'council_member')) "
-                         "FROM rounds r WHERE r.province_code = ? AND r.state = 'open' ORDER BY r.ends_on, r.id");
+    Stmt *s = db_prepare(
+        r->db, "SELECT r.id, r.name, r.forward_by, r.ends_on, r.council_id, "
+               "(SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id AND u.status = 'active' "
+               "WHERE ur.scope = CAST(r.council_id AS TEXT) AND ur.role = 'council_chair'), "
+               "(SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id AND u.status = 'active' "
+               "WHERE ur.scope = CAST(r.council_id AS TEXT) AND ur.role IN ('council_chair', 'council_member')) "
+               "FROM rounds r WHERE r.province_code = ? AND r.state = 'open' ORDER BY r.ends_on, r.id");
     db_bind_text(s, 1, prov);
     json_t *dates = json_array(), *quorum = json_array();
     while (db_step(s) == DB_ROW) {
@@ -160,7 +162,7 @@ static void needs_rounds(Req *r, const char *prov, json_t *sections) {
                                                    tr(r->lang, fwd_ahead ? N_("Communes forward dossiers by this day")
                                                                          : N_("The round ends")),
                                                    due));
-        const char *why = db_col_null(s, 4) ? N_("The round has no council yet")
+        const char *why = db_col_null(s, 4)       ? N_("The round has no council yet")
                           : db_col_int(s, 5) == 0 ? N_("The council has no chair")
                           : db_col_int(s, 6) == 0 ? N_("The council has no member who scores")
                                                   : NULL;
@@ -174,7 +176,8 @@ static void needs_rounds(Req *r, const char *prov, json_t *sections) {
 /* The label of a conflict's kind ("declared", "own_producer", "same_commune"). */
 static const char *conflict_label(Req *r, const char *kind) {
     if (str_eq(kind, "own_producer")) return tr(r->lang, N_("Detected: the member's own producer filed the dossier"));
-    if (str_eq(kind, "same_commune")) return tr(r->lang, N_("Detected: the member has a producer in the dossier's commune"));
+    if (str_eq(kind, "same_commune"))
+        return tr(r->lang, N_("Detected: the member has a producer in the dossier's commune"));
     return tr(r->lang, N_("Declared by the member"));
 }
 
@@ -184,18 +187,21 @@ void work_needs_province(Req *r, json_t *sections) {
     json_t *items = needs_dossiers(r, prov, "forwarded", &total);
     work_section(r, sections, N_("Forwarded dossiers to check"), items, total, "/tinh/ho-so?state=forwarded", true);
     items = needs_dossiers(r, prov, "checked", &total);
-    work_section(r, sections, N_("Checked dossiers to put in a round"), items, total, "/tinh/ho-so?state=checked", false);
+    work_section(r, sections, N_("Checked dossiers to put in a round"), items, total, "/tinh/ho-so?state=checked",
+                 false);
     needs_rounds(r, prov, sections);
     json_t *st = scoring_round_status(r->db, prov, 0), *c, *shown = json_array();
     size_t i;
     json_array_foreach(json_object_get(st, "conflicts"), i, c) {
         if (i >= NEEDS_SHOWN) break;
         const char *who = page_jstr(c, "full_name") ? page_jstr(c, "full_name") : page_jstr(c, "username");
-        const char *text = arena_printf(&r->arena, "%s – %s", who, page_jstr(c, "reg_no") ? page_jstr(c, "reg_no") : "");
-        json_array_append_new(shown, work_item(r, text,
-                                               arena_printf(&r->arena, "/tinh/dot/%lld",
-                                                            (long long)json_integer_value(json_object_get(c, "round_id"))),
-                                               conflict_label(r, page_jstr(c, "kind")), NULL));
+        const char *text =
+            arena_printf(&r->arena, "%s – %s", who, page_jstr(c, "reg_no") ? page_jstr(c, "reg_no") : "");
+        json_array_append_new(shown,
+                              work_item(r, text,
+                                        arena_printf(&r->arena, "/tinh/dot/%lld",
+                                                     (long long)json_integer_value(json_object_get(c, "round_id"))),
+                                        conflict_label(r, page_jstr(c, "kind")), NULL));
     }
     work_section(r, sections, N_("Conflicts of interest in open rounds"), shown,
                  (int64_t)json_array_size(json_object_get(st, "conflicts")), NULL, false);
@@ -227,9 +233,10 @@ static json_t *options_of(Req *r, const char *sql) {
 /* The communes of the caller's province (for an administrator: those that have dossiers), by
 ** name. */
 static json_t *dossier_communes(Req *r) {
-    json_t *codes = options_of(r, my_province(r) ? "SELECT code, NULL FROM units WHERE geo = '2025' AND level = 'commune' "
-                                                   "AND valid_to IS NULL AND parent_code = ? ORDER BY coalesce(name_en, name)"
-                                                 : "SELECT DISTINCT commune_code, NULL FROM dossiers WHERE ? IS NULL");
+    json_t *codes =
+        options_of(r, my_province(r) ? "SELECT code, NULL FROM units WHERE geo = '2025' AND level = 'commune' "
+                                       "AND valid_to IS NULL AND parent_code = ? ORDER BY coalesce(name_en, name)"
+                                     : "SELECT DISTINCT commune_code, NULL FROM dossiers WHERE ? IS NULL");
     json_t *list = json_array(), *o;
     size_t i;
     json_array_foreach(codes, i, o) json_array_append(list, json_object_get(o, "value"));
@@ -245,7 +252,8 @@ static json_t *dossier_communes(Req *r) {
 }
 
 static json_t *province_rounds(Req *r) {
-    return options_of(r, "SELECT id, name FROM rounds WHERE ?1 IS NULL OR province_code = ?1 ORDER BY year DESC, number DESC");
+    return options_of(
+        r, "SELECT id, name FROM rounds WHERE ?1 IS NULL OR province_code = ?1 ORDER BY year DESC, number DESC");
 }
 
 static const ListOption overdue_options[] = {
@@ -255,7 +263,8 @@ static const ListOption overdue_options[] = {
 };
 
 static const ListOption star_options[] = {
-    {"5", N_("5 stars")}, {"4", N_("4 stars")}, {"3", N_("3 stars")}, {"2", N_("2 stars")}, {"1", N_("1 star")}, {NULL, NULL},
+    {"5", N_("5 stars")}, {"4", N_("4 stars")}, {"3", N_("3 stars")},
+    {"2", N_("2 stars")}, {"1", N_("1 star")},  {NULL, NULL},
 };
 
 static const ListFilter dossier_filters[] = {
@@ -293,7 +302,8 @@ static json_t *page_extra(Req *r, json_t *items, const char *sql_head, json_t *(
     Stmt *s = db_prepare(r->db, buf_str(&sql));
     buf_free(&sql);
     for (int i = 0; i < n; i++) db_bind_int(s, i + 1, ids[i]);
-    while (db_step(s) == DB_ROW) json_object_set_new(extra, arena_printf(&r->arena, "%lld", (long long)db_col_int(s, 0)), row(r, s));
+    while (db_step(s) == DB_ROW)
+        json_object_set_new(extra, arena_printf(&r->arena, "%lld", (long long)db_col_int(s, 0)), row(r, s));
     db_done(s);
     return extra;
 }
@@ -317,11 +327,12 @@ static json_t *dossier_extra(Req *r, Stmt *s) {
 static json_t *dossier_rows(Req *r, json_t *items, const char *q) {
     (void)q;
     json_t *names = page_list_communes(r, items);
-    json_t *extra = page_extra(r, items,
-                               "SELECT d.id, p.name, pr.name, rd.name FROM dossiers d LEFT JOIN products p ON p.id = d.product_id "
-                               "LEFT JOIN producers pr ON pr.id = d.producer_id LEFT JOIN rounds rd ON rd.id = d.round_id "
-                               "WHERE d.id IN ",
-                               dossier_extra);
+    json_t *extra =
+        page_extra(r, items,
+                   "SELECT d.id, p.name, pr.name, rd.name FROM dossiers d LEFT JOIN products p ON p.id = d.product_id "
+                   "LEFT JOIN producers pr ON pr.id = d.producer_id LEFT JOIN rounds rd ON rd.id = d.round_id "
+                   "WHERE d.id IN ",
+                   dossier_extra);
     char today[11];
     date_today(today);
     json_t *rows = json_array(), *it;
@@ -353,8 +364,16 @@ static json_t *dossier_rows(Req *r, json_t *items, const char *q) {
 }
 
 static const ListPage dossiers_page = {
-    &ENTITY_DOSSIERS, "/tinh/ho-so", "province_dossiers", N_("Dossiers of the province"),
-    dossier_filters, dossier_sorts, dossier_rows, NULL, NULL, "text",
+    &ENTITY_DOSSIERS,
+    "/tinh/ho-so",
+    "province_dossiers",
+    N_("Dossiers of the province"),
+    dossier_filters,
+    dossier_sorts,
+    dossier_rows,
+    NULL,
+    NULL,
+    "text",
 };
 
 int page_province_dossiers(Req *r) { return page_list(r, &dossiers_page); }
@@ -376,11 +395,13 @@ static json_t *commune_report_view(Req *r, json_t *rep) {
     for (size_t i = 0; i < COUNT(items); i++) {
         json_t *it = json_object_get(json_object_get(rep, "items"), items[i].key);
         if (!json_is_object(it)) continue;
-        json_array_append_new(list, json_pack("{s:s, s:b, s:O?}", "label", tr(r->lang, items[i].label), "met",
-                                              json_is_true(json_object_get(it, "met")), "note", json_object_get(it, "note")));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:b, s:O?}", "label", tr(r->lang, items[i].label), "met",
+                                        json_is_true(json_object_get(it, "met")), "note", json_object_get(it, "note")));
     }
-    return json_pack("{s:o, s:O?, s:O?, s:s?}", "items", list, "comment", json_object_get(rep, "comment"), "assessed_by",
-                     json_object_get(rep, "assessed_by"), "assessed_text", dmy(r, page_jstr(rep, "assessed_on")));
+    return json_pack("{s:o, s:O?, s:O?, s:s?}", "items", list, "comment", json_object_get(rep, "comment"),
+                     "assessed_by", json_object_get(rep, "assessed_by"), "assessed_text",
+                     dmy(r, page_jstr(rep, "assessed_on")));
 }
 
 /* The producer's self-assessment (Mẫu 02) in short: the parts' points, the total, the stars. */
@@ -389,11 +410,11 @@ static json_t *self_assessment_view(Req *r, json_t *sa) {
     if (!json_is_object(res)) return json_null();
     json_t *parts = json_object_get(res, "parts");
     json_int_t stars = json_integer_value(json_object_get(res, "stars"));
-    return json_pack("{s:I, s:I, s:I, s:I, s:s, s:I, s:b}", "a", json_integer_value(json_object_get(parts, "A")), "b",
-                     json_integer_value(json_object_get(parts, "B")), "c", json_integer_value(json_object_get(parts, "C")),
-                     "total", json_integer_value(json_object_get(res, "total")), "stars_text",
-                     stars > 0 ? page_stars((int)stars) : "", "stars", stars,
-                     "complete", json_array_size(json_object_get(res, "missing")) == 0);
+    return json_pack(
+        "{s:I, s:I, s:I, s:I, s:s, s:I, s:b}", "a", json_integer_value(json_object_get(parts, "A")), "b",
+        json_integer_value(json_object_get(parts, "B")), "c", json_integer_value(json_object_get(parts, "C")), "total",
+        json_integer_value(json_object_get(res, "total")), "stars_text", stars > 0 ? page_stars((int)stars) : "",
+        "stars", stars, "complete", json_array_size(json_object_get(res, "missing")) == 0);
 }
 
 /* The open rounds of province that have not ended: [{id, name}] for the "assign" step. */
@@ -433,7 +454,8 @@ int page_province_dossier(Req *r) {
 static json_t *round_states(Req *r) { return enum_options(r, &ENTITY_ROUNDS, "state"); }
 
 static json_t *round_years(Req *r) {
-    return options_of(r, "SELECT DISTINCT year, year FROM rounds WHERE ?1 IS NULL OR province_code = ?1 ORDER BY year DESC");
+    return options_of(
+        r, "SELECT DISTINCT year, year FROM rounds WHERE ?1 IS NULL OR province_code = ?1 ORDER BY year DESC");
 }
 
 static const ListFilter round_filters[] = {
@@ -457,10 +479,11 @@ static json_t *round_extra(Req *r, Stmt *s) {
 /* The rows of a page of rounds: council and dossiers counted in one query. */
 static json_t *round_rows(Req *r, json_t *items, const char *q) {
     (void)q;
-    json_t *extra = page_extra(r, items,
-                               "SELECT r.id, c.name, (SELECT count(*) FROM dossiers d WHERE d.round_id = r.id) FROM rounds r "
-                               "LEFT JOIN councils c ON c.id = r.council_id WHERE r.id IN ",
-                               round_extra);
+    json_t *extra =
+        page_extra(r, items,
+                   "SELECT r.id, c.name, (SELECT count(*) FROM dossiers d WHERE d.round_id = r.id) FROM rounds r "
+                   "LEFT JOIN councils c ON c.id = r.council_id WHERE r.id IN ",
+                   round_extra);
     char today[11];
     date_today(today);
     json_t *rows = json_array(), *it;
@@ -470,8 +493,9 @@ static json_t *round_rows(Req *r, json_t *items, const char *q) {
         const char *state = page_jstr(it, "state"), *ends = page_jstr(it, "ends_on");
         json_object_set(row, "name", json_object_get(it, "name"));
         json_object_set_new(row, "state", json_string(state ? state : ""));
-        json_object_set_new(row, "state_label", json_string(entity_enum_label(entity_field(&ENTITY_ROUNDS, "state")->enums, state,
-                                                                                r->lang == LANG_VI)));
+        json_object_set_new(
+            row, "state_label",
+            json_string(entity_enum_label(entity_field(&ENTITY_ROUNDS, "state")->enums, state, r->lang == LANG_VI)));
         json_object_set_new(row, "forward_text", json_string(nz(dmy(r, page_jstr(it, "forward_by")))));
         json_object_set_new(row, "ends_text", json_string(nz(dmy(r, ends))));
         json_object_set_new(row, "ended", json_boolean(str_eq(state, "open") && ends && strcmp(ends, today) < 0));
@@ -483,7 +507,8 @@ static json_t *round_rows(Req *r, json_t *items, const char *q) {
 
 static const ListPage rounds_page = {
     &ENTITY_ROUNDS, "/tinh/dot", "province_rounds", N_("Evaluation rounds"),
-    round_filters, round_sorts, round_rows, "province_code", my_province, NULL,
+    round_filters,  round_sorts, round_rows,        "province_code",
+    my_province,    NULL,
 };
 
 int page_province_rounds(Req *r) { return page_list(r, &rounds_page); }
@@ -491,8 +516,9 @@ int page_province_rounds(Req *r) { return page_list(r, &rounds_page); }
 /* [{value, label}] of the councils of the caller's province (every province council for an
 ** administrator). */
 static json_t *council_options(Req *r) {
-    return options_of(r, "SELECT id, name FROM councils WHERE level = 'province' AND (?1 IS NULL OR province_code = ?1) "
-                         "ORDER BY name");
+    return options_of(r,
+                      "SELECT id, name FROM councils WHERE level = 'province' AND (?1 IS NULL OR province_code = ?1) "
+                      "ORDER BY name");
 }
 
 /* Set key of o from the form's field of the same name when it is not empty; an integer field
@@ -554,7 +580,8 @@ static int round_form_show(Req *r, int status, const Err *e) {
         {"ends_on", "date", N_("The round ends on"), NULL, NULL, false, NULL},
         {"council_id", "select", N_("Council"), N_("The council can be chosen later."), NULL, false, councils},
         {"note", "text", N_("Note"), NULL, NULL, false, NULL},
-        {"province_code", "text", N_("Province code"), N_("The 2-digit code of the province (2025)."), NULL, true, NULL},
+        {"province_code", "text", N_("Province code"), N_("The 2-digit code of the province (2025)."), NULL, true,
+         NULL},
     };
     json_t *form = page_form(r, fields, COUNT(fields) - (admin ? 0 : 1), e);
     json_t *f = json_object_get(form, "f");
@@ -563,19 +590,22 @@ static int round_form_show(Req *r, int status, const Err *e) {
     if (!r->form) { /* the first showing: this year, the next number */
         char today[11];
         date_today(today);
-        Stmt *s = db_prepare(r->db, "SELECT coalesce(max(number), 0) + 1 FROM rounds WHERE province_code = ? AND year = ?");
+        Stmt *s =
+            db_prepare(r->db, "SELECT coalesce(max(number), 0) + 1 FROM rounds WHERE province_code = ? AND year = ?");
         db_bind_text(s, 1, my_province(r));
         db_bind_int(s, 2, atoi(today));
         int64_t next = db_step(s) == DB_ROW ? db_col_int(s, 0) : 1;
         db_done(s);
         json_object_set_new(json_object_get(f, "year"), "value", json_string(arena_printf(&r->arena, "%.4s", today)));
-        json_object_set_new(json_object_get(f, "number"), "value", json_string(arena_printf(&r->arena, "%lld", (long long)next)));
+        json_object_set_new(json_object_get(f, "number"), "value",
+                            json_string(arena_printf(&r->arena, "%lld", (long long)next)));
     }
     json_decref(councils);
     char q[32], sp[32];
-    json_t *view = json_pack("{s:o, s:b, s:s, s:s}", "form", form, "admin", admin, "quorum_text",
-                             lang_num(r->lang, rubric_rule_num(rubric_current(), "quorum") * 100, 0, q, sizeof q), "spread_text",
-                             lang_num(r->lang, rubric_rule_num(rubric_current(), "spread_threshold"), 0, sp, sizeof sp));
+    json_t *view =
+        json_pack("{s:o, s:b, s:s, s:s}", "form", form, "admin", admin, "quorum_text",
+                  lang_num(r->lang, rubric_rule_num(rubric_current(), "quorum") * 100, 0, q, sizeof q), "spread_text",
+                  lang_num(r->lang, rubric_rule_num(rubric_current(), "spread_threshold"), 0, sp, sizeof sp));
     return work_render(r, status, "province_round_new", view);
 }
 
@@ -600,35 +630,40 @@ int page_province_round_create(Req *r) {
 
 /* The dossiers of round with their scoring progress (status: scoring_round_status). */
 static json_t *round_dossiers(Req *r, int64_t round, json_t *status) {
-    Stmt *s = db_prepare(r->db, "SELECT d.id, d.reg_no, d.state, p.name, d.commune_code, d.avg_score, d.stars "
-                                "FROM dossiers d JOIN products p ON p.id = d.product_id WHERE d.round_id = ? ORDER BY d.id");
+    Stmt *s =
+        db_prepare(r->db, "SELECT d.id, d.reg_no, d.state, p.name, d.commune_code, d.avg_score, d.stars "
+                          "FROM dossiers d JOIN products p ON p.id = d.product_id WHERE d.round_id = ? ORDER BY d.id");
     db_bind_int(s, 1, round);
     json_t *rows = json_array(), *codes = json_array();
     while (db_step(s) == DB_ROW) {
         const char *state = db_col_text(s, 2);
         json_t *row = json_pack("{s:I, s:s?, s:s, s:s, s:s?, s:s?}", "id", (json_int_t)db_col_int(s, 0), "reg_no",
-                                db_col_text(s, 1), "state_label", work_state_label(r, state), "product_name", db_col_text(s, 3),
-                                "commune", db_col_text(s, 4), "stars_text",
+                                db_col_text(s, 1), "state_label", work_state_label(r, state), "product_name",
+                                db_col_text(s, 3), "commune", db_col_text(s, 4), "stars_text",
                                 db_col_int(s, 6) > 0 ? page_stars((int)db_col_int(s, 6)) : NULL);
         if (!db_col_null(s, 5)) {
             char num[32];
-            json_object_set_new(row, "average", json_string(lang_num(r->lang, db_col_double(s, 5), 2, num, sizeof num)));
+            json_object_set_new(row, "average",
+                                json_string(lang_num(r->lang, db_col_double(s, 5), 2, num, sizeof num)));
         }
-        json_t *q = json_object_get(json_object_get(status, "progress"), arena_printf(&r->arena, "%lld", (long long)db_col_int(s, 0)));
+        json_t *q = json_object_get(json_object_get(status, "progress"),
+                                    arena_printf(&r->arena, "%lld", (long long)db_col_int(s, 0)));
         if (q && str_eq(state, "in_round"))
-            json_object_set_new(row, "progress", json_pack("{s:s, s:s, s:s, s:b, s:b}", "submitted",
-                                                           int_text(r, json_integer_value(json_object_get(q, "submitted"))),
-                                                           "scorers", int_text(r, json_integer_value(json_object_get(q, "scorers"))),
-                                                           "needed", int_text(r, json_integer_value(json_object_get(q, "needed"))),
-                                                           "met", json_is_true(json_object_get(q, "met")), "chair",
-                                                           json_is_true(json_object_get(q, "chair_submitted"))));
+            json_object_set_new(row, "progress",
+                                json_pack("{s:s, s:s, s:s, s:b, s:b}", "submitted",
+                                          int_text(r, json_integer_value(json_object_get(q, "submitted"))), "scorers",
+                                          int_text(r, json_integer_value(json_object_get(q, "scorers"))), "needed",
+                                          int_text(r, json_integer_value(json_object_get(q, "needed"))), "met",
+                                          json_is_true(json_object_get(q, "met")), "chair",
+                                          json_is_true(json_object_get(q, "chair_submitted"))));
         json_array_append_new(rows, row);
         json_array_append_new(codes, json_string(db_col_text(s, 4) ? db_col_text(s, 4) : ""));
     }
     db_done(s);
     json_t *names = commune_names(r, codes), *row;
     size_t i;
-    json_array_foreach(rows, i, row) json_object_set_new(row, "commune_name", json_string(nz(commune_of(names, page_jstr(row, "commune")))));
+    json_array_foreach(rows, i, row)
+        json_object_set_new(row, "commune_name", json_string(nz(commune_of(names, page_jstr(row, "commune")))));
     json_decref(names);
     json_decref(codes);
     return rows;
@@ -636,9 +671,10 @@ static json_t *round_dossiers(Req *r, int64_t round, json_t *status) {
 
 /* The checked dossiers of the round's province that it can take (forwarded by its cut-off). */
 static json_t *round_candidates(Req *r, json_t *round) {
-    Stmt *s = db_prepare(r->db, "SELECT d.id, d.reg_no, p.name, d.forwarded_on FROM dossiers d JOIN products p ON p.id = d.product_id "
-                                "WHERE d.province_code = ? AND d.state = 'checked' AND (d.forwarded_on IS NULL OR d.forwarded_on <= ?) "
-                                "ORDER BY d.forwarded_on, d.id LIMIT 200");
+    Stmt *s = db_prepare(
+        r->db, "SELECT d.id, d.reg_no, p.name, d.forwarded_on FROM dossiers d JOIN products p ON p.id = d.product_id "
+               "WHERE d.province_code = ? AND d.state = 'checked' AND (d.forwarded_on IS NULL OR d.forwarded_on <= ?) "
+               "ORDER BY d.forwarded_on, d.id LIMIT 200");
     db_bind_text(s, 1, page_jstr(round, "province_code"));
     db_bind_text(s, 2, page_jstr(round, "forward_by"));
     json_t *out = json_array();
@@ -655,10 +691,11 @@ static json_t *conflicts_view(Req *r, json_t *status, const char *round_name) {
     json_t *out = json_array(), *c;
     size_t i;
     json_array_foreach(json_object_get(status, "conflicts"), i, c) {
-        json_t *o = json_pack("{s:O, s:O?, s:O, s:O?, s:s, s:O?, s:s?}", "dossier_id", json_object_get(c, "dossier_id"), "reg_no",
-                              json_object_get(c, "reg_no"), "username", json_object_get(c, "username"), "full_name",
-                              json_object_get(c, "full_name"), "kind_label", conflict_label(r, page_jstr(c, "kind")), "reason",
-                              json_object_get(c, "reason"), "round_name", round_name);
+        json_t *o =
+            json_pack("{s:O, s:O?, s:O, s:O?, s:s, s:O?, s:s?}", "dossier_id", json_object_get(c, "dossier_id"),
+                      "reg_no", json_object_get(c, "reg_no"), "username", json_object_get(c, "username"), "full_name",
+                      json_object_get(c, "full_name"), "kind_label", conflict_label(r, page_jstr(c, "kind")), "reason",
+                      json_object_get(c, "reason"), "round_name", round_name);
         json_object_set_new(o, "declared", json_boolean(str_eq(page_jstr(c, "kind"), "declared")));
         json_array_append_new(out, o);
     }
@@ -700,8 +737,9 @@ static int round_show(Req *r, int64_t id, int status, const Err *e) {
         json_object_set_new(json_object_get(f, "ends_on"), "value", json_string(nz(page_jstr(round, "ends_on"))));
         json_object_set_new(json_object_get(f, "note"), "value", json_string(nz(page_jstr(round, "note"))));
     }
-    const char *chosen = r->form ? req_form(r, "council_id")
-                                 : arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(round, "council_id")));
+    const char *chosen =
+        r->form ? req_form(r, "council_id")
+                : arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(round, "council_id")));
     json_t *opt;
     size_t i;
     json_array_foreach(json_object_get(json_object_get(f, "council_id"), "options"), i, opt)
@@ -718,15 +756,17 @@ static int round_show(Req *r, int64_t id, int status, const Err *e) {
         db_done(s);
     }
     double quorum = json_number_value(json_object_get(round, "quorum"));
-    json_object_set_new(view, "round", json_pack("{s:I, s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:O?, s:o, s:s}", "id", (json_int_t)id,
-                                                 "name", json_object_get(round, "name"), "state", state ? state : "",
-                                                 "state_label", entity_enum_label(entity_field(&ENTITY_ROUNDS, "state")->enums, state, r->lang == LANG_VI),
-                                                 "forward_text", nz(dmy(r, page_jstr(round, "forward_by"))),
-                                                 "ends_text", nz(dmy(r, page_jstr(round, "ends_on"))),
-                                                 "quorum_text", arena_strdup(&r->arena, lang_num(r->lang, quorum * 100, 0, num, sizeof num)),
-                                                 "spread_text", arena_strdup(&r->arena, lang_num(r->lang, json_number_value(json_object_get(round, "spread_threshold")), 0, num, sizeof num)),
-                                                 "note", json_object_get(round, "note"), "is", page_is(state),
-                                                 "version", round_version(r, round)));
+    json_object_set_new(
+        view, "round",
+        json_pack(
+            "{s:I, s:O, s:s, s:s, s:s, s:s, s:s, s:s, s:O?, s:o, s:s}", "id", (json_int_t)id, "name",
+            json_object_get(round, "name"), "state", state ? state : "", "state_label",
+            entity_enum_label(entity_field(&ENTITY_ROUNDS, "state")->enums, state, r->lang == LANG_VI), "forward_text",
+            nz(dmy(r, page_jstr(round, "forward_by"))), "ends_text", nz(dmy(r, page_jstr(round, "ends_on"))),
+            "quorum_text", arena_strdup(&r->arena, lang_num(r->lang, quorum * 100, 0, num, sizeof num)), "spread_text",
+            arena_strdup(&r->arena, lang_num(r->lang, json_number_value(json_object_get(round, "spread_threshold")), 0,
+                                             num, sizeof num)),
+            "note", json_object_get(round, "note"), "is", page_is(state), "version", round_version(r, round)));
     json_t *dossiers = round_dossiers(r, id, status_json);
     json_object_set_new(view, "has_dossiers", json_boolean(json_array_size(dossiers) > 0));
     json_object_set_new(view, "dossiers", dossiers);
@@ -756,9 +796,10 @@ static int round_unchanged(Req *r, int64_t id) {
     const char *version = req_form(r, "version");
     int st = 0;
     if (version && !str_eq(version, round_version(r, round)))
-        st = resp_error(r, 409, "version",
-                        "this round was changed since your page was shown (by someone else, or by this form sent twice); "
-                        "nothing was changed. Open the round again to see what it holds");
+        st = resp_error(
+            r, 409, "version",
+            "this round was changed since your page was shown (by someone else, or by this form sent twice); "
+            "nothing was changed. Open the round again to see what it holds");
     json_decref(round);
     return st;
 }
@@ -796,7 +837,8 @@ int page_province_round_update(Req *r) {
         err_clear(&e);
         return st;
     }
-    return page_redirect(r, arena_printf(&r->arena, "/tinh/dot/%lld?done=%s", (long long)id, close ? "closed" : "saved"));
+    return page_redirect(r,
+                         arena_printf(&r->arena, "/tinh/dot/%lld?done=%s", (long long)id, close ? "closed" : "saved"));
 }
 
 /* POST /tinh/dot/{id}/ho-so: put the chosen checked dossiers (fields "dossier", several) in
@@ -809,7 +851,8 @@ int page_province_round_assign(Req *r) {
     for (int i = 0; i < n; i++) {
         int64_t d;
         if (strcmp(form_key(r->form, i), "dossier")) continue;
-        if (!parse_i64(form_value(r->form, i), &d) || d <= 0) return resp_error(r, 422, "dossier", "choose the dossiers from the list");
+        if (!parse_i64(form_value(r->form, i), &d) || d <= 0)
+            return resp_error(r, 422, "dossier", "choose the dossiers from the list");
         ids[k++] = d;
     }
     if (!k) return resp_error(r, 422, "dossier", "choose at least one dossier to put in the round");
@@ -822,11 +865,12 @@ int page_province_round_assign(Req *r) {
         }
         if (!d) return resp_problem(r, &e);
         const char *state = page_jstr(d, "state");
-        int st = str_eq(state, "checked") ? 0
-                                          : resp_error(r, 409, "dossier",
-                                                       "dossier %s is now \"%s\": someone (or this form, sent twice) has "
-                                                       "acted on it since your page was shown; nothing was changed",
-                                                       nz(page_jstr(d, "reg_no")), work_state_label(r, state));
+        int st = str_eq(state, "checked")
+                     ? 0
+                     : resp_error(r, 409, "dossier",
+                                  "dossier %s is now \"%s\": someone (or this form, sent twice) has "
+                                  "acted on it since your page was shown; nothing was changed",
+                                  nz(page_jstr(d, "reg_no")), work_state_label(r, state));
         json_decref(d);
         if (st) return st;
     }
@@ -837,8 +881,9 @@ int page_province_round_assign(Req *r) {
         json_decref(in);
         if (rc) {
             char why[600];
-            return resp_error(r, e.status, "dossier", "%d of the chosen dossiers were put in the round before this refusal: %s",
-                              i, err_text(&e, r->lang, why, sizeof why));
+            return resp_error(r, e.status, "dossier",
+                              "%d of the chosen dossiers were put in the round before this refusal: %s", i,
+                              err_text(&e, r->lang, why, sizeof why));
         }
     }
     return page_redirect(r, arena_printf(&r->arena, "/tinh/dot/%lld?done=assigned", (long long)id));
@@ -860,18 +905,20 @@ static const ListOption council_sorts[] = {
 };
 
 static json_t *council_extra(Req *r, Stmt *s) {
-    return json_pack("{s:s, s:s}", "members_text", int_text(r, db_col_int(s, 1)), "rounds_text", int_text(r, db_col_int(s, 2)));
+    return json_pack("{s:s, s:s}", "members_text", int_text(r, db_col_int(s, 1)), "rounds_text",
+                     int_text(r, db_col_int(s, 2)));
 }
 
 /* The rows of a page of councils: members and open rounds counted in one query. */
 static json_t *council_rows(Req *r, json_t *items, const char *q) {
     (void)q;
-    json_t *extra = page_extra(r, items,
-                               "SELECT c.id, (SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id "
-                               "AND u.status = 'active' WHERE ur.scope = CAST(c.id AS TEXT) AND ur.role LIKE 'council%'), "
-                               "(SELECT count(*) FROM rounds rd WHERE rd.council_id = c.id AND rd.state = 'open') "
-                               "FROM councils c WHERE c.id IN ",
-                               council_extra);
+    json_t *extra =
+        page_extra(r, items,
+                   "SELECT c.id, (SELECT count(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id "
+                   "AND u.status = 'active' WHERE ur.scope = CAST(c.id AS TEXT) AND ur.role LIKE 'council%'), "
+                   "(SELECT count(*) FROM rounds rd WHERE rd.council_id = c.id AND rd.state = 'open') "
+                   "FROM councils c WHERE c.id IN ",
+                   council_extra);
     json_t *rows = json_array(), *it;
     size_t i;
     json_array_foreach(items, i, it) {
@@ -887,8 +934,8 @@ static json_t *council_rows(Req *r, json_t *items, const char *q) {
 }
 
 static const ListPage councils_page = {
-    &ENTITY_COUNCILS, "/tinh/hoi-dong", "province_councils", N_("Councils"),
-    council_filters, council_sorts, council_rows, "province_code", my_province, NULL,
+    &ENTITY_COUNCILS, "/tinh/hoi-dong", "province_councils", N_("Councils"), council_filters,
+    council_sorts,    council_rows,     "province_code",     my_province,    NULL,
 };
 
 int page_province_councils(Req *r) { return page_list(r, &councils_page); }
@@ -937,22 +984,24 @@ static const char *position_label(Req *r, const char *role) {
 static json_t *position_options(Req *r) {
     json_t *out = json_array();
     for (size_t i = 0; i < COUNT(positions); i++)
-        json_array_append_new(out, json_pack("{s:s, s:s}", "value", positions[i], "label", position_label(r, positions[i])));
+        json_array_append_new(out,
+                              json_pack("{s:s, s:s}", "value", positions[i], "label", position_label(r, positions[i])));
     return out;
 }
 
 /* The members of council id: [{grant_id, user_id, username, full_name, position, agency}]. */
 static json_t *council_members(Req *r, int64_t id) {
-    Stmt *s = db_prepare(r->db, "SELECT ur.id, u.id, u.username, u.full_name, ur.role, ur.agency FROM user_roles ur "
-                                "JOIN users u ON u.id = ur.user_id WHERE ur.scope = ? AND u.status = 'active' AND ur.role IN "
-                                "('council_chair', 'council_member', 'council_secretary') ORDER BY ur.role, u.username");
+    Stmt *s =
+        db_prepare(r->db, "SELECT ur.id, u.id, u.username, u.full_name, ur.role, ur.agency FROM user_roles ur "
+                          "JOIN users u ON u.id = ur.user_id WHERE ur.scope = ? AND u.status = 'active' AND ur.role IN "
+                          "('council_chair', 'council_member', 'council_secretary') ORDER BY ur.role, u.username");
     db_bind_text(s, 1, arena_printf(&r->arena, "%lld", (long long)id));
     json_t *out = json_array();
     while (db_step(s) == DB_ROW)
-        json_array_append_new(out, json_pack("{s:I, s:I, s:s, s:s?, s:s, s:s?}", "grant_id", (json_int_t)db_col_int(s, 0),
-                                             "user_id", (json_int_t)db_col_int(s, 1), "username", db_col_text(s, 2), "full_name",
-                                             db_col_text(s, 3), "position", position_label(r, db_col_text(s, 4)), "agency",
-                                             db_col_text(s, 5)));
+        json_array_append_new(out, json_pack("{s:I, s:I, s:s, s:s?, s:s, s:s?}", "grant_id",
+                                             (json_int_t)db_col_int(s, 0), "user_id", (json_int_t)db_col_int(s, 1),
+                                             "username", db_col_text(s, 2), "full_name", db_col_text(s, 3), "position",
+                                             position_label(r, db_col_text(s, 4)), "agency", db_col_text(s, 5)));
     db_done(s);
     return out;
 }
@@ -970,10 +1019,12 @@ static json_t *user_options(Req *r) {
     size_t i;
     json_array_foreach(items, i, u) {
         const char *name = page_jstr(u, "full_name");
-        json_array_append_new(out, json_pack("{s:s, s:s}", "value",
-                                             arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(u, "id"))),
-                                             "label", name && *name ? arena_printf(&r->arena, "%s (%s)", name, page_jstr(u, "username"))
-                                                                    : page_jstr(u, "username")));
+        json_array_append_new(
+            out,
+            json_pack("{s:s, s:s}", "value",
+                      arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(u, "id"))), "label",
+                      name && *name ? arena_printf(&r->arena, "%s (%s)", name, page_jstr(u, "username"))
+                                    : page_jstr(u, "username")));
     }
     json_decref(items);
     return out;
@@ -1019,10 +1070,13 @@ static int council_show(Req *r, int64_t id, int status, int which, const Err *e)
     const PageField member_fields[] = {
         {"role", "select", N_("Position"), NULL, NULL, true, pos},
         {"member_agency", "text", N_("Agency the member comes from"), NULL, NULL, false, NULL},
-        {"user_id", "select", N_("An existing account"), N_("Or leave it empty and create a new account below."), NULL, false, users},
-        {"username", "text", N_("New account: username"), N_("3 to 32 characters: letters a-z without diacritics, digits and . _ -"), "off", false, NULL},
+        {"user_id", "select", N_("An existing account"), N_("Or leave it empty and create a new account below."), NULL,
+         false, users},
+        {"username", "text", N_("New account: username"),
+         N_("3 to 32 characters: letters a-z without diacritics, digits and . _ -"), "off", false, NULL},
         {"full_name", "text", N_("New account: full name"), NULL, "off", false, NULL},
-        {"password", "password", N_("New account: first password"), N_("At least 10 characters; the member changes it after signing in."), "new-password", false, NULL},
+        {"password", "password", N_("New account: first password"),
+         N_("At least 10 characters; the member changes it after signing in."), "new-password", false, NULL},
     };
     const PageField advisor_fields[] = {
         {"name", "text", N_("Full name"), NULL, NULL, true, NULL},
@@ -1034,32 +1088,36 @@ static int council_show(Req *r, int64_t id, int status, int which, const Err *e)
     /* the other form of the page starts empty */
     const char *k;
     json_t *fld;
-    json_object_foreach(json_object_get(which == FORM_MEMBER ? aform : mform, "f"), k, fld)
-        if (r->form) json_object_set_new(fld, "value", json_string(""));
+    json_object_foreach(json_object_get(which == FORM_MEMBER ? aform : mform, "f"), k, fld) if (r->form)
+        json_object_set_new(fld, "value", json_string(""));
     json_decref(pos);
     json_decref(users);
     json_t *view = view_new(r);
     const char *on = dmy(r, page_jstr(council, "decided_on"));
-    json_object_set_new(view, "council", json_pack("{s:I, s:O, s:O?, s:s?, s:O?, s:s}", "id", (json_int_t)id, "name",
-                                                   json_object_get(council, "name"), "decision_no",
-                                                   json_object_get(council, "decision_no"), "decided_text", on, "note",
-                                                   json_object_get(council, "note"), "level_label",
-                                                   entity_enum_label(entity_field(&ENTITY_COUNCILS, "level")->enums,
-                                                                     page_jstr(council, "level"), r->lang == LANG_VI)));
-    json_t *members = council_members(r, id), *advisors = council_advisors(r, id), *conflicts = council_conflicts(r, id);
+    json_object_set_new(view, "council",
+                        json_pack("{s:I, s:O, s:O?, s:s?, s:O?, s:s}", "id", (json_int_t)id, "name",
+                                  json_object_get(council, "name"), "decision_no",
+                                  json_object_get(council, "decision_no"), "decided_text", on, "note",
+                                  json_object_get(council, "note"), "level_label",
+                                  entity_enum_label(entity_field(&ENTITY_COUNCILS, "level")->enums,
+                                                    page_jstr(council, "level"), r->lang == LANG_VI)));
+    json_t *members = council_members(r, id), *advisors = council_advisors(r, id),
+           *conflicts = council_conflicts(r, id);
     json_object_set_new(view, "has_members", json_boolean(json_array_size(members) > 0));
     json_object_set_new(view, "members", members);
     json_object_set_new(view, "has_advisors", json_boolean(json_array_size(advisors) > 0));
     json_object_set_new(view, "advisors", advisors);
     json_object_set_new(view, "has_conflicts", json_boolean(json_array_size(conflicts) > 0));
     json_object_set_new(view, "conflicts", conflicts);
-    Stmt *s = db_prepare(r->db, "SELECT id, name, state FROM rounds WHERE council_id = ? ORDER BY year DESC, number DESC");
+    Stmt *s =
+        db_prepare(r->db, "SELECT id, name, state FROM rounds WHERE council_id = ? ORDER BY year DESC, number DESC");
     db_bind_int(s, 1, id);
     json_t *rounds = json_array();
     while (db_step(s) == DB_ROW)
-        json_array_append_new(rounds, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "name", db_col_text(s, 1),
-                                                "state_label", entity_enum_label(entity_field(&ENTITY_ROUNDS, "state")->enums,
-                                                                                 db_col_text(s, 2), r->lang == LANG_VI)));
+        json_array_append_new(rounds, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_col_int(s, 0), "name",
+                                                db_col_text(s, 1), "state_label",
+                                                entity_enum_label(entity_field(&ENTITY_ROUNDS, "state")->enums,
+                                                                  db_col_text(s, 2), r->lang == LANG_VI)));
     db_done(s);
     json_object_set_new(view, "rounds", rounds);
     json_object_set_new(view, "member_form", mform);
@@ -1089,10 +1147,11 @@ static int member_add(Req *r, int64_t id, Err *e) {
         if (!parse_i64(user, &uid) || uid <= 0) return err_set(e, 422, "user_id", "choose an account from the list");
         return user_grant(r->db, &r->actor, uid, role, scope, agency, NULL, e);
     }
-    if (!username || !*username) return err_set(e, 422, "user_id", "choose an existing account, or give the new account's username");
+    if (!username || !*username)
+        return err_set(e, 422, "user_id", "choose an existing account, or give the new account's username");
     if (!password || !*password) return err_set(e, 422, "password", "give the new account a first password");
-    json_t *in = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s?}]}", "username", username, "password", password, "roles", "role",
-                           role, "scope", scope, "agency", agency);
+    json_t *in = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s?}]}", "username", username, "password", password, "roles",
+                           "role", role, "scope", scope, "agency", agency);
     const char *full = req_form(r, "full_name");
     if (full && *full) json_object_set_new(in, "full_name", json_string(full));
     int64_t uid;
@@ -1120,16 +1179,19 @@ int page_province_member_remove(Req *r) {
     int64_t id, grant, user;
     if (!page_path_id(r, &id)) return page_no_record(r);
     const char *g = req_form(r, "grant_id"), *u = req_form(r, "user_id");
-    if (!g || !u || !parse_i64(g, &grant) || !parse_i64(u, &user)) return resp_error(r, 422, "grant_id", "choose the member to remove");
-    Stmt *s = db_prepare(r->db, "SELECT count(*) FROM user_roles WHERE id = ? AND user_id = ? AND scope = ? AND role LIKE 'council%'");
+    if (!g || !u || !parse_i64(g, &grant) || !parse_i64(u, &user))
+        return resp_error(r, 422, "grant_id", "choose the member to remove");
+    Stmt *s = db_prepare(
+        r->db, "SELECT count(*) FROM user_roles WHERE id = ? AND user_id = ? AND scope = ? AND role LIKE 'council%'");
     db_bind_int(s, 1, grant);
     db_bind_int(s, 2, user);
     db_bind_text(s, 3, arena_printf(&r->arena, "%lld", (long long)id));
     bool there = db_step(s) == DB_ROW && db_col_int(s, 0) > 0;
     db_done(s);
     if (!there)
-        return resp_error(r, 409, "grant_id", "this member is no longer in the council (removed from another page, or this "
-                                              "form sent twice); nothing was changed");
+        return resp_error(r, 409, "grant_id",
+                          "this member is no longer in the council (removed from another page, or this "
+                          "form sent twice); nothing was changed");
     Err e = ERR_INIT;
     if (user_revoke(r->db, &r->actor, user, grant, &e)) return resp_problem(r, &e);
     return page_redirect(r, arena_printf(&r->arena, "/tinh/hoi-dong/%lld?done=removed", (long long)id));
@@ -1152,4 +1214,28 @@ int page_province_advisor_add(Req *r) {
         return st;
     }
     return page_redirect(r, arena_printf(&r->arena, "/tinh/hoi-dong/%lld?done=advisor", (long long)id));
+}
+
+/* POST /tinh/hoi-dong/{id}/to-tu-van/xoa: remove the expert advisor_id from the council's
+** advisory group; one already removed (another tab, a double click) is 409, nothing changed. */
+int page_province_advisor_remove(Req *r) {
+    int64_t id, advisor;
+    if (!page_path_id(r, &id)) return page_no_record(r);
+    const char *a = req_form(r, "advisor_id");
+    if (!a || !parse_i64(a, &advisor)) return resp_error(r, 422, "advisor_id", "choose the expert to remove");
+    Stmt *s = db_prepare(r->db, "SELECT count(*) FROM advisors WHERE id = ? AND council_id = ?");
+    db_bind_int(s, 1, advisor);
+    db_bind_int(s, 2, id);
+    bool there = db_step(s) == DB_ROW && db_col_int(s, 0) > 0;
+    db_done(s);
+    if (!there)
+        return resp_error(r, 409, "advisor_id",
+                          "this expert is no longer in the advisory group (removed from another "
+                          "page, or this form sent twice); nothing was changed");
+    Err e = ERR_INIT;
+    if (db_begin(r->db, &e) || entity_delete(r->db, &ENTITY_ADVISORS, &r->actor, advisor, &e) || db_commit(r->db, &e)) {
+        db_rollback(r->db);
+        return resp_problem(r, &e);
+    }
+    return page_redirect(r, arena_printf(&r->arena, "/tinh/hoi-dong/%lld?done=advisor-removed", (long long)id));
 }

@@ -76,6 +76,7 @@ int page_province_council(Req *r);        /* GET /tinh/hoi-dong/{id} */
 int page_province_member_add(Req *r);     /* POST /tinh/hoi-dong/{id}/thanh-vien */
 int page_province_member_remove(Req *r);  /* POST /tinh/hoi-dong/{id}/thanh-vien/xoa */
 int page_province_advisor_add(Req *r);    /* POST /tinh/hoi-dong/{id}/to-tu-van */
+int page_province_advisor_remove(Req *r); /* POST /tinh/hoi-dong/{id}/to-tu-van/xoa */
 
 /* page_decide.c: the province officer's workspace: decisions, certificates, imports, users, audit */
 

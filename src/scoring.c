@@ -705,10 +705,10 @@ json_t *scoring_round_status(Db *db, const char *province, int64_t round) {
         if (declared || detected)
             json_array_append_new(conflicts, json_pack("{s:I, s:s?, s:I, s:I, s:s, s:s?, s:s, s:s, s:s?}", "dossier_id",
                                                        (json_int_t)d, "reg_no", db_col_text(s, 1), "round_id",
-                                                       (json_int_t)db_col_int(s, 2), "user_id", (json_int_t)db_col_int(s, 3),
-                                                       "username", db_col_text(s, 4), "full_name", db_col_text(s, 5),
-                                                       "position", role + 8, "kind", declared ? "declared" : detected,
-                                                       "reason", declared));
+                                                       (json_int_t)db_col_int(s, 2), "user_id",
+                                                       (json_int_t)db_col_int(s, 3), "username", db_col_text(s, 4),
+                                                       "full_name", db_col_text(s, 5), "position", role + 8, "kind",
+                                                       declared ? "declared" : detected, "reason", declared));
         if (!strcmp(role, "council_secretary") || declared || detected) continue; /* does not score this one */
         scorers++;
         bool done = db_col_int(s, 8) != 0;

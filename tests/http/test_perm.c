@@ -133,6 +133,7 @@ static const Expect expect[] = {
     {"councils.member_add", "UvvFFFFF", "UvNFFFFF"},
     {"councils.member_remove", "UvvFFFFF", "UvNFFFFF"},
     {"councils.advisor_add", "UvvFFFFF", "UvNFFFFF"},
+    {"councils.advisor_remove", "UvvFFFFF", "UvNFFFFF"},
     {"password.page", "Uooooooo", "Uooooooo"},
     {"password.post", "Uvvvvvvv", "Uvvvvvvv"},
     {"photos.add", "UoooFFFo", "UoNNFFFN"},

@@ -283,7 +283,8 @@ static void test_council_forms(void **state) {
     body_has(&r, "id=\"f-password-error\"");
     body_has(&r, "value=\"hd.moi\"");
     resp_free(&r);
-    r = browser_post(&b, "/tinh/hoi-dong/1/thanh-vien", "role=council_member&username=hd.moi&full_name=%s&member_agency=%s&password=%s",
+    r = browser_post(&b, "/tinh/hoi-dong/1/thanh-vien",
+                     "role=council_member&username=hd.moi&full_name=%s&member_agency=%s&password=%s",
                      form_enc("Lê Văn Mới"), form_enc("Sở Công Thương"), form_enc("mat-khau-hoi-dong-2026"));
     expect_status(&r, 303, NULL);
     assert_string_equal(resp_header_value(&r, "Location"), "/tinh/hoi-dong/1?done=member");
@@ -295,7 +296,8 @@ static void test_council_forms(void **state) {
     /* its remove form's values */
     const char *at = strstr(r.body, "Lê Văn Mới");
     const char *g = strstr(at, "name=\"grant_id\" value=\""), *u = strstr(at, "name=\"user_id\" value=\"");
-    long long grant = atoll(g + strlen("name=\"grant_id\" value=\"")), user = atoll(u + strlen("name=\"user_id\" value=\""));
+    long long grant = atoll(g + strlen("name=\"grant_id\" value=\"")),
+              user = atoll(u + strlen("name=\"user_id\" value=\""));
     resp_free(&r);
     /* an existing account of the province takes a position too */
     r = browser_post(&b, "/tinh/hoi-dong/1/thanh-vien", "role=council_secretary&user_id=%lld", user);
@@ -314,12 +316,24 @@ static void test_council_forms(void **state) {
     expect_page(&r, 422);
     body_has(&r, "id=\"f-name-error\"");
     resp_free(&r);
-    r = browser_post(&b, "/tinh/hoi-dong/1/to-tu-van", "name=%s&agency=%s&expertise=%s", form_enc("TS. Phạm Thị Chuyên"),
-                     form_enc("Viện Cây ăn quả miền Nam"), form_enc("Chế biến dừa"));
+    r = browser_post(&b, "/tinh/hoi-dong/1/to-tu-van", "name=%s&agency=%s&expertise=%s",
+                     form_enc("TS. Phạm Thị Chuyên"), form_enc("Viện Cây ăn quả miền Nam"), form_enc("Chế biến dừa"));
     expect_status(&r, 303, NULL);
     resp_free(&r);
     r = browser_get(&b, "/tinh/hoi-dong/1");
     body_has(&r, "TS. Phạm Thị Chuyên");
+    const char *f = strstr(strstr(r.body, "TS. Phạm Thị Chuyên"), "name=\"advisor_id\" value=\"");
+    long long advisor = atoll(f + strlen("name=\"advisor_id\" value=\""));
+    resp_free(&r);
+    r = browser_post(&b, "/tinh/hoi-dong/1/to-tu-van/xoa", "advisor_id=%lld", advisor);
+    expect_status(&r, 303, NULL);
+    resp_free(&r);
+    r = browser_post(&b, "/tinh/hoi-dong/1/to-tu-van/xoa", "advisor_id=%lld", advisor);
+    expect_page(&r, 409);
+    resp_free(&r);
+    r = browser_get(&b, "/tinh/hoi-dong/1?done=advisor-removed");
+    body_has(&r, "Đã đưa chuyên gia ra khỏi tổ tư vấn.");
+    assert_null(strstr(r.body, "TS. Phạm Thị Chuyên"));
     resp_free(&r);
 
     /* a new council of the province */
@@ -341,8 +355,8 @@ static void test_conflicts(void **state) {
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", t);
     free(t);
     const char *body = "{\"reason\": \"Người nhà của chủ thể\"}";
-    Resp r = http_req_h(&S, (const char *const[]){auth, NULL}, "POST", "/api/v1/dossiers/7/conflicts", "application/json",
-                        body, strlen(body));
+    Resp r = http_req_h(&S, (const char *const[]){auth, NULL}, "POST", "/api/v1/dossiers/7/conflicts",
+                        "application/json", body, strlen(body));
     expect_status(&r, 200, NULL);
     resp_free(&r);
     Browser b;
@@ -360,8 +374,8 @@ static void test_conflicts(void **state) {
 
 static void test_closed_pages(void **state) {
     (void)state;
-    static const char *const pages[] = {"/tinh/ho-so", "/tinh/ho-so/7", "/tinh/dot", "/tinh/dot/1", "/tinh/dot/moi",
-                                        "/tinh/hoi-dong", "/tinh/hoi-dong/1", NULL};
+    static const char *const pages[] = {"/tinh/ho-so",   "/tinh/ho-so/7",  "/tinh/dot",        "/tinh/dot/1",
+                                        "/tinh/dot/moi", "/tinh/hoi-dong", "/tinh/hoi-dong/1", NULL};
     /* other roles: a page saying whose workspace it is */
     static const char *const others[] = {"xa.mocay", "hd.thanhvien", "chuthe.thanhlong", NULL};
     for (int u = 0; others[u]; u++) {
@@ -417,12 +431,9 @@ static void test_english(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_needs_and_lists),
-        cmocka_unit_test(test_conflicts),
-        cmocka_unit_test(test_dossier_steps),
-        cmocka_unit_test(test_round_forms),
-        cmocka_unit_test(test_council_forms),
-        cmocka_unit_test(test_closed_pages),
+        cmocka_unit_test(test_needs_and_lists), cmocka_unit_test(test_conflicts),
+        cmocka_unit_test(test_dossier_steps),   cmocka_unit_test(test_round_forms),
+        cmocka_unit_test(test_council_forms),   cmocka_unit_test(test_closed_pages),
         cmocka_unit_test(test_english),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
