@@ -75,7 +75,8 @@ int page_list(Req *r, const ListPage *lp);
 /* Destructor of a worker's cache of facet counts (app->list_cache_key). Facets count the
 ** whole list (a GROUP BY over up to every record, 5 to 200 ms each on 100,000 products), so
 ** each worker keeps what it counted while nothing was committed since (db_change_stamp) on
-** the same day. */
+** the same day; for a list that is not public (a workspace's dossiers), under the caller's
+** scope too (its roles and where they reach), so no one reads counts of another scope. */
 void page_list_cache_free(void *cache);
 
 /* Helpers for lp->rows. */
