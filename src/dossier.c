@@ -403,6 +403,15 @@ static const Field dossier_fields[] = {
 static const Filter dossier_filters[] = {
     /* ?overdue=true: the commune's 15 working days have passed; false: the others. */
     {.name = "overdue", .sql = "? = (state = 'with_commune' AND commune_due < ?)", .type = FT_BOOL, .today = 1},
+    /* ?text=: folded words (lower case, without diacritics or punctuation: "keo dua", "05 pdk")
+    ** within the registration number (when they hold a digit: the folding of every number costs
+    ** more than the rest), or the product's or producer's name; the workspaces' search. */
+    {.name = "text",
+     .sql = "(? GLOB '*[0-9]*' "
+            "AND replace(replace(replace(reg_no, 'Đ', 'D'), '/', ' '), '-', ' ') LIKE ('%' || ? || '%')) "
+            "OR product_id IN (SELECT id FROM products WHERE name_fold LIKE ('%' || ? || '%')) "
+            "OR producer_id IN (SELECT id FROM producers WHERE name_fold LIKE ('%' || ? || '%'))",
+     .type = FT_TEXT, .params = "vvvv"},
     {0},
 };
 

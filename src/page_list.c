@@ -251,14 +251,27 @@ static json_t *href(const ListPage *lp, const State *s, int drop, bool drop_q, i
 static void state_query(Req *r, const ListPage *lp, const State *s, int skip, ListQuery *lq) {
     int nf = nfilters(lp);
     memset(lq, 0, sizeof *lq);
-    lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 1));
-    lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 1));
+    lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 3));
+    lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 3));
+    const char *fixed = lp->fixed_value ? lp->fixed_value(r) : NULL;
+    if (fixed) {
+        lq->keys[lq->nfilters] = lp->fixed_param;
+        lq->values[lq->nfilters++] = fixed;
+    }
     for (int f = 0; f < nf; f++) {
         if (!s->value[f] || f == skip) continue;
         lq->keys[lq->nfilters] = lp->filters[f].param;
         lq->values[lq->nfilters++] = s->value[f];
     }
-    lq->q = s->q;
+    if (lp->q_filter && s->q) {
+        Buf fold = BUF_INIT;
+        text_fold(&fold, s->q, strlen(s->q));
+        lq->keys[lq->nfilters] = lp->q_filter;
+        lq->values[lq->nfilters++] = arena_strdup(&r->arena, buf_str(&fold));
+        buf_free(&fold);
+    } else {
+        lq->q = s->q;
+    }
     lq->sort = s->sort ? s->sort : lp->sorts[0].value;
     lq->who = &r->actor;
     lq->bare = true;
@@ -355,10 +368,15 @@ static json_t *facet_counts(Req *r, const ListPage *lp, const ListFilter *lf, co
     Buf key = BUF_INIT;
     buf_printf(&key, "%s\n%s\n%s", lp->en->name, lf->param, lq->q ? lq->q : "");
     for (int i = 0; i < lq->nfilters; i++) buf_printf(&key, "\n%s=%s", lq->keys[i], lq->values[i]);
+    /* a list that is not public counts what its caller may see: the caller's scope (its roles
+    ** and where they reach) is part of the question, so callers of one scope share the answer */
+    bool scoped = lp->en->perm_read != PERM_PUBLIC;
+    for (int i = 0; scoped && r->auth && i < r->auth->ngrants; i++)
+        buf_printf(&key, "\n@%d:%s:%d", (int)r->auth->grants[i].role, r->auth->grants[i].scope,
+                   r->auth->grants[i].confirmed);
     uint64_t h = 1469598103934665603ULL;
     for (size_t i = 0; i < key.n; i++) h = (h ^ (unsigned char)key.p[i]) * 1099511628211ULL;
-    /* a list that is not public counts what its caller may see: not shared through the cache */
-    bool cacheable = r->app && lp->en->perm_read == PERM_PUBLIC;
+    bool cacheable = r->app && (!scoped || r->auth);
     FacetEntry *cache = cacheable ? pthread_getspecific(r->app->list_cache_key) : NULL;
     if (cacheable && !cache) {
         cache = xcalloc(FACET_SLOTS, sizeof *cache);

@@ -60,15 +60,26 @@ typedef struct ListPage {
     ** template shows them: a new array. Read what is shown of the whole page in a few queries
     ** (registry.h), never one query per row. q: the search, for highlights (may be NULL). */
     json_t *(*rows)(Req *r, json_t *items, const char *q);
+    /* A filter the caller cannot lift, or NULL: its parameter (an entity filter) and, for r,
+    ** its value (NULL: none for this caller), such as a province officer's own province on a
+    ** list of public records (the province's rounds). */
+    const char *fixed_param;
+    const char *(*fixed_value)(Req *r);
+    /* For an entity without a name to search (dossiers): the entity filter that takes the
+    ** search q instead, folded (lower case, without diacritics: text_fold); NULL: q searches
+    ** the name. */
+    const char *q_filter;
 } ListPage;
 
-/* Answer the list page lp for r (the route's handler calls it). */
+/* Answer the list page lp for r (the route's handler calls it); a workspace's page (a WORK
+** row of the route table) with its navigation (work_render). */
 int page_list(Req *r, const ListPage *lp);
 
 /* Destructor of a worker's cache of facet counts (app->list_cache_key). Facets count the
 ** whole list (a GROUP BY over up to every record, 5 to 200 ms each on 100,000 products), so
 ** each worker keeps what it counted while nothing was committed since (db_change_stamp) on
-** the same day. */
+** the same day; for a list that is not public (a workspace's dossiers), under the caller's
+** scope too (its roles and where they reach), so no one reads counts of another scope. */
 void page_list_cache_free(void *cache);
 
 /* Helpers for lp->rows. */

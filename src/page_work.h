@@ -87,6 +87,22 @@ int page_commune_accounts(Req *r);  /* GET /xa/xac-nhan */
 int page_commune_confirm(Req *r);   /* POST /xa/xac-nhan/{id} */
 
 /* page_province.c: the province officer's workspace: dossiers, rounds, councils */
+int page_province_dossiers(Req *r);       /* GET /tinh/ho-so */
+int page_province_dossier(Req *r);        /* GET /tinh/ho-so/{id} */
+int page_province_rounds(Req *r);         /* GET /tinh/dot */
+int page_province_round_new(Req *r);      /* GET /tinh/dot/moi */
+int page_province_round_create(Req *r);   /* POST /tinh/dot/moi */
+int page_province_round(Req *r);          /* GET /tinh/dot/{id} */
+int page_province_round_update(Req *r);   /* POST /tinh/dot/{id} */
+int page_province_round_assign(Req *r);   /* POST /tinh/dot/{id}/ho-so */
+int page_province_councils(Req *r);       /* GET /tinh/hoi-dong */
+int page_province_council_new(Req *r);    /* GET /tinh/hoi-dong/moi */
+int page_province_council_create(Req *r); /* POST /tinh/hoi-dong/moi */
+int page_province_council(Req *r);        /* GET /tinh/hoi-dong/{id} */
+int page_province_member_add(Req *r);     /* POST /tinh/hoi-dong/{id}/thanh-vien */
+int page_province_member_remove(Req *r);  /* POST /tinh/hoi-dong/{id}/thanh-vien/xoa */
+int page_province_advisor_add(Req *r);    /* POST /tinh/hoi-dong/{id}/to-tu-van */
+int page_province_advisor_remove(Req *r); /* POST /tinh/hoi-dong/{id}/to-tu-van/xoa */
 
 /* page_decide.c: the province officer's workspace: decisions, certificates, imports, users, audit */
 

@@ -1446,8 +1446,6 @@ typedef struct FacetKey {
 #define COMMUNE_PROVINCE "SELECT code, parent_code FROM units WHERE geo = '2025' AND level = 'commune' AND valid_to IS NULL"
 
 static const FacetKey facet_keys[] = {
-    /* the council's dossiers (page_council.c), by round */
-    {&ENTITY_DOSSIERS, "round_id", {.key = "round_id"}, NULL},
     {&ENTITY_PRODUCTS, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
     {&ENTITY_PRODUCTS, "commune_code", {.key = "commune_code"}, NULL},
     {&ENTITY_PRODUCTS, "group", {.key = "CASE WHEN rubric_version = '" PRODUCT_SETS_CURRENT "' THEN set_no END"},
@@ -1469,10 +1467,17 @@ static const FacetKey facet_keys[] = {
     {&ENTITY_VILLAGES, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
     {&ENTITY_VILLAGES, "commune_code", {.key = "commune_code"}, NULL},
     {&ENTITY_VILLAGES, "traditional", {.key = "CASE WHEN traditional THEN 'true' ELSE 'false' END"}, NULL},
+    /* the workspaces' lists of dossiers and rounds */
     {&ENTITY_DOSSIERS, "state", {.key = "state"}, NULL},
     {&ENTITY_DOSSIERS, "kind", {.key = "kind"}, NULL},
+    {&ENTITY_DOSSIERS, "commune_code", {.key = "commune_code"}, NULL},
+    {&ENTITY_DOSSIERS, "round_id", {.key = "round_id"}, NULL},
+    {&ENTITY_DOSSIERS, "stars", {.key = "stars"}, NULL},
     {&ENTITY_DOSSIERS, "overdue",
      {.key = "CASE WHEN state = 'with_commune' AND commune_due < ? THEN 'true' ELSE 'false' END", .params = "t"}, NULL},
+    {&ENTITY_ROUNDS, "state", {.key = "state"}, NULL},
+    {&ENTITY_ROUNDS, "year", {.key = "year"}, NULL},
+    {&ENTITY_COUNCILS, "level", {.key = "level"}, NULL},
 };
 
 /* counts {value: n} summed under the value each maps to by the query rollup. New object. */

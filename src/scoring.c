@@ -416,8 +416,8 @@ static double council_rank(const Ctx *c, const Tally *t, RubResult *rr) {
 }
 
 /* Quorum: ceil(quorum x scorers) submitted sheets, the chair's among them. */
-static json_t *quorum_json(const Ctx *c, int scorers, int submitted, bool chair) {
-    int needed = (int)ceil(c->quorum * scorers - 1e-9);
+static json_t *quorum_json(double quorum, int scorers, int submitted, bool chair) {
+    int needed = (int)ceil(quorum * scorers - 1e-9);
     return json_pack("{s:i, s:i, s:i, s:b, s:b}", "scorers", scorers, "submitted", submitted, "needed", needed,
                      "chair_submitted", chair, "met", submitted >= needed && chair && scorers > 0);
 }
@@ -449,7 +449,7 @@ json_t *scoring_view(Db *db, const Actor *who, int64_t dossier, Err *e) {
     bool own_submitted = own && !json_is_null(json_object_get(own, "submitted_at"));
     bool sees_all = organiser || strcmp(pos, "council_secretary") == 0 || own_submitted;
     json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:o?}", "pass", (json_int_t)c.pass, "state", c.state, "members", mem, "quorum",
-                          quorum_json(&c, scorers, submitted, chair), "own", own);
+                          quorum_json(c.quorum, scorers, submitted, chair), "own", own);
     if (sees_all) {
         double spread = t.n ? t.max - t.min : 0;
         json_object_set_new(o, "sheets", all);
@@ -537,7 +537,7 @@ int scoring_close_on(Db *db, const Actor *who, int64_t dossier, json_t *in, cons
     json_t *sheets = NULL;
     if (!rc) {
         json_decref(members(db, &c, &scorers, &submitted, &chair));
-        json_t *q = quorum_json(&c, scorers, submitted, chair);
+        json_t *q = quorum_json(c.quorum, scorers, submitted, chair);
         if (!json_is_true(json_object_get(q, "met")))
             rc = err_set(e, 409, "quorum", "no quorum: %d of %d members submitted, %lld needed, %s", submitted, scorers,
                          (long long)json_integer_value(json_object_get(q, "needed")),
@@ -651,7 +651,7 @@ json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, int64_t pass,
     json_object_set_new(o, "council_id", json_integer(c.council));
     json_object_set_new(o, "pass", json_integer(c.pass));
     json_object_set_new(o, "members", mem);
-    json_object_set_new(o, "quorum", quorum_json(&c, scorers, submitted, chair));
+    json_object_set_new(o, "quorum", quorum_json(c.quorum, scorers, submitted, chair));
     double spread = t.n ? t.max - t.min : 0.0;
     json_object_set_new(o, "spread", json_pack("{s:f, s:f, s:b}", "points", spread, "threshold", c.threshold, "flagged",
                                                spread > c.threshold));
@@ -677,4 +677,63 @@ json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, int64_t pass,
     json_object_set_new(o, "sheets", sheets);
     tally_free(&t);
     return o;
+}
+
+/* ---- a round at a glance (the province's pages) ------------------------------------------------- */
+
+/* Each member of the council of each dossier the condition keeps, with whether they submitted
+** in the dossier's current pass, a declared conflict's reason and a detected one's kind (the
+** rule of conflict_of, for every pair in one query). */
+#define ROUND_MEMBERS_SQL(where)                                                                                   \
+    "SELECT d.id, d.reg_no, d.round_id, u.id, u.username, u.full_name, cr.role, r.quorum, "                         \
+    "EXISTS (SELECT 1 FROM scores s WHERE s.dossier_id = d.id AND s.user_id = u.id AND s.pass = d.scoring_pass "    \
+    "AND s.submitted_at IS NOT NULL), "                                                                            \
+    "(SELECT reason FROM conflicts c WHERE c.dossier_id = d.id AND c.user_id = u.id), "                            \
+    "(SELECT CASE WHEN count(*) = 0 THEN NULL WHEN max(p.id = d.producer_id) THEN 'own_producer' "                 \
+    "ELSE 'same_commune' END FROM user_roles pr JOIN producers p ON CAST(p.id AS TEXT) = pr.scope "                \
+    "WHERE pr.user_id = u.id AND pr.role = 'producer' AND (p.id = d.producer_id OR p.commune_code = d.commune_code)) " \
+    "FROM dossiers d JOIN rounds r ON r.id = d.round_id "                                                          \
+    "JOIN user_roles cr ON cr.scope = CAST(r.council_id AS TEXT) "                                                 \
+    "AND cr.role IN ('council_chair', 'council_member', 'council_secretary') "                                     \
+    "JOIN users u ON u.id = cr.user_id AND u.status = 'active' WHERE " where " ORDER BY d.id, cr.role, u.username"
+
+/* Close the tally of one dossier into progress. */
+static void progress_put(json_t *progress, int64_t dossier, double quorum, int scorers, int submitted, bool chair) {
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)dossier);
+    json_object_set_new(progress, key, quorum_json(quorum, scorers, submitted, chair));
+}
+
+json_t *scoring_round_status(Db *db, const char *province, int64_t round) {
+    Stmt *s = db_prepare(db, round ? ROUND_MEMBERS_SQL("d.round_id = ?1")
+                                   : ROUND_MEMBERS_SQL("r.state = 'open' AND d.state = 'in_round' "
+                                                       "AND (?2 IS NULL OR r.province_code = ?2)"));
+    if (round) db_bind_int(s, 1, round);
+    else db_bind_text(s, 2, province);
+    json_t *progress = json_object(), *conflicts = json_array();
+    int64_t cur = 0;
+    double quorum = 0;
+    int scorers = 0, submitted = 0;
+    bool chair = false;
+    while (db_step(s) == DB_ROW) {
+        int64_t d = db_col_int(s, 0);
+        if (d != cur && cur) progress_put(progress, cur, quorum, scorers, submitted, chair);
+        if (d != cur) cur = d, scorers = submitted = 0, chair = false, quorum = db_col_double(s, 7);
+        const char *role = db_col_text(s, 6), *declared = db_col_text(s, 9), *detected = db_col_text(s, 10);
+        if (declared || detected)
+            json_array_append_new(conflicts, json_pack("{s:I, s:s?, s:I, s:I, s:s, s:s?, s:s, s:s, s:s?}", "dossier_id",
+                                                       (json_int_t)d, "reg_no", db_col_text(s, 1), "round_id",
+                                                       (json_int_t)db_col_int(s, 2), "user_id",
+                                                       (json_int_t)db_col_int(s, 3), "username", db_col_text(s, 4),
+                                                       "full_name", db_col_text(s, 5), "position", role + 8, "kind",
+                                                       declared ? "declared" : detected, "reason", declared));
+        if (!strcmp(role, "council_secretary") || declared || detected) continue; /* does not score this one */
+        scorers++;
+        bool done = db_col_int(s, 8) != 0;
+        submitted += done;
+        chair |= done && !strcmp(role, "council_chair");
+    }
+    if (cur) progress_put(progress, cur, quorum, scorers, submitted, chair);
+    db_done(s);
+    return json_pack("{s:o, s:o}", "progress", progress, "conflicts", conflicts);
 }

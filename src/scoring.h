@@ -45,5 +45,15 @@ int scoring_close_on(Db *db, const Actor *who, int64_t dossier, json_t *in, cons
 ** province, the secretary and members who submitted while the council scores; to the council,
 ** the commune and the producer once the scoring is closed. 403 otherwise. */
 json_t *scoring_minutes(Db *db, const Actor *who, int64_t dossier, int64_t pass, Err *e);
+/* The scoring of a round at a glance, for the province that organises it: for round (> 0)
+** every dossier in it, else the dossiers in the open rounds of province (NULL: of every
+** province). {"progress": {"DOSSIER_ID": {scorers, submitted, needed, chair_submitted, met}}
+** (the quorum of scoring_view, in the dossier's current pass), "conflicts": [{dossier_id,
+** reg_no, round_id, user_id, username, full_name, position, kind: "declared" | "own_producer" |
+** "same_commune", reason (declared only)}]}: the declared conflicts and the ones detected (the
+** member's own producer filed the dossier, or the member has a producer in its commune). A
+** dossier whose council has no member has no progress. One query; the caller checks who may
+** see it. A new object. */
+json_t *scoring_round_status(Db *db, const char *province, int64_t round);
 
 #endif

@@ -24,6 +24,7 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'commune.mjs',
                'portal.mjs',
                'council.mjs',
+               'province.mjs',
 ];
 
 function fatal(msg) {
