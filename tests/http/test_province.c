@@ -135,7 +135,7 @@ static void test_dossier_steps(void **state) {
     expect_page(&r, 200);
     body_has(&r, "Báo cáo của xã (Mẫu 03)");
     body_has(&r, "Nguyên liệu có nguồn gốc tại địa phương");
-    body_has(&r, "Phiếu tự đánh giá của chủ thể (Mẫu 02)");
+    body_has(&r, "Kết quả tự đánh giá của chủ thể (Mẫu 02)");
     body_has(&r, "value=\"check\"");
     body_has(&r, "value=\"reject\"");
     body_has(&r, "<textarea id=\"r-reject\" name=\"reason\""); /* what the step needs, asked for */
