@@ -20,7 +20,8 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'records.mjs',
                'lists.mjs',
                'account.mjs',
-               'home_stats.mjs'];
+               'home_stats.mjs',
+               'decide.mjs'];
 
 function fatal(msg) {
   console.error(`browser tests: ${msg}`);
@@ -84,7 +85,9 @@ try {
   } catch (e) {
     throw new Error(`Chromium (${CHROMIUM}) did not start: ${e.message}`);
   }
-  const env = { base: srv.base, certNo, browser, shots, AxeBuilder, tokens, db: srv.db };
+  // api(token, method, path, body, status): the server's JSON API (server.mjs), for checks that
+  // prepare their own records.
+  const env = { base: srv.base, certNo, browser, shots, AxeBuilder, tokens, db: srv.db, api: (...a) => srv.api(...a) };
   for (const c of checks) {
     if (only && !c.name.includes(only)) continue;
     const t = Date.now();
