@@ -745,18 +745,48 @@ static const char *role_label(Req *r, const char *role) {
     return k < 0 ? role : r->lang == LANG_VI ? role_label_vi((Role)k) : role_label_en((Role)k);
 }
 
-/* A user as the pages show it: roles with their label, place and whether the caller may revoke
-** them here (a role of its province other than its own kind), status_label, is_active. */
-static json_t *user_view(Req *r, json_t *u) {
+/* Where each role of users (an array of user records) applies, as a person reads it ("Xã Mỏ
+** Cày", the council's or the producer's name), in one query: {"ROLE:SCOPE": text}. */
+static json_t *role_places(Req *r, json_t *users) {
+    Buf ids = BUF_INIT;
+    json_t *u, *out = json_object();
+    size_t i;
+    json_array_foreach(users, i, u) buf_printf(&ids, ",%lld", (long long)json_integer_value(json_object_get(u, "id")));
+    buf_puts(&ids, ",");
+#define UNIT_NAME(level) "(SELECT upper(substr(type, 1, 1)) || substr(type, 2) || ' ' || name FROM units WHERE code = g.scope " \
+                         "AND geo = '2025' AND level = '" level "' AND valid_to IS NULL)"
+    Stmt *s = db_prepare(r->db, "SELECT g.role, g.scope, CASE g.role WHEN 'commune' THEN " UNIT_NAME("commune")
+                                " WHEN 'province' THEN " UNIT_NAME("province")
+                                " WHEN 'producer' THEN (SELECT name FROM producers WHERE id = CAST(g.scope AS INTEGER)) "
+                                "WHEN 'admin' THEN '' ELSE (SELECT name FROM councils WHERE id = CAST(g.scope AS INTEGER)) END "
+                                "FROM user_roles g WHERE instr(?, ',' || g.user_id || ',') > 0");
+#undef UNIT_NAME
+    db_bind_text(s, 1, buf_str(&ids));
+    while (db_step(s) == DB_ROW) {
+        const char *place = db_col_text(s, 2);
+        json_object_set_new(out, arena_printf(&r->arena, "%s:%s", db_col_text(s, 0), db_col_text(s, 1)),
+                            json_string(place ? place : db_col_text(s, 1)));
+    }
+    db_done(s);
+    buf_free(&ids);
+    return out;
+}
+
+/* A user as the pages show it: each role with its label, place (places: role_places) and
+** whether the caller may revoke it here (a role of its province other than its own kind),
+** roles_text for a download, status_label, is_active. */
+static json_t *user_view(Req *r, json_t *u, json_t *places) {
     json_t *g;
     size_t i;
     Buf b = BUF_INIT;
     json_array_foreach(json_object_get(u, "roles"), i, g) {
-        const char *role = page_jstr(g, "role");
+        const char *role = page_jstr(g, "role"), *scope = page_jstr(g, "scope");
+        const char *place = json_string_value(json_object_get(places, arena_printf(&r->arena, "%s:%s", role, scope ? scope : "")));
         json_object_set_new(g, "label", json_string(role_label(r, role)));
+        json_object_set_new(g, "place", json_string(place ? place : ""));
         bool ours = str_eq(page_jstr(g, "province"), province_of(r)) && strcmp(role, "admin") && strcmp(role, "province");
         json_object_set_new(g, "revocable", json_boolean(ours));
-        buf_printf(&b, "%s%s %s", i ? "; " : "", role_label(r, role), page_jstr(g, "scope") ? page_jstr(g, "scope") : "");
+        buf_printf(&b, "%s%s%s%s", i ? "; " : "", role_label(r, role), place && *place ? ": " : "", place ? place : "");
     }
     json_object_set_new(u, "roles_text", json_string(buf_str(&b)));
     buf_free(&b);
@@ -816,7 +846,9 @@ int page_users(Req *r) {
     if (uq.role && role_parse(uq.role) < 0) uq.role = NULL;
     if (user_list(r->db, &r->actor, &uq, &items, &total, &e)) return resp_problem(r, &e);
     size_t i;
-    json_array_foreach(items, i, u) user_view(r, u);
+    json_t *places = role_places(r, items);
+    json_array_foreach(items, i, u) user_view(r, u, places);
+    json_decref(places);
     if (file) {
         static const char *const heads[] = {N_("Username"), N_("Full name"), N_("Roles"), N_("Status")};
         json_t *rows = json_array();
@@ -920,7 +952,10 @@ static int user_show(Req *r, int64_t id, int status, const Err *e) {
     if (!u) return resp_problem(r, &ge);
     const char *act = req_form(r, "do");
     bool pw = str_eq(act, "password");
-    json_t *view = json_pack("{s:o, s:o, s:o}", "u", user_view(r, u), "grant", user_form(r, grant_fields, COUNT(grant_fields), pw ? NULL : e),
+    json_t *one = json_pack("[O]", u), *places = role_places(r, one);
+    user_view(r, u, places);
+    json_decref(one), json_decref(places);
+    json_t *view = json_pack("{s:o, s:o, s:o}", "u", u, "grant", user_form(r, grant_fields, COUNT(grant_fields), pw ? NULL : e),
                              "pw", page_form(r, password_fields, COUNT(password_fields), pw ? e : NULL));
     json_object_set_new(view, "self", json_boolean(id == r->auth->user_id));
     if (e && e->status && !str_eq(act, "grant") && !pw) {
@@ -995,6 +1030,23 @@ int page_user_act(Req *r) {
 
 static const char *const AUDIT_KEYS[] = {"user", "entity", "action", "from", "to", NULL};
 
+/* The kinds of records in the audit trail, as the filter offers them. */
+static const struct {
+    const char *entity, *label;
+} audit_kinds[] = {
+    {"decisions", N_("Recognition decisions")}, {"certificates", N_("Certificates")}, {"dossiers", N_("Dossiers")},
+    {"users", N_("Users")}, {"producers", N_("Producers")}, {"products", N_("Products")},
+    {"recognitions", N_("Recognitions (earlier decisions)")}, {"villages", N_("Craft villages")},
+    {"points", N_("Points of sale")}, {"rounds", N_("Rounds")}, {"councils", N_("Councils")},
+    {"signing_keys", N_("Signing key")},
+};
+
+static const char *audit_kind_label(Req *r, const char *entity) {
+    for (size_t i = 0; entity && i < COUNT(audit_kinds); i++)
+        if (!strcmp(audit_kinds[i].entity, entity)) return tr(r->lang, audit_kinds[i].label);
+    return entity ? entity : "";
+}
+
 /* GET /tinh/nhat-ky: the audit entries of the caller's provinces, newest first; filters user,
 ** entity, action, from, to; pages; CSV/XLSX (audit_export, the API's columns). */
 int page_audit(Req *r) {
@@ -1035,8 +1087,14 @@ int page_audit(Req *r) {
         char d[11];
         if (at && strlen(at) >= 16)
             json_object_set_new(it, "at_text", json_string(arena_printf(&r->arena, "%s %.5s", page_dmy(at, d), at + 11)));
+        json_object_set_new(it, "entity_label", json_string(audit_kind_label(r, page_jstr(it, "entity"))));
     }
-    json_t *view = json_pack("{s:o}", "items", items);
+    json_t *kinds_view = json_array();
+    for (size_t j = 0; j < COUNT(audit_kinds); j++)
+        json_array_append_new(kinds_view, json_pack("{s:s, s:s, s:b}", "value", audit_kinds[j].entity, "label",
+                                                    tr(r->lang, audit_kinds[j].label), "selected",
+                                                    str_eq(req_query(r, "entity"), audit_kinds[j].entity)));
+    json_t *view = json_pack("{s:o, s:o}", "items", items, "kinds", kinds_view);
     for (size_t j = 0; k[j]; j++) set_str(view, k[j], req_query(r, k[j]));
     list_nav(r, view, AUDIT_KEYS, &pg, total);
     return work_render(r, 200, "decide_audit", view);

@@ -352,7 +352,8 @@ static void test_audit(void **state) {
     Resp r = browser_get(&B, "/tinh/nhat-ky?entity=decisions&action=create");
     expect_page(&r, 200);
     body_has(&r, "<td>create</td>");
-    body_has(&r, "decisions");
+    body_has(&r, "<td>Quyết định công nhận ");
+    body_has(&r, "<option value=\"decisions\" selected>");
     assert_null(strstr(r.body, "<td>import</td>"));
     resp_free(&r);
     r = browser_get(&B, "/tinh/nhat-ky?action=import&format=csv");
