@@ -873,7 +873,7 @@ static const PageField user_fields[] = {
     {"full_name", "text", N_("Full name"), NULL, "off", false, NULL},
     {"email", "email", N_("E-mail"), NULL, "off", false, NULL},
     {"phone", "tel", N_("Phone"), NULL, "off", false, NULL},
-    {"password", "password", N_("Password"), N_("At least 12 characters; give it to the person, who changes it after signing in"),
+    {"password", "password", N_("Password"), N_("At least 10 characters; give it to the person, who changes it after signing in"),
      "new-password", true, NULL},
     {"role", "select", N_("Role"), NULL, NULL, true, NULL},
     {"commune", "select", N_("Commune (for a commune officer)"), NULL, NULL, false, NULL},
@@ -942,7 +942,7 @@ static const PageField grant_fields[] = {
     {"council", "select", N_("Council (for a council position)"), NULL, NULL, false, NULL},
 };
 static const PageField password_fields[] = {
-    {"password", "password", N_("New password"), N_("At least 12 characters; the user's sessions end and its API tokens are revoked"),
+    {"password", "password", N_("New password"), N_("At least 10 characters; the user's sessions end and its API tokens are revoked"),
      "new-password", true, NULL},
 };
 

@@ -5,8 +5,9 @@
 // certificate and opens its verification page, which says it is valid; an import whose file
 // has mistakes lists every row problem and writes nothing. Screenshots, desktop and phone:
 // decide-new, decide-decision, decide-certificates, decide-import-preview, decide-users,
-// decide-audit (-desktop / -phone). The demo's own dossiers are left as they are.
-import { scoredDossier } from './certificate.mjs';
+// decide-audit (-desktop / -phone), decide-certificate and decide-revoke-confirm (-desktop).
+// The demo's own dossiers are left as they are.
+import { scoredDossier, vietnamToday } from './certificate.mjs';
 import { PHONE, assert, look, shown, signInAs, submit, text, visit, withPage } from './lib.mjs';
 
 const PRODUCT = 'Mứt dừa non Thanh Long (thử nghiệm)';
@@ -59,6 +60,16 @@ export default function (check) {
       const v = await text(page);
       shown(v, 'Còn hiệu lực', href);
       shown(v, PRODUCT, href);
+      // its page: reprint, and the revocation up to its confirmation step (not confirmed)
+      const no = href.split('/').pop();
+      await visit(env, page, `/tinh/chung-nhan/${no}`);
+      await page.getByLabel('Căn cứ thu hồi (QĐ 26/2026 Điều 8.1)', { exact: true }).selectOption('mark_misuse');
+      await page.getByLabel('Số quyết định thu hồi', { exact: true }).fill('30/QĐ-UBND');
+      await page.getByLabel('Ngày quyết định thu hồi', { exact: true }).fill(vietnamToday());
+      await look(env, page, 'decide-certificate-desktop', `/tinh/chung-nhan/${no}`);
+      await submit(page, 'Tiếp tục');
+      shown(await text(page), 'Xác nhận thu hồi', 'the revocation step');
+      await look(env, page, 'decide-revoke-confirm-desktop', 'the revocation step');
       await visit(env, page, `/tinh/chung-nhan?q=${encodeURIComponent('mứt dừa non')}`);
       shown(await text(page), href.split('/').pop(), '/tinh/chung-nhan searched');
       await visit(env, page, '/tinh/chung-nhan');
