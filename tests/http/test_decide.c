@@ -333,8 +333,33 @@ static void test_users(void **state) {
     body_has(&r, "Đã tạo người dùng.");
     body_has(&r, "Cán bộ OCOP cấp xã");
     resp_free(&r);
-    char path[64];
+    char path[64], api[96];
     snprintf(path, sizeof path, "%.*s", (int)(strchr(loc, '?') - loc), loc);
+    snprintf(api, sizeof api, "/api/v1/users/%s", path + strlen("/tinh/nguoi-dung/"));
+    /* a council position: without its council, refused beside the council's field; with it, granted */
+    r = browser_post(&B, path, "do=grant&role=council_member");
+    expect_page(&r, 422);
+    body_has(&r, "id=\"f-council-error\"");
+    resp_free(&r);
+    r = browser_post(&B, path, "do=grant&role=council_member&council=1");
+    expect_status(&r, 303, NULL);
+    resp_free(&r);
+    r = http_get(&S, api);
+    assert_string_equal(jstr(r.json, "roles.1.role"), "council_member");
+    long long grant = jint(r.json, "roles.1.id");
+    resp_free(&r);
+    r = browser_post(&B, path, "do=revoke&grant=%lld", grant);
+    expect_status(&r, 303, NULL);
+    resp_free(&r);
+    r = http_get(&S, api);
+    assert_null(jpath(r.json, "roles.1"));
+    resp_free(&r);
+    /* a new password: the user signs in with it */
+    r = browser_post(&B, path, "do=password&password=%s", form_enc("mật khẩu mới của xã"));
+    expect_status(&r, 303, NULL);
+    resp_free(&r);
+    Browser moi;
+    browser_sign_in(&moi, &S, "xa.moi", "mật khẩu mới của xã");
     r = browser_post(&B, path, "do=disable&from=active");
     expect_status(&r, 303, NULL);
     resp_free(&r);
