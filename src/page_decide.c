@@ -215,8 +215,10 @@ void work_needs_decisions(Req *r, json_t *sections) {
     size_t i;
     json_array_foreach(due, i, it) {
         const char *no = page_jstr(it, "cert_no");
-        json_array_append_new(items, work_item(r, page_jstr(json_object_get(it, "product"), "name"),
-                                               arena_printf(&r->arena, "/tinh/chung-nhan/%s", no ? no : ""), no,
+        /* a certificate recorded before ocop (an imported recognition) has no page of its own */
+        const char *href = no && certificate_no_is_ours(no) ? arena_printf(&r->arena, "/tinh/chung-nhan/%s", no)
+                                                            : "/tinh/chung-nhan/het-han";
+        json_array_append_new(items, work_item(r, page_jstr(json_object_get(it, "product"), "name"), href, no,
                                                page_jstr(it, "expires_on")));
     }
     json_decref(due);
@@ -451,6 +453,8 @@ int page_certificates_due(Req *r) {
         set_dmy(it, "deadline_text", page_jstr(it, "filing_deadline"));
         json_object_set_new(it, "stars_text", json_string(page_stars((int)json_integer_value(json_object_get(it, "stars")))));
         json_object_set_new(it, "warning", json_boolean(str_eq(page_jstr(it, "phase"), "warning")));
+        const char *no = page_jstr(it, "cert_no");
+        json_object_set_new(it, "ours", json_boolean(no && certificate_no_is_ours(no)));
         json_t *d = json_object_get(it, "dossier");
         if (json_is_object(d)) json_object_set_new(d, "state_label", json_string(work_state_label(r, page_jstr(d, "state"))));
     }

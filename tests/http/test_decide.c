@@ -185,6 +185,35 @@ static void test_decide(void **state) {
     resp_free(&r);
 }
 
+/* Time passes: the new certificate (of product 2) and an imported one recorded before ocop (of
+** product 3) expire in 100 days. Both are in the re-evaluation window; only ocop's has a page. */
+static void test_due(void **state) {
+    (void)state;
+    sqlite3 *db;
+    char sql[512];
+    assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE certificates SET expires_on = date('%s', '+100 days') WHERE product_id = 2; "
+                              "UPDATE recognitions SET expires_on = date('%s', '+100 days') WHERE product_id IN (2, 3) "
+                              "AND ended IS NULL", today, today);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    Resp r = browser_get(&B, "/tinh/chung-nhan/het-han");
+    expect_page(&r, 200);
+    body_has(&r, "<a href=\"/tinh/chung-nhan/86-");
+    body_has(&r, "<strong>Kẹo dừa Bến Tre Xưa hộp quà</strong>");
+    body_has(&r, "(còn 100 ngày)");
+    body_has(&r, "Chưa có hồ sơ đánh giá lại");
+    resp_free(&r);
+    r = browser_get(&B, "/lam-viec");
+    body_has(&r, "Giấy chứng nhận sắp hết hạn (thời gian đánh giá lại)");
+    body_has(&r, "<a href=\"/tinh/chung-nhan/het-han\">Kẹo dừa Bến Tre Xưa hộp quà</a>");
+    resp_free(&r);
+    r = browser_get(&B, "/tinh/chung-nhan/het-han?format=csv");
+    expect_status(&r, 200, NULL);
+    body_has(&r, "GCN-BT-2022-13");
+    resp_free(&r);
+}
+
 /* The certificate of the decision above: listed, found by its product, revoked only with a
 ** ground and after confirming. */
 static void test_certificate(void **state) {
@@ -445,7 +474,7 @@ static void test_scope(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decide), cmocka_unit_test(test_certificate), cmocka_unit_test(test_import),
+        cmocka_unit_test(test_decide), cmocka_unit_test(test_due), cmocka_unit_test(test_certificate), cmocka_unit_test(test_import),
         cmocka_unit_test(test_users),  cmocka_unit_test(test_audit),       cmocka_unit_test(test_scope),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
