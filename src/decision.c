@@ -284,11 +284,18 @@ int certificate_list(Db *db, const CertificateQuery *q, json_t **items, int64_t 
     if (!ok) return err_set(e, 400, "state", "state must be valid, expired, revoked or superseded");
     if (q->province && strlen(q->province) > 7) return err_set(e, 400, "province", "province must be a province code");
     if (q->q && strlen(q->q) > 100) return err_set(e, 400, "q", "q is at most 100 bytes");
+    const char *order = "c.id DESC";
+    if (q->sort && !strcmp(q->sort, "expires")) order = "c.expires_on, c.id";
+    else if (q->sort && !strcmp(q->sort, "number")) order = "c.cert_no";
+    else if (q->sort && strcmp(q->sort, "newest")) return err_set(e, 400, "sort", "sort must be newest, expires or number");
     Stmt *s = db_prepare(db, "SELECT count(*) FROM certificates c WHERE " CERT_WHERE);
     bind_cert_filters(s, q, product);
     *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    s = db_prepare(db, "SELECT " CERT_COLS " FROM certificates c WHERE " CERT_WHERE " ORDER BY c.id DESC LIMIT ? OFFSET ?");
+    char sql[sizeof("SELECT " CERT_COLS " FROM certificates c WHERE " CERT_WHERE) + 64];
+    snprintf(sql, sizeof sql, "%s ORDER BY %s LIMIT ? OFFSET ?", "SELECT " CERT_COLS " FROM certificates c WHERE " CERT_WHERE,
+             order);
+    s = db_prepare(db, sql);
     bind_cert_filters(s, q, product);
     db_bind_int(s, 12, q->limit);
     db_bind_int(s, 13, q->offset);

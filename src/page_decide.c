@@ -381,7 +381,7 @@ int page_decision(Req *r) {
 
 /* ---- certificates ------------------------------------------------------------------------------- */
 
-static const char *const CERT_KEYS[] = {"state", "q", NULL};
+static const char *const CERT_KEYS[] = {"state", "q", "sort", NULL};
 
 /* A certificate as the pages show it: its record with state_label, the dates as dd/mm/yyyy,
 ** stars_text, is.STATE. */
@@ -407,6 +407,7 @@ int page_certificates(Req *r) {
     date_today(today);
     const char *q = req_query(r, "q");
     CertificateQuery cq = {.state = req_query(r, "state"), .province = province_of(r), .q = q && *q ? q : NULL,
+                           .sort = req_query(r, "sort"),
                            .today = today, .limit = file ? -1 : pg.per_page, .offset = file ? 0 : pg.offset};
     json_t *items = NULL, *c;
     int64_t total = 0;
@@ -430,6 +431,7 @@ int page_certificates(Req *r) {
     }
     json_t *view = json_pack("{s:o, s:s?}", "items", items, "q", q);
     json_object_set_new(view, "is_state", page_is(req_query(r, "state")));
+    json_object_set_new(view, "is_sort", page_is(req_query(r, "sort")));
     list_nav(r, view, CERT_KEYS, &pg, total);
     return work_render(r, 200, "decide_certificates", view);
 }

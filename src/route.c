@@ -182,7 +182,8 @@ const Route routes[] = {
     WORK("POST", "/tinh/quyet-dinh/moi", RB(PROVINCE), "decisions.write", "", page_decision_create, "decisions.create_page"),
     WORK("GET", "/tinh/quyet-dinh/{id}", RB(PROVINCE), "decisions.write", "done", page_decision, "decisions.page"),
     WORK("GET", "/tinh/chung-nhan", RB(PROVINCE), "decisions.write",
-         "state:enum(valid|expired|revoked|superseded) q:text(100) format:enum(csv|xlsx) " DECIDE_PAGING, page_certificates,
+         "state:enum(valid|expired|revoked|superseded) q:text(100) sort:enum(newest|expires|number) format:enum(csv|xlsx) "
+         DECIDE_PAGING, page_certificates,
          "certificates.list_page"),
     WORK("GET", "/tinh/chung-nhan/het-han", RB(PROVINCE), "decisions.write", "format:enum(csv|xlsx) " DECIDE_PAGING,
          page_certificates_due, "certificates.due_page"),

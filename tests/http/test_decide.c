@@ -230,6 +230,14 @@ static void test_certificate(void **state) {
     body_has(&r, no);
     body_has(&r, "1 giấy chứng nhận");
     resp_free(&r);
+    r = browser_get(&B, "/tinh/chung-nhan?sort=expires");
+    expect_page(&r, 200);
+    body_has(&r, no);
+    body_has(&r, "<option value=\"expires\" selected>");
+    resp_free(&r);
+    r = browser_get(&B, "/tinh/chung-nhan?sort=gia");
+    expect_page(&r, 400);
+    resp_free(&r);
     r = browser_get(&B, "/tinh/chung-nhan?q=khong-co-dau");
     body_has(&r, "Không có giấy chứng nhận nào phù hợp.");
     resp_free(&r);
