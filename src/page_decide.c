@@ -1047,6 +1047,23 @@ static const struct {
     {"signing_keys", N_("Signing key")},
 };
 
+/* What an audit entry's action code did, as a person reads it: the common ones and the steps
+** of the procedure ("dossier.forward"); the code itself otherwise. */
+static const char *audit_action_label(Req *r, const char *action) {
+    static const char *const labels[][2] = {
+        {"create", N_("Created")},   {"update", N_("Changed")},   {"delete", N_("Deleted")},
+        {"import", N_("Imported")},  {"revoke", N_("Revoked")},   {"login", N_("Signed in")},
+        {"logout", N_("Signed out")}, {"disable", N_("Account disabled")}, {"password", N_("Password set")},
+    };
+    for (size_t i = 0; action && i < COUNT(labels); i++)
+        if (!strcmp(labels[i][0], action)) return tr(r->lang, labels[i][1]);
+    if (action && !strncmp(action, "dossier.", 8)) {
+        const char *l = work_action_label(r, action + 8);
+        if (strcmp(l, action + 8)) return l;
+    }
+    return action ? action : "";
+}
+
 static const char *audit_kind_label(Req *r, const char *entity) {
     for (size_t i = 0; entity && i < COUNT(audit_kinds); i++)
         if (!strcmp(audit_kinds[i].entity, entity)) return tr(r->lang, audit_kinds[i].label);
@@ -1094,6 +1111,7 @@ int page_audit(Req *r) {
         if (at && strlen(at) >= 16)
             json_object_set_new(it, "at_text", json_string(arena_printf(&r->arena, "%s %.5s", page_dmy(at, d), at + 11)));
         json_object_set_new(it, "entity_label", json_string(audit_kind_label(r, page_jstr(it, "entity"))));
+        json_object_set_new(it, "action_label", json_string(audit_action_label(r, page_jstr(it, "action"))));
     }
     json_t *kinds_view = json_array();
     for (size_t j = 0; j < COUNT(audit_kinds); j++)

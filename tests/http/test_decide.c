@@ -413,10 +413,10 @@ static void test_audit(void **state) {
     (void)state;
     Resp r = browser_get(&B, "/tinh/nhat-ky?entity=decisions&action=create");
     expect_page(&r, 200);
-    body_has(&r, "<td>create</td>");
+    body_has(&r, "<td>Tạo mới <span class=\"detail\">(create)</span></td>");
     body_has(&r, "<td>Quyết định công nhận ");
     body_has(&r, "<option value=\"decisions\" selected>");
-    assert_null(strstr(r.body, "<td>import</td>"));
+    assert_null(strstr(r.body, "(import)"));
     resp_free(&r);
     r = browser_get(&B, "/tinh/nhat-ky?action=import&format=csv");
     expect_status(&r, 200, NULL);
