@@ -95,6 +95,9 @@ int api_dossier_minutes(Req *r);       /* GET /api/v1/dossiers/{id}/minutes */
 /* api_decision.c: recognition decisions, certificates, the re-evaluation list (decision.h) */
 int api_decisions_list(Req *r);      /* GET /api/v1/decisions?province=&level=&year=&page=&per_page= */
 int api_decision_create(Req *r);     /* POST /api/v1/decisions */
+/* decision_create of in (which it releases) by r's caller, with r's app's files, keys and
+** public URL: 0 with *id, or -1 with e. For the API and the decision page alike. */
+int api_decision_record(Req *r, json_t *in, int64_t *id, Err *e);
 int api_decision_get(Req *r);        /* GET /api/v1/decisions/{id} */
 int api_certificates_list(Req *r);   /* GET /api/v1/certificates?product_id=&state=&province=&page=&per_page= */
 int api_certificate_get(Req *r);     /* GET /api/v1/certificates/{cert_no} */

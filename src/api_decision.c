@@ -38,16 +38,21 @@ int api_decisions_list(Req *r) {
     return list_or_problem(r, rc, &e, items, total, &pg);
 }
 
+int api_decision_record(Req *r, json_t *in, int64_t *id, Err *e) {
+    char keys_dir[4096];
+    cert_keys_dir(r->app->db_path, keys_dir, sizeof keys_dir);
+    DecisionEnv env = {r->app->files_dir, keys_dir, r->app->public_url, r->app->insecure_public_url};
+    int rc = decision_create(r->db, &r->actor, &env, in, id, e);
+    json_decref(in);
+    return rc;
+}
+
 int api_decision_create(Req *r) {
     Err e = ERR_INIT;
     json_t *in = req_json_object(r, &e);
     if (!in) return resp_problem(r, &e);
-    char keys_dir[4096];
-    cert_keys_dir(r->app->db_path, keys_dir, sizeof keys_dir);
-    DecisionEnv env = {r->app->files_dir, keys_dir, r->app->public_url, r->app->insecure_public_url};
     int64_t id = 0;
-    int rc = decision_create(r->db, &r->actor, &env, in, &id, &e);
-    json_decref(in);
+    int rc = api_decision_record(r, in, &id, &e);
     json_t *d = rc ? NULL : decision_get(r->db, id, true, &e); /* to the officer who recorded it */
     if (!d) return resp_problem(r, &e);
     resp_header(r, "Location", arena_printf(&r->arena, "/api/v1/decisions/%lld", (long long)id));

@@ -256,7 +256,9 @@ json_t *certificate_get(Db *db, const char *cert_no, const char *today, Err *e) 
 /* The filters of certificate_list, bound from parameter i on: product, live state, province. */
 #define CERT_WHERE                                                                                          \
     "(? IS NULL OR c.product_id = ?) AND (? IS NULL OR (CASE WHEN c.state = 'valid' AND c.expires_on <= ? " \
-    "THEN 'expired' ELSE c.state END) = ?) AND (? IS NULL OR c.province_code = ?)"
+    "THEN 'expired' ELSE c.state END) = ?) AND (? IS NULL OR c.province_code = ?) AND "                   \
+    "(? IS NULL OR c.cert_no LIKE ? || '%' OR instr(lower(c.product_name), lower(?)) OR "               \
+    "instr(lower(c.producer_name), lower(?)))"
 
 static void bind_cert_filters(Stmt *s, const CertificateQuery *q, int64_t product) {
     if (q->product_id) {
@@ -268,6 +270,7 @@ static void bind_cert_filters(Stmt *s, const CertificateQuery *q, int64_t produc
     db_bind_text(s, 5, q->state);
     db_bind_text(s, 6, q->province);
     db_bind_text(s, 7, q->province);
+    for (int i = 8; i <= 11; i++) db_bind_text(s, i, q->q);
 }
 
 int certificate_list(Db *db, const CertificateQuery *q, json_t **items, int64_t *total, Err *e) {
@@ -280,14 +283,22 @@ int certificate_list(Db *db, const CertificateQuery *q, json_t **items, int64_t 
     for (int i = 0; q->state && states[i]; i++) ok |= strcmp(states[i], q->state) == 0;
     if (!ok) return err_set(e, 400, "state", "state must be valid, expired, revoked or superseded");
     if (q->province && strlen(q->province) > 7) return err_set(e, 400, "province", "province must be a province code");
+    if (q->q && strlen(q->q) > 100) return err_set(e, 400, "q", "q is at most 100 bytes");
+    const char *order = "c.id DESC";
+    if (q->sort && !strcmp(q->sort, "expires")) order = "c.expires_on, c.id";
+    else if (q->sort && !strcmp(q->sort, "number")) order = "c.cert_no";
+    else if (q->sort && strcmp(q->sort, "newest")) return err_set(e, 400, "sort", "sort must be newest, expires or number");
     Stmt *s = db_prepare(db, "SELECT count(*) FROM certificates c WHERE " CERT_WHERE);
     bind_cert_filters(s, q, product);
     *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    s = db_prepare(db, "SELECT " CERT_COLS " FROM certificates c WHERE " CERT_WHERE " ORDER BY c.id DESC LIMIT ? OFFSET ?");
+    char sql[sizeof("SELECT " CERT_COLS " FROM certificates c WHERE " CERT_WHERE) + 64];
+    snprintf(sql, sizeof sql, "%s ORDER BY %s LIMIT ? OFFSET ?", "SELECT " CERT_COLS " FROM certificates c WHERE " CERT_WHERE,
+             order);
+    s = db_prepare(db, sql);
     bind_cert_filters(s, q, product);
-    db_bind_int(s, 8, q->limit);
-    db_bind_int(s, 9, q->offset);
+    db_bind_int(s, 12, q->limit);
+    db_bind_int(s, 13, q->offset);
     *items = json_array();
     while (db_step(s) == DB_ROW) json_array_append_new(*items, cert_row(s, q->today, false));
     db_done(s);

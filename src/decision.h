@@ -73,6 +73,8 @@ json_t *certificate_get(Db *db, const char *cert_no, const char *today, Err *e);
 
 typedef struct CertificateQuery {
     const char *product_id, *state, *province; /* filters, or NULL; state is the live state */
+    const char *q; /* or NULL: a number starting so, or a product or producer name containing it (any case) */
+    const char *sort; /* NULL or "newest": newest first; "expires": soonest expiry first; "number" */
     const char *today;
     int64_t limit, offset;
 } CertificateQuery;

@@ -105,6 +105,23 @@ int page_province_advisor_add(Req *r);    /* POST /tinh/hoi-dong/{id}/to-tu-van 
 int page_province_advisor_remove(Req *r); /* POST /tinh/hoi-dong/{id}/to-tu-van/xoa */
 
 /* page_decide.c: the province officer's workspace: decisions, certificates, imports, users, audit */
+int page_decisions(Req *r);
+int page_decision_new(Req *r);
+int page_decision_create(Req *r);
+int page_decision(Req *r);
+int page_certificates(Req *r);
+int page_certificates_due(Req *r);
+int page_certificate(Req *r);
+int page_certificate_revoke(Req *r);
+int page_import_form(Req *r);
+int page_import_preview(Req *r);
+int page_import_confirm(Req *r);
+int page_users(Req *r);
+int page_user_new(Req *r);
+int page_user_create(Req *r);
+int page_user(Req *r);
+int page_user_act(Req *r);
+int page_audit(Req *r);
 
 /* page_council.c: the council's workspace */
 int page_council_list(Req *r);       /* GET /cham-diem */

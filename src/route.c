@@ -33,6 +33,8 @@
 #define PUBLIC_LIST_PARAMS "* q:text(200) sort:text(40) page:page per_page:per_page(30,30) format:enum(csv|xlsx)"
 #define EXPORT_PARAMS "* sort:sort format:enum(csv|xlsx)"
 #define PAGING "page:page per_page:per_page"
+/* The lists of the province officer's workspace (page_decide.c): 30 a page. */
+#define DECIDE_PAGING "page:page per_page:per_page(30,30)"
 #define AUDIT_FILTERS "user:text(200) entity:text(200) entity_id:text(200) action:text(200) from:text(40) to:text(40)"
 
 #define ENTITY_ROUTES(path, ent, nm, pc, pu, pd)                                                 \
@@ -258,6 +260,34 @@ const Route routes[] = {
             page_province_advisor_remove, "councils.advisor_remove", ENTITY_COUNCILS),
 
     /* the province officer's workspace: decisions, certificates, imports, users, audit (page_decide.c) */
+    WORK("GET", "/tinh/quyet-dinh", RB(PROVINCE), "decisions.write",
+         "year:int(2000..2999) level:enum(province|ministry) format:enum(csv|xlsx) " DECIDE_PAGING, page_decisions,
+         "decisions.list_page"),
+    WORK("GET", "/tinh/quyet-dinh/moi", RB(PROVINCE), "decisions.write", "done", page_decision_new, "decisions.new_page"),
+    WORK("POST", "/tinh/quyet-dinh/moi", RB(PROVINCE), "decisions.write", "", page_decision_create, "decisions.create_page"),
+    WORK("GET", "/tinh/quyet-dinh/{id}", RB(PROVINCE), "decisions.write", "done", page_decision, "decisions.page"),
+    WORK("GET", "/tinh/chung-nhan", RB(PROVINCE), "decisions.write",
+         "state:enum(valid|expired|revoked|superseded) q:text(100) sort:enum(newest|expires|number) format:enum(csv|xlsx) "
+         DECIDE_PAGING, page_certificates,
+         "certificates.list_page"),
+    WORK("GET", "/tinh/chung-nhan/het-han", RB(PROVINCE), "decisions.write", "format:enum(csv|xlsx) " DECIDE_PAGING,
+         page_certificates_due, "certificates.due_page"),
+    WORK("GET", "/tinh/chung-nhan/{cert_no}", RB(PROVINCE), "decisions.write", "done", page_certificate, "certificates.page"),
+    WORK("POST", "/tinh/chung-nhan/{cert_no}/thu-hoi", RB(PROVINCE), "decisions.write", "", page_certificate_revoke,
+         "certificates.revoke_page"),
+    WORK("GET", "/tinh/nhap", RB(PROVINCE), "import", "kind:text(40) done created:int(0..100000000)", page_import_form,
+         "import.page"),
+    {"POST", "/tinh/nhap", "import", "", 64 * MB, page_import_preview, "import.preview_page", NULL, 0, true, RB(PROVINCE)},
+    WORK("POST", "/tinh/nhap/xac-nhan", RB(PROVINCE), "import", "", page_import_confirm, "import.confirm_page"),
+    WORK("GET", "/tinh/nguoi-dung", RB(PROVINCE), "users.read",
+         "q:text(100) role:text(40) status:enum(active|disabled) format:enum(csv|xlsx) " DECIDE_PAGING, page_users,
+         "users.list_page"),
+    WORK("GET", "/tinh/nguoi-dung/moi", RB(PROVINCE), "users.manage", "", page_user_new, "users.new_page"),
+    WORK("POST", "/tinh/nguoi-dung/moi", RB(PROVINCE), "users.manage", "", page_user_create, "users.create_page"),
+    {"GET", "/tinh/nguoi-dung/{id}", "users.read", "done", 0, page_user, "users.page", NULL, U, true, RB(PROVINCE)},
+    {"POST", "/tinh/nguoi-dung/{id}", "users.manage", "", 0, page_user_act, "users.act_page", NULL, U, true, RB(PROVINCE)},
+    WORK("GET", "/tinh/nhat-ky", RB(PROVINCE), "audit.read", AUDIT_FILTERS " format:enum(csv|xlsx) " DECIDE_PAGING,
+         page_audit, "audit.page"),
 
     /* the council's workspace (page_council.c) */
     WORK("GET", "/cham-diem", COUNCIL, "dossiers.read", PUBLIC_LIST_PARAMS, page_council_list, "council.list"),

@@ -1,7 +1,8 @@
 // certificate.mjs: a real certificate for the verification page, issued the way
 // tests/http/test_decision.c issues one: the administrator takes a dossier of demo product 2
 // through the procedure into the province's round, the demo council scores it 3★, and the
-// province's officer records the recognition decision through the API.
+// province's officer records the recognition decision through the API. scoredDossier is that
+// first part alone, for checks that decide in the browser (decide.mjs).
 export function vietnamToday() {
   return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10); // ocop counts days in Vietnam
 }
@@ -34,16 +35,17 @@ function choices(sheet, stars, target) {
   return Object.fromEntries(ls.map((l, i) => [l.code, pick[i]]));
 }
 
-// Issues a certificate through the API of srv (serving, with a signing key for province 86);
-// tokens of the administrator, the province's officer and the council's chair and member.
-// Returns its number, e.g. "86-2026-0001".
-export async function issueCertificate(srv, tokens) {
-  const today = vietnamToday(), year = today.slice(0, 4);
+// A dossier of productId taken through the procedure into a new round (number) of province
+// 86 and scored 3★ by the demo council's chair and member, through the API of srv (serving;
+// anything with srv.api); tokens of the administrator, the province's officer, the chair and
+// the member. Returns the dossier's id.
+export async function scoredDossier(srv, tokens, productId, number) {
+  const year = vietnamToday().slice(0, 4);
   const { admin, province, chair, member } = tokens;
   const round = await srv.api(province, 'POST', '/api/v1/rounds', {
-    province_code: '86', year: Number(year), number: 7, forward_by: `${year}-12-31`, ends_on: `${year}-12-31`, council_id: 1,
+    province_code: '86', year: Number(year), number, forward_by: `${year}-12-31`, ends_on: `${year}-12-31`, council_id: 1,
   }, 201);
-  const d = await srv.api(province, 'POST', '/api/v1/dossiers', { kind: 'first', product_id: 2 }, 201);
+  const d = await srv.api(province, 'POST', '/api/v1/dossiers', { kind: 'first', product_id: productId }, 201);
   const at = `/api/v1/dossiers/${d.id}`;
   await srv.api(admin, 'PUT', `${at}/self-assessment`, { choices: {} }, 200);
   await srv.api(admin, 'POST', `${at}/transitions`, { action: 'submit' }, 200);
@@ -58,9 +60,17 @@ export async function issueCertificate(srv, tokens) {
   const ch = choices(sheet, 3, 55);
   for (const t of [chair, member]) await srv.api(t, 'PUT', `${at}/scores/me`, { choices: ch, submit: true }, 200);
   await srv.api(chair, 'POST', `${at}/scores/close`, {}, 200);
-  const decision = await srv.api(province, 'POST', '/api/v1/decisions', {
-    number: '101/QĐ-UBND', decided_on: today, level: 'province', signer_name: 'Nguyễn Văn Mẫu',
-    signer_title: 'KT. CHỦ TỊCH/PHÓ CHỦ TỊCH', items: [{ dossier_id: d.id }],
+  return d.id;
+}
+
+// Issues a certificate through the API of srv (serving, with a signing key for province 86):
+// demo product 2's dossier, scored, and the province officer's decision. Returns its number,
+// e.g. "86-2026-0001".
+export async function issueCertificate(srv, tokens) {
+  const id = await scoredDossier(srv, tokens, 2, 7);
+  const decision = await srv.api(tokens.province, 'POST', '/api/v1/decisions', {
+    number: '101/QĐ-UBND', decided_on: vietnamToday(), level: 'province', signer_name: 'Nguyễn Văn Mẫu',
+    signer_title: 'KT. CHỦ TỊCH/PHÓ CHỦ TỊCH', items: [{ dossier_id: id }],
   }, 201);
   return decision.items[0].cert_no;
 }

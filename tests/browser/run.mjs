@@ -25,6 +25,7 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'portal.mjs',
                'council.mjs',
                'province.mjs',
+               'decide.mjs',
 ];
 
 function fatal(msg) {
@@ -89,7 +90,9 @@ try {
   } catch (e) {
     throw new Error(`Chromium (${CHROMIUM}) did not start: ${e.message}`);
   }
-  const env = { base: srv.base, certNo, browser, shots, AxeBuilder, tokens, db: srv.db };
+  // api(token, method, path, body, status): the server's JSON API (server.mjs), for checks that
+  // prepare their own records.
+  const env = { base: srv.base, certNo, browser, shots, AxeBuilder, tokens, db: srv.db, api: (...a) => srv.api(...a) };
   for (const c of checks) {
     if (only && !c.name.includes(only)) continue;
     const t = Date.now();
