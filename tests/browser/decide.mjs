@@ -48,7 +48,7 @@ export default function (check) {
       await look(env, page, 'decide-new-desktop', '/tinh/quyet-dinh/moi');
       await submit(page, 'Ghi quyết định và cấp giấy chứng nhận');
       const t = await text(page);
-      shown(t, 'Quyết định 215/QĐ-UBND', 'the decision page');
+      shown(t, 'Quyết định số 215/QĐ-UBND', 'the decision page');
       shown(t, 'Đã ghi quyết định công nhận và cấp giấy chứng nhận.', 'the decision page');
       shown(t, PRODUCT, 'the decision page');
       await look(env, page, 'decide-decision-desktop', 'the decision page');
