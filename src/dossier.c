@@ -400,6 +400,10 @@ static const Field dossier_fields[] = {
 static const Filter dossier_filters[] = {
     /* ?overdue=true: the commune's 15 working days have passed; false: the others. */
     {.name = "overdue", .sql = "? = (state = 'with_commune' AND commune_due < ?)", .type = FT_BOOL, .today = 1},
+    /* ?ministry=true: sent to the Ministry for 5 stars (waiting, in its round, scored, or
+    ** decided after its council scored it). */
+    {.name = "ministry", .sql = "? = (state IN ('with_ministry', 'in_ministry_round', 'ministry_scored') OR "
+                                "ministry_pass IS NOT NULL)", .type = FT_BOOL},
     {0},
 };
 
@@ -410,6 +414,9 @@ const Entity ENTITY_DOSSIERS = {
     .perm_create = PERM_DOSSIERS_WRITE, .perm_update = PERM_DOSSIERS_WRITE, .perm_delete = PERM_DOSSIERS_WRITE,
     .perm_read = PERM_DOSSIERS_READ,
     .council_sql = "CAST(? AS INTEGER) IN (SELECT council_id FROM rounds WHERE id = round_id OR id = province_round_id)",
+    /* ?q=: the registration number or the product's name */
+    .q_sql = "lower(reg_no) LIKE ('%' || ? || '%') OR product_id IN (SELECT id FROM products WHERE name_fold LIKE "
+             "('%' || ? || '%'))",
 };
 
 /* ---- the procedure ------------------------------------------------------------------------------- */

@@ -1074,13 +1074,14 @@ static int list_where(Arena *a, const Entity *en, const ListQuery *lq, bool pers
         }
     }
     if (lq->q && strlen(lq->q) > 200) return err_set(e, 400, "q", "q is longer than 200 bytes");
-    if (lq->q && *lq->q && !entity_field(en, "name_fold"))
+    if (lq->q && *lq->q && !entity_field(en, "name_fold") && !en->q_sql)
         return err_set(e, 400, "q", "%s cannot be searched by name; use the filters", en->name);
     if (lq->q && *lq->q) {
         /* Within-list text search on the folded name (the ranked search is /api/v1/search). */
         Buf fb = BUF_INIT;
         text_fold(&fb, lq->q, strlen(lq->q));
-        w->conds[w->nc++] = (Cond){"name_fold LIKE ('%' || ? || '%')", arena_strdup(a, buf_str(&fb)), FT_TEXT, 1, 0, 0, NULL};
+        w->conds[w->nc++] = en->q_sql ? (Cond){en->q_sql, arena_strdup(a, buf_str(&fb)), FT_TEXT, 2, 0, 0, NULL}
+                                      : (Cond){"name_fold LIKE ('%' || ? || '%')", arena_strdup(a, buf_str(&fb)), FT_TEXT, 1, 0, 0, NULL};
         buf_free(&fb);
     }
     for (int i = 0; i < w->nc; i++) buf_printf(&w->sql, "%s(%s)", i ? " AND " : " WHERE ", w->conds[i].sql);

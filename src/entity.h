@@ -138,6 +138,9 @@ struct Entity {
     ** council_sql) and a record outside it is 404. */
     Perm perm_read;
     const char *council_sql; /* "round_id IN (SELECT id FROM rounds WHERE council_id = ?)" */
+    /* The list's search (?q=) of an entity without a name of its own: a condition whose two
+    ** '?' take the search folded (text_fold), e.g. the name of the dossier's product. */
+    const char *q_sql;
 };
 
 extern const Entity ENTITY_PRODUCERS, ENTITY_PRODUCTS, ENTITY_RECOGNITIONS, ENTITY_VILLAGES,

@@ -15,7 +15,9 @@
 #include "api.h"
 #include "importer.h"
 #include "page.h"
+#include "page_work.h"
 #include "param.h"
+#include "route.h"
 #include "registry.h"
 #include "tablew.h"
 #include "text.h"
@@ -33,6 +35,7 @@ typedef struct State {
     int status;    /* 200, or 400 when a value was not understood (named in alerts) */
     json_t *alerts; /* [{text}] */
     json_t *notes;  /* [{text}]: what was read differently (a pre-2025 unit as its successor) */
+    const char *fixed, *fixed_value; /* page_list_within's filter, or NULL */
 } State;
 
 static int nfilters(const ListPage *lp) {
@@ -241,8 +244,12 @@ static json_t *href(const ListPage *lp, const State *s, int drop, bool drop_q, i
 static void state_query(Req *r, const ListPage *lp, const State *s, int skip, ListQuery *lq) {
     int nf = nfilters(lp);
     memset(lq, 0, sizeof *lq);
-    lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 1));
-    lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 1));
+    lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 2));
+    lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 2));
+    if (s->fixed) {
+        lq->keys[lq->nfilters] = s->fixed;
+        lq->values[lq->nfilters++] = s->fixed_value;
+    }
     for (int f = 0; f < nf; f++) {
         if (!s->value[f] || f == skip) continue;
         lq->keys[lq->nfilters] = lp->filters[f].param;
@@ -448,13 +455,17 @@ static int download(Req *r, const ListPage *lp, const State *s) {
     return resp_download(r, fmt, out, n, lp->en->name);
 }
 
-int page_list(Req *r, const ListPage *lp) {
+int page_list(Req *r, const ListPage *lp) { return page_list_within(r, lp, NULL, NULL); }
+
+int page_list_within(Req *r, const ListPage *lp, const char *key, const char *value) {
     assert(nfilters(lp) <= MAX_FILTERS);
     json_t *provinces_sorted = NULL;
     json_t *provinces = provinces_in_force(r, &provinces_sorted);
     sort_by_key(provinces_sorted);
     State s;
     read_state(r, lp, &s, provinces);
+    s.fixed = key;
+    s.fixed_value = value;
     if (s.format && s.status == 200) {
         json_decref(provinces);
         json_decref(provinces_sorted);
@@ -513,7 +524,7 @@ int page_list(Req *r, const ListPage *lp) {
     json_object_set_new(view, "notes", s.notes);
     json_decref(provinces);
     json_decref(provinces_sorted);
-    return page_render(r, s.status, lp->tmpl, view);
+    return r->route && r->route->roles ? work_render(r, s.status, lp->tmpl, view) : page_render(r, s.status, lp->tmpl, view);
 }
 
 json_t *page_list_communes(Req *r, json_t *items) {

@@ -59,8 +59,12 @@ typedef struct ListPage {
     json_t *(*rows)(Req *r, json_t *items, const char *q);
 } ListPage;
 
-/* Answer the list page lp for r (the route's handler calls it). */
+/* Answer the list page lp for r (the route's handler calls it). A workspace's list (a WORK
+** row of the route table) renders with the workspace's navigation (work_render). */
 int page_list(Req *r, const ListPage *lp);
+/* The same, always filtered by the entity's filter key = value, which the page does not show
+** (the dossiers sent to the Ministry: "ministry" = "true"): its counts, pages and download too. */
+int page_list_within(Req *r, const ListPage *lp, const char *key, const char *value);
 
 /* Destructor of a worker's cache of facet counts (app->list_cache_key). Facets count the
 ** whole list (a GROUP BY over up to every record, 5 to 200 ms each on 100,000 products), so

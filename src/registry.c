@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "decision.h"
+#include "dossier.h"
 #include "entity.h"
 #include "files.h"
 #include "refdata.h"
@@ -1466,6 +1467,9 @@ static const FacetKey facet_keys[] = {
     {&ENTITY_VILLAGES, "province", {.key = "commune_code"}, COMMUNE_PROVINCE},
     {&ENTITY_VILLAGES, "commune_code", {.key = "commune_code"}, NULL},
     {&ENTITY_VILLAGES, "traditional", {.key = "CASE WHEN traditional THEN 'true' ELSE 'false' END"}, NULL},
+    {&ENTITY_DOSSIERS, "state", {.key = "state"}, NULL},
+    {&ENTITY_DOSSIERS, "province_code", {.key = "province_code"}, NULL},
+    {&ENTITY_ROUNDS, "state", {.key = "state"}, NULL},
 };
 
 /* counts {value: n} summed under the value each maps to by the query rollup. New object. */

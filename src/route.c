@@ -31,6 +31,9 @@
 #define PUBLIC_LIST_PARAMS "* q:text(200) sort:text(40) page:page per_page:per_page(30,30) format:enum(csv|xlsx)"
 #define EXPORT_PARAMS "* sort:sort format:enum(csv|xlsx)"
 #define PAGING "page:page per_page:per_page"
+/* The administrator's own lists (page_admin.c): pages of 30, a notice, a download. */
+#define ADMIN_LIST_PARAMS "page:page per_page:per_page(30,30) done:text(40) format:enum(csv|xlsx)"
+#define USER_FILTERS "q:text(100) role:text(40) status:enum(active|disabled) province:text(7)"
 #define AUDIT_FILTERS "user:text(200) entity:text(200) entity_id:text(200) action:text(200) from:text(40) to:text(40)"
 
 #define ENTITY_ROUTES(path, ent, nm, pc, pu, pd)                                                 \
@@ -177,6 +180,39 @@ const Route routes[] = {
     /* the council's workspace (page_council.c) */
 
     /* the Ministry's and the administrator's workspaces (page_admin.c) */
+    WORK("GET", "/bo/ho-so", RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_ministry_dossiers, "ministry.dossiers"),
+    WORK_ON("GET", "/bo/ho-so/{id}", RB(ADMIN), "dossiers.read", "done:text(40)", page_ministry_dossier,
+            "dossiers.ministry_page", ENTITY_DOSSIERS),
+    WORK("GET", "/bo/dot", RB(ADMIN), "rounds.write", PUBLIC_LIST_PARAMS, page_ministry_rounds, "ministry.rounds"),
+    WORK("GET", "/bo/dot/moi", RB(ADMIN), "rounds.write", "", page_ministry_round_form, "ministry.round_form"),
+    WORK("POST", "/bo/dot/moi", RB(ADMIN), "rounds.write", "", page_ministry_round_create, "ministry.round_create"),
+    WORK("GET", "/bo/quyet-dinh", RB(ADMIN), "decisions.write", ADMIN_LIST_PARAMS " year:int(2000..2999)",
+         page_ministry_decisions, "ministry.decisions"),
+    WORK("GET", "/bo/quyet-dinh/moi", RB(ADMIN), "decisions.write", "", page_ministry_decision_form,
+         "ministry.decision_form"),
+    WORK("POST", "/bo/quyet-dinh/moi", RB(ADMIN), "decisions.write", "", page_ministry_decision_create,
+         "ministry.decision_create"),
+    WORK("GET", "/quan-tri/nguoi-dung", RB(ADMIN), "users.manage", ADMIN_LIST_PARAMS " " USER_FILTERS,
+         page_admin_users, "admin.users"),
+    WORK("POST", "/quan-tri/nguoi-dung", RB(ADMIN), "users.manage", ADMIN_LIST_PARAMS " " USER_FILTERS,
+         page_admin_user_create, "admin.user_create"),
+    WORK("GET", "/quan-tri/nguoi-dung/{id}", RB(ADMIN), "users.manage", "done:text(40)", page_admin_user, "users.admin_page"),
+    WORK("POST", "/quan-tri/nguoi-dung/{id}/vai-tro", RB(ADMIN), "users.manage", "", page_admin_user_grant,
+         "users.admin_grant"),
+    WORK("POST", "/quan-tri/nguoi-dung/{id}/vai-tro/xoa", RB(ADMIN), "users.manage", "", page_admin_user_revoke,
+         "users.admin_revoke"),
+    WORK("POST", "/quan-tri/nguoi-dung/{id}/trang-thai", RB(ADMIN), "users.manage", "", page_admin_user_status,
+         "users.admin_status"),
+    WORK("POST", "/quan-tri/nguoi-dung/{id}/mat-khau", RB(ADMIN), "users.manage", "", page_admin_user_password,
+         "users.admin_password"),
+    WORK("GET", "/quan-tri/khoa-ky", RB(ADMIN), "admin", "done:text(40) retire:text(40) authority:text(40)",
+         page_admin_keys, "admin.keys"),
+    WORK("POST", "/quan-tri/khoa-ky", RB(ADMIN), "admin", "", page_admin_key_generate, "admin.key_generate"),
+    WORK("POST", "/quan-tri/khoa-ky/thu-hoi", RB(ADMIN), "admin", "", page_admin_key_retire, "admin.key_retire"),
+    WORK("GET", "/quan-tri/du-lieu", RB(ADMIN), "admin", "", page_admin_data, "admin.data"),
+    WORK("GET", "/quan-tri/he-thong", RB(ADMIN), "admin", "", page_admin_system, "admin.system"),
+    WORK("GET", "/quan-tri/nhat-ky", RB(ADMIN), "admin", ADMIN_LIST_PARAMS " " AUDIT_FILTERS " verify:bool",
+         page_admin_audit, "admin.audit"),
 
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */
