@@ -408,10 +408,18 @@ static json_t *decision_rows(Req *r, json_t *items) {
     json_t *o;
     json_array_foreach(items, i, o) {
         char d[11];
-        json_array_append_new(rows, json_pack("{s:O, s:O, s:s, s:O, s:I}", "id", json_object_get(o, "id"), "number",
+        json_t *products = json_array(), *it;
+        size_t j;
+        json_array_foreach(json_object_get(o, "items"), j, it) {
+            json_t *p = json_object_get(it, "product");
+            json_array_append_new(products, json_pack("{s:O, s:O, s:O, s:s}", "id", json_object_get(p, "id"), "name",
+                                                      json_object_get(p, "name"), "cert_no", json_object_get(it, "cert_no"),
+                                                      "stars", page_stars((int)json_integer_value(json_object_get(it, "stars")))));
+        }
+        json_array_append_new(rows, json_pack("{s:O, s:O, s:s, s:O, s:O, s:o}", "id", json_object_get(o, "id"), "number",
                                               json_object_get(o, "number"), "date", page_dmy(jstr(o, "decided_on"), d),
-                                              "signer", json_object_get(o, "signer_name"), "items",
-                                              (json_int_t)json_array_size(json_object_get(o, "items"))));
+                                              "signer", json_object_get(o, "signer_name"), "title",
+                                              json_object_get(o, "signer_title"), "products", products));
     }
     return rows;
 }
