@@ -978,13 +978,45 @@ int page_admin_key_retire(Req *r) {
 
 /* ---- /quan-tri/du-lieu: reference data --------------------------------------------------------- */
 
-/* Rows {label, value} of a query returning (label, count). */
+/* The words of the reference data's own values (geographies, levels, parts of a mapping). */
+static const Done data_words[] = {
+    {"2025", N_("Since 1 July 2025 (QĐ 19/2025/QĐ-TTg)")},
+    {"pre2025", N_("Before 1 July 2025")},
+    {"province", N_("provinces")},
+    {"district", N_("districts")},
+    {"commune", N_("communes")},
+    {"full", N_("whole")},
+    {"partial", N_("split among several")},
+    {NULL, NULL},
+};
+
+static const char *data_word(Req *r, const char *v) {
+    for (const Done *w = data_words; w->key; w++)
+        if (str_eq(w->key, v)) return tr(r->lang, w->text);
+    return v ? v : "–";
+}
+
+/* Rows {label, value} of a query returning (a, b, count): "a · b" in words, the count. */
 static json_t *count_rows(Req *r, const char *sql) {
     json_t *out = json_array();
     Stmt *s = db_prepare(r->db, sql);
     while (db_step(s) == DB_ROW) {
         char n[32];
-        json_array_append_new(out, json_pack("{s:s, s:s}", "label", db_col_text(s, 0) ? db_col_text(s, 0) : "–", "value",
+        const char *label = arena_printf(&r->arena, "%s · %s", data_word(r, db_col_text(s, 0)), data_word(r, db_col_text(s, 1)));
+        json_array_append_new(out, json_pack("{s:s, s:s}", "label", label, "value",
+                                             lang_int(r->lang, db_col_int(s, 2), n, sizeof n)));
+    }
+    db_done(s);
+    return out;
+}
+
+/* The product sets of each version: {label, value}. */
+static json_t *set_rows(Req *r) {
+    json_t *out = json_array();
+    Stmt *s = db_prepare(r->db, "SELECT version, count(*) FROM product_sets GROUP BY version ORDER BY version DESC");
+    while (db_step(s) == DB_ROW) {
+        char n[32];
+        json_array_append_new(out, json_pack("{s:s, s:s}", "label", db_col_text(s, 0), "value",
                                              lang_int(r->lang, db_col_int(s, 1), n, sizeof n)));
     }
     db_done(s);
@@ -1013,10 +1045,10 @@ int page_admin_data(Req *r) {
     }
     json_t *view = json_pack(
         "{s:o, s:o, s:o, s:o, s:o, s:i}", "sets", sets, "rubrics", rubrics, "units",
-        count_rows(r, "SELECT CASE geo WHEN '2025' THEN 'QĐ 19/2025 · ' ELSE 'pre-2025 · ' END || level, count(*) FROM "
-                      "units WHERE valid_to IS NULL OR geo = 'pre2025' GROUP BY geo, level ORDER BY geo DESC, level DESC"),
-        "links", count_rows(r, "SELECT level || ' · ' || part, count(*) FROM unit_links GROUP BY level, part ORDER BY 1"),
-        "product_sets", count_rows(r, "SELECT version, count(*) FROM product_sets GROUP BY version ORDER BY version DESC"),
+        count_rows(r, "SELECT geo, level, count(*) FROM units WHERE valid_to IS NULL OR geo = 'pre2025' "
+                      "GROUP BY geo, level ORDER BY geo, level DESC"),
+        "links", count_rows(r, "SELECT level, part, count(*) FROM unit_links GROUP BY level, part ORDER BY level DESC, part"),
+        "product_sets", set_rows(r),
         "schema", migrate_latest());
     return work_render(r, 200, "admin_data", view);
 }

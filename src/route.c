@@ -179,7 +179,8 @@ const Route routes[] = {
 
     /* the council's workspace (page_council.c) */
 
-    /* the Ministry's and the administrator's workspaces (page_admin.c) */
+    /* the Ministry's and the administrator's workspaces (page_admin.c): the pages whose permission
+    ** no other role holds say "login", so that the role check names the workspace (403) */
     WORK("GET", "/bo/ho-so", RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_ministry_dossiers, "ministry.dossiers"),
     WORK_ON("GET", "/bo/ho-so/{id}", RB(ADMIN), "dossiers.read", "done:text(40)", page_ministry_dossier,
             "dossiers.ministry_page", ENTITY_DOSSIERS),
@@ -205,13 +206,13 @@ const Route routes[] = {
          "users.admin_status"),
     WORK("POST", "/quan-tri/nguoi-dung/{id}/mat-khau", RB(ADMIN), "users.manage", "", page_admin_user_password,
          "users.admin_password"),
-    WORK("GET", "/quan-tri/khoa-ky", RB(ADMIN), "admin", "done:text(40) retire:text(40) authority:text(40)",
+    WORK("GET", "/quan-tri/khoa-ky", RB(ADMIN), "login", "done:text(40) retire:text(40) authority:text(40)",
          page_admin_keys, "admin.keys"),
-    WORK("POST", "/quan-tri/khoa-ky", RB(ADMIN), "admin", "", page_admin_key_generate, "admin.key_generate"),
-    WORK("POST", "/quan-tri/khoa-ky/thu-hoi", RB(ADMIN), "admin", "", page_admin_key_retire, "admin.key_retire"),
-    WORK("GET", "/quan-tri/du-lieu", RB(ADMIN), "admin", "", page_admin_data, "admin.data"),
-    WORK("GET", "/quan-tri/he-thong", RB(ADMIN), "admin", "", page_admin_system, "admin.system"),
-    WORK("GET", "/quan-tri/nhat-ky", RB(ADMIN), "admin", ADMIN_LIST_PARAMS " " AUDIT_FILTERS " verify:bool",
+    WORK("POST", "/quan-tri/khoa-ky", RB(ADMIN), "login", "", page_admin_key_generate, "admin.key_generate"),
+    WORK("POST", "/quan-tri/khoa-ky/thu-hoi", RB(ADMIN), "login", "", page_admin_key_retire, "admin.key_retire"),
+    WORK("GET", "/quan-tri/du-lieu", RB(ADMIN), "login", "", page_admin_data, "admin.data"),
+    WORK("GET", "/quan-tri/he-thong", RB(ADMIN), "login", "", page_admin_system, "admin.system"),
+    WORK("GET", "/quan-tri/nhat-ky", RB(ADMIN), "login", ADMIN_LIST_PARAMS " " AUDIT_FILTERS " verify:bool",
          page_admin_audit, "admin.audit"),
 
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
@@ -337,11 +338,12 @@ static int forbidden(Req *r, const char *field, const char *detail) {
     return resp_error(r, 403, field, "%s", detail);
 }
 
-/* A workspace page for roles the caller does not hold: 403, naming who the page is for. */
+/* A workspace page for roles the caller does not hold: 403, naming who the page is for (the
+** administrator only when the page is its alone: it may open every workspace's). */
 static int not_for_you(Req *r, unsigned roles) {
     Buf b = BUF_INIT;
     for (int i = 0; i < ROLE_COUNT; i++)
-        if (roles & (1u << i) && i != ROLE_ADMIN)
+        if (roles & (1u << i) && (i != ROLE_ADMIN || roles == 1u << ROLE_ADMIN))
             buf_printf(&b, "%s%s", b.n ? ", " : "", r->lang == LANG_VI ? role_label_vi((Role)i) : role_label_en((Role)i));
     const char *who = arena_strdup(&r->arena, buf_str(&b));
     buf_free(&b);
