@@ -177,6 +177,7 @@ static const ListOption ministry_sorts[] = {
 static json_t *ministry_rows(Req *r, json_t *items, const char *q) {
     (void)q;
     json_t *rows = json_array();
+    if (!json_array_size(items)) return rows; /* each row hands the statement back */
     Stmt *s = db_prepare(r->db, "SELECT p.name, (SELECT name FROM units WHERE code = d.province_code AND geo = '2025' "
                                 "AND level = 'province' AND valid_to IS NULL) FROM dossiers d JOIN products p ON "
                                 "p.id = d.product_id WHERE d.id = ?");
@@ -288,6 +289,7 @@ static const ListOption round_sorts[] = {
 static json_t *round_rows(Req *r, json_t *items, const char *q) {
     (void)q;
     json_t *rows = json_array();
+    if (!json_array_size(items)) return rows; /* each row hands the statement back */
     Stmt *s = db_prepare(r->db, "SELECT (SELECT name FROM councils WHERE id = ?1), (SELECT count(*) FROM dossiers "
                                 "WHERE round_id = ?2), (SELECT count(*) FROM user_roles WHERE role LIKE 'council%' "
                                 "AND scope = CAST(?1 AS TEXT))");
