@@ -20,7 +20,8 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'records.mjs',
                'lists.mjs',
                'account.mjs',
-               'home_stats.mjs'];
+               'home_stats.mjs',
+               'admin.mjs'];
 
 function fatal(msg) {
   console.error(`browser tests: ${msg}`);
