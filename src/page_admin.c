@@ -215,7 +215,7 @@ static json_t *ministry_rows(Req *r, json_t *items, const char *q) {
 static const ListPage MINISTRY_PAGE = {&ENTITY_DOSSIERS, "/bo/ho-so", "ministry_dossiers", N_("Dossiers sent to the Ministry"),
                                        ministry_filters, ministry_sorts, ministry_rows};
 
-int page_ministry_dossiers(Req *r) { return page_list_within(r, &MINISTRY_PAGE, "ministry", "true"); }
+int page_ministry_dossiers(Req *r) { return page_list_within(r, &MINISTRY_PAGE, "ministry", "true", NULL); }
 
 /* The open rounds of the Ministry [{id, name}], for the step that puts a dossier in one. */
 static json_t *ministry_open_rounds(Req *r) {
@@ -330,7 +330,11 @@ static json_t *round_rows(Req *r, json_t *items, const char *q) {
 static const ListPage ROUNDS_PAGE = {&ENTITY_ROUNDS, "/bo/dot", "ministry_rounds", N_("The Ministry's rounds"),
                                      round_filters, round_sorts, round_rows};
 
-int page_ministry_rounds(Req *r) { return page_list_within(r, &ROUNDS_PAGE, "province_code", "bo"); }
+int page_ministry_rounds(Req *r) {
+    static const Done done[] = {{"created", N_("The round is open. Put the dossiers sent to the Ministry in it from each dossier's page.")},
+                                {NULL, NULL}};
+    return page_list_within(r, &ROUNDS_PAGE, "province_code", "bo", json_pack("{s:o}", "notice", done_notice(r, done)));
+}
 
 /* The Ministry's councils as options [{value, label}]. */
 static json_t *ministry_councils(Req *r) {

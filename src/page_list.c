@@ -455,9 +455,9 @@ static int download(Req *r, const ListPage *lp, const State *s) {
     return resp_download(r, fmt, out, n, lp->en->name);
 }
 
-int page_list(Req *r, const ListPage *lp) { return page_list_within(r, lp, NULL, NULL); }
+int page_list(Req *r, const ListPage *lp) { return page_list_within(r, lp, NULL, NULL, NULL); }
 
-int page_list_within(Req *r, const ListPage *lp, const char *key, const char *value) {
+int page_list_within(Req *r, const ListPage *lp, const char *key, const char *value, json_t *extra) {
     assert(nfilters(lp) <= MAX_FILTERS);
     json_t *provinces_sorted = NULL;
     json_t *provinces = provinces_in_force(r, &provinces_sorted);
@@ -471,6 +471,7 @@ int page_list_within(Req *r, const ListPage *lp, const char *key, const char *va
         json_decref(provinces_sorted);
         json_decref(s.alerts);
         json_decref(s.notes);
+        json_decref(extra);
         return download(r, lp, &s);
     }
     ListQuery lq;
@@ -520,6 +521,8 @@ int page_list_within(Req *r, const ListPage *lp, const char *key, const char *va
                                                       "last_href", href(lp, &s, -1, false, pages, NULL)));
     json_object_set_new(view, "csv_href", href(lp, &s, -1, false, 1, "csv"));
     json_object_set_new(view, "xlsx_href", href(lp, &s, -1, false, 1, "xlsx"));
+    if (extra) json_object_update(view, extra);
+    json_decref(extra);
     json_object_set_new(view, "alerts", s.alerts);
     json_object_set_new(view, "notes", s.notes);
     json_decref(provinces);

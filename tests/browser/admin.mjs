@@ -12,6 +12,9 @@ const PAGES = [
   ['/quan-tri/he-thong', 'admin-system', 'Tình trạng hệ thống'],
   ['/quan-tri/nhat-ky', 'admin-audit', 'Nhật ký hệ thống'],
   ['/bo/ho-so', 'ministry-dossiers', 'Hồ sơ gửi Bộ đánh giá'],
+  ['/bo/dot/moi', 'ministry-round-new', 'Mở đợt đánh giá mới của Bộ'],
+  ['/bo/quyet-dinh/moi', 'ministry-decision-new', 'Ghi quyết định mới (5 sao)'],
+  ['/quan-tri/du-lieu', 'admin-data', 'Dữ liệu danh mục'],
 ];
 
 export default function (check) {

@@ -337,7 +337,8 @@ static void test_ministry(void **state) {
                      form_enc("Hội đồng đánh giá sản phẩm OCOP cấp quốc gia"));
     expect_redirect(&r, "/bo/dot?done=created");
     resp_free(&r);
-    r = browser_get(&b, "/bo/dot");
+    r = browser_get(&b, "/bo/dot?done=created");
+    body_has(&r, "Đã mở đợt đánh giá.");
     body_has(&r, "Hội đồng: Hội đồng đánh giá sản phẩm OCOP cấp quốc gia");
     resp_free(&r);
     long long round = count("SELECT id FROM rounds WHERE province_code = 'bo'");
