@@ -633,11 +633,18 @@ static json_t *locked_accounts(Req *r, int64_t *total) {
 void work_needs_admin(Req *r, json_t *sections) {
     json_t *keys = keys_missing(r);
     work_section(r, sections, N_("Signing keys to make"), keys, 0, "/quan-tri/khoa-ky", false);
+    /* Against the last signed checkpoint, one entry read: the whole chain is walked by the
+    ** audit page's button, whose time grows with the trail. */
     AuditCheck c;
+    AuditCheckpoint cp;
+    Err e = ERR_INIT;
+    char path[4200];
     json_t *audit = json_array();
-    if (audit_verify(r->db, &c))
+    audit_checkpoint_path(r->app->db_path, path, sizeof path);
+    if (audit_checkpoint_read(path, NULL, &cp, &e) == 0 && audit_checkpoint_check(r->db, &cp, &c))
         json_array_append_new(audit, work_item(r, tr(r->lang, N_("The audit trail's chain is broken")),
                                                "/quan-tri/nhat-ky?verify=true", c.reason, NULL));
+    err_clear(&e);
     work_section(r, sections, N_("Audit trail"), audit, 0, "/quan-tri/nhat-ky", false);
     int64_t n;
     json_t *locked = locked_accounts(r, &n);

@@ -385,6 +385,35 @@ static void test_ministry(void **state) {
     resp_free(&r);
 }
 
+/* Last: the trail rewritten behind the server's back (its trigger dropped, an entry's action
+** changed) is found by the audit page's button; once the hashes are rewritten too, the entry the
+** signed checkpoint recorded no longer holds, which "what needs me" tells. */
+static void test_audit_tampered(void **state) {
+    (void)state;
+    Browser b;
+    browser_sign_in(&b, &S, "admin", DEMO_PASSWORD);
+    sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET action = 'read' WHERE id = 2");
+    Resp r = browser_get(&b, "/quan-tri/nhat-ky?verify=true");
+    expect_page(&r, 200);
+    body_has(&r, "<strong>Bị phá vỡ.</strong> Chuỗi bị phá vỡ ở mục 2");
+    resp_free(&r);
+    /* the checkpoint ocop serve signed when it started */
+    char path[600];
+    snprintf(path, sizeof path, "%s.audit-checkpoint", S.db);
+    char *cp = read_whole(path, NULL);
+    assert_non_null(cp);
+    free(cp);
+    r = browser_get(&b, "/lam-viec");
+    assert_null(strstr(r.body, "Chuỗi nhật ký bị phá vỡ")); /* the checkpoint's own entry still holds */
+    resp_free(&r);
+    /* every hash from entry 2 on "recomputed": the checkpoint's entry no longer has its hash */
+    sql("UPDATE audit_log SET hash = '0000000000000000000000000000000000000000000000000000000000000000' WHERE id >= 2");
+    r = browser_get(&b, "/lam-viec");
+    expect_page(&r, 200);
+    body_has(&r, "Chuỗi nhật ký bị phá vỡ");
+    resp_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pages_and_who_may_open_them),
@@ -392,6 +421,7 @@ int main(void) {
         cmocka_unit_test(test_users),
         cmocka_unit_test(test_audit_and_system),
         cmocka_unit_test(test_ministry),
+        cmocka_unit_test(test_audit_tampered),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
