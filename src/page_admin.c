@@ -181,27 +181,50 @@ static const ListOption ministry_sorts[] = {
     {NULL, NULL},
 };
 
+/* What a page's rows show beside their records, in one query: sql ends with "IN (" and
+** its rows begin with the record's id; the rest of each row, by id, as {"ID": [col1, ...]}
+** (texts and integers). A new object. */
+static json_t *by_ids(Req *r, const char *sql, json_t *items) {
+    json_t *out = json_object();
+    int n;
+    int64_t *ids = page_list_ids(r, items, &n);
+    if (n == 0) return out;
+    Buf q = BUF_INIT;
+    buf_puts(&q, sql);
+    for (int i = 0; i < n; i++) buf_puts(&q, i ? ", ?" : "?");
+    buf_putc(&q, ')');
+    Stmt *s = db_prepare(r->db, q.p);
+    buf_free(&q);
+    for (int i = 0; i < n; i++) db_bind_int(s, i + 1, ids[i]);
+    while (db_step(s) == DB_ROW) {
+        json_t *cols = json_array();
+        for (int c = 1; c < db_col_count(s); c++)
+            json_array_append_new(cols, db_col_null(s, c) ? json_null() : json_string(db_col_text(s, c)));
+        json_object_set_new(out, arena_printf(&r->arena, "%lld", (long long)db_col_int(s, 0)), cols);
+    }
+    db_done(s);
+    return out;
+}
+
+/* Column c of the row of record o in by_ids's answer, or NULL. */
+static const char *col(Req *r, json_t *by, json_t *o, size_t c) {
+    json_t *row = json_object_get(by, arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(o, "id"))));
+    return json_string_value(json_array_get(row, c));
+}
+
 /* Each row: the product, its province, the state, the province's result and the Ministry's. */
 static json_t *ministry_rows(Req *r, json_t *items, const char *q) {
     (void)q;
     json_t *rows = json_array();
-    if (!json_array_size(items)) return rows; /* each row hands the statement back */
-    Stmt *s = db_prepare(r->db, "SELECT p.name, (SELECT name FROM units WHERE code = d.province_code AND geo = '2025' "
-                                "AND level = 'province' AND valid_to IS NULL) FROM dossiers d JOIN products p ON "
-                                "p.id = d.product_id WHERE d.id = ?");
+    json_t *by = by_ids(r, "SELECT d.id, p.name, u.name FROM dossiers d JOIN products p ON p.id = d.product_id "
+                           "LEFT JOIN units u ON u.code = d.province_code AND u.geo = '2025' AND u.level = 'province' "
+                           "AND u.valid_to IS NULL WHERE d.id IN (", items);
     size_t i;
     json_t *o;
     json_array_foreach(items, i, o) {
-        db_bind_int(s, 1, json_integer_value(json_object_get(o, "id")));
-        const char *product = NULL, *province = NULL;
-        if (db_step(s) == DB_ROW) {
-            product = arena_strdup(&r->arena, db_col_text(s, 0));
-            province = db_col_text(s, 1) ? arena_strdup(&r->arena, db_col_text(s, 1)) : NULL;
-        }
-        db_done(s);
-        json_t *row = json_pack("{s:O, s:s?, s:s?, s:O, s:s, s:s}", "id", json_object_get(o, "id"), "product", product,
-                                "province", province, "reg_no", json_object_get(o, "reg_no"), "state", jstr(o, "state"),
-                                "state_label", work_state_label(r, jstr(o, "state")));
+        json_t *row = json_pack("{s:O, s:s?, s:s?, s:O, s:s, s:s}", "id", json_object_get(o, "id"), "product",
+                                col(r, by, o, 0), "province", col(r, by, o, 1), "reg_no", json_object_get(o, "reg_no"),
+                                "state", jstr(o, "state"), "state_label", work_state_label(r, jstr(o, "state")));
         json_t *avg = json_object_get(o, "avg_score");
         if (json_is_number(avg))
             json_object_set_new(row, "score", json_string(arena_printf(&r->arena, "%.1f", json_number_value(avg))));
@@ -209,6 +232,7 @@ static json_t *ministry_rows(Req *r, json_t *items, const char *q) {
         if (stars > 0) json_object_set_new(row, "stars", json_string(page_stars(stars)));
         json_array_append_new(rows, row);
     }
+    json_decref(by);
     return rows;
 }
 
@@ -293,37 +317,26 @@ static const ListOption round_sorts[] = {
     {NULL, NULL},
 };
 
-/* Each round with its council, its dates and how many dossiers it holds. */
+/* Each round with its council, its members, its dates and how many dossiers it holds. */
 static json_t *round_rows(Req *r, json_t *items, const char *q) {
     (void)q;
     json_t *rows = json_array();
-    if (!json_array_size(items)) return rows; /* each row hands the statement back */
-    Stmt *s = db_prepare(r->db, "SELECT (SELECT name FROM councils WHERE id = ?1), (SELECT count(*) FROM dossiers "
-                                "WHERE round_id = ?2), (SELECT count(*) FROM user_roles WHERE role LIKE 'council%' "
-                                "AND scope = CAST(?1 AS TEXT))");
+    json_t *by = by_ids(r, "SELECT r.id, c.name, (SELECT count(*) FROM dossiers WHERE round_id = r.id), (SELECT count(*) "
+                           "FROM user_roles WHERE role LIKE 'council%' AND scope = CAST(r.council_id AS TEXT)) FROM "
+                           "rounds r LEFT JOIN councils c ON c.id = r.council_id WHERE r.id IN (", items);
     size_t i;
     json_t *o;
     json_array_foreach(items, i, o) {
-        int64_t council = json_integer_value(json_object_get(o, "council_id"));
-        db_bind_int(s, 1, council);
-        db_bind_int(s, 2, json_integer_value(json_object_get(o, "id")));
-        const char *cname = NULL;
-        int64_t n = 0, members = 0;
-        if (db_step(s) == DB_ROW) {
-            cname = db_col_text(s, 0) ? arena_strdup(&r->arena, db_col_text(s, 0)) : NULL;
-            n = db_col_int(s, 1);
-            members = db_col_int(s, 2);
-        }
-        db_done(s);
         char a[11], b[11];
-        json_t *row = json_pack("{s:O, s:O, s:s?, s:I, s:I, s:s, s:s, s:s}", "id", json_object_get(o, "id"), "name",
-                                json_object_get(o, "name"), "council", cname, "council_id", (json_int_t)council,
-                                "dossiers", (json_int_t)n, "ends_text", page_dmy(jstr(o, "ends_on"), a), "forward_text",
-                                page_dmy(jstr(o, "forward_by"), b), "state_label",
-                                page_list_label(r, round_states, jstr(o, "state")));
-        json_object_set_new(row, "members", json_integer(members));
-        json_array_append_new(rows, row);
+        const char *n = col(r, by, o, 1), *members = col(r, by, o, 2);
+        json_array_append_new(rows, json_pack("{s:O, s:O, s:s?, s:s, s:s, s:s, s:s, s:s}", "id", json_object_get(o, "id"),
+                                              "name", json_object_get(o, "name"), "council", col(r, by, o, 0),
+                                              "dossiers", n ? n : "0", "members", members ? members : "0", "ends_text",
+                                              page_dmy(jstr(o, "ends_on"), a), "forward_text",
+                                              page_dmy(jstr(o, "forward_by"), b), "state_label",
+                                              page_list_label(r, round_states, jstr(o, "state"))));
     }
+    json_decref(by);
     return rows;
 }
 
