@@ -414,9 +414,10 @@ const Entity ENTITY_DOSSIERS = {
     .perm_create = PERM_DOSSIERS_WRITE, .perm_update = PERM_DOSSIERS_WRITE, .perm_delete = PERM_DOSSIERS_WRITE,
     .perm_read = PERM_DOSSIERS_READ,
     .council_sql = "CAST(? AS INTEGER) IN (SELECT council_id FROM rounds WHERE id = round_id OR id = province_round_id)",
-    /* ?q=: the registration number or the product's name */
-    .q_sql = "lower(reg_no) LIKE ('%' || ? || '%') OR product_id IN (SELECT id FROM products WHERE name_fold LIKE "
-             "('%' || ? || '%'))",
+    /* ?q=: the registration number (its digits: the search is folded, / and - become spaces) or
+    ** the product's name */
+    .q_sql = "replace(replace(lower(reg_no), '-', ' '), '/', ' ') LIKE ('%' || ? || '%') OR product_id IN "
+             "(SELECT id FROM products WHERE name_fold LIKE ('%' || ? || '%'))",
 };
 
 /* ---- the procedure ------------------------------------------------------------------------------- */

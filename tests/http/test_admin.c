@@ -380,8 +380,31 @@ static void test_ministry(void **state) {
     assert_int_equal(r.status, 200);
     body_has(&r, "12/QĐ-BNNMT");
     resp_free(&r);
-    r = browser_get(&b, "/bo/ho-so?q=keo");
+    /* searched by its product's name, typed without diacritics, or by its registration number */
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
+    snprintf(q, sizeof q, "SELECT p.name, substr(d.reg_no, -10) FROM dossiers d JOIN products p ON p.id = d.product_id "
+                          "WHERE d.id = %lld", id);
+    assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    char name[200], reg[40], path[300];
+    snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(reg, sizeof reg, "%s", (const char *)sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    snprintf(path, sizeof path, "/bo/ho-so?q=%s", form_enc(name));
+    r = browser_get(&b, path);
     expect_page(&r, 200);
+    body_has(&r, "1 kết quả");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/bo/ho-so?q=%s", form_enc(reg));
+    r = browser_get(&b, path);
+    body_has(&r, "1 kết quả");
+    resp_free(&r);
+    r = browser_get(&b, "/bo/ho-so?q=khong%20co%20san%20pham%20nay");
+    expect_page(&r, 200);
+    body_has(&r, "0 kết quả");
     resp_free(&r);
 }
 
