@@ -41,16 +41,18 @@
 
 enum { PER_PAGE = 30, NEEDS_SHOWN = 5 };
 
+/* The text of o[k], or NULL when it is not text. */
 static const char *jstr(json_t *o, const char *k) {
     json_t *v = json_object_get(o, k);
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* A ?done= notice: the message of key done among pairs {key, message id}, or NULL. */
+/* A value and its words (an English message id): a ?done= key and its notice, an option. */
 typedef struct Done {
     const char *key, *text;
 } Done;
 
+/* The notice of ?done= among list, translated; JSON null when there is none. */
 static json_t *done_notice(Req *r, const Done *list) {
     const char *done = req_query(r, "done");
     for (; done && list->key; list++)
@@ -147,6 +149,7 @@ static json_t *ministry_items(Req *r, const char *state, const char *href_fmt, i
     return items;
 }
 
+/* The Ministry's part of /lam-viec: dossiers to put in a round, dossiers to decide. */
 void work_needs_ministry(Req *r, json_t *sections) {
     int64_t n;
     json_t *items = ministry_items(r, "with_ministry", "/bo/ho-so/%lld", &n);
@@ -239,6 +242,7 @@ static json_t *ministry_rows(Req *r, json_t *items, const char *q) {
 static const ListPage MINISTRY_PAGE = {&ENTITY_DOSSIERS, "/bo/ho-so", "ministry_dossiers", N_("Dossiers sent to the Ministry"),
                                        ministry_filters, ministry_sorts, ministry_rows};
 
+/* GET /bo/ho-so. */
 int page_ministry_dossiers(Req *r) { return page_list_within(r, &MINISTRY_PAGE, "ministry", "true", NULL); }
 
 /* The open rounds of the Ministry [{id, name}], for the step that puts a dossier in one. */
@@ -275,6 +279,7 @@ static json_t *scoring_passes(Req *r, int64_t id, int64_t ministry_pass) {
     return out;
 }
 
+/* GET /bo/ho-so/{id}: the dossier, both councils' passes, the steps (assign_ministry). */
 int page_ministry_dossier(Req *r) {
     int64_t id = atoll(r->pathv[0]);
     Err e = ERR_INIT;
@@ -343,6 +348,7 @@ static json_t *round_rows(Req *r, json_t *items, const char *q) {
 static const ListPage ROUNDS_PAGE = {&ENTITY_ROUNDS, "/bo/dot", "ministry_rounds", N_("The Ministry's rounds"),
                                      round_filters, round_sorts, round_rows};
 
+/* GET /bo/dot, with the notice of a round just opened. */
 int page_ministry_rounds(Req *r) {
     static const Done done[] = {{"created", N_("The round is open. Put the dossiers sent to the Ministry in it from each dossier's page.")},
                                 {NULL, NULL}};
@@ -360,6 +366,7 @@ static json_t *ministry_councils(Req *r) {
     return out;
 }
 
+/* The form of a new Ministry round, with e beside its field (NULL: none), answering status. */
 static int round_form(Req *r, int status, const Err *e) {
     json_t *councils = ministry_councils(r);
     const PageField fields[] = {
@@ -377,6 +384,7 @@ static int round_form(Req *r, int status, const Err *e) {
     return work_render(r, status, "ministry_round_new", view);
 }
 
+/* GET /bo/dot/moi. */
 int page_ministry_round_form(Req *r) { return round_form(r, 200, NULL); }
 
 /* Set key of o from the form's field of the same name, as a whole number when it is one. */
@@ -473,6 +481,7 @@ static int decisions_download(Req *r, json_t *items) {
     return resp_download(r, req_table_format(r), out, len, "decisions");
 }
 
+/* GET /bo/quyet-dinh: the decisions of level ministry, a page of them or the whole as a file. */
 int page_ministry_decisions(Req *r) {
     Paging pg;
     req_paging(r, &pg);
@@ -543,6 +552,7 @@ static json_t *form_dossiers(Req *r) {
     return out;
 }
 
+/* The form of a new Ministry decision, the key bo's state first; e beside its field. */
 static int decision_form(Req *r, int status, const Err *e) {
     const PageField fields[] = {
         {"number", "text", N_("Decision number"), N_("As on the signed decision, such as 123/QĐ-BNNMT"), NULL, true, NULL},
@@ -564,8 +574,10 @@ static int decision_form(Req *r, int status, const Err *e) {
     return work_render(r, status, "ministry_decision_new", view);
 }
 
+/* GET /bo/quyet-dinh/moi. */
 int page_ministry_decision_form(Req *r) { return decision_form(r, 200, NULL); }
 
+/* POST /bo/quyet-dinh/moi: decision_create of level ministry for the checked dossiers. */
 int page_ministry_decision_create(Req *r) {
     Err e = ERR_INIT;
     json_t *in = json_pack("{s:s}", "level", "ministry"), *items = json_array(), *ids = form_dossiers(r);
@@ -643,6 +655,7 @@ static json_t *locked_accounts(Req *r, int64_t *total) {
     return items;
 }
 
+/* The administrator's part of /lam-viec: keys to make, a broken trail, locked accounts. */
 void work_needs_admin(Req *r, json_t *sections) {
     json_t *keys = keys_missing(r);
     work_section(r, sections, N_("Signing keys to make"), keys, 0, "/quan-tri/khoa-ky", false);
@@ -676,6 +689,7 @@ static json_t *role_options(Req *r, const char *chosen) {
     return out;
 }
 
+/* A role's name ("commune") as r's language says it. */
 static const char *role_label(Req *r, const char *role) {
     int ro = role_parse(role);
     return ro < 0 ? role : r->lang == LANG_VI ? role_label_vi((Role)ro) : role_label_en((Role)ro);
@@ -750,6 +764,7 @@ static int users_download(Req *r, json_t *items) {
 #define SCOPE_HELP                                                                                                     \
     N_("Province code (2 digits), commune code (5 digits), council no. or producer no.; empty for an administrator")
 
+/* The users' page (a page of the list, or the whole as a file) with the new account's form. */
 static int users_show(Req *r, int status, const Err *e) {
     Paging pg;
     req_paging(r, &pg);
@@ -801,6 +816,7 @@ static int users_show(Req *r, int status, const Err *e) {
     return work_render(r, status, "admin_users", view);
 }
 
+/* GET /quan-tri/nguoi-dung. */
 int page_admin_users(Req *r) { return users_show(r, 200, NULL); }
 
 /* POST /quan-tri/nguoi-dung: a new account, with one role when one is chosen. */
@@ -816,8 +832,8 @@ int page_admin_user_create(Req *r) {
     int rc = user_create(r->db, &r->actor, in, &id, &e);
     json_decref(in);
     if (!rc) return page_redirect(r, arena_printf(&r->arena, "/quan-tri/nguoi-dung/%lld?done=created", (long long)id));
-    /* "roles[0].scope" and the like belong beside the role's fields */
-    if (!strncmp(e.field, "roles", 5)) snprintf(e.field, sizeof e.field, strstr(e.field, "role\"") || strstr(e.field, ".role") ? "role" : "scope");
+    /* "roles" (the list as a whole) is told beside the role's field */
+    if (!strncmp(e.field, "roles", 5)) snprintf(e.field, sizeof e.field, "role");
     int st = users_show(r, e.status == 409 ? 409 : 422, &e);
     err_clear(&e);
     return st;
@@ -834,6 +850,7 @@ static json_t *scope_choices(Req *r) {
     return out;
 }
 
+/* An account's page (404 when there is none) with its forms; e beside its field. */
 static int user_show(Req *r, int status, const Err *e) {
     int64_t id = atoll(r->pathv[0]);
     Err ge = ERR_INIT;
@@ -872,6 +889,7 @@ static int user_show(Req *r, int status, const Err *e) {
     return work_render(r, status, "admin_user", view);
 }
 
+/* GET /quan-tri/nguoi-dung/{id}. */
 int page_admin_user(Req *r) { return user_show(r, 200, NULL); }
 
 /* After a user's form: 303 back to its page with done, or the page again with the error. */
@@ -884,6 +902,7 @@ static int user_after(Req *r, int rc, Err *e, const char *done) {
     return st;
 }
 
+/* POST /quan-tri/nguoi-dung/{id}/vai-tro: user_grant. */
 int page_admin_user_grant(Req *r) {
     Err e = ERR_INIT;
     int64_t gid = 0;
@@ -894,6 +913,7 @@ int page_admin_user_grant(Req *r) {
     return user_after(r, rc, &e, "granted");
 }
 
+/* POST /quan-tri/nguoi-dung/{id}/vai-tro/xoa: user_revoke of role_id. */
 int page_admin_user_revoke(Req *r) {
     Err e = ERR_INIT;
     int64_t gid = 0;
@@ -903,6 +923,7 @@ int page_admin_user_revoke(Req *r) {
     return user_after(r, rc, &e, "revoked");
 }
 
+/* POST /quan-tri/nguoi-dung/{id}/trang-thai: disable or enable, never one's own. */
 int page_admin_user_status(Req *r) {
     Err e = ERR_INIT;
     const char *status = req_form(r, "status");
@@ -919,6 +940,7 @@ int page_admin_user_status(Req *r) {
     return user_after(r, rc, &e, rc ? "" : status);
 }
 
+/* POST /quan-tri/nguoi-dung/{id}/mat-khau: user_set_password, never one's own. */
 int page_admin_user_password(Req *r) {
     Err e = ERR_INIT;
     const char *pw = req_form(r, "password");
@@ -945,6 +967,7 @@ static const char *authority_name(Req *r, const char *key_id) {
     return name;
 }
 
+/* The keys' page: the list, the confirmation of ?retire=, the form of a new key. */
 static int keys_show(Req *r, int status, const Err *e) {
     json_t *keys = cert_key_list(r->db), *rows = json_array(), *k;
     size_t i;
@@ -981,8 +1004,10 @@ static int keys_show(Req *r, int status, const Err *e) {
     return work_render(r, status, "admin_keys", view);
 }
 
+/* GET /quan-tri/khoa-ky. */
 int page_admin_keys(Req *r) { return keys_show(r, 200, NULL); }
 
+/* POST /quan-tri/khoa-ky: cert_key_generate in the keys directory beside the database. */
 int page_admin_key_generate(Req *r) {
     Err e = ERR_INIT;
     char keys_dir[4096];
@@ -997,6 +1022,7 @@ int page_admin_key_generate(Req *r) {
     return st;
 }
 
+/* POST /quan-tri/khoa-ky/thu-hoi: cert_key_retire, once confirm=yes. */
 int page_admin_key_retire(Req *r) {
     Err e = ERR_INIT;
     const char *id = req_form(r, "key_id");
@@ -1024,6 +1050,7 @@ static const Done data_words[] = {
     {NULL, NULL},
 };
 
+/* The words of a value of data_words in r's language; v itself when it has none. */
 static const char *data_word(Req *r, const char *v) {
     for (const Done *w = data_words; w->key; w++)
         if (str_eq(w->key, v)) return tr(r->lang, w->text);
@@ -1057,6 +1084,7 @@ static json_t *set_rows(Req *r) {
     return out;
 }
 
+/* GET /quan-tri/du-lieu. */
 int page_admin_data(Req *r) {
     json_t *sets = json_array();
     Stmt *s = db_prepare(r->db, "SELECT name, rows, loaded_at, substr(hash, 1, 12) FROM ref_data ORDER BY name");
@@ -1109,6 +1137,7 @@ static const char *bytes_text(Req *r, int64_t n) {
     return arena_printf(&r->arena, "%.1f KB", (double)n / 1024);
 }
 
+/* The size of the file at path; 0 when there is none. */
 static int64_t file_size(const char *path) {
     struct stat st;
     return stat(path, &st) ? 0 : (int64_t)st.st_size;
@@ -1151,6 +1180,7 @@ static json_t *route_rows(Req *r, json_t *m) {
     return out;
 }
 
+/* GET /quan-tri/he-thong. */
 int page_admin_system(Req *r) {
     const char *names[256];
     size_t n = nroutes < COUNT(names) ? nroutes : COUNT(names);
@@ -1222,6 +1252,7 @@ static json_t *verify_view(Req *r) {
                      "reason", c.reason, "entry", what);
 }
 
+/* GET /quan-tri/nhat-ky: a page of the trail or the whole as a file, and ?verify=true. */
 int page_admin_audit(Req *r) {
     Paging pg;
     req_paging(r, &pg);
