@@ -746,14 +746,17 @@ static int write_secret(const char *path, const char *key_id, const unsigned cha
     return 0;
 }
 
-/* Signing keys are the operator's, made and retired on the server's command line only. */
-static int system_only(const Actor *who, Err *e) {
-    return actor_is_system(who) ? 0 : err_set(e, 403, "", "signing keys are managed with ocop key on the server");
+/* Signing keys are the operator's: made and retired on the server's command line (ocop key) or
+** by an administrator on /quan-tri/khoa-ky; the secret key never leaves the server either way. */
+static int operator_only(const Actor *who, Err *e) {
+    return actor_is_system(who) || (actor_auth(who) && actor_can(who, PERM_ADMIN))
+               ? 0
+               : err_set(e, 403, "", "signing keys are managed by the administrators (ocop key on the server)");
 }
 
 int cert_key_generate(Db *db, const Actor *who, const char *keys_dir, const char *key_id,
                       unsigned char pk_out[crypto_sign_PUBLICKEYBYTES], Err *e) {
-    if (system_only(who, e) || check_key_id(key_id, e)) return -1;
+    if (operator_only(who, e) || check_key_id(key_id, e)) return -1;
     char auth[8];
     key_authority(key_id, auth);
     bool ministry = strcmp(auth, "bo") == 0;
@@ -927,7 +930,7 @@ int cert_key_current(Db *db, const char *authority, char key_id[32], Err *e) {
 }
 
 int cert_key_retire(Db *db, const Actor *who, const char *key_id, Err *e) {
-    if (system_only(who, e) || check_key_id(key_id, e)) return -1;
+    if (operator_only(who, e) || check_key_id(key_id, e)) return -1;
     char today[11], auth[8];
     date_today(today);
     key_authority(key_id, auth);

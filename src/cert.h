@@ -148,7 +148,7 @@ void cert_keys_dir(const char *db_path, char *out, size_t n);
 
 /* Make the key pair key_id: the secret key file (refused, 409, when it or the database row
 ** already exists), the row, and an audit entry (create signing_keys) in one transaction; pk (if
-** not NULL) receives the public key. Only the system (ocop key) makes keys: 403 for anyone
+** not NULL) receives the public key. Only the system (ocop key) and administrators make keys: 403 for anyone
 ** else. The caller holds no transaction. */
 int cert_key_generate(Db *db, const Actor *who, const char *keys_dir, const char *key_id,
                       unsigned char pk[crypto_sign_PUBLICKEYBYTES], Err *e);
@@ -179,7 +179,7 @@ int cert_key_signing(Db *db, const char *keys_dir, const char *key_id, unsigned 
 int cert_key_current(Db *db, const char *authority, char key_id[32], Err *e);
 
 /* Retire key_id as of today: it signs nothing more; certificates it signed still verify. 404 /
-** 409 when already retired; audited (update signing_keys). Only the system: 403 for anyone else. */
+** 409 when already retired; audited (update signing_keys). Only the system and administrators: 403 for anyone else. */
 int cert_key_retire(Db *db, const Actor *who, const char *key_id, Err *e);
 
 /* Every key as a JSON array of {key_id, public_key, created_at, retired_at}, by key_id. */

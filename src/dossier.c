@@ -403,15 +403,10 @@ static const Field dossier_fields[] = {
 static const Filter dossier_filters[] = {
     /* ?overdue=true: the commune's 15 working days have passed; false: the others. */
     {.name = "overdue", .sql = "? = (state = 'with_commune' AND commune_due < ?)", .type = FT_BOOL, .today = 1},
-    /* ?text=: folded words (lower case, without diacritics or punctuation: "keo dua", "05 pdk")
-    ** within the registration number (when they hold a digit: the folding of every number costs
-    ** more than the rest), or the product's or producer's name; the workspaces' search. */
-    {.name = "text",
-     .sql = "(? GLOB '*[0-9]*' "
-            "AND replace(replace(replace(reg_no, 'Đ', 'D'), '/', ' '), '-', ' ') LIKE ('%' || ? || '%')) "
-            "OR product_id IN (SELECT id FROM products WHERE name_fold LIKE ('%' || ? || '%')) "
-            "OR producer_id IN (SELECT id FROM producers WHERE name_fold LIKE ('%' || ? || '%'))",
-     .type = FT_TEXT, .params = "vvvv"},
+    /* ?ministry=true: sent to the Ministry for 5 stars (waiting, in its round, scored, or
+    ** decided after its council scored it). */
+    {.name = "ministry", .sql = "? = (state IN ('with_ministry', 'in_ministry_round', 'ministry_scored') OR "
+                                "ministry_pass IS NOT NULL)", .type = FT_BOOL},
     {0},
 };
 
@@ -430,10 +425,12 @@ const Entity ENTITY_DOSSIERS = {
     .perm_create = PERM_DOSSIERS_WRITE, .perm_update = PERM_DOSSIERS_WRITE, .perm_delete = PERM_DOSSIERS_WRITE,
     .perm_read = PERM_DOSSIERS_READ,
     .council_sql = "CAST(? AS INTEGER) IN (SELECT council_id FROM rounds WHERE id = round_id OR id = province_round_id)",
-    /* ?q=: the product's or the producer's name, or the registration number ("01 pdk 86") */
-    .search_sql = "product_id IN (SELECT id FROM products WHERE name_fold LIKE ('%' || ? || '%')) OR producer_id IN "
-                  "(SELECT id FROM producers WHERE name_fold LIKE ('%' || ? || '%')) OR replace(replace(lower(replace("
-                  "reg_no, 'Đ', 'd')), '/', ' '), '-', ' ') LIKE ('%' || ? || '%')",
+    /* ?q=: folded words (lower case, without diacritics or punctuation: "keo dua", "05 pdk") within
+    ** the registration number (only when they hold a digit: folding every number costs more than
+    ** the rest), or the product's or the producer's name */
+    .search_sql = "(? GLOB '*[0-9]*' AND replace(replace(replace(reg_no, 'Đ', 'D'), '/', ' '), '-', ' ') LIKE "
+                  "('%' || ? || '%')) OR product_id IN (SELECT id FROM products WHERE name_fold LIKE ('%' || ? || '%')) "
+                  "OR producer_id IN (SELECT id FROM producers WHERE name_fold LIKE ('%' || ? || '%'))",
 };
 
 /* ---- the procedure ------------------------------------------------------------------------------- */

@@ -6,6 +6,8 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -33,12 +35,14 @@ typedef struct Shard {
 
 struct Metrics {
     size_t nroutes;
+    time_t started;
     Shard shards[SHARDS];
 };
 
 Metrics *metrics_new(size_t nroutes) {
     Metrics *m = xcalloc(1, sizeof *m);
     m->nroutes = nroutes;
+    m->started = time(NULL);
     for (int i = 0; i < SHARDS; i++) {
         pthread_mutex_init(&m->shards[i].mu, NULL);
         m->shards[i].routes = xcalloc(nroutes + 1, sizeof(RouteStats));
@@ -80,11 +84,13 @@ void metrics_observe(Metrics *m, size_t route, int status, uint64_t dur_ns) {
     pthread_mutex_unlock(&sh->mu);
 }
 
-void metrics_render(Metrics *m, Buf *out, const char *const *names, size_t nnames) {
-    /* Sum the shards into one view. */
+/* The shards summed into one view: routes (nroutes + 1 of them, the caller frees), buckets,
+** total and sum. */
+static RouteStats *sum_shards(Metrics *m, uint64_t buckets[NBUCKETS], uint64_t *total, double *sum_s) {
     RouteStats *routes = xcalloc(m->nroutes + 1, sizeof *routes);
-    uint64_t buckets[NBUCKETS] = {0}, total = 0;
-    double sum_s = 0;
+    memset(buckets, 0, NBUCKETS * sizeof *buckets);
+    *total = 0;
+    *sum_s = 0;
     for (int k = 0; k < SHARDS; k++) {
         Shard *sh = &m->shards[k];
         pthread_mutex_lock(&sh->mu);
@@ -98,10 +104,17 @@ void metrics_render(Metrics *m, Buf *out, const char *const *names, size_t nname
                     }
                 }
         for (int i = 0; i < NBUCKETS; i++) buckets[i] += sh->buckets[i];
-        total += sh->total;
-        sum_s += sh->sum_s;
+        *total += sh->total;
+        *sum_s += sh->sum_s;
         pthread_mutex_unlock(&sh->mu);
     }
+    return routes;
+}
+
+void metrics_render(Metrics *m, Buf *out, const char *const *names, size_t nnames) {
+    uint64_t buckets[NBUCKETS], total;
+    double sum_s;
+    RouteStats *routes = sum_shards(m, buckets, &total, &sum_s);
     buf_puts(out, "# HELP ocop_http_requests_total HTTP requests by route and status.\n"
                   "# TYPE ocop_http_requests_total counter\n");
     for (size_t r = 0; r <= m->nroutes; r++) {
@@ -119,4 +132,21 @@ void metrics_render(Metrics *m, Buf *out, const char *const *names, size_t nname
     buf_printf(out, "ocop_http_request_duration_seconds_sum %.6f\n", sum_s);
     buf_printf(out, "ocop_http_request_duration_seconds_count %llu\n", (unsigned long long)total);
     free(routes);
+}
+
+json_t *metrics_json(Metrics *m, const char *const *names, size_t nnames) {
+    uint64_t buckets[NBUCKETS], total;
+    double sum_s;
+    RouteStats *routes = sum_shards(m, buckets, &total, &sum_s);
+    json_t *by_route = json_array(), *hist = json_array();
+    for (size_t r = 0; r <= m->nroutes; r++)
+        for (int i = 0; i < STATUS_SLOTS && routes[r].status[i]; i++)
+            json_array_append_new(by_route, json_pack("{s:s, s:i, s:I}", "route", r < nnames ? names[r] : "unmatched",
+                                                      "status", routes[r].status[i], "count",
+                                                      (json_int_t)routes[r].count[i]));
+    for (int i = 0; i < NBUCKETS; i++)
+        json_array_append_new(hist, json_pack("{s:f, s:I}", "le", bucket_le[i], "count", (json_int_t)buckets[i]));
+    free(routes);
+    return json_pack("{s:I, s:I, s:f, s:o, s:o}", "uptime_s", (json_int_t)(time(NULL) - m->started), "requests",
+                     (json_int_t)total, "sum_s", sum_s, "buckets", hist, "routes", by_route);
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 
 typedef struct Metrics Metrics;
@@ -18,5 +20,9 @@ void metrics_free(Metrics *m);
 void metrics_observe(Metrics *m, size_t route, int status, uint64_t dur_ns);
 /* Render everything; names[i] is the label of route i. */
 void metrics_render(Metrics *m, Buf *out, const char *const *names, size_t nnames);
+/* The same figures as JSON, for the system status page: {uptime_s (since metrics_new),
+** requests, sum_s, buckets [{le, count}] (cumulative, as rendered), routes [{route, status,
+** count}]}. A new object. */
+json_t *metrics_json(Metrics *m, const char *const *names, size_t nnames);
 
 #endif

@@ -191,7 +191,7 @@ static json_t *dossier_rows(Req *r, json_t *items, const char *q) {
 }
 
 static const ListPage DOSSIERS_PAGE = {&ENTITY_DOSSIERS, "/xa/ho-so", "commune_dossiers", N_("Commune dossiers"),
-                                       dossier_filters, dossier_sorts, dossier_rows, NULL, NULL, NULL};
+                                       dossier_filters, dossier_sorts, dossier_rows, NULL, NULL};
 
 int page_commune_dossiers(Req *r) { return page_list(r, &DOSSIERS_PAGE); }
 
@@ -451,7 +451,7 @@ static json_t *producer_rows(Req *r, json_t *items, const char *q) {
 }
 
 static const ListPage PRODUCERS_PAGE = {&ENTITY_PRODUCERS, "/xa/chu-the", "commune_producers", N_("Producers of the commune"),
-                                        producer_filters, LIST_NAME_SORTS, producer_rows, NULL, NULL, NULL};
+                                        producer_filters, LIST_NAME_SORTS, producer_rows, NULL, NULL};
 
 int page_commune_producers(Req *r) { return page_list(r, &PRODUCERS_PAGE); }
 
@@ -491,7 +491,7 @@ static const ListOption product_sorts[] = {
 };
 
 static const ListPage PRODUCTS_PAGE = {&ENTITY_PRODUCTS, "/xa/san-pham", "commune_products", N_("Products of the commune"),
-                                       product_filters, product_sorts, product_rows, NULL, NULL, NULL};
+                                       product_filters, product_sorts, product_rows, NULL, NULL};
 
 int page_commune_products(Req *r) { return page_list(r, &PRODUCTS_PAGE); }
 

@@ -281,7 +281,7 @@ static json_t *council_rows(Req *r, json_t *items, const char *q) {
 }
 
 static const ListPage COUNCIL_PAGE = {&ENTITY_DOSSIERS, "/cham-diem", "council_dossiers", N_("Scoring"), council_filters,
-                                      council_sorts, council_rows, NULL, NULL, NULL};
+                                      council_sorts, council_rows, NULL, NULL};
 
 int page_council_list(Req *r) { return page_list(r, &COUNCIL_PAGE); }
 

@@ -35,6 +35,7 @@ typedef struct State {
     int status;    /* 200, or 400 when a value was not understood (named in alerts) */
     json_t *alerts; /* [{text}] */
     json_t *notes;  /* [{text}]: what was read differently (a pre-2025 unit as its successor) */
+    const char *fixed, *fixed_value; /* page_list_within's filter, or NULL */
 } State;
 
 static int nfilters(const ListPage *lp) {
@@ -251,27 +252,23 @@ static json_t *href(const ListPage *lp, const State *s, int drop, bool drop_q, i
 static void state_query(Req *r, const ListPage *lp, const State *s, int skip, ListQuery *lq) {
     int nf = nfilters(lp);
     memset(lq, 0, sizeof *lq);
-    lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 3));
-    lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 3));
+    lq->keys = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 4));
+    lq->values = arena_alloc(&r->arena, sizeof(char *) * (size_t)(nf + 4));
     const char *fixed = lp->fixed_value ? lp->fixed_value(r) : NULL;
     if (fixed) {
         lq->keys[lq->nfilters] = lp->fixed_param;
         lq->values[lq->nfilters++] = fixed;
+    }
+    if (s->fixed) {
+        lq->keys[lq->nfilters] = s->fixed;
+        lq->values[lq->nfilters++] = s->fixed_value;
     }
     for (int f = 0; f < nf; f++) {
         if (!s->value[f] || f == skip) continue;
         lq->keys[lq->nfilters] = lp->filters[f].param;
         lq->values[lq->nfilters++] = s->value[f];
     }
-    if (lp->q_filter && s->q) {
-        Buf fold = BUF_INIT;
-        text_fold(&fold, s->q, strlen(s->q));
-        lq->keys[lq->nfilters] = lp->q_filter;
-        lq->values[lq->nfilters++] = arena_strdup(&r->arena, buf_str(&fold));
-        buf_free(&fold);
-    } else {
-        lq->q = s->q;
-    }
+    lq->q = s->q;
     lq->sort = s->sort ? s->sort : lp->sorts[0].value;
     lq->who = &r->actor;
     lq->bare = true;
@@ -477,18 +474,23 @@ static int download(Req *r, const ListPage *lp, const State *s) {
     return resp_download(r, fmt, out, n, lp->en->name);
 }
 
-int page_list(Req *r, const ListPage *lp) {
+int page_list(Req *r, const ListPage *lp) { return page_list_within(r, lp, NULL, NULL, NULL); }
+
+int page_list_within(Req *r, const ListPage *lp, const char *key, const char *value, json_t *extra) {
     assert(nfilters(lp) <= MAX_FILTERS);
     json_t *provinces_sorted = NULL;
     json_t *provinces = provinces_in_force(r, &provinces_sorted);
     sort_by_key(provinces_sorted);
     State s;
     read_state(r, lp, &s, provinces);
+    s.fixed = key;
+    s.fixed_value = value;
     if (s.format && s.status == 200) {
         json_decref(provinces);
         json_decref(provinces_sorted);
         json_decref(s.alerts);
         json_decref(s.notes);
+        json_decref(extra);
         return download(r, lp, &s);
     }
     ListQuery lq;
@@ -538,6 +540,8 @@ int page_list(Req *r, const ListPage *lp) {
                                                       "last_href", href(lp, &s, -1, false, pages, NULL)));
     json_object_set_new(view, "csv_href", href(lp, &s, -1, false, 1, "csv"));
     json_object_set_new(view, "xlsx_href", href(lp, &s, -1, false, 1, "xlsx"));
+    if (extra) json_object_update(view, extra);
+    json_decref(extra);
     json_object_set_new(view, "alerts", s.alerts);
     json_object_set_new(view, "notes", s.notes);
     json_decref(provinces);

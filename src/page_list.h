@@ -65,15 +65,15 @@ typedef struct ListPage {
     ** list of public records (the province's rounds). */
     const char *fixed_param;
     const char *(*fixed_value)(Req *r);
-    /* For an entity without a name to search (dossiers): the entity filter that takes the
-    ** search q instead, folded (lower case, without diacritics: text_fold); NULL: q searches
-    ** the name. */
-    const char *q_filter;
 } ListPage;
 
 /* Answer the list page lp for r (the route's handler calls it); a workspace's page (a WORK
 ** row of the route table) with its navigation (work_render). */
 int page_list(Req *r, const ListPage *lp);
+/* The same, always filtered by the entity's filter key = value, which the page does not show
+** (the dossiers sent to the Ministry: "ministry" = "true"): its counts, pages and download too.
+** extra (stolen, may be NULL): more of the view for the page's own template (a notice). */
+int page_list_within(Req *r, const ListPage *lp, const char *key, const char *value, json_t *extra);
 
 /* Destructor of a worker's cache of facet counts (app->list_cache_key). Facets count the
 ** whole list (a GROUP BY over up to every record, 5 to 200 ms each on 100,000 products), so

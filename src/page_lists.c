@@ -169,7 +169,7 @@ static const ListOption product_sorts[] = {
 };
 
 static const ListPage PRODUCTS_PAGE = {&ENTITY_PRODUCTS, "/san-pham", "list_products", N_("OCOP products"),
-                                       product_filters, product_sorts, product_rows, NULL, NULL, NULL};
+                                       product_filters, product_sorts, product_rows, NULL, NULL};
 
 int page_products(Req *r) { return page_list(r, &PRODUCTS_PAGE); }
 
@@ -211,7 +211,7 @@ const ListOption LIST_NAME_SORTS[] = {
 };
 
 static const ListPage PRODUCERS_PAGE = {&ENTITY_PRODUCERS, "/chu-the", "list_producers", N_("OCOP producers"),
-                                        producer_filters, LIST_NAME_SORTS, producer_rows, NULL, NULL, NULL};
+                                        producer_filters, LIST_NAME_SORTS, producer_rows, NULL, NULL};
 
 int page_producers(Req *r) { return page_list(r, &PRODUCERS_PAGE); }
 
@@ -241,7 +241,7 @@ static const ListFilter point_filters[] = {
 };
 
 static const ListPage POINTS_PAGE = {&ENTITY_POINTS, "/diem-ban", "list_points", N_("Points of sale of OCOP products"),
-                                     point_filters, LIST_NAME_SORTS, point_rows, NULL, NULL, NULL};
+                                     point_filters, LIST_NAME_SORTS, point_rows, NULL, NULL};
 
 int page_points(Req *r) { return page_list(r, &POINTS_PAGE); }
 
@@ -285,6 +285,6 @@ static const ListOption village_sorts[] = {
 };
 
 static const ListPage VILLAGES_PAGE = {&ENTITY_VILLAGES, "/lang-nghe", "list_villages", N_("Craft villages"),
-                                       village_filters, village_sorts, village_rows, NULL, NULL, NULL};
+                                       village_filters, village_sorts, village_rows, NULL, NULL};
 
 int page_villages(Req *r) { return page_list(r, &VILLAGES_PAGE); }

@@ -372,7 +372,7 @@ static const ListFilter my_product_filters[] = {
 };
 
 static const ListPage MY_PRODUCTS = {&ENTITY_PRODUCTS, "/cua-toi/san-pham", "portal_products", N_("My products"),
-                                     my_product_filters, LIST_NAME_SORTS, my_product_rows, NULL, NULL, NULL};
+                                     my_product_filters, LIST_NAME_SORTS, my_product_rows, NULL, NULL};
 
 /* GET /cua-toi/san-pham */
 int page_portal_products(Req *r) { return page_list(r, &MY_PRODUCTS); }
@@ -561,7 +561,7 @@ static const ListOption my_dossier_sorts[] = {
 };
 
 static const ListPage MY_DOSSIERS = {&ENTITY_DOSSIERS, "/cua-toi/ho-so", "portal_dossiers", N_("My dossiers"),
-                                     my_dossier_filters, my_dossier_sorts, my_dossier_rows, NULL, NULL, NULL};
+                                     my_dossier_filters, my_dossier_sorts, my_dossier_rows, NULL, NULL};
 
 /* GET /cua-toi/ho-so */
 int page_portal_dossiers(Req *r) { return page_list(r, &MY_DOSSIERS); }

@@ -373,7 +373,6 @@ static const ListPage dossiers_page = {
     dossier_rows,
     NULL,
     NULL,
-    "text",
 };
 
 int page_province_dossiers(Req *r) { return page_list(r, &dossiers_page); }
@@ -508,7 +507,7 @@ static json_t *round_rows(Req *r, json_t *items, const char *q) {
 static const ListPage rounds_page = {
     &ENTITY_ROUNDS, "/tinh/dot", "province_rounds", N_("Evaluation rounds"),
     round_filters,  round_sorts, round_rows,        "province_code",
-    my_province,    NULL,
+    my_province,
 };
 
 int page_province_rounds(Req *r) { return page_list(r, &rounds_page); }
@@ -935,7 +934,7 @@ static json_t *council_rows(Req *r, json_t *items, const char *q) {
 
 static const ListPage councils_page = {
     &ENTITY_COUNCILS, "/tinh/hoi-dong", "province_councils", N_("Councils"), council_filters,
-    council_sorts,    council_rows,     "province_code",     my_province,    NULL,
+    council_sorts,    council_rows,     "province_code",     my_province,
 };
 
 int page_province_councils(Req *r) { return page_list(r, &councils_page); }

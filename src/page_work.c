@@ -33,6 +33,8 @@ static const struct {
     {ROLE_COUNCIL_MEMBER, "/cham-diem", N_("Scoring")},
     {ROLE_COUNCIL_SECRETARY, "/cham-diem", N_("Scoring")},
     {ROLE_ADMIN, "/bo/ho-so", N_("Ministry (5★)")},
+    {ROLE_ADMIN, "/bo/dot", N_("Ministry rounds")},
+    {ROLE_ADMIN, "/bo/quyet-dinh", N_("Ministry decisions")},
     {ROLE_ADMIN, "/quan-tri/nguoi-dung", N_("Users")},
     {ROLE_ADMIN, "/quan-tri/khoa-ky", N_("Signing keys")},
     {ROLE_ADMIN, "/quan-tri/du-lieu", N_("Reference data")},

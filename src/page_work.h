@@ -133,6 +133,27 @@ int page_council_act(Req *r);        /* POST /cham-diem/{id}/hoi-dong: re-score 
 int page_council_minutes(Req *r);    /* GET /cham-diem/{id}/bien-ban.pdf */
 
 /* page_admin.c: the Ministry's and the administrator's workspaces */
+int page_ministry_dossiers(Req *r);
+int page_ministry_dossier(Req *r);
+int page_ministry_rounds(Req *r);
+int page_ministry_round_form(Req *r);
+int page_ministry_round_create(Req *r);
+int page_ministry_decisions(Req *r);
+int page_ministry_decision_form(Req *r);
+int page_ministry_decision_create(Req *r);
+int page_admin_users(Req *r);
+int page_admin_user_create(Req *r);
+int page_admin_user(Req *r);
+int page_admin_user_grant(Req *r);
+int page_admin_user_revoke(Req *r);
+int page_admin_user_status(Req *r);
+int page_admin_user_password(Req *r);
+int page_admin_keys(Req *r);
+int page_admin_key_generate(Req *r);
+int page_admin_key_retire(Req *r);
+int page_admin_data(Req *r);
+int page_admin_system(Req *r);
+int page_admin_audit(Req *r);
 
 
 #endif

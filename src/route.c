@@ -35,6 +35,9 @@
 #define PAGING "page:page per_page:per_page"
 /* The lists of the province officer's workspace (page_decide.c): 30 a page. */
 #define DECIDE_PAGING "page:page per_page:per_page(30,30)"
+/* The administrator's own lists (page_admin.c): pages of 30, a notice, a download. */
+#define ADMIN_LIST_PARAMS "page:page per_page:per_page(30,30) done:text(40) format:enum(csv|xlsx)"
+#define USER_FILTERS "q:text(100) role:text(40) status:enum(active|disabled) province:text(7)"
 #define AUDIT_FILTERS "user:text(200) entity:text(200) entity_id:text(200) action:text(200) from:text(40) to:text(40)"
 
 #define ENTITY_ROUTES(path, ent, nm, pc, pu, pd)                                                 \
@@ -304,7 +307,41 @@ const Route routes[] = {
     WORK_ON("GET", "/cham-diem/{id}/bien-ban.pdf", COUNCIL, "dossiers.read", "pass:int(1..1000)", page_council_minutes,
             "dossiers.minutes_pdf", ENTITY_DOSSIERS),
 
-    /* the Ministry's and the administrator's workspaces (page_admin.c) */
+    /* the Ministry's and the administrator's workspaces (page_admin.c): the pages whose permission
+    ** no other role holds say "login", so that the role check names the workspace (403) */
+    WORK("GET", "/bo/ho-so", RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_ministry_dossiers, "ministry.dossiers"),
+    WORK_ON("GET", "/bo/ho-so/{id}", RB(ADMIN), "dossiers.read", "done:text(40)", page_ministry_dossier,
+            "dossiers.ministry_page", ENTITY_DOSSIERS),
+    WORK("GET", "/bo/dot", RB(ADMIN), "rounds.write", PUBLIC_LIST_PARAMS, page_ministry_rounds, "ministry.rounds"),
+    WORK("GET", "/bo/dot/moi", RB(ADMIN), "rounds.write", "", page_ministry_round_form, "ministry.round_form"),
+    WORK("POST", "/bo/dot/moi", RB(ADMIN), "rounds.write", "", page_ministry_round_create, "ministry.round_create"),
+    WORK("GET", "/bo/quyet-dinh", RB(ADMIN), "decisions.write", ADMIN_LIST_PARAMS " year:int(2000..2999)",
+         page_ministry_decisions, "ministry.decisions"),
+    WORK("GET", "/bo/quyet-dinh/moi", RB(ADMIN), "decisions.write", "", page_ministry_decision_form,
+         "ministry.decision_form"),
+    WORK("POST", "/bo/quyet-dinh/moi", RB(ADMIN), "decisions.write", "", page_ministry_decision_create,
+         "ministry.decision_create"),
+    WORK("GET", "/quan-tri/nguoi-dung", RB(ADMIN), "users.manage", ADMIN_LIST_PARAMS " " USER_FILTERS,
+         page_admin_users, "admin.users"),
+    WORK("POST", "/quan-tri/nguoi-dung", RB(ADMIN), "users.manage", ADMIN_LIST_PARAMS " " USER_FILTERS,
+         page_admin_user_create, "admin.user_create"),
+    WORK("GET", "/quan-tri/nguoi-dung/{id}", RB(ADMIN), "users.manage", "done:text(40)", page_admin_user, "users.admin_page"),
+    WORK("POST", "/quan-tri/nguoi-dung/{id}/vai-tro", RB(ADMIN), "users.manage", "", page_admin_user_grant,
+         "users.admin_grant"),
+    WORK("POST", "/quan-tri/nguoi-dung/{id}/vai-tro/xoa", RB(ADMIN), "users.manage", "", page_admin_user_revoke,
+         "users.admin_revoke"),
+    WORK("POST", "/quan-tri/nguoi-dung/{id}/trang-thai", RB(ADMIN), "users.manage", "", page_admin_user_status,
+         "users.admin_status"),
+    WORK("POST", "/quan-tri/nguoi-dung/{id}/mat-khau", RB(ADMIN), "users.manage", "", page_admin_user_password,
+         "users.admin_password"),
+    WORK("GET", "/quan-tri/khoa-ky", RB(ADMIN), "login", "done:text(40) retire:text(40) authority:text(40)",
+         page_admin_keys, "admin.keys"),
+    WORK("POST", "/quan-tri/khoa-ky", RB(ADMIN), "login", "", page_admin_key_generate, "admin.key_generate"),
+    WORK("POST", "/quan-tri/khoa-ky/thu-hoi", RB(ADMIN), "login", "", page_admin_key_retire, "admin.key_retire"),
+    WORK("GET", "/quan-tri/du-lieu", RB(ADMIN), "login", "", page_admin_data, "admin.data"),
+    WORK("GET", "/quan-tri/he-thong", RB(ADMIN), "login", "", page_admin_system, "admin.system"),
+    WORK("GET", "/quan-tri/nhat-ky", RB(ADMIN), "login", ADMIN_LIST_PARAMS " " AUDIT_FILTERS " verify:bool",
+         page_admin_audit, "admin.audit"),
 
     {"GET", "/static/{name}", "public", "", 0, page_static, "static", NULL, 0},
     /* accounts */
@@ -429,11 +466,12 @@ static int forbidden(Req *r, const char *field, const char *detail) {
     return resp_error(r, 403, field, "%s", detail);
 }
 
-/* A workspace page for roles the caller does not hold: 403, naming who the page is for. */
+/* A workspace page for roles the caller does not hold: 403, naming who the page is for (the
+** administrator only when the page is its alone: it may open every workspace's). */
 static int not_for_you(Req *r, unsigned roles) {
     Buf b = BUF_INIT;
     for (int i = 0; i < ROLE_COUNT; i++)
-        if (roles & (1u << i) && i != ROLE_ADMIN)
+        if (roles & (1u << i) && (i != ROLE_ADMIN || roles == 1u << ROLE_ADMIN))
             buf_printf(&b, "%s%s", b.n ? ", " : "", r->lang == LANG_VI ? role_label_vi((Role)i) : role_label_en((Role)i));
     const char *who = arena_strdup(&r->arena, buf_str(&b));
     buf_free(&b);

@@ -26,6 +26,7 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'council.mjs',
                'province.mjs',
                'decide.mjs',
+               'admin.mjs',
 ];
 
 function fatal(msg) {

@@ -544,6 +544,19 @@ static void test_decisions_and_jobs(void **state) {
     assert_int_equal(lifecycle_run(f->db, &sys, "2026-01-05", &rep, &e), 0);
     assert_non_null(rep);
     json_decref(rep);
+    /* Signing keys: the operator's (the command line, an administrator on /quan-tri/khoa-ky), never
+    ** a province's officer, whose decisions they sign. */
+    unsigned char pk[32];
+    assert_int_equal(cert_key_generate(f->db, &officer, f->dir, "86", pk, &e), -1);
+    assert_int_equal(e.status, 403);
+    err_clear(&e);
+    assert_int_equal(cert_key_retire(f->db, &officer, "86", &e), -1);
+    assert_int_equal(e.status, 403);
+    err_clear(&e);
+    Auth aa;
+    Actor admin = user_actor(f, "admin", &aa);
+    assert_int_equal(cert_key_generate(f->db, &admin, f->dir, "86-admin", pk, &e), 0);
+    assert_int_equal(cert_key_retire(f->db, &admin, "86-admin", &e), 0);
 }
 
 /* ---- only the command line makes a system actor ------------------------------------------------ */
