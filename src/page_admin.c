@@ -982,9 +982,17 @@ static int keys_show(Req *r, int status, const Err *e) {
         if (!retired && str_eq(retire, id)) confirm = json_pack("{s:s, s:s}", "key_id", id, "authority", authority_name(r, id));
         json_array_append_new(rows, row);
     }
-    json_decref(keys);
     const char *authority = req_form(r, "key_id");
-    if (!authority) authority = req_query(r, "authority");
+    if (!authority) {
+        /* a key id is never reused: after a retired "86", the form proposes "86-YEAR" */
+        authority = req_query(r, "authority");
+        bool taken = false;
+        json_array_foreach(keys, i, k) taken |= authority && str_eq(jstr(k, "key_id"), authority);
+        char today[11];
+        date_today(today);
+        if (taken) authority = arena_printf(&r->arena, "%s-%.4s", authority, today);
+    }
+    json_decref(keys);
     const PageField fields[] = {
         {"key_id", "text", N_("Key of"),
          N_("The province's code (86), or bo for the Ministry; a new key after a retired one: 86-2027"), "off", true, NULL},
