@@ -139,6 +139,10 @@ int page_register(Req *r);      /* POST /dang-ky */
 int page_account(Req *r);       /* GET /tai-khoan */
 int page_password_form(Req *r); /* GET /tai-khoan/mat-khau */
 int page_password(Req *r);      /* POST /tai-khoan/mat-khau */
+/* A page's form that arrived after its session ended (http.c): the sign-in page (401) with the
+** form's fields carried in it; signing in then offers one button that sends them again with
+** the new session's CSRF token. Files cannot be carried: the page says so. */
+int page_resign(Req *r);
 
 /* api_auth.c, shared by the API and the pages: the steps behind the account routes. Each
 ** returns 0, or -1 with e (and a Retry-After header on r when throttled).

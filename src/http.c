@@ -95,6 +95,7 @@ typedef struct Conn {
     int spool_err;     /* errno of a failed write to the spool file, else 0 */
     Err form_err;      /* a page's form could not be read (form_feed, form_finish) */
     int refused;       /* refused on its headers; a body (if any) is ignored */
+    int resign;        /* a page's form sent after its session ended: read, to offer it back */
     int close_now;     /* answer on the first call and close (shutting down) */
     int begun;         /* on_request has seen the headers */
     size_t query_params, query_bytes; /* of the raw query, counted by on_uri */
@@ -534,6 +535,21 @@ static int form_begin(Conn *c, struct MHD_Connection *mc) {
     return 0;
 }
 
+/* A form of one of this site's pages (same origin) posted with a session cookie that is no
+** longer valid (it ended, idle or absolute): the refusal route_admit just wrote was a 401. */
+static bool session_ended_form(Req *r) {
+    if (!r->route || !r->route->html || is_read(r->method) || (r->status != 401 && r->status != 303) ||
+        r->auth_err.status != 401 || strcmp(r->auth_err.field, SESSION_COOKIE) != 0)
+        return false;
+    const char *origin = req_header(r, "Origin"), *host = req_header(r, "Host");
+    if (!origin) {
+        const char *site = req_header(r, "Sec-Fetch-Site");
+        return site && strcmp(site, "same-origin") == 0;
+    }
+    const char *o = strstr(origin, "://");
+    return o && host && strcmp(o + 3, host) == 0;
+}
+
 /* Everything the headers decide, before any body is read: shutdown, the URL, the body's
 ** declared size, the route, credentials, permission, token scope, CSRF and the object's
 ** scope (route_admit). 0 when the request may go on; otherwise the refusal is in r. */
@@ -557,7 +573,14 @@ static int admit(Conn *c, struct MHD_Connection *mc) {
     db_fault_clear(r->db); /* a storage fault belongs to the request that met it */
     /* Loading a session may record its use: a write, so before any read transaction. */
     route_authenticate(r);
-    if (route_admit(r)) return r->status;
+    if (route_admit(r)) {
+        if (!session_ended_form(r)) return r->status;
+        /* Its form is read all the same, and shown back inside the sign-in form (page_resign)
+        ** instead of the refusal, so what the person typed survives signing in again. */
+        c->resign = 1;
+        buf_reset(&r->resp_headers);
+        resp_header(r, "Set-Cookie", SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+    }
     if (r->route->html && !is_read(r->method) && form_begin(c, mc)) return r->status;
     /* A declared body that may stay in memory takes its share of the budget and its buffer
     ** now, in one piece (chunk by chunk, the buffer would double its way up). */
@@ -581,6 +604,10 @@ static void handle(Conn *c) {
     if (r->form && !c->form_err.status) form_finish(r->form, &c->form_err);
     if (c->form_err.status) {
         resp_problem(r, &c->form_err);
+        return;
+    }
+    if (c->resign) {
+        page_resign(r);
         return;
     }
     /* A page's form must carry its CSRF token; when it does not, the form's own page shows it

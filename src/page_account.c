@@ -12,7 +12,9 @@
 
 #include "api.h"
 #include "entity.h"
+#include "form.h"
 #include "page.h"
+#include "route.h"
 #include "unit.h"
 #include "util.h"
 
@@ -33,10 +35,40 @@ static const PageField signin_fields[] = {
     {"password", "password", N_("Password"), NULL, "current-password", true, NULL},
 };
 
+/* The fields a form carries through signing in again (page_resign): every field of r's form
+** but its CSRF token and passwords, as [{name, value}], each name with prefix added ("r.") or, with strip,
+** only the fields that have the prefix, without it. NULL when there are none. */
+static json_t *carried(Req *r, const char *add, bool strip) {
+    json_t *out = json_array();
+    for (int i = 0; r->form && i < form_count(r->form); i++) {
+        const char *k = form_key(r->form, i), *v = form_value(r->form, i);
+        if (strip) {
+            if (strncmp(k, "r.", 2) != 0 || !k[2]) continue;
+            json_array_append_new(out, json_pack("{s:s, s:s}", "name", k + 2, "value", v));
+        } else if (strcmp(k, CSRF_FIELD) != 0 && !strstr(k, "password")) { /* a password is never written back */
+            json_array_append_new(out, json_pack("{s:s, s:s}", "name", arena_printf(&r->arena, "%s%s", add, k), "value", v));
+        }
+    }
+    if (json_array_size(out)) return out;
+    json_decref(out);
+    return NULL;
+}
+
 static int signin_show(Req *r, int status, const Err *e) {
     const char *next = req_form(r, "next");
     if (!next) next = req_query(r, "next");
     const char *done = req_query(r, "done"), *notice = NULL;
+    /* a form being carried through signing in (page_resign), shown again after a mistake */
+    const char *resend = page_safe_next(req_form(r, "_resend"), NULL);
+    json_t *keep = resend ? carried(r, "", false) : NULL;
+    if (keep) {
+        json_t *only = json_array(), *f;
+        size_t i;
+        json_array_foreach(keep, i, f) if (!strncmp(json_string_value(json_object_get(f, "name")), "r.", 2))
+            json_array_append(only, f);
+        json_decref(keep);
+        keep = only;
+    }
     if (done && !strcmp(done, "registered"))
         notice = tr(r->lang, N_("Your account is registered. Sign in; you can change things once your commune's OCOP "
                                 "officer has confirmed it."));
@@ -45,7 +77,25 @@ static int signin_show(Req *r, int status, const Err *e) {
     json_t *view = json_pack("{s:o, s:s}", "form", page_form(r, signin_fields, COUNT(signin_fields), e), "next",
                              page_safe_next(next, ""));
     json_object_set_new(view, "notice", notice ? json_string(notice) : json_null());
+    if (resend) {
+        json_object_set_new(view, "resend", json_string(resend));
+        json_object_set_new(view, "carried", keep ? keep : json_array());
+    }
     return page_render(r, status, "signin", view);
+}
+
+int page_resign(Req *r) {
+    json_t *keep = carried(r, "r.", false);
+    int nfiles = 0;
+    req_form_files(r, &nfiles);
+    json_t *view = json_pack("{s:o, s:s, s:s, s:o, s:b}", "form", page_form(r, signin_fields, COUNT(signin_fields), NULL),
+                             "next", page_safe_next(r->path, "/lam-viec"), "resend", page_safe_next(r->path, "/lam-viec"),
+                             "carried", keep ? keep : json_array(), "files_lost", nfiles > 0);
+    json_object_set_new(view, "notice",
+                        json_string(tr(r->lang, N_("Your session has ended, so what you sent is not saved yet. Sign in "
+                                                   "again: what you entered is kept, and you can send it on the next "
+                                                   "page."))));
+    return page_render(r, 401, "signin", view);
 }
 
 int page_signin_form(Req *r) { return signin_show(r, 200, NULL); }
@@ -58,8 +108,15 @@ int page_signin(Req *r) {
         err_set(&e, 422, "username", "enter your username");
     else if (!password || !*password)
         err_set(&e, 422, "password", "enter your password");
-    else if (session_begin(r, username, password, a, &e) == 0)
-        return page_redirect(r, page_safe_next(req_form(r, "next"), "/lam-viec"));
+    else if (session_begin(r, username, password, a, &e) == 0) {
+        /* a form carried through signing in: one click sends it, with the new session's token */
+        const char *resend = page_safe_next(req_form(r, "_resend"), NULL);
+        if (!resend) return page_redirect(r, page_safe_next(req_form(r, "next"), "/lam-viec"));
+        json_t *keep = carried(r, NULL, true);
+        return page_render(r, 200, "resend",
+                           json_pack("{s:s, s:s, s:o}", "action", resend, "csrf", a->csrf, "carried",
+                                     keep ? keep : json_array()));
+    }
     /* A wrong password is told next to the password, the username kept. */
     if (e.status == 401) snprintf(e.field, sizeof e.field, "password");
     if (e.status == 429) throttled(r, &e, "password");

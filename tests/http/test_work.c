@@ -135,6 +135,70 @@ static void test_step_once(void **state) {
     resp_free(&r);
 }
 
+/* A form sent after its session ended (signed out in another tab, or idle too long): the sign-in
+** page carries what was entered; signing in offers it back, sent with the new session's token
+** only when the person chooses; nothing is written before. */
+static void test_session_ended_keeps_the_form(void **state) {
+    (void)state;
+    long long id = dossier_in("with_commune");
+    long long before = events_of(id);
+    Browser b, other;
+    browser_sign_in(&b, &S, "xa.mocay", "demo-ocop-2026");
+    other = b;
+    Resp r = browser_post(&other, "/dang-xuat", "%s", ""); /* the session ends */
+    expect_status(&r, 303, NULL);
+    resp_free(&r);
+    char path[64], origin[64], cookie[300], body[1024];
+    snprintf(path, sizeof path, "/ho-so/%lld/buoc", id);
+    snprintf(origin, sizeof origin, "Origin: http://127.0.0.1:%d", S.port);
+    snprintf(cookie, sizeof cookie, "Cookie: %s", b.cookie);
+    snprintf(body, sizeof body, "_csrf=%s&action=return&from=with_commune&comment=%s", b.csrf,
+             form_enc("Thiếu phiếu kiểm nghiệm"));
+    r = http_req_h(&S, (const char *const[]){cookie, origin, NULL}, "POST", path, "application/x-www-form-urlencoded",
+                   body, strlen(body));
+    expect_page(&r, 401);
+    body_has(&r, "Phiên đăng nhập đã hết hạn");
+    body_has(&r, "<input type=\"hidden\" name=\"r.comment\" value=\"Thiếu phiếu kiểm nghiệm\">");
+    char want[200];
+    snprintf(want, sizeof want, "<input type=\"hidden\" name=\"_resend\" value=\"%s\">", path);
+    body_has(&r, want);
+    assert_null(strstr(r.body, "name=\"r._csrf\"")); /* the old token is not carried */
+    const char *anon = resp_set_cookie(&r, "ocop_csrf");
+    assert_non_null(anon);
+    char ck[200], tok[64];
+    snprintf(tok, sizeof tok, "%s", anon);
+    snprintf(ck, sizeof ck, "Cookie: ocop_csrf=%s", tok);
+    resp_free(&r);
+    assert_int_equal(events_of(id), before);
+    /* a form from another site with a stale cookie gets no such help: signed out, nothing kept */
+    r = http_req_h(&S, (const char *const[]){cookie, "Origin: http://evil.example", NULL}, "POST", path,
+                   "application/x-www-form-urlencoded", body, strlen(body));
+    assert_true(r.status == 303 || r.status == 401 || r.status == 403);
+    assert_null(strstr(r.body ? r.body : "", "r.comment"));
+    resp_free(&r);
+
+    /* signing in again: the form comes back, ready to send, with the new session's token */
+    snprintf(body, sizeof body, "_csrf=%s&username=xa.mocay&password=demo-ocop-2026&_resend=%s&r.action=return"
+             "&r.from=with_commune&r.comment=%s", tok, form_enc(path), form_enc("Thiếu phiếu kiểm nghiệm"));
+    r = http_req_h(&S, (const char *const[]){ck, NULL}, "POST", "/dang-nhap", "application/x-www-form-urlencoded", body,
+                   strlen(body));
+    expect_page(&r, 200);
+    snprintf(want, sizeof want, "<form method=\"post\" action=\"%s\">", path);
+    body_has(&r, want);
+    body_has(&r, "<input type=\"hidden\" name=\"comment\" value=\"Thiếu phiếu kiểm nghiệm\">");
+    Browser again = {.s = &S};
+    snprintf(again.cookie, sizeof again.cookie, "ocop_session=%s", resp_set_cookie(&r, "ocop_session"));
+    const char *t = strstr(r.body, "name=\"_csrf\" value=\"");
+    assert_non_null(t);
+    snprintf(again.csrf, sizeof again.csrf, "%.*s", (int)strcspn(t + 20, "\""), t + 20);
+    resp_free(&r);
+    assert_int_equal(events_of(id), before); /* not sent yet */
+    r = browser_post(&again, path, "action=return&from=with_commune&comment=%s", form_enc("Thiếu phiếu kiểm nghiệm"));
+    expect_status(&r, 303, NULL);
+    resp_free(&r);
+    assert_int_equal(events_of(id), before + 1);
+}
+
 /* A producer may not take the commune's steps: the domain says who may. */
 static void test_step_by_role(void **state) {
     (void)state;
@@ -192,6 +256,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_needs_page),
         cmocka_unit_test(test_step_once),
+        cmocka_unit_test(test_session_ended_keeps_the_form),
         cmocka_unit_test(test_step_by_role),
         cmocka_unit_test(test_sheet_try),
     };
