@@ -276,16 +276,6 @@ static void results_part(Pen *p, json_t *m) {
     p->y += 4;
 }
 
-/* "07/12/2026 06:19" in Vietnam (UTC+7) of a stored UTC time "2026-12-06T23:19:..Z". */
-static const char *vn_time(const char *at, char out[24]) {
-    struct tm tm = {0};
-    if (!at || !strptime(at, "%Y-%m-%dT%H:%M", &tm)) return at ? at : "";
-    time_t t = timegm(&tm) + 7 * 3600;
-    gmtime_r(&t, &tm);
-    strftime(out, 24, "%d/%m/%Y %H:%M", &tm);
-    return out;
-}
-
 /* The printed name of the member whose user name is username (username itself when none). */
 static const char *name_of(json_t *m, const char *username) {
     json_t *x;
@@ -305,7 +295,7 @@ static void proceedings_part(Pen *p, json_t *m) {
     json_array_foreach(json_object_get(m, "proceedings"), i, ev) {
         char when[24];
         bool rescore = str_eq(js(ev, "action"), "rescore");
-        snprintf(buf, sizeof buf, "%s, %s: %s%s%s", vn_time(js(ev, "at"), when), name_of(m, js(ev, "user")), rescore ? "mở chấm lại do chênh lệch điểm" : "kết thúc chấm điểm",
+        snprintf(buf, sizeof buf, "%s, %s: %s%s%s", stamp_vn(js(ev, "at"), when), name_of(m, js(ev, "user")), rescore ? "mở chấm lại do chênh lệch điểm" : "kết thúc chấm điểm",
                  js(ev, "comment") ? ". Ý kiến: " : "", js_or(ev, "comment", ""));
         para(p, buf, BODY, 12, PANGO_ALIGN_LEFT);
         any = true;

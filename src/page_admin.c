@@ -60,19 +60,10 @@ static json_t *done_notice(Req *r, const Done *list) {
     return json_null();
 }
 
-/* "23/11/2026 17:05": a stored timestamp (UTC, "2026-11-23T10:05:00Z") in Vietnam's time
-** (UTC+7), as a person there reads it; "" for NULL, the text itself when it is not one. */
+/* A stored timestamp in Vietnam's time (stamp_vn), in r's arena. */
 static const char *stamp_text(Req *r, const char *ts) {
-    struct tm tm = {0};
-    if (!ts) return "";
-    if (sscanf(ts, "%4d-%2d-%2dT%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min) != 5) return ts;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    time_t t = timegm(&tm) + 7 * 3600;
-    gmtime_r(&t, &tm);
     char out[24];
-    strftime(out, sizeof out, "%d/%m/%Y %H:%M", &tm);
-    return arena_strdup(&r->arena, out);
+    return arena_strdup(&r->arena, stamp_vn(ts, out));
 }
 
 /* The pager of a list that is not an entity's (users, the audit trail): prev/next links that

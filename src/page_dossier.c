@@ -134,10 +134,8 @@ json_t *work_dossier_view(Req *r, int64_t id, Err *e) {
     json_t *events = dossier_events(r->db, id), *ev;
     size_t i;
     json_array_foreach(events, i, ev) {
-        const char *at = page_jstr(ev, "at");
-        char when[32] = "", dmy[11];
-        if (at && strlen(at) >= 16) snprintf(when, sizeof when, "%s %.5s", page_dmy(at, dmy), at + 11);
-        json_object_set_new(ev, "at_text", json_string(when));
+        char when[24];
+        json_object_set_new(ev, "at_text", json_string(stamp_vn(page_jstr(ev, "at"), when)));
         json_object_set_new(ev, "action_label", json_string(work_action_label(r, page_jstr(ev, "action"))));
         json_object_set_new(ev, "from_label", json_string(work_state_label(r, page_jstr(ev, "from"))));
         json_object_set_new(ev, "to_label", json_string(work_state_label(r, page_jstr(ev, "to"))));

@@ -85,6 +85,18 @@ bool date_valid(const char *s) {
     return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
+const char *stamp_vn(const char *ts, char out[24]) {
+    struct tm tm = {0};
+    if (!ts) return "";
+    if (sscanf(ts, "%4d-%2d-%2dT%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min) != 5) return ts;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm) + 7 * 3600;
+    gmtime_r(&t, &tm);
+    strftime(out, 24, "%d/%m/%Y %H:%M", &tm);
+    return out;
+}
+
 void date_today(char out[11]) {
     /* Vietnam time (UTC+7, no daylight saving): a certificate expiring "today" expires at
     ** midnight in Vietnam, not at 07:00. */

@@ -38,6 +38,9 @@ bool parse_i64(const char *s, int64_t *out);
 ** of the month (2024-01-31 + 1 month = 2024-02-29). */
 bool date_valid(const char *s);
 void date_today(char out[11]);
+/* "23/11/2026 17:05": a stored timestamp (UTC, "2026-11-23T10:05:00Z") in Vietnam's time (UTC+7),
+** as a person there reads it, into out; ts itself when it is not one, "" for NULL. */
+const char *stamp_vn(const char *ts, char out[24]);
 void date_add_months(const char *date, int months, char out[11]);
 /* date + days (negative: earlier) into out[11]; date must be valid. */
 void date_add_days(const char *date, int days, char out[11]);

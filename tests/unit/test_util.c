@@ -10,6 +10,12 @@
 #include "util.h"
 
 static void test_dates(void **state) {
+    /* stored times are UTC; a person in Vietnam reads them 7 hours later, across midnight too */
+    char vn[24];
+    assert_string_equal(stamp_vn("2026-12-06T23:19:05Z", vn), "07/12/2026 06:19");
+    assert_string_equal(stamp_vn("2026-11-23T10:05:00Z", vn), "23/11/2026 17:05");
+    assert_string_equal(stamp_vn("not a time", vn), "not a time");
+    assert_string_equal(stamp_vn(NULL, vn), "");
     assert_true(date_valid("2024-02-29"));
     assert_false(date_valid("2023-02-29"));
     assert_false(date_valid("2023-13-01"));
