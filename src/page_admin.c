@@ -230,11 +230,15 @@ static json_t *ministry_rows(Req *r, json_t *items, const char *q) {
     return rows;
 }
 
+/* What the Ministry's lists always keep to: the dossiers sent to it, its own rounds. */
+static const char *sent_to_ministry(Req *r) { return (void)r, "true"; }
+static const char *the_ministry(Req *r) { return (void)r, "bo"; }
+
 static const ListPage MINISTRY_PAGE = {&ENTITY_DOSSIERS, "/bo/ho-so", "ministry_dossiers", N_("Dossiers sent to the Ministry"),
-                                       ministry_filters, ministry_sorts, ministry_rows, NULL, NULL};
+                                       ministry_filters, ministry_sorts, ministry_rows, "ministry", sent_to_ministry};
 
 /* GET /bo/ho-so. */
-int page_ministry_dossiers(Req *r) { return page_list_within(r, &MINISTRY_PAGE, "ministry", "true", NULL); }
+int page_ministry_dossiers(Req *r) { return page_list(r, &MINISTRY_PAGE); }
 
 /* The open rounds of the Ministry [{id, name}], for the step that puts a dossier in one. */
 static json_t *ministry_open_rounds(Req *r) {
@@ -337,13 +341,13 @@ static json_t *round_rows(Req *r, json_t *items, const char *q) {
 }
 
 static const ListPage ROUNDS_PAGE = {&ENTITY_ROUNDS, "/bo/dot", "ministry_rounds", N_("The Ministry's rounds"),
-                                     round_filters, round_sorts, round_rows, NULL, NULL};
+                                     round_filters, round_sorts, round_rows, "province_code", the_ministry};
 
 /* GET /bo/dot, with the notice of a round just opened. */
 int page_ministry_rounds(Req *r) {
     static const Done done[] = {{"created", N_("The round is open. Put the dossiers sent to the Ministry in it from each dossier's page.")},
                                 {NULL, NULL}};
-    return page_list_within(r, &ROUNDS_PAGE, "province_code", "bo", json_pack("{s:o}", "notice", done_notice(r, done)));
+    return page_list_with(r, &ROUNDS_PAGE, json_pack("{s:o}", "notice", done_notice(r, done)));
 }
 
 /* The Ministry's councils as options [{value, label}]. */

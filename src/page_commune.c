@@ -413,15 +413,14 @@ int page_commune_report(Req *r) {
 /* ---- /xa/chu-the and /xa/san-pham: the producers and products of the commune ---------------- */
 
 /* The caller's commune (its first as a commune officer): [{value}], or [] for none. */
-static json_t *my_commune(Req *r) {
+/* The officer's commune, which its lists of producers and products always keep to (NULL for an
+** administrator: all of them). */
+static const char *my_commune(Req *r) {
     const Grant *g = work_grant(r, ROLE_COMMUNE);
-    json_t *out = json_array();
-    if (g) json_array_append_new(out, json_pack("{s:s, s:s}", "value", g->scope, "label", g->scope));
-    return out;
+    return g ? g->scope : NULL;
 }
 
 static const ListFilter producer_filters[] = {
-    {"commune_code", N_("Commune"), LF_FIXED, NULL, my_commune},
     {"type", N_("Producer type"), LF_OPTIONS, NULL, page_list_producer_types},
     {NULL, NULL, 0, NULL, NULL},
 };
@@ -451,12 +450,11 @@ static json_t *producer_rows(Req *r, json_t *items, const char *q) {
 }
 
 static const ListPage PRODUCERS_PAGE = {&ENTITY_PRODUCERS, "/xa/chu-the", "commune_producers", N_("Producers of the commune"),
-                                        producer_filters, LIST_NAME_SORTS, producer_rows, NULL, NULL};
+                                        producer_filters, LIST_NAME_SORTS, producer_rows, "commune_code", my_commune};
 
 int page_commune_producers(Req *r) { return page_list(r, &PRODUCERS_PAGE); }
 
 static const ListFilter product_filters[] = {
-    {"commune_code", N_("Commune"), LF_FIXED, NULL, my_commune},
     {"stars", N_("Stars"), LF_OPTIONS, LIST_STAR_OPTIONS, NULL},
     {"producer_type", N_("Producer type"), LF_OPTIONS, NULL, page_list_producer_types},
     {NULL, NULL, 0, NULL, NULL},
@@ -491,7 +489,7 @@ static const ListOption product_sorts[] = {
 };
 
 static const ListPage PRODUCTS_PAGE = {&ENTITY_PRODUCTS, "/xa/san-pham", "commune_products", N_("Products of the commune"),
-                                       product_filters, product_sorts, product_rows, NULL, NULL};
+                                       product_filters, product_sorts, product_rows, "commune_code", my_commune};
 
 int page_commune_products(Req *r) { return page_list(r, &PRODUCTS_PAGE); }
 

@@ -35,7 +35,6 @@ typedef struct State {
     int status;    /* 200, or 400 when a value was not understood (named in alerts) */
     json_t *alerts; /* [{text}] */
     json_t *notes;  /* [{text}]: what was read differently (a pre-2025 unit as its successor) */
-    const char *fixed, *fixed_value; /* page_list_within's filter, or NULL */
 } State;
 
 static int nfilters(const ListPage *lp) {
@@ -196,16 +195,8 @@ static void read_state(Req *r, const ListPage *lp, State *s, json_t *provinces) 
             if (str_eq(k, lp->filters[f].param) && !s->value[f]) s->value[f] = v;
         /* anything else (utm_source, fbclid, lang...) is not the list's business */
     }
-    for (int f = 0; f < nf; f++) {
-        if (lp->filters[f].kind == LF_FIXED) {
-            json_t *mine = lp->filters[f].load(r);
-            const char *v = json_string_value(json_object_get(json_array_get(mine, 0), "value"));
-            s->value[f] = v ? arena_strdup(&r->arena, v) : NULL;
-            json_decref(mine);
-        } else if (s->value[f]) {
-            check_filter(r, &lp->filters[f], &s->value[f], s, provinces);
-        }
-    }
+    for (int f = 0; f < nf; f++)
+        if (s->value[f]) check_filter(r, &lp->filters[f], &s->value[f], s, provinces);
     if (s->sort && !option_known(lp->sorts, s->sort)) {
         alert(r, s, "sort", NULL, s->sort);
         s->sort = NULL;
@@ -234,7 +225,7 @@ static json_t *href(const ListPage *lp, const State *s, int drop, bool drop_q, i
     } while (0)
     if (s->q && !drop_q) PARAM("q", s->q);
     for (int f = 0; lp->filters[f].param; f++)
-        if (s->value[f] && f != drop && lp->filters[f].kind != LF_FIXED) PARAM(lp->filters[f].param, s->value[f]);
+        if (s->value[f] && f != drop) PARAM(lp->filters[f].param, s->value[f]);
     if (s->sort && !str_eq(s->sort, lp->sorts[0].value)) PARAM("sort", s->sort);
     if (page > 1) {
         char n[24];
@@ -258,10 +249,6 @@ static void state_query(Req *r, const ListPage *lp, const State *s, int skip, Li
     if (fixed) {
         lq->keys[lq->nfilters] = lp->fixed_param;
         lq->values[lq->nfilters++] = fixed;
-    }
-    if (s->fixed) {
-        lq->keys[lq->nfilters] = s->fixed;
-        lq->values[lq->nfilters++] = s->fixed_value;
     }
     for (int f = 0; f < nf; f++) {
         if (!s->value[f] || f == skip) continue;
@@ -411,7 +398,6 @@ static void filters_view(Req *r, const ListPage *lp, const State *s, json_t *pro
         if (lp->filters[f].kind == LF_PROVINCE) province = f;
     for (int f = 0; lp->filters[f].param; f++) {
         const ListFilter *lf = &lp->filters[f];
-        if (lf->kind == LF_FIXED) continue;
         if (s->value[f])
             json_array_append_new(active, json_pack("{s:s, s:s, s:o}", "label", tr(r->lang, lf->label), "value",
                                                     option_label(r, lf, s->value[f], provinces), "remove_href",
@@ -474,17 +460,15 @@ static int download(Req *r, const ListPage *lp, const State *s) {
     return resp_download(r, fmt, out, n, lp->en->name);
 }
 
-int page_list(Req *r, const ListPage *lp) { return page_list_within(r, lp, NULL, NULL, NULL); }
+int page_list(Req *r, const ListPage *lp) { return page_list_with(r, lp, NULL); }
 
-int page_list_within(Req *r, const ListPage *lp, const char *key, const char *value, json_t *extra) {
+int page_list_with(Req *r, const ListPage *lp, json_t *extra) {
     assert(nfilters(lp) <= MAX_FILTERS);
     json_t *provinces_sorted = NULL;
     json_t *provinces = provinces_in_force(r, &provinces_sorted);
     sort_by_key(provinces_sorted);
     State s;
     read_state(r, lp, &s, provinces);
-    s.fixed = key;
-    s.fixed_value = value;
     if (s.format && s.status == 200) {
         json_decref(provinces);
         json_decref(provinces_sorted);

@@ -34,9 +34,6 @@ typedef enum {
     LF_OPTIONS,  /* the values of options */
     LF_PROVINCE, /* the 34 provinces in force (a pre-2025 province code is read as its successor) */
     LF_COMMUNE,  /* the communes of the chosen province that have records; needs a LF_PROVINCE */
-    LF_FIXED,    /* the caller's own, always applied: the value of load's first option (none:
-                 ** not applied); neither in the form nor in the links (a commune officer's
-                 ** commune, for a list of a public entity that scope does not narrow) */
 } ListFilterKind;
 
 typedef struct ListFilter {
@@ -61,8 +58,9 @@ typedef struct ListPage {
     ** (registry.h), never one query per row. q: the search, for highlights (may be NULL). */
     json_t *(*rows)(Req *r, json_t *items, const char *q);
     /* A filter the caller cannot lift, or NULL: its parameter (an entity filter) and, for r,
-    ** its value (NULL: none for this caller), such as a province officer's own province on a
-    ** list of public records (the province's rounds). */
+    ** its value (NULL: none for this caller). Neither in the form nor in the links. A province
+    ** officer's province on its rounds, a commune officer's commune on the producers (public
+    ** records that scope does not narrow), the dossiers sent to the Ministry. */
     const char *fixed_param;
     const char *(*fixed_value)(Req *r);
 } ListPage;
@@ -70,10 +68,9 @@ typedef struct ListPage {
 /* Answer the list page lp for r (the route's handler calls it); a workspace's page (a WORK
 ** row of the route table) with its navigation (work_render). */
 int page_list(Req *r, const ListPage *lp);
-/* The same, always filtered by the entity's filter key = value, which the page does not show
-** (the dossiers sent to the Ministry: "ministry" = "true"): its counts, pages and download too.
-** extra (stolen, may be NULL): more of the view for the page's own template (a notice). */
-int page_list_within(Req *r, const ListPage *lp, const char *key, const char *value, json_t *extra);
+/* The same, with extra (stolen, may be NULL) added to the view for the page's own template (a
+** notice). */
+int page_list_with(Req *r, const ListPage *lp, json_t *extra);
 
 /* Destructor of a worker's cache of facet counts (app->list_cache_key). Facets count the
 ** whole list (a GROUP BY over up to every record, 5 to 200 ms each on 100,000 products), so

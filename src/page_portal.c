@@ -339,9 +339,8 @@ int page_portal_producer_save(Req *r) {
 
 static const char *const product_names[] = {"name", "set_no", "description", "trademark_no", "gi", "mark", "gtin", NULL};
 
-static json_t *my_producer_option(Req *r) {
-    return json_pack("[{s:s, s:s}]", "value", arena_printf(&r->arena, "%lld", (long long)my_producer(r)), "label", "");
-}
+/* The producer its lists always keep to ("0" without one: nothing). */
+static const char *my_producer_id(Req *r) { return arena_printf(&r->arena, "%lld", (long long)my_producer(r)); }
 
 static json_t *sets_of_list(Req *r) { return set_options(r, 0); }
 
@@ -366,13 +365,12 @@ static json_t *my_product_rows(Req *r, json_t *items, const char *q) {
 }
 
 static const ListFilter my_product_filters[] = {
-    {"producer_id", N_("Producer"), LF_FIXED, NULL, my_producer_option},
     {"set_no", N_("Product set"), LF_OPTIONS, NULL, sets_of_list},
     {NULL, NULL, 0, NULL, NULL},
 };
 
 static const ListPage MY_PRODUCTS = {&ENTITY_PRODUCTS, "/cua-toi/san-pham", "portal_products", N_("My products"),
-                                     my_product_filters, LIST_NAME_SORTS, my_product_rows, NULL, NULL};
+                                     my_product_filters, LIST_NAME_SORTS, my_product_rows, "producer_id", my_producer_id};
 
 /* GET /cua-toi/san-pham */
 int page_portal_products(Req *r) { return page_list(r, &MY_PRODUCTS); }
