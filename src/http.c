@@ -799,7 +799,10 @@ int http_serve(App *app) {
     Transport t = {.app = app};
     pthread_mutex_init(&t.mu, NULL);
     t.socks.next = t.socks.prev = &t.socks;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* poll(), not epoll: with a pool of epoll workers, MHD_quiesce_daemon (drain) races a worker
+    ** removing the listening socket from its epoll set itself, and one of them aborts the process
+    ** ("Failed to remove listen FD from epoll set"); poll keeps no such state. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)app->port, NULL, NULL, on_request, &t,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
