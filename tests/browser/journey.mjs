@@ -80,6 +80,20 @@ async function fillSheet(page, target) {
   assert(stars.includes('4 sao'), `${target} points on the sheet: after the minimum-star criteria "${stars}", not 4 stars`);
 }
 
+// A 640 × 480 PNG photo of coconut sweets on a plate, drawn and taken by the browser in a tab
+// of page's own.
+async function sweets(page) {
+  const tab = await page.context().newPage();
+  const candy = [[220, 190], [300, 170], [380, 200], [260, 260], [350, 270], [430, 250]]
+    .map(([x, y]) => `<rect x="${x}" y="${y}" width="60" height="34" rx="8" fill="#f3e6c8" stroke="#b08850" stroke-width="3"/>`);
+  await tab.setContent(`<body style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" width="640" height="480">
+    <rect width="640" height="480" fill="#5b8c3a"/><ellipse cx="330" cy="240" rx="230" ry="150" fill="#fafafa"/>
+    ${candy.join('')}</svg></body>`);
+  const png = await tab.screenshot({ clip: { x: 0, y: 0, width: 640, height: 480 } });
+  await tab.close();
+  return png;
+}
+
 // Signs username in on a new page (desktop unless options say otherwise) and runs fn(page); a
 // failure says who was where.
 function as(env, username, password, fn, options = {}) {
@@ -166,8 +180,7 @@ export default function (check) {
       await page.getByLabel('Mô tả').fill('Kẹo dừa nấu từ nước cốt dừa Mỏ Cày, gói giấy gạo.');
       await submit(page, 'Tạo sản phẩm');
       at.product = new URL(page.url()).pathname.split('/').pop();
-      // the photo: a PNG the browser makes of the page itself, as good as a phone's for the server
-      const photo = await page.screenshot({ clip: { x: 0, y: 0, width: 640, height: 480 } });
+      const photo = await sweets(page);
       await page.getByLabel(/Thêm ảnh/).setInputFiles({ name: 'keo-dua.png', mimeType: 'image/png', buffer: photo });
       await Promise.all([page.waitForURL(/done=photo/), page.getByRole('button', { name: 'Tải ảnh lên' }).click()]);
       assert(await page.locator('ul.photos img').count() === 1, 'the photo is not shown on the product page');
@@ -324,6 +337,10 @@ export default function (check) {
       const c = await text(page);
       shown(c, PRODUCT, `/tinh/chung-nhan/${at.cert}`);
       shown(c, '4 sao', `/tinh/chung-nhan/${at.cert}`);
+      // valid 36 months: to the day before the same date three years on, as the PDF says
+      const [y, m, d] = vietnamToday().split('-').map(Number);
+      const last = new Date(Date.UTC(y + 3, m - 1, d - 1)).toISOString().slice(0, 10);
+      shown(c, `đến ${last.slice(8, 10)}/${last.slice(5, 7)}/${last.slice(0, 4)}`, `/tinh/chung-nhan/${at.cert}`);
       await look(env, page, 'journey-certificate-desktop', 'the certificate, as the province sees it');
     });
 
