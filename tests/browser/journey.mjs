@@ -102,7 +102,8 @@ function as(env, username, password, fn, options = {}) {
       if (username) await signInAs(env, page, username, password);
       return await fn(page);
     } catch (e) {
-      e.message = `${username || 'a visitor'} at ${page.url()}: ${e.message}`;
+      const main = await page.locator('main').innerText().catch(() => '');
+      e.message = `${username || 'a visitor'} at ${page.url()}: ${e.message}\nthe page shows: ${main.replace(/\s+/g, ' ').slice(0, 400)}`;
       throw e;
     }
   });
