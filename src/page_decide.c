@@ -383,8 +383,8 @@ int page_decision(Req *r) {
 
 static const char *const CERT_KEYS[] = {"state", "q", "sort", NULL};
 
-/* A certificate as the pages show it: its record with state_label, the dates as dd/mm/yyyy,
-** stars_text, is.STATE. */
+/* A certificate as the pages show it: its record with state_label, the dates as dd/mm/yyyy
+** (through_text: the last day it is valid), stars_text, is.STATE. */
 static json_t *cert_view(Req *r, json_t *c) {
     const char *state = page_jstr(c, "state");
     json_object_set_new(c, "state_label", json_string(cert_state_label(r, state)));
@@ -392,6 +392,13 @@ static json_t *cert_view(Req *r, json_t *c) {
     json_object_set_new(c, "stars_text", json_string(page_stars((int)json_integer_value(json_object_get(c, "stars")))));
     set_dmy(c, "issued_text", page_jstr(c, "issued_on"));
     set_dmy(c, "expires_text", page_jstr(c, "expires_on"));
+    /* expires_on is the first day without force; "valid to" names the last day, as the PDF does */
+    const char *expires = page_jstr(c, "expires_on");
+    char last[11];
+    if (expires && date_valid(expires)) {
+        date_add_days(expires, -1, last);
+        set_dmy(c, "through_text", last);
+    }
     set_dmy(c, "ended_text", page_jstr(c, "ended_on"));
     json_t *d = json_object_get(c, "decision");
     set_dmy(d, "decided_text", page_jstr(d, "decided_on"));

@@ -586,11 +586,12 @@ static int round_form_show(Req *r, int status, const Err *e) {
     json_t *f = json_object_get(form, "f");
     json_object_set_new(json_object_get(f, "forward_by"), "help", json_string(round_dates_help(r, "forward_by")));
     json_object_set_new(json_object_get(f, "ends_on"), "help", json_string(round_dates_help(r, "ends_on")));
-    if (!r->form) { /* the first showing: this year, the next number */
+    if (!r->form) { /* the first showing: this year, the first number of 1..12 not taken yet */
         char today[11];
         date_today(today);
-        Stmt *s =
-            db_prepare(r->db, "SELECT coalesce(max(number), 0) + 1 FROM rounds WHERE province_code = ? AND year = ?");
+        Stmt *s = db_prepare(r->db, "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 12) "
+                                    "SELECT coalesce(min(k), 12) FROM n WHERE k NOT IN "
+                                    "(SELECT number FROM rounds WHERE province_code = ?1 AND year = ?2)");
         db_bind_text(s, 1, my_province(r));
         db_bind_int(s, 2, atoi(today));
         int64_t next = db_step(s) == DB_ROW ? db_col_int(s, 0) : 1;

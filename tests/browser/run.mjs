@@ -27,6 +27,7 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'province.mjs',
                'decide.mjs',
                'admin.mjs',
+               'journey.mjs',
 ];
 
 function fatal(msg) {

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include "util.h"
 
 static Server S;
 static Browser B; /* tinh.vinhlong, the province officer of 86 */
@@ -223,8 +224,11 @@ static void test_due(void **state) {
 static void test_certificate(void **state) {
     (void)state;
     Resp r = http_get(&S, "/api/v1/certificates?province=86&product_id=2");
-    char no[40];
+    char no[40], last[11], through[40];
     snprintf(no, sizeof no, "%s", jstr(r.json, "items.0.cert_no"));
+    /* the page names the last valid day, the day before expires_on, as the PDF does */
+    date_add_days(jstr(r.json, "items.0.expires_on"), -1, last);
+    snprintf(through, sizeof through, "đến %.2s/%.2s/%.4s", last + 8, last + 5, last);
     resp_free(&r);
     char path[96], rpath[128];
     snprintf(path, sizeof path, "/tinh/chung-nhan/%s", no);
@@ -248,6 +252,8 @@ static void test_certificate(void **state) {
     r = browser_get(&B, path);
     expect_page(&r, 200);
     body_has(&r, "Còn hiệu lực");
+    body_has(&r, through);
+    body_has(&r, "<span class=\"vh\">4 sao</span>");
     body_has(&r, "In giấy chứng nhận (PDF)");
     body_has(&r, "Điều 8.1.a");
     resp_free(&r);
