@@ -26,6 +26,7 @@ static void audit_query(Req *r, AuditQuery *q, char (*provinces)[8]) {
     q->action = req_query(r, "action");
     q->from = req_query(r, "from");
     q->to = req_query(r, "to");
+    q->oldest_first = str_eq(req_query(r, "sort"), "oldest");
     q->nprovinces = auth_provinces(r->auth, PERM_AUDIT_READ, provinces, MAX_PROVINCES);
     q->provinces = (const char(*)[8])provinces;
     q->limit = -1;

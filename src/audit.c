@@ -361,7 +361,8 @@ int audit_list(Db *db, const AuditQuery *q, json_t **items, int64_t *total, Err 
     *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     buf_reset(&sql);
-    buf_printf(&sql, "SELECT " AUDIT_COLUMNS " FROM audit_log%s ORDER BY id DESC LIMIT ? OFFSET ?", buf_str(&where));
+    buf_printf(&sql, "SELECT " AUDIT_COLUMNS " FROM audit_log%s ORDER BY id %s LIMIT ? OFFSET ?", buf_str(&where),
+               q->oldest_first ? "ASC" : "DESC");
     s = db_prepare(db, sql.p);
     int bi = bind_where(s, q, conds, nc);
     db_bind_int(s, bi++, q->limit < 0 ? -1 : q->limit);

@@ -50,9 +50,10 @@ typedef struct AuditQuery {
     const char (*provinces)[8]; /* restrict to these provinces (province officers) */
     int nprovinces;        /* -1: no restriction */
     int64_t limit, offset; /* limit < 0: all */
+    bool oldest_first;     /* the order: newest first unless set */
 } AuditQuery;
 
-/* Entries matching q, newest first: items (new array, each entry as JSON with before/after
+/* Entries matching q, newest first (oldest first with q->oldest_first): items (new array, each entry as JSON with before/after
 ** parsed) and the total count. Bad filter values answer 400 naming the parameter. */
 int audit_list(Db *db, const AuditQuery *q, json_t **items, int64_t *total, Err *e);
 

@@ -314,7 +314,7 @@ static int audit_list_cmd(Opts *o, Db *db) {
     if (o->lang && strcmp(o->lang, "vi") && strcmp(o->lang, "en")) return cli_fail("--lang must be vi or en"), 2;
     if (format && strcmp(format, "xlsx") == 0 && !o->output && isatty(1))
         return cli_fail("XLSX is binary: give --output FILE"), 2;
-    AuditQuery q = {o->user, o->entity, o->entity_id, o->action, o->from, o->to, NULL, -1, o->limit ? o->limit : -1, 0};
+    AuditQuery q = {o->user, o->entity, o->entity_id, o->action, o->from, o->to, NULL, -1, o->limit ? o->limit : -1, 0, false};
     json_t *items;
     int64_t total;
     Err e = ERR_INIT;

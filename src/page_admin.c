@@ -1225,7 +1225,7 @@ int page_admin_system(Req *r) {
 
 /* ---- /quan-tri/nhat-ky: the audit trail -------------------------------------------------------- */
 
-static const char *const AUDIT_PARAMS[] = {"user", "entity", "action", "from", "to", NULL};
+static const char *const AUDIT_PARAMS[] = {"user", "entity", "action", "from", "to", "sort", NULL};
 
 /* The entity names the trail holds, as options. */
 static json_t *audit_entities(Req *r, const char *chosen) {
@@ -1262,6 +1262,7 @@ int page_admin_audit(Req *r) {
     bool download = req_query(r, "format") != NULL;
     AuditQuery q = {.user = req_query(r, "user"), .entity = req_query(r, "entity"), .action = req_query(r, "action"),
                     .from = req_query(r, "from"), .to = req_query(r, "to"), .nprovinces = -1,
+                    .oldest_first = str_eq(req_query(r, "sort"), "oldest"),
                     .limit = download ? -1 : PER_PAGE, .offset = download ? 0 : pg.offset};
     const char **f[] = {&q.user, &q.entity, &q.action, &q.from, &q.to};
     for (size_t i = 0; i < COUNT(f); i++)
@@ -1301,6 +1302,7 @@ int page_admin_audit(Req *r) {
                              "action", q.action, "from", q.from, "to", q.to, "entities", audit_entities(r, q.entity),
                              "csv_href", arena_printf(&r->arena, "%sformat=csv", base), "xlsx_href",
                              arena_printf(&r->arena, "%sformat=xlsx", base), "alert", alert);
+    json_object_set_new(view, "oldest", json_boolean(q.oldest_first));
     set_pager(r, view, base, pg.page, total);
     if (req_bool(r, "verify", false)) json_object_set_new(view, "verify", verify_view(r));
     return work_render(r, status, "admin_audit", view);

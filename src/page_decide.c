@@ -1042,6 +1042,8 @@ int page_user_act(Req *r) {
 /* ---- audit trail -------------------------------------------------------------------------------- */
 
 static const char *const AUDIT_KEYS[] = {"user", "entity", "action", "from", "to", NULL};
+/* The same and the order: what the pages' and downloads' links keep. */
+static const char *const AUDIT_LINK_KEYS[] = {"user", "entity", "action", "from", "to", "sort", NULL};
 
 /* The kinds of records in the audit trail, as the filter offers them. */
 static const struct {
@@ -1093,6 +1095,7 @@ int page_audit(Req *r) {
     }
     q.nprovinces = auth_provinces(r->auth, PERM_AUDIT_READ, provinces, 32);
     q.provinces = (const char(*)[8])provinces;
+    q.oldest_first = str_eq(req_query(r, "sort"), "oldest");
     q.limit = file ? -1 : pg.per_page;
     q.offset = file ? 0 : pg.offset;
     json_t *items = NULL, *it;
@@ -1101,7 +1104,7 @@ int page_audit(Req *r) {
     if (audit_list(r->db, &q, &items, &total, &e)) {
         json_t *view = json_pack("{s:[], s:s}", "items", "error", err_text(&e, r->lang, (char[600]){0}, 600));
         err_clear(&e);
-        list_nav(r, view, AUDIT_KEYS, &pg, 0);
+        list_nav(r, view, AUDIT_LINK_KEYS, &pg, 0);
         return work_render(r, 400, "decide_audit", view);
     }
     if (file) {
@@ -1127,6 +1130,7 @@ int page_audit(Req *r) {
                                                     str_eq(req_query(r, "entity"), audit_kinds[j].entity)));
     json_t *view = json_pack("{s:o, s:o}", "items", items, "kinds", kinds_view);
     for (size_t j = 0; k[j]; j++) set_str(view, k[j], req_query(r, k[j]));
-    list_nav(r, view, AUDIT_KEYS, &pg, total);
+    json_object_set_new(view, "oldest", json_boolean(q.oldest_first));
+    list_nav(r, view, AUDIT_LINK_KEYS, &pg, total);
     return work_render(r, 200, "decide_audit", view);
 }

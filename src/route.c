@@ -38,7 +38,7 @@
 /* The administrator's own lists (page_admin.c): pages of 30, a notice, a download. */
 #define ADMIN_LIST_PARAMS "page:page per_page:per_page(30,30) done:text(40) format:enum(csv|xlsx)"
 #define USER_FILTERS "q:text(100) role:text(40) status:enum(active|disabled) province:text(7)"
-#define AUDIT_FILTERS "user:text(200) entity:text(200) entity_id:text(200) action:text(200) from:text(40) to:text(40)"
+#define AUDIT_FILTERS "user:text(200) entity:text(200) entity_id:text(200) action:text(200) from:text(40) to:text(40) sort:enum(newest|oldest)"
 
 #define ENTITY_ROUTES(path, ent, nm, pc, pu, pd)                                                 \
     {"GET", "/api/v1/" path, "public", LIST_PARAMS, 0, api_entity_list, nm ".list", &ent, 0},    \

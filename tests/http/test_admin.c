@@ -275,6 +275,23 @@ static void test_audit_and_system(void **state) {
     r = browser_get(&b, "/quan-tri/nhat-ky?from=yesterday");
     expect_page(&r, 400);
     resp_free(&r);
+    /* the order: newest first, or oldest (the trail's first entry, the demo's first import) */
+    r = http_get(&S, "/api/v1/audit?per_page=1&sort=oldest");
+    expect_status(&r, 200, NULL);
+    assert_int_equal(jint(r.json, "items.0.id"), 1);
+    resp_free(&r);
+    r = http_get(&S, "/api/v1/audit?per_page=1");
+    expect_status(&r, 200, NULL);
+    assert_true(jint(r.json, "items.0.id") > 1);
+    resp_free(&r);
+    r = http_get(&S, "/api/v1/audit?sort=id");
+    expect_status(&r, 400, "sort");
+    resp_free(&r);
+    r = browser_get(&b, "/quan-tri/nhat-ky?sort=oldest");
+    expect_page(&r, 200);
+    body_has(&r, "<option value=\"oldest\" selected>");
+    body_has(&r, "sort=oldest"); /* kept by the pages' and downloads' links */
+    resp_free(&r);
     r = browser_get(&b, "/quan-tri/nhat-ky?user=admin&format=csv");
     assert_int_equal(r.status, 200);
     body_has(&r, "login");

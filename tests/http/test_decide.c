@@ -435,6 +435,11 @@ static void test_audit(void **state) {
     r = browser_get(&B, "/tinh/nhat-ky?from=hom-qua");
     expect_page(&r, 400);
     resp_free(&r);
+    r = browser_get(&B, "/tinh/nhat-ky?sort=oldest&entity=decisions");
+    expect_page(&r, 200);
+    body_has(&r, "<option value=\"oldest\" selected>");
+    body_has(&r, "sort=oldest"); /* kept by the download's links */
+    resp_free(&r);
 }
 
 /* A commune officer: 403 on the province's pages. Another province's decision and certificate:
