@@ -279,6 +279,7 @@ int api_users_list(Req *r) {
     q.role = req_query(r, "role");
     q.status = req_query(r, "status");
     q.province = req_query(r, "province");
+    q.sort = req_query(r, "sort");
     Paging pg;
     Err e = ERR_INIT;
     req_paging(r, &pg);

@@ -250,8 +250,11 @@ typedef struct UserQuery {
     const char *role;     /* holds this role */
     const char *status;
     const char *province; /* restrict to users with a role in this province */
+    const char *sort;     /* USER_SORTS: "username" (NULL: the default), "name", "-created", "-last_login" */
     int64_t limit, offset;
 } UserQuery;
+/* The orders of user_list, as route parameters declare them. */
+#define USER_SORTS "username|name|-created|-last_login"
 /* Users visible to who, matching q; items (new array) and the total. */
 int user_list(Db *db, const Actor *who, const UserQuery *q, json_t **items, int64_t *total, Err *e);
 

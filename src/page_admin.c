@@ -728,7 +728,7 @@ static json_t *user_row(Req *r, json_t *u) {
 }
 
 static const Done user_statuses[] = {{"active", N_("Active")}, {"disabled", N_("Disabled")}, {NULL, NULL}};
-static const char *const USER_PARAMS[] = {"q", "role", "status", "province", NULL};
+static const char *const USER_PARAMS[] = {"q", "role", "status", "province", "sort", NULL};
 
 /* The users' CSV or XLSX: username, name, email, phone, status, roles, last sign-in. */
 static int users_download(Req *r, json_t *items) {
@@ -765,7 +765,7 @@ static int users_show(Req *r, int status, const Err *e) {
     req_paging(r, &pg);
     bool download = req_query(r, "format") != NULL;
     UserQuery q = {.q = req_query(r, "q"), .role = req_query(r, "role"), .status = req_query(r, "status"),
-                   .province = req_query(r, "province"), .limit = download ? -1 : PER_PAGE,
+                   .province = req_query(r, "province"), .sort = req_query(r, "sort"), .limit = download ? -1 : PER_PAGE,
                    .offset = download ? 0 : pg.offset};
     if (q.role && !*q.role) q.role = NULL;
     if (q.status && !*q.status) q.status = NULL;
@@ -804,6 +804,7 @@ static int users_show(Req *r, int status, const Err *e) {
                              "csv_href", arena_printf(&r->arena, "%sformat=csv", base), "xlsx_href",
                              arena_printf(&r->arena, "%sformat=xlsx", base), "form", page_form(r, fields, COUNT(fields), e));
     json_decref(roles);
+    json_object_set_new(view, "sorts", work_user_sorts(r));
     set_pager(r, view, base, pg.page, total);
     static const Done done[] = {{"created", N_("The account is created.")}, {NULL, NULL}};
     json_object_set_new(view, "notice", done_notice(r, done));

@@ -748,7 +748,7 @@ int page_import_confirm(Req *r) {
 
 /* ---- users -------------------------------------------------------------------------------------- */
 
-static const char *const USER_KEYS[] = {"q", "role", "status", NULL};
+static const char *const USER_KEYS[] = {"q", "role", "status", "sort", NULL};
 
 /* The roles a province officer gives in its province, for the forms. */
 static const char *const GIVEN_ROLES[] = {"commune", "council_chair", "council_member", "council_secretary", NULL};
@@ -852,7 +852,8 @@ int page_users(Req *r) {
     bool file = req_query(r, "format") != NULL;
     const char *q = req_query(r, "q"), *role = req_query(r, "role");
     UserQuery uq = {.q = q && *q ? q : NULL, .role = role && *role ? role : NULL, .status = req_query(r, "status"),
-                    .province = province_of(r), .limit = file ? -1 : pg.per_page, .offset = file ? 0 : pg.offset};
+                    .province = province_of(r), .sort = req_query(r, "sort"), .limit = file ? -1 : pg.per_page,
+                    .offset = file ? 0 : pg.offset};
     json_t *items = NULL, *u;
     int64_t total = 0;
     Err e = ERR_INIT;
@@ -877,6 +878,7 @@ int page_users(Req *r) {
     json_array_foreach(roles, i, o) json_object_set_new(o, "selected", json_boolean(str_eq(role, page_jstr(o, "value"))));
     json_t *view = json_pack("{s:o, s:s?, s:o}", "items", items, "q", q, "roles", roles);
     json_object_set_new(view, "is_status", page_is(req_query(r, "status")));
+    json_object_set_new(view, "sorts", work_user_sorts(r));
     list_nav(r, view, USER_KEYS, &pg, total);
     return work_render(r, 200, "decide_users", view);
 }

@@ -115,6 +115,23 @@ void work_section(Req *r, json_t *sections, const char *title, json_t *items, in
     json_array_append_new(sections, s);
 }
 
+json_t *work_user_sorts(Req *r) {
+    static const struct {
+        const char *value, *label;
+    } sorts[] = {
+        {"username", N_("Username")},
+        {"name", N_("Full name")},
+        {"-created", N_("Newest accounts first")},
+        {"-last_login", N_("Last signed in first")},
+    };
+    const char *now = req_query(r, "sort");
+    json_t *out = json_array();
+    for (size_t i = 0; i < COUNT(sorts); i++)
+        json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", sorts[i].value, "label", tr(r->lang, sorts[i].label),
+                                             "selected", str_eq(now, sorts[i].value)));
+    return out;
+}
+
 /* GET /lam-viec: for each role the caller holds, what waits in its workspace. */
 int page_work(Req *r) {
     static const struct {

@@ -52,6 +52,10 @@ void work_needs_council(Req *r, json_t *sections);
 void work_needs_ministry(Req *r, json_t *sections);
 void work_needs_admin(Req *r, json_t *sections);
 
+/* The orders of a list of users (USER_SORTS) as select options [{value, label, selected}] in r's
+** language, the one of ?sort= selected. A new array. */
+json_t *work_user_sorts(Req *r);
+
 /* GET /lam-viec. */
 int page_work(Req *r);
 

@@ -37,7 +37,7 @@
 #define DECIDE_PAGING "page:page per_page:per_page(30,30)"
 /* The administrator's own lists (page_admin.c): pages of 30, a notice, a download. */
 #define ADMIN_LIST_PARAMS "page:page per_page:per_page(30,30) done:text(40) format:enum(csv|xlsx)"
-#define USER_FILTERS "q:text(100) role:text(40) status:enum(active|disabled) province:text(7)"
+#define USER_FILTERS "q:text(100) role:text(40) status:enum(active|disabled) province:text(7) sort:enum(" USER_SORTS ")"
 #define AUDIT_FILTERS "user:text(200) entity:text(200) entity_id:text(200) action:text(200) from:text(40) to:text(40) sort:enum(newest|oldest)"
 
 #define ENTITY_ROUTES(path, ent, nm, pc, pu, pd)                                                 \
@@ -283,7 +283,8 @@ const Route routes[] = {
     {"POST", "/tinh/nhap", "import", "", 64 * MB, page_import_preview, "import.preview_page", NULL, 0, true, RB(PROVINCE)},
     WORK("POST", "/tinh/nhap/xac-nhan", RB(PROVINCE), "import", "", page_import_confirm, "import.confirm_page"),
     WORK("GET", "/tinh/nguoi-dung", RB(PROVINCE), "users.read",
-         "q:text(100) role:text(40) status:enum(active|disabled) format:enum(csv|xlsx) " DECIDE_PAGING, page_users,
+         "q:text(100) role:text(40) status:enum(active|disabled) sort:enum(" USER_SORTS ") format:enum(csv|xlsx) "
+         DECIDE_PAGING, page_users,
          "users.list_page"),
     WORK("GET", "/tinh/nguoi-dung/moi", RB(PROVINCE), "users.manage", "", page_user_new, "users.new_page"),
     WORK("POST", "/tinh/nguoi-dung/moi", RB(PROVINCE), "users.manage", "", page_user_create, "users.create_page"),
@@ -354,7 +355,7 @@ const Route routes[] = {
     {"POST", "/api/v1/me/tokens", "login", "", 8 * 1024, api_me_tokens_create, "me.tokens.create", NULL, 0},
     {"DELETE", "/api/v1/me/tokens/{id}", "login", "", 0, api_me_tokens_delete, "me.tokens.delete", NULL, 0},
     {"POST", "/api/v1/register", "public", "", 64 * 1024, api_register, "register", NULL, 0},
-    {"GET", "/api/v1/users", "users.read", "q:text(100) role:text(40) status:enum(active|disabled) province:text(7) " PAGING,
+    {"GET", "/api/v1/users", "users.read", USER_FILTERS " " PAGING,
      0, api_users_list, "users.list", NULL, 0},
     {"POST", "/api/v1/users", "users.manage", "", 64 * 1024, api_users_create, "users.create", NULL, 0},
     {"GET", "/api/v1/users/{id}", "users.read", "", 0, api_users_get, "users.get", NULL, U},

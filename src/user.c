@@ -233,7 +233,24 @@ int64_t user_id_by_name(Db *db, const char *username) {
     return id;
 }
 
+/* The ORDER BY of a user_list sort (USER_SORTS), or NULL when it is not one. */
+static const char *user_order(const char *sort) {
+    static const struct {
+        const char *name, *sql;
+    } orders[] = {
+        {"username", "u.username"},
+        {"name", "u.full_name IS NULL, u.full_name, u.username"},
+        {"-created", "u.created_at DESC, u.id DESC"},
+        {"-last_login", "u.last_login_at IS NULL, u.last_login_at DESC, u.username"},
+    };
+    for (size_t i = 0; i < COUNT(orders); i++)
+        if (str_eq(sort ? sort : "username", orders[i].name)) return orders[i].sql;
+    return NULL;
+}
+
 int user_list(Db *db, const Actor *who, const UserQuery *q, json_t **items, int64_t *total, Err *e) {
+    const char *order = user_order(q->sort && *q->sort ? q->sort : NULL);
+    if (!order) return err_set(e, 400, "sort", "sort must be one of: %s", USER_SORTS);
     if (actor_require(who, e)) return -1;
     Buf where = BUF_INIT;
     const char *binds[64];
@@ -310,7 +327,7 @@ int user_list(Db *db, const Actor *who, const UserQuery *q, json_t **items, int6
     *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     buf_reset(&sql);
-    buf_printf(&sql, "SELECT " USER_COLS " FROM users u%s ORDER BY u.username LIMIT ? OFFSET ?", where.p);
+    buf_printf(&sql, "SELECT " USER_COLS " FROM users u%s ORDER BY %s LIMIT ? OFFSET ?", where.p, order);
     s = db_prepare(db, sql.p);
     for (int i = 0; i < nb; i++) db_bind_text(s, i + 1, binds[i]);
     db_bind_int(s, nb + 1, q->limit);

@@ -287,6 +287,23 @@ static void test_audit_and_system(void **state) {
     r = http_get(&S, "/api/v1/audit?sort=id");
     expect_status(&r, 400, "sort");
     resp_free(&r);
+    /* users in another order: the newest account first is the one made last */
+    srv_user(&S, "zz.newest", NULL);
+    r = http_get(&S, "/api/v1/users?sort=-created&per_page=1");
+    expect_status(&r, 200, NULL);
+    assert_string_equal(jstr(r.json, "items.0.username"), "zz.newest");
+    resp_free(&r);
+    r = http_get(&S, "/api/v1/users?per_page=1");
+    assert_string_not_equal(jstr(r.json, "items.0.username"), "zz.newest"); /* by username */
+    resp_free(&r);
+    r = http_get(&S, "/api/v1/users?sort=email");
+    expect_status(&r, 400, "sort");
+    resp_free(&r);
+    r = browser_get(&b, "/quan-tri/nguoi-dung?sort=-last_login");
+    expect_page(&r, 200);
+    body_has(&r, "<option value=\"-last_login\" selected>Đăng nhập gần đây nhất trước</option>");
+    body_has(&r, "sort=-last_login"); /* kept by the links */
+    resp_free(&r);
     r = browser_get(&b, "/quan-tri/nhat-ky?sort=oldest");
     expect_page(&r, 200);
     body_has(&r, "<option value=\"oldest\" selected>");

@@ -435,6 +435,10 @@ static void test_audit(void **state) {
     r = browser_get(&B, "/tinh/nhat-ky?from=hom-qua");
     expect_page(&r, 400);
     resp_free(&r);
+    r = browser_get(&B, "/tinh/nguoi-dung?sort=name");
+    expect_page(&r, 200);
+    body_has(&r, "<option value=\"name\" selected>");
+    resp_free(&r);
     r = browser_get(&B, "/tinh/nhat-ky?sort=oldest&entity=decisions");
     expect_page(&r, 200);
     body_has(&r, "<option value=\"oldest\" selected>");
