@@ -30,7 +30,8 @@ static int list_or_problem(Req *r, int rc, Err *e, json_t *items, int64_t total,
 int api_decisions_list(Req *r) {
     Paging pg;
     int64_t total = 0;
-    DecisionQuery q = {.province = req_query(r, "province"), .level = req_query(r, "level"), .year = req_query(r, "year")};
+    DecisionQuery q = {.province = req_query(r, "province"), .level = req_query(r, "level"), .year = req_query(r, "year"),
+                       .oldest_first = str_eq(req_query(r, "sort"), "oldest")};
     paging(r, &pg, &q.limit, &q.offset);
     Err e = ERR_INIT;
     json_t *items = NULL;

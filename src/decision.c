@@ -388,8 +388,10 @@ int decision_list(Db *db, const DecisionQuery *q, json_t **items, int64_t *total
     bind_decision_filters(s, q);
     *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    s = db_prepare(db, "SELECT " DECISION_COLS " FROM decisions WHERE " DECISION_WHERE
-                       " ORDER BY decided_on DESC, id DESC LIMIT ? OFFSET ?");
+    s = db_prepare(db, q->oldest_first ? "SELECT " DECISION_COLS " FROM decisions WHERE " DECISION_WHERE
+                                         " ORDER BY decided_on, id LIMIT ? OFFSET ?"
+                                       : "SELECT " DECISION_COLS " FROM decisions WHERE " DECISION_WHERE
+                                         " ORDER BY decided_on DESC, id DESC LIMIT ? OFFSET ?");
     bind_decision_filters(s, q);
     db_bind_int(s, 7, q->limit);
     db_bind_int(s, 8, q->offset);

@@ -61,8 +61,9 @@ json_t *decision_get(Db *db, int64_t id, bool internal, Err *e);
 typedef struct DecisionQuery {
     const char *province, *level, *year; /* filters, or NULL */
     int64_t limit, offset;
+    bool oldest_first;                   /* the order: newest first unless set */
 } DecisionQuery;
-/* Decisions, newest first: items (a new array) and the total. 400 for a bad filter. Public: the
+/* Decisions, newest first (oldest first with q->oldest_first): items (a new array) and the total. 400 for a bad filter. Public: the
 ** items do not name the dossiers. */
 int decision_list(Db *db, const DecisionQuery *q, json_t **items, int64_t *total, Err *e);
 

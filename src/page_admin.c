@@ -429,7 +429,7 @@ int page_ministry_round_create(Req *r) {
 
 /* ---- /bo/quyet-dinh: the Ministry's decisions ------------------------------------------------- */
 
-static const char *const DECISION_PARAMS[] = {"year", NULL};
+static const char *const DECISION_PARAMS[] = {"year", "sort", NULL};
 
 /* The decisions of level ministry as rows: number, date, signer, products. */
 static json_t *decision_rows(Req *r, json_t *items) {
@@ -482,7 +482,7 @@ int page_ministry_decisions(Req *r) {
     req_paging(r, &pg);
     bool download = req_query(r, "format") != NULL;
     DecisionQuery q = {.level = "ministry", .year = req_query(r, "year"), .limit = download ? -1 : PER_PAGE,
-                       .offset = download ? 0 : pg.offset};
+                       .offset = download ? 0 : pg.offset, .oldest_first = str_eq(req_query(r, "sort"), "oldest")};
     json_t *items = NULL;
     int64_t total = 0;
     Err e = ERR_INIT;
@@ -498,6 +498,7 @@ int page_ministry_decisions(Req *r) {
                              "total", lang_int(r->lang, total, n, sizeof n), "year", req_query(r, "year"), "csv_href",
                              arena_printf(&r->arena, "%sformat=csv", base), "xlsx_href",
                              arena_printf(&r->arena, "%sformat=xlsx", base));
+    json_object_set_new(view, "oldest", json_boolean(q.oldest_first));
     set_pager(r, view, base, pg.page, total);
     static const Done done[] = {{"created", N_("The decision is recorded and its certificates are issued.")}, {NULL, NULL}};
     json_object_set_new(view, "notice", done_notice(r, done));

@@ -236,7 +236,7 @@ static const char *cert_state_label(Req *r, const char *state) {
 
 /* ---- decisions ---------------------------------------------------------------------------------- */
 
-static const char *const DECISION_KEYS[] = {"year", "level", NULL};
+static const char *const DECISION_KEYS[] = {"year", "level", "sort", NULL};
 
 /* A decision as its pages show it: the record (decision_get) with decided_text, level_label,
 ** and each item's stars_text, avg_text and certificate links. */
@@ -263,7 +263,8 @@ int page_decisions(Req *r) {
     req_paging(r, &pg);
     bool file = req_query(r, "format") != NULL;
     DecisionQuery q = {.province = province_of(r), .level = req_query(r, "level"), .year = req_query(r, "year"),
-                       .limit = file ? -1 : pg.per_page, .offset = file ? 0 : pg.offset};
+                       .limit = file ? -1 : pg.per_page, .offset = file ? 0 : pg.offset,
+                       .oldest_first = str_eq(req_query(r, "sort"), "oldest")};
     json_t *items = NULL, *d;
     int64_t total = 0;
     Err e = ERR_INIT;
@@ -284,6 +285,7 @@ int page_decisions(Req *r) {
     json_array_foreach(items, i, d) decision_view(r, d);
     json_t *view = json_pack("{s:o, s:s?, s:s?}", "items", items, "year", req_query(r, "year"), "level", req_query(r, "level"));
     json_object_set_new(view, "is_level", page_is(req_query(r, "level")));
+    json_object_set_new(view, "oldest", json_boolean(q.oldest_first));
     list_nav(r, view, DECISION_KEYS, &pg, total);
     return work_render(r, 200, "decide_decisions", view);
 }

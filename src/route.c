@@ -136,7 +136,8 @@ const Route routes[] = {
     {"GET", "/api/v1/dossiers/{id}/minutes", "dossiers.read", "pass:int(1..1000)", 0, api_dossier_minutes,
      "dossiers.minutes", &ENTITY_DOSSIERS, D},
     /* decisions, certificates, lifecycle (decision.c): public records; decision.c checks the level */
-    {"GET", "/api/v1/decisions", "public", "province:text(7) level:enum(province|ministry) year:int(2000..2999) " PAGING,
+    {"GET", "/api/v1/decisions", "public",
+     "province:text(7) level:enum(province|ministry) year:int(2000..2999) sort:enum(newest|oldest) " PAGING,
      0, api_decisions_list, "decisions.list", NULL, 0},
     {"POST", "/api/v1/decisions", "decisions.write", "", 0, api_decision_create, "decisions.create", NULL, 0},
     {"GET", "/api/v1/decisions/{id}", "public", "", 0, api_decision_get, "decisions.get", NULL, 0},
@@ -264,7 +265,8 @@ const Route routes[] = {
 
     /* the province officer's workspace: decisions, certificates, imports, users, audit (page_decide.c) */
     WORK("GET", "/tinh/quyet-dinh", RB(PROVINCE), "decisions.write",
-         "year:int(2000..2999) level:enum(province|ministry) format:enum(csv|xlsx) " DECIDE_PAGING, page_decisions,
+         "year:int(2000..2999) level:enum(province|ministry) sort:enum(newest|oldest) format:enum(csv|xlsx) " DECIDE_PAGING,
+         page_decisions,
          "decisions.list_page"),
     WORK("GET", "/tinh/quyet-dinh/moi", RB(PROVINCE), "decisions.write", "done", page_decision_new, "decisions.new_page"),
     WORK("POST", "/tinh/quyet-dinh/moi", RB(PROVINCE), "decisions.write", "", page_decision_create, "decisions.create_page"),
@@ -316,7 +318,7 @@ const Route routes[] = {
     WORK("GET", "/bo/dot", RB(ADMIN), "rounds.write", PUBLIC_LIST_PARAMS, page_ministry_rounds, "ministry.rounds"),
     WORK("GET", "/bo/dot/moi", RB(ADMIN), "rounds.write", "", page_ministry_round_form, "ministry.round_form"),
     WORK("POST", "/bo/dot/moi", RB(ADMIN), "rounds.write", "", page_ministry_round_create, "ministry.round_create"),
-    WORK("GET", "/bo/quyet-dinh", RB(ADMIN), "decisions.write", ADMIN_LIST_PARAMS " year:int(2000..2999)",
+    WORK("GET", "/bo/quyet-dinh", RB(ADMIN), "decisions.write", ADMIN_LIST_PARAMS " year:int(2000..2999) sort:enum(newest|oldest)",
          page_ministry_decisions, "ministry.decisions"),
     WORK("GET", "/bo/quyet-dinh/moi", RB(ADMIN), "decisions.write", "", page_ministry_decision_form,
          "ministry.decision_form"),

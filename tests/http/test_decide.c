@@ -435,6 +435,20 @@ static void test_audit(void **state) {
     r = browser_get(&B, "/tinh/nhat-ky?from=hom-qua");
     expect_page(&r, 400);
     resp_free(&r);
+    /* decisions oldest first: the demo's earliest (years back) before today's */
+    r = http_get(&S, "/api/v1/decisions?province=86&sort=oldest&per_page=1");
+    expect_status(&r, 200, NULL);
+    char first[16];
+    snprintf(first, sizeof first, "%s", jstr(r.json, "items.0.decided_on"));
+    resp_free(&r);
+    r = http_get(&S, "/api/v1/decisions?province=86&per_page=1");
+    expect_status(&r, 200, NULL);
+    assert_true(strcmp(first, jstr(r.json, "items.0.decided_on")) < 0);
+    resp_free(&r);
+    r = browser_get(&B, "/tinh/quyet-dinh?sort=oldest");
+    expect_page(&r, 200);
+    body_has(&r, "<option value=\"oldest\" selected>");
+    resp_free(&r);
     r = browser_get(&B, "/tinh/nguoi-dung?sort=name");
     expect_page(&r, 200);
     body_has(&r, "<option value=\"name\" selected>");
