@@ -16,8 +16,10 @@
 #include "page_list.h"
 #include "page_record.h"
 #include "page_work.h"
+#include "param.h"
 #include "registry.h"
 #include "rubric.h"
+#include "text.h"
 #include "util.h"
 
 /* What /lam-viec shows of each section; the section links to the whole list. */
@@ -65,24 +67,56 @@ static json_t *needs_dossiers(Req *r, const char *states, const char *order, boo
 ** administrator) waiting for confirmation: [{user_id, username, full_name, email, phone,
 ** created_text, producer_id, producer_name, producer_type, commune_code}], at most limit
 ** (< 0: all). */
-static json_t *pending_accounts(Req *r, int limit) {
-    Buf sql = BUF_INIT;
-    const char *codes[16];
-    bool admin = work_grant(r, ROLE_ADMIN) != NULL;
-    buf_puts(&sql, "SELECT DISTINCT u.id, u.username, u.full_name, u.email, u.phone, u.created_at, p.id, p.name, p.type, "
-                   "p.commune_code FROM user_roles g JOIN users u ON u.id = g.user_id "
-                   "JOIN producers p ON p.id = CAST(g.scope AS INTEGER) "
-                   "WHERE g.role = 'producer' AND g.confirmed = 0 AND u.status = 'active'");
+/* The FROM and WHERE of the accounts waiting for the caller's confirmation, into sql, with the
+** search q (folded: the account's name, the producer's name) when not NULL; the values to bind,
+** in order, into binds. Returns how many. */
+static int pending_where(Req *r, Buf *sql, const char *q, const char *binds[18]) {
+    buf_puts(sql, " FROM user_roles g JOIN users u ON u.id = g.user_id JOIN producers p ON p.id = CAST(g.scope AS INTEGER) "
+                  "WHERE g.role = 'producer' AND g.confirmed = 0 AND u.status = 'active'");
     int n = 0;
-    if (!admin) {
-        buf_puts(&sql, " AND p.commune_code IN (");
-        n = my_communes(r, &sql, codes);
-        buf_putc(&sql, ')');
+    if (!work_grant(r, ROLE_ADMIN)) {
+        buf_puts(sql, " AND p.commune_code IN (");
+        n = my_communes(r, sql, binds);
+        buf_putc(sql, ')');
     }
-    buf_printf(&sql, " ORDER BY u.created_at, u.id LIMIT %d", limit);
-    Stmt *s = db_prepare(r->db, sql.p);
+    if (q) {
+        buf_puts(sql, " AND (p.name_fold LIKE ('%' || ? || '%') OR lower(u.username) LIKE ('%' || ? || '%') "
+                      "OR lower(coalesce(u.full_name, '')) LIKE ('%' || ? || '%'))");
+        binds[n++] = q, binds[n++] = q, binds[n++] = q;
+    }
+    return n;
+}
+
+/* The accounts waiting for the caller's confirmation, oldest registration first: limit of them
+** (-1: all) from offset on, matching q (may be NULL); their number into *total when not NULL. */
+static json_t *pending_accounts(Req *r, const char *q, int limit, int offset, int64_t *total) {
+    Buf sql = BUF_INIT, fold = BUF_INIT;
+    const char *binds[18];
+    if (q && *q) {
+        text_fold(&fold, q, strlen(q));
+        q = arena_strdup(&r->arena, buf_str(&fold));
+        buf_free(&fold);
+    } else {
+        q = NULL;
+    }
+    Stmt *s;
+    int n;
+    if (total) {
+        buf_puts(&sql, "SELECT count(DISTINCT u.id)");
+        n = pending_where(r, &sql, q, binds);
+        s = db_prepare(r->db, sql.p);
+        for (int i = 0; i < n; i++) db_bind_text(s, i + 1, binds[i]);
+        *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_done(s);
+        buf_reset(&sql);
+    }
+    buf_puts(&sql, "SELECT DISTINCT u.id, u.username, u.full_name, u.email, u.phone, u.created_at, p.id, p.name, p.type, "
+                   "p.commune_code");
+    n = pending_where(r, &sql, q, binds);
+    buf_printf(&sql, " ORDER BY u.created_at, u.id LIMIT %d OFFSET %d", limit, offset);
+    s = db_prepare(r->db, sql.p);
     buf_free(&sql);
-    for (int i = 0; i < n; i++) db_bind_text(s, i + 1, codes[i]);
+    for (int i = 0; i < n; i++) db_bind_text(s, i + 1, binds[i]);
     json_t *out = json_array();
     while (db_step(s) == DB_ROW) {
         char dmy[11];
@@ -107,7 +141,7 @@ void work_needs_commune(Req *r, json_t *sections) {
     items = needs_dossiers(r, "'with_commune'", "d.commune_due, d.id", true, &total);
     work_section(r, sections, N_("Dossiers being checked (15 working days)"), items, total,
                  "/xa/ho-so?state=with_commune", true);
-    json_t *accounts = pending_accounts(r, 1000), *a;
+    json_t *accounts = pending_accounts(r, NULL, 1000, 0, NULL), *a;
     items = json_array();
     size_t i;
     json_array_foreach(accounts, i, a) {
@@ -496,8 +530,26 @@ int page_commune_products(Req *r) { return page_list(r, &PRODUCTS_PAGE); }
 /* ---- /xa/xac-nhan: self-registered producers to confirm ----------------------------------------- */
 
 int page_commune_accounts(Req *r) {
-    json_t *accounts = pending_accounts(r, -1);
-    json_t *view = json_pack("{s:o, s:b}", "accounts", accounts, "none", json_array_size(accounts) == 0);
+    Paging pg;
+    req_paging(r, &pg);
+    const char *q = req_query(r, "q");
+    int64_t total = 0;
+    json_t *accounts = pending_accounts(r, q, (int)pg.per_page, (int)pg.offset, &total);
+    char num[32];
+    json_t *view = json_pack("{s:o, s:b, s:s?, s:s}", "accounts", accounts, "none", json_array_size(accounts) == 0, "q", q,
+                             "total_text", lang_int(r->lang, total, num, sizeof num));
+    Buf b = BUF_INIT;
+    buf_puts(&b, "/xa/xac-nhan?");
+    if (q && *q) {
+        buf_puts(&b, "q=");
+        buf_url(&b, q, strlen(q));
+        buf_putc(&b, '&');
+    }
+    const char *base = arena_strdup(&r->arena, buf_str(&b));
+    buf_free(&b);
+    int64_t pages = (total + pg.per_page - 1) / pg.per_page;
+    if (pg.page > 1) json_object_set_new(view, "prev_href", json_string(arena_printf(&r->arena, "%spage=%lld", base, (long long)pg.page - 1)));
+    if (pg.page < pages) json_object_set_new(view, "next_href", json_string(arena_printf(&r->arena, "%spage=%lld", base, (long long)pg.page + 1)));
     if (str_eq(req_query(r, "done"), "confirm"))
         json_object_set_new(view, "notice", json_string(tr(r->lang, N_("The account is confirmed: the producer can now file dossiers."))));
     return work_render(r, 200, "commune_accounts", view);

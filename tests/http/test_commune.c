@@ -313,6 +313,20 @@ static void test_confirm_account(void **state) {
     snprintf(action, sizeof action, "/xa/xac-nhan/%lld", uid);
     body_has(&r, action);
     resp_free(&r);
+    /* searched without diacritics; a search that finds nobody says so */
+    r = browser_get(&b, "/xa/xac-nhan?q=nguyen+thi+tuyet");
+    expect_page(&r, 200);
+    body_has(&r, "<h2>Hộ Nguyễn Thị Tuyết</h2>");
+    body_has(&r, "1 tài khoản đang chờ");
+    resp_free(&r);
+    r = browser_get(&b, "/xa/xac-nhan?q=khong+ai+ca");
+    expect_page(&r, 200);
+    body_has(&r, "0 tài khoản đang chờ");
+    assert_null(strstr(r.body, "Hộ Nguyễn Thị Tuyết"));
+    resp_free(&r);
+    r = browser_get(&b, "/xa/xac-nhan?page=0");
+    expect_page(&r, 400);
+    resp_free(&r);
     r = browser_post(&b, action, "%s", "");
     expect_status(&r, 303, NULL);
     assert_string_equal(resp_header_value(&r, "Location"), "/xa/xac-nhan?done=confirm");
