@@ -495,6 +495,13 @@ void browser_sign_in(Browser *b, Server *s, const char *user, const char *passwo
 
 Resp browser_get(Browser *b, const char *path) { return browser_req(b, "GET", path, NULL, NULL, 0); }
 
+void browser_shows(Browser *b, const char *path, long status, const char *text) {
+    Resp r = browser_get(b, path);
+    expect_page(&r, status);
+    if (text) body_has(&r, text);
+    resp_free(&r);
+}
+
 Resp browser_post(Browser *b, const char *path, const char *fmt, ...) {
     char fields[16384], body[16500];
     va_list ap;
@@ -509,4 +516,39 @@ Resp browser_post_multipart(Browser *b, const char *path, const char *boundary, 
     char ctype[200];
     snprintf(ctype, sizeof ctype, "multipart/form-data; boundary=%s", boundary);
     return browser_req(b, "POST", path, ctype, body, n);
+}
+
+/* ---- the usual fixture --------------------------------------------------------------------- */
+
+void srv_up_demo(Server *s) {
+    srv_prepare(s, true);
+    srv_start(s);
+    srv_as_admin(s);
+}
+
+void srv_down(Server *s) {
+    srv_stop(s);
+    srv_cleanup(s);
+}
+
+void srv_cli(Server *s, const char *const *args) {
+    const char *argv[32];
+    int n = 0;
+    for (; args[n] && n < 28; n++) argv[n] = args[n];
+    argv[n++] = "--db", argv[n++] = s->db, argv[n++] = "--quiet", argv[n] = NULL;
+    char *err = NULL;
+    int rc = run_ocop(argv, NULL, &err);
+    if (rc != 0) fail_msg("ocop %s ... exited %d: %s", args[0], rc, err ? err : "");
+    free(err);
+}
+
+const char *vn_day(int days) {
+    static char out[4][11];
+    static int k;
+    char *o = out[k++ % 4];
+    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(o, 11, "%Y-%m-%d", &tm);
+    return o;
 }

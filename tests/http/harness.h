@@ -42,6 +42,15 @@ void srv_start_args(Server *s, const char *const *extra);
 int srv_stop(Server *s);
 /* Remove the temporary directory. */
 void srv_cleanup(Server *s);
+/* The usual group fixture: a server with the demo data (srv_prepare(s, true)), started, its
+** requests sent as an administrator (srv_as_admin); and its end (srv_stop, srv_cleanup). */
+void srv_up_demo(Server *s);
+void srv_down(Server *s);
+/* Run `ocop ARGS... --db s->db --quiet` (args NULL-terminated); fails the test unless it exits 0. */
+void srv_cli(Server *s, const char *const *args);
+/* Vietnam's date (UTC+7, as ocop counts days) days from today, "YYYY-MM-DD", in a static buffer
+** of 4 slots reused in turn. */
+const char *vn_day(int days);
 
 /* Create user name (password TEST_PASSWORD) with roles ("admin", "province:86", ...; NULL-
 ** terminated, may be NULL) through the CLI. */
@@ -116,6 +125,8 @@ Resp browser_post_multipart(Browser *b, const char *path, const char *boundary, 
 const char *form_enc(const char *s);
 /* The value of cookie name set by r, in a static buffer, or NULL. */
 const char *resp_set_cookie(const Resp *r, const char *name);
+/* GET path as b, expect a page answered with status that holds text (NULL: any). */
+void browser_shows(Browser *b, const char *path, long status, const char *text);
 /* Expect a page (text/html) answered with status. */
 void expect_page(Resp *r, long status);
 

@@ -29,10 +29,8 @@ static int setup(void **state) {
     srv_prepare(&S, true);
     /* the demo signs with the keys 86 and bo: retired here, so the province and the Ministry
     ** have none until the tests make them (86-2, bo-2: a key id is never reused) */
-    const char *a86[] = {"key", "retire", "86", "--db", S.db, "--quiet", NULL};
-    const char *abo[] = {"key", "retire", "bo", "--db", S.db, "--quiet", NULL};
-    assert_int_equal(run_ocop(a86, NULL, NULL), 0);
-    assert_int_equal(run_ocop(abo, NULL, NULL), 0);
+    srv_cli(&S, (const char *const[]){"key", "retire", "86", NULL});
+    srv_cli(&S, (const char *const[]){"key", "retire", "bo", NULL});
     srv_start(&S);
     srv_as_admin(&S);
     return 0;
@@ -40,8 +38,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
     (void)state;
-    srv_stop(&S);
-    srv_cleanup(&S);
+    srv_down(&S);
     return 0;
 }
 
@@ -87,17 +84,12 @@ static void test_pages_and_who_may_open_them(void **state) {
         body_has(&r, "<nav class=\"work\"");
         body_has(&r, "aria-current=\"page\"");
         resp_free(&r);
-        r = browser_get(&officer, pages[i]);
-        expect_page(&r, 403);
-        body_has(&r, "Quản trị hệ thống");
-        resp_free(&r);
+        browser_shows(&officer, pages[i], 403, "Quản trị hệ thống");
     }
     Resp r = browser_get(&admin, "/quan-tri/nguoi-dung/999999");
     expect_page(&r, 404);
     resp_free(&r);
-    r = browser_get(&officer, "/quan-tri/nguoi-dung/1");
-    expect_page(&r, 403);
-    resp_free(&r);
+    browser_shows(&officer, "/quan-tri/nguoi-dung/1", 403, NULL);
     /* the province officer's forms are refused before anything is read */
     r = browser_post(&officer, "/quan-tri/khoa-ky", "key_id=86-2");
     expect_page(&r, 403);
@@ -145,10 +137,7 @@ static void test_signing_keys(void **state) {
     resp_free(&r);
 
     /* retiring asks first */
-    r = browser_get(&b, "/quan-tri/khoa-ky?retire=86-2");
-    expect_page(&r, 200);
-    body_has(&r, "Ngừng dùng khóa 86-2 của Tỉnh Vĩnh Long?");
-    resp_free(&r);
+    browser_shows(&b, "/quan-tri/khoa-ky?retire=86-2", 200, "Ngừng dùng khóa 86-2 của Tỉnh Vĩnh Long?");
     r = browser_post(&b, "/quan-tri/khoa-ky/thu-hoi", "key_id=86-2");
     expect_page(&r, 422);
     body_has(&r, "đánh dấu ô để xác nhận ngừng dùng khóa");
@@ -188,10 +177,7 @@ static void test_users(void **state) {
     resp_free(&r);
     assert_non_null(strstr(path, "?done=created"));
     *strchr(path, '?') = 0;
-    r = browser_get(&b, path);
-    expect_page(&r, 200);
-    body_has(&r, "Cán bộ OCOP cấp xã: Xã Mỏ Cày (28903)");
-    resp_free(&r);
+    browser_shows(&b, path, 200, "Cán bộ OCOP cấp xã: Xã Mỏ Cày (28903)");
     /* the new officer signs in and works in its commune */
     Browser xa;
     browser_sign_in(&xa, &S, "cb.xa2", "mot mat khau dai du");
@@ -269,12 +255,8 @@ static void test_audit_and_system(void **state) {
     body_has(&r, "<strong>Nguyên vẹn.</strong> Chuỗi nguyên vẹn: đã kiểm tra");
     body_has(&r, "<strong>admin</strong> login");
     resp_free(&r);
-    r = browser_get(&b, "/quan-tri/nhat-ky?user=admin&entity=users");
-    expect_page(&r, 200);
-    resp_free(&r);
-    r = browser_get(&b, "/quan-tri/nhat-ky?from=yesterday");
-    expect_page(&r, 400);
-    resp_free(&r);
+    browser_shows(&b, "/quan-tri/nhat-ky?user=admin&entity=users", 200, NULL);
+    browser_shows(&b, "/quan-tri/nhat-ky?from=yesterday", 400, NULL);
     /* the order: newest first, or oldest (the trail's first entry, the demo's first import) */
     r = http_get(&S, "/api/v1/audit?per_page=1&sort=oldest");
     expect_status(&r, 200, NULL);
@@ -405,9 +387,7 @@ static void test_ministry(void **state) {
     r = browser_post(&b, "/quan-tri/khoa-ky", "key_id=bo-2");
     assert_int_equal(r.status, 303);
     resp_free(&r);
-    char today[11];
-    time_t now = time(NULL) + 7 * 3600;
-    strftime(today, sizeof today, "%Y-%m-%d", gmtime(&now));
+    const char *today = vn_day(0);
     r = browser_post(&b, "/bo/quyet-dinh/moi", "number=%s&decided_on=%s&signer_name=%s&signer_title=%s&dossier=%lld",
                      form_enc("12/QĐ-BNNMT"), today, form_enc("Nguyễn Văn A"), form_enc("BỘ TRƯỞNG"), id);
     expect_redirect(&r, "/bo/quyet-dinh?done=created");
@@ -435,18 +415,12 @@ static void test_ministry(void **state) {
     sqlite3_finalize(st);
     sqlite3_close(db);
     snprintf(path, sizeof path, "/bo/ho-so?q=%s", form_enc(name));
-    r = browser_get(&b, path);
-    expect_page(&r, 200);
-    body_has(&r, "1 kết quả");
-    resp_free(&r);
+    browser_shows(&b, path, 200, "1 kết quả");
     snprintf(path, sizeof path, "/bo/ho-so?q=%s", form_enc(reg));
     r = browser_get(&b, path);
     body_has(&r, "1 kết quả");
     resp_free(&r);
-    r = browser_get(&b, "/bo/ho-so?q=khong%20co%20san%20pham%20nay");
-    expect_page(&r, 200);
-    body_has(&r, "0 kết quả");
-    resp_free(&r);
+    browser_shows(&b, "/bo/ho-so?q=khong%20co%20san%20pham%20nay", 200, "0 kết quả");
 }
 
 /* Last: the trail rewritten behind the server's back (its trigger dropped, an entry's action
@@ -472,10 +446,7 @@ static void test_audit_tampered(void **state) {
     resp_free(&r);
     /* every hash from entry 2 on "recomputed": the checkpoint's entry no longer has its hash */
     sql("UPDATE audit_log SET hash = '0000000000000000000000000000000000000000000000000000000000000000' WHERE id >= 2");
-    r = browser_get(&b, "/lam-viec");
-    expect_page(&r, 200);
-    body_has(&r, "Chuỗi nhật ký bị phá vỡ");
-    resp_free(&r);
+    browser_shows(&b, "/lam-viec", 200, "Chuỗi nhật ký bị phá vỡ");
 }
 
 int main(void) {

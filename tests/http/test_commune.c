@@ -21,16 +21,13 @@ static Server S;
 
 static int setup(void **state) {
     (void)state;
-    srv_prepare(&S, true);
-    srv_start(&S);
-    srv_as_admin(&S);
+    srv_up_demo(&S);
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    srv_stop(&S);
-    srv_cleanup(&S);
+    srv_down(&S);
     return 0;
 }
 
@@ -92,10 +89,7 @@ static void test_needs_and_inbox(void **state) {
     resp_free(&r);
 
     /* the overdue filter, with its count; search by name without diacritics and by number */
-    r = browser_get(&b, "/xa/ho-so?overdue=true");
-    expect_page(&r, 200);
-    body_has(&r, "<p class=\"count\">1 kết quả</p>");
-    resp_free(&r);
+    browser_shows(&b, "/xa/ho-so?overdue=true", 200, "<p class=\"count\">1 kết quả</p>");
     r = browser_get(&b, "/xa/ho-so?q=ben+tre+xua");
     expect_page(&r, 200);
     body_has(&r, "Kẹo dừa Bến Tre Xưa hộp quà");
@@ -107,10 +101,7 @@ static void test_needs_and_inbox(void **state) {
     char q[160];
     snprintf(q, sizeof q, "/xa/ho-so?q=%s", form_enc(jstr(one.json, "items.0.reg_no")));
     resp_free(&one);
-    r = browser_get(&b, q);
-    expect_page(&r, 200);
-    body_has(&r, "<p class=\"count\">1 kết quả</p>");
-    resp_free(&r);
+    browser_shows(&b, q, 200, "<p class=\"count\">1 kết quả</p>");
     /* the same search and order through the JSON API (the dossiers' search_sql and sort key) */
     Resp a = http_get(&S, "/api/v1/dossiers?q=b%E1%BA%BFn%20tre&sort=deadline");
     expect_status(&a, 200, NULL);
@@ -121,9 +112,7 @@ static void test_needs_and_inbox(void **state) {
     assert_string_equal(jstr(items, "0.state"), "with_commune"); /* deadline first */
     resp_free(&a);
     /* a value the list does not know is named, not a crash */
-    r = browser_get(&b, "/xa/ho-so?state=lost");
-    expect_page(&r, 400);
-    resp_free(&r);
+    browser_shows(&b, "/xa/ho-so?state=lost", 400, NULL);
     /* the download keeps the filters */
     r = browser_get(&b, "/xa/ho-so?state=with_commune&format=csv");
     expect_status(&r, 200, NULL);
@@ -279,10 +268,7 @@ static void test_producers_products(void **state) {
     assert_null(strstr(r.body, "Bưởi")); /* another commune's producers are not its own */
     resp_free(&r);
     /* the commune is the caller's: a commune_code in the URL does not widen it */
-    r = browser_get(&b, "/xa/chu-the?commune_code=28870");
-    expect_page(&r, 200);
-    body_has(&r, "Hợp tác xã Kẹo dừa Thanh Long");
-    resp_free(&r);
+    browser_shows(&b, "/xa/chu-the?commune_code=28870", 200, "Hợp tác xã Kẹo dừa Thanh Long");
     r = browser_get(&b, "/xa/san-pham");
     expect_page(&r, 200);
     body_has(&r, "<h1>Sản phẩm trong xã</h1>");
@@ -324,9 +310,7 @@ static void test_confirm_account(void **state) {
     body_has(&r, "0 tài khoản đang chờ");
     assert_null(strstr(r.body, "Hộ Nguyễn Thị Tuyết"));
     resp_free(&r);
-    r = browser_get(&b, "/xa/xac-nhan?page=0");
-    expect_page(&r, 400);
-    resp_free(&r);
+    browser_shows(&b, "/xa/xac-nhan?page=0", 400, NULL);
     r = browser_post(&b, action, "%s", "");
     expect_status(&r, 303, NULL);
     assert_string_equal(resp_header_value(&r, "Location"), "/xa/xac-nhan?done=confirm");
@@ -358,9 +342,7 @@ static void test_outside(void **state) {
     browser_sign_in(&b, &S, "xa.mocay", "demo-ocop-2026");
     char page[64];
     snprintf(page, sizeof page, "/xa/ho-so/%lld", other);
-    r = browser_get(&b, page);
-    expect_page(&r, 404);
-    resp_free(&r);
+    browser_shows(&b, page, 404, NULL);
     snprintf(page, sizeof page, "/xa/ho-so/%lld/mau-03", other);
     r = browser_post(&b, page, "from=draft&origin_met=yes");
     expect_page(&r, 404);
@@ -372,20 +354,11 @@ static void test_outside(void **state) {
     /* a province officer and a producer: the workspace is not theirs */
     Browser p;
     browser_sign_in(&p, &S, "tinh.vinhlong", "demo-ocop-2026");
-    r = browser_get(&p, "/xa/ho-so");
-    expect_page(&r, 403);
-    body_has(&r, "Cán bộ OCOP cấp xã");
-    resp_free(&r);
-    r = browser_get(&p, "/xa/xac-nhan");
-    expect_page(&r, 403);
-    resp_free(&r);
+    browser_shows(&p, "/xa/ho-so", 403, "Cán bộ OCOP cấp xã");
+    browser_shows(&p, "/xa/xac-nhan", 403, NULL);
     browser_sign_in(&p, &S, "chuthe.thanhlong", "demo-ocop-2026");
-    r = browser_get(&p, "/xa/ho-so/1");
-    expect_page(&r, 403);
-    resp_free(&r);
-    r = browser_get(&p, "/xa/chu-the");
-    expect_page(&r, 403);
-    resp_free(&r);
+    browser_shows(&p, "/xa/ho-so/1", 403, NULL);
+    browser_shows(&p, "/xa/chu-the", 403, NULL);
 }
 
 static void test_english(void **state) {

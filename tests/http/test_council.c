@@ -27,13 +27,6 @@ static long long council, dossier;
 static json_t *leaves; /* the dossier's set's criteria, in order */
 static char sheet_path[64], council_path[80];
 
-/* Vietnam's date n days from today. */
-static void day(int n, char out[11]) {
-    time_t t = time(NULL) + 7 * 3600 + (time_t)n * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 static long long create(const char *path, const char *body) {
     Resp r = http_json(&S, "POST", path, body);
@@ -78,9 +71,7 @@ static long long dossier_in_round(long long round) {
 
 static int setup(void **state) {
     (void)state;
-    srv_prepare(&S, true);
-    srv_start(&S);
-    srv_as_admin(&S);
+    srv_up_demo(&S);
     council = create("/api/v1/councils", "{\"name\": \"Hội đồng thử nghiệm tỉnh Vĩnh Long\", \"level\": \"province\", "
                                          "\"province_code\": \"86\"}");
     char role[48], body[512], ends[11];
@@ -90,7 +81,7 @@ static int setup(void **state) {
         snprintf(role, sizeof role, "%s:%lld", who[i][1], council);
         srv_user(&S, who[i][0], (const char *const[]){role, NULL});
     }
-    day(60, ends);
+    snprintf(ends, sizeof ends, "%s", vn_day(60));
     snprintf(body, sizeof body, "{\"province_code\": \"86\", \"year\": 2027, \"number\": 5, \"forward_by\": \"%s\", "
                                 "\"ends_on\": \"%s\", \"council_id\": %lld}", ends, ends, council);
     long long round = create("/api/v1/rounds", body);
@@ -370,12 +361,8 @@ static void test_access(void **state) {
     expect_page(&r, 403);
     resp_free(&r);
     browser_sign_in(&b, &S, "hd.chutich", "demo-ocop-2026");
-    r = browser_get(&b, sheet_path);
-    expect_page(&r, 404);
-    resp_free(&r);
-    r = browser_get(&b, council_path);
-    expect_page(&r, 404);
-    resp_free(&r);
+    browser_shows(&b, sheet_path, 404, NULL);
+    browser_shows(&b, council_path, 404, NULL);
     r = http_req_h(&S, (const char *const[]){NULL}, "GET", "/cham-diem", NULL, NULL, 0);
     expect_status(&r, 303, NULL);
     resp_free(&r);
@@ -384,10 +371,7 @@ static void test_access(void **state) {
     Browser m;
     browser_sign_in(&m, &S, "c.tv1", NULL);
     snprintf(m.lang, sizeof m.lang, "en");
-    r = browser_get(&m, "/cham-diem");
-    expect_page(&r, 200);
-    body_has(&r, "My sheet: submitted");
-    resp_free(&r);
+    browser_shows(&m, "/cham-diem", 200, "My sheet: submitted");
     r = browser_get(&m, sheet_path);
     body_has(&r, "<h1>Score sheet: ");
     resp_free(&r);

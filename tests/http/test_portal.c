@@ -27,18 +27,14 @@ static long long product_id, dossier_id;
 
 static int setup(void **state) {
     (void)state;
-    srv_prepare(&S, true);
-    /* the demo has made the province's signing key */
-    srv_start(&S);
-    srv_as_admin(&S);
+    srv_up_demo(&S); /* the demo has made the province's signing key */
     browser_sign_in(&P, &S, "chuthe.thanhlong", "demo-ocop-2026");
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    srv_stop(&S);
-    srv_cleanup(&S);
+    srv_down(&S);
     return 0;
 }
 
@@ -197,10 +193,7 @@ static void test_wizard(void **state) {
     resp_free(&r);
     /* step 2: the registration form; the draft is created */
     snprintf(path, sizeof path, "/cua-toi/ho-so/moi?san_pham=%lld&loai=first", product_id);
-    r = browser_get(&P, path);
-    expect_page(&r, 200);
-    body_has(&r, "name=\"samples\" type=\"number\" value=\"5\"");
-    resp_free(&r);
+    browser_shows(&P, path, 200, "name=\"samples\" type=\"number\" value=\"5\"");
     r = browser_post(&P, "/cua-toi/ho-so/moi", "product_id=%lld&kind=first&samples=5&note=%s", product_id,
                      form_enc("Gửi kèm 5 hũ mẫu"));
     expect_status(&r, 303, NULL);
@@ -314,10 +307,7 @@ static void test_return_and_resubmit(void **state) {
     r = browser_post(&P, step, "action=resubmit&from=returned&next=%s", form_enc(path));
     expect_status(&r, 303, NULL);
     resp_free(&r);
-    r = browser_get(&P, "/cua-toi/ho-so?state=resubmitted");
-    expect_page(&r, 200);
-    body_has(&r, "Mứt dừa non");
-    resp_free(&r);
+    browser_shows(&P, "/cua-toi/ho-so?state=resubmitted", 200, "Mứt dừa non");
 }
 
 /* Other producers' records are not found; other roles may not open the portal. */
@@ -332,19 +322,14 @@ static void test_scope(void **state) {
     expect_page(&r, 404);
     resp_free(&r);
     snprintf(path, sizeof path, "/cua-toi/san-pham/%lld", product_id);
-    r = browser_get(&o, path);
-    expect_page(&r, 404);
-    resp_free(&r);
+    browser_shows(&o, path, 404, NULL);
     r = browser_get(&o, "/cua-toi/san-pham");
     expect_page(&r, 200);
     assert_null(strstr(r.body, "Mứt dừa non"));
     resp_free(&r);
     Browser c;
     browser_sign_in(&c, &S, "xa.mocay", "demo-ocop-2026");
-    r = browser_get(&c, "/cua-toi/ho-so");
-    expect_page(&r, 403);
-    body_has(&r, "Chủ thể OCOP");
-    resp_free(&r);
+    browser_shows(&c, "/cua-toi/ho-so", 403, "Chủ thể OCOP");
 }
 
 /* Once decided: the certificate to download, its verification page, the re-evaluation window
@@ -362,11 +347,8 @@ static void test_certificate(void **state) {
     snprintf(sql, sizeof sql, "UPDATE dossiers SET product_id = 2, stars = 4, band = 4, avg_score = 75 WHERE id = %lld", id);
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
-    char today[11], body[512];
-    time_t now = time(NULL) + 7 * 3600;
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    char body[512];
+    const char *today = vn_day(0);
     snprintf(body, sizeof body, "{\"number\": \"77/QĐ-UBND\", \"decided_on\": \"%s\", \"level\": \"province\", "
                                 "\"province_code\": \"86\", \"signer_name\": \"Nguyễn Văn Mẫu\", \"signer_title\": \"CHỦ TỊCH\", "
                                 "\"items\": [{\"dossier_id\": %lld}]}", today, id);

@@ -21,16 +21,13 @@ static Server S;
 
 static int setup(void **state) {
     (void)state;
-    srv_prepare(&S, true);
-    srv_start(&S);
-    srv_as_admin(&S);
+    srv_up_demo(&S);
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    srv_stop(&S);
-    srv_cleanup(&S);
+    srv_down(&S);
     return 0;
 }
 
@@ -100,10 +97,7 @@ static void test_needs_and_lists(void **state) {
     body_has(&r, "1 kết quả");
     resp_free(&r);
     /* a value it does not know is said, not a crash */
-    r = browser_get(&b, "/tinh/ho-so?state=lost&round_id=999");
-    expect_page(&r, 400);
-    body_has(&r, "role=\"alert\"");
-    resp_free(&r);
+    browser_shows(&b, "/tinh/ho-so?state=lost&round_id=999", 400, "role=\"alert\"");
     /* the same list as a download */
     r = browser_get(&b, "/tinh/ho-so?state=checked&format=csv");
     expect_status(&r, 200, NULL);
@@ -121,10 +115,7 @@ static void test_needs_and_lists(void **state) {
     body_has(&r, "href=\"/tinh/dot/3\"");
     assert_null(strstr(r.body, "href=\"/tinh/dot/1\""));
     resp_free(&r);
-    r = browser_get(&b, "/tinh/hoi-dong");
-    expect_page(&r, 200);
-    body_has(&r, "href=\"/tinh/hoi-dong/1\"");
-    resp_free(&r);
+    browser_shows(&b, "/tinh/hoi-dong", 200, "href=\"/tinh/hoi-dong/1\"");
 }
 
 static void test_dossier_steps(void **state) {

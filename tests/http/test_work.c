@@ -19,16 +19,13 @@ static Server S;
 
 static int setup(void **state) {
     (void)state;
-    srv_prepare(&S, true);
-    srv_start(&S);
-    srv_as_admin(&S);
+    srv_up_demo(&S);
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    srv_stop(&S);
-    srv_cleanup(&S);
+    srv_down(&S);
     return 0;
 }
 
