@@ -28,7 +28,7 @@ int api_import(Req *r) {
     if (r->body_len == 0) return resp_error(r, 400, "body", "send the CSV or XLSX file as the request body");
     ImportResult res;
     Err e = ERR_INIT;
-    int rc = import_run(r->db, en, &r->actor, r->body, r->body_len, fmt, dry_run, NULL, NULL, &res, &e);
+    int rc = import_run(r->db, en, &r->actor, r->body, r->body_len, fmt, dry_run, r->lang, NULL, NULL, &res, &e);
     int st;
     if (rc) {
         st = resp_problem(r, &e);

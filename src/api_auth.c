@@ -168,8 +168,8 @@ int api_me_sessions_delete(Req *r) {
 
 int me_password_change(Req *r, const char *cur, const char *next, Err *e) {
     int rc = 0;
-    if (!cur) rc = err_set(e, 422, "current_password", "current_password is required");
-    else if (!next) rc = err_set(e, 422, "new_password", "new_password is required");
+    if (!cur) rc = err_set(e, 422, "current_password", "%s is required", "current_password");
+    else if (!next) rc = err_set(e, 422, "new_password", "%s is required", "new_password");
     if (!rc) {
         /* Re-check the current password so that an unattended session cannot change it. */
         int retry = 0;

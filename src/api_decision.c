@@ -119,7 +119,7 @@ int api_lifecycle_due(Req *r) {
     Paging pg;
     int64_t total = 0;
     DueQuery q = {.province = req_query(r, "province"), .commune = req_query(r, "commune"), .date = req_query(r, "date"),
-                  .who = &r->actor};
+                  .phase = req_query(r, "phase"), .sort = req_query(r, "sort"), .who = &r->actor};
     paging(r, &pg, &q.limit, &q.offset);
     Err e = ERR_INIT;
     json_t *items = NULL;

@@ -308,7 +308,7 @@ static int query_conds(const AuditQuery *q, Cond *conds, int *nc, char from[21],
     if (q->from && time_bound("from", q->from, false, from, e)) return -1;
     if (q->to && time_bound("to", q->to, true, to, e)) return -1;
     if (q->from && q->to && strcmp(from, to) > 0)
-        return err_set(e, 400, "from", "from (%s) is after to (%s)", q->from, q->to);
+        return err_set(e, 400, "from", "%s (%s) is after to (%s)", "from", q->from, q->to);
     if (q->from) conds[(*nc)++] = (Cond){"at >= ?", from};
     if (q->to) conds[(*nc)++] = (Cond){"at <= ?", to};
     return 0;

@@ -133,11 +133,11 @@ static int check_shape(const CertData *c, Err *e) {
     for (int i = 0; i < 3; i++)
         if (!date_valid(dates[i])) return err_set(e, 422, names[i], "%s must be a date YYYY-MM-DD", names[i]);
     if (strcmp(c->level, "province") && strcmp(c->level, "ministry"))
-        return err_set(e, 422, "level", "level must be province or ministry");
+        return err_set(e, 422, "level", "%s must be province or ministry", "level");
     if (!cert_key_id_valid(c->key_id))
-        return err_set(e, 422, "key_id", "key_id must be a province code or 'bo', optionally with '-LABEL'");
+        return err_set(e, 422, "key_id", "%s must be a province code or 'bo', optionally with '-LABEL'", "key_id");
     if (!str_has_prefix(c->verify_url, "https://") && !str_has_prefix(c->verify_url, "http://"))
-        return err_set(e, 422, "verify_url", "verify_url must be an http(s) address");
+        return err_set(e, 422, "verify_url", "%s must be an http(s) address", "verify_url");
     return 0;
 }
 
@@ -153,16 +153,16 @@ int cert_validate(const CertData *c, Err *e) {
         return err_set(e, 422, "key_id", "key %s does not belong to the %s that recognises %d-star products", c->key_id,
                        c->stars == 5 ? "Ministry" : "province", c->stars);
     if (strcmp(c->issued_on, c->decision_date) < 0)
-        return err_set(e, 422, "issued_on", "issued_on %s is before the decision of %s", c->issued_on, c->decision_date);
+        return err_set(e, 422, "issued_on", "%s %s is before the decision of %s", "issued_on", c->issued_on, c->decision_date);
     char until[11];
     /* QĐ 26/2026 Điều 4.3: valid 36 months from its issue (rule certificate_valid_months). */
     int months = (int)rubric_rule_num(rubric_current(), "certificate_valid_months");
     date_add_months(c->issued_on, months, until);
     if (strcmp(until, c->expires_on))
-        return err_set(e, 422, "expires_on", "expires_on must be %s: %d months after issued_on", until, months);
+        return err_set(e, 422, "expires_on", "%s must be %s: %d months after issued_on", "expires_on", until, months);
     for (const char *p = c->verify_url; *p; p++)
         if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7F)
-            return err_set(e, 422, "verify_url", "verify_url must be plain ASCII without spaces (percent-encode the rest)");
+            return err_set(e, 422, "verify_url", "%s must be plain ASCII without spaces (percent-encode the rest)", "verify_url");
     return 0;
 }
 

@@ -420,7 +420,7 @@ static int cmd_import(Opts *o) {
     bool tty = isatty(2) && !o->quiet;
     char label[64];
     snprintf(label, sizeof label, "importing %s", en->name);
-    int rc = import_run(db, en, &who, data, n, fmt, o->dry_run, tty ? progress_bar : NULL, label, &res, &e);
+    int rc = import_run(db, en, &who, data, n, fmt, o->dry_run, cli_lang(), tty ? progress_bar : NULL, label, &res, &e);
     free(data);
     db_close(db);
     size_t i;
@@ -429,7 +429,7 @@ static int cmd_import(Opts *o) {
         fprintf(stderr, "%s:%lld: duplicate of %s %lld (%s): skipped\n", path,
                 (long long)json_integer_value(json_object_get(p, "row")), en->singular,
                 (long long)json_integer_value(json_object_get(p, "existing_id")),
-                json_string_value(json_object_get(p, "reason")));
+                json_string_value(json_object_get(p, "text")));
     }
     if (rc) {
         if (!e.errors) {
@@ -462,11 +462,9 @@ static int cmd_import(Opts *o) {
             const char *value = json_string_value(json_object_get(p, "value"));
             char where[32] = "";
             if (col) snprintf(where, sizeof where, "%d:", letters_to_col(col));
-            fprintf(stderr, "%s:%lld:%s %s%s%s%s%s%s\n", path, (long long)json_integer_value(json_object_get(p, "row")),
-                    where, col ? "column " : "", col ? col : "", col ? ": " : "",
-                    field && !strstr(json_string_value(json_object_get(p, "reason")), field) ? field : "",
-                    field && !strstr(json_string_value(json_object_get(p, "reason")), field) ? " " : "",
-                    json_string_value(json_object_get(p, "reason")));
+            (void)field;
+            fprintf(stderr, "%s:%lld:%s %s%s%s%s\n", path, (long long)json_integer_value(json_object_get(p, "row")),
+                    where, col ? "column " : "", col ? col : "", col ? ": " : "", json_string_value(json_object_get(p, "text")));
             if (value && *value) fprintf(stderr, "    value: '%s'\n", value);
         }
         if (e.errors) fprintf(stderr, "ocop: %zu row(s) with problems in %s: nothing was imported\n", res.errors, path);

@@ -277,17 +277,17 @@ int certificate_list(Db *db, const CertificateQuery *q, json_t **items, int64_t 
     *items = NULL;
     int64_t product = 0;
     if (q->product_id && (!parse_i64(q->product_id, &product) || product <= 0))
-        return err_set(e, 400, "product_id", "product_id must be a product id (a positive whole number)");
+        return err_set(e, 400, "product_id", "%s must be a product id (a positive whole number)", "product_id");
     static const char *const states[] = {"valid", "expired", "revoked", "superseded", NULL};
     bool ok = !q->state;
     for (int i = 0; q->state && states[i]; i++) ok |= strcmp(states[i], q->state) == 0;
-    if (!ok) return err_set(e, 400, "state", "state must be valid, expired, revoked or superseded");
-    if (q->province && strlen(q->province) > 7) return err_set(e, 400, "province", "province must be a province code");
-    if (q->q && strlen(q->q) > 100) return err_set(e, 400, "q", "q is at most 100 bytes");
+    if (!ok) return err_set(e, 400, "state", "%s must be valid, expired, revoked or superseded", "state");
+    if (q->province && strlen(q->province) > 7) return err_set(e, 400, "province", "%s must be a province code", "province");
+    if (q->q && strlen(q->q) > 100) return err_set(e, 400, "q", "%s is at most 100 bytes", "q");
     const char *order = "c.id DESC";
     if (q->sort && !strcmp(q->sort, "expires")) order = "c.expires_on, c.id";
     else if (q->sort && !strcmp(q->sort, "number")) order = "c.cert_no";
-    else if (q->sort && strcmp(q->sort, "newest")) return err_set(e, 400, "sort", "sort must be newest, expires or number");
+    else if (q->sort && strcmp(q->sort, "newest")) return err_set(e, 400, "sort", "%s must be newest, expires or number", "sort");
     Stmt *s = db_prepare(db, "SELECT count(*) FROM certificates c WHERE " CERT_WHERE);
     bind_cert_filters(s, q, product);
     *total = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
@@ -378,10 +378,10 @@ int decision_list(Db *db, const DecisionQuery *q, json_t **items, int64_t *total
     *items = NULL;
     int64_t year;
     if (q->year && (!parse_i64(q->year, &year) || year < 2000 || year > 2999))
-        return err_set(e, 400, "year", "year must be a year such as 2026");
+        return err_set(e, 400, "year", "%s must be a year such as 2026", "year");
     if (q->level && strcmp(q->level, "province") && strcmp(q->level, "ministry"))
-        return err_set(e, 400, "level", "level must be province or ministry");
-    if (q->province && strlen(q->province) > 7) return err_set(e, 400, "province", "province must be a province code (or bo)");
+        return err_set(e, 400, "level", "%s must be province or ministry", "level");
+    if (q->province && strlen(q->province) > 7) return err_set(e, 400, "province", "%s must be a province code (or bo)", "province");
     char today[11];
     date_today(today);
     Stmt *s = db_prepare(db, "SELECT count(*) FROM decisions WHERE " DECISION_WHERE);
@@ -447,18 +447,18 @@ static int parse_decision(Db *db, const Actor *who, json_t *in, DecIn *d, Err *e
         return -1;
     bool ministry = strcmp(d->level, "ministry") == 0;
     if (!ministry && strcmp(d->level, "province") != 0)
-        return err_set(e, 422, "level", "level must be province (3★ and 4★, by the provincial People's Committee) or ministry (5★)");
+        return err_set(e, 422, "level", "%s must be province (3★ and 4★, by the provincial People's Committee) or ministry (5★)", "level");
     if (ministry && d->province)
         return err_set(e, 422, "province_code", "the Ministry's decisions belong to no province: leave province_code out");
     if (!ministry && !d->province) {
         char one[8];
         if (!actor_auth(who) || !auth_single_province(actor_auth(who), PERM_DECISIONS_WRITE, one))
-            return err_set(e, 422, "province_code", "province_code is required: the province whose People's Committee decides");
+            return err_set(e, 422, "province_code", "%s is required: the province whose People's Committee decides", "province_code");
         d->province = xstrdup(one);
     }
     json_t *items = json_object_get(in, "items");
     if (!json_is_array(items) || json_array_size(items) == 0)
-        return err_set(e, 422, "items", "items must be a non-empty list of {\"dossier_id\": N}");
+        return err_set(e, 422, "items", "%s must be a non-empty list of {\"dossier_id\": N}", "items");
     if (json_array_size(items) > MAX_ITEMS) return err_set(e, 422, "items", "at most %d items in one decision", MAX_ITEMS);
     d->n = json_array_size(items);
     d->dossiers = xcalloc(d->n, sizeof *d->dossiers);
@@ -959,11 +959,11 @@ int certificate_revoke(Db *db, const Actor *who, const char *cert_no, json_t *in
     if (!rc && g < 0) {
         Buf list = BUF_INIT;
         for (size_t i = 0; i < COUNT(GROUNDS); i++) buf_printf(&list, "%s%s (%s)", i ? ", " : "", GROUNDS[i].ground, GROUNDS[i].clause);
-        rc = err_set(e, 422, "ground", "ground must be one of the grounds of QĐ 26/2026 Điều 8.1: %s", buf_str(&list));
+        rc = err_set(e, 422, "ground", "%s must be one of the grounds of QĐ 26/2026 Điều 8.1: %s", "ground", buf_str(&list));
         buf_free(&list);
     }
     if (!rc && strcmp(decided, issued) < 0)
-        rc = err_set(e, 422, "decided_on", "decided_on (%s) is before the certificate was issued (%s)", decided, issued);
+        rc = err_set(e, 422, "decided_on", "%s (%s) is before the certificate was issued (%s)", "decided_on", decided, issued);
     char date[11];
     if (!rc && strcmp(state, "valid") != 0) {
         if (strcmp(state, "superseded") == 0)
@@ -1012,9 +1012,14 @@ int lifecycle_due(Db *db, const DueQuery *q, json_t **items, int64_t *total, Err
     char today[11], until[11];
     date_today(today);
     const char *date = q->date ? q->date : today;
-    if (!date_valid(date)) return err_set(e, 400, "date", "date must be a date YYYY-MM-DD");
-    if (q->province && strlen(q->province) > 7) return err_set(e, 400, "province", "province must be a province code");
-    if (q->commune && strlen(q->commune) > 15) return err_set(e, 400, "commune", "commune must be a commune code");
+    if (!date_valid(date)) return err_set(e, 400, "date", "%s must be a date YYYY-MM-DD", "date");
+    if (q->province && strlen(q->province) > 7) return err_set(e, 400, "province", "%s must be a province code", "province");
+    if (q->commune && strlen(q->commune) > 15) return err_set(e, 400, "commune", "%s must be a commune code", "commune");
+    if (q->phase && !str_eq(q->phase, "window") && !str_eq(q->phase, "warning"))
+        return err_set(e, 400, "phase", "%s must be window or warning", "phase");
+    bool by_product = q->sort && str_eq(q->sort, "product"), unfiled = q->sort && str_eq(q->sort, "unfiled");
+    if (q->sort && !by_product && !unfiled && !str_eq(q->sort, "expires"))
+        return err_set(e, 400, "sort", "%s must be expires, product or unfiled", "sort");
     int64_t day = day_number(date);
     day_date(day + WINDOW_OPENS_DAYS, until);
     Stmt *s = db_prepare(db,
@@ -1026,13 +1031,14 @@ int lifecycle_due(Db *db, const DueQuery *q, json_t **items, int64_t *total, Err
         "AND (r.ended IS NULL OR r.ended_on > ?) AND (? IS NULL OR u.parent_code = ?) AND (? IS NULL OR p.commune_code = ?) "
         "AND NOT EXISTS (SELECT 1 FROM recognitions r2 WHERE r2.product_id = r.product_id "
         "AND r2.decision_date > r.decision_date AND r2.decision_date <= ? AND r2.stars >= ?) AND r.stars >= ? "
-        "ORDER BY r.expires_on, r.id");
+        "ORDER BY CASE WHEN ?12 THEN p.name_key END, r.expires_on, r.id");
     const char *v[] = {date, date, until, date, q->province, q->province, q->commune, q->commune, date};
     for (int k = 0; k < (int)COUNT(v); k++) db_bind_text(s, k + 1, v[k]);
     /* Certificates are for the certified bands (Điều 4.1.a: 3★ and above; the score sheet's data). */
     int certified = rubric_certified_stars(rubric_current());
     db_bind_int(s, 10, certified);
     db_bind_int(s, 11, certified);
+    db_bind_int(s, 12, by_product);
     json_t *all = json_array();
     while (db_step(s) == DB_ROW) {
         Place p = {0};
@@ -1042,6 +1048,7 @@ int lifecycle_due(Db *db, const DueQuery *q, json_t **items, int64_t *total, Err
         if (!actor_covers(q->who, PERM_DOSSIERS_READ, &p)) continue;
         const char *exp = db_col_text(s, 6);
         int64_t left = day_number(exp) - day;
+        if (q->phase && str_eq(q->phase, "window") != (left > WINDOW_CLOSES_DAYS)) continue;
         char opens[11], closes[11];
         day_date(day_number(exp) - WINDOW_OPENS_DAYS, opens);
         day_date(day_number(exp) - WINDOW_CLOSES_DAYS, closes);
@@ -1068,6 +1075,14 @@ int lifecycle_due(Db *db, const DueQuery *q, json_t **items, int64_t *total, Err
                                                                            "kind", db_col_text(s, 1), "state", db_col_text(s, 2))
                                                                : json_null());
         db_done(s);
+    }
+    if (unfiled) { /* a stable partition: no dossier under way first, each part still soonest first */
+        json_t *part = json_array();
+        for (int filed = 0; filed < 2; filed++)
+            json_array_foreach(all, i, o)
+                if (json_is_null(json_object_get(o, "dossier")) == !filed) json_array_append(part, o);
+        json_decref(all);
+        all = part;
     }
     *total = (int64_t)json_array_size(all);
     *items = json_array();
@@ -1133,7 +1148,7 @@ int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, E
     *report = NULL;
     if (!actor_is_system(who))
         return err_set(e, 403, "", "the lifecycle run is the system's: ocop lifecycle run, or ocop serve's daily job");
-    if (!date_valid(date)) return err_set(e, 422, "date", "date must be a date YYYY-MM-DD");
+    if (!date_valid(date)) return err_set(e, 422, "date", "%s must be a date YYYY-MM-DD", "date");
     if (db_begin(db, e)) return -1;
     Stmt *s = db_prepare(db, "SELECT id, cert_no, product_id, product_name, stars, expires_on, province_code, commune_code "
                              "FROM certificates WHERE state = 'valid' AND expires_on <= ? ORDER BY expires_on, id");

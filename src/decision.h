@@ -108,11 +108,15 @@ int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, E
 
 typedef struct DueQuery {
     const char *province, *commune, *date; /* filters (NULL: all; date NULL: today) */
+    const char *phase;                     /* "window" or "warning" (NULL: both) */
+    /* "expires" (NULL: soonest first), "product" (by product name), "unfiled" (those without a
+    ** re-evaluation dossier under way first, then soonest) */
+    const char *sort;
     const Actor *who;                      /* only what who may read (dossiers.read) */
     int64_t limit, offset;
 } DueQuery;
 /* Products whose certificate (a recognition of 3★ or more in force on date) expires within
-** 180 days: items (a new array, soonest first) with the certificate, days left, phase
+** 180 days: items (a new array, in q's order) with the certificate, days left, phase
 ** ("window" or "warning") and the re-evaluation dossier filed, if any; and the total. */
 int lifecycle_due(Db *db, const DueQuery *q, json_t **items, int64_t *total, Err *e);
 

@@ -556,7 +556,7 @@ int demo_load(Db *db, const Actor *who, const DecisionEnv *env, const char *toda
         bool dated = files[i].en == &ENTITY_RECOGNITIONS;
         if (dated) shift_dates(f->data, f->size, shift, &moved);
         int rc = import_run(db, files[i].en, who, dated ? moved.p : f->data, dated ? moved.n : f->size, TABLE_CSV,
-                            false, NULL, NULL, &res, e);
+                            false, LANG_EN, NULL, NULL, &res, e);
         buf_free(&moved);
         if (!rc && verbose)
             printf("demo: %zu %s imported (%zu already there)\n", res.created, files[i].en->name, res.duplicates);

@@ -87,7 +87,7 @@ static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         json_object_set_new(obj, "ends_on", json_string(d));
     }
     if (strcmp(sget(obj, "forward_by"), sget(obj, "ends_on")) > 0)
-        return err_set(e, 422, "forward_by", "forward_by (%s) must not be after ends_on (%s)", sget(obj, "forward_by"),
+        return err_set(e, 422, "forward_by", "%s (%s) must not be after ends_on (%s)", "forward_by", sget(obj, "forward_by"),
                        sget(obj, "ends_on"));
     if (!sget(obj, "name")) {
         char name[96];
@@ -100,7 +100,7 @@ static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     if (!json_is_number(json_object_get(obj, "quorum")))
         json_object_set_new(obj, "quorum", json_real(rubric_rule_num(rubric_current(), "quorum")));
     if (json_number_value(json_object_get(obj, "quorum")) <= 0)
-        return err_set(e, 422, "quorum", "quorum is a share of the members above 0 and at most 1 (default 0.75)");
+        return err_set(e, 422, "quorum", "%s is a share of the members above 0 and at most 1 (default 0.75)", "quorum");
     set_name_keys(obj);
     int64_t council = iget(obj, "council_id");
     if (council) {
@@ -660,7 +660,7 @@ int dossier_act_on(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, c
     for (size_t i = 0; action && i < COUNT(transitions); i++)
         if (strcmp(transitions[i].action, action) == 0) t = &transitions[i];
     if (!t)
-        return err_set(e, 422, "action", "action must be one of: submit, receive, return, resubmit, forward, check, reject, assign, not_recognized, send_to_ministry, assign_ministry, withdraw");
+        return err_set(e, 422, "action", "%s must be one of: submit, receive, return, resubmit, forward, check, reject, assign, not_recognized, send_to_ministry, assign_ministry, withdraw", "action");
     if (db_begin(db, e)) return -1;
     Place p;
     json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e);
@@ -769,7 +769,7 @@ int dossier_commune_report(Db *db, const Actor *who, int64_t id, json_t *in, Err
     }
     json_t *its = json_object_get(in, "items");
     if (!json_is_object(its))
-        return err_set(e, 422, "items", "items: {\"origin\", \"labour\", \"idea\", \"identity\"}, each {\"met\": true|false, \"note\": ...}");
+        return err_set(e, 422, "items", "%s: {\"origin\", \"labour\", \"idea\", \"identity\"}, each {\"met\": true|false, \"note\": ...}", "items");
     json_object_foreach(its, k, v) {
         bool known = false;
         for (size_t i = 0; i < COUNT(items); i++) known |= strcmp(items[i], k) == 0;
@@ -784,7 +784,7 @@ int dossier_commune_report(Db *db, const Actor *who, int64_t id, json_t *in, Err
     }
     json_t *c = json_object_get(in, "comment");
     if (c && !json_is_null(c) && (!json_is_string(c) || strlen(json_string_value(c)) > 4000))
-        return err_set(e, 422, "comment", "comment must be text of at most 4000 bytes");
+        return err_set(e, 422, "comment", "%s must be text of at most 4000 bytes", "comment");
     char today[11];
     date_today(today);
     json_t *value = json_pack("{s:O, s:O?, s:s, s:s}", "items", its, "comment", c, "assessed_by", who->username,
@@ -809,7 +809,7 @@ json_t *dossier_file_add(Db *db, const Actor *who, const char *files_dir, int64_
     bool known = false;
     for (int i = 0; kind && file_kinds[i]; i++) known |= strcmp(kind, file_kinds[i]) == 0;
     if (!known) {
-        err_set(e, 422, "kind", "kind must be one of: registration, self_assessment, food_safety, quality_declaration, label, trademark, test_report, photo, other");
+        err_set(e, 422, "kind", "%s must be one of: registration, self_assessment, food_safety, quality_declaration, label, trademark, test_report, photo, other", "kind");
         return NULL;
     }
     const char *mime = n >= 5 && memcmp(data, "%PDF-", 5) == 0 ? "application/pdf" : files_sniff_image(data, n);

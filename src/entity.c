@@ -334,6 +334,10 @@ static void add_problem(Err *e, const char *field, json_t *value, const Err *why
 }
 
 int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *e) {
+    return entity_check_each(en, obj, create, lenient, NULL, NULL, e);
+}
+
+int entity_check_each(const Entity *en, json_t *obj, bool create, bool lenient, CheckSink sink, void *arg, Err *e) {
     if (!json_is_object(obj)) return err_set(e, 400, "", "the body must be a JSON object");
     e->detail[0] = 0;
     Err why = ERR_INIT; /* one problem; never holds errors */
@@ -346,17 +350,22 @@ int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *
             if (lenient) { json_object_del(obj, key); continue; }
             err_set(&why, 422, key, "%s is not a field of this record", key);
             add_problem(e, key, NULL, &why);
+            if (sink) sink(arg, key, NULL, &why);
             continue;
         }
         if (f->type == FT_ID || f->type == FT_STAMP || (f->flags & FF_READONLY)) {
             if (lenient) { json_object_del(obj, key); continue; }
             err_set(&why, 422, key, "%s is read-only", key);
+            why.field_vi = f->vi;
             add_problem(e, key, v, &why);
+            if (sink) sink(arg, key, v, &why);
             continue;
         }
         json_t *out;
         if (!check_value(f, v, lenient, &out, &why)) {
+            why.field_vi = f->vi;
             add_problem(e, key, v, &why);
+            if (sink) sink(arg, key, v, &why);
             continue;
         }
         json_object_set_new(obj, key, out ? out : json_null());
@@ -367,7 +376,9 @@ int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *
             json_t *x = json_object_get(obj, f->name);
             if (!x || json_is_null(x)) {
                 err_set(&why, 422, f->name, "%s is required", f->name);
+                why.field_vi = f->vi;
                 add_problem(e, f->name, NULL, &why);
+                if (sink) sink(arg, f->name, NULL, &why);
             }
         }
     }
@@ -712,9 +723,14 @@ static int audit_record(Db *db, const Entity *en, const Actor *who, const char *
                              after, e);
 }
 
+void entity_err_label(const Entity *en, Err *e) {
+    const Field *f = e->field[0] && !e->field_vi ? entity_field(en, e->field) : NULL;
+    if (f) e->field_vi = f->vi;
+}
+
 /* entity_insert, with who's right to write checked (check) or decided by the caller. */
 static int insert(Db *db, Arena *a, const Entity *en, const Actor *who, json_t *obj, int64_t *id, bool check, Err *e) {
-    if (en->prepare && en->prepare(db, a, obj, 0, e)) return -1;
+    if (en->prepare && en->prepare(db, a, obj, 0, e)) return entity_err_label(en, e), -1;
     if (check ? entity_check_write(db, en, who, en->perm_create, NULL, obj, 0, e)
               : en->authorize && en->authorize(db, who, NULL, obj, 0, e))
         return -1;
@@ -788,7 +804,10 @@ int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t 
     json_decref(raw);
     json_object_update(merged, patch);
     int rc = -1;
-    if (en->prepare && en->prepare(db, a, merged, id, e)) goto out;
+    if (en->prepare && en->prepare(db, a, merged, id, e)) {
+        entity_err_label(en, e);
+        goto out;
+    }
     if (entity_check_write(db, en, who, en->perm_update, cur, merged, id, e)) goto out;
     if (check_refs(db, en, merged, e)) goto out;
     char ts[32];
@@ -1073,7 +1092,7 @@ static int list_where(Arena *a, const Entity *en, const ListQuery *lq, bool pers
             return -1;
         }
     }
-    if (lq->q && strlen(lq->q) > 200) return err_set(e, 400, "q", "q is longer than 200 bytes");
+    if (lq->q && strlen(lq->q) > 200) return err_set(e, 400, "q", "%s is longer than 200 bytes", "q");
     if (lq->q && *lq->q && !entity_field(en, "name_fold") && !en->search_sql)
         return err_set(e, 400, "q", "%s cannot be searched by name; use the filters", en->name);
     if (lq->q && *lq->q) {

@@ -192,6 +192,12 @@ json_t *entity_get(Db *db, const Entity *en, int64_t id, Err *e);
 ** labels accepted for enums, unknown keys allowed (the importer checks headers itself).
 ** All problems go to e->errors as {"field","value","reason"}; the first is e->detail. */
 int entity_check(const Entity *en, json_t *obj, bool create, bool lenient, Err *e);
+/* entity_check that also hands each problem to sink as it finds it, as an Err of its own (its
+** message and arguments, to be told in any language: err_text), value NULL when there is none. */
+/* e names a field of en (e->field) without its label: give it the field's Vietnamese one (err.h). */
+void entity_err_label(const Entity *en, Err *e);
+typedef void (*CheckSink)(void *arg, const char *field, json_t *value, const Err *why);
+int entity_check_each(const Entity *en, json_t *obj, bool create, bool lenient, CheckSink sink, void *arg, Err *e);
 /* Where a record lies (its commune, province, producer, council), from its stored or output
 ** JSON (obj) and its id (0 on create). */
 void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <utf8proc.h>
 
 static const char *words[32];
 static int nwords;
@@ -49,7 +50,7 @@ static size_t conv_len(const char *f) {
 }
 
 /* Format one conversion spec[0..n) taking its arguments from ap; appends to e->args. */
-static void keep_arg(Err *e, const char *spec, size_t n, va_list *ap) {
+static void keep_arg(Err *e, const char *spec, size_t n, const char *field, va_list *ap) {
     char fmt[32], one[256];
     if (n >= sizeof fmt) n = sizeof fmt - 1;
     memcpy(fmt, spec, n);
@@ -72,10 +73,11 @@ static void keep_arg(Err *e, const char *spec, size_t n, va_list *ap) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-security"
-    bool word = false;
+    bool word = false, name = false;
     if (conv == 's') {
         const char *v = va_arg(*ap, const char *);
         word = nstars == 0 && v && is_word(v);
+        name = nstars == 0 && v && field && *field && strcmp(v, field) == 0;
         if (nstars == 2) snprintf(one, sizeof one, fmt, stars[0], stars[1], v);
         else if (nstars == 1) snprintf(one, sizeof one, fmt, stars[0], v);
         else snprintf(one, sizeof one, fmt, v);
@@ -100,6 +102,7 @@ static void keep_arg(Err *e, const char *spec, size_t n, va_list *ap) {
     }
     memcpy(e->args + used, one, m + 1);
     if (word && e->nargs < 32) e->words |= 1u << e->nargs;
+    if (name && e->nargs < 32) e->names |= 1u << e->nargs;
     e->nargs++;
 }
 
@@ -120,7 +123,8 @@ int err_vset(Err *e, int status, const char *field, const char *fmt, va_list ap)
     vsnprintf(e->detail, sizeof e->detail, fmt, ap);
     e->key = fmt;
     e->nargs = 0;
-    e->words = 0;
+    e->words = e->names = 0;
+    e->field_vi = NULL;
     e->row = e->col = 0;
     e->col_name[0] = 0;
     for (const char *f = fmt; *f && e->key; f++) {
@@ -134,7 +138,7 @@ int err_vset(Err *e, int status, const char *field, const char *fmt, va_list ap)
             e->key = NULL;
             break;
         }
-        keep_arg(e, f, n, &walk);
+        keep_arg(e, f, n, field, &walk);
         f += n - 1;
     }
     va_end(walk);
@@ -168,6 +172,7 @@ const char *err_text(const Err *e, Lang lang, char *out, size_t n) {
         err_text(&at, lang, out, n);
         o = strlen(out);
     }
+    size_t begin = o; /* where the message begins, after its place */
     int next = 0;
     bool cut = false;
 #define PUT(s, len)                                                                          \
@@ -199,6 +204,18 @@ const char *err_text(const Err *e, Lang lang, char *out, size_t n) {
         if (k >= 0 && k < e->nargs) {
             const char *a = arg_at(e, k);
             if (k < 32 && (e->words >> k & 1u)) a = tr(lang, a);
+            else if (k < 32 && (e->names >> k & 1u) && e->field_vi && lang == LANG_VI) {
+                a = e->field_vi;
+                /* a label within a sentence is a common noun: "cần nhập tên làng nghề" */
+                utf8proc_int32_t cp;
+                utf8proc_ssize_t m = utf8proc_iterate((const utf8proc_uint8_t *)a, -1, &cp);
+                if (o > begin && m > 0) {
+                    utf8proc_uint8_t low[4];
+                    utf8proc_ssize_t lm = utf8proc_encode_char(utf8proc_tolower(cp), low);
+                    PUT(low, (size_t)lm);
+                    a += m;
+                }
+            }
             PUT(a, strlen(a));
         }
         f += c;
@@ -246,7 +263,8 @@ void err_clear(Err *e) {
     e->field[0] = e->detail[0] = 0;
     e->key = NULL;
     e->nargs = 0;
-    e->words = 0;
+    e->words = e->names = 0;
+    e->field_vi = NULL;
     e->row = e->col = 0;
     e->col_name[0] = 0;
 }

@@ -23,15 +23,20 @@ typedef struct Err {
     const char *key;
     int nargs;
     unsigned words; /* bit k: argument k is a registered word (err_word), translated too */
+    unsigned names; /* bit k: argument k is the field's name (%s whose text is err_set's field) */
     char args[384];
     /* Where in a file the problem is (table.c: a spreadsheet's row and column, its letters),
     ** told before the message in the reader's language; 0: nowhere in particular. */
     long row;
     int col;
     char col_name[8];
+    /* The field's name as people read it in Vietnamese ("Số thứ tự đợt" for "number"), set by
+    ** the one who knows the field (entity.c) after err_set: err_text says it in place of the
+    ** name. NULL: the name stands, as it does in English (the API's field names). */
+    const char *field_vi;
 } Err;
 
-#define ERR_INIT {0, "", "", NULL, NULL, 0, 0, "", 0, 0, ""}
+#define ERR_INIT {0, "", "", NULL, NULL, 0, 0, 0, "", 0, 0, "", NULL}
 
 /* Fill e and return -1, so callers can write `return err_set(e, 422, "name", "...")`. */
 int err_set(Err *e, int status, const char *field, const char *fmt, ...)

@@ -22,7 +22,7 @@ int files_clean_name(const char *name, char **out, Err *e) {
     *out = NULL;
     if (!name) return 0;
     char *clean = text_clean_line(name, strlen(name));
-    if (!clean) return err_set(e, 422, "filename", "filename is not valid UTF-8 text");
+    if (!clean) return err_set(e, 422, "filename", "%s is not valid UTF-8 text", "filename");
     const char *base = clean;
     for (const char *p = clean; *p; p++)
         if (*p == '/' || *p == '\\') base = p + 1;

@@ -23,8 +23,10 @@ typedef struct Column {
     const char *header;
 } Column;
 
-static void problem(ImportResult *res, long row, const Column *col, const char *field, const char *value,
-                    const char *reason) {
+/* A problem of the file at row (and col): reason in English (the API's), text in the importer's
+** language. */
+static void problem_in(ImportResult *res, long row, const Column *col, const char *field, const char *value,
+                       const char *reason, const char *text) {
     if (json_array_size(res->problems) >= MAX_PROBLEMS) return;
     json_t *p = json_object();
     json_object_set_new(p, "row", json_integer(row));
@@ -35,13 +37,55 @@ static void problem(ImportResult *res, long row, const Column *col, const char *
     if (field) json_object_set_new(p, "field", json_string(field));
     if (value) json_object_set_new(p, "value", json_string(value));
     json_object_set_new(p, "reason", json_string(reason));
+    json_object_set_new(p, "text", json_string(text));
     json_array_append_new(res->problems, p);
 }
+
+/* A problem whose message is why's, told in the importer's language. */
+static void problem_err(ImportResult *res, long row, const Column *col, const char *field, const char *value,
+                        const char *reason, const Err *why) {
+    char text[600];
+    problem_in(res, row, col, field, value, reason, err_text(why, res->lang, text, sizeof text));
+}
+
+/* A problem the importer itself finds: the message fmt (a literal of the catalogues) with its
+** arguments. */
+static void problem(ImportResult *res, long row, const Column *col, const char *field, const char *value,
+                    const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void problem(ImportResult *res, long row, const Column *col, const char *field, const char *value,
+                    const char *fmt, ...) {
+    Err why = ERR_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    err_vset(&why, 422, field, fmt, ap);
+    va_end(ap);
+    problem_err(res, row, col, field, value, why.detail, &why);
+}
+
+
 
 static const Column *column_of(const Column *cols, int ncols, const char *field) {
     for (int i = 0; i < ncols; i++)
         if (cols[i].field && strcmp(cols[i].field->name, field) == 0) return &cols[i];
     return NULL;
+}
+
+/* Where the current row is, for a problem entity_check finds in it (row_problem). */
+typedef struct RowAt {
+    ImportResult *res;
+    long row;
+    const Column *cols;
+    int ncols;
+} RowAt;
+
+/* entity_check's sink: a problem of a cell, its reason without the field's name in English (the
+** field is named beside it), its text a whole sentence in the importer's language. */
+static void row_problem(void *arg, const char *field, json_t *value, const Err *why) {
+    RowAt *at = arg;
+    size_t n = strlen(field);
+    const char *reason = strncmp(why->detail, field, n) == 0 && why->detail[n] == ' ' ? why->detail + n + 1 : why->detail;
+    problem_err(at->res, at->row, column_of(at->cols, at->ncols, field), field,
+                json_is_string(value) ? json_string_value(value) : NULL, reason, why);
 }
 
 /* The cell of row under the column of field, as the user wrote it, or NULL. */
@@ -106,8 +150,9 @@ static int audit_import(Db *db, const Entity *en, const Actor *who, const char *
 }
 
 int import_run(Db *db, const Entity *en, const Actor *who, const char *data, size_t n, TableFormat fmt,
-               bool dry_run, ImportProgress progress, void *progress_arg, ImportResult *res, Err *e) {
+               bool dry_run, Lang lang, ImportProgress progress, void *progress_arg, ImportResult *res, Err *e) {
     memset(res, 0, sizeof *res);
+    res->lang = lang;
     res->problems = json_array();
     res->duplicate_rows = json_array();
     if (actor_require(who, e)) return -1; /* before a byte of the file is read */
@@ -148,14 +193,22 @@ int import_run(Db *db, const Entity *en, const Actor *who, const char *data, siz
         const Field *f = entity_field_by_header(en, cells[c]);
         if (is_id || (f && (f->flags & FF_READONLY))) continue; /* exported, ignored on import */
         if (!f) {
-            Buf b = BUF_INIT;
+            /* the columns it takes: in English by name (and Vietnamese header), as the API
+            ** documents them; in Vietnamese by the headers of the template */
+            Buf b = BUF_INIT, h = BUF_INIT;
             int k = 0;
             for (const Field *g = en->fields; g->name; g++)
-                if (!(g->flags & (FF_INTERNAL | FF_READONLY)) && g->type != FT_ID && g->type != FT_STAMP)
-                    buf_printf(&b, "%s%s (%s)", k++ ? ", " : "", g->name, g->vi);
+                if (!(g->flags & (FF_INTERNAL | FF_READONLY)) && g->type != FT_ID && g->type != FT_STAMP) {
+                    buf_printf(&b, "%s%s (%s)", k ? ", " : "", g->name, g->vi);
+                    buf_printf(&h, "%s%s", k++ ? ", " : "", res->lang == LANG_EN ? g->en : g->vi);
+                }
             char *why = arena_printf(&a, "unknown column; %s takes: %s", en->name, buf_str(&b));
+            char *text = res->lang == LANG_EN ? why
+                                              : arena_printf(&a, tr(res->lang, N_("unknown column; %s takes: %s")),
+                                                             tr(res->lang, en->singular), buf_str(&h));
             buf_free(&b);
-            problem(res, rowno, &cols[c], NULL, cells[c], why);
+            buf_free(&h);
+            problem_in(res, rowno, &cols[c], NULL, cells[c], why, text);
             continue;
         }
         if (f->type == FT_ID || f->type == FT_STAMP) continue;
@@ -171,8 +224,7 @@ int import_run(Db *db, const Entity *en, const Actor *who, const char *data, siz
         for (char *p = alts; *p; p++)
             if (*p == '|') *p = '/';
         const Field *f = entity_field(en, strtok(arena_strdup(&a, *req), "|"));
-        problem(res, rowno, NULL, alts, NULL,
-                arena_printf(&a, "missing column %s (%s)", alts, f && f->vi ? f->vi : ""));
+        problem(res, rowno, NULL, alts, NULL, "missing column %s (%s)", alts, f && f->vi ? f->vi : "");
     }
     if (json_array_size(res->problems)) {
         res->errors = 1;
@@ -209,15 +261,8 @@ rows:
             json_object_set_new(obj, cols[c].field->name, json_string(row[c]));
         }
         Err re = ERR_INIT;
-        if (json_array_size(res->problems) == before && entity_check(en, obj, true, true, &re)) {
-            size_t k;
-            json_t *p;
-            json_array_foreach(re.errors, k, p) {
-                const char *field = json_string_value(json_object_get(p, "field"));
-                json_t *v = json_object_get(p, "value");
-                problem(res, rn, column_of(cols, ncols, field), field, json_is_string(v) ? json_string_value(v) : NULL,
-                        json_string_value(json_object_get(p, "reason")));
-            }
+        RowAt at = {res, rn, cols, ncols};
+        if (json_array_size(res->problems) == before && entity_check_each(en, obj, true, true, row_problem, &at, &re)) {
             err_clear(&re);
         } else if (json_array_size(res->problems) == before) {
             /* Domain rules, then duplicates, then the write. */
@@ -226,17 +271,20 @@ rows:
             /* A duplicate is skipped before the write check, so that a list exported from here
             ** re-imports as duplicates (its certificates of ocop's series included). */
             if (en->prepare && en->prepare(db, &a, obj, 0, &re)) {
-                problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
-                        cell_of(row, nc, cols, ncols, re.field), re.detail);
+                entity_err_label(en, &re);
+                problem_err(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
+                            cell_of(row, nc, cols, ncols, re.field), re.detail, &re);
             } else if (en->find_duplicate && (dup = en->find_duplicate(db, obj, &why)) != 0) {
                 res->duplicates++;
                 json_array_append_new(res->duplicate_rows,
-                                      json_pack("{s:I, s:I, s:s}", "row", (json_int_t)rn, "existing_id", (json_int_t)dup,
-                                                "reason", why ? why : "duplicate"));
+                                      json_pack("{s:I, s:I, s:s, s:s}", "row", (json_int_t)rn, "existing_id", (json_int_t)dup,
+                                                "reason", why ? why : "duplicate", "text",
+                                                tr(res->lang, why ? why : N_("duplicate"))));
             } else if (entity_check_write(db, en, who, en->perm_create, NULL, obj, 0, &re) ||
                        (writing && entity_write_new(db, &a, en, obj, &id, false, &re))) {
-                problem(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
-                        cell_of(row, nc, cols, ncols, re.field), re.detail);
+                entity_err_label(en, &re);
+                problem_err(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
+                            cell_of(row, nc, cols, ncols, re.field), re.detail, &re);
             } else {
                 res->created++;
             }

@@ -26,8 +26,11 @@ typedef struct ImportResult {
     size_t created;
     size_t duplicates;
     size_t errors;     /* rows with at least one problem (header problems count as one) */
-    json_t *problems;  /* [{row, column, column_name, field, value, reason}] (owned) */
-    json_t *duplicate_rows; /* [{row, existing_id, reason}] (owned) */
+    /* reason: in English, without the field's name when it names one (the field is beside it);
+    ** text: the whole message in the import's language (import_run's lang) */
+    json_t *problems;  /* [{row, column, column_name, field, value, reason, text}] (owned) */
+    json_t *duplicate_rows; /* [{row, existing_id, reason, text}] (owned) */
+    Lang lang;
 } ImportResult;
 
 /* Import a whole file held in memory. Returns 0 when the file was imported (or, with dry_run,
@@ -37,7 +40,7 @@ typedef struct ImportResult {
 ** anonymous caller: 401, nothing read); the import is recorded in the audit trail as one
 ** entry: the file's SHA-256, the counts and the range of ids created. */
 int import_run(Db *db, const Entity *en, const Actor *who, const char *data, size_t n, TableFormat fmt,
-               bool dry_run, ImportProgress progress, void *progress_arg, ImportResult *res, Err *e);
+               bool dry_run, Lang lang, ImportProgress progress, void *progress_arg, ImportResult *res, Err *e);
 void import_result_free(ImportResult *res);
 /* {"kind", "dry_run", "rows", "created", "duplicates", "errors", "problems", "duplicate_rows"} */
 json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_run);

@@ -222,7 +222,9 @@ json_t *page_form(Req *r, const PageField *fields, size_t n, const Err *e) {
         Buf by = BUF_INIT;
         if (pf->help) buf_printf(&by, "%s-help", id);
         if ((int)i == at) {
-            err_text(e, r->lang, text, sizeof text);
+            Err named = *e; /* the field by the label the person sees beside it, where the message names it */
+            named.field_vi = tr(LANG_VI, pf->label);
+            err_text(&named, r->lang, text, sizeof text);
             json_object_set_new(fv, "error", json_string(text));
             buf_printf(&by, "%s%s-error", by.n ? " " : "", id);
             json_array_append_new(errors, json_pack("{s:s, s:s}", "href", arena_printf(&r->arena, "#%s", id), "text", text));

@@ -446,13 +446,14 @@ int page_certificates(Req *r) {
 }
 
 /* GET /tinh/chung-nhan/het-han: certificates in the re-evaluation window or past the 120-day
-** warning (lifecycle_due), soonest first, with the filing window and the dossier filed. */
+** warning (lifecycle_due), with the filing window and the dossier filed; ?phase= keeps one of
+** the two, ?sort= orders them (soonest first, by product, those without a dossier first). */
 int page_certificates_due(Req *r) {
     Paging pg;
     req_paging(r, &pg);
     bool file = req_query(r, "format") != NULL;
-    DueQuery q = {.province = province_of(r), .who = &r->actor, .limit = file ? -1 : pg.per_page,
-                  .offset = file ? 0 : pg.offset};
+    DueQuery q = {.province = province_of(r), .phase = req_query(r, "phase"), .sort = req_query(r, "sort"),
+                  .who = &r->actor, .limit = file ? -1 : pg.per_page, .offset = file ? 0 : pg.offset};
     json_t *items = NULL, *it;
     int64_t total = 0;
     Err e = ERR_INIT;
@@ -486,8 +487,10 @@ int page_certificates_due(Req *r) {
         return download(r, "het-han", heads, 7, rows);
     }
     json_t *view = json_pack("{s:o}", "items", items);
-    static const char *const none[] = {NULL};
-    list_nav(r, view, none, &pg, total);
+    json_object_set_new(view, "is_phase", page_is(req_query(r, "phase")));
+    json_object_set_new(view, "is_sort", page_is(req_query(r, "sort")));
+    static const char *const keys[] = {"phase", "sort", NULL};
+    list_nav(r, view, keys, &pg, total);
     return work_render(r, 200, "decide_due", view);
 }
 
@@ -647,10 +650,6 @@ static int import_show(Req *r, int status, const Err *e, const char *kind, const
         json_object_set_new(pv, "created", json_string(lang_int(r->lang, (long long)res->created, n, sizeof n)));
         json_object_set_new(pv, "duplicates", json_string(lang_int(r->lang, (long long)res->duplicates, n, sizeof n)));
         json_object_set_new(pv, "errors", json_string(lang_int(r->lang, (long long)res->errors, n, sizeof n)));
-        json_t *p;
-        size_t k;
-        json_array_foreach(res->problems, k, p) /* a reason that is a message of the catalogues as it stands */
-            json_object_set_new(p, "reason", json_string(tr(r->lang, page_jstr(p, "reason"))));
         json_object_set(pv, "problems", res->problems);
         json_object_set_new(pv, "has_problems", json_boolean(json_array_size(res->problems) > 0));
         json_object_set(pv, "duplicate_rows", res->duplicate_rows);
@@ -678,7 +677,7 @@ int page_import_form(Req *r) { return import_show(r, 200, NULL, req_query(r, "ki
 static int import_do(Req *r, const Entity *en, const char *data, size_t n, const char *sha, const char *filename, bool dry) {
     ImportResult res;
     Err e = ERR_INIT;
-    int rc = import_run(r->db, en, &r->actor, data, n, TABLE_AUTO, dry, NULL, NULL, &res, &e);
+    int rc = import_run(r->db, en, &r->actor, data, n, TABLE_AUTO, dry, r->lang, NULL, NULL, &res, &e);
     int st;
     if (!rc && !dry)
         st = page_redirect(r, arena_printf(&r->arena, "/tinh/nhap?done=imported&created=%zu", res.created));

@@ -197,7 +197,7 @@ static const char *recognition_state(int64_t stars, const char *ended, const cha
 
 static int village_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     set_name_keys(obj);
-    if (iget(obj, "households") < 0) return err_set(e, 422, "households", "households cannot be negative");
+    if (iget(obj, "households") < 0) return err_set(e, 422, "households", "%s cannot be negative", "households");
     return check_communes(db, obj, "commune_code", NULL, e);
 }
 
@@ -211,7 +211,7 @@ static int64_t village_dup(Db *db, json_t *obj, const char **why) {
     db_bind_text(s, 2, sget(obj, "name_key"));
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    *why = "a craft village with the same name in the same commune";
+    *why = N_("a craft village with the same name in the same commune");
     return id;
 }
 
@@ -275,8 +275,8 @@ static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         size_t n = strlen(tax), digits = 0;
         for (size_t i = 0; i < n; i++)
             if (isdigit((unsigned char)tax[i])) digits++;
-            else if (tax[i] != '-') return err_set(e, 422, "tax_code", "tax_code must be 10 digits, or 10-3 digits for a branch (got '%s')", tax);
-        if (digits != 10 && digits != 13) return err_set(e, 422, "tax_code", "tax_code must be 10 digits, or 10-3 digits for a branch (got '%s')", tax);
+            else if (tax[i] != '-') return err_set(e, 422, "tax_code", "%s must be 10 digits, or 10-3 digits for a branch (got '%s')", "tax_code", tax);
+        if (digits != 10 && digits != 13) return err_set(e, 422, "tax_code", "%s must be 10 digits, or 10-3 digits for a branch (got '%s')", "tax_code", tax);
     }
     const char *vname = sget(obj, "village_name");
     if (vname && !iget(obj, "village_id")) {
@@ -286,14 +286,14 @@ static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         int64_t vid = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
         db_done(s);
         free(key);
-        if (!vid) return err_set(e, 422, "village_name", "village_name: no craft village called '%s' (import villages first)", vname);
+        if (!vid) return err_set(e, 422, "village_name", "%s: no craft village called '%s' (import villages first)", "village_name", vname);
         json_object_set_new(obj, "village_id", json_integer(vid));
     }
     json_object_del(obj, "village_name");
     if (!json_object_get(obj, "channels") || json_is_null(json_object_get(obj, "channels")))
         json_object_set_new(obj, "channels", json_array());
     if (!sget(obj, "commune_code") && !sget(obj, "commune_code_old"))
-        return err_set(e, 422, "commune_code", "commune_code is required (or commune_code_old, a pre-2025 commune)");
+        return err_set(e, 422, "commune_code", "%s is required (or commune_code_old, a pre-2025 commune)", "commune_code");
     if (check_communes(db, obj, "commune_code", "commune_code_old", e)) return -1;
     if (id > 0) {
         /* The producer's accounts follow it to its (new) province: what officers see. */
@@ -344,7 +344,7 @@ static int64_t producer_dup(Db *db, json_t *obj, const char **why) {
         db_bind_text(s, 1, reg);
         id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
         db_done(s);
-        *why = "a producer with the same business registration number";
+        *why = N_("a producer with the same business registration number");
         return id;
     }
     Stmt *s = db_prepare(db, "SELECT id FROM producers WHERE commune_code = ? AND name_key = ? AND reg_no IS NULL");
@@ -352,7 +352,7 @@ static int64_t producer_dup(Db *db, json_t *obj, const char **why) {
     db_bind_text(s, 2, sget(obj, "name_key"));
     id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    *why = "a producer with the same name in the same commune (and no registration number)";
+    *why = N_("a producer with the same name in the same commune (and no registration number)");
     return id;
 }
 
@@ -463,7 +463,7 @@ static int64_t lookup_producer(Db *db, json_t *obj, Err *e) {
         int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
         db_done(s);
         free(clean);
-        if (!id) err_set(e, 422, "producer_reg_no", "producer_reg_no: no producer with registration number '%s'", reg);
+        if (!id) err_set(e, 422, "producer_reg_no", "%s: no producer with registration number '%s'", "producer_reg_no", reg);
         return id;
     }
     if (name) {
@@ -477,14 +477,14 @@ static int64_t lookup_producer(Db *db, json_t *obj, Err *e) {
         }
         db_done(s);
         free(key);
-        if (!n) err_set(e, 422, "producer_name", "producer_name: no producer called '%s' (import producers first)", name);
+        if (!n) err_set(e, 422, "producer_name", "%s: no producer called '%s' (import producers first)", "producer_name", name);
         else if (n > 1) {
-            err_set(e, 422, "producer_name", "producer_name: several producers are called '%s'; give producer_reg_no", name);
+            err_set(e, 422, "producer_name", "%s: several producers are called '%s'; give producer_reg_no", "producer_name", name);
             id = 0;
         }
         return id;
     }
-    err_set(e, 422, "producer_id", "producer_id is required (or producer_reg_no / producer_name in an import)");
+    err_set(e, 422, "producer_id", "%s is required (or producer_reg_no / producer_name in an import)", "producer_id");
     return 0;
 }
 
@@ -505,7 +505,7 @@ static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     int found = db_step(s) == DB_ROW;
     db_done(s);
     if (!found)
-        return err_set(e, 422, "set_no", "set_no: there is no product set %lld in the classification of %s (sets are 1 to 26)",
+        return err_set(e, 422, "set_no", "%s: there is no product set %lld in the classification of %s (sets are 1 to 26)", "set_no",
                        (long long)iget(obj, "set_no"), sget(obj, "rubric_version"));
     /* Commune of origin defaults to the producer's. */
     if (!sget(obj, "commune_code") && !sget(obj, "commune_code_old")) {
@@ -517,12 +517,12 @@ static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         }
         db_done(s);
         if (!sget(obj, "commune_code"))
-            return err_set(e, 422, "producer_id", "producer_id: there is no producer %lld", (long long)iget(obj, "producer_id"));
+            return err_set(e, 422, "producer_id", "%s: there is no producer %lld", "producer_id", (long long)iget(obj, "producer_id"));
     }
     if (check_communes(db, obj, "commune_code", "commune_code_old", e)) return -1;
     const char *gtin = sget(obj, "gtin");
     if (gtin && !gtin_valid(gtin))
-        return err_set(e, 422, "gtin", "gtin '%s' is not a valid GTIN-8/12/13/14 (wrong length or check digit)", gtin);
+        return err_set(e, 422, "gtin", "%s '%s' is not a valid GTIN-8/12/13/14 (wrong length or check digit)", "gtin", gtin);
     /* Official code: keep a given one (format-checked), else number it in its commune. */
     const char *code = sget(obj, "code");
     int64_t serial, year;
@@ -536,13 +536,13 @@ static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     }
     if (code) {
         if (!parse_product_code(code, &serial, &year))
-            return err_set(e, 422, "code", "code '%s' is not of the form (T)-(X)-(STT)-(Năm), e.g. 86-29887-001-2025", code);
+            return err_set(e, 422, "code", "%s '%s' is not of the form (T)-(X)-(STT)-(Năm), e.g. 86-29887-001-2025", "code", code);
         /* (T)-(X) must be the product's commune and its province, in the 2025 geography or,
         ** for codes issued before 2025-07-01, the pre-2025 one. */
         if (!code_matches_commune(db, code, sget(obj, "commune_code")) &&
             !code_matches_commune(db, code, sget(obj, "commune_code_old")))
-            return err_set(e, 422, "code", "code '%s' does not belong to the product's commune %s: it must start "
-                           "with the province and commune codes, e.g. 86-28903-", code, sget(obj, "commune_code"));
+            return err_set(e, 422, "code", "%s '%s' does not belong to the product's commune %s: it must start "
+                           "with the province and commune codes, e.g. 86-28903-", "code", code, sget(obj, "commune_code"));
         char canon[48];
         snprintf(canon, sizeof canon, "%.2s-%.5s-%03lld-%lld", code, code + 3, (long long)serial, (long long)year);
         json_object_set_new(obj, "code", json_string(canon));
@@ -696,13 +696,13 @@ static int64_t product_dup(Db *db, json_t *obj, const char **why) {
     db_bind_text(s, 2, sget(obj, "name_key"));
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    *why = "a product with the same name from the same producer";
+    *why = N_("a product with the same name from the same producer");
     if (id || !code) return id;
     s = db_prepare(db, "SELECT id FROM products WHERE code = ?");
     db_bind_text(s, 1, code);
     id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    *why = "a product with the same product code";
+    *why = N_("a product with the same product code");
     return id;
 }
 
@@ -716,8 +716,8 @@ static int product_authorize(Db *db, const Actor *who, json_t *before, json_t *a
     int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     if (!n) return 0;
-    return err_set(e, 409, "code", "code: product %lld is recognised under code %s (its recognitions and certificates "
-                   "carry it), so its official code cannot change", (long long)id, sget(before, "code"));
+    return err_set(e, 409, "code", "%s: product %lld is recognised under code %s (its recognitions and certificates "
+                   "carry it), so its official code cannot change", "code", (long long)id, sget(before, "code"));
 }
 
 static const Field product_fields[] = {
@@ -804,12 +804,12 @@ const Entity ENTITY_PRODUCTS = {
 static int recognition_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     if (!iget(obj, "product_id")) {
         const char *code = sget(obj, "product_code");
-        if (!code) return err_set(e, 422, "product_id", "product_id is required (or product_code in an import)");
+        if (!code) return err_set(e, 422, "product_id", "%s is required (or product_code in an import)", "product_id");
         Stmt *s = db_prepare(db, "SELECT id FROM products WHERE code = ?");
         db_bind_text(s, 1, code);
         int64_t pid = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
         db_done(s);
-        if (!pid) return err_set(e, 422, "product_code", "product_code: no product with code '%s'", code);
+        if (!pid) return err_set(e, 422, "product_code", "%s: no product with code '%s'", "product_code", code);
         json_object_set_new(obj, "product_id", json_integer(pid));
     }
     json_object_del(obj, "product_code");
@@ -825,32 +825,32 @@ static int recognition_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e
         json_object_set_new(obj, "level", json_string(level));
     }
     if (stars == 5 && strcmp(level, "ministry") != 0)
-        return err_set(e, 422, "level", "level: 5-star products are recognised by the Ministry (level 'ministry')");
+        return err_set(e, 422, "level", "%s: 5-star products are recognised by the Ministry (level 'ministry')", "level");
     if (strcmp(level, "district") == 0 && date && strcmp(date, "2025-07-01") >= 0)
-        return err_set(e, 422, "level", "level: districts no longer exist from 2025-07-01; a %s decision cannot be at district level", date);
+        return err_set(e, 422, "level", "%s: districts no longer exist from 2025-07-01; a %s decision cannot be at district level", "level", date);
     if (strcmp(level, "district") == 0 && stars != 3)
-        return err_set(e, 422, "level", "level: districts recognised only 3-star products (QĐ 148/QĐ-TTg)");
+        return err_set(e, 422, "level", "%s: districts recognised only 3-star products (QĐ 148/QĐ-TTg)", "level");
     /* QĐ 26/2026 Điều 4.3: certificates (3★ and above, Điều 4.1.a) are valid 36 months: both
     ** numbers are rules of the score sheet's data (certificate_valid_months). */
     const Rubric *law = rubric_current();
     int certified = rubric_certified_stars(law);
     const char *exp = sget(obj, "expires_on");
     if (stars < certified) {
-        if (exp) return err_set(e, 422, "expires_on", "expires_on: 1- and 2-star results get no certificate, so no expiry");
+        if (exp) return err_set(e, 422, "expires_on", "%s: 1- and 2-star results get no certificate, so no expiry", "expires_on");
     } else if (!exp && date) {
         char out[11];
         date_add_months(date, (int)rubric_rule_num(law, "certificate_valid_months"), out);
         json_object_set_new(obj, "expires_on", json_string(out));
     } else if (exp && date && strcmp(exp, date) <= 0) {
-        return err_set(e, 422, "expires_on", "expires_on (%s) must be after decision_date (%s)", exp, date);
+        return err_set(e, 422, "expires_on", "%s (%s) must be after decision_date (%s)", "expires_on", exp, date);
     }
     if (stars < certified && sget(obj, "cert_no"))
-        return err_set(e, 422, "cert_no", "cert_no: 1- and 2-star results get no certificate");
+        return err_set(e, 422, "cert_no", "%s: 1- and 2-star results get no certificate", "cert_no");
     const char *ended = sget(obj, "ended"), *ended_on = sget(obj, "ended_on");
-    if (ended && !ended_on) return err_set(e, 422, "ended_on", "ended_on is required when the recognition was %s", ended);
-    if (!ended && ended_on) return err_set(e, 422, "ended", "ended (revoked or superseded) is required with ended_on");
+    if (ended && !ended_on) return err_set(e, 422, "ended_on", "%s is required when the recognition was %s", "ended_on", ended);
+    if (!ended && ended_on) return err_set(e, 422, "ended", "%s (revoked or superseded) is required with ended_on", "ended");
     if (ended_on && date && strcmp(ended_on, date) < 0)
-        return err_set(e, 422, "ended_on", "ended_on (%s) is before decision_date (%s)", ended_on, date);
+        return err_set(e, 422, "ended_on", "%s (%s) is before decision_date (%s)", "ended_on", ended_on, date);
     json_t *score = json_object_get(obj, "score");
     if (json_is_number(score)) {
         /* Stars follow the council's average score in the bands of the score sheet in force on
@@ -886,7 +886,7 @@ static int64_t recognition_dup(Db *db, json_t *obj, const char **why) {
     db_bind_text(s, 2, sget(obj, "decision_no"));
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    *why = "a recognition of the same product by the same decision";
+    *why = N_("a recognition of the same product by the same decision");
     return id;
 }
 
@@ -973,8 +973,8 @@ static int recognition_authorize(Db *db, const Actor *who, json_t *before, json_
     ** as printed on paper, are recorded as they are). */
     const char *no = after ? sget(after, "cert_no") : NULL;
     if (no && !iget(after, "decision_id") && certificate_no_is_ours(no) && !(before && str_eq(sget(before, "cert_no"), no)))
-        return err_set(e, 422, "cert_no", "cert_no: %s is in ocop's own series of certificate numbers, which only a "
-                       "recognition decision issues; record a historic certificate with its number as printed", no);
+        return err_set(e, 422, "cert_no", "%s: %s is in ocop's own series of certificate numbers, which only a "
+                       "recognition decision issues; record a historic certificate with its number as printed", "cert_no", no);
     return 0;
 }
 
@@ -1056,7 +1056,7 @@ static int point_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         pid = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
         db_done(s);
         if (!pid) {
-            rc = err_set(e, 422, "products", "products: no product %s%s", json_is_integer(x) ? "with id " : "with code ",
+            rc = err_set(e, 422, "products", "%s: no product %s%s", "products", json_is_integer(x) ? "with id " : "with code ",
                          json_is_integer(x) ? "given" : json_string_value(x));
             break;
         }
@@ -1088,7 +1088,7 @@ static int64_t point_dup(Db *db, json_t *obj, const char **why) {
     db_bind_text(s, 2, sget(obj, "name_key"));
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
-    *why = "a point of sale with the same name in the same commune";
+    *why = N_("a point of sale with the same name in the same commune");
     return id;
 }
 

@@ -335,14 +335,14 @@ void rubric_rank(const RubSet *s, double total, const double *got, const int *br
 int rubric_evaluate(const RubSet *s, json_t *choices, const char *stopped_at, RubResult *res, Err *e) {
     memset(res, 0, sizeof *res);
     if (choices && !json_is_null(choices) && !json_is_object(choices))
-        return err_set(e, 422, "choices", "choices must be an object {\"CRITERION\": option index, ...}");
+        return err_set(e, 422, "choices", "%s must be an object {\"CRITERION\": option index, ...}", "choices");
     double *got = xcalloc((size_t)s->nleaves + 1, sizeof *got);
     int *branch = xcalloc((size_t)s->nleaves + 1, sizeof *branch);
     int stop = s->nleaves;
     int rc = 0;
     if (stopped_at) {
         const RubLeaf *l = rubric_leaf(s, stopped_at);
-        if (!l) rc = err_set(e, 422, "stopped_at", "stopped_at: set %d has no criterion %s", s->set_no, stopped_at);
+        if (!l) rc = err_set(e, 422, "stopped_at", "%s: set %d has no criterion %s", "stopped_at", s->set_no, stopped_at);
         else if (!l->stop_note)
             rc = err_set(e, 422, "stopped_at", "criterion %s has no note that stops the evaluation", stopped_at);
         else stop = (int)(l - s->leaves) + 1;

@@ -216,7 +216,7 @@ int scoring_declare_conflict(Db *db, const Actor *who, int64_t dossier, json_t *
 /* Check the comments object: leaf codes of the sheet to text. */
 static int check_comments(const RubSet *set, json_t *comments, Err *e) {
     if (!comments || json_is_null(comments)) return 0;
-    if (!json_is_object(comments)) return err_set(e, 422, "comments", "comments must be an object {\"CRITERION\": \"comment\"}");
+    if (!json_is_object(comments)) return err_set(e, 422, "comments", "%s must be an object {\"CRITERION\": \"comment\"}", "comments");
     const char *k;
     json_t *v;
     json_object_foreach(comments, k, v) {
@@ -268,10 +268,10 @@ int scoring_save_on(Db *db, const Actor *who, int64_t dossier, json_t *in, json_
             return err_set(e, 422, k, "unknown field '%s': send {\"choices\", \"comments\", \"stopped_at\", \"submit\"}", k);
     }
     json_t *stop = json_object_get(in, "stopped_at");
-    if (stop && !json_is_null(stop) && !json_is_string(stop)) return err_set(e, 422, "stopped_at", "stopped_at must be a criterion code");
+    if (stop && !json_is_null(stop) && !json_is_string(stop)) return err_set(e, 422, "stopped_at", "%s must be a criterion code", "stopped_at");
     const char *stopped = json_is_string(stop) ? json_string_value(stop) : NULL;
     json_t *submit = json_object_get(in, "submit");
-    if (submit && !json_is_boolean(submit)) return err_set(e, 422, "submit", "submit must be true or false");
+    if (submit && !json_is_boolean(submit)) return err_set(e, 422, "submit", "%s must be true or false", "submit");
     if (db_begin(db, e)) return -1;
     Ctx c;
     char pos[24], why[256];
@@ -519,7 +519,7 @@ int scoring_close(Db *db, const Actor *who, int64_t dossier, json_t *in, Err *e)
 
 int scoring_close_on(Db *db, const Actor *who, int64_t dossier, json_t *in, const char *day, Err *e) {
     json_t *acc = json_object_get(in, "accept_spread");
-    if (acc && !json_is_boolean(acc)) return err_set(e, 422, "accept_spread", "accept_spread must be true or false");
+    if (acc && !json_is_boolean(acc)) return err_set(e, 422, "accept_spread", "%s must be true or false", "accept_spread");
     const char *comment = json_string_value(json_object_get(in, "comment"));
     if (actor_require(who, e) || db_begin(db, e)) return -1;
     Ctx c;

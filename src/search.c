@@ -55,7 +55,7 @@ static int db_fail(Db *db, Err *e, const char *what) {
 
 static int check_key(const char *kind, int64_t id, int *k, Err *e) {
     *k = kind_code(kind);
-    if (!*k) return err_set(e, 422, "kind", "kind must be product, producer or village");
+    if (!*k) return err_set(e, 422, "kind", "%s must be product, producer or village", "kind");
     if (id < 1 || id > ID_MAX) return err_set(e, 422, "id", "id out of range");
     return 0;
 }
@@ -263,7 +263,7 @@ int search_index(Db *db, const char *kind, int64_t id, Err *e) {
 int search_index_after(Db *db, const char *kind, int64_t after_id, Err *e) {
     int k = kind_code(kind), found = 0;
     bool own;
-    if (!k) return err_set(e, 422, "kind", "kind must be product, producer or village");
+    if (!k) return err_set(e, 422, "kind", "%s must be product, producer or village", "kind");
     if (after_id < 0) after_id = 0;
     if (tx_begin(db, &own, e)) return -1;
     int rc = index_rows_from(db, k, 0, after_id ? after_id : -1, &found, e);
@@ -1190,11 +1190,11 @@ int search_query(Db *db, Arena *a, const char *q, const char *kind, int limit, i
         return err_set(e, 422, "q", "the search text is not valid UTF-8");
     int k = 0;
     if (kind && *kind && !(k = kind_code(kind)))
-        return err_set(e, 422, "kind", "kind must be product, producer or village");
+        return err_set(e, 422, "kind", "%s must be product, producer or village", "kind");
     if (limit < 1 || limit > SEARCH_LIMIT_MAX)
-        return err_set(e, 422, "limit", "limit must be between 1 and %d", SEARCH_LIMIT_MAX);
+        return err_set(e, 422, "limit", "%s must be between 1 and %d", "limit", SEARCH_LIMIT_MAX);
     if (offset < 0 || offset > SEARCH_COUNT_MAX - limit)
-        return err_set(e, 422, "offset", "offset must be between 0 and %d",
+        return err_set(e, 422, "offset", "%s must be between 0 and %d", "offset",
                        SEARCH_COUNT_MAX - limit);
     Buf f = BUF_INIT;
     Words w;

@@ -27,11 +27,11 @@ json_t *stats_report(Db *db, Arena *a, const char *unit_code, const char *date, 
         date_today(today);
         date = today;
     } else if (!date_valid(date)) {
-        err_set(e, 400, "date", "date must be YYYY-MM-DD, got '%s'", date);
+        err_set(e, 400, "date", "%s must be YYYY-MM-DD, got '%s'", "date", date);
         return NULL;
     }
     if (!unit_code || !*unit_code) {
-        err_set(e, 400, "unit", "unit is required: the code of a province, district or commune");
+        err_set(e, 400, "unit", "%s is required: the code of a province, district or commune", "unit");
         return NULL;
     }
     Unit u;
@@ -186,7 +186,7 @@ static json_t *sorted(json_t *o, int (*cmp)(const void *, const void *)) {
 
 json_t *stats_overview(Db *db, const char *date, Err *e) {
     if (!date || !date_valid(date)) {
-        err_set(e, 400, "date", "date must be YYYY-MM-DD, got '%s'", date ? date : "");
+        err_set(e, 400, "date", "%s must be YYYY-MM-DD, got '%s'", "date", date ? date : "");
         return NULL;
     }
     int64_t stars[6] = {0}, total = 0;
@@ -230,7 +230,7 @@ json_t *stats_overview(Db *db, const char *date, Err *e) {
 
 json_t *stats_newest(Db *db, const char *date, int limit, Err *e) {
     if (!date || !date_valid(date)) {
-        err_set(e, 400, "date", "date must be YYYY-MM-DD, got '%s'", date ? date : "");
+        err_set(e, 400, "date", "%s must be YYYY-MM-DD, got '%s'", "date", date ? date : "");
         return NULL;
     }
     Stmt *s = prepare_on(db,

@@ -39,7 +39,7 @@ static const char *day_of(const char *date, char buf[11], Err *e) {
         return buf;
     }
     if (!date_valid(date)) {
-        err_set(e, 422, "date", "date must be a real day written YYYY-MM-DD, got '%s'", date);
+        err_set(e, 422, "date", "%s must be a real day written YYYY-MM-DD, got '%s'", "date", date);
         return NULL;
     }
     return date;
@@ -211,7 +211,7 @@ int unit_find(Db *db, Arena *a, const UnitFilter *f, Unit **out, int *n, int *to
     if (total) *total = 0;
     if (!f->level || (strcmp(f->level, "province") && strcmp(f->level, "district") &&
                       strcmp(f->level, "commune")))
-        return err_set(e, 422, "level", "level must be province, district or commune, got '%s'",
+        return err_set(e, 422, "level", "%s must be province, district or commune, got '%s'", "level",
                        f->level ? f->level : "");
     char buf[11];
     const char *day = day_of(f->date, buf, e);

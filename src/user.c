@@ -53,7 +53,7 @@ static int check_profile(json_t *in, Err *e) {
         if (strlen(s) > 200) return err_set(e, 422, keys[i], "%s is longer than 200 bytes", keys[i]);
         if (!text_utf8_valid(s, strlen(s), NULL)) return err_set(e, 422, keys[i], "%s is not valid UTF-8", keys[i]);
         if (i == 1 && *s && (!strchr(s, '@') || strchr(s, ' ')))
-            return err_set(e, 422, "email", "email must be an address like name@example.vn");
+            return err_set(e, 422, "email", "%s must be an address like name@example.vn", "email");
     }
     return 0;
 }
@@ -250,7 +250,7 @@ static const char *user_order(const char *sort) {
 
 int user_list(Db *db, const Actor *who, const UserQuery *q, json_t **items, int64_t *total, Err *e) {
     const char *order = user_order(q->sort && *q->sort ? q->sort : NULL);
-    if (!order) return err_set(e, 400, "sort", "sort must be one of: %s", USER_SORTS);
+    if (!order) return err_set(e, 400, "sort", "%s must be one of: %s", "sort", USER_SORTS);
     if (actor_require(who, e)) return -1;
     Buf where = BUF_INIT;
     const char *binds[64];
@@ -288,7 +288,7 @@ int user_list(Db *db, const Actor *who, const UserQuery *q, json_t **items, int6
         if (strcmp(q->status, "active") != 0 && strcmp(q->status, "disabled") != 0) {
             buf_free(&where);
             buf_free(&fold);
-            return err_set(e, 400, "status", "status must be active or disabled");
+            return err_set(e, 400, "status", "%s must be active or disabled", "status");
         }
         buf_puts(&where, " AND u.status = ?");
         binds[nb++] = q->status;
@@ -403,7 +403,7 @@ static int grant_in_tx(Db *db, const Actor *who, int64_t id, const char *role, c
                        bool confirmed, int64_t *grant_id, Err *e) {
     int r = role_parse(role);
     if (agency && (strlen(agency) > 200 || !text_utf8_valid(agency, strlen(agency), NULL)))
-        return err_set(e, 422, "agency", "agency is text of at most 200 bytes");
+        return err_set(e, 422, "agency", "%s is text of at most 200 bytes", "agency");
     if (agency && *agency && (r < ROLE_COUNCIL_CHAIR || r > ROLE_COUNCIL_SECRETARY))
         return err_set(e, 422, "agency", "an agency is recorded for council roles only");
     if (r < 0) return err_set(e, 422, "role", "unknown role '%s'; roles: admin, province, commune, council_chair, council_member, council_secretary, producer", role ? role : "");
@@ -416,10 +416,10 @@ static int grant_in_tx(Db *db, const Actor *who, int64_t id, const char *role, c
 /* Shared part of user_create and user_register: check and hash before the transaction. */
 static int user_prepare(json_t *in, char name[USERNAME_MAX + 1], char hash[crypto_pwhash_STRBYTES], Err *e) {
     const char *username = jtext(in, "username"), *password = jtext(in, "password");
-    if (!username) return err_set(e, 422, "username", "username is required (text)");
+    if (!username) return err_set(e, 422, "username", "%s is required (text)", "username");
     const char *why = username_problem(username, name);
     if (why) return err_set(e, 422, "username", "%s", why);
-    if (!password) return err_set(e, 422, "password", "password is required (text)");
+    if (!password) return err_set(e, 422, "password", "%s is required (text)", "password");
     if ((why = password_problem(password, name))) return err_set(e, 422, "password", "%s", why);
     if (check_profile(in, e)) return -1;
     if (password_hash(password, hash, crypto_pwhash_STRBYTES)) return err_set(e, 500, "", "out of memory hashing the password");
@@ -468,7 +468,7 @@ static int unknown_keys(json_t *in, const char *const *allowed, Err *e) {
 int user_create(Db *db, const Actor *who, json_t *in, int64_t *id, Err *e) {
     if (actor_require(who, e) || unknown_keys(in, user_keys, e)) return -1;
     json_t *roles = json_object_get(in, "roles");
-    if (roles && !json_is_array(roles)) return err_set(e, 422, "roles", "roles must be a list of {\"role\", \"scope\"}");
+    if (roles && !json_is_array(roles)) return err_set(e, 422, "roles", "%s must be a list of {\"role\", \"scope\"}", "roles");
     if (!is_admin(who) && json_array_size(roles) == 0)
         return err_set(e, 422, "roles", "give the new user at least one role within your scope");
     char name[USERNAME_MAX + 1], hash[crypto_pwhash_STRBYTES];
@@ -490,7 +490,7 @@ int user_register(Db *db, const Actor *who, Arena *arena, json_t *in, int64_t *i
     if (unknown_keys(in, keys, e)) return -1;
     json_t *producer = json_object_get(in, "producer");
     if (!json_is_object(producer))
-        return err_set(e, 422, "producer", "producer is required: the record of the cooperative, enterprise or household registering (see POST /api/v1/producers)");
+        return err_set(e, 422, "producer", "%s is required: the record of the cooperative, enterprise or household registering (see POST /api/v1/producers)", "producer");
     if (entity_check(&ENTITY_PRODUCERS, producer, true, false, e)) {
         char f[sizeof e->field];
         snprintf(f, sizeof f, "%s", e->field);
@@ -531,7 +531,7 @@ int user_update(Db *db, const Actor *who, int64_t id, json_t *patch, Err *e) {
     const char *status = jtext(patch, "status");
     json_t *sv = json_object_get(patch, "status");
     if (sv && (!status || (strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0)))
-        return err_set(e, 422, "status", "status must be \"active\" or \"disabled\"");
+        return err_set(e, 422, "status", "%s must be \"active\" or \"disabled\"", "status");
     if (db_begin(db, e)) return -1;
     int rc = may_manage(db, who, id, e);
     if (!rc && status && strcmp(status, "disabled") == 0 && actor_user_id(who) == id)
@@ -731,7 +731,7 @@ int token_create(Db *db, const Actor *who, int64_t user_id, const char *name, co
         return err_set(e, 422, "name", "name the token (1 to 100 characters): what integration uses it");
     scope = scope ? scope : "read";
     if (strcmp(scope, "read") != 0 && strcmp(scope, "write") != 0)
-        return err_set(e, 422, "scope", "scope must be \"read\" (GET requests only) or \"write\"");
+        return err_set(e, 422, "scope", "%s must be \"read\" (GET requests only) or \"write\"", "scope");
     if (days < 1 || days > 366) return err_set(e, 422, "expires_in_days", "a token lasts from 1 to 366 days");
     if (actor_user_id(who) != user_id && !is_admin(who))
         return err_set(e, 403, "", "only administrators create tokens for other users");

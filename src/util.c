@@ -156,7 +156,7 @@ int paging_parse(const char *page, const char *per_page, const PagingRule *rule,
     p->page = 1;
     p->per_page = rule->per_page_default;
     if (per_page && (!parse_i64(per_page, &p->per_page) || p->per_page < 1 || p->per_page > rule->per_page_max))
-        return err_set(e, 400, "per_page", "per_page must be a whole number from 1 to %d", rule->per_page_max);
+        return err_set(e, 400, "per_page", "%s must be a whole number from 1 to %d", "per_page", rule->per_page_max);
     int64_t last = rule->reach / p->per_page; /* page * per_page <= reach */
     if (page && (!parse_i64(page, &p->page) || p->page < 1 || p->page > last))
         return err_set(e, 400, "page",

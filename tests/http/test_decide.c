@@ -209,6 +209,36 @@ static void test_due(void **state) {
     expect_status(&r, 200, NULL);
     body_has(&r, "GCN-BT-2022-13");
     resp_free(&r);
+    /* one phase or the other; the order chosen stays chosen */
+    r = browser_get(&B, "/tinh/chung-nhan/het-han?phase=warning&sort=unfiled");
+    expect_page(&r, 200);
+    body_has(&r, "(còn 100 ngày)");
+    body_has(&r, "<option value=\"warning\" selected>");
+    body_has(&r, "<option value=\"unfiled\" selected>");
+    resp_free(&r);
+    r = browser_get(&B, "/tinh/chung-nhan/het-han?phase=window&sort=product");
+    expect_page(&r, 200);
+    assert_null(strstr(r.body, "(còn 100 ngày)"));
+    resp_free(&r);
+    r = browser_get(&B, "/tinh/chung-nhan/het-han?sort=oldest");
+    expect_page(&r, 400);
+    resp_free(&r);
+    /* the API: each item of the phase asked for; unfiled first */
+    for (int k = 0; k < 2; k++) {
+        r = browser_get(&B, k ? "/api/v1/lifecycle/due?phase=window&per_page=100"
+                              : "/api/v1/lifecycle/due?sort=unfiled&per_page=100");
+        expect_status(&r, 200, NULL);
+        json_t *items = json_object_get(r.json, "items"), *it;
+        size_t i;
+        bool filed = false;
+        json_array_foreach(items, i, it) {
+            if (k) assert_string_equal(json_string_value(json_object_get(it, "phase")), "window");
+            bool has = json_is_object(json_object_get(it, "dossier"));
+            if (!k) assert_false(filed && !has); /* no unfiled one after a filed one */
+            filed = filed || has;
+        }
+        resp_free(&r);
+    }
 }
 
 /* The certificate of the decision above: listed, found by its product, revoked only with a
@@ -311,6 +341,11 @@ static void test_import(void **state) {
     body_has(&r, "Các lỗi trong tệp");
     body_has(&r, "<td>3</td>");
     body_has(&r, "<td>4</td>");
+    /* each reason in the page's language, the field by its label */
+    body_has(&r, "cần nhập tên làng nghề");
+    body_has(&r, "Mã xã: không có xã mã");
+    assert_null(strstr(r.body, "is required"));
+    assert_null(strstr(r.body, "no commune"));
     body_has(&r, "Chưa ghi dữ liệu nào.");
     assert_null(strstr(r.body, "Nhập các dòng này"));
     resp_free(&r);

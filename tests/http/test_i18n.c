@@ -65,15 +65,20 @@ static void test_api_error(void **state) {
     resp_free(&r);
 }
 
+/* A new administrator username and its "Authorization: Bearer" header line, into out[n]. */
+static void admin_bearer(const char *username, char *out, size_t n) {
+    srv_user(&S, username, (const char *const[]){"admin", NULL});
+    char *token = srv_token(&S, username, "write");
+    snprintf(out, n, "Authorization: Bearer %s", token);
+    free(token);
+}
+
 /* A record's field-by-field check (entity.c) is told in Vietnamese too; the errors[] list keeps
 ** each field's reason. */
 static void test_record_check(void **state) {
     (void)state;
-    srv_user(&S, "i18n_admin", (const char *const[]){"admin", NULL});
-    char *token = srv_token(&S, "i18n_admin", "write");
     char auth[300];
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-    free(token);
+    admin_bearer("i18n_admin", auth, sizeof auth);
     const char *vi[] = {auth, "Accept-Language: vi", NULL}, *en[] = {auth, NULL};
     const char *body = "{\"colour\": \"red\", \"name\": \"Hợp tác xã A\"}";
     Resp r = http_req_h(&S, en, "POST", "/api/v1/producers", "application/json", body, strlen(body));
@@ -84,6 +89,28 @@ static void test_record_check(void **state) {
     assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "errors"), 0), "reason")),
                         "is not a field of this record");
     resp_free(&r);
+}
+
+/* An import's problems: reason in English (stable for programs), text in the request's language. */
+static void test_import_text(void **state) {
+    (void)state;
+    char auth[300];
+    admin_bearer("i18n_imp", auth, sizeof auth);
+    const char *vi[] = {auth, "Accept-Language: vi", NULL}, *en[] = {auth, "Accept-Language: en", NULL};
+    const char *csv = "name,commune_code,households\n,28903,-5\n";
+    for (int k = 0; k < 2; k++) {
+        Resp r = http_req_h(&S, k ? en : vi, "POST", "/api/v1/import/villages?dry_run=true", "text/csv", csv, strlen(csv));
+        expect_status(&r, 422, "file");
+        json_t *errs = json_object_get(r.json, "errors");
+        assert_int_equal(json_array_size(errs), 2);
+        json_t *p0 = json_array_get(errs, 0), *p1 = json_array_get(errs, 1);
+        assert_string_equal(json_string_value(json_object_get(p0, "reason")), "must be between 0 and 1000000");
+        assert_string_equal(json_string_value(json_object_get(p0, "text")),
+                            k ? "households must be between 0 and 1000000" : "Số hộ phải trong khoảng từ 0 đến 1000000");
+        assert_string_equal(json_string_value(json_object_get(p1, "reason")), "is required");
+        assert_string_equal(json_string_value(json_object_get(p1, "text")), k ? "name is required" : "cần nhập tên làng nghề");
+        resp_free(&r);
+    }
 }
 
 static void cli_in(const char *var, const char *value, const char *want) {
@@ -143,7 +170,7 @@ static void test_cli_import_place(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_api_error),
-        cmocka_unit_test(test_record_check),
+        cmocka_unit_test(test_record_check), cmocka_unit_test(test_import_text),
         cmocka_unit_test(test_cli_language),
         cmocka_unit_test(test_cli_import_place),
     };

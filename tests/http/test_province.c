@@ -210,6 +210,13 @@ static void test_round_forms(void **state) {
     expect_page(&r, 422);
     body_has(&r, "id=\"f-year-error\"");
     resp_free(&r);
+    /* a number out of range: the field by its label, in Vietnamese */
+    r = browser_post(&b, "/tinh/dot/moi", "year=2027&number=13");
+    expect_page(&r, 422);
+    body_has(&r, "id=\"f-number-error\"");
+    body_has(&r, "Số thứ tự của đợt trong năm phải trong khoảng từ 1 đến 12");
+    assert_null(strstr(r.body, "number phải"));
+    resp_free(&r);
     assert_int_equal(count_of("/api/v1/rounds?province_code=86"), before);
 
     r = browser_post(&b, "/tinh/dot/moi", "year=2027&number=1&council_id=1&note=%s", form_enc("Đợt 1 năm sau"));

@@ -419,7 +419,7 @@ static void test_import(void **state) {
         ImportResult res;
         Err e = ERR_INIT;
         assert_int_equal(import_run(f->db, &ENTITY_PRODUCERS, who, producers_csv, sizeof producers_csv - 1, TABLE_CSV,
-                                    false, NULL, NULL, &res, &e), -1);
+                                    false, LANG_EN, NULL, NULL, &res, &e), -1);
         assert_int_equal(e.status, 401);
         assert_int_equal(res.created, 0);
         import_result_free(&res);
@@ -430,7 +430,7 @@ static void test_import(void **state) {
     ImportResult res;
     Err e = ERR_INIT;
     assert_int_equal(import_run(f->db, &ENTITY_PRODUCERS, &sys, producers_csv, sizeof producers_csv - 1, TABLE_CSV, false,
-                                NULL, NULL, &res, &e), 0);
+                                LANG_EN, NULL, NULL, &res, &e), 0);
     assert_int_equal(res.created, 1);
     import_result_free(&res);
     assert_int_equal(count(f->db, "producers"), before + 1);

@@ -113,7 +113,7 @@ static void test_err_text(void **state) {
     assert_string_equal(err_text(&e, LANG_VI, out, sizeof out),
                         "from phải là ngày dạng YYYY-MM-DD hoặc thời điểm UTC dạng YYYY-MM-DDTHH:MM:SSZ; nhận được "
                         "'0123456789012345678901234567890123456789'");
-    err_set(&e, 422, "url", "verify_url must be plain ASCII without spaces (percent-encode the rest)");
+    err_set(&e, 422, "verify_url", "%s must be plain ASCII without spaces (percent-encode the rest)", "verify_url");
     assert_non_null(strstr(err_text(&e, LANG_VI, out, sizeof out), "%XX"));
     err_set(&e, 422, "", "the image is %lld × %lld pixels; at most %lld megapixels are taken", 9000LL, 9000LL, 64LL);
     assert_string_equal(err_text(&e, LANG_VI, out, sizeof out),
@@ -197,6 +197,37 @@ static void test_err_word(void **state) {
     assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "không có điểm bán nào có mã số 7");
 }
 
+/* A field's name in a message (an argument whose text is the Err's field) is said by its label
+** in Vietnamese (Err.field_vi), lower-case within a sentence; in English the name stands (the
+** API's field names). entity_check labels its problems itself. */
+static void test_err_field_label(void **state) {
+    (void)state;
+    static const char number[] = "number";
+    char typed[16], out[256];
+    snprintf(typed, sizeof typed, "%s", number);
+    Err e = ERR_INIT;
+    err_set(&e, 422, number, "%s must be between %lld and %lld", number, 1LL, 12LL);
+    e.field_vi = "Số thứ tự đợt";
+    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "Số thứ tự đợt phải trong khoảng từ 1 đến 12");
+    assert_string_equal(err_text(&e, LANG_EN, out, sizeof out), "number must be between 1 and 12");
+    err_set(&e, 422, number, "%s is required", number);
+    assert_null(e.field_vi); /* err_set forgets the last message's label */
+    e.field_vi = "Đợt đánh giá";
+    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "cần nhập đợt đánh giá");
+    err_set(&e, 422, number, "%s is required", typed); /* the same text: the same field */
+    e.field_vi = "Số thứ tự đợt";
+    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "cần nhập số thứ tự đợt");
+    err_set(&e, 422, number, "%s is required", "round"); /* another word stands */
+    e.field_vi = "Số thứ tự đợt";
+    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "cần nhập round");
+    /* entity_check: each problem is labelled by its field */
+    json_t *obj = json_pack("{s:s, s:i}", "commune_code", "28903", "households", -5);
+    assert_int_equal(entity_check(&ENTITY_VILLAGES, obj, true, false, &e), -1);
+    assert_string_equal(err_text(&e, LANG_VI, out, sizeof out), "Số hộ phải trong khoảng từ 0 đến 1000000");
+    json_decref(obj);
+    err_clear(&e);
+}
+
 /* An export that cannot be written says why in the reader's language too (tablew.c). */
 static void test_export_error(void **state) {
     (void)state;
@@ -243,7 +274,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tr),       cmocka_unit_test(test_lang_parse), cmocka_unit_test(test_lang_accept),
         cmocka_unit_test(test_numbers),  cmocka_unit_test(test_date),       cmocka_unit_test(test_err_text),
-        cmocka_unit_test(test_err_word),
+        cmocka_unit_test(test_err_word),        cmocka_unit_test(test_err_field_label),
         cmocka_unit_test(test_export_error),
         cmocka_unit_test(test_err_code),        cmocka_unit_test(test_err_place),
     };
