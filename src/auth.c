@@ -36,6 +36,7 @@ static const struct {
     [ROLE_COUNCIL_MEMBER] = {"council_member", "Thành viên Hội đồng", "Council member"},
     [ROLE_COUNCIL_SECRETARY] = {"council_secretary", "Thư ký Hội đồng", "Council secretary"},
     [ROLE_PRODUCER] = {"producer", "Chủ thể OCOP", "Producer"},
+    [ROLE_MINISTRY] = {"ministry", "Cán bộ OCOP cấp Bộ", "Ministry officer"},
 };
 
 static const char *const PERMS[PERM_COUNT] = {
@@ -92,6 +93,12 @@ static const uint32_t role_perms[ROLE_COUNT] = {
     [ROLE_PRODUCER] = P(PERM_LOGIN) | P(PERM_PRODUCERS_UPDATE) | P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) |
                       P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT) |
                       P(PERM_PRODUCERS_PERSONAL),
+    /* The Ministry's officer organises the national (5★) evaluation: the dossiers sent to it,
+    ** its councils and rounds, putting a dossier in one, and its decisions with the recognitions
+    ** they make. Its councils' members get their roles from an administrator; it reads no
+    ** personal data. */
+    [ROLE_MINISTRY] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_ACT) | P(PERM_ROUNDS_WRITE) |
+                      P(PERM_COUNCILS_WRITE) | P(PERM_DECISIONS_WRITE) | P(PERM_RECOGNITIONS_WRITE),
 };
 #undef P
 
@@ -143,6 +150,7 @@ static bool grant_covers(const Grant *g, const Place *place) {
     case ROLE_ADMIN: return true;
     case ROLE_PROVINCE: return place->province[0] && strcmp(place->province, g->scope) == 0;
     case ROLE_COMMUNE: return place->commune[0] && strcmp(place->commune, g->scope) == 0;
+    case ROLE_MINISTRY: return place->ministry;
     case ROLE_PRODUCER: {
         int64_t id;
         return place->producer_id > 0 && parse_i64(g->scope, &id) && id == place->producer_id;

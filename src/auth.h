@@ -31,6 +31,8 @@ typedef enum Role {
     ROLE_COUNCIL_MEMBER,
     ROLE_COUNCIL_SECRETARY,
     ROLE_PRODUCER,          /* scope: producer id; unconfirmed until a commune officer confirms */
+    ROLE_MINISTRY,          /* the Ministry's OCOP officer (5★, QĐ 26/2026 Điều 4.1.b); scope: none,
+                            ** reaches the Ministry's records only (Place.ministry) */
     ROLE_COUNT
 } Role;
 
@@ -55,7 +57,7 @@ typedef enum Perm {
     PERM_ROUNDS_WRITE,      /* the province's evaluation rounds */
     PERM_SCORES_WRITE,      /* council: score, declare conflicts, re-score, close (by position) */
     PERM_DECISIONS_WRITE,   /* recognition decisions and revocations: the province's (its officers)
-                            ** and the Ministry's (administrators); decision.c checks the level */
+                            ** and the Ministry's (its officers, administrators); decision.c checks the level */
     PERM_ADMIN,             /* whole-system operations: metrics, audit verification */
     PERM_PRODUCERS_PERSONAL, /* read, filter and sort the personal data of a producer's legal
                             ** representative and contacts (Decree 13/2023/NĐ-CP): officers in their
@@ -79,6 +81,7 @@ typedef struct Place {
     int64_t producer_id;
     int64_t council_id;
     int64_t council_id2;  /* a second council that handled it (the province's, once the Ministry's has it) */
+    bool ministry;        /* the Ministry's: its councils and rounds, a dossier sent to it, a 5★ decision */
 } Place;
 
 /* Fill p->province from p->commune (units in force, 2025 geography) when it is empty. */

@@ -599,8 +599,10 @@ static const Command commands[] = {
      "  ocop user enable NAME\n"
      "  ocop user grant NAME ROLE[:SCOPE]\n"
      "  ocop user revoke NAME ROLE[:SCOPE]\n"
-     "Roles and their scopes: admin; province:PROVINCE_CODE; commune:COMMUNE_CODE;\n"
-     "council_chair|council_member|council_secretary:COUNCIL_ID; producer:PRODUCER_ID.\n"
+     "Roles and their scopes: admin; ministry (the Ministry's 5★ evaluation); province:PROVINCE_CODE;\n"
+     "commune:COMMUNE_CODE; "
+     "council_chair|council_member|council_secretary:COUNCIL_ID;\n"
+     "producer:PRODUCER_ID.\n"
      "Codes are those of the 2025 geography (QĐ 19/2025/QĐ-TTg), e.g. province:86, commune:28903.\n"
      "Without --password-stdin the password is asked twice on the terminal (not echoed).\n"
      "Example: echo 'a long passphrase' | ocop user add root --role admin --password-stdin", 1, 3},

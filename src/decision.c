@@ -163,7 +163,8 @@ static int insert_event(Db *db, const Actor *who, int64_t cert, const char *even
 }
 
 /* QĐ 26/2026 Điều 4.1 and 8.2: the chair of the provincial People's Committee for 3★ and 4★
-** (recorded by the province's OCOP office), the Minister for 5★ (recorded by administrators).
+** (recorded by the province's OCOP office), the Minister for 5★ (recorded by the Ministry's
+** officers or administrators).
 ** Before 2025-07-01 districts recognised 3★ within their province (QĐ 148/QĐ-TTg): their
 ** decisions are the province's to record. The system may do all, an anonymous caller nothing. */
 bool decision_may_decide(const Actor *who, const char *level, const char *province) {
@@ -173,6 +174,9 @@ bool decision_may_decide(const Actor *who, const char *level, const char *provin
     if (level && (strcmp(level, "province") == 0 || strcmp(level, "district") == 0)) {
         snprintf(p.province, sizeof p.province, "%s", province ? province : "");
         mask |= 1u << ROLE_PROVINCE;
+    } else if (level && strcmp(level, "ministry") == 0) {
+        p.ministry = true;
+        mask |= 1u << ROLE_MINISTRY;
     }
     return actor_covers_roles(who, mask, PERM_DECISIONS_WRITE, &p);
 }
@@ -708,7 +712,9 @@ static int supersede(Db *db, Arena *a, const Actor *who, const DecIn *d, const I
     db_done(s);
     for (int i = 0; i < n && !rc; i++) {
         json_t *patch = json_pack("{s:s, s:s, s:s}", "ended", "superseded", "ended_on", d->decided_on, "ended_reason", buf_str(&why));
-        rc = entity_update(db, a, &ENTITY_RECOGNITIONS, who, ids[i], patch, e);
+        /* the right comes from the decision (decision_may_decide), not from who's reach: the
+        ** Ministry's 5★ ends the province's 4★ */
+        rc = entity_update_unchecked(db, a, &ENTITY_RECOGNITIONS, who, ids[i], patch, e);
         json_decref(patch);
     }
     buf_free(&why);

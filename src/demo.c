@@ -72,6 +72,7 @@ static int demo_users(Db *db, const Actor *who, int verbose, Err *e) {
         {"bo.chutich", "Chủ tịch Hội đồng cấp quốc gia (demo)", "council_chair", council3_scope},
         {"bo.thanhvien", "Thành viên Hội đồng cấp quốc gia (demo)", "council_member", council3_scope},
         {"bo.thuky", "Thư ký Hội đồng cấp quốc gia (demo)", "council_secretary", council3_scope},
+        {"bo.vanphong", "Cán bộ OCOP cấp Bộ (demo)", "ministry", ""},
     };
     for (size_t i = 0; i < COUNT(users); i++) {
         json_t *in = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}]}", "username", users[i].name, "password",

@@ -425,6 +425,7 @@ const Entity ENTITY_DOSSIERS = {
     .perm_create = PERM_DOSSIERS_WRITE, .perm_update = PERM_DOSSIERS_WRITE, .perm_delete = PERM_DOSSIERS_WRITE,
     .perm_read = PERM_DOSSIERS_READ,
     .council_sql = "CAST(? AS INTEGER) IN (SELECT council_id FROM rounds WHERE id = round_id OR id = province_round_id)",
+    .ministry_sql = "(state IN ('with_ministry', 'in_ministry_round', 'ministry_scored') OR ministry_pass IS NOT NULL)",
     /* ?q=: folded words (lower case, without diacritics or punctuation: "keo dua", "05 pdk") within
     ** the registration number (only when they hold a digit: folding every number costs more than
     ** the rest), or the product's or the producer's name */
@@ -440,6 +441,7 @@ const Entity ENTITY_DOSSIERS = {
 #define COMMUNE R(ROLE_COMMUNE)
 #define PROVINCE R(ROLE_PROVINCE)
 #define ADMIN R(ROLE_ADMIN)
+#define MINISTRY_OFFICER R(ROLE_MINISTRY)
 
 typedef struct Transition {
     const char *action;
@@ -462,9 +464,9 @@ static const Transition transitions[] = {
     /* A result under three stars gets no recognition decision: the province closes the dossier. */
     {"not_recognized", "scored ministry_scored", "decided", PROVINCE | ADMIN, "", "Không đạt (dưới 3 sao)"},
     /* A province result of 90 or more goes to the Ministry, whose council scores it again
-    ** (QĐ 26/2026 Điều 4.1.b, 7): the Ministry's rounds are recorded by administrators. */
+    ** (QĐ 26/2026 Điều 4.1.b, 7): the Ministry's officers put it in one of its rounds. */
     {"send_to_ministry", "scored", "with_ministry", PROVINCE | ADMIN, "", "Gửi Bộ đánh giá 5 sao"},
-    {"assign_ministry", "with_ministry", "in_ministry_round", ADMIN, "round_id", "Đưa vào đợt đánh giá của Bộ"},
+    {"assign_ministry", "with_ministry", "in_ministry_round", MINISTRY_OFFICER | ADMIN, "round_id", "Đưa vào đợt đánh giá của Bộ"},
     {"withdraw", "draft submitted with_commune returned resubmitted forwarded checked in_round scored with_ministry "
                  "in_ministry_round ministry_scored", "withdrawn",
      PRODUCER | PROVINCE | ADMIN, "", "Rút hồ sơ"},
@@ -485,8 +487,6 @@ static json_t *actions_from(const char *state) {
 }
 
 json_t *dossier_transitions(void) {
-    static const char *const names[ROLE_COUNT] = {"admin", "province", "commune", "council_chair", "council_member",
-                                                  "council_secretary", "producer"};
     json_t *arr = json_array();
     for (size_t i = 0; i < COUNT(transitions); i++) {
         const Transition *t = &transitions[i];
@@ -499,7 +499,7 @@ json_t *dossier_transitions(void) {
         for (char *save = NULL, *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
             json_array_append_new(needs, json_string(w));
         for (int r = 0; r < ROLE_COUNT; r++)
-            if ((t->roles >> r) & 1u) json_array_append_new(roles, json_string(names[r]));
+            if ((t->roles >> r) & 1u) json_array_append_new(roles, json_string(role_name((Role)r)));
         json_array_append_new(arr, json_pack("{s:s, s:s, s:o, s:s, s:o, s:o}", "action", t->action, "label", t->vi, "from",
                                              from, "to", t->to, "roles", roles, "needs", needs));
     }

@@ -573,12 +573,22 @@ void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p) {
     }
     if (json_is_integer(cid)) p->council_id = json_integer_value(cid);
     if (json_is_integer(cid) && !p->province[0] && !p->commune[0]) {
-        /* A record of a council (its advisory group): the council's province. */
-        Stmt *s = db_prepare(db, "SELECT province_code FROM councils WHERE id = ?");
+        /* A record of a council (its advisory group): the council's province, or the Ministry. */
+        Stmt *s = db_prepare(db, "SELECT province_code, level FROM councils WHERE id = ?");
         db_bind_int(s, 1, json_integer_value(cid));
-        if (db_step(s) == DB_ROW && db_col_text(s, 0)) snprintf(p->province, sizeof p->province, "%s", db_col_text(s, 0));
+        if (db_step(s) == DB_ROW) {
+            if (db_col_text(s, 0)) snprintf(p->province, sizeof p->province, "%s", db_col_text(s, 0));
+            p->ministry = str_eq(db_col_text(s, 1), "ministry");
+        }
         db_done(s);
     }
+    /* The Ministry's: its councils and rounds, a dossier sent to it (dossier.c's ministry_sql). */
+    if (str_eq(en->name, "councils")) p->ministry = str_eq(jstr_of(obj, "level"), "ministry");
+    else if (str_eq(en->name, "rounds")) p->ministry = str_eq(p->province, "bo");
+    else if (str_eq(en->name, "recognitions")) p->ministry = str_eq(jstr_of(obj, "level"), "ministry");
+    else if (str_eq(en->name, "dossiers"))
+        p->ministry = json_is_integer(prid) || str_eq(jstr_of(obj, "state"), "with_ministry") ||
+                      str_eq(jstr_of(obj, "state"), "in_ministry_round") || str_eq(jstr_of(obj, "state"), "ministry_scored");
     if (json_is_integer(rid)) {
         Stmt *s = db_prepare(db, "SELECT council_id FROM rounds WHERE id = ?");
         db_bind_int(s, 1, json_integer_value(rid));
@@ -620,8 +630,8 @@ int entity_check_scope(Db *db, const Entity *en, const Actor *who, Perm perm, js
                         : json_object_get(obj, "province_code") ? "province_code"
                                                                 : "";
     if (!p.commune[0] && !p.province[0])
-        return err_set(e, 403, field, "this %s belongs to no province (the Ministry's): only an administrator may write it",
-                       en->singular);
+        return err_set(e, 403, field, "this %s belongs to no province (the Ministry's): only the Ministry's officers or an "
+                       "administrator may write it", en->singular);
     return err_set(e, 403, field, "this %s would lie outside your scope (%s %s)", en->singular,
                    p.commune[0] ? "commune" : "province", p.commune[0] ? p.commune : p.province);
 }
@@ -784,13 +794,14 @@ int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *i
     return 0;
 }
 
-int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t id, json_t *patch, Err *e) {
+/* entity_update, with who's right to write checked (check) or decided by the caller. */
+static int update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t id, json_t *patch, bool check, Err *e) {
     /* The output record (for the audit trail and the scope), and the stored columns to merge
     ** the patch into: the output hooks may turn columns into other shapes (a JSON text column
     ** into an object) that must not be written back. */
     json_t *cur = entity_get(db, en, id, e);
     if (!cur) return -1;
-    if (entity_check_scope(db, en, who, en->perm_update, cur, id, false, e)) {
+    if (check && entity_check_scope(db, en, who, en->perm_update, cur, id, false, e)) {
         json_decref(cur);
         return -1;
     }
@@ -808,7 +819,9 @@ int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t 
         entity_err_label(en, e);
         goto out;
     }
-    if (entity_check_write(db, en, who, en->perm_update, cur, merged, id, e)) goto out;
+    if (check ? entity_check_write(db, en, who, en->perm_update, cur, merged, id, e)
+              : en->authorize && en->authorize(db, who, cur, merged, id, e))
+        goto out;
     if (check_refs(db, en, merged, e)) goto out;
     char ts[32];
     ts_now(ts);
@@ -847,6 +860,14 @@ out:
     json_decref(cur);
     json_decref(merged);
     return rc;
+}
+
+int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t id, json_t *patch, Err *e) {
+    return update(db, a, en, who, id, patch, true, e);
+}
+
+int entity_update_unchecked(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t id, json_t *patch, Err *e) {
+    return update(db, a, en, who, id, patch, false, e);
 }
 
 int entity_delete(Db *db, const Entity *en, const Actor *who, int64_t id, Err *e) {
@@ -931,9 +952,13 @@ static bool scope_sql(const Entity *en, const Actor *who, Perm perm, Buf *sql, c
     for (int i = 0; a && i < a->ngrants; i++) {
         const Grant *g = &a->grants[i];
         if (!auth_grant_allows(g, perm)) continue;
-        const char *cond = NULL;
+        const char *cond = NULL, *bind = g->scope;
         switch (g->role) {
         case ROLE_ADMIN: return false;
+        case ROLE_MINISTRY:
+            cond = en->ministry_sql;
+            bind = NULL;
+            break;
         case ROLE_PROVINCE:
             cond = entity_field(en, "province_code") ? "province_code = ?"
                    : entity_field(en, "commune_code")
@@ -949,7 +974,7 @@ static bool scope_sql(const Entity *en, const Actor *who, Perm perm, Buf *sql, c
         }
         if (!cond) continue;
         buf_printf(sql, " OR %s", cond);
-        binds[n++] = g->scope;
+        if (bind) binds[n++] = bind;
     }
     *nb = n;
     return true;

@@ -138,6 +138,7 @@ struct Entity {
     ** council_sql) and a record outside it is 404. */
     Perm perm_read;
     const char *council_sql; /* "round_id IN (SELECT id FROM rounds WHERE council_id = ?)" */
+    const char *ministry_sql; /* the records the Ministry's officers read (no '?'); NULL: none */
     /* ?q= of an entity without a name_fold column: a condition over its table whose every '?'
     ** takes the search text folded (text_fold: lower case, no diacritics), e.g. the names of
     ** the records it refers to. NULL: such an entity cannot be searched. */
@@ -243,6 +244,12 @@ int entity_insert_unchecked(Db *db, Arena *a, const Entity *en, const Actor *who
 int entity_write_new(Db *db, Arena *a, const Entity *en, json_t *obj, int64_t *id, bool index, Err *e);
 /* Merge patch into the record id and write it (prepare, after_write). Caller holds the tx. */
 int entity_update(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t id, json_t *patch, Err *e);
+/* entity_update without entity_check_scope and entity_check_write, as entity_insert_unchecked:
+** for the one write whose right comes from its caller's own rule, a decision superseding the
+** product's earlier recognitions (decision.c supersede: the Ministry's 5★ decision ends a
+** province's 4★). Still runs prepare, en->authorize, and the audit entry (as who). Nothing
+** else calls it. */
+int entity_update_unchecked(Db *db, Arena *a, const Entity *en, const Actor *who, int64_t id, json_t *patch, Err *e);
 int entity_delete(Db *db, const Entity *en, const Actor *who, int64_t id, Err *e);
 
 /* Import/export headers: the field matching a column header in Vietnamese or English, by a

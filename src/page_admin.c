@@ -3,8 +3,8 @@
 ** "The Ministry's workspace", "The administrator's workspace").
 **
 ** The Ministry's steps (its rounds and council, assign_ministry, its 5★ decisions) are taken by
-** administrators (dossier.c transitions, decision.c decision_may_decide): its pages are the
-** administrator's. Its rounds are rounds whose province_code is "bo", scored by a council of
+** its officers (role ministry) and administrators (dossier.c transitions, decision.c
+** decision_may_decide). Its rounds are rounds whose province_code is "bo", scored by a council of
 ** level "ministry"; its decisions are decisions of level "ministry", signed with the key "bo".
 **
 ** The administrator's pages call the domain as the JSON API and the command line do: users

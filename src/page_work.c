@@ -32,6 +32,9 @@ static const struct {
     {ROLE_COUNCIL_CHAIR, "/cham-diem", N_("Scoring")},
     {ROLE_COUNCIL_MEMBER, "/cham-diem", N_("Scoring")},
     {ROLE_COUNCIL_SECRETARY, "/cham-diem", N_("Scoring")},
+    {ROLE_MINISTRY, "/bo/ho-so", N_("Ministry (5★)")},
+    {ROLE_MINISTRY, "/bo/dot", N_("Ministry rounds")},
+    {ROLE_MINISTRY, "/bo/quyet-dinh", N_("Ministry decisions")},
     {ROLE_ADMIN, "/bo/ho-so", N_("Ministry (5★)")},
     {ROLE_ADMIN, "/bo/dot", N_("Ministry rounds")},
     {ROLE_ADMIN, "/bo/quyet-dinh", N_("Ministry decisions")},
@@ -145,6 +148,7 @@ int page_work(Req *r) {
         {ROLE_COUNCIL_CHAIR, work_needs_council, NULL},
         {ROLE_COUNCIL_MEMBER, work_needs_council, NULL},
         {ROLE_COUNCIL_SECRETARY, work_needs_council, NULL},
+        {ROLE_MINISTRY, work_needs_ministry, NULL},
         {ROLE_ADMIN, work_needs_ministry, work_needs_admin},
     };
     json_t *roles = json_array();
@@ -152,6 +156,8 @@ int page_work(Req *r) {
     for (size_t i = 0; i < COUNT(parts); i++) {
         const Grant *g = work_grant(r, parts[i].role);
         if (!g) continue;
+        /* an administrator's own part holds the Ministry's sections already */
+        if (parts[i].role == ROLE_MINISTRY && work_grant(r, ROLE_ADMIN)) continue;
         bool council = parts[i].needs == work_needs_council;
         if (council && council_done) continue;
         council_done |= council;

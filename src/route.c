@@ -7,6 +7,7 @@
 #include "route.h"
 
 #include <sodium.h>
+#include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 
@@ -313,19 +314,20 @@ const Route routes[] = {
     WORK_ON("GET", "/cham-diem/{id}/bien-ban.pdf", COUNCIL, "dossiers.read", "pass:int(1..1000)", page_council_minutes,
             "dossiers.minutes_pdf", ENTITY_DOSSIERS),
 
-    /* the Ministry's and the administrator's workspaces (page_admin.c): the pages whose permission
-    ** no other role holds say "login", so that the role check names the workspace (403) */
-    WORK("GET", "/bo/ho-so", RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_ministry_dossiers, "ministry.dossiers"),
-    WORK_ON("GET", "/bo/ho-so/{id}", RB(ADMIN), "dossiers.read", "done:text(40)", page_ministry_dossier,
+    /* the Ministry's (its officers and administrators) and the administrator's workspaces
+    ** (page_admin.c): the pages whose permission no other role holds say "login", so that the
+    ** role check names the workspace (403) */
+    WORK("GET", "/bo/ho-so", RB(MINISTRY) | RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_ministry_dossiers, "ministry.dossiers"),
+    WORK_ON("GET", "/bo/ho-so/{id}", RB(MINISTRY) | RB(ADMIN), "dossiers.read", "done:text(40)", page_ministry_dossier,
             "dossiers.ministry_page", ENTITY_DOSSIERS),
-    WORK("GET", "/bo/dot", RB(ADMIN), "rounds.write", PUBLIC_LIST_PARAMS, page_ministry_rounds, "ministry.rounds"),
-    WORK("GET", "/bo/dot/moi", RB(ADMIN), "rounds.write", "", page_ministry_round_form, "ministry.round_form"),
-    WORK("POST", "/bo/dot/moi", RB(ADMIN), "rounds.write", "", page_ministry_round_create, "ministry.round_create"),
-    WORK("GET", "/bo/quyet-dinh", RB(ADMIN), "decisions.write", ADMIN_LIST_PARAMS " year:int(2000..2999) sort:enum(newest|oldest)",
+    WORK("GET", "/bo/dot", RB(MINISTRY) | RB(ADMIN), "rounds.write", PUBLIC_LIST_PARAMS, page_ministry_rounds, "ministry.rounds"),
+    WORK("GET", "/bo/dot/moi", RB(MINISTRY) | RB(ADMIN), "rounds.write", "", page_ministry_round_form, "ministry.round_form"),
+    WORK("POST", "/bo/dot/moi", RB(MINISTRY) | RB(ADMIN), "rounds.write", "", page_ministry_round_create, "ministry.round_create"),
+    WORK("GET", "/bo/quyet-dinh", RB(MINISTRY) | RB(ADMIN), "decisions.write", ADMIN_LIST_PARAMS " year:int(2000..2999) sort:enum(newest|oldest)",
          page_ministry_decisions, "ministry.decisions"),
-    WORK("GET", "/bo/quyet-dinh/moi", RB(ADMIN), "decisions.write", "", page_ministry_decision_form,
+    WORK("GET", "/bo/quyet-dinh/moi", RB(MINISTRY) | RB(ADMIN), "decisions.write", "", page_ministry_decision_form,
          "ministry.decision_form"),
-    WORK("POST", "/bo/quyet-dinh/moi", RB(ADMIN), "decisions.write", "", page_ministry_decision_create,
+    WORK("POST", "/bo/quyet-dinh/moi", RB(MINISTRY) | RB(ADMIN), "decisions.write", "", page_ministry_decision_create,
          "ministry.decision_create"),
     WORK("GET", "/quan-tri/nguoi-dung", RB(ADMIN), "users.manage", ADMIN_LIST_PARAMS " " USER_FILTERS,
          page_admin_users, "admin.users"),
@@ -466,10 +468,17 @@ static int unauthorized(Req *r, const char *detail) {
     return resp_error(r, 401, r->auth_err.field, "%s", detail);
 }
 
-static int forbidden(Req *r, const char *field, const char *detail) {
+/* 403 with the message fmt (a literal of the catalogues: told in the reader's language). */
+static int forbidden(Req *r, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int forbidden(Req *r, const char *field, const char *fmt, ...) {
+    Err e = ERR_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    err_vset(&e, 403, field, fmt, ap);
+    va_end(ap);
     log_warn("denied status=403 method=%s path=%s user=%s remote=%s reason=\"%s\"", r->method, r->path,
-             r->auth ? r->auth->username : "-", r->remote, detail);
-    return resp_error(r, 403, field, "%s", detail);
+             r->auth ? r->auth->username : "-", r->remote, e.detail);
+    return resp_problem(r, &e);
 }
 
 /* A workspace page for roles the caller does not hold: 403, naming who the page is for (the
@@ -496,8 +505,7 @@ static int check_kind(Req *r) {
                           "cannot import '%s': kinds are producers, products, recognitions, villages, points, councils",
                           r->pathv[0]);
     if (!auth_can(r->auth, en->perm_create))
-        return forbidden(r, "kind", arena_printf(&r->arena, "your roles do not allow creating %s (%s)", en->name,
-                                                 perm_name(en->perm_create)));
+        return forbidden(r, "kind", "your roles do not allow creating %s (%s)", en->name, perm_name(en->perm_create));
     return 0;
 }
 
@@ -556,8 +564,9 @@ int route_admit(Req *r) {
             return unauthorized(r, "sign in first (POST /api/v1/session), or send 'Authorization: Bearer TOKEN'");
         if (r->auth->read_only && !is_read(r->method))
             return forbidden(r, "Authorization", "this API token has scope \"read\": it may only read");
-        if (!auth_can(r->auth, (Perm)perm))
-            return forbidden(r, "", arena_printf(&r->arena, "your roles do not allow this (%s)", rt->perm));
+        /* a workspace's page names whose it is before what it needs */
+        if (rt->roles && !auth_has_role(r->auth, rt->roles)) return not_for_you(r, rt->roles);
+        if (!auth_can(r->auth, (Perm)perm)) return forbidden(r, "", "your roles do not allow this (%s)", rt->perm);
         /* Sessions ride on a cookie the browser sends by itself: a state-changing request must
         ** also carry the session's CSRF token, which only our own pages can read (a page's form
         ** carries it as a field: route_check_form, once the body is read). */
@@ -569,7 +578,6 @@ int route_admit(Req *r) {
                                                       : "missing X-CSRF-Token header (its value is csrf_token from "
                                                         "POST /api/v1/session or GET /api/v1/me)");
         }
-        if (rt->roles && !auth_has_role(r->auth, rt->roles)) return not_for_you(r, rt->roles);
         if (rt->scope && check_object(r, rt, (Perm)perm)) return r->status;
     }
     return 0;

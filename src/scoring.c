@@ -153,11 +153,14 @@ static json_t *members(Db *db, const Ctx *c, int *scorers, int *submitted, bool 
     return arr;
 }
 
-/* The province's officers and administrators organise the scoring (and the system). */
+/* The province's officers and administrators organise the scoring (and the system); the
+** Ministry's officers its own passes. */
 static bool organises(const Ctx *c, const Actor *who) {
     Place p = {0};
     snprintf(p.province, sizeof p.province, "%s", c->province);
-    return actor_covers_roles(who, 1u << ROLE_ADMIN | 1u << ROLE_PROVINCE, PERM_DOSSIERS_READ, &p);
+    p.ministry = c->ministry_pass > 0;
+    return actor_covers_roles(who, 1u << ROLE_ADMIN | 1u << ROLE_PROVINCE | (p.ministry ? 1u << ROLE_MINISTRY : 0),
+                              PERM_DOSSIERS_READ, &p);
 }
 
 /* The council's work is shown to its members and to the organisers. */

@@ -70,6 +70,10 @@ static int scope_place(Db *db, Role role, const char *scope, Place *p, char cano
     case ROLE_ADMIN:
         if (*scope) return err_set(e, 422, "scope", "the admin role has no scope (got '%s')", scope);
         return 0;
+    case ROLE_MINISTRY:
+        if (*scope) return err_set(e, 422, "scope", "the ministry role has no scope (got '%s')", scope);
+        p->ministry = true;
+        return 0;
     case ROLE_PROVINCE:
         if (!*scope || strlen(scope) > 3 ||
             db_int1(db, "SELECT count(*) FROM units WHERE code = ? AND geo = '2025' AND level = 'province' "
@@ -115,7 +119,8 @@ static int scope_place(Db *db, Role role, const char *scope, Place *p, char cano
 /* May who grant (or revoke) role at place? 403 naming why not. */
 static int may_grant(const Actor *who, Role role, const Place *p, Err *e) {
     if (is_admin(who)) return 0;
-    if (role == ROLE_ADMIN) return err_set(e, 403, "role", "only an administrator may grant or revoke the admin role");
+    if (role == ROLE_ADMIN || role == ROLE_MINISTRY)
+        return err_set(e, 403, "role", "only an administrator may grant or revoke the %s role", role_name(role));
     if (!actor_covers(who, PERM_USERS_MANAGE, p))
         return err_set(e, 403, "scope", "you may grant and revoke roles only within your own province");
     return 0;
@@ -406,7 +411,7 @@ static int grant_in_tx(Db *db, const Actor *who, int64_t id, const char *role, c
         return err_set(e, 422, "agency", "%s is text of at most 200 bytes", "agency");
     if (agency && *agency && (r < ROLE_COUNCIL_CHAIR || r > ROLE_COUNCIL_SECRETARY))
         return err_set(e, 422, "agency", "an agency is recorded for council roles only");
-    if (r < 0) return err_set(e, 422, "role", "unknown role '%s'; roles: admin, province, commune, council_chair, council_member, council_secretary, producer", role ? role : "");
+    if (r < 0) return err_set(e, 422, "role", "unknown role '%s'; roles: admin, province, commune, council_chair, council_member, council_secretary, producer, ministry", role ? role : "");
     Place p;
     char canon[24];
     if (scope_place(db, (Role)r, scope, &p, canon, e) || may_grant(who, (Role)r, &p, e)) return -1;

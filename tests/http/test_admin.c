@@ -75,16 +75,20 @@ static const char *const pages[] = {"/bo/ho-so", "/bo/dot", "/bo/dot/moi", "/bo/
 
 static void test_pages_and_who_may_open_them(void **state) {
     (void)state;
-    Browser admin, officer;
+    Browser admin, officer, bo;
     browser_sign_in(&admin, &S, "admin", DEMO_PASSWORD);
     browser_sign_in(&officer, &S, "tinh.vinhlong", DEMO_PASSWORD);
+    browser_sign_in(&bo, &S, "bo.vanphong", DEMO_PASSWORD);
     for (int i = 0; pages[i]; i++) {
         Resp r = browser_get(&admin, pages[i]);
         expect_page(&r, 200);
         body_has(&r, "<nav class=\"work\"");
         body_has(&r, "aria-current=\"page\"");
         resp_free(&r);
-        browser_shows(&officer, pages[i], 403, "Quản trị hệ thống");
+        /* the Ministry's pages are for its officers (and administrators); the rest are the administrator's */
+        bool ministry = strncmp(pages[i], "/bo/", 4) == 0;
+        browser_shows(&officer, pages[i], 403, ministry ? "Cán bộ OCOP cấp Bộ" : "Quản trị hệ thống");
+        browser_shows(&bo, pages[i], ministry ? 200 : 403, ministry ? "<nav class=\"work\"" : "Quản trị hệ thống");
     }
     Resp r = browser_get(&admin, "/quan-tri/nguoi-dung/999999");
     expect_page(&r, 404);
@@ -318,10 +322,15 @@ static void test_audit_and_system(void **state) {
     resp_free(&r);
 }
 
+/* The Ministry's work by its officer (bo.vanphong): the province sends, the Ministry's officer
+** opens a round with its council, puts the dossier in it and decides; an administrator makes the
+** key. It sees nothing of a province's before it is sent. */
 static void test_ministry(void **state) {
     (void)state;
-    Browser b;
-    browser_sign_in(&b, &S, "admin", DEMO_PASSWORD);
+    Browser b, admin, tinh;
+    browser_sign_in(&b, &S, "bo.vanphong", DEMO_PASSWORD);
+    browser_sign_in(&admin, &S, "admin", DEMO_PASSWORD);
+    browser_sign_in(&tinh, &S, "tinh.vinhlong", DEMO_PASSWORD);
     long long rounds = count("SELECT count(*) FROM rounds WHERE province_code = 'bo'"); /* the demo's */
     long long id = count("SELECT min(id) FROM dossiers WHERE state = 'scored'");
     assert_true(id > 0);
@@ -332,7 +341,12 @@ static void test_ministry(void **state) {
     snprintf(page, sizeof page, "/bo/ho-so/%lld", id);
     char step[64];
     snprintf(step, sizeof step, "/ho-so/%lld/buoc", id);
+    /* before it is sent: not the Ministry's (404, as if it did not exist), nor its step to take */
+    browser_shows(&b, page, 404, NULL);
     Resp r = browser_post(&b, step, "action=send_to_ministry&from=scored&next=%s", form_enc(page));
+    expect_page(&r, 404);
+    resp_free(&r);
+    r = browser_post(&tinh, step, "action=send_to_ministry&from=scored&next=%s", form_enc(page));
     assert_int_equal(r.status, 303);
     resp_free(&r);
     r = browser_get(&b, "/bo/ho-so?state=with_ministry");
@@ -384,7 +398,10 @@ static void test_ministry(void **state) {
     expect_page(&r, 422);
     body_has(&r, "đánh dấu ít nhất một hồ sơ được quyết định công nhận");
     resp_free(&r);
-    r = browser_post(&b, "/quan-tri/khoa-ky", "key_id=bo-2");
+    r = browser_post(&b, "/quan-tri/khoa-ky", "key_id=bo-2"); /* the keys are the administrator's */
+    expect_page(&r, 403);
+    resp_free(&r);
+    r = browser_post(&admin, "/quan-tri/khoa-ky", "key_id=bo-2");
     assert_int_equal(r.status, 303);
     resp_free(&r);
     const char *today = vn_day(0);
@@ -421,6 +438,15 @@ static void test_ministry(void **state) {
     body_has(&r, "1 kết quả");
     resp_free(&r);
     browser_shows(&b, "/bo/ho-so?q=khong%20co%20san%20pham%20nay", 200, "0 kết quả");
+    /* the API gives the Ministry's officer the Ministry's dossiers only: this one and the demo's */
+    r = browser_get(&b, "/api/v1/dossiers?per_page=100");
+    assert_int_equal(r.status, 200);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "total")),
+                     count("SELECT count(*) FROM dossiers WHERE ministry_pass IS NOT NULL OR state IN "
+                           "('with_ministry', 'in_ministry_round', 'ministry_scored')"));
+    assert_true(json_integer_value(json_object_get(r.json, "total")) >= 2);
+    resp_free(&r);
+    browser_shows(&b, "/tinh/ho-so", 403, "Cán bộ OCOP cấp tỉnh");
 }
 
 /* Last: the trail rewritten behind the server's back (its trigger dropped, an entry's action
