@@ -546,9 +546,22 @@ int route_admit(Req *r) {
     }
     r->html = rt->html;
     /* Typed parameters (param.h). A page ignores parameters it does not declare (links from
-    ** elsewhere carry utm_source and the like); the API refuses them, so a misspelt filter is
-    ** not silently dropped. */
+    ** elsewhere carry utm_source and the like) and choices left empty; the API refuses them, so
+    ** a misspelt filter is not silently dropped. */
     Err e = ERR_INIT;
+    if (rt->html && r->nquery) {
+        /* a filter form's empty choice ("All": state=) is a choice not made; an empty text is
+        ** what was typed (a blank search, a number to look up: the page may say so) */
+        Param *kept = arena_alloc(&r->arena, sizeof *kept * (size_t)r->nquery);
+        int k = 0;
+        for (int i = 0; i < r->nquery; i++) {
+            ParamSpec ps;
+            if (!r->query[i].value[0] && param_find(rt->params, r->query[i].key, &ps) && ps.type != PT_TEXT) continue;
+            kept[k++] = r->query[i];
+        }
+        r->query = kept;
+        r->nquery = k;
+    }
     if (params_admit(rt->params, rt->html, r->query, r->nquery, &e)) return resp_problem(r, &e);
     int perm = perm_parse(rt->perm);
     if (perm < 0) panic("route %s declares unknown permission '%s'", rt->name, rt->perm);

@@ -74,6 +74,13 @@ export default function (check) {
       shown(await text(page), href.split('/').pop(), '/tinh/chung-nhan searched');
       await visit(env, page, '/tinh/chung-nhan');
       await look(env, page, 'decide-certificates-desktop', '/tinh/chung-nhan');
+      // the expiring certificates, those without a re-evaluation dossier first
+      await visit(env, page, '/tinh/chung-nhan/het-han');
+      await page.locator('#f-sort').selectOption('unfiled');
+      await submit(page, 'Xem');
+      await page.waitForURL(/sort=unfiled/);
+      shown(await text(page), 'Chưa có hồ sơ đánh giá lại', '/tinh/chung-nhan/het-han?sort=unfiled');
+      await look(env, page, 'decide-due-desktop', '/tinh/chung-nhan/het-han');
     });
     await withPage(env, { viewport: PHONE }, async (page) => {
       await signInAs(env, page, 'tinh.vinhlong');
@@ -81,6 +88,8 @@ export default function (check) {
       await look(env, page, 'decide-new-phone', '/tinh/quyet-dinh/moi on a phone');
       await visit(env, page, '/tinh/chung-nhan');
       await look(env, page, 'decide-certificates-phone', '/tinh/chung-nhan on a phone');
+      await visit(env, page, '/tinh/chung-nhan/het-han');
+      await look(env, page, 'decide-due-phone', '/tinh/chung-nhan/het-han on a phone');
       await visit(env, page, '/tinh/quyet-dinh');
       await page.getByRole('link', { name: /215\/QĐ-UBND/ }).click();
       await page.waitForURL('**/tinh/quyet-dinh/*');
