@@ -27,6 +27,7 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'province.mjs',
                'decide.mjs',
                'admin.mjs',
+               'filters.mjs',
                'journey.mjs',
 ];
 
