@@ -486,11 +486,6 @@ int main(int argc, char **argv) {
         printf("database kept: %s\n", path);
         return errors ? 1 : 0;
     }
-    char side[4200];
-    unlink(path);
-    snprintf(side, sizeof side, "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", path);
-    unlink(side);
+    db_remove_files(path);
     return errors ? 1 : 0;
 }

@@ -10,6 +10,7 @@
 #include "files.h"
 #include "registry.h"
 #include "importer.h"
+#include "indicator.h"
 #include "param.h"
 #include "search.h"
 #include "stats.h"
@@ -65,6 +66,46 @@ int api_stats(Req *r) {
     Err e = ERR_INIT;
     json_t *o = stats_report(r->db, &r->arena, req_query(r, "unit"), req_query(r, "date"), &e);
     return o ? resp_json(r, 200, o) : resp_problem(r, &e);
+}
+
+/* ---- indicators (indicator.h) --------------------------------------------------------------- */
+
+/* GET /api/v1/indicators: the catalogue. */
+int api_indicators(Req *r) { return resp_json(r, 200, json_incref((json_t *)indicator_catalogue())); }
+
+/* Does the indicator count dossiers (not public: the caller needs dossiers.read somewhere)? */
+static bool counts_dossiers(const json_t *ind) {
+    return str_eq(json_string_value(json_object_get(json_object_get(ind, "numerator"), "measure")), "dossiers") ||
+           str_eq(json_string_value(json_object_get(json_object_get(ind, "denominator"), "measure")), "dossiers");
+}
+
+/* GET /api/v1/indicators/{code}?unit=&date=&from=&geography=&rows= */
+int api_indicator(Req *r) {
+    const json_t *ind = indicator_find(r->pathv[0]);
+    if (!ind)
+        return resp_error(r, 404, "code", "no indicator called '%s' (GET /api/v1/indicators lists them)", r->pathv[0]);
+    if (counts_dossiers(ind) && !auth_can(r->auth, PERM_DOSSIERS_READ))
+        return resp_error(r, r->auth ? 403 : 401, "code", "%s counts dossiers, which are not public: sign in as an officer",
+                          r->pathv[0]);
+    IndQuery q = {req_query(r, "unit"), req_query(r, "geography"), req_query(r, "date"), req_query(r, "from")};
+    Err e = ERR_INIT;
+    json_t *unit = indicator_unit(r->db, &r->arena, &q, &e);
+    if (!unit) return resp_problem(r, &e);
+    IndValue v;
+    json_t *rows = NULL;
+    if (indicator_eval(r->db, &r->arena, r->pathv[0], &q, &v, req_bool(r, "rows", true) ? &rows : NULL, &e)) {
+        json_decref(unit);
+        return resp_problem(r, &e);
+    }
+    const char *kind = json_string_value(json_object_get(ind, "kind"));
+    json_t *o = json_pack("{s:{s:O, s:O, s:O, s:O, s:O}, s:o, s:O, s:I, s:f}", "indicator", "code", json_object_get(ind, "code"),
+                          "kind", json_object_get(ind, "kind"), "unit", json_object_get(ind, "unit"), "vi",
+                          json_object_get(ind, "vi"), "en", json_object_get(ind, "en"), "place", unit, "date",
+                          json_object_get(unit, "date"), "numerator", (json_int_t)v.numerator, "value", v.value);
+    json_object_set_new(o, "from", str_eq(kind, "flow") ? json_incref(json_object_get(unit, "from")) : json_null());
+    json_object_set_new(o, "denominator", v.denominator < 0 ? json_null() : json_integer(v.denominator));
+    json_object_set_new(o, "rows", rows ? rows : json_array());
+    return resp_json(r, 200, o);
 }
 
 /* ---- product photos ----------------------------------------------------------------------- */

@@ -33,6 +33,8 @@ void render_cache_free(void *cache);
 int api_import(Req *r);
 int api_search(Req *r);
 int api_stats(Req *r);
+int api_indicators(Req *r);
+int api_indicator(Req *r);
 int api_photo_add(Req *r);
 int api_photo_delete(Req *r);
 int api_file_get(Req *r);

@@ -340,15 +340,6 @@ static int check_restored(const char *path, const char *src, const char *files_d
     return rc;
 }
 
-static void remove_db_files(const char *path) {
-    char p[4400];
-    remove(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    remove(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    remove(p);
-}
-
 int backup_restore(const char *src, const char *db_path, const char *files_dir, const char *keys_dir, bool force,
                    BackupReport *r, Err *e) {
     memset(r, 0, sizeof *r);
@@ -376,13 +367,13 @@ int backup_restore(const char *src, const char *db_path, const char *files_dir, 
     if (!rc) rc = check_restored(tmp, src, files_dir, keys_dir, r, e);
     if (!rc) rc = check_interrupt(e);
     if (!rc && !replace) {
-        remove_db_files(db_path); /* an empty file, or a -wal left beside none, would mix in */
+        db_remove_files(db_path); /* an empty file, or a -wal left beside none, would mix in */
         if (rename(tmp, db_path)) rc = err_set(e, 500, "db", "cannot rename %s to %s: %s", tmp, db_path, strerror(errno));
     } else if (!rc) {
         Db *db = db_open(db_path, e);
         rc = db ? db_restore(db, tmp, e) : -1;
         if (db) db_close(db);
     }
-    remove_db_files(tmp);
+    db_remove_files(tmp);
     return rc;
 }

@@ -35,6 +35,10 @@ void db_bind_int(Stmt *s, int i, int64_t v);
 void db_bind_double(Stmt *s, int i, double v);
 void db_bind_text(Stmt *s, int i, const char *v); /* NULL binds SQL NULL; the text is copied */
 void db_bind_null(Stmt *s, int i);
+int db_param_count(Stmt *s); /* the largest parameter number of the statement */
+/* Remove the database file at path and the write-ahead log and shared memory beside it (a
+** closed database: a test's, a restore's target). */
+void db_remove_files(const char *path);
 int db_step(Stmt *s); /* DB_ROW, DB_DONE or DB_ERROR (see db_errmsg/db_errcode) */
 int db_col_count(Stmt *s);
 const char *db_col_name(Stmt *s, int i);

@@ -419,6 +419,17 @@ void db_bind_text(Stmt *s, int i, const char *v) {
 }
 void db_bind_null(Stmt *s, int i) { sqlite3_bind_null(s->st, i); }
 
+int db_param_count(Stmt *s) { return sqlite3_bind_parameter_count(s->st); }
+
+void db_remove_files(const char *path) {
+    char p[4400];
+    remove(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    remove(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    remove(p);
+}
+
 int db_step(Stmt *s) {
     if (s->db->tx_failed) return refuse(s->db);
     int rc = sqlite3_step(s->st);

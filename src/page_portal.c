@@ -76,6 +76,12 @@ static json_t *form_all(Req *r, const char *key) {
 static const char *value_text(Req *r, json_t *v) {
     if (json_is_string(v)) return json_string_value(v);
     if (json_is_integer(v)) return arena_printf(&r->arena, "%lld", (long long)json_integer_value(v));
+    if (json_is_real(v)) { /* as the reader writes a number: "12,5" in Vietnamese */
+        char *t = arena_printf(&r->arena, "%g", json_real_value(v));
+        for (char *c = t; r->lang == LANG_VI && *c; c++)
+            if (*c == '.') *c = ',';
+        return t;
+    }
     return "";
 }
 
@@ -151,9 +157,24 @@ static json_t *posted(Req *r, const Entity *en, const char *const *names, Err *e
         } else if (f->type == FT_INT) {
             if (!parse_i64(v, &n)) {
                 json_decref(p);
-                return err_set(e, 422, names[i], "%s: enter a whole number", names[i]), NULL;
+                err_set(e, 422, names[i], "%s: enter a whole number", names[i]);
+                e->field_vi = f->vi;
+                return NULL;
             }
             json_object_set_new(p, names[i], json_integer(n));
+        } else if (f->type == FT_REAL) { /* "12,5" as Vietnamese writes it, or "12.5" */
+            char num[64], *end;
+            snprintf(num, sizeof num, "%s", v);
+            for (char *c = num; *c; c++)
+                if (*c == ',') *c = '.';
+            double d = strtod(num, &end);
+            if (end == num || *end) {
+                json_decref(p);
+                err_set(e, 422, names[i], "%s: enter a number", names[i]);
+                e->field_vi = f->vi;
+                return NULL;
+            }
+            json_object_set_new(p, names[i], json_real(d));
         } else {
             json_object_set_new(p, names[i], json_string(v));
         }
@@ -300,7 +321,7 @@ void work_needs_producer(Req *r, json_t *sections) {
 
 static const char *const producer_names[] = {"type", "name", "reg_no", "tax_code", "address", "rep_name", "rep_gender",
                                              "rep_ethnic_minority", "rep_disability", "phone", "email", "contact_phone",
-                                             "contact_email", "website", "channels", NULL};
+                                             "contact_email", "website", "channels", "green_chain", "raw_area_ha", NULL};
 
 static int producer_show(Req *r, int status, json_t *vals, const Err *e) {
     int64_t me = my_producer(r);

@@ -383,6 +383,10 @@ static const Field producer_fields[] = {
     {.name = "channels", .type = FT_SET, .flags = FF_FILTER, .enums = channels, .vi = "Kênh bán hàng", .en = "Sales channels"},
     {.name = "village_id", .type = FT_REF, .flags = FF_FILTER | FF_NOEXPORT, .ref = "villages", .vi = "Mã làng nghề", .en = "Craft village id"},
     {.name = "village_name", .type = FT_TEXT, .flags = FF_VIRTUAL | FF_IMPORT_KEY, .maxlen = 200, .vi = "Làng nghề", .en = "Craft village"},
+    {.name = "green_chain", .type = FT_BOOL, .flags = FF_FILTER, .vi = "Tham gia chuỗi giá trị xanh, tuần hoàn",
+     .en = "In a green or circular value chain"},
+    {.name = "raw_area_ha", .type = FT_REAL, .min = 0, .max = 1000000, .vi = "Diện tích vùng nguyên liệu ổn định (ha)",
+     .en = "Stable raw-material area (ha)"},
     STAMPS,
     {0},
 };

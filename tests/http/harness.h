@@ -46,6 +46,20 @@ void srv_cleanup(Server *s);
 ** requests sent as an administrator (srv_as_admin); and its end (srv_stop, srv_cleanup). */
 void srv_up_demo(Server *s);
 void srv_down(Server *s);
+/* A file's group fixture of one demo server S: static Server S and the cmocka setup and
+** teardown that start and end it. */
+#define DEMO_SERVER(S)                                                                                              \
+    static Server S;                                                                                               \
+    static int setup(void **state) {                                                                               \
+        (void)state;                                                                                               \
+        srv_up_demo(&S);                                                                                           \
+        return 0;                                                                                                  \
+    }                                                                                                              \
+    static int teardown(void **state) {                                                                            \
+        (void)state;                                                                                               \
+        srv_down(&S);                                                                                              \
+        return 0;                                                                                                  \
+    }
 /* Run `ocop ARGS... --db s->db --quiet` (args NULL-terminated); fails the test unless it exits 0. */
 void srv_cli(Server *s, const char *const *args);
 /* Vietnam's date (UTC+7, as ocop counts days) days from today, "YYYY-MM-DD", in a static buffer

@@ -17,19 +17,8 @@
 
 #include "harness.h"
 
-static Server S;
-
-static int setup(void **state) {
-    (void)state;
-    srv_up_demo(&S);
-    return 0;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    srv_down(&S);
-    return 0;
-}
+/* S: a server with the demo data, for the whole group (setup, teardown). */
+DEMO_SERVER(S)
 
 /* The ids of the demo's dossiers in state, by id (at most 4; *n how many). */
 static void dossiers_in(const char *state, long long ids[4], int *n) {

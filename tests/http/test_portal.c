@@ -115,6 +115,25 @@ static void test_organisation(void **state) {
     r = http_get(&S, "/api/v1/producers/1");
     assert_string_equal(jstr(r.json, "name"), "Hợp tác xã Kẹo dừa Thanh Long");
     resp_free(&r);
+    /* its value chain and raw-material area (the plans' green-chain target), as Vietnamese writes 12.5 */
+    r = browser_post(&P, "/cua-toi/chu-the", "type=cooperative&name=%s&green_chain=1&raw_area_ha=%s",
+                     form_enc("Hợp tác xã Kẹo dừa Thanh Long"), form_enc("12,5"));
+    expect_status(&r, 303, NULL);
+    resp_free(&r);
+    r = http_get(&S, "/api/v1/producers/1");
+    assert_true(json_is_true(jpath(r.json, "green_chain")));
+    assert_true(json_real_value(jpath(r.json, "raw_area_ha")) == 12.5);
+    resp_free(&r);
+    r = browser_get(&P, "/cua-toi/chu-the");
+    body_has(&r, "value=\"12,5\"");
+    body_has(&r, "Diện tích vùng nguyên liệu ổn định (ha)");
+    resp_free(&r);
+    r = browser_post(&P, "/cua-toi/chu-the", "type=cooperative&name=%s&raw_area_ha=%s", form_enc("Hợp tác xã Kẹo dừa Thanh Long"),
+                     form_enc("mười ha"));
+    expect_page(&r, 422);
+    body_has(&r, "id=\"f-raw_area_ha-error\"");
+    body_has(&r, "Diện tích vùng nguyên liệu ổn định (ha): hãy nhập một số"); /* its label, in Vietnamese */
+    resp_free(&r);
 }
 
 static void test_product_and_photo(void **state) {

@@ -15,19 +15,8 @@
 
 #include "harness.h"
 
-static Server S;
-
-static int setup(void **state) {
-    (void)state;
-    srv_up_demo(&S);
-    return 0;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    srv_down(&S);
-    return 0;
-}
+/* S: a server with the demo data, for the whole group (setup, teardown). */
+DEMO_SERVER(S)
 
 /* The id of the first dossier of the demo in state. */
 static long long dossier_in(const char *state) {

@@ -44,12 +44,7 @@ static int teardown(void **state) {
     Fixture *f = *state;
     arena_free(&f->a);
     db_close(f->db);
-    char side[80];
-    unlink(f->path);
-    snprintf(side, sizeof side, "%s-wal", f->path);
-    unlink(side);
-    snprintf(side, sizeof side, "%s-shm", f->path);
-    unlink(side);
+    db_remove_files(f->path);
     free(f);
     return 0;
 }

@@ -55,12 +55,7 @@ static int teardown(void **state) {
     Fixture *f = *state;
     arena_free(&f->arena);
     db_close(f->db);
-    char p[80];
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
+    db_remove_files(f->path);
     free(f);
     return 0;
 }

@@ -1,0 +1,421 @@
+/*
+** indicator.c: the indicators of plans and reports (indicator.h, docs/indicators.md).
+**
+** A query first places the unit's communes in a temporary table, ind_place: one row per
+** commune of the unit on its map, keyed as a record's commune is ('n' + a 2025 code, 'o' + a
+** pre-2025 one), with the sub-unit the commune counts in (its province for the country, its
+** district for an old province, itself below), and, on the old map, one more row per 2025
+** commune that came from a single old commune of the unit, placed like that one. Each measure
+** is then one aggregate query joining the records to ind_place by that key and grouping by
+** sub-unit; the unit's value is the sum of its sub-units'.
+**
+** A product counts as recognised on a day as stats.c counts it: a recognition of the
+** certified stars or more (3★, the score sheet's data) with decision_date <= day < expires_on,
+** not ended by that day; with several, the latest decision gives its stars.
+*/
+#include "indicator.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "embed.h"
+#include "rubric.h"
+#include "unit.h"
+#include "util.h"
+
+/* ---- the catalogue ---------------------------------------------------------------------------- */
+
+static json_t *catalogue;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static const char *const MEASURES[] = {"products", "products_ever", "expired", "recognitions", "dossiers",
+                                       "communes", "districts", "producers", "villages", "points", NULL};
+
+static bool known_measure(const json_t *m) {
+    const char *name = json_string_value(json_object_get(m, "measure"));
+    for (int i = 0; name && MEASURES[i]; i++)
+        if (strcmp(MEASURES[i], name) == 0) return true;
+    return false;
+}
+
+static void load(void) {
+    const EmbeddedFile *f = embed_find("data/indicators.json");
+    if (!f) panic("data/indicators.json is not embedded");
+    json_error_t je;
+    catalogue = json_loadb(f->data, f->size, 0, &je);
+    if (!catalogue) panic("data/indicators.json:%d:%d: %s", je.line, je.column, je.text);
+    size_t i;
+    json_t *ind;
+    json_array_foreach(json_object_get(catalogue, "indicators"), i, ind) {
+        const char *code = json_string_value(json_object_get(ind, "code"));
+        const char *kind = json_string_value(json_object_get(ind, "kind"));
+        const char *unit = json_string_value(json_object_get(ind, "unit"));
+        json_t *num = json_object_get(ind, "numerator"), *den = json_object_get(ind, "denominator");
+        if (!code || !kind || !unit || !known_measure(num) || (den && !known_measure(den)) ||
+            (strcmp(unit, "percent") == 0) != (den != NULL) || (strcmp(kind, "stock") && strcmp(kind, "flow")))
+            panic("data/indicators.json: indicator %zu (%s) is malformed", i, code ? code : "?");
+    }
+}
+
+const json_t *indicator_catalogue(void) {
+    pthread_once(&once, load);
+    return catalogue;
+}
+
+const json_t *indicator_find(const char *code) {
+    size_t i;
+    json_t *ind;
+    json_array_foreach(json_object_get(indicator_catalogue(), "indicators"), i, ind)
+        if (code && str_eq(json_string_value(json_object_get(ind, "code")), code)) return ind;
+    return NULL;
+}
+
+/* ---- the unit and its places ------------------------------------------------------------------- */
+
+typedef struct Ctx {
+    const char *geo;            /* "2025" or "pre2025" */
+    bool old;                   /* the pre-2025 map */
+    char date[11], from[11];    /* the day counted (a flow's last day) and a flow's first day */
+    char on[11];                /* the day the unit is taken as it stood on its map */
+    Unit unit;                  /* level "country" when the whole country */
+    const char *rows_level;     /* the level of the sub-units ("province", "district", "commune"), NULL: none */
+    int certified;              /* the fewest stars of a certificate (3) */
+} Ctx;
+
+static int resolve(Db *db, Arena *a, const IndQuery *q, Ctx *c, Err *e) {
+    memset(c, 0, sizeof *c);
+    if (q->date && !date_valid(q->date)) return err_set(e, 400, "date", "%s must be a date YYYY-MM-DD", "date");
+    if (q->date) snprintf(c->date, sizeof c->date, "%s", q->date);
+    else date_today(c->date);
+    if (q->from && !date_valid(q->from)) return err_set(e, 400, "from", "%s must be a date YYYY-MM-DD", "from");
+    if (q->from) snprintf(c->from, sizeof c->from, "%s", q->from);
+    else snprintf(c->from, sizeof c->from, "%.4s-01-01", c->date);
+    if (strcmp(c->from, c->date) > 0)
+        return err_set(e, 400, "from", "the period must not end before it starts (from %s, date %s)", c->from, c->date);
+    if (q->geo && *q->geo && !str_eq(q->geo, "2025") && !str_eq(q->geo, "pre2025"))
+        return err_set(e, 400, "geography", "%s must be 2025 or pre2025", "geography");
+    c->old = q->geo && *q->geo ? str_eq(q->geo, "pre2025") : strcmp(c->date, UNIT_REORG_DATE) < 0;
+    c->geo = c->old ? "pre2025" : "2025";
+    if (c->old) snprintf(c->on, sizeof c->on, "%s", strcmp(c->date, UNIT_LAST_OLD_DATE) > 0 ? UNIT_LAST_OLD_DATE : c->date);
+    else snprintf(c->on, sizeof c->on, "%s", strcmp(c->date, UNIT_REORG_DATE) < 0 ? UNIT_REORG_DATE : c->date);
+    c->certified = rubric_certified_stars(rubric_current());
+    if (!q->unit || !*q->unit) {
+        c->unit = (Unit){.geo = c->geo, .level = "country", .code = "", .name = "Việt Nam", .name_en = "Viet Nam"};
+        c->rows_level = "province";
+        return 0;
+    }
+    if (unit_get(db, a, q->unit, c->on, &c->unit, e)) {
+        if (e->status == 422) e->status = 400;
+        if (str_eq(e->field, "code")) snprintf(e->field, sizeof e->field, "unit"); /* the query's name for it */
+        return -1;
+    }
+    if (!str_eq(c->unit.geo, c->geo))
+        return c->old ? err_set(e, 404, "unit", "no administrative unit with code %s on the pre-2025 map on %s", q->unit, c->on)
+                      : err_set(e, 404, "unit", "no administrative unit with code %s on the 2025 map on %s", q->unit, c->on);
+    c->rows_level = str_eq(c->unit.level, "commune") ? NULL
+                    : c->old && str_eq(c->unit.level, "province") ? "district"
+                                                                  : "commune";
+    return 0;
+}
+
+/* Units in force on day (?1) of the map (?2). */
+#define IN_FORCE(u) u ".geo = ?2 AND " u ".valid_from <= ?1 AND (" u ".valid_to IS NULL OR " u ".valid_to >= ?1)"
+
+/* Fill ind_place with the unit's communes (and, on the old map, the 2025 communes placed by
+** lineage). */
+static int places(Db *db, const Ctx *c, Err *e) {
+    if (db_exec(db,
+                "CREATE TEMP TABLE IF NOT EXISTS ind_place (key TEXT PRIMARY KEY, commune TEXT NOT NULL, "
+                "district TEXT, sub TEXT NOT NULL, own INTEGER NOT NULL); DELETE FROM ind_place",
+                e))
+        return -1;
+    const char *sql;
+    bool country = str_eq(c->unit.level, "country");
+    if (!c->old) {
+        sql = country ? "INSERT INTO ind_place SELECT 'n' || u.code, u.code, NULL, u.parent_code, 1 FROM units u "
+                        "WHERE u.level = 'commune' AND " IN_FORCE("u")
+              : str_eq(c->unit.level, "province")
+                  ? "INSERT INTO ind_place SELECT 'n' || u.code, u.code, NULL, u.code, 1 FROM units u "
+                    "WHERE u.level = 'commune' AND u.parent_code = ?3 AND " IN_FORCE("u")
+                  : "INSERT INTO ind_place SELECT 'n' || u.code, u.code, NULL, u.code, 1 FROM units u "
+                    "WHERE u.level = 'commune' AND u.code = ?3 AND " IN_FORCE("u");
+    } else {
+        sql = country ? "INSERT INTO ind_place SELECT 'o' || u.code, u.code, d.code, d.parent_code, 1 FROM units u "
+                        "JOIN units d ON d.code = u.parent_code AND d.level = 'district' AND " IN_FORCE("d")
+                        " WHERE u.level = 'commune' AND " IN_FORCE("u")
+              : str_eq(c->unit.level, "province")
+                  ? "INSERT INTO ind_place SELECT 'o' || u.code, u.code, d.code, d.code, 1 FROM units u "
+                    "JOIN units d ON d.code = u.parent_code AND d.level = 'district' AND " IN_FORCE("d")
+                    " WHERE u.level = 'commune' AND d.parent_code = ?3 AND " IN_FORCE("u")
+              : str_eq(c->unit.level, "district")
+                  ? "INSERT INTO ind_place SELECT 'o' || u.code, u.code, u.parent_code, u.code, 1 FROM units u "
+                    "WHERE u.level = 'commune' AND u.parent_code = ?3 AND " IN_FORCE("u")
+                  : "INSERT INTO ind_place SELECT 'o' || u.code, u.code, u.parent_code, u.code, 1 FROM units u "
+                    "WHERE u.level = 'commune' AND u.code = ?3 AND " IN_FORCE("u");
+    }
+    Stmt *s = db_prepare(db, sql);
+    db_bind_text(s, 1, c->on);
+    db_bind_text(s, 2, c->geo);
+    if (!country) db_bind_text(s, 3, c->unit.code);
+    int rc = db_step(s);
+    db_done(s);
+    if (rc != DB_DONE) return err_set(e, 500, "", "cannot place the unit's communes: %s", db_errmsg(db));
+    if (!c->old) return 0;
+    /* a 2025 commune that came from a single old commune of the unit counts there */
+    return db_exec(db,
+                   "INSERT OR IGNORE INTO ind_place SELECT 'n' || l.new_code, p.commune, p.district, p.sub, 0 "
+                   "FROM unit_links l JOIN ind_place p ON p.key = 'o' || l.old_code WHERE l.level = 'commune' "
+                   "AND l.new_code IN (SELECT new_code FROM unit_links WHERE level = 'commune' GROUP BY new_code "
+                   "HAVING count(*) = 1)",
+                   e);
+}
+
+/* ---- measures ---------------------------------------------------------------------------------- */
+
+/* The key of a record's commune on the map (x: the record's alias, with commune_code_old). */
+static const char *key_of(const Ctx *c, const char *x, bool has_old) {
+    static _Thread_local char buf[2][160];
+    static _Thread_local int k;
+    char *out = buf[k++ & 1];
+    if (!c->old || !has_old) snprintf(out, sizeof buf[0], "'n' || %s.commune_code", x);
+    else
+        snprintf(out, sizeof buf[0], "CASE WHEN %s.commune_code_old IS NULL THEN 'n' || %s.commune_code ELSE 'o' || %s.commune_code_old END",
+                 x, x, x);
+    return out;
+}
+
+/* Each product recognised on ?2 once, with the stars and level of its latest decision (?1: the
+** certified stars). */
+#define RECOGNISED                                                                                                    \
+    "WITH v AS (SELECT product_id, stars, level FROM (SELECT r.product_id, r.stars, r.level, ROW_NUMBER() OVER "     \
+    "(PARTITION BY r.product_id ORDER BY r.decision_date DESC, r.id DESC) AS k FROM recognitions r WHERE r.stars >= " \
+    "?1 AND r.decision_date <= ?2 AND r.expires_on > ?2 AND (r.ended_on IS NULL OR r.ended_on > ?2)) t WHERE k = 1) "
+
+static int64_t jint(const json_t *m, const char *k, int64_t dflt) {
+    json_t *v = json_object_get(m, k);
+    return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+/* A comma-separated list of SQL string literals from the array m[k] (its words are the
+** catalogue's: letters and '_' only), into b; false when there is none. */
+static bool words(Buf *b, const json_t *m, const char *k) {
+    json_t *arr = json_object_get(m, k), *w;
+    size_t i;
+    if (!json_array_size(arr)) return false;
+    json_array_foreach(arr, i, w) {
+        const char *s = json_string_value(w);
+        for (const char *p = s; p && *p; p++)
+            if (!(*p == '_' || (*p >= 'a' && *p <= 'z'))) panic("data/indicators.json: '%s' is not a word", s);
+        buf_printf(b, "%s'%s'", i ? ", " : "", s ? s : "");
+    }
+    return true;
+}
+
+/* The SQL of measure m, whose rows are (sub, count); parameters: ?1 the certified stars, ?2
+** the day, ?3 the period's first day. */
+static int measure_sql(const Ctx *c, const json_t *m, Buf *b, Err *e) {
+    const char *name = json_string_value(json_object_get(m, "measure"));
+    int64_t stars = jint(m, "stars", 0), min = jint(m, "min_stars", 0);
+    Buf list = BUF_INIT;
+    if (str_eq(name, "products")) {
+        buf_printf(b, RECOGNISED "SELECT t.sub, count(*) FROM v JOIN products p ON p.id = v.product_id "
+                                 "JOIN ind_place t ON t.key = %s",
+                   key_of(c, "p", true));
+        const char *group = json_string_value(json_object_get(m, "group"));
+        if (group) {
+            for (const char *g = group; *g; g++)
+                if (*g != 'I' && *g != 'V') panic("data/indicators.json: group '%s'", group);
+            buf_printf(b, " JOIN product_sets ps ON ps.version = p.rubric_version AND ps.set_no = p.set_no AND ps.grp = '%s'",
+                       group);
+        }
+        buf_printf(b, " WHERE v.stars >= %lld", (long long)(min ? min : c->certified));
+        if (stars) buf_printf(b, " AND v.stars = %lld", (long long)stars);
+        buf_puts(b, " GROUP BY t.sub");
+    } else if (str_eq(name, "products_ever")) {
+        buf_printf(b, "SELECT t.sub, count(DISTINCT p.id) FROM recognitions r JOIN products p ON p.id = r.product_id "
+                      "JOIN ind_place t ON t.key = %s WHERE r.stars >= ?1 AND r.decision_date <= ?2 GROUP BY t.sub",
+                   key_of(c, "p", true));
+    } else if (str_eq(name, "expired")) {
+        /* the latest certified recognition decided by the day ran out (it was not revoked
+        ** before), and none is in force */
+        buf_printf(b, "WITH last AS (SELECT product_id, expires_on, ended, ended_on FROM (SELECT r.product_id, r.expires_on, "
+                      "r.ended, r.ended_on, ROW_NUMBER() OVER (PARTITION BY r.product_id ORDER BY r.decision_date DESC, "
+                      "r.id DESC) AS k FROM recognitions r WHERE r.stars >= ?1 AND r.decision_date <= ?2) t WHERE k = 1) "
+                      "SELECT t.sub, count(*) FROM last JOIN products p ON p.id = last.product_id JOIN ind_place t ON "
+                      "t.key = %s WHERE last.expires_on <= ?2 AND (last.ended IS NULL OR last.ended_on >= last.expires_on) "
+                      "GROUP BY t.sub",
+                   key_of(c, "p", true));
+    } else if (str_eq(name, "recognitions")) {
+        const char *kind = json_string_value(json_object_get(m, "kind"));
+        int64_t from = jint(m, "from_stars", 0);
+        /* an earlier certified recognition of the same product */
+        const char *earlier = "SELECT 1 FROM recognitions r0 WHERE r0.product_id = r.product_id AND r0.stars >= ?1 AND "
+                              "(r0.decision_date < r.decision_date OR (r0.decision_date = r.decision_date AND r0.id < r.id))";
+        buf_printf(b, "SELECT t.sub, count(DISTINCT r.product_id) FROM recognitions r JOIN products p ON p.id = r.product_id "
+                      "JOIN ind_place t ON t.key = %s WHERE r.decision_date >= ?3 AND r.decision_date <= ?2 AND r.stars >= %lld",
+                   key_of(c, "p", true), (long long)(min ? min : c->certified));
+        if (stars) buf_printf(b, " AND r.stars = %lld", (long long)stars);
+        if (str_eq(kind, "new")) buf_printf(b, " AND NOT EXISTS (%s)", earlier);
+        else if (str_eq(kind, "new_at")) buf_printf(b, " AND NOT EXISTS (%s AND r0.stars >= r.stars)", earlier);
+        else if (str_eq(kind, "upgrade")) {
+            buf_printf(b, " AND NOT EXISTS (%s AND r0.stars >= r.stars) AND EXISTS (%s AND r0.stars < r.stars", earlier, earlier);
+            if (from) buf_printf(b, " AND r0.stars = %lld", (long long)from);
+            buf_puts(b, ")");
+        } else if (str_eq(kind, "renewal")) buf_printf(b, " AND EXISTS (%s AND r0.stars >= r.stars)", earlier);
+        else if (kind) panic("data/indicators.json: recognitions of kind '%s'", kind);
+        buf_puts(b, " GROUP BY t.sub");
+    } else if (str_eq(name, "dossiers")) {
+        /* filed in the period, placed by their product */
+        buf_printf(b, "SELECT t.sub, count(*) FROM dossiers x JOIN products p ON p.id = x.product_id JOIN ind_place t ON "
+                      "t.key = %s WHERE x.filed_on >= ?3 AND x.filed_on <= ?2",
+                   key_of(c, "p", true));
+        const char *kind = json_string_value(json_object_get(m, "kind"));
+        if (kind) {
+            json_t *one = json_pack("{s:[s]}", "k", kind);
+            words(&list, one, "k");
+            json_decref(one);
+            buf_printf(b, " AND x.kind IN (%s)", buf_str(&list));
+        }
+        if (json_is_true(json_object_get(m, "to_ministry")))
+            buf_puts(b, " AND (x.ministry_pass IS NOT NULL OR x.state IN ('with_ministry', 'in_ministry_round', 'ministry_scored'))");
+        buf_puts(b, " GROUP BY t.sub");
+    } else if (str_eq(name, "communes") || str_eq(name, "districts")) {
+        bool d = str_eq(name, "districts");
+        if (d && !c->old) {
+            buf_free(&list);
+            return err_set(e, 422, "geography", "districts exist on the pre-2025 map only: ask with geography=pre2025 "
+                                                "or a date before 2025-07-01");
+        }
+        const char *what = d ? "t.district" : "t.commune";
+        if (json_is_true(json_object_get(m, "covered")))
+            buf_printf(b, RECOGNISED "SELECT t.sub, count(DISTINCT %s) FROM v JOIN products p ON p.id = v.product_id "
+                                     "JOIN ind_place t ON t.key = %s GROUP BY t.sub",
+                       what, key_of(c, "p", true));
+        else
+            buf_printf(b, "SELECT t.sub, count(DISTINCT %s) FROM ind_place t WHERE t.own = 1 GROUP BY t.sub", what);
+    } else if (str_eq(name, "producers")) {
+        /* producers with an OCOP product on the day, placed by their own commune */
+        buf_printf(b, RECOGNISED "SELECT t.sub, count(DISTINCT pr.id) FROM v JOIN products p ON p.id = v.product_id "
+                                 "JOIN producers pr ON pr.id = p.producer_id JOIN ind_place t ON t.key = %s WHERE 1",
+                   key_of(c, "pr", true));
+        if (words(&list, m, "types")) buf_printf(b, " AND pr.type IN (%s)", buf_str(&list));
+        buf_reset(&list);
+        if (words(&list, m, "channels")) {
+            json_t *w;
+            size_t i;
+            buf_puts(b, " AND (0");
+            json_array_foreach(json_object_get(m, "channels"), i, w)
+                buf_printf(b, " OR (',' || pr.channels || ',') LIKE '%%,%s,%%'", json_string_value(w));
+            buf_puts(b, ")");
+        }
+        if (json_is_true(json_object_get(m, "green_chain"))) buf_puts(b, " AND pr.green_chain = 1 AND pr.raw_area_ha > 0");
+        buf_puts(b, " GROUP BY t.sub");
+    } else if (str_eq(name, "villages")) {
+        buf_printf(b, "%sSELECT t.sub, count(*) FROM villages x JOIN ind_place t ON t.key = %s WHERE (x.recognized_on IS NULL "
+                      "OR x.recognized_on <= ?2)",
+                   json_is_true(json_object_get(m, "with_ocop")) ? RECOGNISED : "", key_of(c, "x", false));
+        if (json_is_true(json_object_get(m, "with_ocop")))
+            buf_puts(b, " AND EXISTS (SELECT 1 FROM producers pr JOIN products p ON p.producer_id = pr.id JOIN v ON "
+                        "v.product_id = p.id WHERE pr.village_id = x.id)");
+        buf_puts(b, " GROUP BY t.sub");
+    } else if (str_eq(name, "points")) {
+        buf_printf(b, "SELECT t.sub, count(*) FROM sale_points x JOIN ind_place t ON t.key = %s", key_of(c, "x", false));
+        if (words(&list, m, "kinds")) buf_printf(b, " WHERE x.kind IN (%s)", buf_str(&list));
+        buf_puts(b, " GROUP BY t.sub");
+    } else {
+        panic("data/indicators.json: measure '%s'", name ? name : "?");
+    }
+    buf_free(&list);
+    return 0;
+}
+
+/* Run measure m: its count per sub-unit into counts ({sub: n}), the sum into *sum. */
+static int measure(Db *db, const Ctx *c, const json_t *m, json_t *counts, int64_t *sum, Err *e) {
+    Buf sql = BUF_INIT;
+    if (measure_sql(c, m, &sql, e)) {
+        buf_free(&sql);
+        return -1;
+    }
+    /* "on": "start": a stock counted on the period's first day (the 3★ products an upgrade
+    ** rate is out of) */
+    const char *day = str_eq(json_string_value(json_object_get(m, "on")), "start") ? c->from : c->date;
+    Stmt *s = db_prepare(db, sql.p);
+    buf_free(&sql);
+    int np = db_param_count(s);
+    if (np >= 1) db_bind_int(s, 1, c->certified);
+    if (np >= 2) db_bind_text(s, 2, day);
+    if (np >= 3) db_bind_text(s, 3, c->from);
+    *sum = 0;
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        int64_t n = db_col_int(s, 1);
+        json_object_set_new(counts, db_col_text(s, 0), json_integer(n));
+        *sum += n;
+    }
+    db_done(s);
+    return rc == DB_DONE ? 0 : err_set(e, 500, "", "cannot compute the indicator: %s", db_errmsg(db));
+}
+
+static void value_of(IndValue *v, int64_t num, int64_t den, bool percent) {
+    v->numerator = num;
+    v->denominator = percent ? den : -1;
+    v->value = !percent ? (double)num : den > 0 ? 100.0 * (double)num / (double)den : 0;
+}
+
+json_t *indicator_unit(Db *db, Arena *a, const IndQuery *q, Err *e) {
+    Ctx c;
+    if (resolve(db, a, q, &c, e)) return NULL;
+    return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s}", "code", c.unit.code, "name",
+                     str_eq(c.unit.level, "country") ? c.unit.name : unit_full_name(a, &c.unit), "level", c.unit.level,
+                     "geo", c.geo, "type", c.unit.type, "on", c.on, "date", c.date, "from", c.from);
+}
+
+int indicator_eval(Db *db, Arena *a, const char *code, const IndQuery *q, IndValue *total, json_t **rows, Err *e) {
+    if (rows) *rows = NULL;
+    memset(total, 0, sizeof *total);
+    const json_t *ind = indicator_find(code);
+    if (!ind) return err_set(e, 404, "code", "no indicator called '%s' (GET /api/v1/indicators lists them)", code ? code : "");
+    Ctx c;
+    if (resolve(db, a, q, &c, e) || places(db, &c, e)) return -1;
+    bool percent = str_eq(json_string_value(json_object_get(ind, "unit")), "percent");
+    json_t *nums = json_object(), *dens = json_object();
+    int64_t num = 0, den = 0;
+    int rc = measure(db, &c, json_object_get(ind, "numerator"), nums, &num, e);
+    if (!rc && percent) rc = measure(db, &c, json_object_get(ind, "denominator"), dens, &den, e);
+    if (!rc) value_of(total, num, den, percent);
+    if (!rc && rows && c.rows_level) {
+        /* every sub-unit, those that count nothing included */
+        Stmt *s;
+        if (str_eq(c.unit.level, "country"))
+            s = db_prepare(db, "SELECT u.code FROM units u WHERE u.level = 'province' AND " IN_FORCE("u") " ORDER BY u.code");
+        else
+            s = db_prepare(db, "SELECT u.code FROM units u WHERE u.level = ?3 AND u.parent_code = ?4 AND " IN_FORCE("u")
+                               " ORDER BY u.code");
+        db_bind_text(s, 1, c.on);
+        db_bind_text(s, 2, c.geo);
+        if (!str_eq(c.unit.level, "country")) {
+            db_bind_text(s, 3, c.rows_level);
+            db_bind_text(s, 4, c.unit.code);
+        }
+        *rows = json_array();
+        while (db_step(s) == DB_ROW) {
+            const char *sub = db_col_text(s, 0);
+            Unit u;
+            Err ue = ERR_INIT;
+            const char *name = unit_get(db, a, sub, c.on, &u, &ue) ? sub : unit_full_name(a, &u);
+            IndValue v;
+            value_of(&v, json_integer_value(json_object_get(nums, sub)), json_integer_value(json_object_get(dens, sub)), percent);
+            json_t *row = json_pack("{s:s, s:s, s:I, s:f}", "code", sub, "name", name, "numerator", (json_int_t)v.numerator,
+                                    "value", v.value);
+            json_object_set_new(row, "denominator", percent ? json_integer(v.denominator) : json_null());
+            json_array_append_new(*rows, row);
+        }
+        db_done(s);
+    }
+    json_decref(nums);
+    json_decref(dens);
+    return rc;
+}
