@@ -65,6 +65,7 @@ static const char *const PERMS[PERM_COUNT] = {
     [PERM_DECISIONS_WRITE] = "decisions.write",
     [PERM_ADMIN] = "admin",
     [PERM_PRODUCERS_PERSONAL] = "producers.personal",
+    [PERM_PLANS_WRITE] = "plans.write",
 };
 
 #define P(x) (1u << (x))
@@ -77,7 +78,7 @@ static const uint32_t role_perms[ROLE_COUNT] = {
                       P(PERM_POINTS_WRITE) | P(PERM_COUNCILS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |
                       P(PERM_USERS_MANAGE) | P(PERM_USERS_CONFIRM) | P(PERM_AUDIT_READ) |
                       P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_WRITE) | P(PERM_DOSSIERS_ACT) | P(PERM_ROUNDS_WRITE) |
-                      P(PERM_DECISIONS_WRITE) | P(PERM_PRODUCERS_PERSONAL),
+                      P(PERM_DECISIONS_WRITE) | P(PERM_PRODUCERS_PERSONAL) | P(PERM_PLANS_WRITE),
     [ROLE_COMMUNE] = P(PERM_LOGIN) | P(PERM_PRODUCERS_CREATE) | P(PERM_PRODUCERS_UPDATE) |
                      P(PERM_PRODUCTS_CREATE) | P(PERM_PRODUCTS_UPDATE) | P(PERM_PRODUCTS_DELETE) |
                      P(PERM_VILLAGES_WRITE) | P(PERM_POINTS_WRITE) | P(PERM_IMPORT) | P(PERM_USERS_READ) |
@@ -98,7 +99,8 @@ static const uint32_t role_perms[ROLE_COUNT] = {
     ** they make. Its councils' members get their roles from an administrator; it reads no
     ** personal data. */
     [ROLE_MINISTRY] = P(PERM_LOGIN) | P(PERM_DOSSIERS_READ) | P(PERM_DOSSIERS_ACT) | P(PERM_ROUNDS_WRITE) |
-                      P(PERM_COUNCILS_WRITE) | P(PERM_DECISIONS_WRITE) | P(PERM_RECOGNITIONS_WRITE),
+                      P(PERM_COUNCILS_WRITE) | P(PERM_DECISIONS_WRITE) | P(PERM_RECOGNITIONS_WRITE) |
+                      P(PERM_PLANS_WRITE),
 };
 #undef P
 

@@ -62,6 +62,8 @@ typedef enum Perm {
     PERM_PRODUCERS_PERSONAL, /* read, filter and sort the personal data of a producer's legal
                             ** representative and contacts (Decree 13/2023/NĐ-CP): officers in their
                             ** scope, a producer for its own record */
+    PERM_PLANS_WRITE,       /* plans, their targets and tasks: a province's (its officers), the
+                            ** country's (the Ministry's officers), any (administrators) */
     PERM_COUNT
 } Perm;
 

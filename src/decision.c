@@ -86,22 +86,6 @@ static const char *sget(json_t *o, const char *k) {
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Days since 1970-01-01 of a valid date, and back. */
-static int64_t day_number(const char *date) {
-    struct tm tm = {0};
-    sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    tm.tm_hour = 12;
-    return (int64_t)timegm(&tm) / 86400;
-}
-
-static void day_date(int64_t day, char out[11]) {
-    time_t t = (time_t)(day * 86400 + 43200);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 /* in[key] as cleaned one-line text (malloc'd) into *out; NULL when absent and not required. */
 static int get_line(json_t *in, const char *key, bool required, size_t max, char **out, Err *e) {

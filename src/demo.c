@@ -92,14 +92,7 @@ static int demo_users(Db *db, const Actor *who, int verbose, Err *e) {
 #define DEMO_REFERENCE_DAY "2024-12-21"
 
 /* Days from a to b (dates YYYY-MM-DD). */
-static int days_between(const char *a, const char *b) {
-    struct tm ta = {0}, tb = {0};
-    sscanf(a, "%d-%d-%d", &ta.tm_year, &ta.tm_mon, &ta.tm_mday);
-    sscanf(b, "%d-%d-%d", &tb.tm_year, &tb.tm_mon, &tb.tm_mday);
-    ta.tm_year -= 1900, ta.tm_mon -= 1, ta.tm_hour = 12;
-    tb.tm_year -= 1900, tb.tm_mon -= 1, tb.tm_hour = 12;
-    return (int)((timegm(&tb) - timegm(&ta)) / 86400);
-}
+static int days_between(const char *a, const char *b) { return (int)(day_number(b) - day_number(a)); }
 
 /* Recognitions at district level belong to the geography before 1 July 2025, when districts
 ** ceased to exist: they keep their dates (moved, they would fall after the reform). */

@@ -173,3 +173,19 @@ json_t *paging_json(json_t *items, int64_t total, const Paging *p) {
                      (json_int_t)p->page, "per_page", (json_int_t)p->per_page, "pages",
                      (json_int_t)paging_pages(p, total));
 }
+
+int64_t day_number(const char *date) {
+    struct tm tm = {0};
+    sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    return (int64_t)timegm(&tm) / 86400;
+}
+
+void day_date(int64_t day, char out[11]) {
+    time_t t = (time_t)(day * 86400 + 43200);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}

@@ -44,6 +44,9 @@ const char *stamp_vn(const char *ts, char out[24]);
 void date_add_months(const char *date, int months, char out[11]);
 /* date + days (negative: earlier) into out[11]; date must be valid. */
 void date_add_days(const char *date, int days, char out[11]);
+/* Days since 1970-01-01 of a valid date, and the date of such a day number. */
+int64_t day_number(const char *date);
+void day_date(int64_t day, char out[11]);
 
 /* The current UTC time as 'YYYY-MM-DDTHH:MM:SSZ' into out[21+]. */
 void ts_now(char *out);

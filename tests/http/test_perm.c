@@ -49,6 +49,15 @@ static const Expect expect[] = {
     {"stats", "ooooooooo", "ooooooooo"},
     {"indicators.list", "ooooooooo", "ooooooooo"},
     {"indicators.get", "Uoooooooo", "Uoooooooo"},
+    /* plans: public documents; written by plans.write where they lie */
+    {"plans.list", "ooooooooo", "ooooooooo"},
+    {"plans.create", "UooFFFFFF", "UoFFFFFFF"},
+    {"plans.get", "ooooooooo", "ooooooooo"},
+    {"plans.replace", "UvvFFFFFF", "UvFFFFFFF"},
+    {"plans.delete", "UooFFFFFF", "UoFFFFFFF"},
+    {"plans.copy", "UvvFFFFFF", "UvFFFFFFF"},
+    {"plans.task", "UooFFFFFF", "UoFFFFFFF"},
+    {"plans.progress", "ooooooooo", "ooooooooo"},
     {"rubrics.list", "ooooooooo", "ooooooooo"},
     {"rubrics.get", "ooooooooo", "ooooooooo"},
     {"rubrics.set", "ooooooooo", "ooooooooo"},
@@ -355,6 +364,9 @@ static void body_for(const char *entity, bool in, char *out, size_t n) {
         snprintf(out, n, "{\"province_code\": \"%s\", \"year\": %d, \"number\": 1}", in ? "86" : "91", 2027 + k % 70);
     else if (!strcmp(entity, "dossiers"))
         snprintf(out, n, "{\"kind\": \"first\", \"product_id\": %d}", in ? 2 : 19);
+    else if (!strcmp(entity, "plans"))
+        snprintf(out, n, "{\"unit\": \"%s\", \"from\": \"2026-01-01\", \"to\": \"2026-12-31\", \"title\": \"Kế hoạch %d\"}",
+                 in ? "86" : "91", k);
     else if (!strcmp(entity, "decisions"))
         snprintf(out, n, "{}"); /* incomplete: the matrix checks who may, not what is decided */
     else if (!strcmp(entity, "users"))
@@ -377,6 +389,11 @@ static long long fixture_id(const char *entity, bool in) {
     if (!strcmp(entity, "advisors")) return in ? advisor_in : advisor_out;
     if (!strcmp(entity, "dossiers")) return in ? dossier_in : dossier_out;
     if (!strcmp(entity, "decisions")) return in ? decision_in : decision_out;
+    if (!strcmp(entity, "plans")) /* a fresh plan each call: of Vĩnh Long (in), of An Giang (out) */
+        return admin_create("/api/v1/plans", in ? "{\"unit\": \"86\", \"from\": \"2026-01-01\", \"to\": \"2026-12-31\", "
+                                                  "\"title\": \"p\", \"tasks\": [{\"title\": \"t\"}]}"
+                                                : "{\"unit\": \"91\", \"from\": \"2026-01-01\", \"to\": \"2026-12-31\", "
+                                                  "\"title\": \"p\", \"tasks\": [{\"title\": \"t\"}]}");
     fail_msg("no fixture for %s", entity);
     return 0;
 }
@@ -545,6 +562,13 @@ static void build(const Route *rt, int role, bool in, Call *c) {
             if (!strcmp(ph, "id")) n = snprintf(p, left, "%lld", id);
             else if (!strcmp(ph, "sha256")) n = snprintf(p, left, "%s", sha);
             else if (!strcmp(ph, "role_id")) n = snprintf(p, left, "%lld", role_id);
+            else if (!strcmp(ph, "task_id")) { /* the plan's task */
+                char tp[64];
+                snprintf(tp, sizeof tp, "/api/v1/plans/%lld", id);
+                Resp t = as(ADMIN, "GET", tp, NULL, NULL, 0);
+                n = snprintf(p, left, "%lld", (long long)json_integer_value(json_object_get(json_array_get(jpath(t.json, "tasks"), 0), "id")));
+                resp_free(&t);
+            }
             else if (!strcmp(ph, "kind")) n = snprintf(p, left, "villages");
             /* an indicator that counts dossiers: not public (api.c) */
             else if (!strcmp(ph, "code")) n = snprintf(p, left, "%s", !strcmp(name, "indicators.get") ? "dossiers_filed" : "86");
