@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "cert.h"
 #include "dossier.h"
+#include "plan.h"
 #include "entity.h"
 #include "rubric.h"
 #include "scoring.h"
@@ -530,6 +531,38 @@ static int demo_dossiers(Db *db, const Actor *who, const char *now, int verbose,
     return 0;
 }
 
+/* Vĩnh Long's plan of the year the demo is loaded in (plan.c), as a province words one: new 4★
+** products, upgrades, every commune with a product, dossiers for the Ministry; and its tasks. */
+static int demo_plan(Db *db, const Actor *who, const char *now, int verbose, Err *e) {
+    char from[16], to[16], due[16], title[160];
+    int year = atoi(now);
+    snprintf(from, sizeof from, "%04d-01-01", year % 10000);
+    snprintf(to, sizeof to, "%04d-12-31", year % 10000);
+    snprintf(due, sizeof due, "%04d-06-30", year % 10000);
+    snprintf(title, sizeof title, "Kế hoạch thực hiện Chương trình OCOP tỉnh Vĩnh Long năm %d (demo)", year);
+    json_t *in = json_pack(
+        "{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s},"
+        " s:[{s:s, s:i, s:s}, {s:s, s:i, s:s}, {s:s, s:s, s:i, s:s}, {s:s, s:i, s:i}, {s:s, s:i, s:s}],"
+        " s:[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s}]}",
+        "unit", "86", "from", from, "to", to, "title", title, "document", "no", "45/KH-UBND", "date", from, "issuer",
+        "Ủy ban nhân dân tỉnh Vĩnh Long", "targets", "indicator", "new_4star", "min", 8, "label",
+        "Công nhận mới ít nhất 8 sản phẩm 4 sao", "indicator", "upgrades_3to4_pct", "min", 25, "label",
+        "Ít nhất 25% sản phẩm 3 sao được nâng lên 4 sao", "indicator", "communes_covered", "each", "commune", "min", 1,
+        "label", "Mỗi đơn vị hành chính cấp xã có ít nhất 1 sản phẩm OCOP", "indicator", "new_3plus", "min", 40, "max", 50,
+        "indicator", "dossiers_to_ministry", "min", 3, "label", "Hoàn thiện 3 hồ sơ đề nghị Bộ đánh giá 5 sao", "tasks",
+        "title", "Rà soát các sản phẩm có giấy chứng nhận sắp hết hạn", "agency", "Sở Nông nghiệp và Môi trường", "due_on", due,
+        "status", "doing", "progress", "Đã rà soát 12 sản phẩm (demo)", "title", "Tổ chức đánh giá, phân hạng đợt 1",
+        "agency", "Hội đồng đánh giá cấp tỉnh", "status", "done", "title", "Hỗ trợ chủ thể hoàn thiện hồ sơ 5 sao",
+        "agency", "Văn phòng Điều phối nông thôn mới tỉnh");
+    Arena a = {0};
+    int64_t id = 0;
+    int rc = plan_create(db, &a, who, in, &id, e);
+    json_decref(in);
+    arena_free(&a);
+    if (!rc && verbose) printf("demo: the plan of Vĩnh Long for %d (plan %lld)\n", year, (long long)id);
+    return rc;
+}
+
 int demo_load(Db *db, const Actor *who, const DecisionEnv *env, const char *today, int verbose, Err *e) {
     static const struct {
         const char *file;
@@ -567,7 +600,7 @@ int demo_load(Db *db, const Actor *who, const DecisionEnv *env, const char *toda
     char now[11];
     date_today(now);
     return demo_users(db, who, verbose, e) || demo_dossiers(db, who, now, verbose, e) ||
-                   demo_decisions(db, who, env, now, verbose, e)
+                   demo_decisions(db, who, env, now, verbose, e) || demo_plan(db, who, now, verbose, e)
                ? -1
                : 0;
 }

@@ -22,6 +22,7 @@ static const struct {
     {ROLE_COMMUNE, "/xa/chu-the", N_("Producers of the commune")},
     {ROLE_COMMUNE, "/xa/xac-nhan", N_("Accounts to confirm")},
     {ROLE_PROVINCE, "/tinh/ho-so", N_("Province dossiers")},
+    {ROLE_PROVINCE, "/tinh/tien-do", N_("Progress")},
     {ROLE_PROVINCE, "/tinh/dot", N_("Rounds")},
     {ROLE_PROVINCE, "/tinh/hoi-dong", N_("Councils")},
     {ROLE_PROVINCE, "/tinh/quyet-dinh", N_("Decisions")},

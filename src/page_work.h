@@ -115,6 +115,10 @@ int page_decision_create(Req *r);
 int page_decision(Req *r);
 int page_certificates(Req *r);
 int page_certificates_due(Req *r);
+/* page_progress.c: the province's progress, a plan's progress and its tasks */
+int page_progress(Req *r);
+int page_plan(Req *r);
+int page_plan_task(Req *r);
 int page_certificate(Req *r);
 int page_certificate_revoke(Req *r);
 int page_import_form(Req *r);

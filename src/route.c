@@ -290,6 +290,9 @@ const Route routes[] = {
          "state:enum(valid|expired|revoked|superseded) q:text(100) sort:enum(newest|expires|number) format:enum(csv|xlsx) "
          DECIDE_PAGING, page_certificates,
          "certificates.list_page"),
+    WORK("GET", "/tinh/tien-do", RB(PROVINCE), "login", "sort:enum(name|products|stars4)", page_progress, "progress.page"),
+    WORK("GET", "/tinh/ke-hoach/{id}", RB(PROVINCE), "login", "done:text(40)", page_plan, "plans.page"),
+    WORK("POST", "/tinh/ke-hoach/{id}/nhiem-vu/{task_id}", RB(PROVINCE), "plans.write", "", page_plan_task, "plans.task_page"),
     WORK("GET", "/tinh/chung-nhan/het-han", RB(PROVINCE), "decisions.write",
          "phase:enum(window|warning) sort:enum(expires|product|unfiled) format:enum(csv|xlsx) " DECIDE_PAGING,
          page_certificates_due, "certificates.due_page"),

@@ -28,6 +28,7 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'decide.mjs',
                'admin.mjs',
                'filters.mjs',
+               'progress.mjs',
                'journey.mjs',
 ];
 

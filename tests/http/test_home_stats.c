@@ -232,7 +232,7 @@ static void test_stats_current_province(void **state) {
     row_is(&r, "Sản phẩm 5 sao", plus_demo(1, "2025-07-01", 5));
     row_is(&r, "Chủ thể", "6");
     row_is(&r, "Chủ thể: Hợp tác xã", "2");
-    row_is(&r, "Số xã có sản phẩm OCOP", "4");
+    row_is(&r, "Đơn vị hành chính cấp xã có sản phẩm OCOP", "4");
     row_is(&r, "Tổng số xã trong đơn vị", "124");
     row_is(&r, "Tỷ lệ xã có sản phẩm OCOP (%)", "3,23");
     assert_int_equal(jint(j, "communes.total"), 124);
@@ -255,7 +255,7 @@ static void test_stats_current_province(void **state) {
     r = page(&F, "/thong-ke?province=86&date=31/12/2027", 200);
     body_has(&r, "<h2>Tỉnh Vĩnh Long <small>(86)</small>, 31/12/2027</h2>");
     row_is(&r, "Sản phẩm có giấy chứng nhận còn hiệu lực", plus_demo(0, "2027-12-31", 0));
-    row_is(&r, "Số xã có sản phẩm OCOP", demo_certs_on("2027-12-31", 0) ? "1" : "0");
+    row_is(&r, "Đơn vị hành chính cấp xã có sản phẩm OCOP", demo_certs_on("2027-12-31", 0) ? "1" : "0");
     resp_free(&r);
 }
 
@@ -266,7 +266,7 @@ static void test_stats_earlier_province(void **state) {
     body_has(&r, "<p>Địa giới hành chính trước ngày 01/7/2025 (63 tỉnh, thành phố)</p>");
     row_is(&r, "Sản phẩm có giấy chứng nhận còn hiệu lực", plus_demo(9, "2024-12-21", 0));
     row_is(&r, "Sản phẩm 3 sao", plus_demo(5, "2024-12-21", 3));
-    row_is(&r, "Số xã có sản phẩm OCOP", "6");
+    row_is(&r, "Đơn vị hành chính cấp xã có sản phẩm OCOP", "6");
     row_is(&r, "Tổng số xã trong đơn vị", "157");
     row_is(&r, "Tỷ lệ xã có sản phẩm OCOP (%)", "3,82");
     json_t *j = api_stats("83", "2024-12-21");

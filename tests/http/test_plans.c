@@ -236,11 +236,80 @@ static void test_bad_input(void **state) {
     resp_free(&r);
 }
 
+/* The province's progress page and a plan's page, as its officer uses them (the demo's plan). */
+static void test_pages(void **state) {
+    (void)state;
+    Browser b, xa;
+    browser_sign_in(&b, &S, "tinh.vinhlong", "demo-ocop-2026");
+    browser_sign_in(&xa, &S, "xa.mocay", "demo-ocop-2026");
+    Resp r = browser_get(&b, "/tinh/tien-do");
+    expect_page(&r, 200);
+    body_has(&r, "<h1>Tiến độ thực hiện OCOP của tỉnh</h1>");
+    body_has(&r, "Sản phẩm OCOP còn hiệu lực");
+    body_has(&r, "Đơn vị hành chính cấp xã có sản phẩm OCOP");
+    body_has(&r, "Kế hoạch thực hiện Chương trình OCOP tỉnh Vĩnh Long năm");
+    body_has(&r, "Công nhận mới ít nhất 8 sản phẩm 4 sao");
+    body_has(&r, "<meter min=\"0\"");
+    body_has(&r, "Sản phẩm còn hiệu lực theo số sao"); /* a chart */
+    body_has(&r, "Xã Mỏ Cày");
+    resp_free(&r);
+    /* the demo's plan of this year */
+    char q[64];
+    snprintf(q, sizeof q, "/api/v1/plans?unit=86&year=%.4s", vn_day(0));
+    r = http_get(&S, q);
+    long long id = 0;
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(r.json, "items"), i, it)
+        if (strstr(json_string_value(json_object_get(it, "title")), "(demo)")) id = json_integer_value(json_object_get(it, "id"));
+    resp_free(&r);
+    assert_true(id > 0);
+    /* the communes with most products first: Mỏ Cày (the demo's producer) before the rest */
+    r = browser_get(&b, "/tinh/tien-do?sort=products");
+    expect_page(&r, 200);
+    const char *table = strstr(r.body, "<tbody>\n<tr><th scope=\"row\">");
+    assert_non_null(table);
+    assert_true(strstr(table, "Xã Mỏ Cày") < strstr(table, "Phường Phú Khương"));
+    resp_free(&r);
+    browser_shows(&xa, "/tinh/tien-do", 403, "Cán bộ OCOP cấp tỉnh");
+    /* the plan: its targets and tasks; a task's status saved from its form */
+    char path[96];
+    snprintf(path, sizeof path, "/tinh/ke-hoach/%lld", id);
+    r = browser_get(&b, path);
+    expect_page(&r, 200);
+    body_has(&r, "45/KH-UBND");
+    body_has(&r, "Rà soát các sản phẩm có giấy chứng nhận sắp hết hạn");
+    body_has(&r, "Các đơn vị chưa đạt");
+    const char *form = strstr(r.body, "action=\"/tinh/ke-hoach/");
+    assert_non_null(form);
+    char action[128];
+    snprintf(action, sizeof action, "%.*s", (int)strcspn(form + 8, "\""), form + 8);
+    resp_free(&r);
+    r = browser_post(&b, action, "status=done&progress=%s", form_enc("Xong, 15 sản phẩm"));
+    expect_status(&r, 303, NULL);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    r = http_get(&S, path);
+    json_t *t0 = json_array_get(json_object_get(r.json, "tasks"), 0);
+    assert_string_equal(json_string_value(json_object_get(t0, "status")), "done");
+    assert_string_equal(json_string_value(json_object_get(t0, "progress")), "Xong, 15 sản phẩm");
+    resp_free(&r);
+    r = browser_post(&b, action, "status=finished");
+    expect_page(&r, 422);
+    resp_free(&r);
+    /* another province's plan is not there for this officer */
+    json_t *p = post_plan(NULL, "{\"unit\": \"91\", \"from\": \"2026-01-01\", \"to\": \"2026-12-31\", \"title\": \"An Giang\"}", 201, NULL);
+    snprintf(path, sizeof path, "/tinh/ke-hoach/%lld", (long long)json_integer_value(json_object_get(p, "id")));
+    json_decref(p);
+    browser_shows(&b, path, 404, NULL);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_province_plan),
         cmocka_unit_test(test_old_map_plan),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_pages),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown);
 }

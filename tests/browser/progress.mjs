@@ -1,0 +1,44 @@
+// progress.mjs: the province's progress and its plan (page_progress.c), as Vĩnh Long's officer
+// uses them: opens "Tiến độ" from the workspace's navigation, reads the figures and the demo
+// plan's targets, orders the communes by their products, opens the plan and marks a task done
+// with a note. Screenshots of /tinh/tien-do and /tinh/ke-hoach/{id} at desktop and phone size,
+// axe-core on each.
+import { DESKTOP, PHONE, assert, look, shown, signInAs, text, withPage } from './lib.mjs';
+
+export default function (check) {
+  check('the province officer follows its plan and marks a task done', async (env) => {
+    await withPage(env, { viewport: DESKTOP }, async (page) => {
+      await signInAs(env, page, 'tinh.vinhlong');
+      await page.getByRole('link', { name: 'Tiến độ', exact: true }).click();
+      await page.waitForURL(/\/tinh\/tien-do/);
+      let t = await text(page);
+      shown(t, 'Tiến độ thực hiện OCOP của tỉnh', '/tinh/tien-do');
+      shown(t, 'Sản phẩm OCOP còn hiệu lực', '/tinh/tien-do');
+      shown(t, 'Công nhận mới ít nhất 8 sản phẩm 4 sao', '/tinh/tien-do');
+      await look(env, page, 'progress-desktop', '/tinh/tien-do');
+      await page.getByRole('link', { name: 'nhiều sản phẩm trước' }).click();
+      await page.waitForURL(/sort=products/);
+      const first = await page.locator('#communes-h ~ .table-wrap tbody th').first().innerText();
+      assert(first.includes('Mỏ Cày'), `the commune with most products first, not ${first}`);
+      await page.getByRole('link', { name: /Kế hoạch thực hiện Chương trình OCOP tỉnh Vĩnh Long/ }).click();
+      await page.waitForURL(/\/tinh\/ke-hoach\/\d+/);
+      await look(env, page, 'plan-desktop', 'the plan');
+      const task = page.locator('form.task').filter({ hasText: 'Hỗ trợ chủ thể hoàn thiện hồ sơ 5 sao' });
+      await task.getByLabel('Trạng thái').selectOption('done');
+      await task.getByLabel('Ghi chú tiến độ').fill('Đã hoàn thiện 3 hồ sơ');
+      await Promise.all([page.waitForURL(/done=task/), task.getByRole('button', { name: 'Lưu' }).click()]);
+      t = await text(page);
+      shown(t, 'Đã lưu nhiệm vụ.', 'the plan after saving a task');
+      const saved = page.locator('form.task').filter({ hasText: 'Hỗ trợ chủ thể hoàn thiện hồ sơ 5 sao' });
+      assert((await saved.getByLabel('Ghi chú tiến độ').inputValue()) === 'Đã hoàn thiện 3 hồ sơ', 'the note was not kept');
+    });
+    await withPage(env, { viewport: PHONE, isMobile: true }, async (page) => {
+      await signInAs(env, page, 'tinh.vinhlong');
+      await page.goto(env.base + '/tinh/tien-do');
+      await look(env, page, 'progress-phone', '/tinh/tien-do on a phone');
+      await page.getByRole('link', { name: /Kế hoạch thực hiện Chương trình OCOP tỉnh Vĩnh Long/ }).click();
+      await page.waitForURL(/\/tinh\/ke-hoach\/\d+/);
+      await look(env, page, 'plan-phone', 'the plan on a phone');
+    });
+  });
+}
