@@ -55,16 +55,23 @@ static const char *status_label(Req *r, const char *s) {
     return s ? s : "";
 }
 
+/* The decimal places v needs (at most 2): 8, 12,5, 33,33. */
+static int places(double v) {
+    if (v == (double)(long long)v) return 0;
+    return v * 10 == (double)(long long)(v * 10) ? 1 : 2;
+}
+
 /* "≥ 8", "40–50", "≤ 5" (with % for a percentage). */
 static const char *target_text(Req *r, json_t *t, bool percent) {
     json_t *mn = json_object_get(t, "min"), *mx = json_object_get(t, "max");
     const char *pct = percent ? "%" : "";
     char a[48], b[48];
     if (json_is_number(mn) && json_is_number(mx))
-        return arena_printf(&r->arena, "%s–%s%s", lang_num(r->lang, json_number_value(mn), 0, a, sizeof a),
-                            lang_num(r->lang, json_number_value(mx), 0, b, sizeof b), pct);
-    if (json_is_number(mn)) return arena_printf(&r->arena, "≥ %s%s", lang_num(r->lang, json_number_value(mn), 0, a, sizeof a), pct);
-    return arena_printf(&r->arena, "≤ %s%s", lang_num(r->lang, json_number_value(mx), 0, a, sizeof a), pct);
+        return arena_printf(&r->arena, "%s–%s%s", lang_num(r->lang, json_number_value(mn), places(json_number_value(mn)), a, sizeof a),
+                            lang_num(r->lang, json_number_value(mx), places(json_number_value(mx)), b, sizeof b), pct);
+    if (json_is_number(mn))
+        return arena_printf(&r->arena, "≥ %s%s", lang_num(r->lang, json_number_value(mn), places(json_number_value(mn)), a, sizeof a), pct);
+    return arena_printf(&r->arena, "≤ %s%s", lang_num(r->lang, json_number_value(mx), places(json_number_value(mx)), a, sizeof a), pct);
 }
 
 /* A target of plan_progress as a page shows it: its name, the target, the value, the status,
@@ -302,6 +309,7 @@ int page_plan(Req *r) {
     json_t *v = own_plan(r, &id);
     if (!v) return r->status;
     if (str_eq(req_query(r, "done"), "task")) json_object_set_new(v, "notice", json_string(tr(r->lang, N_("The task is saved."))));
+    if (str_eq(req_query(r, "done"), "saved")) json_object_set_new(v, "notice", json_string(tr(r->lang, N_("The plan is saved."))));
     return work_render(r, 200, "plan", v);
 }
 
@@ -325,4 +333,311 @@ int page_plan_task(Req *r) {
         return st;
     }
     return page_redirect(r, arena_printf(&r->arena, "/tinh/ke-hoach/%lld?done=task", (long long)id));
+}
+
+/* ---- /tinh/ke-hoach: the province's plans, and the form of one ----------------------------------- */
+
+enum { ROWS_DEFAULT = 5, ROWS_MORE = 3, ROWS_MAX = 100 };
+
+/* GET /tinh/ke-hoach: every plan of the province, newest period first. */
+int page_plans(Req *r) {
+    json_t *items = NULL, *p;
+    int64_t total = 0;
+    Err e = ERR_INIT;
+    if (plan_list(r->db, my_province(r), 0, 200, 0, &items, &total, &e)) return resp_problem(r, &e);
+    size_t i;
+    json_array_foreach(items, i, p) {
+        char a[11], b[11];
+        json_object_set_new(p, "period", json_string(arena_printf(&r->arena, "%s – %s",
+                                                                  page_dmy(json_string_value(json_object_get(p, "from")), a),
+                                                                  page_dmy(json_string_value(json_object_get(p, "to")), b))));
+    }
+    json_t *view = json_pack("{s:o, s:b}", "plans", items, "has_plans", total > 0);
+    if (str_eq(req_query(r, "done"), "deleted")) json_object_set_new(view, "notice", json_string(tr(r->lang, N_("The plan is deleted."))));
+    return work_render(r, 200, "plans", view);
+}
+
+/* The options of a select: the values with their labels, chosen selected. */
+static json_t *options(const char *const *values, const char *const *labels, size_t n, const char *chosen, Req *r) {
+    json_t *out = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", values[i], "label", tr(r->lang, labels[i]), "selected",
+                                             str_eq(values[i], chosen ? chosen : "")));
+    return out;
+}
+
+static json_t *indicator_options(Req *r, const char *chosen) {
+    json_t *out = json_array(), *ind;
+    json_array_append_new(out, json_pack("{s:s, s:s, s:b}", "value", "", "label", tr(r->lang, N_("(none)")), "selected", !chosen || !*chosen));
+    size_t i;
+    json_array_foreach(json_object_get(indicator_catalogue(), "indicators"), i, ind) {
+        const char *code = json_string_value(json_object_get(ind, "code"));
+        if (str_eq(json_string_value(json_object_get(json_object_get(ind, "numerator"), "measure")), "districts")) continue;
+        json_array_append_new(out, json_pack("{s:s, s:O, s:b}", "value", code, "label",
+                                             json_object_get(ind, r->lang == LANG_VI ? "vi" : "en"), "selected", str_eq(code, chosen)));
+    }
+    return out;
+}
+
+/* A number of the form as JSON ("12,5" as Vietnamese writes it), the text itself when it is not
+** one (plan.c names it), NULL when empty. */
+static json_t *form_number(const char *v) {
+    if (!v || !*v) return NULL;
+    char num[64], *end;
+    snprintf(num, sizeof num, "%s", v);
+    for (char *c = num; *c; c++)
+        if (*c == ',') *c = '.';
+    double d = strtod(num, &end);
+    return end != num && !*end ? json_real(d) : json_string(v);
+}
+
+static const char *row_field(Req *r, char kind, int row, const char *name) {
+    return req_form(r, arena_printf(&r->arena, "%c%d_%s", kind, row, name));
+}
+
+static void set_if(json_t *o, const char *k, const char *v) {
+    if (v && *v) json_object_set_new(o, k, json_string(v));
+}
+
+/* The plan the form posted (unit: the officer's province), and for each target and task sent,
+** the form row it came from (tmap, kmap). */
+static json_t *posted_plan(Req *r, int rows_t, int rows_k, int *tmap, int *kmap) {
+    json_t *in = json_pack("{s:s}", "unit", my_province(r));
+    set_if(in, "from", req_form(r, "from"));
+    set_if(in, "to", req_form(r, "to"));
+    set_if(in, "title", req_form(r, "title"));
+    set_if(in, "note", req_form(r, "note"));
+    json_t *doc = json_object();
+    set_if(doc, "no", req_form(r, "doc_no"));
+    set_if(doc, "date", req_form(r, "doc_date"));
+    set_if(doc, "issuer", req_form(r, "doc_issuer"));
+    json_object_set_new(in, "document", doc);
+    json_t *targets = json_array(), *tasks = json_array();
+    for (int i = 0; i < rows_t; i++) {
+        const char *ind = row_field(r, 't', i, "indicator"), *mn = row_field(r, 't', i, "min"), *mx = row_field(r, 't', i, "max"),
+                   *label = row_field(r, 't', i, "label"), *each = row_field(r, 't', i, "each");
+        if (!(ind && *ind) && !(mn && *mn) && !(mx && *mx) && !(label && *label)) continue; /* a row left empty */
+        json_t *t = json_object();
+        set_if(t, "indicator", ind);
+        json_t *n;
+        if ((n = form_number(mn))) json_object_set_new(t, "min", n);
+        if ((n = form_number(mx))) json_object_set_new(t, "max", n);
+        set_if(t, "each", each);
+        set_if(t, "label", label);
+        tmap[json_array_size(targets)] = i;
+        json_array_append_new(targets, t);
+    }
+    for (int i = 0; i < rows_k; i++) {
+        const char *title = row_field(r, 'k', i, "title"), *agency = row_field(r, 'k', i, "agency"), *due = row_field(r, 'k', i, "due_on");
+        if (!(title && *title) && !(agency && *agency) && !(due && *due)) continue;
+        json_t *t = json_object();
+        set_if(t, "title", title);
+        set_if(t, "agency", agency);
+        set_if(t, "due_on", due);
+        set_if(t, "status", row_field(r, 'k', i, "status"));
+        set_if(t, "progress", row_field(r, 'k', i, "progress"));
+        kmap[json_array_size(tasks)] = i;
+        json_array_append_new(tasks, t);
+    }
+    json_object_set_new(in, "targets", targets);
+    json_object_set_new(in, "tasks", tasks);
+    return in;
+}
+
+/* The form's id of a problem's field path ("targets[2].min" -> "t4-min" through the row map). */
+static const char *field_id(Req *r, const char *path, const int *tmap, const int *kmap) {
+    char list[16], key[32];
+    int k;
+    if (sscanf(path, "%15[a-z][%d].%31s", list, &k, key) == 3 && k >= 0 && k < ROWS_MAX)
+        return arena_printf(&r->arena, "%c%d-%s", str_eq(list, "targets") ? 't' : 'k', str_eq(list, "targets") ? tmap[k] : kmap[k], key);
+    if (!strncmp(path, "document.", 9)) return arena_printf(&r->arena, "f-doc_%s", path + 9);
+    return arena_printf(&r->arena, "f-%s", path);
+}
+
+/* The form (a new plan: id 0), with what was posted or the plan's values (vals: a plan as
+** plan_get gives it), e's problems beside their fields. */
+static int plan_form(Req *r, int status, int64_t id, json_t *vals, int rows_t, int rows_k, const Err *e, const int *tmap,
+                     const int *kmap) {
+    json_t *errs = json_object(), *summary = json_array(), *p;
+    size_t i;
+    if (e && e->status) {
+        if (!e->errors) json_array_append_new(summary, json_pack("{s:n, s:s}", "href", "text", err_text(e, r->lang, (char[600]){0}, 600)));
+        json_array_foreach(e->errors, i, p) {
+            const char *fid = field_id(r, json_string_value(json_object_get(p, "field")), tmap, kmap);
+            const char *text = json_string_value(json_object_get(p, r->lang == LANG_VI ? "text_vi" : "reason"));
+            if (!json_object_get(errs, fid)) json_object_set_new(errs, fid, json_string(text));
+            json_array_append_new(summary, json_pack("{s:s, s:s}", "href", arena_printf(&r->arena, "#%s", fid), "text", text));
+        }
+    }
+    json_t *doc = json_object_get(vals, "document");
+    json_t *f = json_object();
+    static const char *const top[][2] = {{"title", "title"}, {"from", "from"}, {"to", "to"}, {"note", "note"}};
+    for (size_t k = 0; k < COUNT(top); k++)
+        json_object_set_new(f, top[k][0], json_pack("{s:O?, s:O?}", "value", json_object_get(vals, top[k][1]), "error",
+                                                    json_object_get(errs, arena_printf(&r->arena, "f-%s", top[k][0]))));
+    static const char *const docs[] = {"no", "date", "issuer"};
+    for (size_t k = 0; k < COUNT(docs); k++)
+        json_object_set_new(f, arena_printf(&r->arena, "doc_%s", docs[k]),
+                            json_pack("{s:O?, s:O?}", "value", json_object_get(doc, docs[k]), "error",
+                                      json_object_get(errs, arena_printf(&r->arena, "f-doc_%s", docs[k]))));
+    static const char *const each_values[] = {"", "commune"};
+    static const char *const each_labels[] = {N_("The province as a whole"), N_("Each commune-level unit")};
+    static const char *const st_values[] = {"todo", "doing", "done", "dropped"};
+    static const char *const st_labels[] = {N_("To do"), N_("Under way"), N_("Done"), N_("Dropped")};
+    json_t *targets = json_array(), *tasks = json_array();
+    json_t *tv = json_object_get(vals, "targets"), *kv = json_object_get(vals, "tasks");
+    for (int k = 0; k < rows_t; k++) {
+        json_t *t = json_array_get(tv, (size_t)k);
+        char mn[48] = "", mx[48] = "";
+        if (json_is_number(json_object_get(t, "min"))) lang_num(r->lang, json_number_value(json_object_get(t, "min")), places(json_number_value(json_object_get(t, "min"))), mn, sizeof mn);
+        else if (json_is_string(json_object_get(t, "min"))) snprintf(mn, sizeof mn, "%s", json_string_value(json_object_get(t, "min")));
+        if (json_is_number(json_object_get(t, "max"))) lang_num(r->lang, json_number_value(json_object_get(t, "max")), places(json_number_value(json_object_get(t, "max"))), mx, sizeof mx);
+        else if (json_is_string(json_object_get(t, "max"))) snprintf(mx, sizeof mx, "%s", json_string_value(json_object_get(t, "max")));
+        json_t *row = json_pack("{s:i, s:i, s:o, s:o, s:s, s:s}", "n", k, "number", k + 1, "indicators",
+                                indicator_options(r, json_string_value(json_object_get(t, "indicator"))), "each",
+                                options(each_values, each_labels, 2, json_string_value(json_object_get(t, "each")), r), "min", mn,
+                                "max", mx);
+        json_object_set(row, "label", json_object_get(t, "label"));
+        static const char *const keys[] = {"indicator", "min", "max", "each", "label"};
+        for (size_t q = 0; q < COUNT(keys); q++)
+            json_object_set(row, arena_printf(&r->arena, "error_%s", keys[q]),
+                            json_object_get(errs, arena_printf(&r->arena, "t%d-%s", k, keys[q])));
+        json_array_append_new(targets, row);
+    }
+    for (int k = 0; k < rows_k; k++) {
+        json_t *t = json_array_get(kv, (size_t)k);
+        json_t *row = json_pack("{s:i, s:i, s:o}", "n", k, "number", k + 1, "statuses",
+                                options(st_values, st_labels, 4, json_string_value(json_object_get(t, "status")), r));
+        static const char *const keys[] = {"title", "agency", "due_on", "progress"};
+        for (size_t q = 0; q < COUNT(keys); q++) {
+            json_object_set(row, keys[q], json_object_get(t, keys[q]));
+            json_object_set(row, arena_printf(&r->arena, "error_%s", keys[q]),
+                            json_object_get(errs, arena_printf(&r->arena, "k%d-%s", k, keys[q])));
+        }
+        json_array_append_new(tasks, row);
+    }
+    json_decref(errs);
+    json_t *view = json_pack("{s:s, s:b, s:o, s:o, s:o, s:i, s:i, s:o, s:b}", "action",
+                             id ? arena_printf(&r->arena, "/tinh/ke-hoach/%lld/sua", (long long)id) : "/tinh/ke-hoach/moi", "editing",
+                             id != 0, "f", f, "targets", targets, "tasks", tasks, "rows_t", rows_t, "rows_k", rows_k, "errors",
+                             summary, "has_errors", json_array_size(summary) > 0);
+    if (id) json_object_set_new(view, "id", json_integer(id));
+    return work_render(r, status, "plan_form", view);
+}
+
+/* Put in's targets and tasks back in the rows of the form they came from (the empty rows
+** empty), for showing the form again. */
+static void in_rows(json_t *in, int rows_t, int rows_k, const int *tmap, const int *kmap) {
+    const char *keys[2] = {"targets", "tasks"};
+    const int counts[2] = {rows_t, rows_k};
+    const int *maps[2] = {tmap, kmap};
+    for (int w = 0; w < 2; w++) {
+        json_t *rows = json_array(), *x;
+        for (int i = 0; i < counts[w]; i++) json_array_append_new(rows, json_object());
+        size_t i;
+        json_array_foreach(json_object_get(in, keys[w]), i, x) json_array_set(rows, (size_t)maps[w][i], x);
+        json_object_set_new(in, keys[w], rows);
+    }
+}
+
+static int rows_of(Req *r, const char *name, int least) {
+    const char *v = req_form(r, name);
+    int64_t n;
+    n = v && parse_i64(v, &n) ? n : least;
+    return n < least ? least : n > ROWS_MAX ? ROWS_MAX : (int)n;
+}
+
+/* GET /tinh/ke-hoach/moi: the year's plan, to fill. */
+int page_plan_new(Req *r) {
+    char today[11], from[16], to[16];
+    date_today(today);
+    snprintf(from, sizeof from, "%.4s-01-01", today);
+    snprintf(to, sizeof to, "%.4s-12-31", today);
+    json_t *vals = json_pack("{s:s, s:s}", "from", from, "to", to);
+    int st = plan_form(r, 200, 0, vals, ROWS_DEFAULT, ROWS_DEFAULT, NULL, NULL, NULL);
+    json_decref(vals);
+    return st;
+}
+
+/* POST /tinh/ke-hoach/moi and /tinh/ke-hoach/{id}/sua: more rows asked for, or the plan written
+** (plan_create, plan_replace) and its page, or the form again with every problem beside its field. */
+static int plan_post(Req *r, int64_t id) {
+    int rows_t = rows_of(r, "rows_t", 1), rows_k = rows_of(r, "rows_k", 1);
+    int tmap[ROWS_MAX] = {0}, kmap[ROWS_MAX] = {0};
+    bool more_t = req_form(r, "more_targets") != NULL, more_k = req_form(r, "more_tasks") != NULL;
+    json_t *in = posted_plan(r, rows_t, rows_k, tmap, kmap);
+    if (more_t || more_k) { /* the rows as they were, and more */
+        in_rows(in, rows_t, rows_k, tmap, kmap);
+        int st = plan_form(r, 200, id, in, rows_t + (more_t ? ROWS_MORE : 0), rows_k + (more_k ? ROWS_MORE : 0), NULL, NULL, NULL);
+        json_decref(in);
+        return st;
+    }
+    Err e = ERR_INIT;
+    int64_t new_id = id;
+    int rc = id ? plan_replace(r->db, &r->arena, &r->actor, id, in, &e) : plan_create(r->db, &r->arena, &r->actor, in, &new_id, &e);
+    if (!rc) {
+        json_decref(in);
+        return page_redirect(r, arena_printf(&r->arena, "/tinh/ke-hoach/%lld?done=saved", (long long)new_id));
+    }
+    in_rows(in, rows_t, rows_k, tmap, kmap); /* the form again, each row where it was */
+    int st = plan_form(r, e.status == 403 ? 403 : 422, id, in, rows_t, rows_k, &e, tmap, kmap);
+    json_decref(in);
+    err_clear(&e);
+    return st;
+}
+
+int page_plan_create(Req *r) { return plan_post(r, 0); }
+
+/* The plan of the path as plan_get gives it, if it is the officer's province's; NULL after
+** answering 404. */
+static json_t *own_plan_record(Req *r, int64_t *id) {
+    json_t *v = own_plan(r, id);
+    if (!v) return NULL;
+    json_decref(v);
+    Err e = ERR_INIT;
+    json_t *p = plan_get(r->db, *id, &e);
+    if (!p) resp_problem(r, &e);
+    return p;
+}
+
+/* GET /tinh/ke-hoach/{id}/sua: the plan's form, filled. */
+int page_plan_edit(Req *r) {
+    int64_t id;
+    json_t *p = own_plan_record(r, &id);
+    if (!p) return r->status;
+    int rows_t = (int)json_array_size(json_object_get(p, "targets")) + 2, rows_k = (int)json_array_size(json_object_get(p, "tasks")) + 2;
+    int st = plan_form(r, 200, id, p, rows_t > ROWS_MAX ? ROWS_MAX : rows_t, rows_k > ROWS_MAX ? ROWS_MAX : rows_k, NULL, NULL, NULL);
+    json_decref(p);
+    return st;
+}
+
+/* POST /tinh/ke-hoach/{id}/sua */
+int page_plan_update(Req *r) {
+    int64_t id;
+    json_t *v = own_plan(r, &id);
+    if (!v) return r->status;
+    json_decref(v);
+    return plan_post(r, id);
+}
+
+/* POST /tinh/ke-hoach/{id}/sao-chep: the same plan for the next period of the same length in
+** years (a year's plan: the next year), then its form to adjust. */
+int page_plan_copy(Req *r) {
+    int64_t id;
+    json_t *p = own_plan_record(r, &id);
+    if (!p) return r->status;
+    Err e = ERR_INIT;
+    const char *from = json_string_value(json_object_get(p, "from")), *to = json_string_value(json_object_get(p, "to"));
+    int years = atoi(to) - atoi(from) + 1;
+    char nfrom[11], nto[11];
+    date_add_months(from, 12 * years, nfrom);
+    date_add_months(to, 12 * years, nto);
+    json_decref(p);
+    int64_t copy = 0;
+    if (plan_copy(r->db, &r->arena, &r->actor, id, nfrom, nto, &copy, &e)) {
+        int st = resp_problem(r, &e);
+        err_clear(&e);
+        return st;
+    }
+    return page_redirect(r, arena_printf(&r->arena, "/tinh/ke-hoach/%lld/sua", (long long)copy));
 }

@@ -40,8 +40,30 @@ typedef struct PlanIn {
     Task tasks[MAX_TASKS];
 } PlanIn;
 
-/* Note a problem of field (a path: "targets[2].min") in e: in e->errors, and the first as e's
-** message. */
+/* The field at path ("targets[2].min") as a person reads it in Vietnamese, into out. */
+static const char *field_label_vi(const char *path, char *out, size_t n) {
+    static const struct {
+        const char *key, *label;
+    } top[] = {{"unit", "Địa bàn"}, {"geography", "Địa giới"}, {"from", "Từ ngày"}, {"to", "Đến ngày"},
+               {"title", "Tên kế hoạch"}, {"note", "Ghi chú"}, {"document", "Văn bản"}, {"document.no", "Số văn bản"},
+               {"document.date", "Ngày văn bản"}, {"document.issuer", "Cơ quan ban hành"}, {"targets", "Các chỉ tiêu"},
+               {"tasks", "Các nhiệm vụ"}},
+      item[] = {{"indicator", "Chỉ tiêu"}, {"min", "Mức tối thiểu"}, {"max", "Mức tối đa"}, {"each", "Áp dụng cho"},
+                {"label", "Diễn giải"}, {"title", "Tên nhiệm vụ"}, {"agency", "Cơ quan chủ trì"}, {"due_on", "Thời hạn"},
+                {"status", "Trạng thái"}, {"progress", "Ghi chú tiến độ"}};
+    for (size_t i = 0; i < COUNT(top); i++)
+        if (str_eq(path, top[i].key)) return snprintf(out, n, "%s", top[i].label), out;
+    char list[16], key[32];
+    int k;
+    if (sscanf(path, "%15[a-z][%d].%31s", list, &k, key) == 3)
+        for (size_t i = 0; i < COUNT(item); i++)
+            if (str_eq(key, item[i].key))
+                return snprintf(out, n, "%s", item[i].label), out; /* the form shows it in its row */
+    return snprintf(out, n, "%s", path), out;
+}
+
+/* Note a problem of field (a path: "targets[2].min") in e: in e->errors as {field, reason
+** (English), text_vi (the field by its label)}, and the first as e's message. */
 static void bad(Err *e, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void bad(Err *e, const char *field, const char *fmt, ...) {
     Err one = ERR_INIT;
@@ -49,8 +71,12 @@ static void bad(Err *e, const char *field, const char *fmt, ...) {
     va_start(ap, fmt);
     err_vset(&one, 422, field, fmt, ap);
     va_end(ap);
+    char label[96], vi[600];
+    one.field_vi = field_label_vi(field, label, sizeof label);
     if (!e->errors) e->errors = json_array();
-    json_array_append_new(e->errors, json_pack("{s:s, s:s}", "field", field, "reason", one.detail));
+    json_array_append_new(e->errors, json_pack("{s:s, s:s, s:s}", "field", field, "reason", one.detail, "text_vi",
+                                               err_text(&one, LANG_VI, vi, sizeof vi)));
+    one.field_vi = NULL; /* label lives on this stack */
     if (!e->detail[0]) {
         json_t *errors = e->errors;
         *e = one;

@@ -32,6 +32,24 @@ export default function (check) {
       const saved = page.locator('form.task').filter({ hasText: 'Hỗ trợ chủ thể hoàn thiện hồ sơ 5 sao' });
       assert((await saved.getByLabel('Ghi chú tiến độ').inputValue()) === 'Đã hoàn thiện 3 hồ sơ', 'the note was not kept');
     });
+    // a plan recorded on its form: a mistake told beside its field, then saved
+    await withPage(env, { viewport: DESKTOP }, async (page) => {
+      await signInAs(env, page, 'tinh.vinhlong');
+      await page.goto(env.base + '/tinh/ke-hoach');
+      await page.getByRole('link', { name: 'Lập kế hoạch mới' }).click();
+      await page.waitForURL(/\/tinh\/ke-hoach\/moi/);
+      await page.getByLabel('Tên kế hoạch', { exact: true }).fill('Kế hoạch kiểm thử trên trình duyệt');
+      const row = page.getByRole('group', { name: 'Chỉ tiêu 1' });
+      await row.getByLabel('Chỉ tiêu', { exact: true }).selectOption('communes_coverage_pct');
+      await row.getByLabel('Tối thiểu').fill('120');
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Lưu kế hoạch' }).click()]);
+      shown(await text(page), 'là tỷ lệ phần trăm: tối đa 100', 'the plan form after a percentage over 100');
+      assert((await row.getByLabel('Tối thiểu').getAttribute('aria-invalid')) === 'true', 'the wrong minimum is not marked');
+      await look(env, page, 'plan-form-desktop', 'the plan form with a mistake');
+      await row.getByLabel('Tối thiểu').fill('100');
+      await Promise.all([page.waitForURL(/done=saved/), page.getByRole('button', { name: 'Lưu kế hoạch' }).click()]);
+      shown(await text(page), 'Đã lưu kế hoạch.', 'the new plan');
+    });
     await withPage(env, { viewport: PHONE, isMobile: true }, async (page) => {
       await signInAs(env, page, 'tinh.vinhlong');
       await page.goto(env.base + '/tinh/tien-do');

@@ -280,10 +280,11 @@ static void test_pages(void **state) {
     body_has(&r, "45/KH-UBND");
     body_has(&r, "Rà soát các sản phẩm có giấy chứng nhận sắp hết hạn");
     body_has(&r, "Các đơn vị chưa đạt");
-    const char *form = strstr(r.body, "action=\"/tinh/ke-hoach/");
+    const char *form = strstr(r.body, "class=\"task\" method=\"post\" action=\"");
     assert_non_null(form);
+    form += strlen("class=\"task\" method=\"post\" action=\"");
     char action[128];
-    snprintf(action, sizeof action, "%.*s", (int)strcspn(form + 8, "\""), form + 8);
+    snprintf(action, sizeof action, "%.*s", (int)strcspn(form, "\""), form);
     resp_free(&r);
     r = browser_post(&b, action, "status=done&progress=%s", form_enc("Xong, 15 sản phẩm"));
     expect_status(&r, 303, NULL);
@@ -304,12 +305,103 @@ static void test_pages(void **state) {
     browser_shows(&b, path, 404, NULL);
 }
 
+/* A plan recorded, changed and copied from its form, as an officer who does not write JSON. */
+static void test_form(void **state) {
+    (void)state;
+    Browser b;
+    browser_sign_in(&b, &S, "tinh.vinhlong", "demo-ocop-2026");
+    Resp r = browser_get(&b, "/tinh/ke-hoach/moi");
+    expect_page(&r, 200);
+    body_has(&r, "<h1>Lập kế hoạch mới</h1>");
+    body_has(&r, "id=\"t4-indicator\""); /* five rows of targets */
+    assert_null(strstr(r.body, "id=\"t5-indicator\""));
+    assert_null(strstr(r.body, "has_errors")); /* no template comment leaks into the page */
+    resp_free(&r);
+    long long before = plans_count();
+    /* more rows, what was typed kept */
+    r = browser_post(&b, "/tinh/ke-hoach/moi", "rows_t=5&rows_k=5&title=%s&t0_indicator=new_4star&t0_min=8&more_targets=1",
+                     form_enc("Kế hoạch bổ sung"));
+    expect_page(&r, 200);
+    body_has(&r, "id=\"t7-indicator\"");
+    body_has(&r, "value=\"Kế hoạch bổ sung\"");
+    body_has(&r, "<option value=\"new_4star\" selected>");
+    resp_free(&r);
+    /* mistakes: each beside its field, in Vietnamese, nothing saved */
+    r = browser_post(&b, "/tinh/ke-hoach/moi",
+                     "rows_t=5&rows_k=5&title=%s&from=2026-01-01&to=2026-12-31&t0_indicator=communes_coverage_pct&t0_min=120"
+                     "&t2_indicator=new_3plus&t2_min=50&t2_max=40&k1_title=&k1_due_on=2026-02-30",
+                     form_enc("Kế hoạch bổ sung"));
+    expect_page(&r, 422);
+    body_has(&r, "id=\"t0-min-error\">Mức tối thiểu là tỷ lệ phần trăm: tối đa 100");
+    body_has(&r, "id=\"t2-max-error\">khoảng bị ngược");
+    body_has(&r, "id=\"k1-due_on-error\">Thời hạn phải là ngày");
+    body_has(&r, "id=\"k1-title-error\">cần nhập tên nhiệm vụ");
+    body_has(&r, "value=\"120\"");
+    resp_free(&r);
+    assert_int_equal(plans_count(), before);
+    /* a good one: its page */
+    r = browser_post(&b, "/tinh/ke-hoach/moi",
+                     "rows_t=5&rows_k=5&title=%s&from=2026-07-01&to=2026-12-31&doc_no=88%%2FKH-UBND&t0_indicator=new_3plus"
+                     "&t0_min=12%%2C5&t1_indicator=communes_covered&t1_each=commune&t1_min=1&k0_title=%s&k0_agency=%s&k0_status=todo",
+                     form_enc("Kế hoạch bổ sung 6 tháng cuối năm"), form_enc("Tập huấn cho chủ thể"), form_enc("Sở Công Thương"));
+    expect_status(&r, 303, NULL);
+    const char *loc = resp_header_value(&r, "Location");
+    long long id = 0;
+    assert_int_equal(sscanf(loc, "/tinh/ke-hoach/%lld?done=saved", &id), 1);
+    resp_free(&r);
+    assert_int_equal(plans_count(), before + 1);
+    char path[96];
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    r = http_get(&S, path);
+    assert_string_equal(jstr(r.json, "title"), "Kế hoạch bổ sung 6 tháng cuối năm");
+    assert_true(json_real_value(json_object_get(json_array_get(json_object_get(r.json, "targets"), 0), "min")) == 12.5);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "targets"), 1), "each")), "commune");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r.json, "tasks"), 0), "agency")), "Sở Công Thương");
+    resp_free(&r);
+    /* its form, filled; changed */
+    snprintf(path, sizeof path, "/tinh/ke-hoach/%lld/sua", id);
+    r = browser_get(&b, path);
+    expect_page(&r, 200);
+    body_has(&r, "value=\"Kế hoạch bổ sung 6 tháng cuối năm\"");
+    body_has(&r, "value=\"12,5\"");
+    body_has(&r, "value=\"88/KH-UBND\"");
+    resp_free(&r);
+    r = browser_post(&b, path, "rows_t=4&rows_k=3&title=%s&from=2026-07-01&to=2026-12-31&t0_indicator=new_3plus&t0_min=15",
+                     form_enc("Kế hoạch 6 tháng cuối năm"));
+    expect_status(&r, 303, NULL);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", id);
+    r = http_get(&S, path);
+    assert_string_equal(jstr(r.json, "title"), "Kế hoạch 6 tháng cuối năm");
+    assert_int_equal(json_array_size(json_object_get(r.json, "targets")), 1);
+    resp_free(&r);
+    /* copied to the next year: to its form */
+    snprintf(path, sizeof path, "/tinh/ke-hoach/%lld/sao-chep", id);
+    r = browser_post(&b, path, "%s", "");
+    expect_status(&r, 303, NULL);
+    long long copy = 0;
+    assert_int_equal(sscanf(resp_header_value(&r, "Location"), "/tinh/ke-hoach/%lld/sua", &copy), 1);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/plans/%lld", copy);
+    r = http_get(&S, path);
+    assert_string_equal(jstr(r.json, "from"), "2027-07-01");
+    assert_string_equal(jstr(r.json, "to"), "2027-12-31");
+    resp_free(&r);
+    /* the list */
+    r = browser_get(&b, "/tinh/ke-hoach");
+    expect_page(&r, 200);
+    body_has(&r, "Kế hoạch 6 tháng cuối năm");
+    body_has(&r, "01/07/2027 – 31/12/2027");
+    resp_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_province_plan),
         cmocka_unit_test(test_old_map_plan),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_form),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown);
 }
