@@ -9,7 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api.h"
+#include "param.h"
 #include "route.h"
+#include "tablew.h"
 #include "tmpl.h"
 #include "util.h"
 
@@ -252,4 +255,28 @@ json_t *page_form(Req *r, const PageField *fields, size_t n, const Err *e) {
     }
     return json_pack("{s:s, s:o, s:b, s:o}", "csrf", page_csrf(r), "f", f, "has_errors", json_array_size(errors) > 0,
                      "errors", errors);
+}
+
+int page_download(Req *r, const char *stem, const char *const *headers, int n, json_t *rows, const int *numbers, int nnumbers) {
+    TableFormat fmt = req_table_format(r);
+    TableWriter *w = tablew_new(fmt, stem);
+    if (nnumbers) tablew_set_number_columns(w, numbers, nnumbers);
+    const char **cells = arena_alloc(&r->arena, sizeof(char *) * (size_t)n);
+    for (int i = 0; i < n; i++) cells[i] = tr(r->lang, headers[i]);
+    tablew_row(w, cells, n);
+    size_t k;
+    json_t *row;
+    json_array_foreach(rows, k, row) {
+        for (int i = 0; i < n; i++) {
+            const char *v = json_string_value(json_array_get(row, (size_t)i));
+            cells[i] = v ? v : "";
+        }
+        tablew_row(w, cells, n);
+    }
+    json_decref(rows);
+    char *out = NULL;
+    size_t len = 0;
+    Err e = ERR_INIT;
+    if (tablew_finish(w, &out, &len, &e)) return resp_problem(r, &e);
+    return resp_download(r, fmt, out, len, stem);
 }

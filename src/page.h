@@ -30,6 +30,10 @@ int page_problem(Req *r, const Err *e, int status);
 /* 303 See Other to url, a path of this site: the answer to a form that worked (post, redirect,
 ** get). Returns 303. */
 int page_redirect(Req *r, const char *url);
+/* A list as a CSV or XLSX download (?format=): headers (messages of the catalogues, told in r's
+** language) and rows, arrays of n texts (stolen); the columns numbers (0-based) hold numbers,
+** written as such in XLSX when their text is a canonical number. The file is stem.csv|xlsx. */
+int page_download(Req *r, const char *stem, const char *const *headers, int n, json_t *rows, const int *numbers, int nnumbers);
 
 /* next if it is a path of this site ("/..." but not "//..." or "/\\..."), else fallback: where
 ** a sign-in may send the browser back to. */

@@ -96,29 +96,6 @@ static void list_nav(Req *r, json_t *view, const char *const *keys, const Paging
 
 /* ?format=csv|xlsx of a list page: its rows (each an array of n cells, in headers' order)
 ** as a download named stem. */
-static int download(Req *r, const char *stem, const char *const *headers, int n, json_t *rows) {
-    TableFormat fmt = req_table_format(r);
-    TableWriter *w = tablew_new(fmt, stem);
-    const char **cells = arena_alloc(&r->arena, sizeof(char *) * (size_t)n);
-    for (int i = 0; i < n; i++) cells[i] = tr(r->lang, headers[i]);
-    tablew_row(w, cells, n);
-    size_t k;
-    json_t *row;
-    json_array_foreach(rows, k, row) {
-        for (int i = 0; i < n; i++) {
-            const char *v = json_string_value(json_array_get(row, (size_t)i));
-            cells[i] = v ? v : "";
-        }
-        tablew_row(w, cells, n);
-    }
-    json_decref(rows);
-    char *out = NULL;
-    size_t len = 0;
-    Err e = ERR_INIT;
-    if (tablew_finish(w, &out, &len, &e)) return resp_problem(r, &e);
-    return resp_download(r, fmt, out, len, stem);
-}
-
 /* The notice of ?done= among the page's own: [{done, text}] pairs, NULL-terminated. */
 static void notice(Req *r, json_t *view, const char *const *pairs) {
     const char *done = req_query(r, "done");
@@ -280,7 +257,7 @@ int page_decisions(Req *r) {
                                                   arena_printf(&r->arena, "%lld", (long long)json_integer_value(json_object_get(d, "count")))));
         }
         json_decref(items);
-        return download(r, "quyet-dinh", heads, 5, rows);
+        return page_download(r, "quyet-dinh", heads, 5, rows, NULL, 0);
     }
     json_array_foreach(items, i, d) decision_view(r, d);
     json_t *view = json_pack("{s:o, s:s?, s:s?}", "items", items, "year", req_query(r, "year"), "level", req_query(r, "level"));
@@ -436,7 +413,7 @@ int page_certificates(Req *r) {
                                                   page_jstr(c, "expires_text")));
         }
         json_decref(items);
-        return download(r, "giay-chung-nhan", heads, 7, rows);
+        return page_download(r, "giay-chung-nhan", heads, 7, rows, NULL, 0);
     }
     json_t *view = json_pack("{s:o, s:s?}", "items", items, "q", q);
     json_object_set_new(view, "is_state", page_is(req_query(r, "state")));
@@ -484,7 +461,7 @@ int page_certificates_due(Req *r) {
                                                   json_is_object(d) ? page_jstr(d, "state_label") : ""));
         }
         json_decref(items);
-        return download(r, "het-han", heads, 7, rows);
+        return page_download(r, "het-han", heads, 7, rows, NULL, 0);
     }
     json_t *view = json_pack("{s:o}", "items", items);
     json_object_set_new(view, "is_phase", page_is(req_query(r, "phase")));
@@ -872,7 +849,7 @@ int page_users(Req *r) {
                                                   page_jstr(u, "full_name") ? page_jstr(u, "full_name") : "",
                                                   page_jstr(u, "roles_text"), page_jstr(u, "status_label")));
         json_decref(items);
-        return download(r, "nguoi-dung", heads, 4, rows);
+        return page_download(r, "nguoi-dung", heads, 4, rows, NULL, 0);
     }
     json_t *roles = role_options(r), *o;
     json_array_insert_new(roles, 0, json_pack("{s:s, s:s}", "value", "province", "label", role_label(r, "province")));

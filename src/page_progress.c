@@ -19,6 +19,7 @@
 #include "page_work.h"
 #include "plan.h"
 #include "svg.h"
+#include "table.h"
 #include "util.h"
 
 /* The province of the officer (its province grant). */
@@ -216,6 +217,44 @@ static json_t *groups_chart(Req *r, const char *today) {
     return c;
 }
 
+/* A number as a download writes it: canonical ("12.5"), "" for none. */
+static const char *num_cell(Req *r, json_t *v) {
+    char buf[32];
+    return json_is_number(v) ? arena_strdup(&r->arena, table_number_text(json_number_value(v), buf)) : "";
+}
+
+/* ?format=csv|xlsx of a plan: one row per target, and under a target set for each sub-unit, one
+** per sub-unit. */
+static int plan_download(Req *r, int64_t id) {
+    Err e = ERR_INIT;
+    json_t *p = plan_progress(r->db, &r->arena, &r->actor, id, NULL, &e);
+    if (!p) return resp_problem(r, &e);
+    static const char *const heads[] = {N_("Target"), N_("As the document words it"), N_("Applies to"), N_("Minimum"),
+                                        N_("Maximum"), N_("Now"), N_("Expected by now"), N_("Status")};
+    static const int numbers[] = {3, 4, 5, 6};
+    json_t *rows = json_array(), *t, *u;
+    size_t i, j;
+    json_array_foreach(json_object_get(p, "targets"), i, t) {
+        json_t *name = json_object_get(t, "name");
+        const char *label = name ? json_string_value(json_object_get(name, r->lang == LANG_VI ? "vi" : "en"))
+                                 : json_string_value(json_object_get(t, "indicator"));
+        const char *each = json_string_value(json_object_get(t, "each"));
+        json_array_append_new(rows, json_pack("[s, s, s, s, s, s, s, s]", label,
+                                              json_is_string(json_object_get(t, "label")) ? json_string_value(json_object_get(t, "label")) : "",
+                                              each ? tr(r->lang, N_("Each commune-level unit")) : tr(r->lang, N_("The province as a whole")),
+                                              num_cell(r, json_object_get(t, "min")), num_cell(r, json_object_get(t, "max")),
+                                              num_cell(r, json_object_get(t, "value")), num_cell(r, json_object_get(t, "expected")),
+                                              status_label(r, json_string_value(json_object_get(t, "status")))));
+        json_array_foreach(json_object_get(t, "units"), j, u)
+            json_array_append_new(rows, json_pack("[s, s, s, s, s, s, s, s]", arena_printf(&r->arena, "%s — %s", label,
+                                                                                                    json_string_value(json_object_get(u, "name"))),
+                                                  "", "", "", "", num_cell(r, json_object_get(u, "value")), "",
+                                                  status_label(r, json_string_value(json_object_get(u, "status")))));
+    }
+    json_decref(p);
+    return page_download(r, arena_printf(&r->arena, "ke-hoach-%lld", (long long)id), heads, 8, rows, numbers, 4);
+}
+
 /* GET /tinh/tien-do?sort=name|products|stars4 */
 int page_progress(Req *r) {
     char today[11], d[11], a[32], b[32];
@@ -256,6 +295,21 @@ int page_progress(Req *r) {
     }
     json_decref(communes);
     json_decref(four);
+    if (req_query(r, "format")) { /* the communes' table as a file */
+        static const char *const heads[] = {N_("Code"), N_("Commune"), N_("Products in force"), N_("At 4★ and above")};
+        static const int numbers[] = {2, 3};
+        json_t *cells = json_array();
+        json_array_foreach(rows, i, row) {
+            char np[32], nf[32];
+            snprintf(np, sizeof np, "%lld", (long long)json_integer_value(json_object_get(row, "products")));
+            snprintf(nf, sizeof nf, "%lld", (long long)json_integer_value(json_object_get(row, "four")));
+            json_array_append_new(cells, json_pack("[O, O, s, s]", json_object_get(row, "code"), json_object_get(row, "name"), np, nf));
+        }
+        json_decref(head);
+        json_decref(charts);
+        json_decref(rows);
+        return page_download(r, "tien-do-xa", heads, 4, cells, numbers, 2);
+    }
     const char *sort = req_query(r, "sort");
     if (str_eq(sort, "products") || str_eq(sort, "stars4")) {
         const char *key = str_eq(sort, "products") ? "products" : "four";
@@ -308,6 +362,10 @@ int page_plan(Req *r) {
     int64_t id;
     json_t *v = own_plan(r, &id);
     if (!v) return r->status;
+    if (req_query(r, "format")) {
+        json_decref(v);
+        return plan_download(r, id);
+    }
     if (str_eq(req_query(r, "done"), "task")) json_object_set_new(v, "notice", json_string(tr(r->lang, N_("The task is saved."))));
     if (str_eq(req_query(r, "done"), "saved")) json_object_set_new(v, "notice", json_string(tr(r->lang, N_("The plan is saved."))));
     return work_render(r, 200, "plan", v);

@@ -298,6 +298,18 @@ static void test_pages(void **state) {
     r = browser_post(&b, action, "status=finished");
     expect_page(&r, 422);
     resp_free(&r);
+    /* the progress and the communes as files: numbers as numbers */
+    snprintf(path, sizeof path, "/tinh/ke-hoach/%lld?format=csv", id);
+    r = browser_get(&b, path);
+    expect_status(&r, 200, NULL);
+    body_has(&r, "Chỉ tiêu,Diễn giải theo văn bản,Áp dụng cho,Tối thiểu,Tối đa,Hiện đạt,Cần đạt đến nay,Trạng thái");
+    body_has(&r, "Sản phẩm 4 sao mới,Công nhận mới ít nhất 8 sản phẩm 4 sao,Toàn tỉnh,8,");
+    body_has(&r, "Đơn vị hành chính cấp xã có sản phẩm OCOP — Xã Mỏ Cày,,,,,1,,Đã đạt");
+    resp_free(&r);
+    r = browser_get(&b, "/tinh/tien-do?format=xlsx");
+    expect_status(&r, 200, NULL);
+    assert_true(r.len > 1000 && !memcmp(r.body, "PK", 2));
+    resp_free(&r);
     /* another province's plan is not there for this officer */
     json_t *p = post_plan(NULL, "{\"unit\": \"91\", \"from\": \"2026-01-01\", \"to\": \"2026-12-31\", \"title\": \"An Giang\"}", 201, NULL);
     snprintf(path, sizeof path, "/tinh/ke-hoach/%lld", (long long)json_integer_value(json_object_get(p, "id")));
