@@ -28,9 +28,12 @@ static const char *my_province(Req *r) {
     return g ? g->scope : "";
 }
 
-/* code's value for the province on day (rows: its communes' rows, when not NULL). */
+/* The unit of the page: the officer's province on /tinh, the country ("") on /bo. */
+static const char *page_unit(Req *r) { return str_has_prefix(r->path, "/bo/") ? "" : my_province(r); }
+
+/* code's value for the page's unit on day (rows: its sub-units' rows, when not NULL). */
 static IndValue value(Req *r, const char *code, const char *day, const char *from, json_t **rows) {
-    IndQuery q = {my_province(r), "2025", day, from};
+    IndQuery q = {page_unit(r), "2025", day, from};
     IndValue v = {0, -1, 0};
     Err e = ERR_INIT;
     if (indicator_eval(r->db, &r->arena, code, &q, &v, rows, &e)) err_clear(&e);
@@ -255,8 +258,10 @@ static int plan_download(Req *r, int64_t id) {
     return page_download(r, arena_printf(&r->arena, "ke-hoach-%lld", (long long)id), heads, 8, rows, numbers, 4);
 }
 
-/* GET /tinh/tien-do?sort=name|products|stars4 */
+/* GET /tinh/tien-do?sort=name|products|stars4 (the province, by commune) and /bo/tien-do (the
+** country, by province). */
 int page_progress(Req *r) {
+    bool national = !*page_unit(r);
     char today[11], d[11], a[32], b[32];
     date_today(today);
     json_t *stars = json_object(), *communes = NULL, *four = NULL;
@@ -297,6 +302,7 @@ int page_progress(Req *r) {
     json_decref(four);
     if (req_query(r, "format")) { /* the communes' table as a file */
         static const char *const heads[] = {N_("Code"), N_("Commune"), N_("Products in force"), N_("At 4★ and above")};
+        static const char *const heads_national[] = {N_("Code"), N_("Province"), N_("Products in force"), N_("At 4★ and above")};
         static const int numbers[] = {2, 3};
         json_t *cells = json_array();
         json_array_foreach(rows, i, row) {
@@ -308,7 +314,7 @@ int page_progress(Req *r) {
         json_decref(head);
         json_decref(charts);
         json_decref(rows);
-        return page_download(r, "tien-do-xa", heads, 4, cells, numbers, 2);
+        return page_download(r, national ? "tien-do-tinh" : "tien-do-xa", national ? heads_national : heads, 4, cells, numbers, 2);
     }
     const char *sort = req_query(r, "sort");
     if (str_eq(sort, "products") || str_eq(sort, "stars4")) {
@@ -334,7 +340,7 @@ int page_progress(Req *r) {
     int64_t total = 0;
     Err e = ERR_INIT;
     json_t *views = json_array(), *p;
-    if (!plan_list(r->db, my_province(r), atoi(today), 20, 0, &plans, &total, &e)) {
+    if (!plan_list(r->db, page_unit(r), atoi(today), 20, 0, &plans, &total, &e)) {
         json_array_foreach(plans, i, p) {
             json_t *v = plan_view(r, json_integer_value(json_object_get(p, "id")), NULL);
             if (v) json_array_append_new(views, v);
@@ -342,8 +348,9 @@ int page_progress(Req *r) {
     }
     json_decref(plans);
     err_clear(&e);
-    json_t *view = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b}", "date", page_dmy(today, d), "head", head, "charts", charts,
-                             "communes", rows, "plans", views, "has_plans", json_array_size(views) > 0);
+    json_t *view = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:s}", "date", page_dmy(today, d), "head", head, "charts", charts,
+                             "communes", rows, "plans", views, "has_plans", json_array_size(views) > 0, "national", national,
+                             "self", national ? "/bo/tien-do" : "/tinh/tien-do");
     json_object_set_new(view, "is_sort", page_is(sort ? sort : "name"));
     return work_render(r, 200, "progress", view);
 }

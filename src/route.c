@@ -339,6 +339,8 @@ const Route routes[] = {
     /* the Ministry's (its officers and administrators) and the administrator's workspaces
     ** (page_admin.c): the pages whose permission no other role holds say "login", so that the
     ** role check names the workspace (403) */
+    WORK("GET", "/bo/tien-do", RB(MINISTRY) | RB(ADMIN), "login", "sort:enum(name|products|stars4) format:enum(csv|xlsx)",
+         page_progress, "ministry.progress"),
     WORK("GET", "/bo/ho-so", RB(MINISTRY) | RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_ministry_dossiers, "ministry.dossiers"),
     WORK_ON("GET", "/bo/ho-so/{id}", RB(MINISTRY) | RB(ADMIN), "dossiers.read", "done:text(40)", page_ministry_dossier,
             "dossiers.ministry_page", ENTITY_DOSSIERS),

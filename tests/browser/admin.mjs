@@ -89,13 +89,16 @@ export default function (check) {
       await withPage(env, { viewport, isMobile: viewport === PHONE }, async (page) => {
         await signInAs(env, page, 'bo.vanphong');
         const nav = await page.locator('nav.work a').allInnerTexts();
-        const want = ['Việc cần làm', 'Cấp Bộ (5★)', 'Đợt đánh giá của Bộ', 'Quyết định của Bộ'];
+        const want = ['Việc cần làm', 'Cấp Bộ (5★)', 'Tiến độ', 'Đợt đánh giá của Bộ', 'Quyết định của Bộ'];
         assert(JSON.stringify(nav.map((x) => x.trim())) === JSON.stringify(want),
           `the Ministry officer's navigation: ${JSON.stringify(nav)}`);
         shown(await text(page), 'Cán bộ OCOP cấp Bộ', '/lam-viec of the Ministry officer');
         await look(env, page, `ministry-work-${size}`, `/lam-viec of the Ministry officer at ${size} size`);
         await visit(env, page, '/bo/ho-so');
         shown(await text(page), 'Hồ sơ gửi Bộ đánh giá', '/bo/ho-so of the Ministry officer');
+        await visit(env, page, '/bo/tien-do');
+        shown(await text(page), 'Tiến độ thực hiện OCOP cả nước', '/bo/tien-do');
+        await look(env, page, `ministry-progress-${size}`, `/bo/tien-do at ${size} size`);
         await visit(env, page, '/quan-tri/nguoi-dung', 403);
         shown(await text(page), 'Quản trị hệ thống', 'the 403 page of /quan-tri/nguoi-dung for the Ministry officer');
         await visit(env, page, '/tinh/ho-so', 403);

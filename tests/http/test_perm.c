@@ -59,6 +59,7 @@ static const Expect expect[] = {
     {"plans.task", "UooFFFFFF", "UoFFFFFFF"},
     {"plans.progress", "ooooooooo", "ooooooooo"},
     {"progress.page", "UFoFFFFFF", "UFoFFFFFF"},
+    {"ministry.progress", "UoFFFFFFo", "UoFFFFFFo"},
     {"plans.page", "UFoFFFFFF", "UFNFFFFFF"},
     {"plans.task_page", "UFvFFFFFF", "UFvFFFFFF"},
     {"plans.list_page", "UFoFFFFFF", "UFoFFFFFF"},

@@ -272,6 +272,17 @@ static void test_pages(void **state) {
     assert_true(strstr(table, "Xã Mỏ Cày") < strstr(table, "Phường Phú Khương"));
     resp_free(&r);
     browser_shows(&xa, "/tinh/tien-do", 403, "Cán bộ OCOP cấp tỉnh");
+    /* the country's, for the Ministry: by province */
+    Browser bo;
+    browser_sign_in(&bo, &S, "bo.vanphong", "demo-ocop-2026");
+    r = browser_get(&bo, "/bo/tien-do?sort=products");
+    expect_page(&r, 200);
+    body_has(&r, "<h1>Tiến độ thực hiện OCOP cả nước</h1>");
+    body_has(&r, "<th scope=\"col\">Tỉnh, thành phố</th>");
+    table = strstr(r.body, "<tbody>\n<tr><th scope=\"row\">Tỉnh Vĩnh Long"); /* the demo's province first */
+    assert_non_null(table);
+    resp_free(&r);
+    browser_shows(&b, "/bo/tien-do", 403, "Cán bộ OCOP cấp Bộ");
     /* the plan: its targets and tasks; a task's status saved from its form */
     char path[96];
     snprintf(path, sizeof path, "/tinh/ke-hoach/%lld", id);
