@@ -95,15 +95,17 @@ static json_t *target_view(Req *r, json_t *t) {
         json_object_set_new(o, "value", json_string(num(r, json_number_value(v), percent)));
         json_t *goal = json_is_number(json_object_get(t, "min")) ? json_object_get(t, "min") : json_object_get(t, "max");
         double max = json_number_value(goal) > 0 ? json_number_value(goal) : 1;
-        json_object_set_new(o, "meter", json_pack("{s:f, s:f}", "value", json_number_value(v) > max ? max : json_number_value(v),
-                                                  "max", max));
+        json_object_set_new(o, "meter", json_pack("{s:f, s:f, s:s}", "value", json_number_value(v) > max ? max : json_number_value(v),
+                                                  "max", max, "text", num(r, json_number_value(v), percent)));
     }
     if (json_is_number(json_object_get(t, "expected")))
         json_object_set_new(o, "expected", json_string(num(r, json_number_value(json_object_get(t, "expected")), percent)));
     if (json_object_get(t, "units")) { /* the sub-units that met it, out of all */
-        json_object_set_new(o, "meter", json_pack("{s:I, s:I}", "value", (json_int_t)json_integer_value(json_object_get(t, "met")),
+        json_object_set_new(o, "meter", json_pack("{s:I, s:I, s:s}", "value", (json_int_t)json_integer_value(json_object_get(t, "met")),
                                                   "max", (json_int_t)(json_integer_value(json_object_get(t, "of")) > 0
-                                                                          ? json_integer_value(json_object_get(t, "of")) : 1)));
+                                                                          ? json_integer_value(json_object_get(t, "of")) : 1),
+                                                  "text", arena_printf(&r->arena, "%lld/%lld", (long long)json_integer_value(json_object_get(t, "met")),
+                                                                       (long long)json_integer_value(json_object_get(t, "of")))));
         char a[32], b[32];
         json_object_set_new(o, "each_text",
                             json_string(arena_printf(&r->arena, tr(r->lang, N_("%s of %s units met it")),
