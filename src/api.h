@@ -43,6 +43,8 @@ int api_plan_delete(Req *r);
 int api_plan_copy(Req *r);
 int api_plan_task(Req *r);
 int api_plan_progress(Req *r);
+int api_reports_list(Req *r);
+int api_report(Req *r);
 int api_photo_add(Req *r);
 int api_photo_delete(Req *r);
 int api_file_get(Req *r);

@@ -11,6 +11,7 @@
 #include "jsonx.h"
 #include "param.h"
 #include "plan.h"
+#include "report.h"
 #include "util.h"
 
 /* The plan id of the path, or 0 after answering 404. */
@@ -123,4 +124,41 @@ int api_plan_progress(Req *r) {
     Err e = ERR_INIT;
     json_t *p = plan_progress(r->db, &r->arena, &r->actor, id, req_query(r, "date"), &e);
     return p ? resp_json(r, 200, p) : problem(r, &e);
+}
+
+/* GET /api/v1/reports: the reports and their parameters. */
+int api_reports_list(Req *r) {
+    json_t *names = json_array();
+    for (const char *const *n = REPORT_NAMES; *n; n++) json_array_append_new(names, json_string(*n));
+    return resp_json(r, 200, json_pack("{s:o, s:[s, s, s, s]}", "reports", names, "formats", "json", "pdf", "xlsx", "csv"));
+}
+
+/* GET /api/v1/reports/{name}?unit=&period=&geography=&format=&plan=&round=&months=&number=&signer=&title=&lang= */
+int api_report(Req *r) {
+    const char *format = req_query(r, "format");
+    int fmt = report_format_parse(format && *format ? format : "json");
+    const char *lang = req_query(r, "lang");
+    ReportQuery q = {.name = r->pathv[0], .unit = req_query(r, "unit"), .geo = req_query(r, "geography"),
+                     .period = req_query(r, "period"), .plan = req_int(r, "plan", 0), .round = req_int(r, "round", 0),
+                     .months = (int)req_int(r, "months", 0), .number = req_query(r, "number"), .signer = req_query(r, "signer"),
+                     .signer_title = req_query(r, "title"),
+                     .lang = lang && *lang ? (str_eq(lang, "en") ? LANG_EN : LANG_VI) : LANG_VI};
+    Err e = ERR_INIT;
+    json_t *m = report_build(r->db, &r->arena, &r->actor, &q, &e);
+    if (!m) return problem(r, &e);
+    if (fmt == REPORT_JSON) return resp_json(r, 200, m);
+    char *out = NULL;
+    size_t n = 0;
+    int rc = report_render(m, (ReportFormat)fmt, &out, &n, &e);
+    if (rc) {
+        json_decref(m);
+        return problem(r, &e);
+    }
+    resp_text(r, 200, report_format_mime((ReportFormat)fmt), out, n);
+    free(out);
+    resp_header(r, "Content-Disposition",
+                arena_printf(&r->arena, "attachment; filename=\"ocop-%s-%s-%s.%s\"", q.name, q.unit && *q.unit ? q.unit : "vn",
+                             json_string_value(json_object_get(m, "date")), report_format_ext((ReportFormat)fmt)));
+    json_decref(m);
+    return 200;
 }

@@ -694,6 +694,32 @@ static const Command commands[] = {
      "QĐ 26/2026/QĐ-TTg Điều 8.1: false_information (a), criteria_not_met (b), law_violation (c),\n"
      "mark_misuse (d), ceased_production (đ), authority_conclusion (e). Ends its recognition; a\n"
      "certificate that has ended (expired, revoked, superseded) is not revoked.", 2, 2},
+    {"report", cmd_report,
+     "ocop report NAME [--unit CODE] [--period P] [--format pdf|xlsx|csv|json] [--geography 2025|pre2025] [--output FILE]",
+     "A report of a unit for a period (see docs/reports.md), as the web and GET /api/v1/reports/NAME make it.\n"
+     "  NAME: summary (the programme's figures), products (the OCOP products in force), due (products\n"
+     "        whose certificate ends within --months, default 6, of the period's end), progress (the\n"
+     "        unit's plans, or --plan ID), round (an evaluation round's results: --round ID)\n"
+     "  --unit CODE       a province, a pre-2025 district or a commune; none: the whole country\n"
+     "  --period P        2022, 2022-07, 2021-2025, 2022-07-31 (from 1 January) or\n"
+     "                    2022-01-01..2022-07-31; default this year up to today. Stocks are counted\n"
+     "                    on its last day, flows over it\n"
+     "  --geography G     2025 (34 provinces) or pre2025 (63 provinces, districts); default the map\n"
+     "                    in force on the period's last day\n"
+     "  --format F        pdf (default), xlsx, csv or json (the document's model)\n"
+     "  --output FILE     where to write it (default NAME-UNIT-PERIOD.EXT in the current directory;\n"
+     "                    - for standard output)\n"
+     "  --number N        the document's number (45/BC-UBND); --signer NAME, --title TITLE: the\n"
+     "                    signature block; --lang en for English", 1, 1},
+    {"plan", cmd_plan, "ocop plan add|list|show|progress|copy|delete [FILE|ID] [--unit CODE] [--date D] [--from D --to D]",
+     "Plans and their targets (see docs/plans.md). The command line acts with full rights.\n"
+     "  ocop plan add FILE.json       a plan as POST /api/v1/plans takes it (one object, or an array\n"
+     "                                of them, each checked whole; nothing is saved on a problem)\n"
+     "  ocop plan list [--unit CODE]  the plans (of a unit; '' the country's)\n"
+     "  ocop plan show ID             the plan as JSON\n"
+     "  ocop plan progress ID [--date D] [--format json]   its targets against the registry\n"
+     "  ocop plan copy ID --from D --to D   a copy for another period\n"
+     "  ocop plan delete ID", 1, 2},
     {"version", cmd_version, "ocop version", "Print the version and schema version.", 0, 0},
     {"help", cmd_help, "ocop help [COMMAND]", "Show the commands, or one command's help.", 0, 1},
 };
@@ -769,6 +795,9 @@ int cli_main(int argc, char **argv) {
         {"number", required_argument, 0, 'u'}, {"signer", required_argument, 0, 'G'},
         {"title", required_argument, 0, 'Y'}, {"level", required_argument, 0, 'V'},
         {"ground", required_argument, 0, 'g'}, {"note", required_argument, 0, 'z'},
+        {"unit", required_argument, 0, 'a'},  {"period", required_argument, 0, 'b'},
+        {"geography", required_argument, 0, 'y'}, {"plan", required_argument, 0, 'j'},
+        {"months", required_argument, 0, 'w'},
         {0, 0, 0, 0},
     };
     optind = 1;
@@ -824,6 +853,16 @@ int cli_main(int argc, char **argv) {
         case 'V': o.level = optarg; break;
         case 'g': o.ground = optarg; break;
         case 'z': o.note = optarg; break;
+        case 'a': o.unit = optarg; break;
+        case 'b': o.period = optarg; break;
+        case 'y': o.geography = optarg; break;
+        case 'j':
+            if (!parse_i64(optarg, &o.plan) || o.plan < 1) return cli_fail("--plan must be an id (a whole number from 1)"), 2;
+            break;
+        case 'w':
+            if (!parse_i64(optarg, &v) || v < 1 || v > 36) return cli_fail("--months must be a whole number from 1 to 36"), 2;
+            o.months = (int)v;
+            break;
         case 'O':
         case 'C':
             if (!parse_i64(optarg, &v) || v < 1) return cli_fail("--%s must be an id (a whole number from 1)", ch == 'O' ? "round" : "council"), 2;

@@ -37,6 +37,10 @@ typedef struct Opts {
     int64_t round, council;
     /* decision and certificate commands: --number, --signer, --title, --level, --ground, --note */
     const char *number, *signer, *title, *level, *ground, *note;
+    /* report and plan commands: --unit, --period, --geography, --plan, --months */
+    const char *unit, *period, *geography;
+    int64_t plan;
+    int months;
     int nargs;
     char **args;
 } Opts;
@@ -84,6 +88,8 @@ int cmd_round(Opts *o);     /* cli_dossier.c: ocop round list|add|close */
 int cmd_lifecycle(Opts *o); /* cli_lifecycle.c: ocop lifecycle run [--date D] */
 int cmd_decision(Opts *o);    /* cli_decision.c: ocop decision add|list|show */
 int cmd_certificate(Opts *o); /* cli_decision.c: ocop certificate revoke */
+int cmd_report(Opts *o);      /* cli_report.c: ocop report NAME */
+int cmd_plan(Opts *o);        /* cli_report.c: ocop plan add|list|show|progress|copy|delete */
 
 /* cli_lifecycle.c: the daily lifecycle job of `ocop serve`, in a thread of its own that runs
 ** on start and every day at 00:01 Vietnam time; stop joins it. The handle is owned by the

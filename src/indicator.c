@@ -121,6 +121,8 @@ static int resolve(Db *db, Arena *a, const IndQuery *q, Ctx *c, Err *e) {
     return 0;
 }
 
+static int fill_places(Db *db, const Ctx *c, Err *e);
+
 /* Units in force on day (?1) of the map (?2). */
 #define IN_FORCE(u) u ".geo = ?2 AND " u ".valid_from <= ?1 AND (" u ".valid_to IS NULL OR " u ".valid_to >= ?1)"
 
@@ -129,9 +131,31 @@ static int resolve(Db *db, Arena *a, const IndQuery *q, Ctx *c, Err *e) {
 static int places(Db *db, const Ctx *c, Err *e) {
     if (db_exec(db,
                 "CREATE TEMP TABLE IF NOT EXISTS ind_place (key TEXT PRIMARY KEY, commune TEXT NOT NULL, "
-                "district TEXT, sub TEXT NOT NULL, own INTEGER NOT NULL); DELETE FROM ind_place",
+                "district TEXT, sub TEXT NOT NULL, own INTEGER NOT NULL); "
+                "CREATE TEMP TABLE IF NOT EXISTS ind_place_of (what TEXT NOT NULL)",
                 e))
         return -1;
+    /* the connection's table holds the same unit already (the units unchanged since): keep it */
+    Stmt *k = db_prepare(db, "SELECT (SELECT what FROM ind_place_of) = ?1 || '|' || (SELECT count(*) || '.' || max(rowid) FROM units) "
+                             "|| '|' || (SELECT count(*) FROM unit_links)");
+    char key[128];
+    snprintf(key, sizeof key, "%s|%s|%s|%s", c->geo, c->on, c->unit.level, c->unit.code);
+    db_bind_text(k, 1, key);
+    bool same = db_step(k) == DB_ROW && db_col_int(k, 0) == 1;
+    db_done(k);
+    if (same) return 0;
+    if (db_exec(db, "DELETE FROM ind_place; DELETE FROM ind_place_of", e)) return -1;
+    if (fill_places(db, c, e)) return -1;
+    k = db_prepare(db, "INSERT INTO ind_place_of SELECT ?1 || '|' || (SELECT count(*) || '.' || max(rowid) FROM units) || '|' || "
+                       "(SELECT count(*) FROM unit_links)");
+    db_bind_text(k, 1, key);
+    int rc = db_step(k);
+    db_done(k);
+    return rc == DB_DONE ? 0 : err_set(e, 500, "", "cannot place the unit's communes: %s", db_errmsg(db));
+}
+
+/* Fill ind_place (empty) for c's unit. */
+static int fill_places(Db *db, const Ctx *c, Err *e) {
     const char *sql;
     bool country = str_eq(c->unit.level, "country");
     if (!c->old) {
@@ -418,4 +442,93 @@ int indicator_eval(Db *db, Arena *a, const char *code, const IndQuery *q, IndVal
     json_decref(nums);
     json_decref(dens);
     return rc;
+}
+
+/* ---- the records behind the figures ------------------------------------------------------------- */
+
+/* The name of unit code as it stood on day (the code itself when unknown). */
+static const char *unit_name_on(Db *db, Arena *a, const char *code, const char *day) {
+    if (!code || !*code) return "";
+    Unit u;
+    Err e = ERR_INIT;
+    return unit_get(db, a, code, day, &u, &e) ? code : unit_full_name(a, &u);
+}
+
+int indicator_products(Db *db, Arena *a, const IndQuery *q, json_t **items, Err *e) {
+    *items = NULL;
+    Ctx c;
+    if (resolve(db, a, q, &c, e) || places(db, &c, e)) return -1;
+    Buf sql = BUF_INIT;
+    buf_printf(&sql,
+               "WITH v AS (SELECT * FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY r.product_id ORDER BY "
+               "r.decision_date DESC, r.id DESC) AS k FROM recognitions r WHERE r.stars >= ?1 AND r.decision_date <= ?2 "
+               "AND r.expires_on > ?2 AND (r.ended_on IS NULL OR r.ended_on > ?2)) t WHERE k = 1) "
+               "SELECT p.id, coalesce(p.code, ''), p.name, pr.id, pr.name, t.commune, coalesce(t.district, ''), v.stars, "
+               "v.level, v.decision_no, v.decision_date, coalesce(v.expires_on, ''), coalesce(v.cert_no, ''), "
+               "(SELECT min(r0.decision_date) FROM recognitions r0 WHERE r0.product_id = p.id AND r0.stars >= ?1) "
+               "FROM v JOIN products p ON p.id = v.product_id JOIN producers pr ON pr.id = p.producer_id "
+               "JOIN ind_place t ON t.key = %s ORDER BY t.district, t.commune, p.name_key, p.id",
+               key_of(&c, "p", true));
+    Stmt *s = db_prepare(db, sql.p);
+    buf_free(&sql);
+    db_bind_int(s, 1, c.certified);
+    db_bind_text(s, 2, c.date);
+    *items = json_array();
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        const char *commune = db_col_text(s, 5), *district = db_col_text(s, 6);
+        json_t *it = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+                               (json_int_t)db_col_int(s, 0), "code", db_col_text(s, 1), "name", db_col_text(s, 2),
+                               "producer_id", (json_int_t)db_col_int(s, 3), "producer", db_col_text(s, 4), "commune_code",
+                               commune, "commune", unit_name_on(db, a, commune, c.on), "district_code", district,
+                               "district", unit_name_on(db, a, district, c.on), "stars", (json_int_t)db_col_int(s, 7),
+                               "level", db_col_text(s, 8), "decision_no", db_col_text(s, 9), "decision_date",
+                               db_col_text(s, 10), "expires_on", db_col_text(s, 11), "cert_no", db_col_text(s, 12),
+                               "first_recognised", db_col_text(s, 13) ? db_col_text(s, 13) : "");
+        json_array_append_new(*items, it);
+    }
+    db_done(s);
+    if (rc != DB_DONE) {
+        json_decref(*items);
+        *items = NULL;
+        return err_set(e, 500, "", "cannot list the products: %s", db_errmsg(db));
+    }
+    return 0;
+}
+
+int indicator_communes(Db *db, Arena *a, const IndQuery *q, json_t **items, Err *e) {
+    *items = NULL;
+    Ctx c;
+    if (resolve(db, a, q, &c, e) || places(db, &c, e)) return -1;
+    Buf sql = BUF_INIT;
+    buf_printf(&sql,
+               RECOGNISED "SELECT t.commune, coalesce(t.district, ''), u.type, count(p.id) FROM ind_place t JOIN units u ON "
+                          "u.code = t.commune AND u.level = 'commune' AND u.geo = ?3 AND u.valid_from <= ?4 AND (u.valid_to "
+                          "IS NULL OR u.valid_to >= ?4) LEFT JOIN (v JOIN products p ON p.id = v.product_id) ON %s = "
+                          "t.key WHERE t.own = 1 OR p.id IS NOT NULL GROUP BY t.commune ORDER BY coalesce(t.district, ''), "
+                          "t.commune",
+               key_of(&c, "p", true));
+    /* a 2025 commune placed by lineage counts in its old commune: group by the commune */
+    Stmt *s = db_prepare(db, sql.p);
+    buf_free(&sql);
+    db_bind_int(s, 1, c.certified);
+    db_bind_text(s, 2, c.date);
+    db_bind_text(s, 3, c.geo);
+    db_bind_text(s, 4, c.on);
+    *items = json_array();
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) {
+        const char *commune = db_col_text(s, 0), *district = db_col_text(s, 1);
+        json_array_append_new(*items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "code", commune, "name",
+                                                unit_name_on(db, a, commune, c.on), "type", db_col_text(s, 2),
+                                                "district_code", district, "district", unit_name_on(db, a, district, c.on),
+                                                "products", (json_int_t)db_col_int(s, 3)));
+    }
+    db_done(s);
+    if (rc != DB_DONE) {
+        json_decref(*items);
+        *items = NULL;
+        return err_set(e, 500, "", "cannot list the communes: %s", db_errmsg(db));
+    }
+    return 0;
 }

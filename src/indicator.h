@@ -56,4 +56,16 @@ int indicator_eval(Db *db, Arena *a, const char *code, const IndQuery *q, IndVal
 ** new object; the country is {code: "", name: "Việt Nam", level: "country"}), or NULL with e. */
 json_t *indicator_unit(Db *db, Arena *a, const IndQuery *q, Err *e);
 
+/* The products in force in q's unit on its day (each with the certified recognition it holds,
+** as products_3plus counts them), a new array of {id, code, name, producer_id, producer,
+** commune_code, commune, district_code, district (before 2025; else ""), stars, level,
+** decision_no, decision_date, expires_on, cert_no, first_recognised}, ordered by district,
+** commune and name. */
+int indicator_products(Db *db, Arena *a, const IndQuery *q, json_t **items, Err *e);
+
+/* The communes of q's unit on its map, each with its type (xã, phường, thị trấn, đặc khu), its
+** district (before 2025; else "") and the products in force there: a new array of {code, name,
+** type, district_code, district, products}, ordered by district and code. */
+int indicator_communes(Db *db, Arena *a, const IndQuery *q, json_t **items, Err *e);
+
 #endif

@@ -117,6 +117,8 @@ int page_certificates(Req *r);
 int page_certificates_due(Req *r);
 /* page_progress.c: the province's progress, a plan's progress and its tasks */
 int page_progress(Req *r);
+/* page_report.c: /tinh/bao-cao and /bo/bao-cao */
+int page_reports(Req *r);
 int page_plan(Req *r);
 int page_plan_task(Req *r);
 int page_plans(Req *r);

@@ -93,6 +93,12 @@ const Route routes[] = {
     {"POST", "/api/v1/plans/{id}/copy", "plans.write", "", 0, api_plan_copy, "plans.copy", NULL, 0},
     {"PATCH", "/api/v1/plans/{id}/tasks/{task_id}", "plans.write", "", 0, api_plan_task, "plans.task", NULL, 0},
     {"GET", "/api/v1/plans/{id}/progress", "public", "date:date", 0, api_plan_progress, "plans.progress", NULL, 0},
+    /* reports (report.c): public figures; a round's results need dossiers.read, which report.c checks */
+    {"GET", "/api/v1/reports", "public", "", 0, api_reports_list, "reports.list", NULL, 0},
+    {"GET", "/api/v1/reports/{name}", "public",
+     "unit:unitcode period:text(30) geography:enum(2025|pre2025) format:enum(json|pdf|xlsx|csv) plan:id round:id "
+     "months:int(1..36) number:text(40) signer:text(100) title:text(200)",
+     0, api_report, "reports.get", NULL, 0},
     {"GET", "/api/v1/rubrics", "public", "", 0, api_rubrics_list, "rubrics.list", NULL, 0},
     {"GET", "/api/v1/rubrics/{version}", "public", "", 0, api_rubric_get, "rubrics.get", NULL, 0},
     {"GET", "/api/v1/rubrics/{version}/sets/{n}", "public", "", 0, api_rubric_set, "rubrics.set", NULL, 0},
@@ -192,6 +198,10 @@ const Route routes[] = {
     WORK_ON("POST", "/ho-so/{id}/buoc", ~0u, "dossiers.act", "", page_dossier_step, "dossiers.step", ENTITY_DOSSIERS),
     /* the producer's portal (page_portal.c) */
 #define PR RB(PRODUCER)
+/* the reports page's form (page_report.c) */
+#define REPORT_PAGE_PARAMS                                                                                                   \
+    "report:enum(summary|products|due|progress|round) unit:text(20) year:int(2000..2999) month:int(1..12) until:date "     \
+    "format:enum(pdf|xlsx|csv) plan:id round:id number:text(40) signer:text(100)"
     WORK("GET", "/cua-toi/chu-the", PR, "login", "done", page_portal_producer, "portal.producer"),
     WORK("POST", "/cua-toi/chu-the", PR, "producers.update", "", page_portal_producer_save, "portal.producer_save"),
     WORK("GET", "/cua-toi/san-pham", PR, "login", PUBLIC_LIST_PARAMS, page_portal_products, "portal.products"),
@@ -293,6 +303,7 @@ const Route routes[] = {
     WORK("GET", "/tinh/tien-do", RB(PROVINCE), "login", "sort:enum(name|products|stars4) format:enum(csv|xlsx)", page_progress,
          "progress.page"),
     WORK("GET", "/tinh/ke-hoach", RB(PROVINCE), "login", "done:text(40)", page_plans, "plans.list_page"),
+    WORK("GET", "/tinh/bao-cao", RB(PROVINCE), "login", REPORT_PAGE_PARAMS, page_reports, "reports.page"),
     WORK("GET", "/tinh/ke-hoach/moi", RB(PROVINCE), "login", "", page_plan_new, "plans.new_page"),
     WORK("POST", "/tinh/ke-hoach/moi", RB(PROVINCE), "plans.write", "", page_plan_create, "plans.create_page"),
     WORK("GET", "/tinh/ke-hoach/{id}", RB(PROVINCE), "login", "done:text(40) format:enum(csv|xlsx)", page_plan, "plans.page"),
@@ -341,6 +352,7 @@ const Route routes[] = {
     ** role check names the workspace (403) */
     WORK("GET", "/bo/tien-do", RB(MINISTRY) | RB(ADMIN), "login", "sort:enum(name|products|stars4) format:enum(csv|xlsx)",
          page_progress, "ministry.progress"),
+    WORK("GET", "/bo/bao-cao", RB(MINISTRY) | RB(ADMIN), "login", REPORT_PAGE_PARAMS, page_reports, "ministry.reports"),
     WORK("GET", "/bo/ho-so", RB(MINISTRY) | RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_ministry_dossiers, "ministry.dossiers"),
     WORK_ON("GET", "/bo/ho-so/{id}", RB(MINISTRY) | RB(ADMIN), "dossiers.read", "done:text(40)", page_ministry_dossier,
             "dossiers.ministry_page", ENTITY_DOSSIERS),

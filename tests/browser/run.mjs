@@ -29,6 +29,7 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'admin.mjs',
                'filters.mjs',
                'progress.mjs',
+               'reports.mjs',
                'journey.mjs',
 ];
 

@@ -58,6 +58,11 @@ static const Expect expect[] = {
     {"plans.copy", "UvvFFFFFF", "UvFFFFFFF"},
     {"plans.task", "UooFFFFFF", "UoFFFFFFF"},
     {"plans.progress", "ooooooooo", "ooooooooo"},
+    /* reports: public figures (a round's results need dossiers.read: report.c, test_programme) */
+    {"reports.list", "ooooooooo", "ooooooooo"},
+    {"reports.get", "ooooooooo", "ooooooooo"},
+    {"reports.page", "UFoFFFFFF", "UFoFFFFFF"},
+    {"ministry.reports", "UoFFFFFFo", "UoFFFFFFo"},
     {"progress.page", "UFoFFFFFF", "UFoFFFFFF"},
     {"ministry.progress", "UoFFFFFFo", "UoFFFFFFo"},
     {"plans.page", "UFoFFFFFF", "UFNFFFFFF"},
@@ -585,6 +590,7 @@ static void build(const Route *rt, int role, bool in, Call *c) {
             else if (!strcmp(ph, "version")) n = snprintf(p, left, "26-2026");
             else if (!strcmp(ph, "n")) n = snprintf(p, left, "1");
             else if (!strcmp(ph, "cert_no")) n = snprintf(p, left, "%s", in ? cert_in : cert_out);
+            else if (!strcmp(ph, "name") && !strcmp(name, "reports.get")) n = snprintf(p, left, "summary");
             else if (!strcmp(ph, "name")) { /* the stylesheet's hashed name, as this build makes it */
                 json_t *urls = static_urls();
                 n = snprintf(p, left, "%s", strrchr(json_string_value(json_object_get(urls, "css")), '/') + 1);

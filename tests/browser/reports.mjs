@@ -1,0 +1,68 @@
+// reports.mjs: the province's reports (page_report.c), as Vĩnh Long's officer sends them: opens
+// "Báo cáo" from the workspace's navigation, picks the programme's results of old Bến Tre (the
+// pre-2025 map) for 2024 and downloads the PDF and the XLSX; then the progress of the year's
+// plan; a round report without a round comes back as the form with its problem. The downloads'
+// text is read with pdftotext and unzip, as a person would open them. Screenshots of the form at
+// desktop and phone size, axe-core on each.
+import { execFileSync } from 'node:child_process';
+import { DESKTOP, PHONE, assert, look, shown, signInAs, text, withPage } from './lib.mjs';
+
+async function download(page, button) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  const path = await d.path();
+  return { path, name: d.suggestedFilename() };
+}
+
+function pdftext(path) {
+  return execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-']).toString().replace(/\s+/g, ' ');
+}
+
+export default function (check) {
+  check('the province officer downloads its reports as PDF and XLSX', async (env) => {
+    await withPage(env, { viewport: DESKTOP, acceptDownloads: true }, async (page) => {
+      await signInAs(env, page, 'tinh.vinhlong');
+      await page.getByRole('link', { name: 'Báo cáo', exact: true }).click();
+      await page.waitForURL(/\/tinh\/bao-cao/);
+      let t = await text(page);
+      shown(t, 'Kết quả thực hiện Chương trình', '/tinh/bao-cao');
+      await look(env, page, 'reports-desktop', '/tinh/bao-cao');
+      await page.getByLabel(/Kết quả thực hiện Chương trình/).check();
+      await page.getByLabel('Đơn vị hành chính').selectOption({ label: 'Tỉnh Bến Tre' });
+      await page.getByLabel('Năm').selectOption('2024');
+      await page.getByLabel('Hoặc tính đến ngày').fill('2024-12-21');
+      let f = await download(page, 'Tải PDF');
+      assert(/^bao-cao-summary-83-2024-12-21\.pdf$/.test(f.name), `the PDF is called ${f.name}`);
+      t = pdftext(f.path);
+      for (const s of ['ỦY BAN NHÂN DÂN', 'TỈNH BẾN TRE', 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'BÁO CÁO',
+                       'Đến ngày 21/12/2024, tỉnh Bến Tre có', 'đơn vị hành chính cấp xã có sản phẩm OCOP',
+                       'II. Theo Huyện, thị xã, thành phố', 'Nơi nhận:'])
+        assert(t.includes(s), `the PDF does not say "${s}": ${t.slice(0, 400)}`);
+      f = await download(page, 'Tải XLSX');
+      assert(f.name.endsWith('.xlsx'), `the spreadsheet is called ${f.name}`);
+      const sheet = execFileSync('unzip', ['-p', f.path, 'xl/worksheets/sheet1.xml']).toString();
+      assert(sheet.includes('<f>SUM('), 'the XLSX totals are not formulas');
+      const strings = execFileSync('unzip', ['-p', f.path, 'xl/sharedStrings.xml']).toString();
+      assert(strings.includes('Sản phẩm OCOP còn hiệu lực (từ 3 sao)'), 'the XLSX lacks the indicators');
+      // the progress of the year's plan
+      await page.getByLabel('Tiến độ thực hiện kế hoạch').check();
+      await page.getByLabel('Đơn vị hành chính').selectOption({ label: 'Tỉnh Vĩnh Long' });
+      await page.getByLabel('Hoặc tính đến ngày').fill('');
+      await page.getByLabel('Năm').selectOption(String(new Date().getFullYear())); // the demo's plan is this year's
+      f = await download(page, 'Tải PDF');
+      t = pdftext(f.path);
+      assert(t.includes('Tiến độ thực hiện kế hoạch OCOP') && t.includes('Công nhận mới ít nhất 8 sản phẩm 4 sao'),
+             `the progress PDF: ${t.slice(0, 400)}`);
+      // a round's results need a round
+      await page.getByLabel('Kết quả một đợt đánh giá, phân hạng').check();
+      await Promise.all([page.waitForURL(/format=pdf/), page.getByRole('button', { name: 'Tải PDF' }).click()]);
+      t = await text(page);
+      shown(t, 'Không lập được báo cáo', 'a round report without a round');
+      shown(t, 'cần nhập round', 'a round report without a round');
+    });
+    await withPage(env, { viewport: PHONE }, async (page) => {
+      await signInAs(env, page, 'tinh.vinhlong');
+      await page.goto(env.base + '/tinh/bao-cao');
+      await look(env, page, 'reports-phone', '/tinh/bao-cao (phone)');
+    });
+  });
+}
