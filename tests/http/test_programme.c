@@ -523,12 +523,57 @@ static void test_report_bad_input(void **state) {
     }
 }
 
+/* `ocop plan add` takes An Giang's plan of 2023 from its file and refuses a bad one whole,
+** naming each problem's field; the plan's progress report then lists An Giang's districts. */
+static void test_plan_cli(void **state) {
+    (void)state;
+    char bad[300], good[300];
+    snprintf(bad, sizeof bad, "%s/bad-plan.json", S.dir);
+    snprintf(good, sizeof good, "%s/kh-363.json", S.dir);
+    FILE *f = fopen(bad, "w");
+    fputs("{\"unit\": \"89\", \"from\": \"2023-12-31\", \"to\": \"2023-01-01\", \"title\": \"x\", \"targets\": "
+          "[{\"indicator\": \"nope\", \"min\": 5}, {\"indicator\": \"new_3plus\", \"min\": 50, \"max\": 40}]}", f);
+    fclose(f);
+    f = fopen(good, "w");
+    fputs("{\"unit\": \"89\", \"geography\": \"pre2025\", \"from\": \"2023-01-01\", \"to\": \"2023-12-31\", "
+          "\"title\": \"Kế hoạch OCOP tỉnh An Giang năm 2023\", \"document\": {\"no\": \"363/KH-UBND\", \"date\": "
+          "\"2023-05-15\", \"issuer\": \"Ủy ban nhân dân tỉnh An Giang\"}, \"targets\": [{\"indicator\": \"new_3plus\", "
+          "\"min\": 40, \"max\": 50}, {\"indicator\": \"products_3plus\", \"each\": \"district\", \"min\": 1, "
+          "\"label\": \"Mỗi huyện có ít nhất 1 sản phẩm OCOP\"}]}", f);
+    fclose(f);
+    const char *a1[] = {"plan", "add", bad, "--db", S.db, NULL};
+    char *out = NULL, *err = NULL;
+    assert_int_equal(run_ocop(a1, &out, &err), 1);
+    assert_non_null(strstr(err, "targets[0].indicator"));
+    assert_non_null(strstr(err, "targets[1].max"));
+    free(out), free(err), out = err = NULL;
+    Resp r = http_req_h(&S, anon, "GET", "/api/v1/plans?unit=89", NULL, NULL, 0);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "total")), 0); /* nothing saved */
+    resp_free(&r);
+    const char *a2[] = {"plan", "add", good, "--db", S.db, NULL};
+    assert_int_equal(run_ocop(a2, &out, &err), 0);
+    long long id = 0;
+    assert_int_equal(sscanf(out, "plan %lld:", &id), 1);
+    free(out), free(err), out = err = NULL;
+    char path[200];
+    snprintf(path, sizeof path, "/api/v1/reports/progress?unit=89&geography=pre2025&period=2023&plan=%lld&format=pdf", id);
+    r = http_req_h(&S, anon, "GET", path, NULL, NULL, 0);
+    expect_status(&r, 200, NULL);
+    char *text = pdf_text(&r);
+    assert_non_null(strstr(text, "Kế hoạch OCOP tỉnh An Giang năm 2023"));
+    assert_non_null(strstr(text, "Văn bản: 363/KH-UBND ngày 15/05/2023"));
+    assert_non_null(strstr(text, "Đơn vị chưa đạt chỉ tiêu: Mỗi huyện có ít nhất 1 sản phẩm OCOP"));
+    assert_non_null(strstr(text, "Huyện An Phú"));
+    free(text);
+    resp_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bentre_products), cmocka_unit_test(test_bentre_communes_by_kind),
         cmocka_unit_test(test_bentre_day_matters), cmocka_unit_test(test_laivung), cmocka_unit_test(test_hatinh),
         cmocka_unit_test(test_bentre_report), cmocka_unit_test(test_laivung_report), cmocka_unit_test(test_hatinh_report),
-        cmocka_unit_test(test_report_bad_input),
+        cmocka_unit_test(test_report_bad_input), cmocka_unit_test(test_plan_cli),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
