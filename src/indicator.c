@@ -532,3 +532,57 @@ int indicator_communes(Db *db, Arena *a, const IndQuery *q, json_t **items, Err 
     }
     return 0;
 }
+
+int indicator_producer_types(Db *db, Arena *a, const IndQuery *q, json_t **by_type, Err *e) {
+    *by_type = NULL;
+    Ctx c;
+    if (resolve(db, a, q, &c, e) || places(db, &c, e)) return -1;
+    Buf sql = BUF_INIT;
+    buf_printf(&sql, RECOGNISED "SELECT pr.type, count(DISTINCT pr.id) FROM v JOIN products p ON p.id = v.product_id "
+                                "JOIN producers pr ON pr.id = p.producer_id JOIN ind_place t ON t.key = %s GROUP BY pr.type",
+               key_of(&c, "pr", true));
+    Stmt *s = db_prepare(db, sql.p);
+    buf_free(&sql);
+    db_bind_int(s, 1, c.certified);
+    db_bind_text(s, 2, c.date);
+    *by_type = json_object();
+    int rc;
+    while ((rc = db_step(s)) == DB_ROW) json_object_set_new(*by_type, db_col_text(s, 0), json_integer(db_col_int(s, 1)));
+    db_done(s);
+    if (rc == DB_DONE) return 0;
+    json_decref(*by_type);
+    *by_type = NULL;
+    return err_set(e, 500, "", "cannot count the producers: %s", db_errmsg(db));
+}
+
+int indicator_expiries(Db *db, Arena *a, const IndQuery *q, int months, int64_t *counts, Err *e) {
+    for (int k = 0; k < months; k++) counts[k] = 0;
+    Ctx c;
+    if (resolve(db, a, q, &c, e) || places(db, &c, e)) return -1;
+    char first[11], next[11], until[11]; /* the last day of the day's month + months - 1 */
+    snprintf(first, sizeof first, "%.8s01", c.date);
+    date_add_months(first, months, next);
+    date_add_days(next, -1, until);
+    Buf sql = BUF_INIT;
+    /* the recognition in force of each product (its certificate), ending after the day and by until */
+    buf_printf(&sql,
+               "WITH v AS (SELECT product_id, expires_on FROM (SELECT r.product_id, r.expires_on, ROW_NUMBER() OVER "
+               "(PARTITION BY r.product_id ORDER BY r.decision_date DESC, r.id DESC) AS k FROM recognitions r WHERE "
+               "r.stars >= ?1 AND r.decision_date <= ?2 AND r.expires_on > ?2 AND (r.ended_on IS NULL OR r.ended_on > ?2)) t "
+               "WHERE k = 1 AND expires_on <= ?3) SELECT substr(v.expires_on, 1, 7), count(*) FROM v JOIN products p ON "
+               "p.id = v.product_id JOIN ind_place t ON t.key = %s GROUP BY 1",
+               key_of(&c, "p", true));
+    Stmt *s = db_prepare(db, sql.p);
+    buf_free(&sql);
+    db_bind_int(s, 1, c.certified);
+    db_bind_text(s, 2, c.date);
+    db_bind_text(s, 3, until);
+    int rc, y0 = atoi(c.date), m0 = atoi(c.date + 5);
+    while ((rc = db_step(s)) == DB_ROW) {
+        const char *ym = db_col_text(s, 0);
+        int k = (atoi(ym) - y0) * 12 + atoi(ym + 5) - m0; /* 0: the rest of this month */
+        if (k >= 0 && k < months) counts[k] += db_col_int(s, 1);
+    }
+    db_done(s);
+    return rc == DB_DONE ? 0 : err_set(e, 500, "", "cannot count the expiries: %s", db_errmsg(db));
+}

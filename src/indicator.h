@@ -68,4 +68,12 @@ int indicator_products(Db *db, Arena *a, const IndQuery *q, json_t **items, Err 
 ** type, district_code, district, products}, ordered by district and code. */
 int indicator_communes(Db *db, Arena *a, const IndQuery *q, json_t **items, Err *e);
 
+/* The producers with an OCOP product in force in q's unit on its day (as producers_ocop counts
+** them), by type: a new object {type: count}. */
+int indicator_producer_types(Db *db, Arena *a, const IndQuery *q, json_t **by_type, Err *e);
+
+/* The products in force in q's unit on its day whose certificate ends in the day's month (after
+** the day: counts[0]) or in each of the months - 1 calendar months after it (counts[k]). */
+int indicator_expiries(Db *db, Arena *a, const IndQuery *q, int months, int64_t *counts, Err *e);
+
 #endif

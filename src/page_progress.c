@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entity.h"
 #include "indicator.h"
 #include "page.h"
 #include "page_record.h"
@@ -19,6 +20,7 @@
 #include "page_work.h"
 #include "plan.h"
 #include "svg.h"
+#include "unit.h"
 #include "table.h"
 #include "util.h"
 
@@ -28,8 +30,17 @@ static const char *my_province(Req *r) {
     return g ? g->scope : "";
 }
 
-/* The unit of the page: the officer's province on /tinh, the country ("") on /bo. */
-static const char *page_unit(Req *r) { return str_has_prefix(r->path, "/bo/") ? "" : my_province(r); }
+/* The commune of the officer (its commune grant). */
+static const char *my_commune(Req *r) {
+    const Grant *g = work_grant(r, ROLE_COMMUNE);
+    return g ? g->scope : "";
+}
+
+/* The unit of the page: the officer's province on /tinh, its commune on /xa, the country ("")
+** on /bo. */
+static const char *page_unit(Req *r) {
+    return str_has_prefix(r->path, "/bo/") ? "" : str_has_prefix(r->path, "/xa/") ? my_commune(r) : my_province(r);
+}
 
 /* code's value for the page's unit on day (rows: its sub-units' rows, when not NULL). */
 static IndValue value(Req *r, const char *code, const char *day, const char *from, json_t **rows) {
@@ -222,6 +233,50 @@ static json_t *groups_chart(Req *r, const char *today) {
     return c;
 }
 
+/* The producers with an OCOP product, by type (cooperatives, companies, households...). */
+static json_t *types_chart(Req *r, const char *today) {
+    IndQuery q = {page_unit(r), "2025", today, NULL};
+    json_t *by = NULL, *items = json_array();
+    Err e = ERR_INIT;
+    if (indicator_producer_types(r->db, &r->arena, &q, &by, &e)) err_clear(&e);
+    const Field *f = entity_field(&ENTITY_PRODUCERS, "type");
+    for (const EnumVal *ev = f->enums; ev && ev->value; ev++) {
+        json_int_t n = json_integer_value(json_object_get(by, ev->value));
+        if (n) json_array_append_new(items, json_pack("{s:s, s:I}", "name", r->lang == LANG_VI ? ev->vi : ev->en, "products", n));
+    }
+    json_decref(by);
+    json_t *c = stats_chart_items(r, items, 8, "", "types", tr(r->lang, N_("Producers with an OCOP product, by type")),
+                                  tr(r->lang, N_("Producers holding at least one product in force, by type of business.")),
+                                  tr(r->lang, N_("Type")), tr(r->lang, N_("Producers")), false);
+    json_decref(items);
+    return c;
+}
+
+/* The certificates that end in this month and the next eleven, as a chart. */
+static json_t *expiries_chart(Req *r, const char *today) {
+    enum { MONTHS = 12 };
+    int64_t counts[MONTHS];
+    IndQuery q = {page_unit(r), "2025", today, NULL};
+    Err e = ERR_INIT;
+    if (indicator_expiries(r->db, &r->arena, &q, MONTHS, counts, &e)) {
+        err_clear(&e);
+        memset(counts, 0, sizeof counts);
+    }
+    SvgBar *bars = arena_alloc(&r->arena, sizeof *bars * MONTHS);
+    int y = atoi(today), m = atoi(today + 5);
+    for (int k = 0; k < MONTHS; k++) {
+        int mm = (m - 1 + k) % 12 + 1, yy = y + (m - 1 + k) / 12;
+        bars[k] = (SvgBar){arena_printf(&r->arena, "%02d/%04d", mm, yy), counts[k]};
+    }
+    SvgChart c = {SVG_HBAR, "expiries", tr(r->lang, N_("Certificates ending in the next 12 months")),
+                  tr(r->lang, N_("Products in force whose certificate ends in each month, from this month on: their re-evaluation is due.")),
+                  tr(r->lang, N_("No certificate ends in the next 12 months")), r->lang, bars, MONTHS};
+    json_t *chart = svg_chart_view(&c);
+    json_object_set_new(chart, "label_head", json_string(tr(r->lang, N_("Month"))));
+    json_object_set_new(chart, "value_head", json_string(tr(r->lang, "Products")));
+    return chart;
+}
+
 /* A number as a download writes it: canonical ("12.5"), "" for none. */
 static const char *num_cell(Req *r, json_t *v) {
     char buf[32];
@@ -260,9 +315,92 @@ static int plan_download(Req *r, int64_t id) {
     return page_download(r, arena_printf(&r->arena, "ke-hoach-%lld", (long long)id), heads, 8, rows, numbers, 4);
 }
 
+/* The unit's plans whose period holds today, as plan_view makes them. */
+static json_t *plans_of_today(Req *r, const char *today) {
+    json_t *plans = NULL, *views = json_array(), *p;
+    int64_t total = 0;
+    size_t i;
+    Err e = ERR_INIT;
+    if (!plan_list(r->db, page_unit(r), atoi(today), 20, 0, &plans, &total, &e)) {
+        json_array_foreach(plans, i, p) {
+            json_t *v = plan_view(r, json_integer_value(json_object_get(p, "id")), NULL);
+            if (v) json_array_append_new(views, v);
+        }
+    }
+    json_decref(plans);
+    err_clear(&e);
+    return views;
+}
+
+/* GET /xa/tien-do: the commune officer's commune on a day: its headline figures, the plans set
+** for it, the charts, and its products in force with their certificates' end (?format=csv|xlsx:
+** that list as a file). */
+static int commune_progress(Req *r) {
+    char today[11], d[11];
+    date_today(today);
+    json_t *stars = json_object(), *head = json_array();
+    static const char *const by_star[] = {"products_3star", "products_4star", "products_5star"};
+    for (int k = 0; k < 3; k++)
+        json_object_set_new(stars, arena_printf(&r->arena, "%d", k + 3), json_integer(value(r, by_star[k], today, NULL, NULL).numerator));
+    static const struct {
+        const char *code, *label;
+    } heads[] = {{"products_3plus", N_("OCOP products in force")},
+                 {"producers_ocop", N_("Producers with an OCOP product")},
+                 {"products_4plus", N_("At 4★ and above")},
+                 {"expired_not_renewed", N_("Expired, not yet re-recognised")}};
+    for (size_t k = 0; k < COUNT(heads); k++)
+        json_array_append_new(head, json_pack("{s:s, s:s}", "label", tr(r->lang, heads[k].label), "value",
+                                              num(r, (double)value(r, heads[k].code, today, NULL, NULL).numerator, false)));
+    json_t *charts = json_array();
+    json_array_append_new(charts, stats_chart_stars(r, stars, "stars", tr(r->lang, N_("Products in force, by stars")), false));
+    json_array_append_new(charts, years_chart(r, today));
+    json_array_append_new(charts, types_chart(r, today));
+    json_array_append_new(charts, expiries_chart(r, today));
+    json_decref(stars);
+    json_t *products = NULL, *it;
+    IndQuery q = {page_unit(r), "2025", today, NULL};
+    Err e = ERR_INIT;
+    if (indicator_products(r->db, &r->arena, &q, &products, &e)) {
+        err_clear(&e);
+        products = json_array();
+    }
+    size_t i;
+    if (req_query(r, "format")) {
+        static const char *const cols[] = {N_("Code"), N_("Product"), N_("Producer"), N_("Stars"), N_("Decision"), N_("Valid until")};
+        static const int numbers[] = {3};
+        json_t *cells = json_array();
+        json_array_foreach(products, i, it) {
+            char st[8], until[11];
+            snprintf(st, sizeof st, "%lld", (long long)json_integer_value(json_object_get(it, "stars")));
+            json_array_append_new(cells, json_pack("[O, O, O, s, O, s]", json_object_get(it, "code"), json_object_get(it, "name"),
+                                                   json_object_get(it, "producer"), st, json_object_get(it, "decision_no"),
+                                                   page_dmy(json_string_value(json_object_get(it, "expires_on")), until)));
+        }
+        json_decref(products);
+        json_decref(head);
+        json_decref(charts);
+        return page_download(r, "tien-do-xa", cols, 6, cells, numbers, 1);
+    }
+    json_array_foreach(products, i, it) {
+        char until[11];
+        json_object_set_new(it, "until", json_string(page_dmy(json_string_value(json_object_get(it, "expires_on")), until)));
+        json_object_set_new(it, "stars_text", json_string(arena_printf(&r->arena, "%lld★", (long long)json_integer_value(json_object_get(it, "stars")))));
+    }
+    json_t *views = plans_of_today(r, today);
+    Unit u;
+    const char *name = unit_get(r->db, &r->arena, page_unit(r), today, &u, &e) ? page_unit(r) : unit_full_name(&r->arena, &u);
+    err_clear(&e);
+    json_t *view = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:b, s:s, s:s, s:b}", "date", page_dmy(today, d), "head", head,
+                             "charts", charts, "products", products, "plans", views, "has_plans", json_array_size(views) > 0,
+                             "national", false, "commune", true, "self", "/xa/tien-do", "unit_name", name, "has_products",
+                             json_array_size(products) > 0);
+    return work_render(r, 200, "progress", view);
+}
+
 /* GET /tinh/tien-do?sort=name|products|stars4 (the province, by commune) and /bo/tien-do (the
 ** country, by province). */
 int page_progress(Req *r) {
+    if (str_has_prefix(r->path, "/xa/")) return commune_progress(r);
     bool national = !*page_unit(r);
     char today[11], d[11], a[32], b[32];
     date_today(today);
@@ -280,16 +418,18 @@ int page_progress(Req *r) {
     json_array_append_new(head, json_pack("{s:s, s:s}", "label", tr(r->lang, N_("Producers with an OCOP product")), "value",
                                           num(r, (double)prod.numerator, false)));
     json_array_append_new(head, json_pack("{s:s, s:s, s:s}", "label", tr(r->lang, N_("Communes with an OCOP product")), "value",
-                                          num(r, cov.value, true), "detail",
-                                          arena_printf(&r->arena, tr(r->lang, N_("%s of %s")),
-                                                       lang_int(r->lang, cov.numerator, a, sizeof a),
-                                                       lang_int(r->lang, cov.denominator, b, sizeof b))));
+                                              num(r, cov.value, true), "detail",
+                                              arena_printf(&r->arena, tr(r->lang, N_("%s of %s")),
+                                                           lang_int(r->lang, cov.numerator, a, sizeof a),
+                                                           lang_int(r->lang, cov.denominator, b, sizeof b))));
     json_array_append_new(head, json_pack("{s:s, s:s}", "label", tr(r->lang, N_("Expired, not yet re-recognised")), "value",
                                           num(r, (double)exp.numerator, false)));
     json_t *charts = json_array();
     json_array_append_new(charts, stats_chart_stars(r, stars, "stars", tr(r->lang, N_("Products in force, by stars")), false));
     json_array_append_new(charts, years_chart(r, today));
     json_array_append_new(charts, groups_chart(r, today));
+    json_array_append_new(charts, types_chart(r, today));
+    json_array_append_new(charts, expiries_chart(r, today));
     json_decref(stars);
     /* the communes: products in force, at 4★ and above; sorted as asked */
     json_t *rows = json_array(), *row;
@@ -338,18 +478,7 @@ int page_progress(Req *r) {
         json_object_set_new(row, "covered", json_boolean(json_integer_value(json_object_get(row, "products")) > 0));
     }
     /* the province's plans whose period holds today */
-    json_t *plans = NULL;
-    int64_t total = 0;
-    Err e = ERR_INIT;
-    json_t *views = json_array(), *p;
-    if (!plan_list(r->db, page_unit(r), atoi(today), 20, 0, &plans, &total, &e)) {
-        json_array_foreach(plans, i, p) {
-            json_t *v = plan_view(r, json_integer_value(json_object_get(p, "id")), NULL);
-            if (v) json_array_append_new(views, v);
-        }
-    }
-    json_decref(plans);
-    err_clear(&e);
+    json_t *views = plans_of_today(r, today);
     json_t *view = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:s}", "date", page_dmy(today, d), "head", head, "charts", charts,
                              "communes", rows, "plans", views, "has_plans", json_array_size(views) > 0, "national", national,
                              "self", national ? "/bo/tien-do" : "/tinh/tien-do");

@@ -18,6 +18,7 @@ function pdftext(path) {
 }
 
 export default function (check) {
+  communeProgress(check);
   check('the province officer downloads its reports as PDF and XLSX', async (env) => {
     await withPage(env, { viewport: DESKTOP, acceptDownloads: true }, async (page) => {
       await signInAs(env, page, 'tinh.vinhlong');
@@ -64,5 +65,33 @@ export default function (check) {
       await page.goto(env.base + '/tinh/bao-cao');
       await look(env, page, 'reports-phone', '/tinh/bao-cao (phone)');
     });
+  });
+}
+
+// The commune officer's progress (/xa/tien-do): its figures, charts (producers by type,
+// certificates ending in the next 12 months) and its products in force, each linking to its page.
+export function communeProgress(check) {
+  check('the commune officer sees its commune\'s progress and products', async (env) => {
+    for (const [viewport, name] of [[DESKTOP, 'commune-progress-desktop'], [PHONE, 'commune-progress-phone']]) {
+      await withPage(env, { viewport }, async (page) => {
+        await signInAs(env, page, 'xa.mocay');
+        if (viewport === DESKTOP) {
+          await page.getByRole('link', { name: 'Tiến độ', exact: true }).click();
+          await page.waitForURL(/\/xa\/tien-do/);
+        } else {
+          await page.goto(env.base + '/xa/tien-do');
+        }
+        const t = await text(page);
+        shown(t, 'Tiến độ thực hiện OCOP của xã', '/xa/tien-do');
+        shown(t, 'Chủ thể có sản phẩm OCOP, theo loại hình', '/xa/tien-do');
+        shown(t, 'Giấy chứng nhận hết hạn trong 12 tháng tới', '/xa/tien-do');
+        shown(t, 'Kẹo dừa', '/xa/tien-do: the commune\'s products');
+        await look(env, page, name, '/xa/tien-do');
+        if (viewport === DESKTOP) {
+          await page.locator('#products-h ~ .table-wrap a').first().click();
+          await page.waitForURL(/\/san-pham\/\d+/);
+        }
+      });
+    }
   });
 }

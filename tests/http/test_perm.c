@@ -62,6 +62,7 @@ static const Expect expect[] = {
     {"reports.list", "ooooooooo", "ooooooooo"},
     {"reports.get", "ooooooooo", "ooooooooo"},
     {"reports.page", "UFoFFFFFF", "UFoFFFFFF"},
+    {"commune.progress", "UFFoFFFFF", "UFFoFFFFF"},
     {"ministry.reports", "UoFFFFFFo", "UoFFFFFFo"},
     {"progress.page", "UFoFFFFFF", "UFoFFFFFF"},
     {"ministry.progress", "UoFFFFFFo", "UoFFFFFFo"},
