@@ -190,6 +190,7 @@ static json_t *plan_view(Req *r, int64_t id, const char *day) {
     json_object_set_new(o, "tasks", tasks);
     json_object_set_new(o, "has_tasks", json_boolean(json_array_size(tasks) > 0));
     json_object_set(o, "province_code", json_object_get(plan, "province_code"));
+    json_object_set(o, "unit", json_object_get(plan, "unit"));
     json_decref(p);
     return o;
 }
@@ -313,6 +314,19 @@ static int plan_download(Req *r, int64_t id) {
     }
     json_decref(p);
     return page_download(r, arena_printf(&r->arena, "ke-hoach-%lld", (long long)id), heads, 8, rows, numbers, 4);
+}
+
+/* Where the page's plans live: the province's (/tinh/ke-hoach) or the country's (/bo/ke-hoach). */
+static const char *plan_home(Req *r) { return str_has_prefix(r->path, "/bo/") ? "/bo/ke-hoach" : "/tinh/ke-hoach"; }
+
+/* The page's links to the plans: {home, home_label} into view. */
+static void plan_links(Req *r, json_t *view) {
+    bool national = str_has_prefix(r->path, "/bo/");
+    json_object_set_new(view, "home", json_string(plan_home(r)));
+    json_object_set_new(view, "home_label", json_string(national ? tr(r->lang, N_("National plans")) : tr(r->lang, N_("Plans of the province"))));
+    json_object_set_new(view, "progress_href", json_string(national ? "/bo/tien-do" : "/tinh/tien-do"));
+    json_object_set_new(view, "progress_label",
+                        json_string(national ? tr(r->lang, N_("Progress of the country")) : tr(r->lang, N_("Progress of the province"))));
 }
 
 /* The unit's plans whose period holds today, as plan_view makes them. */
@@ -483,13 +497,20 @@ int page_progress(Req *r) {
                              "communes", rows, "plans", views, "has_plans", json_array_size(views) > 0, "national", national,
                              "self", national ? "/bo/tien-do" : "/tinh/tien-do");
     json_object_set_new(view, "is_sort", page_is(sort ? sort : "name"));
+    plan_links(r, view);
     return work_render(r, 200, "progress", view);
 }
 
-/* The plan of the path, if it is the officer's province's; NULL after answering 404. */
+/* The plan of the path, if it is the page's (the officer's province's on /tinh, the country's
+** on /bo); NULL after answering 404. */
 static json_t *own_plan(Req *r, int64_t *id) {
     json_t *v = parse_i64(r->pathv[0], id) && *id > 0 ? plan_view(r, *id, NULL) : NULL;
-    if (v && str_eq(json_string_value(json_object_get(v, "province_code")), my_province(r))) return v;
+    bool national = str_has_prefix(r->path, "/bo/");
+    const char *unit = v ? json_string_value(json_object_get(v, "unit")) : NULL;
+    if (v && (national ? unit && !*unit : str_eq(json_string_value(json_object_get(v, "province_code")), my_province(r)) && unit && *unit)) {
+        plan_links(r, v);
+        return v;
+    }
     json_decref(v);
     resp_error(r, 404, "id", "no plan with id '%s'", r->pathv[0]);
     return NULL;
@@ -528,7 +549,7 @@ int page_plan_task(Req *r) {
         err_clear(&e);
         return st;
     }
-    return page_redirect(r, arena_printf(&r->arena, "/tinh/ke-hoach/%lld?done=task", (long long)id));
+    return page_redirect(r, arena_printf(&r->arena, "%s/%lld?done=task", plan_home(r), (long long)id));
 }
 
 /* ---- /tinh/ke-hoach: the province's plans, and the form of one ----------------------------------- */
@@ -540,7 +561,7 @@ int page_plans(Req *r) {
     json_t *items = NULL, *p;
     int64_t total = 0;
     Err e = ERR_INIT;
-    if (plan_list(r->db, my_province(r), 0, 200, 0, &items, &total, &e)) return resp_problem(r, &e);
+    if (plan_list(r->db, page_unit(r), 0, 200, 0, &items, &total, &e)) return resp_problem(r, &e);
     size_t i;
     json_array_foreach(items, i, p) {
         char a[11], b[11];
@@ -550,6 +571,7 @@ int page_plans(Req *r) {
     }
     json_t *view = json_pack("{s:o, s:b}", "plans", items, "has_plans", total > 0);
     if (str_eq(req_query(r, "done"), "deleted")) json_object_set_new(view, "notice", json_string(tr(r->lang, N_("The plan is deleted."))));
+    plan_links(r, view);
     return work_render(r, 200, "plans", view);
 }
 
@@ -598,7 +620,7 @@ static void set_if(json_t *o, const char *k, const char *v) {
 /* The plan the form posted (unit: the officer's province), and for each target and task sent,
 ** the form row it came from (tmap, kmap). */
 static json_t *posted_plan(Req *r, int rows_t, int rows_k, int *tmap, int *kmap) {
-    json_t *in = json_pack("{s:s}", "unit", my_province(r));
+    json_t *in = json_pack("{s:s}", "unit", page_unit(r));
     set_if(in, "from", req_form(r, "from"));
     set_if(in, "to", req_form(r, "to"));
     set_if(in, "title", req_form(r, "title"));
@@ -676,8 +698,10 @@ static int plan_form(Req *r, int status, int64_t id, json_t *vals, int rows_t, i
         json_object_set_new(f, arena_printf(&r->arena, "doc_%s", docs[k]),
                             json_pack("{s:O?, s:O?}", "value", json_object_get(doc, docs[k]), "error",
                                       json_object_get(errs, arena_printf(&r->arena, "f-doc_%s", docs[k]))));
-    static const char *const each_values[] = {"", "commune"};
-    static const char *const each_labels[] = {N_("The province as a whole"), N_("Each commune-level unit")};
+    bool national = str_has_prefix(r->path, "/bo/");
+    const char *const each_values[] = {"", national ? "province" : "commune"};
+    const char *const each_labels[] = {national ? N_("The country as a whole") : N_("The province as a whole"),
+                                       national ? N_("Each province") : N_("Each commune-level unit")};
     static const char *const st_values[] = {"todo", "doing", "done", "dropped"};
     static const char *const st_labels[] = {N_("To do"), N_("Under way"), N_("Done"), N_("Dropped")};
     json_t *targets = json_array(), *tasks = json_array();
@@ -714,10 +738,11 @@ static int plan_form(Req *r, int status, int64_t id, json_t *vals, int rows_t, i
     }
     json_decref(errs);
     json_t *view = json_pack("{s:s, s:b, s:o, s:o, s:o, s:i, s:i, s:o, s:b}", "action",
-                             id ? arena_printf(&r->arena, "/tinh/ke-hoach/%lld/sua", (long long)id) : "/tinh/ke-hoach/moi", "editing",
+                             id ? arena_printf(&r->arena, "%s/%lld/sua", plan_home(r), (long long)id) : arena_printf(&r->arena, "%s/moi", plan_home(r)), "editing",
                              id != 0, "f", f, "targets", targets, "tasks", tasks, "rows_t", rows_t, "rows_k", rows_k, "errors",
                              summary, "has_errors", json_array_size(summary) > 0);
     if (id) json_object_set_new(view, "id", json_integer(id));
+    plan_links(r, view);
     return work_render(r, status, "plan_form", view);
 }
 
@@ -773,7 +798,7 @@ static int plan_post(Req *r, int64_t id) {
     int rc = id ? plan_replace(r->db, &r->arena, &r->actor, id, in, &e) : plan_create(r->db, &r->arena, &r->actor, in, &new_id, &e);
     if (!rc) {
         json_decref(in);
-        return page_redirect(r, arena_printf(&r->arena, "/tinh/ke-hoach/%lld?done=saved", (long long)new_id));
+        return page_redirect(r, arena_printf(&r->arena, "%s/%lld?done=saved", plan_home(r), (long long)new_id));
     }
     in_rows(in, rows_t, rows_k, tmap, kmap); /* the form again, each row where it was */
     int st = plan_form(r, e.status == 403 ? 403 : 422, id, in, rows_t, rows_k, &e, tmap, kmap);
@@ -835,5 +860,5 @@ int page_plan_copy(Req *r) {
         err_clear(&e);
         return st;
     }
-    return page_redirect(r, arena_printf(&r->arena, "/tinh/ke-hoach/%lld/sua", (long long)copy));
+    return page_redirect(r, arena_printf(&r->arena, "%s/%lld/sua", plan_home(r), (long long)copy));
 }

@@ -37,6 +37,7 @@ static const struct {
     {ROLE_COUNCIL_SECRETARY, "/cham-diem", N_("Scoring")},
     {ROLE_MINISTRY, "/bo/ho-so", N_("Ministry (5★)")},
     {ROLE_MINISTRY, "/bo/tien-do", N_("Progress")},
+    {ROLE_MINISTRY, "/bo/ke-hoach", N_("Plans")},
     {ROLE_MINISTRY, "/bo/bao-cao", N_("Reports")},
     {ROLE_MINISTRY, "/bo/dot", N_("Ministry rounds")},
     {ROLE_MINISTRY, "/bo/quyet-dinh", N_("Ministry decisions")},

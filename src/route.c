@@ -353,6 +353,17 @@ const Route routes[] = {
     ** role check names the workspace (403) */
     WORK("GET", "/bo/tien-do", RB(MINISTRY) | RB(ADMIN), "login", "sort:enum(name|products|stars4) format:enum(csv|xlsx)",
          page_progress, "ministry.progress"),
+    /* the country's plans, on the same forms (page_progress.c): the Ministry's officers and administrators */
+    WORK("GET", "/bo/ke-hoach", RB(MINISTRY) | RB(ADMIN), "login", "done:text(40)", page_plans, "national_plans.list_page"),
+    WORK("GET", "/bo/ke-hoach/moi", RB(MINISTRY) | RB(ADMIN), "login", "", page_plan_new, "national_plans.new_page"),
+    WORK("POST", "/bo/ke-hoach/moi", RB(MINISTRY) | RB(ADMIN), "plans.write", "", page_plan_create, "national_plans.create_page"),
+    WORK("GET", "/bo/ke-hoach/{id}", RB(MINISTRY) | RB(ADMIN), "login", "done:text(40) format:enum(csv|xlsx)", page_plan,
+         "national_plans.page"),
+    WORK("GET", "/bo/ke-hoach/{id}/sua", RB(MINISTRY) | RB(ADMIN), "login", "", page_plan_edit, "national_plans.edit_page"),
+    WORK("POST", "/bo/ke-hoach/{id}/sua", RB(MINISTRY) | RB(ADMIN), "plans.write", "", page_plan_update, "national_plans.update_page"),
+    WORK("POST", "/bo/ke-hoach/{id}/sao-chep", RB(MINISTRY) | RB(ADMIN), "plans.write", "", page_plan_copy, "national_plans.copy_page"),
+    WORK("POST", "/bo/ke-hoach/{id}/nhiem-vu/{task_id}", RB(MINISTRY) | RB(ADMIN), "plans.write", "", page_plan_task,
+         "national_plans.task_page"),
     WORK("GET", "/bo/bao-cao", RB(MINISTRY) | RB(ADMIN), "login", REPORT_PAGE_PARAMS, page_reports, "ministry.reports"),
     WORK("GET", "/bo/ho-so", RB(MINISTRY) | RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_ministry_dossiers, "ministry.dossiers"),
     WORK_ON("GET", "/bo/ho-so/{id}", RB(MINISTRY) | RB(ADMIN), "dossiers.read", "done:text(40)", page_ministry_dossier,

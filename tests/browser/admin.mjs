@@ -89,7 +89,7 @@ export default function (check) {
       await withPage(env, { viewport, isMobile: viewport === PHONE }, async (page) => {
         await signInAs(env, page, 'bo.vanphong');
         const nav = await page.locator('nav.work a').allInnerTexts();
-        const want = ['Việc cần làm', 'Cấp Bộ (5★)', 'Tiến độ', 'Báo cáo', 'Đợt đánh giá của Bộ', 'Quyết định của Bộ'];
+        const want = ['Việc cần làm', 'Cấp Bộ (5★)', 'Tiến độ', 'Kế hoạch', 'Báo cáo', 'Đợt đánh giá của Bộ', 'Quyết định của Bộ'];
         assert(JSON.stringify(nav.map((x) => x.trim())) === JSON.stringify(want),
           `the Ministry officer's navigation: ${JSON.stringify(nav)}`);
         shown(await text(page), 'Cán bộ OCOP cấp Bộ', '/lam-viec of the Ministry officer');

@@ -19,6 +19,7 @@ function pdftext(path) {
 
 export default function (check) {
   communeProgress(check);
+  nationalPlan(check);
   check('the province officer downloads its reports as PDF and XLSX', async (env) => {
     await withPage(env, { viewport: DESKTOP, acceptDownloads: true }, async (page) => {
       await signInAs(env, page, 'tinh.vinhlong');
@@ -93,5 +94,32 @@ export function communeProgress(check) {
         }
       });
     }
+  });
+}
+
+// The Ministry's officer records the country's plan on the web (/bo/ke-hoach/moi), with a target
+// for each province, and follows it: the plan's page lists the provinces short of it.
+export function nationalPlan(check) {
+  check('the Ministry officer records the country\'s plan with a target for each province', async (env) => {
+    await withPage(env, { viewport: DESKTOP }, async (page) => {
+      await signInAs(env, page, 'bo.vanphong');
+      await page.getByRole('link', { name: 'Kế hoạch', exact: true }).click();
+      await page.waitForURL(/\/bo\/ke-hoach$/);
+      shown(await text(page), 'Kế hoạch toàn quốc', '/bo/ke-hoach');
+      await page.getByRole('link', { name: 'Lập kế hoạch mới' }).click();
+      await page.waitForURL(/\/bo\/ke-hoach\/moi/);
+      await page.getByLabel('Tên kế hoạch', { exact: true }).fill('Kế hoạch OCOP toàn quốc (kiểm thử)');
+      const row = page.getByRole('group', { name: 'Chỉ tiêu 1' });
+      await row.getByLabel('Chỉ tiêu', { exact: true }).selectOption('products_3plus');
+      await row.getByLabel('Tối thiểu').fill('1');
+      await row.getByLabel('Áp dụng cho').selectOption('province');
+      await Promise.all([page.waitForURL(/\/bo\/ke-hoach\/\d+\?done=saved/), page.getByRole('button', { name: 'Lưu kế hoạch' }).click()]);
+      const t = await text(page);
+      shown(t, 'Đã lưu kế hoạch.', 'the national plan');
+      shown(t, '3/34 đơn vị đã đạt', 'the provinces that met the target');
+      await page.getByText('Các đơn vị chưa đạt').first().click();
+      shown(await text(page), 'Thành phố Hà Nội', 'the provinces short of the target');
+      await look(env, page, 'national-plan-desktop', 'the national plan');
+    });
   });
 }

@@ -63,6 +63,15 @@ static const Expect expect[] = {
     {"reports.get", "ooooooooo", "ooooooooo"},
     {"reports.page", "UFoFFFFFF", "UFoFFFFFF"},
     {"commune.progress", "UFFoFFFFF", "UFFoFFFFF"},
+    /* the country's plans on the Ministry's forms: a province's plan is not found there */
+    {"national_plans.list_page", "UoFFFFFFo", "UoFFFFFFo"},
+    {"national_plans.new_page", "UoFFFFFFo", "UoFFFFFFo"},
+    {"national_plans.create_page", "UvFFFFFFv", "UvFFFFFFv"},
+    {"national_plans.page", "UoFFFFFFo", "UNFFFFFFN"},
+    {"national_plans.edit_page", "UoFFFFFFo", "UNFFFFFFN"},
+    {"national_plans.update_page", "UvFFFFFFv", "UvFFFFFFv"},
+    {"national_plans.copy_page", "UvFFFFFFv", "UvFFFFFFv"},
+    {"national_plans.task_page", "UvFFFFFFv", "UvFFFFFFv"},
     {"ministry.reports", "UoFFFFFFo", "UoFFFFFFo"},
     {"progress.page", "UFoFFFFFF", "UFoFFFFFF"},
     {"ministry.progress", "UoFFFFFFo", "UoFFFFFFo"},
@@ -409,6 +418,11 @@ static long long fixture_id(const char *entity, bool in) {
         return admin_create("/api/v1/plans", in ? "{\"unit\": \"86\", \"from\": \"2026-01-01\", \"to\": \"2026-12-31\", "
                                                   "\"title\": \"p\", \"tasks\": [{\"title\": \"t\"}]}"
                                                 : "{\"unit\": \"91\", \"from\": \"2026-01-01\", \"to\": \"2026-12-31\", "
+                                                  "\"title\": \"p\", \"tasks\": [{\"title\": \"t\"}]}");
+    if (!strcmp(entity, "national_plans")) /* a fresh plan: the country's (in), Vĩnh Long's (out: not on /bo) */
+        return admin_create("/api/v1/plans", in ? "{\"unit\": \"\", \"from\": \"2026-01-01\", \"to\": \"2026-12-31\", "
+                                                  "\"title\": \"p\", \"tasks\": [{\"title\": \"t\"}]}"
+                                                : "{\"unit\": \"86\", \"from\": \"2026-01-01\", \"to\": \"2026-12-31\", "
                                                   "\"title\": \"p\", \"tasks\": [{\"title\": \"t\"}]}");
     fail_msg("no fixture for %s", entity);
     return 0;
