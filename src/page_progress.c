@@ -490,6 +490,10 @@ int page_progress(Req *r) {
         json_object_set_new(row, "products_text", json_string(num(r, (double)json_integer_value(json_object_get(row, "products")), false)));
         json_object_set_new(row, "four_text", json_string(num(r, (double)json_integer_value(json_object_get(row, "four")), false)));
         json_object_set_new(row, "covered", json_boolean(json_integer_value(json_object_get(row, "products")) > 0));
+        /* the products behind the number: the catalogue, filtered */
+        json_object_set_new(row, "href", json_string(arena_printf(&r->arena, national ? "/san-pham?province=%s&cert=valid"
+                                                                                      : "/san-pham?commune_code=%s&cert=valid",
+                                                                 json_string_value(json_object_get(row, "code")))));
     }
     /* the province's plans whose period holds today */
     json_t *views = plans_of_today(r, today);

@@ -28,6 +28,14 @@ export default function (check) {
       let t = await text(page);
       shown(t, 'Kết quả thực hiện Chương trình', '/tinh/bao-cao');
       await look(env, page, 'reports-desktop', '/tinh/bao-cao');
+      // the products behind a commune's number on the progress page: the catalogue, filtered
+      await page.goto(env.base + '/tinh/tien-do?sort=products');
+      const first = page.locator('#communes-h ~ .table-wrap tbody tr').first();
+      const n = Number(await first.locator('td a').first().innerText());
+      await Promise.all([page.waitForURL(/\/san-pham\?commune_code=\d+&cert=valid/), first.locator('td a').first().click()]);
+      const cards = await page.locator('main a[href^="/san-pham/"]').count();
+      assert(cards === n, `the commune's ${n} products in force, and the catalogue shows ${cards}`);
+      await page.goto(env.base + '/tinh/bao-cao');
       await page.getByLabel(/Kết quả thực hiện Chương trình/).check();
       await page.getByLabel('Đơn vị hành chính').selectOption({ label: 'Tỉnh Bến Tre' });
       await page.getByLabel('Năm').selectOption('2024');
