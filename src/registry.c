@@ -140,6 +140,15 @@ static int check_communes(Db *db, json_t *obj, const char *field, const char *ol
     if (!code) return 0;
     char canon[8];
     if (unit_is_commune_2025(db, code, canon)) {
+        /* the two codes must be one place: the old commune went into the new one */
+        if (old && !unit_commune_became(db, old, canon)) {
+            char went[8];
+            return unit_new_commune_of_old(db, old, went)
+                       ? err_set(e, 422, old_field, "%s: pre-2025 commune %s went into commune %s on 1 July 2025, not into %s",
+                                 old_field, old, went, canon)
+                       : err_set(e, 422, old_field, "%s: pre-2025 commune %s did not become part of commune %s on 1 July 2025",
+                                 old_field, old, canon);
+        }
         if (strcmp(canon, code) != 0) json_object_set_new(obj, field, json_string(canon));
         return 0;
     }

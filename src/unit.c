@@ -477,6 +477,17 @@ bool unit_is_commune_pre2025(Db *db, const char *code) {
                        "AND level = 'commune'", code) > 0;
 }
 
+bool unit_commune_became(Db *db, const char *old_code, const char *new_code) {
+    Stmt *s = db_prepare(db, "SELECT 1 FROM unit_links WHERE level = 'commune' AND old_code = ?1 AND new_code = ?2 "
+                             "UNION ALL SELECT 1 FROM unit_links WHERE level = 'commune' AND old_code = ?1 AND new_code IN "
+                             "(SELECT alias_code FROM unit_aliases WHERE canonical_code = ?2) LIMIT 1");
+    db_bind_text(s, 1, old_code);
+    db_bind_text(s, 2, new_code);
+    bool ok = db_step(s) == DB_ROW;
+    db_done(s);
+    return ok;
+}
+
 bool unit_new_commune_of_old(Db *db, const char *old_code, char out[8]) {
     if (!old_code || strlen(old_code) != 5 || !unit_code_valid(old_code)) return false;
     return code_of(db, "SELECT new_code FROM unit_links WHERE level = 'commune' AND old_code = ? AND targets = 1",

@@ -122,5 +122,8 @@ bool unit_is_commune_pre2025(Db *db, const char *code);
 /* The one 2025 commune that the old commune old_code went to whole or in part, when it went
 ** to exactly one (targets == 1): copied into out, true. False when it was split or unknown. */
 bool unit_new_commune_of_old(Db *db, const char *old_code, char out[8]);
+/* Whether the pre-2025 commune old_code went (whole or in part) into the 2025 commune new_code
+** on 1 July 2025 (unit_links; an alias of new_code counts). */
+bool unit_commune_became(Db *db, const char *old_code, const char *new_code);
 
 #endif
