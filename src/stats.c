@@ -1,11 +1,12 @@
 /*
 ** stats.c: OCOP progress statistics by administrative unit and date (see stats.h).
 **
-** A product counts on date D when it has a recognition of 3 stars or more with
-** decision_date <= D < expires_on that had not ended (revoked, superseded) by D; with several
-** such recognitions the most recent decision gives its stars. Its commune is commune_code in
-** the 2025 geography and commune_code_old in the pre-2025 one: a product recorded only with a
-** 2025 commune cannot be placed in a pre-2025 commune and is not counted there.
+** stats_report gives the figures of the indicators (indicator.h, docs/indicators.md) for the unit
+** on its own map: products in force by stars (products_3star, _4star, _5star), producers with
+** an OCOP product (producers_ocop, by type), communes covered (communes_coverage_pct). A product
+** counts on date D when it has a recognition of 3 stars or more with decision_date <= D <
+** expires_on that had not ended (revoked, superseded) by D; with several such recognitions the
+** most recent decision gives its stars.
 */
 #include "stats.h"
 
@@ -15,11 +16,11 @@
 
 #include "buf.h"
 #include "entity.h"
+#include "indicator.h"
 #include "unit.h"
 #include "rubric.h"
 #include "util.h"
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
 json_t *stats_report(Db *db, Arena *a, const char *unit_code, const char *date, Err *e) {
     char today[11];
@@ -39,61 +40,23 @@ json_t *stats_report(Db *db, Arena *a, const char *unit_code, const char *date, 
         if (e->status == 422) e->status = 400; /* the unit and date come from the query string */
         return NULL;
     }
-    const char **communes = NULL;
-    int ncommunes = 0;
-    if (unit_communes_within(db, a, u.code, date, &communes, &ncommunes, e)) return NULL;
-    bool pre = strcmp(u.geo, "pre2025") == 0;
-
-    int nstars[6] = {0}, nproducts = 0, nproducers = 0, ncommunes_with = 0;
-    json_t *by_type = json_object();
-    if (ncommunes > 0) {
-        Buf sql = BUF_INIT;
-        buf_printf(&sql,
-                   "SELECT p.id, p.producer_id, pr.type, r.stars, p.%s FROM products p "
-                   "JOIN producers pr ON pr.id = p.producer_id JOIN recognitions r ON r.product_id = p.id "
-                   "WHERE r.stars >= ? AND r.decision_date <= ? AND r.expires_on > ? "
-                   "AND (r.ended_on IS NULL OR r.ended_on > ?) AND p.%s IN (",
-                   pre ? "commune_code_old" : "commune_code", pre ? "commune_code_old" : "commune_code");
-        for (int i = 0; i < ncommunes; i++) buf_puts(&sql, i ? ",?" : "?");
-        buf_puts(&sql, ") ORDER BY p.producer_id, p.id, r.decision_date DESC, r.id DESC");
-        Stmt *s = db_prepare(db, sql.p);
-        buf_free(&sql);
-        /* Recognised: a certified band (Điều 4.1.a: 3★ and above; the score sheet's data). */
-        db_bind_int(s, 1, rubric_certified_stars(rubric_current()));
-        db_bind_text(s, 2, date);
-        db_bind_text(s, 3, date);
-        db_bind_text(s, 4, date);
-        for (int i = 0; i < ncommunes; i++) db_bind_text(s, 5 + i, communes[i]);
-        int64_t last_product = 0, last_producer = 0;
-        const char **seen = NULL;
-        int nseen = 0, cap = 0;
-        while (db_step(s) == DB_ROW) {
-            int64_t pid = db_col_int(s, 0), prid = db_col_int(s, 1);
-            if (pid == last_product) continue; /* older recognition of the same product */
-            last_product = pid;
-            int stars = (int)db_col_int(s, 3);
-            nstars[stars > 5 ? 5 : stars]++;
-            nproducts++;
-            if (prid != last_producer) {
-                last_producer = prid;
-                nproducers++;
-                const char *type = db_col_text(s, 2);
-                json_t *c = json_object_get(by_type, type);
-                json_object_set_new(by_type, type, json_integer(c ? json_integer_value(c) + 1 : 1));
-            }
-            if (nseen == cap) {
-                cap = cap ? cap * 2 : 64;
-                const char **grown = arena_alloc(a, sizeof(char *) * (size_t)cap);
-                if (nseen) memcpy(grown, seen, sizeof(char *) * (size_t)nseen);
-                seen = grown;
-            }
-            seen[nseen++] = arena_strdup(a, db_col_text(s, 4));
-        }
-        db_done(s);
-        if (nseen) qsort(seen, (size_t)nseen, sizeof *seen, cmp_str);
-        for (int i = 0; i < nseen; i++)
-            if (i == 0 || strcmp(seen[i], seen[i - 1]) != 0) ncommunes_with++;
+    /* the figures are the indicators' (indicator.h), for the unit on its own map */
+    IndQuery q = {u.code, u.geo, date, NULL};
+    static const char *const by_star[] = {"products_3star", "products_4star", "products_5star"};
+    int nstars[6] = {0}, nproducts = 0, nproducers = 0, ncommunes_with = 0, ncommunes = 0;
+    IndValue v;
+    for (int k = 0; k < 3; k++) {
+        if (indicator_eval(db, a, by_star[k], &q, &v, NULL, e)) return NULL;
+        nstars[k + 3] = (int)v.numerator;
+        nproducts += (int)v.numerator;
     }
+    if (indicator_eval(db, a, "producers_ocop", &q, &v, NULL, e)) return NULL;
+    nproducers = (int)v.numerator;
+    if (indicator_eval(db, a, "communes_coverage_pct", &q, &v, NULL, e)) return NULL;
+    ncommunes_with = (int)v.numerator;
+    ncommunes = (int)v.denominator;
+    json_t *by_type = NULL;
+    if (indicator_producer_types(db, a, &q, &by_type, e)) return NULL;
     double pct = ncommunes ? (double)ncommunes_with * 100.0 / ncommunes : 0;
     char pct_s[16];
     snprintf(pct_s, sizeof pct_s, "%.2f", pct);
