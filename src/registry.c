@@ -562,10 +562,6 @@ static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         json_object_set_new(obj, "code_serial", json_integer(serial));
         json_object_set_new(obj, "code_year", json_integer(year));
     } else {
-        s = db_prepare(db, "SELECT coalesce(max(code_serial), 0) + 1 FROM products WHERE commune_code = ?");
-        db_bind_text(s, 1, sget(obj, "commune_code"));
-        serial = db_step(s) == DB_ROW ? db_col_int(s, 0) : 1;
-        db_done(s);
         char today[11];
         date_today(today);
         year = iget(obj, "code_year") ? iget(obj, "code_year") : atoi(today);
@@ -574,6 +570,19 @@ static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         s = db_prepare(db, "SELECT parent_code FROM units WHERE geo = '2025' AND code = ? ORDER BY valid_from DESC LIMIT 1");
         db_bind_text(s, 1, commune);
         if (db_step(s) == DB_ROW) province = xstrdup(db_col_text(s, 0));
+        db_done(s);
+        /* the next number of the commune: after its products' and after every code already issued
+        ** under the same (T)-(X)- (a code of the old map whose province and commune codes are this
+        ** commune's: numbering from the commune's products alone could issue it twice) */
+        char lo[24], hi[24];
+        snprintf(lo, sizeof lo, "%s-%s-", province ? province : "00", commune);
+        snprintf(hi, sizeof hi, "%s-%s.", province ? province : "00", commune); /* '.' follows '-' */
+        s = db_prepare(db, "SELECT max(coalesce((SELECT max(code_serial) FROM products WHERE commune_code = ?1), 0), "
+                           "coalesce((SELECT max(code_serial) FROM products WHERE code >= ?2 AND code < ?3), 0)) + 1");
+        db_bind_text(s, 1, commune);
+        db_bind_text(s, 2, lo);
+        db_bind_text(s, 3, hi);
+        serial = db_step(s) == DB_ROW ? db_col_int(s, 0) : 1;
         db_done(s);
         char buf[48];
         snprintf(buf, sizeof buf, "%s-%s-%03lld-%lld", province ? province : "00", commune, (long long)serial, (long long)year);

@@ -519,12 +519,48 @@ static void test_backup_while_serving(void **state) {
     resp_free(&r);
 }
 
+/* A product numbered by ocop does not take a code issued under the same (T)-(X)- on the old map:
+** Hà Nội's old commune 00664 went partly into the 2025 commune 00640, where a product keeps its
+** code 01-00664-024-2019; the next product of the 2025 commune 00664 is numbered 025 (not 001). */
+static void test_numbering_after_old_codes(void **state) {
+    (void)state;
+    Resp r = http_json(&S, "POST", "/api/v1/producers",
+                       "{\"type\": \"cooperative\", \"name\": \"HTX mã cũ\", \"commune_code\": \"00640\", "
+                       "\"commune_code_old\": \"00664\"}");
+    assert_int_equal(r.status, 201);
+    long long p1 = jint(r.json, "id");
+    resp_free(&r);
+    char body[300];
+    snprintf(body, sizeof body, "{\"name\": \"Bánh cốm mã cũ\", \"set_no\": 6, \"producer_id\": %lld, "
+                                "\"commune_code\": \"00640\", \"commune_code_old\": \"00664\", \"code\": \"01-00664-024-2019\"}", p1);
+    r = http_json(&S, "POST", "/api/v1/products", body);
+    if (r.status != 201) fprintf(stderr, "%s\n", r.body);
+    assert_int_equal(r.status, 201);
+    resp_free(&r);
+    r = http_json(&S, "POST", "/api/v1/producers",
+                  "{\"type\": \"household\", \"name\": \"Hộ mã mới\", \"commune_code\": \"00664\"}");
+    assert_int_equal(r.status, 201);
+    long long p2 = jint(r.json, "id");
+    resp_free(&r);
+    snprintf(body, sizeof body, "{\"name\": \"Giò chả mã mới\", \"set_no\": 8, \"producer_id\": %lld}", p2);
+    r = http_json(&S, "POST", "/api/v1/products", body);
+    if (r.status != 201) fprintf(stderr, "%s\n", r.body);
+    assert_int_equal(r.status, 201);
+    assert_true(strncmp(jstr(r.json, "code"), "01-00664-025-", 13) == 0);
+    resp_free(&r);
+    /* and a pre-2025 commune that did not go into the 2025 one is refused, naming it */
+    r = http_json(&S, "POST", "/api/v1/producers",
+                  "{\"type\": \"household\", \"name\": \"Hộ sai xã\", \"commune_code\": \"28756\", \"commune_code_old\": \"00664\"}");
+    assert_problem(&r, 422, "commune_code_old");
+    resp_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_transport),
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_producers_crud),
-        cmocka_unit_test(test_products_and_recognitions),
+        cmocka_unit_test(test_products_and_recognitions), cmocka_unit_test(test_numbering_after_old_codes),
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_photos),

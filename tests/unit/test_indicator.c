@@ -64,7 +64,7 @@ static int setup(void **state) {
          "village_id, green_chain, raw_area_ha, created_at, updated_at) VALUES "
          "(1, 'cooperative', " NAMES("a") ", '29410', NULL, 'ecommerce,facebook', 1, 1, 10, " T "), "
          "(2, 'household', " NAMES("b") ", '28756', NULL, 'facebook', NULL, 0, NULL, " T "), "
-         "(3, 'llc', " NAMES("c") ", '28903', '28903', '', NULL, 1, 0, " T ")");
+         "(3, 'llc', " NAMES("c") ", '28903', '28903', '', NULL, 1, NULL, " T ")"); /* green chain, no area recorded */
     exec("INSERT INTO products (id, name, name_key, name_fold, set_no, producer_id, commune_code, commune_code_old, "
          "created_at, updated_at) VALUES "
          "(1, " NAMES("p1") ", 1, 1, '29410', NULL, " T "), (2, " NAMES("p2") ", 1, 2, '28756', NULL, " T "), "
