@@ -275,10 +275,13 @@ static int day_set(Db *db, const Ctx *c, const char *day, Err *e) {
                 e))
         return -1;
     /* the latest decision of each product: SQLite takes the bare columns of an aggregate query with
-    ** a single max() from the row holding the maximum (2.5 times faster than ROW_NUMBER()) */
+    ** a single max() from the row holding the maximum (2.5 times faster than ROW_NUMBER()). A
+    ** product scored on a sheet without the classification (148-2023: the same 26 sets in the
+    ** same order) takes the group of its set number in the sheet that has one. */
     char force[1400], prod[600], last[800];
     snprintf(force, sizeof force,
-             "INSERT INTO ind_force SELECT ?1, ?3, %s, v.product_id, p.producer_id, v.stars, v.level, ps.grp, v.decision_no, "
+             "INSERT INTO ind_force SELECT ?1, ?3, %s, v.product_id, p.producer_id, v.stars, v.level, coalesce(ps.grp, (SELECT "
+             "g.grp FROM product_sets g WHERE g.set_no = p.set_no AND g.grp IS NOT NULL LIMIT 1)), v.decision_no, "
              "v.decision_date, v.expires_on, v.cert_no FROM (SELECT r.product_id, r.stars, r.level, r.decision_no, "
              "r.decision_date, r.expires_on, r.cert_no, max(r.decision_date || printf('%%012d', r.id)) FROM recognitions r "
              "WHERE r.stars >= ?2 AND r.decision_date <= ?1 AND r.expires_on > ?1 AND (r.ended_on IS NULL OR r.ended_on > ?1) "
