@@ -1,6 +1,7 @@
 /*
 ** page_report.c: the reports page of the province's and the Ministry's workspaces (docs/web.md
-** "Reports"): /tinh/bao-cao and /bo/bao-cao. A form (GET: it changes nothing) picks the report,
+** "Reports"): /tinh/bao-cao, /xa/bao-cao (a commune's officer: its commune, and the old communes
+** it was made of) and /bo/bao-cao. A form (GET: it changes nothing) picks the report,
 ** the unit (the province on the 2025 map, one of its communes, or, on the pre-2025 map, the
 ** old provinces that went into it and their districts; the Ministry: the country on either map
 ** and every province), the period (a year, a month of it, or up to a day) and the format; the
@@ -25,6 +26,22 @@ static const char *my_province(Req *r) {
 }
 
 static bool national(Req *r) { return str_has_prefix(r->path, "/bo/"); }
+
+/* The commune of a commune officer's page (/xa/bao-cao), else NULL. */
+static const char *my_commune(Req *r) {
+    if (!str_has_prefix(r->path, "/xa/")) return NULL;
+    const Grant *g = work_grant(r, ROLE_COMMUNE);
+    return g ? g->scope : "";
+}
+
+/* The page's own unit as the form's value: the country, the province or the commune (2025). */
+static const char *own_unit(Req *r) {
+    return national(r) ? "2025:" : my_commune(r) ? arena_printf(&r->arena, "2025:%s", my_commune(r))
+                                                 : arena_printf(&r->arena, "2025:%s", my_province(r));
+}
+
+/* The page's path. */
+static const char *self_path(Req *r) { return national(r) ? "/bo/bao-cao" : my_commune(r) ? "/xa/bao-cao" : "/tinh/bao-cao"; }
 
 static void option(json_t *group, const char *value, const char *label, const char *chosen) {
     json_array_append_new(group, json_pack("{s:s, s:s, s:b}", "value", value, "label", label, "selected", str_eq(value, chosen)));
@@ -55,6 +72,29 @@ static json_t *unit_groups(Req *r, const char *chosen) {
         json_array_append_new(groups, json_pack("{s:s, s:o}", "label", tr(r->lang, N_("The country")), "options", g));
         json_array_append_new(groups, json_pack("{s:s, s:o}", "label", tr(r->lang, N_("Provinces (from 1 July 2025)")), "options", p25));
         json_array_append_new(groups, json_pack("{s:s, s:o}", "label", tr(r->lang, N_("Provinces (before 1 July 2025)")), "options", p63));
+        return groups;
+    }
+    if (my_commune(r)) { /* the commune, and the old communes it was made of */
+        json_t *g = json_array(), *old = json_array();
+        Unit cu;
+        Err e = ERR_INIT;
+        const char *code = my_commune(r);
+        if (!unit_get(r->db, a, code, today, &cu, &e)) option(g, arena_printf(a, "2025:%s", code), unit_full_name(a, &cu), chosen);
+        err_clear(&e);
+        Stmt *s = db_prepare(r->db, "SELECT old_code FROM unit_links WHERE level = 'commune' AND new_code = ?1 ORDER BY old_code");
+        db_bind_text(s, 1, code);
+        while (db_step(s) == DB_ROW) {
+            const char *oc = arena_strdup(a, db_col_text(s, 0));
+            Unit ou;
+            if (unit_get(r->db, a, oc, UNIT_LAST_OLD_DATE, &ou, &e)) {
+                err_clear(&e);
+                continue;
+            }
+            option(old, arena_printf(a, "pre2025:%s", oc), unit_full_name(a, &ou), chosen);
+        }
+        db_done(s);
+        json_array_append_new(groups, json_pack("{s:s, s:o}", "label", tr(r->lang, N_("The commune")), "options", g));
+        json_array_append_new(groups, json_pack("{s:s, s:o}", "label", tr(r->lang, N_("Communes before 1 July 2025")), "options", old));
         return groups;
     }
     const char *prov = my_province(r);
@@ -135,7 +175,7 @@ static int form(Req *r, json_t *groups, const Err *e) {
     /* the rounds: the province's, or the Ministry's */
     json_t *rounds = json_array();
     Stmt *s = db_prepare(r->db, "SELECT id, year, number, name FROM rounds WHERE province_code = ?1 ORDER BY year DESC, number DESC LIMIT 50");
-    db_bind_text(s, 1, national(r) ? "bo" : my_province(r));
+    db_bind_text(s, 1, national(r) ? "bo" : my_commune(r) ? "-" : my_province(r)); /* a commune has no rounds */
     while (db_step(s) == DB_ROW)
         json_array_append_new(rounds, json_pack("{s:I, s:s, s:b}", "value", (json_int_t)db_col_int(s, 0), "label",
                                                 arena_printf(&r->arena, tr(r->lang, N_("Round %d of %d: %s")), (int)db_col_int(s, 2),
@@ -148,7 +188,7 @@ static int form(Req *r, json_t *groups, const Err *e) {
     Err pe = ERR_INIT;
     json_array_append_new(plans, json_pack("{s:s, s:s, s:b}", "value", "", "label", tr(r->lang, N_("Every plan of the period")), "selected",
                                            req_int(r, "plan", 0) == 0));
-    if (!plan_list(r->db, national(r) ? "" : my_province(r), 0, 100, 0, &items, &total, &pe)) {
+    if (!plan_list(r->db, national(r) ? "" : my_commune(r) ? my_commune(r) : my_province(r), 0, 100, 0, &items, &total, &pe)) {
         size_t i;
         json_array_foreach(items, i, p)
             json_array_append_new(plans, json_pack("{s:O, s:O, s:b}", "value", json_object_get(p, "id"), "label", json_object_get(p, "title"),
@@ -159,7 +199,7 @@ static int form(Req *r, json_t *groups, const Err *e) {
     json_t *view = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s, s:b}", "reports", reports, "units", groups, "years", years,
                              "months", months, "rounds", rounds, "plans", plans, "until", req_query(r, "until") ? req_query(r, "until") : "",
                              "number", req_query(r, "number") ? req_query(r, "number") : "", "signer",
-                             req_query(r, "signer") ? req_query(r, "signer") : "", "self", national(r) ? "/bo/bao-cao" : "/tinh/bao-cao",
+                             req_query(r, "signer") ? req_query(r, "signer") : "", "self", self_path(r),
                              "national", national(r));
     if (e && e->status) {
         char buf[600];
@@ -176,7 +216,7 @@ int page_reports(Req *r) {
     if (!format || !*format) return form(r, groups, NULL);
     Err e = ERR_INIT;
     const char *unit = req_query(r, "unit");
-    if (!unit || !*unit) unit = national(r) ? "2025:" : arena_printf(&r->arena, "2025:%s", my_province(r));
+    if (!unit || !*unit) unit = own_unit(r);
     if (!offered(groups, unit)) {
         err_set(&e, 422, "unit", "%s is not one of the units this page reports on", unit);
         return form(r, groups, &e);

@@ -20,6 +20,7 @@ static const struct {
     {ROLE_PRODUCER, "/cua-toi/chu-the", N_("My organisation")},
     {ROLE_COMMUNE, "/xa/ho-so", N_("Commune dossiers")},
     {ROLE_COMMUNE, "/xa/tien-do", N_("Progress")},
+    {ROLE_COMMUNE, "/xa/bao-cao", N_("Reports")},
     {ROLE_COMMUNE, "/xa/chu-the", N_("Producers of the commune")},
     {ROLE_COMMUNE, "/xa/xac-nhan", N_("Accounts to confirm")},
     {ROLE_PROVINCE, "/tinh/ho-so", N_("Province dossiers")},

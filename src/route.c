@@ -239,6 +239,7 @@ const Route routes[] = {
 
     /* the commune officer's workspace (page_commune.c) */
     WORK("GET", "/xa/tien-do", RB(COMMUNE), "login", "format:enum(csv|xlsx)", page_progress, "commune.progress"),
+    WORK("GET", "/xa/bao-cao", RB(COMMUNE), "login", REPORT_PAGE_PARAMS, page_reports, "commune.reports"),
     WORK("GET", "/xa/ho-so", RB(COMMUNE) | RB(ADMIN), "dossiers.read", PUBLIC_LIST_PARAMS, page_commune_dossiers,
          "commune.dossiers"),
     WORK_ON("GET", "/xa/ho-so/{id}", RB(COMMUNE) | RB(ADMIN), "dossiers.read", "done", page_commune_dossier,

@@ -78,11 +78,12 @@ export default function (check) {
 }
 
 // The commune officer's progress (/xa/tien-do): its figures, charts (producers by type,
-// certificates ending in the next 12 months) and its products in force, each linking to its page.
+// certificates ending in the next 12 months) and its products in force, each linking to its page;
+// then its reports (/xa/bao-cao): the list of its products in force as a PDF.
 export function communeProgress(check) {
   check('the commune officer sees its commune\'s progress and products', async (env) => {
     for (const [viewport, name] of [[DESKTOP, 'commune-progress-desktop'], [PHONE, 'commune-progress-phone']]) {
-      await withPage(env, { viewport }, async (page) => {
+      await withPage(env, { viewport, acceptDownloads: true }, async (page) => {
         await signInAs(env, page, 'xa.mocay');
         if (viewport === DESKTOP) {
           await page.getByRole('link', { name: 'Tiến độ', exact: true }).click();
@@ -99,6 +100,15 @@ export function communeProgress(check) {
         if (viewport === DESKTOP) {
           await page.locator('#products-h ~ .table-wrap a').first().click();
           await page.waitForURL(/\/san-pham\/\d+/);
+          // its own reports: the list of its products in force, as a PDF
+          await page.goBack();
+          await page.getByRole('link', { name: 'Báo cáo', exact: true }).click();
+          await page.waitForURL(/\/xa\/bao-cao/);
+          await page.getByLabel('Danh sách sản phẩm OCOP còn hiệu lực').check();
+          const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải PDF' }).click()]);
+          const pdf = pdftext(await d.path());
+          assert(pdf.includes('ỦY BAN NHÂN DÂN') && pdf.includes('XÃ MỎ CÀY') && pdf.includes('Kẹo dừa'),
+                 `the commune's products PDF: ${pdf.slice(0, 300)}`);
         }
       });
     }

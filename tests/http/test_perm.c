@@ -63,6 +63,7 @@ static const Expect expect[] = {
     {"reports.get", "ooooooooo", "ooooooooo"},
     {"reports.page", "UFoFFFFFF", "UFoFFFFFF"},
     {"commune.progress", "UFFoFFFFF", "UFFoFFFFF"},
+    {"commune.reports", "UFFoFFFFF", "UFFoFFFFF"},
     /* the country's plans on the Ministry's forms: a province's plan is not found there */
     {"national_plans.list_page", "UoFFFFFFo", "UoFFFFFFo"},
     {"national_plans.new_page", "UoFFFFFFo", "UoFFFFFFo"},
