@@ -160,6 +160,43 @@ static const char *type_word(Lang lang, const char *type) {
     return type;
 }
 
+/* ---- sorting a model's items ---------------------------------------------------------------------- */
+
+typedef int (*ItemCmp)(const json_t *x, const json_t *y);
+
+typedef struct Item {
+    json_t *v;
+    size_t at;
+} Item;
+
+static int item_cmp(const void *x, const void *y, void *cmp) {
+    const Item *a = x, *b = y;
+    int c = ((ItemCmp)cmp)(a->v, b->v);
+    return c ? c : a->at < b->at ? -1 : a->at > b->at; /* stable */
+}
+
+/* Sort the items of arr by cmp, keeping the order of equal ones. */
+static void sort_items(json_t *arr, ItemCmp cmp) {
+    size_t n = json_array_size(arr);
+    Item *items = xcalloc(n ? n : 1, sizeof *items);
+    for (size_t i = 0; i < n; i++) items[i] = (Item){json_incref(json_array_get(arr, i)), i};
+    qsort_r(items, n, sizeof *items, item_cmp, (void *)cmp);
+    json_array_clear(arr);
+    for (size_t i = 0; i < n; i++) json_array_append_new(arr, items[i].v);
+    free(items);
+}
+
+/* A chart's bars, the largest first. */
+static int most_first(const json_t *x, const json_t *y) {
+    json_int_t a = json_integer_value(json_object_get(x, "value")), b = json_integer_value(json_object_get(y, "value"));
+    return a > b ? -1 : a < b;
+}
+
+/* Products, the certificate that ends soonest first. */
+static int soonest_first(const json_t *x, const json_t *y) {
+    return strcmp(json_string_value(json_object_get(x, "expires_on")), json_string_value(json_object_get(y, "expires_on")));
+}
+
 /* ---- the model's frame ------------------------------------------------------------------------------ */
 
 typedef struct Ctx {
@@ -421,15 +458,7 @@ static json_t *build_summary(Ctx *c, Err *e) {
         }
         json_decref(r3), json_decref(r4), json_decref(r5), json_decref(rc);
         /* the chart: the largest 20 */
-        size_t nb = json_array_size(bars);
-        for (size_t x = 1; x < nb; x++) /* insertion sort by value, descending, stable */
-            for (size_t y = x; y > 0 && json_integer_value(json_object_get(json_array_get(bars, y), "value")) >
-                                            json_integer_value(json_object_get(json_array_get(bars, y - 1), "value"));
-                 y--) {
-                json_t *t = json_incref(json_array_get(bars, y));
-                json_array_set(bars, y, json_array_get(bars, y - 1));
-                json_array_set_new(bars, y - 1, t);
-            }
+        sort_items(bars, most_first);
         while (json_array_size(bars) > 20) json_array_remove(bars, json_array_size(bars) - 1);
         json_object_set_new(sec, "chart", json_pack("{s:s, s:o}", "title",
                                                     arena_printf(a, tr(lang, "OCOP products in force by %s (the largest %d)"),
@@ -492,7 +521,9 @@ fail:
 /* ---- products and due ------------------------------------------------------------------------------- */
 
 static const char *level_text(Lang lang, const char *level) {
-    return str_eq(level, "ministry") ? tr(lang, "Ministry") : str_eq(level, "district") ? tr(lang, "District") : tr(lang, "Province");
+    return str_eq(level, "ministry")   ? tr(lang, "Ministry")
+           : str_eq(level, "district") ? tr(lang, "District People's Committee")
+                                       : tr(lang, "Provincial People's Committee");
 }
 
 static json_t *build_products(Ctx *c, bool due, Err *e) {
@@ -536,15 +567,7 @@ static json_t *build_products(Ctx *c, bool due, Err *e) {
             const char *x = json_string_value(json_object_get(it, "expires_on"));
             if (x && *x && strcmp(x, c->to) > 0 && strcmp(x, until) <= 0) json_array_append(list, it);
         }
-        size_t n = json_array_size(list);
-        for (size_t x = 1; x < n; x++)
-            for (size_t y = x; y > 0 && strcmp(json_string_value(json_object_get(json_array_get(list, y), "expires_on")),
-                                               json_string_value(json_object_get(json_array_get(list, y - 1), "expires_on"))) < 0;
-                 y--) {
-                json_t *t = json_incref(json_array_get(list, y));
-                json_array_set(list, y, json_array_get(list, y - 1));
-                json_array_set_new(list, y - 1, t);
-            }
+        sort_items(list, soonest_first);
     }
     int64_t stars[6] = {0};
     json_array_foreach(list, i, it) {
