@@ -68,6 +68,10 @@ export default function (check) {
       t = await text(page);
       shown(t, 'Không lập được báo cáo', 'a round report without a round');
       shown(t, 'cần nhập round', 'a round report without a round');
+      // a unit that is not the province's (another province, typed into the address): refused, nothing made
+      const r = await page.goto(env.base + '/tinh/bao-cao?report=summary&unit=2025%3A01&format=pdf');
+      assert(r.status() === 422, `another province's report: HTTP ${r.status()}, not 422`);
+      shown(await text(page), 'không phải đơn vị mà trang này báo cáo', 'another province\'s report');
     });
     await withPage(env, { viewport: PHONE }, async (page) => {
       await signInAs(env, page, 'tinh.vinhlong');
