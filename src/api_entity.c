@@ -223,7 +223,7 @@ int api_entity_export(Req *r) {
     }
     char *out = NULL;
     size_t n = 0;
-    int rc = entity_export(en, &r->actor, items, fmt, vi, &r->arena, &out, &n, &e);
+    int rc = entity_export(r->db, en, &r->actor, items, fmt, vi, &r->arena, &out, &n, &e);
     json_decref(items);
     if (rc) return resp_problem(r, &e);
     return resp_download(r, fmt, out, n, en->name);

@@ -400,7 +400,7 @@ static int letters_to_col(const char *s) {
 
 static int cmd_import(Opts *o) {
     const Entity *en = entity_by_name(o->args[0]);
-    if (!en) return cli_fail("cannot import '%s': kinds are producers, products, recognitions, villages, points, councils", o->args[0]), 2;
+    if (!en) return cli_fail("cannot import '%s': kinds are producers, products, recognitions, villages, points, councils, dossiers", o->args[0]), 2;
     const char *path = o->args[1];
     TableFormat fmt = TABLE_AUTO;
     if (o->format && strcmp(o->format, "csv") == 0) fmt = TABLE_CSV;
@@ -481,7 +481,7 @@ static int cmd_import(Opts *o) {
 
 static int cmd_export(Opts *o) {
     const Entity *en = entity_by_name(o->args[0]);
-    if (!en) return cli_fail("cannot export '%s': kinds are producers, products, recognitions, villages, points, councils", o->args[0]), 2;
+    if (!en) return cli_fail("cannot export '%s': kinds are producers, products, recognitions, villages, points, councils, dossiers", o->args[0]), 2;
     TableFormat fmt = TABLE_CSV;
     const char *format = o->format;
     if (!format && o->output) {
@@ -503,7 +503,7 @@ static int cmd_export(Opts *o) {
     char *out = NULL;
     size_t n = 0;
     int rc = entity_list(db, &a, en, &lq, &items, &total, &e);
-    if (!rc) rc = entity_export(en, &who, items, fmt, !o->lang || strcmp(o->lang, "vi") == 0, &a, &out, &n, &e);
+    if (!rc) rc = entity_export(db, en, &who, items, fmt, !o->lang || strcmp(o->lang, "vi") == 0, &a, &out, &n, &e);
     json_decref(items);
     arena_free(&a);
     db_close(db);

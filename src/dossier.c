@@ -155,14 +155,14 @@ const Entity ENTITY_ROUNDS = {
 
 /* ---- dossiers ------------------------------------------------------------------------------------ */
 
-static const EnumVal kinds[] = {
+const EnumVal DOSSIER_KINDS[] = {
     {"first", "Đánh giá lần đầu", "First evaluation"},
     {"upgrade", "Nâng hạng", "Upgrade"},
     {"reevaluation", "Đánh giá lại", "Re-evaluation"},
     {NULL, NULL, NULL},
 };
 
-static const EnumVal states[] = {
+const EnumVal DOSSIER_STATES[] = {
     {"draft", "Bản nháp", "Draft"},
     {"submitted", "Đã nộp", "Submitted"},
     {"with_commune", "Xã đang kiểm tra", "With the commune"},
@@ -371,7 +371,7 @@ static const Field dossier_fields[] = {
     {.name = "reg_no", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Số đăng ký", .en = "Registration no."},
     {.name = "reg_serial", .type = FT_INT, .flags = FF_INTERNAL},
     {.name = "reg_year", .type = FT_INT, .flags = FF_INTERNAL},
-    {.name = "kind", .type = FT_ENUM, .enums = kinds, .flags = FF_REQUIRED | FF_FILTER, .vi = "Loại hồ sơ", .en = "Kind"},
+    {.name = "kind", .type = FT_ENUM, .enums = DOSSIER_KINDS, .flags = FF_REQUIRED | FF_FILTER, .vi = "Loại hồ sơ", .en = "Kind"},
     {.name = "product_id", .type = FT_REF, .ref = "products", .flags = FF_REQUIRED | FF_FILTER, .vi = "Sản phẩm", .en = "Product"},
     {.name = "producer_id", .type = FT_INT, .flags = FF_READONLY | FF_FILTER, .vi = "Chủ thể", .en = "Producer"},
     {.name = "commune_code", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Mã xã", .en = "Commune code"},
@@ -379,7 +379,7 @@ static const Field dossier_fields[] = {
     {.name = "rubric_version", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER, .vi = "Bộ tiêu chí", .en = "Score sheet"},
     {.name = "set_no", .type = FT_INT, .flags = FF_READONLY | FF_FILTER, .vi = "Bộ sản phẩm", .en = "Product set", .help = "the product's set under the score sheet in force (not writable: reclassify the product)"},
     {.name = "samples", .type = FT_INT, .min = 0, .max = 100, .vi = "Số mẫu", .en = "Samples", .help = "5 (none for tourism, set 26)"},
-    {.name = "state", .type = FT_ENUM, .enums = states, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Trạng thái", .en = "State"},
+    {.name = "state", .type = FT_ENUM, .enums = DOSSIER_STATES, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Trạng thái", .en = "State"},
     {.name = "filed_on", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Ngày nộp", .en = "Filed on"},
     {.name = "received_on", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Ngày xã tiếp nhận", .en = "Received on"},
     {.name = "commune_due", .type = FT_DATE, .flags = FF_READONLY | FF_SORT, .vi = "Hạn xã kiểm tra", .en = "Commune due"},
@@ -423,7 +423,7 @@ const Entity ENTITY_DOSSIERS = {
     .fields = dossier_fields, .filters = dossier_filters, .default_sort = "-id", .sorts = dossier_sorts,
     .prepare = dossier_prepare, .before_delete = dossier_delete, .decorate = dossier_decorate,
     .perm_create = PERM_DOSSIERS_WRITE, .perm_update = PERM_DOSSIERS_WRITE, .perm_delete = PERM_DOSSIERS_WRITE,
-    .perm_read = PERM_DOSSIERS_READ,
+    .perm_read = PERM_DOSSIERS_READ, .export_as = &ENTITY_DOSSIER_ARCHIVE,
     .council_sql = "CAST(? AS INTEGER) IN (SELECT council_id FROM rounds WHERE id = round_id OR id = province_round_id)",
     .ministry_sql = "(state IN ('with_ministry', 'in_ministry_round', 'ministry_scored') OR ministry_pass IS NOT NULL)",
     /* ?q=: folded words (lower case, without diacritics or punctuation: "keo dua", "05 pdk") within

@@ -31,6 +31,15 @@
 #include "err.h"
 
 extern const Entity ENTITY_DOSSIERS, ENTITY_ROUNDS;
+/* Kinds (first, upgrade, reevaluation) and states of a dossier, with their labels. */
+extern const EnumVal DOSSIER_KINDS[], DOSSIER_STATES[];
+
+/* Dossiers decided on paper before the province used ocop, recorded by import (`ocop import
+** dossiers`, POST /api/v1/import/dossiers; dossier_archive.c): closed (decided, rejected or
+** withdrawn), with the round they were evaluated in (created, closed, when the province has no
+** such round yet), the council's average score and the stars. The same table as
+** ENTITY_DOSSIERS; a province officer's (rounds.write) within the province. */
+extern const Entity ENTITY_DOSSIER_ARCHIVE;
 
 /* The transitions as data: [{action, from: [...], to, roles: [...], needs: "..."}]. */
 json_t *dossier_transitions(void);

@@ -12,13 +12,14 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "dossier.h"
 #include "search.h"
 #include "text.h"
 #include "rubric.h"
 #include "util.h"
 
 const Entity *const entities[] = {&ENTITY_VILLAGES, &ENTITY_PRODUCERS, &ENTITY_PRODUCTS, &ENTITY_RECOGNITIONS,
-                                  &ENTITY_POINTS, &ENTITY_COUNCILS, NULL};
+                                  &ENTITY_POINTS, &ENTITY_COUNCILS, &ENTITY_DOSSIER_ARCHIVE, NULL};
 
 /* Each entity's name is a word of the catalogues when an error names it ("no product with id 5":
 ** "không có sản phẩm nào có mã số 5"): err.h err_word. */

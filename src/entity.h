@@ -143,6 +143,9 @@ struct Entity {
     ** takes the search text folded (text_fold: lower case, no diacritics), e.g. the names of
     ** the records it refers to. NULL: such an entity cannot be searched. */
     const char *search_sql;
+    /* Exports of this entity are written with the columns of export_as (after its decorate):
+    ** the dossiers' lists export as the archive's import reads them (dossier_archive.c). */
+    const struct Entity *export_as;
 };
 
 extern const Entity ENTITY_PRODUCERS, ENTITY_PRODUCTS, ENTITY_RECOGNITIONS, ENTITY_VILLAGES,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "dossier.h"
 #include "search.h"
 #include "tablew.h"
 #include "text.h"
@@ -70,6 +71,18 @@ static const Column *column_of(const Column *cols, int ncols, const char *field)
     return NULL;
 }
 
+/* The column a problem of field lies in: its own, or for a reference by id ("product_id") that
+** the file makes by another key, the column of that key ("product_code"). */
+static const Column *problem_column(const Column *cols, int ncols, const char *field) {
+    const Column *c = column_of(cols, ncols, field);
+    size_t n = strlen(field);
+    if (c || n < 4 || strcmp(field + n - 3, "_id") != 0) return c;
+    for (int i = 0; i < ncols; i++)
+        if (cols[i].field && (cols[i].field->flags & FF_IMPORT_KEY) && strncmp(cols[i].field->name, field, n - 2) == 0)
+            return &cols[i];
+    return NULL;
+}
+
 /* Where the current row is, for a problem entity_check finds in it (row_problem). */
 typedef struct RowAt {
     ImportResult *res;
@@ -110,6 +123,8 @@ static const char *const *required_columns(const Entity *en) {
     static const char *const villages[] = {"name", "commune_code", NULL};
     static const char *const points[] = {"name", "kind", "commune_code", NULL};
     static const char *const councils[] = {"name", "level", NULL};
+    static const char *const dossiers[] = {"kind", "product_code|product_id", "filed_on", NULL};
+    if (en == &ENTITY_DOSSIER_ARCHIVE) return dossiers;
     if (en == &ENTITY_COUNCILS) return councils;
     if (en == &ENTITY_PRODUCERS) return producers;
     if (en == &ENTITY_PRODUCTS) return products;
@@ -272,7 +287,7 @@ rows:
             ** re-imports as duplicates (its certificates of ocop's series included). */
             if (en->prepare && en->prepare(db, &a, obj, 0, &re)) {
                 entity_err_label(en, &re);
-                problem_err(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
+                problem_err(res, rn, problem_column(cols, ncols, re.field), re.field[0] ? re.field : NULL,
                             cell_of(row, nc, cols, ncols, re.field), re.detail, &re);
             } else if (en->find_duplicate && (dup = en->find_duplicate(db, obj, &why)) != 0) {
                 res->duplicates++;
@@ -283,7 +298,7 @@ rows:
             } else if (entity_check_write(db, en, who, en->perm_create, NULL, obj, 0, &re) ||
                        (writing && entity_write_new(db, &a, en, obj, &id, false, &re))) {
                 entity_err_label(en, &re);
-                problem_err(res, rn, column_of(cols, ncols, re.field), re.field[0] ? re.field : NULL,
+                problem_err(res, rn, problem_column(cols, ncols, re.field), re.field[0] ? re.field : NULL,
                             cell_of(row, nc, cols, ncols, re.field), re.detail, &re);
             } else {
                 res->created++;
@@ -383,8 +398,14 @@ json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_r
                      "duplicate_rows", res->duplicate_rows);
 }
 
-int entity_export(const Entity *en, const Actor *who, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out,
+int entity_export(Db *db, const Entity *en, const Actor *who, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out,
                   size_t *n, Err *e) {
+    if (en->export_as) {
+        en = en->export_as;
+        size_t i;
+        json_t *o;
+        json_array_foreach(items, i, o) en->decorate(db, o, json_integer_value(json_object_get(o, "id")));
+    }
     int nf = 0;
     const Field **fs = entity_export_fields(en, entity_personal_allowed(who), a, &nf);
     TableWriter *w = tablew_new(fmt, vi ? en->label_vi : en->name);

@@ -46,9 +46,10 @@ void import_result_free(ImportResult *res);
 json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_run);
 
 /* Write items (output records of en, as entity_list gave them to who) as a CSV or XLSX file
+** (with the columns of en->export_as when it has one, decorated from db)
 ** with Vietnamese (vi) or English headers; the personal columns only for who may see some
 ** (entity_personal_allowed: the system, an officer in scope). *out is malloc'd (caller frees). */
-int entity_export(const Entity *en, const Actor *who, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out,
+int entity_export(Db *db, const Entity *en, const Actor *who, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out,
                   size_t *n, Err *e);
 
 #endif

@@ -21,6 +21,7 @@
 #include "entity.h"
 #include "files.h"
 #include "form.h"
+#include "dossier.h"
 #include "importer.h"
 #include "page.h"
 #include "page_dossier.h"
@@ -578,6 +579,7 @@ static const struct {
     {&ENTITY_RECOGNITIONS, N_("Recognitions (earlier decisions)"), NULL},
     {&ENTITY_VILLAGES, N_("Craft villages"), "/lang-nghe"},
     {&ENTITY_POINTS, N_("Points of sale"), "/diem-ban"},
+    {&ENTITY_DOSSIER_ARCHIVE, N_("Dossiers decided before ocop (archive)"), NULL},
 };
 
 static const Entity *kind_entity(const char *name) {

@@ -37,6 +37,7 @@ static const struct {
     {"rescore", N_("Re-scoring opened")},
     {"close_scoring", N_("Scoring closed")},
     {"decide", N_("Decided")},
+    {"archive", N_("Recorded from the archive (decided before ocop)")},
 };
 
 const char *work_action_label(Req *r, const char *action) {
@@ -141,6 +142,13 @@ json_t *work_dossier_view(Req *r, int64_t id, Err *e) {
         json_object_set_new(ev, "to_label", json_string(work_state_label(r, page_jstr(ev, "to"))));
     }
     json_object_set_new(d, "events", events);
+    /* Recorded from the archive (dossier_archive.c): only its outcome is on record. */
+    json_array_foreach(events, i, ev) if (str_eq(page_jstr(ev, "action"), "archive")) json_object_set_new(d, "archived", json_true());
+    json_t *avg = json_object_get(d, "avg_score");
+    if (json_is_number(avg)) {
+        char num[32];
+        json_object_set_new(d, "score_text", json_string(lang_num(r->lang, json_number_value(avg), 2, num, sizeof num)));
+    }
 
     json_t *files = dossier_files(r->db, id), *f;
     json_array_foreach(files, i, f) {

@@ -450,7 +450,7 @@ static int download(Req *r, const ListPage *lp, const State *s) {
     size_t n = 0;
     Err e = ERR_INIT;
     if (entity_list(r->db, &r->arena, lp->en, &lq, &items, &total, &e) ||
-        entity_export(lp->en, &r->actor, items, fmt, r->lang == LANG_VI, &r->arena, &out, &n, &e)) {
+        entity_export(r->db, lp->en, &r->actor, items, fmt, r->lang == LANG_VI, &r->arena, &out, &n, &e)) {
         json_decref(items);
         int st = resp_problem(r, &e);
         err_clear(&e);

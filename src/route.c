@@ -551,7 +551,7 @@ static int check_kind(Req *r) {
     const Entity *en = entity_by_name(r->pathv[0]);
     if (!en)
         return resp_error(r, 404, "kind",
-                          "cannot import '%s': kinds are producers, products, recognitions, villages, points, councils",
+                          "cannot import '%s': kinds are producers, products, recognitions, villages, points, councils, dossiers",
                           r->pathv[0]);
     if (!auth_can(r->auth, en->perm_create))
         return forbidden(r, "kind", "your roles do not allow creating %s (%s)", en->name, perm_name(en->perm_create));
