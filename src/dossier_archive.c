@@ -16,6 +16,7 @@
 
 #include "dossier.h"
 #include "rubric.h"
+#include "text.h"
 #include "util.h"
 
 static const char *sget(json_t *o, const char *k) {
@@ -166,11 +167,28 @@ static int archive_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         int64_t rid = find_round(db, p.province, ryear, rno);
         json_object_set_new(obj, "round_id", rid ? json_integer(rid) : json_null());
     }
+    /* The council of the province that scored it: for the round the import makes. */
+    const char *council = sget(obj, "council_name");
+    if (council && !ryear)
+        return err_set(e, 422, "council_name", "%s: the council scored the dossier in a round: give the round (round_year, round_number)", "council_name");
+    if (council) {
+        char *key = text_key(council, strlen(council));
+        Stmt *s = db_prepare(db, "SELECT id FROM councils WHERE province_code = ? AND name_key = ?");
+        db_bind_text(s, 1, p.province);
+        db_bind_text(s, 2, key ? key : council);
+        int64_t cid = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
+        db_done(s);
+        free(key);
+        if (!cid)
+            return err_set(e, 422, "council_name", "%s: province %s has no council named '%s': import the councils first", "council_name",
+                           p.province, council);
+        json_object_set_new(obj, "round_council", json_integer(cid));
+    }
     return 0;
 }
 
 /* After the row: the round it names, when the province has none (closed, the law's dates:
-** round_prepare), and the one event of its history. The importer's user is the audit entry's. */
+** round_prepare; the council named with it), and the one event of its history. The importer's user is the audit entry's. */
 static int archive_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     int64_t ryear = iget(obj, "round_year"), rno = iget(obj, "round_number");
     const char *province = sget(obj, "province_code");
@@ -180,6 +198,7 @@ static int archive_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
             json_t *round = json_pack("{s:s, s:I, s:I, s:s, s:s}", "province_code", province, "year", (json_int_t)ryear,
                                       "number", (json_int_t)rno, "state", "closed", "note",
                                       "Tạo khi nhập hồ sơ lưu trữ (trước khi dùng ocop)");
+            if (iget(obj, "round_council")) json_object_set_new(round, "council_id", json_integer(iget(obj, "round_council")));
             int rc = ENTITY_ROUNDS.prepare(db, a, round, 0, e) || entity_write_new(db, a, &ENTITY_ROUNDS, round, &rid, false, e);
             json_decref(round);
             if (rc) return -1;
@@ -266,6 +285,7 @@ static const Field archive_fields[] = {
     {.name = "forwarded_on", .type = FT_DATE, .flags = FF_SORT, .vi = "Ngày chuyển tỉnh", .en = "Forwarded on"},
     {.name = "round_year", .type = FT_INT, .flags = FF_VIRTUAL, .min = 2018, .max = 2100, .vi = "Năm của đợt", .en = "Round year", .help = "with Đợt: the province's round it was evaluated in"},
     {.name = "round_number", .type = FT_INT, .flags = FF_VIRTUAL, .min = 1, .max = 12, .vi = "Đợt", .en = "Round"},
+    {.name = "council_name", .type = FT_TEXT, .flags = FF_VIRTUAL | FF_NOEXPORT, .maxlen = 300, .vi = "Hội đồng", .en = "Council", .help = "the province's council that scored it (a round the import makes gets it)"},
     {.name = "round_id", .type = FT_REF, .ref = "rounds", .flags = FF_READONLY | FF_NOEXPORT, .vi = "ID đợt", .en = "Round id"},
     {.name = "state", .type = FT_ENUM, .enums = DOSSIER_STATES, .flags = FF_FILTER, .vi = "Trạng thái", .en = "State", .help = "decided (the default), rejected or withdrawn"},
     {.name = "knockout_reason", .type = FT_TEXT, .maxlen = 2000, .vi = "Lý do loại", .en = "Knock-out reason", .help = "required when rejected"},

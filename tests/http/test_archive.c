@@ -66,14 +66,15 @@ static long long indicator(const char *code, const char *unit, const char *from,
 ** dates, a decimal comma, empty cells for what ocop works out. */
 static const char ARCHIVE[] =
     "Loại hồ sơ,Mã sản phẩm,Ngày nộp,Ngày chuyển tỉnh,Năm của đợt,Đợt,Trạng thái,Lý do loại,"
-    "Điểm trung bình của Hội đồng,Số sao,Gửi Bộ đánh giá 5 sao,Ghi chú\n"
+    "Điểm trung bình của Hội đồng,Số sao,Gửi Bộ đánh giá 5 sao,Ghi chú,Hội đồng\n"
     /* stars from the score (58: 3★), a round Vĩnh Long never had: made, closed */
-    "Đánh giá lần đầu,86-28903-001-2021,01/06/2021,15/09/2021,2021,2,,,58,,,Hồ sơ giấy 2021\n"
-    "Đánh giá lần đầu,86-28870-001-2021,2023-03-01,,2023,2,Đã có quyết định,,\"74,5\",4,,\n"
-    "Đánh giá lần đầu,86-28903-004-2023,2022-03-01,,2022,1,Bị loại,Không có giấy chứng nhận an toàn thực phẩm,,,,\n"
+    "Đánh giá lần đầu,86-28903-001-2021,01/06/2021,15/09/2021,2021,2,,,58,,,Hồ sơ giấy 2021,"
+    "\"hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long (demo)\"\n"
+    "Đánh giá lần đầu,86-28870-001-2021,2023-03-01,,2023,2,Đã có quyết định,,\"74,5\",4,,,\n"
+    "Đánh giá lần đầu,86-28903-004-2023,2022-03-01,,2022,1,Bị loại,Không có giấy chứng nhận an toàn thực phẩm,,,,,\n"
     /* under 50 points: decided, not recognised; round 1 of 2023, which the province has */
-    "Đánh giá lần đầu,86-28903-005-2024,10/01/2023,,2023,1,,,45,,,\n"
-    "Nâng hạng,86-28903-001-2021,2023-02-01,,,,Đã rút,,,,,rút trước khi chấm\n";
+    "Đánh giá lần đầu,86-28903-005-2024,10/01/2023,,2023,1,,,45,,,,\n"
+    "Nâng hạng,86-28903-001-2021,2023-02-01,,,,Đã rút,,,,,rút trước khi chấm,\n";
 
 static void test_import_archive(void **state) {
     (void)state;
@@ -154,6 +155,7 @@ static void test_import_archive(void **state) {
     assert_string_equal(jstr(r.json, "forward_by"), "2021-10-30");
     assert_string_equal(jstr(r.json, "ends_on"), "2021-12-30");
     assert_string_equal(jstr(r.json, "name"), "Đợt 2 năm 2021");
+    assert_int_equal(jint(r.json, "council_id"), 1); /* named in another case */
     resp_free(&r);
 
     /* its history says where it came from */
@@ -270,9 +272,11 @@ static void test_bad_rows(void **state) {
         {"first,86-28903-002-2022,2099-01-02,,,,,,65,,", "C", "filed_on"},
         {"first,86-28903-002-2022,2025-01-02,2024-12-01,,,,,65,,", "D", "forwarded_on"},
         {"first,42-18673-001-2021,2025-01-02,,,,,,65,,", "B", "product_id"},         /* Hà Tĩnh's: not his */
+        {"first,86-28903-002-2022,2025-01-02,,2025,1,,,65,,,Hội đồng không có", "L", "council_name"},
+        {"first,86-28903-002-2022,2025-01-02,,,,,,65,,,\"Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Vĩnh Long (demo)\"", "L", "council_name"},
     };
     char csv[4096] = "kind,product_code,filed_on,forwarded_on,round_year,round_number,state,knockout_reason,avg_score,"
-                     "stars,to_ministry\n";
+                     "stars,to_ministry,council_name\n";
     size_t n = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         strcat(csv, cases[i].row);
