@@ -130,7 +130,7 @@ static int round_delete(Db *db, int64_t id, Err *e) {
 static const Field round_fields[] = {
     {.name = "id", .type = FT_ID, .flags = FF_SORT, .vi = "ID", .en = "ID"},
     {.name = "province_code", .type = FT_TEXT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .maxlen = 3, .vi = "Mã tỉnh", .en = "Province code"},
-    {.name = "year", .type = FT_INT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .min = 2018, .max = 2100, .vi = "Năm", .en = "Year"},
+    {.name = "year", .type = FT_INT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .min = 2013, .max = 2100, .vi = "Năm", .en = "Year", .help = "from 2013: Quảng Ninh ran OCOP rounds before the national programme (2018)"},
     {.name = "number", .type = FT_INT, .flags = FF_REQUIRED | FF_FILTER | FF_SORT, .min = 1, .max = 12, .vi = "Đợt", .en = "Round"},
     {.name = "name", .type = FT_TEXT, .flags = FF_SORT, .maxlen = 200, .vi = "Tên đợt", .en = "Name"},
     {.name = "name_key", .type = FT_TEXT, .flags = FF_INTERNAL},

@@ -91,6 +91,17 @@ static int archive_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     place_resolve(db, &p);
     json_object_set_new(obj, "province_code", json_string(p.province));
 
+    /* A number in ocop's own form for the dossier's commune ('NN/PĐK-(T)-(X)-(Năm)', dossier.c):
+    ** the dossiers ocop numbers there that year come after it. */
+    const char *reg = sget(obj, "reg_no");
+    int serial = 0, year = 0, used = 0;
+    char t[8], x[16];
+    if (reg && sscanf(reg, "%d/PĐK-%7[0-9]-%15[0-9]-%d%n", &serial, t, x, &year, &used) == 4 && !reg[used] &&
+        serial > 0 && str_eq(t, p.province) && str_eq(x, sget(obj, "commune_code"))) {
+        json_object_set_new(obj, "reg_serial", json_integer(serial));
+        json_object_set_new(obj, "reg_year", json_integer(year));
+    }
+
     const char *state = sget(obj, "state");
     if (!state) json_object_set_new(obj, "state", json_string(state = "decided"));
     if (!closed_state(state))
@@ -283,7 +294,7 @@ static const Field archive_fields[] = {
     {.name = "set_no", .type = FT_INT, .flags = FF_READONLY, .vi = "Bộ sản phẩm", .en = "Product set"},
     {.name = "filed_on", .type = FT_DATE, .flags = FF_REQUIRED | FF_SORT, .vi = "Ngày nộp", .en = "Filed on"},
     {.name = "forwarded_on", .type = FT_DATE, .flags = FF_SORT, .vi = "Ngày chuyển tỉnh", .en = "Forwarded on"},
-    {.name = "round_year", .type = FT_INT, .flags = FF_VIRTUAL, .min = 2018, .max = 2100, .vi = "Năm của đợt", .en = "Round year", .help = "with Đợt: the province's round it was evaluated in"},
+    {.name = "round_year", .type = FT_INT, .flags = FF_VIRTUAL, .min = 2013, .max = 2100, .vi = "Năm của đợt", .en = "Round year", .help = "with Đợt: the province's round it was evaluated in"},
     {.name = "round_number", .type = FT_INT, .flags = FF_VIRTUAL, .min = 1, .max = 12, .vi = "Đợt", .en = "Round"},
     {.name = "council_name", .type = FT_TEXT, .flags = FF_VIRTUAL | FF_NOEXPORT, .maxlen = 300, .vi = "Hội đồng", .en = "Council", .help = "the province's council that scored it (a round the import makes gets it)"},
     {.name = "round_id", .type = FT_REF, .ref = "rounds", .flags = FF_READONLY | FF_NOEXPORT, .vi = "ID đợt", .en = "Round id"},

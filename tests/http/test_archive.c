@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,15 +214,16 @@ static void test_import_archive(void **state) {
 ** the same way, a dry run writes nothing, and problems come as FILE:ROW:COL. */
 static void test_cli(void **state) {
     (void)state;
-    const char csv[] = "kind,product_code,filed_on,round_year,round_number,avg_score,stars\n"
-                       "upgrade,86-28870-001-2021,2024-02-01,2024,1,91,5\n";
+    const char csv[] = "reg_no,kind,product_code,filed_on,round_year,round_number,avg_score,stars\n"
+                       ",upgrade,86-28870-001-2021,2024-02-01,2024,1,91,5\n"
+                       "40/PĐK-86-28903-2024,first,86-28903-002-2022,2024-05-01,2024,2,55,\n";
     const char *file = write_file(S.dir, "archive.csv", csv, sizeof csv - 1);
     char *out = NULL, *err = NULL;
     long long before = total("/api/v1/dossiers?per_page=1");
     long long sent = indicator("dossiers_to_ministry", "86", "2024-01-01", "2024-12-31");
     int rc = run_ocop((const char *const[]){"import", "dossiers", file, "--db", S.db, "--dry-run", NULL}, &out, &err);
     assert_int_equal(rc, 0);
-    assert_non_null(strstr(out, "would import 1 dossiers"));
+    assert_non_null(strstr(out, "would import 2 dossiers"));
     free(out);
     free(err);
     assert_int_equal(total("/api/v1/dossiers?per_page=1"), before);
@@ -230,6 +232,17 @@ static void test_cli(void **state) {
     free(out);
     free(err);
     assert_int_equal(indicator("dossiers_to_ministry", "86", "2024-01-01", "2024-12-31"), sent + 1);
+    /* a registration number in ocop's form for the dossier's commune: ocop numbers after it */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT reg_serial, reg_year FROM dossiers WHERE reg_no = '40/PĐK-86-28903-2024'",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 40);
+    assert_int_equal(sqlite3_column_int(st, 1), 2024);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
 
     /* the sample of docs/import.md imports as it is (Đồng Tháp's: as an administrator) */
     char sample[512];
