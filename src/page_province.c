@@ -280,6 +280,7 @@ static const ListFilter dossier_filters[] = {
 static const ListOption dossier_sorts[] = {
     {"-id", N_("Newest first")},
     {"forwarded_on", N_("Forwarded earliest first")},
+    {"-filed_on", N_("Filed most recently first")},
     {"commune_due", N_("Commune's deadline, nearest first")},
     {"reg_no", N_("Registration number")},
     {"-stars", N_("Most stars first")},

@@ -13,6 +13,7 @@
 #include <utf8proc.h>
 
 #include "buf.h"
+#include "dossier.h"
 #include "indicator.h"
 #include "plan.h"
 #include "unit.h"
@@ -812,8 +813,12 @@ static json_t *build_round(Ctx *c, Err *e) {
         c->level = "province";
     }
     snprintf(c->to, sizeof c->to, "%s", ends);
+    /* the round's own name only when it says more than its number ("Đợt 2 năm 2025") */
+    char plain[48];
+    snprintf(plain, sizeof plain, "Đợt %d năm %d", number, year);
     json_t *m = frame(c, "round", tr(lang, "REPORT"),
-                      arena_printf(a, tr(lang, "Results of evaluation round %d of %d: %s"), number, year, name));
+                      str_eq(name, plain) ? arena_printf(a, tr(lang, "Results of evaluation round %d of %d"), number, year)
+                                          : arena_printf(a, tr(lang, "Results of evaluation round %d of %d: %s"), number, year, name));
     json_t *sec = section(m, tr(lang, "Dossiers of the round"));
     json_t *cols = json_array();
     json_array_append_new(cols, column("no", tr(lang, "No."), "int"));
@@ -842,7 +847,7 @@ static json_t *build_round(Ctx *c, Err *e) {
         json_t *sv = st ? json_integer(st) : json_string("");
         json_array_append_new(rows, json_pack("[I, s, s, s, s, s, o, o, s]", (json_int_t)++n, db_col_text(s, 0), db_col_text(s, 1),
                                               db_col_text(s, 2), cname, dossier_kind_text(lang, db_col_text(s, 4)), score, sv,
-                                              db_col_text(s, 7)));
+                                              entity_enum_label(DOSSIER_STATES, db_col_text(s, 7), lang == LANG_VI)));
     }
     db_done(s);
     summary(m, arena_printf(a, tr(lang, "Round %d of %d (%s, ends %s) evaluated %s dossiers: %s."), number, year,

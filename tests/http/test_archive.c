@@ -159,6 +159,16 @@ static void test_import_archive(void **state) {
     assert_int_equal(jint(r.json, "council_id"), 1); /* named in another case */
     resp_free(&r);
 
+    /* the round's report lists it with its score, stars and state in words */
+    snprintf(path, sizeof path, "/api/v1/reports/round?round=%lld&format=json", rid);
+    r = http_req_h(&S, h, "GET", path, NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    body_has(&r, "\"Kết quả đánh giá, phân hạng sản phẩm OCOP đợt 2 năm 2021\"");
+    body_has(&r, "\"Đã có quyết định\"");
+    body_has(&r, "Kẹo dừa sầu riêng Thanh Long");
+    assert_null(strstr(r.body, "\"decided\""));
+    resp_free(&r);
+
     /* its history says where it came from */
     snprintf(path, sizeof path, "/api/v1/dossiers/%lld/events", fid);
     r = http_req_h(&S, h, "GET", path, NULL, NULL, 0);
