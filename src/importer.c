@@ -398,6 +398,19 @@ json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_r
                      "duplicate_rows", res->duplicate_rows);
 }
 
+int import_template(const Entity *en, TableFormat fmt, bool vi, char **out, size_t *n, Err *e) {
+    TableWriter *w = tablew_new(fmt, vi ? en->label_vi : en->name);
+    const char *cells[64];
+    int k = 0;
+    for (const Field *f = en->fields; f->name && k < 64; f++) {
+        if (f->flags & (FF_INTERNAL | FF_READONLY) || f->type == FT_ID || f->type == FT_STAMP) continue;
+        if (f->type == FT_REF && (f->flags & FF_NOEXPORT)) continue; /* the import key stands for it */
+        cells[k++] = vi ? f->vi : f->en;
+    }
+    tablew_row(w, cells, k);
+    return tablew_finish(w, out, n, e);
+}
+
 int entity_export(Db *db, const Entity *en, const Actor *who, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out,
                   size_t *n, Err *e) {
     if (en->export_as) {

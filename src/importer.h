@@ -52,4 +52,9 @@ json_t *import_result_json(const Entity *en, const ImportResult *res, bool dry_r
 int entity_export(Db *db, const Entity *en, const Actor *who, json_t *items, TableFormat fmt, bool vi, Arena *a, char **out,
                   size_t *n, Err *e);
 
+/* An empty list of en to fill in: the header row of the columns an import of en takes (every
+** field one may write, a reference by its import key rather than its id; personal ones
+** included), Vietnamese (vi) or English. *out is malloc'd (caller frees). */
+int import_template(const Entity *en, TableFormat fmt, bool vi, char **out, size_t *n, Err *e);
+
 #endif

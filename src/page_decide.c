@@ -604,10 +604,11 @@ static const char *imports_dir(Req *r) { return arena_printf(&r->arena, "%s/impo
 ** result: counts, every row problem, and the confirmation form when there is none. */
 static int import_show(Req *r, int status, const Err *e, const char *kind, const char *sha, const char *filename,
                        const ImportResult *res) {
-    json_t *view = json_object(), *opts = json_array(), *exports = json_array();
+    json_t *view = json_object(), *opts = json_array(), *exports = json_array(), *templates = json_array();
     for (size_t i = 0; i < COUNT(kinds); i++) {
         json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", kinds[i].en->name, "label", tr(r->lang, kinds[i].label),
                                               "selected", str_eq(kind, kinds[i].en->name)));
+        json_array_append_new(templates, json_pack("{s:s, s:s}", "kind", kinds[i].en->name, "label", tr(r->lang, kinds[i].label)));
         if (kinds[i].list)
             json_array_append_new(exports, json_pack("{s:s, s:s, s:s}", "label", tr(r->lang, kinds[i].label), "csv",
                                                      arena_printf(&r->arena, "%s?province=%s&format=csv", kinds[i].list, province_of(r)),
@@ -616,6 +617,7 @@ static int import_show(Req *r, int status, const Err *e, const char *kind, const
     }
     json_object_set_new(view, "kinds", opts);
     json_object_set_new(view, "exports", exports);
+    json_object_set_new(view, "templates", templates);
     if (e && e->status) {
         char msg[600];
         json_object_set_new(view, "error", json_string(err_text(e, r->lang, msg, sizeof msg)));
@@ -700,6 +702,19 @@ int page_import_preview(Req *r) {
     free(data);
     free(name);
     return st;
+}
+
+/* GET /tinh/nhap/mau?kind=K[&format=xlsx]: the empty list of a kind to fill in, in the page's
+** language. */
+int page_import_template(Req *r) {
+    const Entity *en = kind_entity(req_query(r, "kind"));
+    if (!en) return resp_error(r, 400, "kind", "choose what the file holds");
+    TableFormat fmt = str_eq(req_query(r, "format"), "xlsx") ? TABLE_XLSX : TABLE_CSV;
+    char *out = NULL;
+    size_t n = 0;
+    Err e = ERR_INIT;
+    if (import_template(en, fmt, r->lang == LANG_VI, &out, &n, &e)) return resp_problem(r, &e);
+    return resp_download(r, fmt, out, n, arena_printf(&r->arena, "%s-mau", en->name));
 }
 
 /* POST /tinh/nhap/xac-nhan: the file the preview showed (sha, with the session's proof mac),

@@ -132,6 +132,7 @@ int page_certificate_revoke(Req *r);
 int page_import_form(Req *r);
 int page_import_preview(Req *r);
 int page_import_confirm(Req *r);
+int page_import_template(Req *r);
 int page_users(Req *r);
 int page_user_new(Req *r);
 int page_user_create(Req *r);

@@ -323,6 +323,8 @@ const Route routes[] = {
          "import.page"),
     {"POST", "/tinh/nhap", "import", "", 64 * MB, page_import_preview, "import.preview_page", NULL, 0, true, RB(PROVINCE)},
     WORK("POST", "/tinh/nhap/xac-nhan", RB(PROVINCE), "import", "", page_import_confirm, "import.confirm_page"),
+    WORK("GET", "/tinh/nhap/mau", RB(PROVINCE), "import", "kind:text(40) format:enum(csv|xlsx)", page_import_template,
+         "import.template_page"),
     WORK("GET", "/tinh/nguoi-dung", RB(PROVINCE), "users.read",
          "q:text(100) role:text(40) status:enum(active|disabled) sort:enum(" USER_SORTS ") format:enum(csv|xlsx) "
          DECIDE_PAGING, page_users,

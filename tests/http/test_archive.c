@@ -342,11 +342,60 @@ static void test_bad_rows(void **state) {
     assert_int_equal(total("/api/v1/dossiers?per_page=1"), dossiers);
 }
 
+/* The province's import page: the kind, its empty template, and a file checked before it is
+** written, in Vietnamese. */
+static void test_web(void **state) {
+    (void)state;
+    Browser b = {.s = &S};
+    browser_sign_in(&b, &S, "arch_tinh", NULL);
+    Resp r = browser_get(&b, "/tinh/nhap");
+    expect_page(&r, 200);
+    body_has(&r, "<option value=\"dossiers\">Hồ sơ đã đánh giá trước khi dùng ocop (lưu trữ)</option>");
+    body_has(&r, "href=\"/tinh/nhap/mau?kind=dossiers\"");
+    body_has(&r, "href=\"/tinh/ho-so?format=csv\"");
+    resp_free(&r);
+    r = browser_get(&b, "/tinh/nhap/mau?kind=dossiers");
+    expect_status(&r, 200, NULL);
+    assert_non_null(strstr(resp_header_value(&r, "Content-Type"), "text/csv"));
+    assert_non_null(strstr(r.body, "Số đăng ký,Loại hồ sơ,Mã sản phẩm,Ngày nộp,Ngày chuyển tỉnh,Năm của đợt,Đợt,Hội đồng,"
+                                   "Trạng thái,Lý do loại,Điểm trung bình của Hội đồng,Số sao,Gửi Bộ đánh giá 5 sao,Ghi chú\r\n"));
+    resp_free(&r);
+    r = browser_get(&b, "/tinh/nhap/mau?kind=dossiers&format=xlsx");
+    expect_status(&r, 200, NULL);
+    assert_true(r.len > 4 && !memcmp(r.body, "PK", 2));
+    resp_free(&r);
+    r = browser_get(&b, "/tinh/nhap/mau?kind=plans");
+    expect_page(&r, 400);
+    body_has(&r, "hãy chọn loại dữ liệu trong tệp");
+    resp_free(&r);
+
+    /* the template filled in: one good row, one a dossier still in progress */
+    long long before = total("/api/v1/dossiers?per_page=1");
+    char body[2048];
+    int n = snprintf(body, sizeof body,
+                     "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n%s\r\n"
+                     "--XyZ\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\ndossiers\r\n"
+                     "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ho-so-cu.csv\"\r\n"
+                     "Content-Type: text/csv\r\n\r\n"
+                     "Loại hồ sơ,Mã sản phẩm,Ngày nộp,Trạng thái,Số sao\n"
+                     "Đánh giá lần đầu,86-28903-002-2022,02/03/2022,,3\n"
+                     "Đánh giá lần đầu,86-28903-002-2022,02/03/2025,Xã đang kiểm tra,\n"
+                     "\r\n--XyZ--\r\n", b.csrf);
+    r = browser_post_multipart(&b, "/tinh/nhap", "XyZ", body, (size_t)n);
+    expect_page(&r, 422);
+    body_has(&r, "<td>3</td>");
+    body_has(&r, "hồ sơ lưu trữ là hồ sơ đã kết thúc");
+    body_has(&r, "Chưa ghi dữ liệu nào.");
+    resp_free(&r);
+    assert_int_equal(total("/api/v1/dossiers?per_page=1"), before);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_import_archive),
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_web),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown);
 }

@@ -216,6 +216,7 @@ static const Expect expect[] = {
     {"import.page", "UFoFFFFFF", "UFoFFFFFF"},
     {"import.preview_page", "UFvFFFFFF", "UFvFFFFFF"},
     {"import.confirm_page", "UFvFFFFFF", "UFvFFFFFF"},
+    {"import.template_page", "UFvFFFFFF", "UFvFFFFFF"},
     {"users.list_page", "UFoFFFFFF", "UFoFFFFFF"},
     {"users.new_page", "UFoFFFFFF", "UFoFFFFFF"},
     {"users.create_page", "UFvFFFFFF", "UFvFFFFFF"},
