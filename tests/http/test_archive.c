@@ -220,6 +220,48 @@ static void test_import_archive(void **state) {
     resp_free(&r);
 }
 
+/* The numerator of unit's row code in GET path (an indicator with rows), or -1. */
+static long long row_of(const char *path, const char *code) {
+    const char *h[] = {tinh, NULL};
+    Resp r = http_req_h(&S, h, "GET", path, NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    long long n = -1;
+    size_t i;
+    json_t *row;
+    json_array_foreach(jpath(r.json, "rows"), i, row) if (!strcmp(jstr(row, "code"), code)) n = jint(row, "numerator");
+    if (!code[0]) n = jint(r.json, "numerator");
+    resp_free(&r);
+    return n;
+}
+
+/* The dossiers counted are placed by their product on either map, the same whether the unit is
+** the country (read by period) or a province (read from its communes' products). */
+static void test_counts_agree(void **state) {
+    (void)state;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM dossiers WHERE filed_on BETWEEN '2020-01-01' AND '2026-12-31'",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long long all = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    const char *q = "from=2020-01-01&date=2026-12-31";
+    char country[200], prov[200], old_country[200], old_prov[200];
+    snprintf(country, sizeof country, "/api/v1/indicators/dossiers_filed?%s&geography=2025", q);
+    snprintf(prov, sizeof prov, "/api/v1/indicators/dossiers_filed?%s&geography=2025&unit=86", q);
+    snprintf(old_country, sizeof old_country, "/api/v1/indicators/dossiers_filed?%s&geography=pre2025", q);
+    snprintf(old_prov, sizeof old_prov, "/api/v1/indicators/dossiers_filed?%s&geography=pre2025&unit=83", q);
+    assert_true(all > 10);
+    assert_int_equal(row_of(country, ""), all);
+    assert_int_equal(row_of(old_country, ""), all);
+    long long vl = row_of(country, "86"), bt = row_of(old_country, "83");
+    assert_true(vl > 0 && bt > 0 && bt <= vl); /* Bến Tre went into Vĩnh Long */
+    assert_int_equal(row_of(prov, ""), vl);
+    assert_int_equal(row_of(old_prov, ""), bt);
+}
+
 /* A 5★ result went to the Ministry: it counts among the dossiers sent there. The CLI imports
 ** the same way, a dry run writes nothing, and problems come as FILE:ROW:COL. */
 static void test_cli(void **state) {
@@ -396,6 +438,7 @@ int main(void) {
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_web),
+        cmocka_unit_test(test_counts_agree),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown);
 }
