@@ -198,8 +198,17 @@ static int archive_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     return 0;
 }
 
+/* The write check of each row (entity_check_write, just before the write) passes on who imports
+** it, for the one event of its history. */
+static int archive_authorize(Db *db, const Actor *who, json_t *before, json_t *after, int64_t id, Err *e) {
+    (void)db, (void)before, (void)id, (void)e;
+    if (after) json_object_set_new(after, "imported_by", json_string(who->username));
+    return 0;
+}
+
 /* After the row: the round it names, when the province has none (closed, the law's dates:
-** round_prepare; the council named with it), and the one event of its history. The importer's user is the audit entry's. */
+** round_prepare; the council named with it), and the one event of its history, by whoever
+** imported it. */
 static int archive_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     int64_t ryear = iget(obj, "round_year"), rno = iget(obj, "round_number");
     const char *province = sget(obj, "province_code");
@@ -224,10 +233,11 @@ static int archive_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     char ts[32];
     ts_now(ts);
     Stmt *s = db_prepare(db, "INSERT INTO dossier_events (dossier_id, at, username, action, from_state, to_state) "
-                             "VALUES (?, ?, 'import', 'archive', '', ?)");
+                             "VALUES (?, ?, ?, 'archive', '', ?)");
     db_bind_int(s, 1, id);
     db_bind_text(s, 2, ts);
-    db_bind_text(s, 3, sget(obj, "state"));
+    db_bind_text(s, 3, sget(obj, "imported_by") ? sget(obj, "imported_by") : "import");
+    db_bind_text(s, 4, sget(obj, "state"));
     int rc = db_step(s);
     db_done(s);
     return rc == DB_DONE ? 0 : err_set(e, 500, "", "cannot record the event: %s", db_errmsg(db));
@@ -316,7 +326,7 @@ static const Field archive_fields[] = {
 const Entity ENTITY_DOSSIER_ARCHIVE = {
     .name = "dossiers", .singular = N_("dossier"), .table = "dossiers", .label_vi = "Hồ sơ đánh giá",
     .fields = archive_fields, .default_sort = "filed_on",
-    .prepare = archive_prepare, .after_write = archive_after, .decorate = archive_decorate, .find_duplicate = archive_dup,
+    .prepare = archive_prepare, .after_write = archive_after, .authorize = archive_authorize, .decorate = archive_decorate, .find_duplicate = archive_dup,
     .perm_create = PERM_ROUNDS_WRITE, .perm_update = PERM_ROUNDS_WRITE, .perm_delete = PERM_ROUNDS_WRITE,
     .perm_read = PERM_DOSSIERS_READ,
     .council_sql = "CAST(? AS INTEGER) IN (SELECT council_id FROM rounds WHERE id = round_id OR id = province_round_id)",

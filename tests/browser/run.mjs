@@ -31,6 +31,7 @@ const FILES = ['home.mjs', 'verify.mjs', 'layout.mjs', 'styles.mjs',
                'progress.mjs',
                'reports.mjs',
                'journey.mjs',
+               'archive.mjs',
 ];
 
 function fatal(msg) {

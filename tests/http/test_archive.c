@@ -176,6 +176,7 @@ static void test_import_archive(void **state) {
     assert_int_equal(json_array_size(jpath(r.json, "items")), 1);
     assert_string_equal(jstr(r.json, "items.0.action"), "archive");
     assert_string_equal(jstr(r.json, "items.0.to"), "decided");
+    assert_string_equal(jstr(r.json, "items.0.user"), "arch_tinh"); /* who imported it */
     resp_free(&r);
 
     /* the indicators count them from the day they were filed */
