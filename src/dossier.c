@@ -388,6 +388,7 @@ static const Field dossier_fields[] = {
     {.name = "province_round_id", .type = FT_REF, .ref = "rounds", .flags = FF_READONLY | FF_NOEXPORT, .vi = "Đợt đánh giá của tỉnh", .en = "Province round", .help = "once the Ministry has the dossier: the province's round"},
     {.name = "knockout_reason", .type = FT_TEXT, .flags = FF_READONLY, .vi = "Lý do loại", .en = "Knock-out reason"},
     {.name = "scoring_pass", .type = FT_INT, .flags = FF_READONLY | FF_NOEXPORT, .vi = "Lượt chấm", .en = "Scoring pass"},
+    {.name = "ministry_pass", .type = FT_INT, .flags = FF_READONLY | FF_NOEXPORT, .vi = "Lượt chấm của Bộ", .en = "Ministry pass", .help = "the first pass of the Ministry's council, once the province sent the dossier for 5 stars"},
     {.name = "avg_score", .type = FT_REAL, .flags = FF_READONLY | FF_SORT, .vi = "Điểm trung bình của Hội đồng", .en = "Council average"},
     {.name = "band", .type = FT_INT, .flags = FF_READONLY, .vi = "Hạng theo điểm", .en = "Band"},
     {.name = "stars", .type = FT_INT, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Số sao", .en = "Stars"},

@@ -588,7 +588,8 @@ void entity_place(Db *db, const Entity *en, json_t *obj, int64_t id, Place *p) {
     else if (str_eq(en->name, "rounds")) p->ministry = str_eq(p->province, "bo");
     else if (str_eq(en->name, "recognitions")) p->ministry = str_eq(jstr_of(obj, "level"), "ministry");
     else if (str_eq(en->name, "dossiers"))
-        p->ministry = json_is_integer(prid) || str_eq(jstr_of(obj, "state"), "with_ministry") ||
+        p->ministry = json_is_integer(prid) || json_integer_value(json_object_get(obj, "ministry_pass")) > 0 ||
+                      str_eq(jstr_of(obj, "state"), "with_ministry") ||
                       str_eq(jstr_of(obj, "state"), "in_ministry_round") || str_eq(jstr_of(obj, "state"), "ministry_scored");
     if (json_is_integer(rid)) {
         Stmt *s = db_prepare(db, "SELECT council_id FROM rounds WHERE id = ?");

@@ -20,7 +20,7 @@
 
 DEMO_SERVER(S)
 
-static char tinh[300], xa[300]; /* Vĩnh Long's officer, a commune officer of Vĩnh Long */
+static char tinh[300], xa[300], bo[300]; /* Vĩnh Long's officer, a commune officer of Vĩnh Long, the Ministry's */
 
 static int setup_group(void **state) {
     setup(state);
@@ -31,6 +31,10 @@ static int setup_group(void **state) {
     free(t);
     t = srv_token(&S, "arch_xa", "write");
     snprintf(xa, sizeof xa, "Authorization: Bearer %s", t);
+    free(t);
+    srv_user(&S, "arch_bo", (const char *const[]){"ministry", NULL});
+    t = srv_token(&S, "arch_bo", "read");
+    snprintf(bo, sizeof bo, "Authorization: Bearer %s", t);
     free(t);
     return 0;
 }
@@ -285,6 +289,22 @@ static void test_cli(void **state) {
     free(out);
     free(err);
     assert_int_equal(indicator("dossiers_to_ministry", "86", "2024-01-01", "2024-12-31"), sent + 1);
+    /* the Ministry's officers read the dossiers sent to it: in the list and on their own */
+    const char *hb[] = {bo, NULL};
+    Resp r = http_req_h(&S, hb, "GET", "/api/v1/dossiers?ministry=true&per_page=100", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    long long mid = 0;
+    size_t i;
+    json_t *d;
+    json_array_foreach(jpath(r.json, "items"), i, d) if (!strcmp(jstr(d, "product.code"), "86-28870-001-2021")) mid = jint(d, "id");
+    resp_free(&r);
+    assert_true(mid > 0);
+    char path[64];
+    snprintf(path, sizeof path, "/api/v1/dossiers/%lld", mid);
+    r = http_req_h(&S, hb, "GET", path, NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(jint(r.json, "ministry_pass"), 2);
+    resp_free(&r);
     /* a registration number in ocop's form for the dossier's commune: ocop numbers after it */
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
@@ -303,7 +323,7 @@ static void test_cli(void **state) {
     size_t len = 0;
     char *body = read_whole(sample, &len);
     assert_non_null(body);
-    Resp r = http_req(&S, "POST", "/api/v1/import/dossiers", "text/csv", body, len);
+    r = http_req(&S, "POST", "/api/v1/import/dossiers", "text/csv", body, len);
     free(body);
     if (r.status != 201) fprintf(stderr, "%s\n", r.body);
     assert_int_equal(r.status, 201);
