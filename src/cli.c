@@ -566,7 +566,9 @@ static const Command commands[] = {
      "  --if-empty   do nothing when the database already holds producers\n"
      "  --date D     load the registry as if today were D (default today, Vietnam time)", 0, 0},
     {"import", cmd_import, "ocop import KIND FILE [--db PATH] [--dry-run] [--format csv|xlsx]",
-     "Import a CSV or XLSX list; KIND is producers, products, recognitions, villages or points.\n"
+     "Import a CSV or XLSX list; KIND is producers, products, recognitions, villages, points,\n"
+     "councils, or dossiers (those decided on paper before ocop: closed, with their round, score\n"
+     "and stars).\n"
      "All or nothing: on any error nothing is written and every bad row is reported as\n"
      "FILE:ROW:COLUMN: reason. Duplicates of existing records are reported and skipped.\n"
      "Column headers may be in Vietnamese or English; see docs/import.md.\n"
