@@ -56,8 +56,9 @@ static void say(Req *r, json_t *list, const char *fmt_id, const char *a1, const 
 static void alert(Req *r, State *s, const char *param, const char *label, const char *value) {
     s->status = 400;
     Err e = ERR_INIT;
-    if (str_eq(param, "sort"))
-        err_set(&e, 400, param, "\"%s\" is not a sort order of this list: it is sorted by name.", value);
+    if (str_eq(param, "sort")) /* label: the list's usual order, which it is shown in */
+        err_set(&e, 400, param, "\"%s\" is not a sort order of this list: it is shown in its usual order (%s).", value,
+                tr(r->lang, label));
     else
         err_set(&e, 400, param, "%s: there is no \"%s\". Choose one from the list; the results are not filtered by it.",
                 tr(r->lang, label), value);
@@ -198,7 +199,7 @@ static void read_state(Req *r, const ListPage *lp, State *s, json_t *provinces) 
     for (int f = 0; f < nf; f++)
         if (s->value[f]) check_filter(r, &lp->filters[f], &s->value[f], s, provinces);
     if (s->sort && !option_known(lp->sorts, s->sort)) {
-        alert(r, s, "sort", NULL, s->sort);
+        alert(r, s, "sort", lp->sorts[0].label, s->sort);
         s->sort = NULL;
     }
     /* checked by the route's declaration (route.c PUBLIC_LIST_PARAMS) before the handler runs */

@@ -432,6 +432,17 @@ static void test_web(void **state) {
     body_has(&r, "hãy chọn loại dữ liệu trong tệp");
     resp_free(&r);
 
+    /* the province's dossiers by filing day; an order the list does not have is named with the
+    ** order it is shown in instead */
+    r = browser_get(&b, "/tinh/ho-so?sort=-filed_on");
+    expect_page(&r, 200);
+    resp_free(&r);
+    r = browser_get(&b, "/tinh/ho-so?sort=price");
+    expect_page(&r, 400);
+    body_has(&r, "&quot;price&quot; không phải là cách sắp xếp của danh sách này: danh sách được hiển thị theo thứ tự "
+                 "thông thường (Mới nhất trước).");
+    resp_free(&r);
+
     /* the template filled in: one good row, one a dossier still in progress */
     long long before = total("/api/v1/dossiers?per_page=1");
     char body[2048];
