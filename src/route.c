@@ -637,10 +637,11 @@ int route_admit(Req *r) {
         if (r->auth->via == AUTH_SESSION && !is_read(r->method) && !rt->html) {
             const char *t = req_header(r, "X-CSRF-Token");
             size_t n = strlen(r->auth->csrf);
-            if (!t || strlen(t) != n || sodium_memcmp(t, r->auth->csrf, n) != 0)
-                return forbidden(r, "X-CSRF-Token", t ? "the CSRF token does not match this session"
-                                                      : "missing X-CSRF-Token header (its value is csrf_token from "
-                                                        "POST /api/v1/session or GET /api/v1/me)");
+            if (!t)
+                return forbidden(r, "X-CSRF-Token", "missing X-CSRF-Token header (its value is csrf_token from "
+                                                    "POST /api/v1/session or GET /api/v1/me)");
+            if (strlen(t) != n || sodium_memcmp(t, r->auth->csrf, n) != 0)
+                return forbidden(r, "X-CSRF-Token", "the CSRF token does not match this session");
         }
         if (rt->scope && check_object(r, rt, (Perm)perm)) return r->status;
     }

@@ -428,9 +428,16 @@ static void test_sessions(void **state) {
     assert_string_equal(jstr(r.json, "csrf_token"), a.csrf + strlen("X-CSRF-Token: "));
     resp_free(&r);
 
-    /* Logging out needs the CSRF token too. */
+    /* Logging out needs the CSRF token too; the refusal says where to find it, in the caller's
+    ** language. */
     r = sreq(&S, &a, false, "DELETE", "/api/v1/session", NULL);
     assert_problem(&r, 403, "X-CSRF-Token");
+    assert_non_null(strstr(jstr(r.json, "detail"), "missing X-CSRF-Token header"));
+    resp_free(&r);
+    const char *vi[] = {a.cookie, "Accept-Language: vi", NULL};
+    r = http_req_h(&S, vi, "DELETE", "/api/v1/session", NULL, NULL, 0);
+    assert_problem(&r, 403, "X-CSRF-Token");
+    assert_non_null(strstr(jstr(r.json, "detail"), "thiếu tiêu đề X-CSRF-Token"));
     resp_free(&r);
     r = sreq(&S, &a, false, "GET", "/api/v1/me", NULL);
     assert_status(&r, 200);
