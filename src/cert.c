@@ -25,6 +25,7 @@
 
 #include "audit.h"
 #include "buf.h"
+#include "pdfdoc.h"
 #include "text.h"
 #include "rubric.h"
 #include "util.h"
@@ -240,15 +241,7 @@ static void rgb(cairo_t *cr, unsigned c) {
 /* A layout of s[0..len) (len -1: up to the NUL) in font (a pango description: "Noto Serif Bold
 ** 12") wrapped to width w. The caller hands it to show(). */
 static PangoLayout *layout_new(Page *p, const char *s, int len, const char *font, double w, PangoAlignment al) {
-    PangoLayout *l = pango_layout_new(p->ctx);
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(l, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(l, al);
-    pango_layout_set_text(l, s, len);
-    return l;
+    return pdfdoc_layout(p->ctx, s, len, font, w, al);
 }
 
 /* Draw l (and release it) with its top-left corner at (x, y); returns the height used. x0/x1
@@ -500,11 +493,6 @@ int cert_check_page(const char *data, size_t n, const unsigned char pk[crypto_si
     return rc;
 }
 
-static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int n) {
-    buf_append(closure, data, n);
-    return CAIRO_STATUS_SUCCESS;
-}
-
 int cert_pdf(const CertData *c, const unsigned char sk[crypto_sign_SECRETKEYBYTES], char **out, size_t *n, Err *e) {
     /* The printed-only fields obey the same one-line rule as the signed ones. */
     const char *extra[] = {c->producer_address, c->set_name, c->signer_name, c->signer_title, c->place};
@@ -520,47 +508,30 @@ int cert_pdf(const CertData *c, const unsigned char sk[crypto_sign_SECRETKEYBYTE
     char fp[24];
     cert_fingerprint(sig, fp);
 
-    Buf pdf = BUF_INIT;
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(pdf_write, &pdf, PAGE_W, PAGE_H);
-    cairo_pdf_surface_restrict_to_version(surf, CAIRO_PDF_VERSION_1_5);
     char date[40], title[256];
     snprintf(date, sizeof date, "%sT00:00:00+07:00", c->issued_on);
     snprintf(title, sizeof title, "Giấy chứng nhận sản phẩm OCOP số %s", c->cert_no);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, c->issuer);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_SUBJECT, c->product_name);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "ocop " OCOP_VERSION);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
     /* Plain ASCII without parentheses or backslashes: cairo writes it as a literal string. The
     ** page signature's place is held by PAGE_BLANK until the file is complete (sign_page). */
     char *keywords = xmalloc(strlen(sigstr) + sizeof " " PAGE_MAGIC " " PAGE_BLANK);
     sprintf(keywords, "%s %s %s", sigstr, PAGE_MAGIC, PAGE_BLANK);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_KEYWORDS, keywords);
+    PdfDoc doc;
+    pdfdoc_begin(&doc, PAGE_W, PAGE_H,
+                 &(PdfMeta){.title = title, .author = c->issuer, .subject = c->product_name, .keywords = keywords, .date = date},
+                 false);
     free(keywords);
     free(sigstr);
-
-    cairo_t *cr = cairo_create(surf);
-    PangoFontMap *fm = pango_cairo_font_map_new();
-    PangoContext *ctx = pango_font_map_create_context(fm);
-    pango_cairo_update_context(cr, ctx);
-    Page page = {cr, ctx};
-    int rc = draw(&page, c, fp, e);
-    g_object_unref(ctx);
-    g_object_unref(fm);
-    cairo_show_page(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(surf);
-    cairo_status_t st = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
-    if (!rc && st != CAIRO_STATUS_SUCCESS) rc = err_set(e, 500, "", "cannot render the PDF: %s", cairo_status_to_string(st));
-    if (!rc) rc = sign_page(pdf.p, pdf.n, sk, e);
-    if (rc) {
-        buf_free(&pdf);
+    Page page = {doc.cr, doc.ctx};
+    if (draw(&page, c, fp, e)) {
+        pdfdoc_abort(&doc);
         return -1;
     }
-    *n = pdf.n;
-    *out = buf_take(&pdf);
+    if (pdfdoc_finish(&doc, out, n, e)) return -1;
+    if (sign_page(*out, *n, sk, e)) {
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
     return 0;
 }
 

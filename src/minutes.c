@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "pdfdoc.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -30,14 +31,7 @@ typedef struct Pen {
 /* The height of s in font wrapped to width w; drawn at (x, y) when draw. */
 static double text_box(Pen *p, const char *s, const char *font, double x, double y, double w, PangoAlignment al,
                        bool draw, double *x0, double *x1) {
-    PangoLayout *l = pango_layout_new(p->ctx);
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(l, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(l, al);
-    pango_layout_set_text(l, s, -1);
+    PangoLayout *l = pdfdoc_layout(p->ctx, s, -1, font, w, al);
     PangoRectangle ink;
     pango_layout_get_extents(l, NULL, &ink);
     if (x0) *x0 = x + (double)ink.x / PANGO_SCALE;
@@ -340,46 +334,18 @@ static void signatures(Pen *p, json_t *m) {
     text_box(p, chair, BOLD, rx, p->y, w, PANGO_ALIGN_CENTER, true, NULL, NULL);
 }
 
-static cairo_status_t collect(void *closure, const unsigned char *data, unsigned int n) {
-    buf_append(closure, data, n);
-    return CAIRO_STATUS_SUCCESS;
-}
-
 int minutes_pdf(json_t *m, char **out, size_t *n, Err *e) {
-    Buf pdf = BUF_INIT;
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(collect, &pdf, W, H);
-    cairo_pdf_surface_restrict_to_version(surf, CAIRO_PDF_VERSION_1_5);
     char title[512], date[40];
     snprintf(title, sizeof title, "Biên bản họp Hội đồng đánh giá, phân hạng sản phẩm OCOP: %s", js_or(m, "product_name", ""));
     snprintf(date, sizeof date, "%.10sT00:00:00+07:00", js_or(m, "date", "2000-01-01"));
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR, js_or(m, "council_name", "OCOP"));
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "ocop " OCOP_VERSION);
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
-    cairo_t *cr = cairo_create(surf);
-    PangoFontMap *fm = pango_cairo_font_map_new();
-    PangoContext *ctx = pango_font_map_create_context(fm);
-    pango_cairo_context_set_resolution(ctx, 72); /* font sizes in points, as a document's are written */
-    pango_cairo_update_context(cr, ctx);
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    Pen p = {cr, ctx, TOP};
+    PdfDoc doc;
+    pdfdoc_begin(&doc, W, H, &(PdfMeta){.title = title, .author = js_or(m, "council_name", "OCOP"), .date = date}, true);
+    cairo_set_source_rgb(doc.cr, 0.1, 0.1, 0.1);
+    Pen p = {doc.cr, doc.ctx, TOP};
     heading(&p, m);
     members_part(&p, m);
     results_part(&p, m);
     proceedings_part(&p, m);
     signatures(&p, m);
-    g_object_unref(ctx);
-    g_object_unref(fm);
-    cairo_show_page(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(surf);
-    cairo_status_t st = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        buf_free(&pdf);
-        return err_set(e, 500, "", "cannot draw the minutes: %s", cairo_status_to_string(st));
-    }
-    *n = pdf.n;
-    *out = buf_take(&pdf);
-    return 0;
+    return pdfdoc_finish(&doc, out, n, e);
 }

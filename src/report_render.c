@@ -33,6 +33,7 @@
 #include <xlsxwriter.h>
 
 #include "buf.h"
+#include "pdfdoc.h"
 #include "tablew.h"
 #include "text.h"
 #include "util.h"
@@ -126,15 +127,7 @@ typedef struct Pdf {
 } Pdf;
 
 static PangoLayout *lay(Pdf *p, const char *s, const char *font, double w, PangoAlignment al) {
-    PangoLayout *l = pango_layout_new(p->ctx);
-    PangoFontDescription *fd = pango_font_description_from_string(font);
-    pango_layout_set_font_description(l, fd);
-    pango_font_description_free(fd);
-    if (w > 0) pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(l, al);
-    pango_layout_set_text(l, s, -1);
-    return l;
+    return pdfdoc_layout(p->ctx, s, -1, font, w, al);
 }
 
 static double height_of(PangoLayout *l) {
@@ -456,28 +449,15 @@ static void footer(Pdf *p, const json_t *m) {
     p->y = ly > ry ? ly : ry;
 }
 
-static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int n) {
-    buf_append(closure, data, n);
-    return CAIRO_STATUS_SUCCESS;
-}
-
 static int render_pdf(const json_t *m, char **out, size_t *n, Err *e) {
-    Buf pdf = BUF_INIT;
-    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(pdf_write, &pdf, W, H);
-    cairo_pdf_surface_restrict_to_version(surf, CAIRO_PDF_VERSION_1_5);
     char title[600];
     snprintf(title, sizeof title, "%s %s", jstr(m, "title"), jstr(m, "subject"));
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, title);
     const json_t *issuer = json_object_get(m, "issuer");
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_AUTHOR,
-                                   json_string_value(json_array_get(issuer, json_array_size(issuer) - 1)) ?: "");
-    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "ocop " OCOP_VERSION);
-    cairo_t *cr = cairo_create(surf);
-    PangoFontMap *fm = pango_cairo_font_map_new();
-    PangoContext *ctx = pango_font_map_create_context(fm);
-    pango_cairo_context_set_resolution(ctx, 72); /* font sizes in points, as a document's are written */
-    pango_cairo_update_context(cr, ctx);
-    Pdf p = {cr, ctx, MT, 1, str_eq(jstr(m, "language"), "en") ? LANG_EN : LANG_VI};
+    PdfDoc doc;
+    pdfdoc_begin(&doc, W, H,
+                 &(PdfMeta){.title = title, .author = json_string_value(json_array_get(issuer, json_array_size(issuer) - 1)) ?: ""},
+                 true);
+    Pdf p = {doc.cr, doc.ctx, MT, 1, str_eq(jstr(m, "language"), "en") ? LANG_EN : LANG_VI};
     header(&p, m);
     const json_t *s;
     size_t i, j;
@@ -492,20 +472,7 @@ static int render_pdf(const json_t *m, char **out, size_t *n, Err *e) {
         if (json_object_get(s, "chart")) pdf_chart(&p, json_object_get(s, "chart"));
     }
     footer(&p, m);
-    g_object_unref(ctx);
-    g_object_unref(fm);
-    cairo_show_page(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(surf);
-    cairo_status_t st = cairo_surface_status(surf);
-    cairo_surface_destroy(surf);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        buf_free(&pdf);
-        return err_set(e, 500, "", "cannot render the PDF: %s", cairo_status_to_string(st));
-    }
-    *n = pdf.n;
-    *out = buf_take(&pdf);
-    return 0;
+    return pdfdoc_finish(&doc, out, n, e);
 }
 
 /* ---- XLSX ------------------------------------------------------------------------------------------ */
