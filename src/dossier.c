@@ -231,14 +231,14 @@ int dossier_check_kind(Db *db, const char *kind, int64_t product, Err *e) { retu
 ** the product's set). 422 when the product is missing or classified under another sheet. */
 typedef struct Filing {
     int64_t producer;
-    char commune[16], province[8];
+    char commune[16], commune_old[16], province[8];
     const char *version;
     int set_no;
 } Filing;
 
 static int product_filing(Db *db, int64_t product, const char *date, Filing *f, Err *e) {
     memset(f, 0, sizeof *f);
-    Stmt *s = db_prepare(db, "SELECT producer_id, commune_code, set_no, rubric_version FROM products WHERE id = ?");
+    Stmt *s = db_prepare(db, "SELECT producer_id, commune_code, set_no, rubric_version, commune_code_old FROM products WHERE id = ?");
     db_bind_int(s, 1, product);
     if (db_step(s) != DB_ROW) {
         db_done(s);
@@ -246,6 +246,7 @@ static int product_filing(Db *db, int64_t product, const char *date, Filing *f, 
     }
     f->producer = db_col_int(s, 0);
     snprintf(f->commune, sizeof f->commune, "%s", db_col_text(s, 1));
+    snprintf(f->commune_old, sizeof f->commune_old, "%s", db_col_text(s, 4) ? db_col_text(s, 4) : "");
     f->set_no = (int)db_col_int(s, 2);
     char version[16];
     snprintf(version, sizeof version, "%s", db_col_text(s, 3) ? db_col_text(s, 3) : "");
@@ -287,6 +288,7 @@ static int dossier_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     if (product_filing(db, product, filed ? filed : today, &f, e)) return -1;
     json_object_set_new(obj, "producer_id", json_integer(f.producer));
     json_object_set_new(obj, "commune_code", json_string(f.commune));
+    json_object_set_new(obj, "commune_code_old", f.commune_old[0] ? json_string(f.commune_old) : json_null());
     json_object_set_new(obj, "province_code", json_string(f.province));
     json_object_set_new(obj, "rubric_version", json_string(f.version));
     json_object_set_new(obj, "set_no", json_integer(f.set_no));
@@ -375,6 +377,7 @@ static const Field dossier_fields[] = {
     {.name = "product_id", .type = FT_REF, .ref = "products", .flags = FF_REQUIRED | FF_FILTER, .vi = "Sản phẩm", .en = "Product"},
     {.name = "producer_id", .type = FT_INT, .flags = FF_READONLY | FF_FILTER, .vi = "Chủ thể", .en = "Producer"},
     {.name = "commune_code", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER | FF_SORT, .vi = "Mã xã", .en = "Commune code"},
+    {.name = "commune_code_old", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .vi = "Mã xã cũ (trước 2025)", .en = "Old commune code (before 2025)", .help = "the product's pre-2025 commune when the dossier was filed"},
     {.name = "province_code", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER, .vi = "Mã tỉnh", .en = "Province code"},
     {.name = "rubric_version", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER, .vi = "Bộ tiêu chí", .en = "Score sheet"},
     {.name = "set_no", .type = FT_INT, .flags = FF_READONLY | FF_FILTER, .vi = "Bộ sản phẩm", .en = "Product set", .help = "the product's set under the score sheet in force (not writable: reclassify the product)"},

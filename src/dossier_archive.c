@@ -40,8 +40,8 @@ static int64_t find_product(Db *db, json_t *obj, Err *e) {
     int64_t pid = iget(obj, "product_id");
     const char *code = sget(obj, "product_code");
     if (!pid && !code) return err_set(e, 422, "product_code", "%s is required (or product_id)", "product_code"), 0;
-    Stmt *s = db_prepare(db, pid ? "SELECT id, producer_id, commune_code, set_no FROM products WHERE id = ?"
-                                 : "SELECT id, producer_id, commune_code, set_no FROM products WHERE code = ?");
+    Stmt *s = db_prepare(db, pid ? "SELECT id, producer_id, commune_code, set_no, commune_code_old FROM products WHERE id = ?"
+                                 : "SELECT id, producer_id, commune_code, set_no, commune_code_old FROM products WHERE code = ?");
     if (pid) db_bind_int(s, 1, pid);
     else db_bind_text(s, 1, code);
     int64_t id = 0;
@@ -51,6 +51,7 @@ static int64_t find_product(Db *db, json_t *obj, Err *e) {
         json_object_set_new(obj, "producer_id", json_integer(db_col_int(s, 1)));
         json_object_set_new(obj, "commune_code", json_string(db_col_text(s, 2)));
         json_object_set_new(obj, "set_no", json_integer(db_col_int(s, 3)));
+        json_object_set_new(obj, "commune_code_old", db_col_null(s, 4) ? json_null() : json_string(db_col_text(s, 4)));
     }
     db_done(s);
     if (!id && code) err_set(e, 422, "product_code", "%s: no product with code '%s'", "product_code", code);
@@ -299,6 +300,7 @@ static const Field archive_fields[] = {
     {.name = "product_name", .type = FT_TEXT, .flags = FF_VIRTUAL | FF_READONLY, .vi = "Tên sản phẩm", .en = "Product name"},
     {.name = "producer_id", .type = FT_INT, .flags = FF_READONLY | FF_NOEXPORT, .vi = "Chủ thể", .en = "Producer"},
     {.name = "commune_code", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER, .vi = "Mã xã", .en = "Commune code"},
+    {.name = "commune_code_old", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .vi = "Mã xã cũ (trước 2025)", .en = "Old commune code (before 2025)"},
     {.name = "province_code", .type = FT_TEXT, .flags = FF_READONLY | FF_FILTER, .vi = "Mã tỉnh", .en = "Province code"},
     {.name = "rubric_version", .type = FT_TEXT, .flags = FF_READONLY, .vi = "Bộ tiêu chí", .en = "Score sheet"},
     {.name = "set_no", .type = FT_INT, .flags = FF_READONLY, .vi = "Bộ sản phẩm", .en = "Product set"},

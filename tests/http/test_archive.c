@@ -130,6 +130,7 @@ static void test_import_archive(void **state) {
     assert_string_equal(jstr(first, "forwarded_on"), "2021-09-15");
     assert_string_equal(jstr(first, "rubric_version"), "148-2023"); /* the oldest sheet ocop holds */
     assert_string_equal(jstr(first, "commune_code"), "28903");
+    assert_string_equal(jstr(first, "commune_code_old"), "28940"); /* the product's before 2025, kept */
     assert_string_equal(jstr(first, "province_code"), "86");
     assert_string_equal(jstr(first, "note"), "Hồ sơ giấy 2021");
     assert_true(json_is_true(json_object_get(first, "overdue")) == 0);

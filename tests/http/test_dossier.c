@@ -126,6 +126,7 @@ static void test_procedure(void **state) {
     assert_int_equal(jint(r.json, "set_no"), 7);
     assert_int_equal(jint(r.json, "samples"), 5);
     assert_string_equal(jstr(r.json, "province_code"), "86");
+    assert_string_equal(jstr(r.json, "commune_code_old"), "28940"); /* the product's before 2025: the old map's count */
     assert_string_equal(jstr(r.json, "product.name"), "Kẹo dừa lá dứa Thanh Long");
     resp_free(&r);
 
