@@ -99,9 +99,11 @@ typedef struct DbStorage {
 void db_storage(Db *db, DbStorage *out);
 
 int db_changes(Db *db);
-/* A number that changes whenever anything was committed to the database since the last call
-** returned it, by this connection or any other (PRAGMA data_version plus this connection's own
-** commits): what a cache of rendered records checks before using an entry. */
+/* A number that changes whenever the data was changed since the last call returned it, by this
+** connection or any other: the counter that the triggers of every table of data bump (migration
+** 025; not the bookkeeping of sessions, sign-ins, tokens and the audit trail), and this
+** connection's rollbacks. What the caches of rendered records, pages, list counts and
+** indicators check before using an entry. */
 uint64_t db_change_stamp(Db *db);
 /* True when the database answers a trivial query (health checks). */
 bool db_ping(Db *db);

@@ -59,7 +59,7 @@ struct Db {
     Profile *prof; /* OCOP_SQL_PROFILE=1: time per statement, printed by db_close */
     void *attached;
     void (*attached_free)(void *);
-    uint64_t commits; /* write transactions this connection committed */
+    uint64_t rollbacks; /* transactions this connection rolled back (db_change_stamp) */
     int nprof;
 };
 
@@ -523,7 +523,6 @@ int db_commit(Db *db, Err *e) {
         db_rollback(db);
         return -1;
     }
-    if (db->in_tx == 2) db->commits++; /* a write; counted even if it fails (harmless) */
     if (run1(db, "COMMIT", e)) {
         db_rollback(db);
         return -1;
@@ -535,6 +534,7 @@ int db_commit(Db *db, Err *e) {
 
 void db_rollback(Db *db) {
     if (!db->in_tx) return;
+    db->rollbacks++; /* what was seen of its writes (db_change_stamp) is gone */
     /* Straight to SQLite: the statement must run even after the transaction failed, and a
     ** rollback that finds the transaction already rolled back by SQLite is no error. */
     if (!sqlite3_get_autocommit(db->h)) sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
@@ -546,10 +546,12 @@ void db_rollback(Db *db) {
 bool db_in_tx(Db *db) { return db->in_tx; }
 bool db_tx_failed(Db *db) { return db->tx_failed; }
 uint64_t db_change_stamp(Db *db) {
-    Stmt *s = db_prepare(db, "PRAGMA data_version");
+    Stmt *s = db_prepare(db, "SELECT v FROM data_stamp WHERE id = 1");
     uint64_t v = db_step(s) == DB_ROW ? (uint64_t)db_col_int(s, 0) : 0;
     db_done(s);
-    return v << 32 ^ db->commits;
+    /* Inside a transaction v counts its own writes; once rolled back, the same v may come again
+    ** with other data: what was made meanwhile must not match (the rollbacks in the top bits). */
+    return v ^ db->rollbacks << 40;
 }
 
 bool db_ping(Db *db) {

@@ -222,7 +222,8 @@ static const char *key_of(const Ctx *c, const char *x, bool has_old) {
 **              the producers' measures ask of them (type, channels, green chain, craft village);
 **   ind_last   each product with a certified recognition decided by the day, with the latest one;
 **   ind_days   the days held, the certified stars and the database's change stamp they were
-**              made at: any commit, by any connection or process, empties them (db_change_stamp).
+**              made at: any change of the data, by any connection or process, empties them
+**              (db_change_stamp; not the bookkeeping of sign-ins and sessions).
 ** At most four days are kept (a period's first and last days, and a report's day). */
 
 enum { DAYS_KEPT = 4 };

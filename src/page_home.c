@@ -8,8 +8,8 @@
 **
 ** The figures take two aggregate queries over every recognition in force (about 0.2 s of CPU
 ** on 100,000 products), so each worker thread keeps the last ones it computed and reuses them
-** while the day and the database are the same (db_change_stamp: any commit, by any process,
-** changes it), as api_entity.c does for rendered records.
+** while the day and the data are the same (db_change_stamp: any change of the data, by any
+** process, changes it; signing in does not), as api_entity.c does for rendered records.
 */
 #include <pthread.h>
 #include <stdio.h>
