@@ -400,6 +400,7 @@ static const Field dossier_fields[] = {
     {.name = "self_assessment", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .maxlen = 100000, .vi = "Tự đánh giá", .en = "Self-assessment"},
     {.name = "commune_report", .type = FT_TEXT, .flags = FF_READONLY | FF_NOEXPORT, .maxlen = 100000, .vi = "Báo cáo của xã", .en = "Commune report"},
     {.name = "note", .type = FT_TEXT, .maxlen = 4000, .vi = "Ghi chú", .en = "Note"},
+    {.name = "archived", .type = FT_BOOL, .flags = FF_READONLY | FF_FILTER | FF_NOEXPORT, .vi = "Hồ sơ lưu trữ (trước khi dùng ocop)", .en = "From the archive (before ocop)", .help = "recorded by import (ocop import dossiers), decided on paper"},
     STAMPS,
     {0},
 };

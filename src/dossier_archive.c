@@ -91,6 +91,7 @@ static int archive_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     snprintf(p.commune, sizeof p.commune, "%s", sget(obj, "commune_code"));
     place_resolve(db, &p);
     json_object_set_new(obj, "province_code", json_string(p.province));
+    json_object_set_new(obj, "archived", json_true());
 
     /* A number in ocop's own form for the dossier's commune ('NN/PĐK-(T)-(X)-(Năm)', dossier.c):
     ** the dossiers ocop numbers there that year come after it. */
@@ -320,6 +321,7 @@ static const Field archive_fields[] = {
     {.name = "scoring_pass", .type = FT_INT, .flags = FF_INTERNAL},
     {.name = "ministry_pass", .type = FT_INT, .flags = FF_INTERNAL},
     {.name = "note", .type = FT_TEXT, .maxlen = 4000, .vi = "Ghi chú", .en = "Note"},
+    {.name = "archived", .type = FT_BOOL, .flags = FF_READONLY | FF_NOEXPORT, .vi = "Hồ sơ lưu trữ", .en = "From the archive"},
     {.name = "created_at", .type = FT_STAMP, .flags = FF_SORT | FF_NOEXPORT, .vi = "Ngày tạo", .en = "Created"},
     {.name = "updated_at", .type = FT_STAMP, .flags = FF_SORT | FF_NOEXPORT, .vi = "Ngày cập nhật", .en = "Updated"},
     {0},

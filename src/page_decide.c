@@ -646,6 +646,9 @@ static int import_show(Req *r, int status, const Err *e, const char *kind, const
         char n[32];
         json_object_set_new(view, "notice", json_string(arena_printf(&r->arena, tr(r->lang, N_("Imported: %s new records.")),
                                                                    lang_int(r->lang, req_int(r, "created", 0), n, sizeof n))));
+        /* the archive's dossiers are in the province's list, newest first */
+        if (str_eq(kind, ENTITY_DOSSIER_ARCHIVE.name))
+            json_object_set_new(view, "imported_link", json_string("/tinh/ho-so?archived=true&sort=-id"));
     }
     return work_render(r, status, "decide_import", view);
 }
@@ -661,7 +664,7 @@ static int import_do(Req *r, const Entity *en, const char *data, size_t n, const
     int rc = import_run(r->db, en, &r->actor, data, n, TABLE_AUTO, dry, r->lang, NULL, NULL, &res, &e);
     int st;
     if (!rc && !dry)
-        st = page_redirect(r, arena_printf(&r->arena, "/tinh/nhap?done=imported&created=%zu", res.created));
+        st = page_redirect(r, arena_printf(&r->arena, "/tinh/nhap?done=imported&created=%zu&kind=%s", res.created, en->name));
     else
         st = import_show(r, rc ? e.status : 200, rc ? &e : NULL, en->name, sha, filename, &res);
     import_result_free(&res);

@@ -142,8 +142,6 @@ json_t *work_dossier_view(Req *r, int64_t id, Err *e) {
         json_object_set_new(ev, "to_label", json_string(work_state_label(r, page_jstr(ev, "to"))));
     }
     json_object_set_new(d, "events", events);
-    /* Recorded from the archive (dossier_archive.c): only its outcome is on record. */
-    json_array_foreach(events, i, ev) if (str_eq(page_jstr(ev, "action"), "archive")) json_object_set_new(d, "archived", json_true());
     json_t *avg = json_object_get(d, "avg_score");
     if (json_is_number(avg)) {
         char num[32];

@@ -262,6 +262,12 @@ static const ListOption overdue_options[] = {
     {NULL, NULL},
 };
 
+static const ListOption source_options[] = {
+    {"false", N_("Filed in ocop")},
+    {"true", N_("From the archive (decided before ocop)")},
+    {NULL, NULL},
+};
+
 static const ListOption star_options[] = {
     {"5", N_("5 stars")}, {"4", N_("4 stars")}, {"3", N_("3 stars")},
     {"2", N_("2 stars")}, {"1", N_("1 star")},  {NULL, NULL},
@@ -274,6 +280,7 @@ static const ListFilter dossier_filters[] = {
     {"round_id", N_("Round"), LF_OPTIONS, NULL, province_rounds},
     {"overdue", N_("Deadline"), LF_OPTIONS, overdue_options, NULL},
     {"stars", N_("Result"), LF_OPTIONS, star_options, NULL},
+    {"archived", N_("Source"), LF_OPTIONS, source_options, NULL},
     {NULL, NULL, 0, NULL, NULL},
 };
 
@@ -342,6 +349,7 @@ static json_t *dossier_rows(Req *r, json_t *items, const char *q) {
         const char *state = page_jstr(it, "state"), *due = page_jstr(it, "commune_due");
         json_t *row = row_of(r, extra, it);
         json_object_set(row, "reg_no", json_object_get(it, "reg_no"));
+        json_object_set(row, "archived", json_object_get(it, "archived"));
         json_object_set_new(row, "state", json_string(state ? state : ""));
         json_object_set_new(row, "state_label", json_string(work_state_label(r, state)));
         json_object_set_new(row, "kind_label", json_string(work_kind_label(r, page_jstr(it, "kind"))));

@@ -1496,6 +1496,7 @@ static const FacetKey facet_keys[] = {
     {&ENTITY_DOSSIERS, "round_id", {.key = "round_id"}, NULL},
     {&ENTITY_DOSSIERS, "stars", {.key = "stars"}, NULL},
     {&ENTITY_DOSSIERS, "province_code", {.key = "province_code"}, NULL},
+    {&ENTITY_DOSSIERS, "archived", {.key = "CASE WHEN archived THEN 'true' ELSE 'false' END"}, NULL},
     {&ENTITY_DOSSIERS, "overdue",
      {.key = "CASE WHEN state = 'with_commune' AND commune_due < ? THEN 'true' ELSE 'false' END", .params = "t"}, NULL},
     {&ENTITY_ROUNDS, "state", {.key = "state"}, NULL},

@@ -2,9 +2,10 @@
 // (dossier_archive.c, docs/import.md §11.6) as its officer would: on /tinh/nhap she downloads
 // the empty template of "Hồ sơ đã đánh giá trước khi dùng ocop (lưu trữ)", fills in two rows
 // from her files (a dossier decided at 3★ in round 2 of 2021, one rejected in 2022), checks the
-// file, imports it, and finds the rejected dossier in the province's list, whose page says it
-// came from the archive. Runs last: it adds dossiers to Vĩnh Long. Screenshots: archive-import
-// (-desktop), archive-dossier (-desktop, -phone).
+// file, imports it, follows the notice to the archive in the province's list, and finds the
+// rejected dossier, whose page says it came from the archive. Runs last: it adds dossiers to
+// Vĩnh Long. Screenshots: archive-import, archive-list (-desktop), archive-dossier (-desktop,
+// -phone).
 import { readFileSync } from 'node:fs';
 import { PHONE, assert, look, shown, signInAs, submit, text, visit, withPage } from './lib.mjs';
 
@@ -34,6 +35,12 @@ export default function (check) {
       await look(env, page, 'archive-import-desktop', '/tinh/nhap after the check');
       await submit(page, 'Nhập các dòng này');
       shown(await text(page), 'Đã nhập: 2 bản ghi mới.', '/tinh/nhap after the import');
+      await page.getByRole('link', { name: 'Xem các hồ sơ đã ghi nhận từ lưu trữ', exact: true }).click();
+      await page.waitForURL(/\/tinh\/ho-so\?archived=true/);
+      t = await text(page);
+      shown(t, 'Bưởi da xanh Chợ Lách', 'the archive in the province\'s list');
+      shown(t, 'Kẹo dừa sầu riêng Thanh Long', 'the archive in the province\'s list');
+      await look(env, page, 'archive-list-desktop', 'the archive in the province\'s list');
 
       await visit(env, page, `/tinh/ho-so?state=rejected&q=${encodeURIComponent('bưởi da xanh')}`);
       await page.getByRole('link', { name: /Bưởi da xanh Chợ Lách/ }).first().click();

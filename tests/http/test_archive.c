@@ -104,6 +104,9 @@ static void test_import_archive(void **state) {
     assert_int_equal(jint(r.json, "created"), 5);
     resp_free(&r);
     assert_int_equal(total("/api/v1/dossiers?per_page=1"), dossiers + 5);
+    /* they say where they came from, and the lists tell them apart */
+    assert_int_equal(total("/api/v1/dossiers?archived=true&per_page=1"), 5);
+    assert_int_equal(total("/api/v1/dossiers?archived=false&per_page=1"), dossiers);
     /* rounds 2/2021, 2/2023 and 1/2022 made; 1/2023 joined */
     assert_int_equal(total("/api/v1/rounds?per_page=1"), rounds + 3);
     assert_int_equal(total("/api/v1/rounds?province_code=86&year=2023&number=1&per_page=1"), 1);
@@ -131,6 +134,7 @@ static void test_import_archive(void **state) {
     assert_string_equal(jstr(first, "rubric_version"), "148-2023"); /* the oldest sheet ocop holds */
     assert_string_equal(jstr(first, "commune_code"), "28903");
     assert_string_equal(jstr(first, "commune_code_old"), "28940"); /* the product's before 2025, kept */
+    assert_true(json_is_true(json_object_get(first, "archived")));
     assert_string_equal(jstr(first, "province_code"), "86");
     assert_string_equal(jstr(first, "note"), "Hồ sơ giấy 2021");
     assert_true(json_is_true(json_object_get(first, "overdue")) == 0);
@@ -431,6 +435,20 @@ static void test_web(void **state) {
     r = browser_get(&b, "/tinh/nhap/mau?kind=plans");
     expect_page(&r, 400);
     body_has(&r, "hãy chọn loại dữ liệu trong tệp");
+    resp_free(&r);
+
+    /* the province's list shows the archive apart: the filter "Nguồn hồ sơ" and its counts */
+    r = browser_get(&b, "/tinh/ho-so?archived=true");
+    expect_page(&r, 200);
+    body_has(&r, "Từ hồ sơ lưu trữ (đã có kết quả trước khi dùng ocop)");
+    body_has(&r, "Kẹo dừa sầu riêng Thanh Long");
+    body_has(&r, "không ghi nhận số đăng ký · Đánh giá lần đầu · hồ sơ lưu trữ");
+    assert_null(strstr(r.body, "Kẹo dừa Bến Tre Xưa")); /* a demo dossier filed in ocop */
+    resp_free(&r);
+    r = browser_get(&b, "/tinh/ho-so?archived=false");
+    expect_page(&r, 200);
+    body_has(&r, "Kẹo dừa Bến Tre Xưa");
+    assert_null(strstr(r.body, "hồ sơ lưu trữ</p>"));
     resp_free(&r);
 
     /* the province's dossiers by filing day; an order the list does not have is named with the

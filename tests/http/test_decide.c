@@ -378,7 +378,7 @@ static void test_import(void **state) {
     assert_int_equal(count_of("/api/v1/villages?per_page=1"), before);
     r = browser_post(&B, "/tinh/nhap/xac-nhan", "kind=villages&sha=%s&mac=%s&filename=lang-nghe.csv", sha, mac);
     expect_status(&r, 303, NULL);
-    assert_string_equal(resp_header_value(&r, "Location"), "/tinh/nhap?done=imported&created=2");
+    assert_string_equal(resp_header_value(&r, "Location"), "/tinh/nhap?done=imported&created=2&kind=villages");
     resp_free(&r);
     assert_int_equal(count_of("/api/v1/villages?per_page=1"), before + 2);
     r = browser_get(&B, "/tinh/nhap?done=imported&created=2");
