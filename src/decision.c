@@ -81,12 +81,6 @@ const char *revocation_ground_vi(const char *ground) {
 
 /* ---- small helpers ------------------------------------------------------------------------- */
 
-static const char *sget(json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-
 /* in[key] as cleaned one-line text (malloc'd) into *out; NULL when absent and not required. */
 static int get_line(json_t *in, const char *key, bool required, size_t max, char **out, Err *e) {
     *out = NULL;
@@ -654,7 +648,7 @@ static int audit_cert(Db *db, const Actor *who, const char *action, int64_t id, 
     json_t *after = db_step(s) == DB_ROW ? cert_row(s, today, true) : NULL;
     db_done(s);
     json_object_del(after, "signature");
-    int rc = audit_append_json(db, who, action, "certificates", id, sget(after, "province_code"), before, after, e);
+    int rc = audit_append_json(db, who, action, "certificates", id, obj_str(after, "province_code"), before, after, e);
     json_decref(after);
     return rc;
 }
@@ -1095,7 +1089,7 @@ static const char *unit_name(Db *db, const char *code, const char *level, char *
 
 /* Add one due item to the counts of its province and commune in groups ({code: {...}}). */
 static void count_due(Db *db, json_t *groups, json_t *item) {
-    const char *prov = sget(item, "province_code"), *comm = sget(item, "commune_code"), *phase = sget(item, "phase");
+    const char *prov = obj_str(item, "province_code"), *comm = obj_str(item, "commune_code"), *phase = obj_str(item, "phase");
     char name[200];
     json_t *p = json_object_get(groups, prov);
     if (!p) {
@@ -1167,7 +1161,7 @@ int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, E
         db_step(s);
         db_done(s);
         /* QĐ 26/2026 Điều 4.3: valid 36 months; expires_on is the first day it no longer is. */
-        rc = insert_event(db, who, id, "expired", sget(o, "expires_on"), "Hết thời hạn 36 tháng (QĐ 26/2026 Điều 4.3)", e);
+        rc = insert_event(db, who, id, "expired", obj_str(o, "expires_on"), "Hết thời hạn 36 tháng (QĐ 26/2026 Điều 4.3)", e);
         json_object_del(o, "id");
     }
     /* One entry for the run, with what it changed; a run that changes nothing records nothing. */
@@ -1194,7 +1188,7 @@ int lifecycle_run(Db *db, const Actor *who, const char *date, json_t **report, E
     json_t *groups = json_object();
     int window = 0, warning = 0;
     json_array_foreach(due, i, o) {
-        bool w = str_eq(sget(o, "phase"), "window");
+        bool w = str_eq(obj_str(o, "phase"), "window");
         window += w;
         warning += !w;
         count_due(db, groups, o);

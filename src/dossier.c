@@ -24,17 +24,6 @@
 /* The Ministry's rounds use this in place of a province code. */
 #define MINISTRY "bo"
 
-static const char *sget(json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int64_t iget(json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    return json_is_integer(v) ? json_integer_value(v) : 0;
-}
-
-
 static const char *version_in_force(const char *date) { return rubric_in_force(date)->version; }
 
 /* ---- rounds ------------------------------------------------------------------------------------ */
@@ -46,7 +35,7 @@ static const EnumVal round_states[] = {
 };
 
 static void set_name_keys(json_t *obj) {
-    const char *name = sget(obj, "name");
+    const char *name = obj_str(obj, "name");
     if (!name) return;
     char *key = text_key(name, strlen(name));
     Buf b = BUF_INIT;
@@ -63,7 +52,7 @@ static const char *round_default(int64_t number, const char *key) {
     json_t *rounds = json_object_get(rubric_rule(rubric_current(), "rounds"), "value"), *pick = NULL, *x;
     size_t i;
     json_array_foreach(rounds, i, x) if (!pick || json_integer_value(json_object_get(x, "number")) <= number) pick = x;
-    const char *v = sget(pick, key);
+    const char *v = obj_str(pick, key);
     if (!v) panic("rules.rounds: no %s for round %lld", key, (long long)number);
     return v;
 }
@@ -71,30 +60,30 @@ static const char *round_default(int64_t number, const char *key) {
 /* Defaults of the law for a round (round_default), and of ocop for its quorum and spread. */
 static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     (void)a, (void)id;
-    int64_t year = iget(obj, "year"), number = iget(obj, "number");
-    const char *prov = sget(obj, "province_code");
+    int64_t year = obj_int(obj, "year"), number = obj_int(obj, "number");
+    const char *prov = obj_str(obj, "province_code");
     bool bo = str_eq(prov, MINISTRY);
     if (!bo && db_int1(db, "SELECT count(*) FROM units WHERE code = ? AND geo = '2025' AND level = 'province' AND valid_to IS NULL",
                 prov) == 0)
         return err_set(e, 422, "province_code", "'%s' is not the code of a province in force", prov ? prov : "");
     char d[11];
-    if (!sget(obj, "forward_by")) {
+    if (!obj_str(obj, "forward_by")) {
         snprintf(d, sizeof d, "%04d-%.5s", (int)year, round_default(number, "forward_by"));
         json_object_set_new(obj, "forward_by", json_string(d));
     }
-    if (!sget(obj, "ends_on")) {
+    if (!obj_str(obj, "ends_on")) {
         snprintf(d, sizeof d, "%04d-%.5s", (int)year, round_default(number, "ends_on"));
         json_object_set_new(obj, "ends_on", json_string(d));
     }
-    if (strcmp(sget(obj, "forward_by"), sget(obj, "ends_on")) > 0)
-        return err_set(e, 422, "forward_by", "%s (%s) must not be after ends_on (%s)", "forward_by", sget(obj, "forward_by"),
-                       sget(obj, "ends_on"));
-    if (!sget(obj, "name")) {
+    if (strcmp(obj_str(obj, "forward_by"), obj_str(obj, "ends_on")) > 0)
+        return err_set(e, 422, "forward_by", "%s (%s) must not be after ends_on (%s)", "forward_by", obj_str(obj, "forward_by"),
+                       obj_str(obj, "ends_on"));
+    if (!obj_str(obj, "name")) {
         char name[96];
         snprintf(name, sizeof name, "Đợt %d năm %d", (int)number, (int)year);
         json_object_set_new(obj, "name", json_string(name));
     }
-    if (!sget(obj, "state")) json_object_set_new(obj, "state", json_string("open"));
+    if (!obj_str(obj, "state")) json_object_set_new(obj, "state", json_string("open"));
     if (!json_is_number(json_object_get(obj, "spread_threshold")))
         json_object_set_new(obj, "spread_threshold", json_real(rubric_rule_num(rubric_current(), "spread_threshold")));
     if (!json_is_number(json_object_get(obj, "quorum")))
@@ -102,7 +91,7 @@ static int round_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     if (json_number_value(json_object_get(obj, "quorum")) <= 0)
         return err_set(e, 422, "quorum", "%s is a share of the members above 0 and at most 1 (default 0.75)", "quorum");
     set_name_keys(obj);
-    int64_t council = iget(obj, "council_id");
+    int64_t council = obj_int(obj, "council_id");
     if (council) {
         Stmt *s = db_prepare(db, "SELECT province_code, level FROM councils WHERE id = ?");
         db_bind_int(s, 1, council);
@@ -267,23 +256,23 @@ static int product_filing(Db *db, int64_t product, const char *date, Filing *f, 
 
 /* The samples rule (rule "samples": 5, none for the tourism set): 0 or 422. */
 static int check_samples(json_t *d, Err *e) {
-    int need = rubric_samples(rubric_current(), (int)iget(d, "set_no"));
-    if (need && iget(d, "samples") < need)
+    int need = rubric_samples(rubric_current(), (int)obj_int(d, "set_no"));
+    if (need && obj_int(d, "samples") < need)
         return err_set(e, 422, "samples", "a dossier on set %lld comes with %d samples of the product (%s)",
-                       (long long)iget(d, "set_no"), need, json_string_value(json_object_get(rubric_rule(rubric_current(), "samples"), "law")));
+                       (long long)obj_int(d, "set_no"), need, json_string_value(json_object_get(rubric_rule(rubric_current(), "samples"), "law")));
     return 0;
 }
 
 static int dossier_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     (void)a;
-    const char *state = sget(obj, "state");
+    const char *state = obj_str(obj, "state");
     if (id && state && strcmp(state, "draft") != 0 && strcmp(state, "returned") != 0)
         return err_set(e, 409, "state", "a dossier can be changed only as a draft or when returned for changes (it is %s)", state);
-    int64_t product = iget(obj, "product_id");
+    int64_t product = obj_int(obj, "product_id");
     /* Pinned to the score sheet in force when filed (for a draft: today). */
     char today[11];
     date_today(today);
-    const char *filed = sget(obj, "filed_on");
+    const char *filed = obj_str(obj, "filed_on");
     Filing f;
     if (product_filing(db, product, filed ? filed : today, &f, e)) return -1;
     json_object_set_new(obj, "producer_id", json_integer(f.producer));
@@ -297,23 +286,23 @@ static int dossier_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         json_object_set_new(obj, "samples", n ? json_integer(n) : json_null());
     }
     if (!state) json_object_set_new(obj, "state", json_string("draft"));
-    if (!iget(obj, "scoring_pass")) json_object_set_new(obj, "scoring_pass", json_integer(1));
-    return check_kind(db, sget(obj, "kind"), product, e);
+    if (!obj_int(obj, "scoring_pass")) json_object_set_new(obj, "scoring_pass", json_integer(1));
+    return check_kind(db, obj_str(obj, "kind"), product, e);
 }
 
 /* Submitting checks every filing rule again, on the product as it is now: its set (the
 ** dossier's and the self-assessment's), the samples, the kind of dossier. */
 static int check_filing(Db *db, int64_t id, json_t *d, const char *today, Err *e) {
     Filing f;
-    const char *filed = sget(d, "filed_on");
-    if (product_filing(db, iget(d, "product_id"), filed ? filed : today, &f, e)) return -1;
+    const char *filed = obj_str(d, "filed_on");
+    if (product_filing(db, obj_int(d, "product_id"), filed ? filed : today, &f, e)) return -1;
     json_t *sa = json_object_get(d, "self_assessment");
     if (!sa || json_is_null(sa))
         return err_set(e, 422, "self_assessment", "fill in the self-assessment (Mẫu 02) first: PUT /api/v1/dossiers/%lld/self-assessment", (long long)id);
-    if (f.set_no != iget(d, "set_no") || !str_eq(f.version, sget(d, "rubric_version")))
+    if (f.set_no != obj_int(d, "set_no") || !str_eq(f.version, obj_str(d, "rubric_version")))
         return err_set(e, 422, "set_no", "the product is now in set %d of %s, the dossier in set %lld: save the dossier again "
                        "(PATCH /api/v1/dossiers/%lld) and fill in the self-assessment on the product's set", f.set_no, f.version,
-                       (long long)iget(d, "set_no"), (long long)id);
+                       (long long)obj_int(d, "set_no"), (long long)id);
     json_t *sa_set = json_object_get(sa, "set");
     if (sa_set && json_integer_value(sa_set) != f.set_no)
         return err_set(e, 422, "self_assessment", "the self-assessment was made on set %lld; the dossier is on set %d: fill it in again",
@@ -324,7 +313,7 @@ static int check_filing(Db *db, int64_t id, json_t *d, const char *today, Err *e
         return err_set(e, 422, "self_assessment", "the self-assessment does not fit set %d: %s", f.set_no, why.detail);
     rubric_result_free(&res);
     if (check_samples(d, e)) return -1;
-    return check_kind(db, sget(d, "kind"), iget(d, "product_id"), e);
+    return check_kind(db, obj_str(d, "kind"), obj_int(d, "product_id"), e);
 }
 
 static int dossier_delete(Db *db, int64_t id, Err *e) {
@@ -339,7 +328,7 @@ static int dossier_delete(Db *db, int64_t id, Err *e) {
 static json_t *actions_from(const char *state);
 
 static void parse_json_field(json_t *obj, const char *k) {
-    const char *t = sget(obj, k);
+    const char *t = obj_str(obj, k);
     json_t *v = t ? json_loads(t, 0, NULL) : NULL;
     json_object_set_new(obj, k, v ? v : json_null());
 }
@@ -350,12 +339,12 @@ static void dossier_decorate(Db *db, json_t *obj, int64_t id) {
     parse_json_field(obj, "commune_report");
     parse_json_field(obj, "unmet_minimums");
     Stmt *s = db_prepare(db, "SELECT name, code FROM products WHERE id = ?");
-    db_bind_int(s, 1, iget(obj, "product_id"));
+    db_bind_int(s, 1, obj_int(obj, "product_id"));
     if (db_step(s) == DB_ROW)
-        json_object_set_new(obj, "product", json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)iget(obj, "product_id"), "name",
+        json_object_set_new(obj, "product", json_pack("{s:I, s:s, s:s?}", "id", (json_int_t)obj_int(obj, "product_id"), "name",
                                                       db_col_text(s, 0), "code", db_col_text(s, 1)));
     db_done(s);
-    const char *state = sget(obj, "state"), *due = sget(obj, "commune_due");
+    const char *state = obj_str(obj, "state"), *due = obj_str(obj, "commune_due");
     bool overdue = false;
     if (state && due && strcmp(state, "with_commune") == 0) {
         char today[11];
@@ -566,12 +555,12 @@ static void set_col(Db *db, int64_t id, const char *column, const char *value) {
 static int assign_reg_no(Db *db, int64_t id, json_t *d, const char *today, Err *e) {
     int year = atoi(today);
     Stmt *s = db_prepare(db, "SELECT coalesce(max(reg_serial), 0) + 1 FROM dossiers WHERE commune_code = ? AND reg_year = ?");
-    db_bind_text(s, 1, sget(d, "commune_code"));
+    db_bind_text(s, 1, obj_str(d, "commune_code"));
     db_bind_int(s, 2, year);
     int64_t serial = db_step(s) == DB_ROW ? db_col_int(s, 0) : 1;
     db_done(s);
     char no[64];
-    snprintf(no, sizeof no, "%02lld/PĐK-%s-%s-%d", (long long)serial, sget(d, "province_code"), sget(d, "commune_code"), year);
+    snprintf(no, sizeof no, "%02lld/PĐK-%s-%s-%d", (long long)serial, obj_str(d, "province_code"), obj_str(d, "commune_code"), year);
     s = db_prepare(db, "UPDATE dossiers SET reg_no = ?, reg_serial = ?, reg_year = ?, filed_on = ?, rubric_version = ? WHERE id = ?");
     db_bind_text(s, 1, no);
     db_bind_int(s, 2, serial);
@@ -586,12 +575,12 @@ static int assign_reg_no(Db *db, int64_t id, json_t *d, const char *today, Err *
 
 /* What an action needs beyond its state and role; applies its side effects. */
 static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in, const char *today, Err *e) {
-    const char *comment = sget(in, "comment");
+    const char *comment = obj_str(in, "comment");
     if (in_list(t->needs, "comment") && (!comment || !*comment))
         return err_set(e, 422, "comment", "say what must change: %s needs a comment", t->action);
     if (strcmp(t->action, "submit") == 0) {
         if (check_filing(db, id, d, today, e)) return -1;
-        if (!sget(d, "reg_no") && assign_reg_no(db, id, d, today, e)) return -1;
+        if (!obj_str(d, "reg_no") && assign_reg_no(db, id, d, today, e)) return -1;
     } else if (strcmp(t->action, "receive") == 0) {
         char due[11];
         if (workday_add(today, (int)rubric_rule_num(rubric_current(), "commune_check_working_days"), due)) return err_set(e, 500, "", "cannot compute the commune's deadline");
@@ -605,37 +594,37 @@ static int apply(Db *db, int64_t id, json_t *d, const Transition *t, json_t *in,
                 return err_set(e, 422, "commune_report", "the commune's report (Mẫu 03) must assess the four local-origin items before forwarding (missing: %s)", items[i]);
         set_col(db, id, "forwarded_on", today);
     } else if (strcmp(t->action, "reject") == 0) {
-        const char *reason = sget(in, "reason");
+        const char *reason = obj_str(in, "reason");
         if (!reason || !*reason)
             return err_set(e, 422, "reason", "name the knock-out condition the dossier meets (the set's \"Hồ sơ bị loại khi\")");
         set_col(db, id, "knockout_reason", reason);
     } else if (strcmp(t->action, "not_recognized") == 0) {
-        if (iget(d, "stars") >= rubric_certified_stars(rubric_current()))
-            return err_set(e, 409, "action", "the council's result is %lld stars: it is decided by a recognition decision (POST /api/v1/decisions)", (long long)iget(d, "stars"));
+        if (obj_int(d, "stars") >= rubric_certified_stars(rubric_current()))
+            return err_set(e, 409, "action", "the council's result is %lld stars: it is decided by a recognition decision (POST /api/v1/decisions)", (long long)obj_int(d, "stars"));
         set_col(db, id, "result", "not_recognized");
     } else if (strcmp(t->action, "send_to_ministry") == 0) {
         /* The stars the Ministry recognises: the bands recognised_at "ministry" (Điều 4.1.b: 5★). */
         const Rubric *law = rubric_current();
-        const RubBand *b = rubric_band_of(law, (int)iget(d, "stars")), *top = &law->band[0];
+        const RubBand *b = rubric_band_of(law, (int)obj_int(d, "stars")), *top = &law->band[0];
         if (!b || !str_eq(b->recognised_at, "ministry"))
             return err_set(e, 409, "action", "only a %d-star result (%.0f points or more, minimums met) goes to the Ministry; this one is %lld stars",
-                           top->stars, top->min, (long long)iget(d, "stars"));
+                           top->stars, top->min, (long long)obj_int(d, "stars"));
     } else if (strcmp(t->action, "assign") == 0 || strcmp(t->action, "assign_ministry") == 0) {
         bool bo = strcmp(t->action, "assign_ministry") == 0;
-        int64_t round = iget(in, "round_id");
+        int64_t round = obj_int(in, "round_id");
         Stmt *s = db_prepare(db, "SELECT province_code, state, forward_by, ends_on FROM rounds WHERE id = ?");
         db_bind_int(s, 1, round);
         int rc = 0;
         if (db_step(s) != DB_ROW) rc = err_set(e, 422, "round_id", "there is no round %lld", (long long)round);
-        else if (!str_eq(db_col_text(s, 0), bo ? MINISTRY : sget(d, "province_code")))
+        else if (!str_eq(db_col_text(s, 0), bo ? MINISTRY : obj_str(d, "province_code")))
             rc = err_set(e, 422, "round_id", bo ? "round %lld is not a round of the Ministry (province_code \"bo\")"
                                                 : "round %lld belongs to province %s", (long long)round, db_col_text(s, 0));
         else if (!str_eq(db_col_text(s, 1), "open")) rc = err_set(e, 409, "round_id", "round %lld is closed", (long long)round);
         else if (strcmp(today, db_col_text(s, 3)) > 0)
             rc = err_set(e, 409, "round_id", "round %lld ended on %s", (long long)round, db_col_text(s, 3));
-        else if (!bo && sget(d, "forwarded_on") && strcmp(sget(d, "forwarded_on"), db_col_text(s, 2)) > 0)
+        else if (!bo && obj_str(d, "forwarded_on") && strcmp(obj_str(d, "forwarded_on"), db_col_text(s, 2)) > 0)
             rc = err_set(e, 409, "round_id", "round %lld takes dossiers forwarded by %s; this one was forwarded on %s",
-                         (long long)round, db_col_text(s, 2), sget(d, "forwarded_on"));
+                         (long long)round, db_col_text(s, 2), obj_str(d, "forwarded_on"));
         db_done(s);
         if (rc) return rc;
         /* The Ministry's council scores in a new pass: the province's sheets stay as they were. */
@@ -660,7 +649,7 @@ int dossier_act(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, Err 
 
 int dossier_act_on(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, const char *today, Err *e) {
     (void)a;
-    const char *action = sget(in, "action");
+    const char *action = obj_str(in, "action");
     const Transition *t = NULL;
     for (size_t i = 0; action && i < COUNT(transitions); i++)
         if (strcmp(transitions[i].action, action) == 0) t = &transitions[i];
@@ -670,7 +659,7 @@ int dossier_act_on(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, c
     Place p;
     json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e);
     int rc = d ? 0 : -1;
-    const char *state = d ? sget(d, "state") : "";
+    const char *state = d ? obj_str(d, "state") : "";
     char from[24];
     snprintf(from, sizeof from, "%s", state ? state : "");
     if (!rc && !in_list(t->from, from))
@@ -683,7 +672,7 @@ int dossier_act_on(Db *db, Arena *a, const Actor *who, int64_t id, json_t *in, c
         char ts[32];
         ts_now(ts);
         set_col(db, id, "updated_at", ts);
-        rc = dossier_record_event_on(db, who, id, t->action, from, t->to, sget(in, "comment"), today, e);
+        rc = dossier_record_event_on(db, who, id, t->action, from, t->to, obj_str(in, "comment"), today, e);
     }
     json_t *after = rc ? NULL : entity_get(db, &ENTITY_DOSSIERS, id, e);
     if (!rc) {
@@ -720,8 +709,8 @@ static int write_part(Db *db, const Actor *who, int64_t id, const char *column, 
     Place p;
     json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e);
     int rc = d ? 0 : -1;
-    if (!rc && !in_list(states_ok, sget(d, "state")))
-        rc = err_set(e, 409, "state", "the dossier is %s: this can be changed only when it is %s", sget(d, "state"), states_ok);
+    if (!rc && !in_list(states_ok, obj_str(d, "state")))
+        rc = err_set(e, 409, "state", "the dossier is %s: this can be changed only when it is %s", obj_str(d, "state"), states_ok);
     if (!rc && !actor_covers_roles(who, roles, PERM_DOSSIERS_WRITE, &p))
         rc = err_set(e, 403, "", "your roles may not change this part of the dossier");
     if (!rc) {
@@ -750,7 +739,7 @@ int dossier_self_assess(Db *db, const Actor *who, int64_t id, json_t *in, Err *e
     Err ig = ERR_INIT;
     json_t *d = entity_get(db, &ENTITY_DOSSIERS, id, &ig);
     if (!d) return err_set(e, 404, "id", "no dossier with id %lld", (long long)id);
-    const RubSet *s = rubric_set(rubric_get(sget(d, "rubric_version")), (int)iget(d, "set_no"));
+    const RubSet *s = rubric_set(rubric_get(obj_str(d, "rubric_version")), (int)obj_int(d, "set_no"));
     json_decref(d);
     if (!s) return err_set(e, 500, "", "the dossier's score sheet is missing");
     RubResult res;
@@ -837,18 +826,18 @@ static json_t *file_record(Db *db, const Actor *who, const char *files_dir, int6
     Place p;
     json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e), *out = NULL;
     int rc = d ? 0 : -1;
-    if (!rc && !in_list("draft returned with_commune", sget(d, "state")))
-        rc = err_set(e, 409, "state", "evidence is attached while the dossier is a draft, returned, or with the commune (it is %s)", sget(d, "state"));
+    if (!rc && !in_list("draft returned with_commune", obj_str(d, "state")))
+        rc = err_set(e, 409, "state", "evidence is attached while the dossier is a draft, returned, or with the commune (it is %s)", obj_str(d, "state"));
     if (!rc && !actor_covers(who, PERM_DOSSIERS_WRITE, &p))
         rc = err_set(e, 403, "", "your roles may not add evidence to this dossier");
     if (!rc && criterion) {
-        const RubSet *s = rubric_set(rubric_get(sget(d, "rubric_version")), (int)iget(d, "set_no"));
+        const RubSet *s = rubric_set(rubric_get(obj_str(d, "rubric_version")), (int)obj_int(d, "set_no"));
         bool found = false;
         size_t cn = strlen(criterion);
         for (int i = 0; s && i < s->nleaves && !found; i++)
             found = strcmp(s->leaves[i].code, criterion) == 0 ||
                     (strncmp(s->leaves[i].code, criterion, cn) == 0 && s->leaves[i].code[cn] == '.');
-        if (!found) rc = err_set(e, 422, "criterion", "the dossier's sheet (%s, set %lld) has no criterion %s", sget(d, "rubric_version"), (long long)iget(d, "set_no"), criterion);
+        if (!found) rc = err_set(e, 422, "criterion", "the dossier's sheet (%s, set %lld) has no criterion %s", obj_str(d, "rubric_version"), (long long)obj_int(d, "set_no"), criterion);
     }
     char sha[65];
     if (!rc) rc = files_put(files_dir, data, n, sha, e);
@@ -897,8 +886,8 @@ int dossier_file_remove(Db *db, const Actor *who, int64_t id, const char *sha, E
     Place p;
     json_t *d = reach(db, who, id, PERM_DOSSIERS_READ, &p, e);
     int rc = d ? 0 : -1;
-    if (!rc && !in_list("draft returned with_commune", sget(d, "state")))
-        rc = err_set(e, 409, "state", "evidence is removed while the dossier is a draft, returned, or with the commune (it is %s)", sget(d, "state"));
+    if (!rc && !in_list("draft returned with_commune", obj_str(d, "state")))
+        rc = err_set(e, 409, "state", "evidence is removed while the dossier is a draft, returned, or with the commune (it is %s)", obj_str(d, "state"));
     if (!rc && !actor_covers(who, PERM_DOSSIERS_WRITE, &p))
         rc = err_set(e, 403, "", "your roles may not remove evidence from this dossier");
     if (!rc) {

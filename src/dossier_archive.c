@@ -19,16 +19,6 @@
 #include "text.h"
 #include "util.h"
 
-static const char *sget(json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int64_t iget(json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    return json_is_integer(v) ? json_integer_value(v) : 0;
-}
-
 /* The states a dossier of the archive may be in: closed ones. */
 static bool closed_state(const char *state) {
     return str_eq(state, "decided") || str_eq(state, "rejected") || str_eq(state, "withdrawn");
@@ -37,8 +27,8 @@ static bool closed_state(const char *state) {
 /* The product named by product_id or product_code: its id, producer, commune, set (and the
 ** sheet it is classified under). 0 with e when there is none. */
 static int64_t find_product(Db *db, json_t *obj, Err *e) {
-    int64_t pid = iget(obj, "product_id");
-    const char *code = sget(obj, "product_code");
+    int64_t pid = obj_int(obj, "product_id");
+    const char *code = obj_str(obj, "product_code");
     if (!pid && !code) return err_set(e, 422, "product_code", "%s is required (or product_id)", "product_code"), 0;
     Stmt *s = db_prepare(db, pid ? "SELECT id, producer_id, commune_code, set_no, commune_code_old FROM products WHERE id = ?"
                                  : "SELECT id, producer_id, commune_code, set_no, commune_code_old FROM products WHERE code = ?");
@@ -88,23 +78,23 @@ static int archive_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     json_object_del(obj, "product_code");
     json_object_del(obj, "product_name");
     Place p = {0};
-    snprintf(p.commune, sizeof p.commune, "%s", sget(obj, "commune_code"));
+    snprintf(p.commune, sizeof p.commune, "%s", obj_str(obj, "commune_code"));
     place_resolve(db, &p);
     json_object_set_new(obj, "province_code", json_string(p.province));
     json_object_set_new(obj, "archived", json_true());
 
     /* A number in ocop's own form for the dossier's commune ('NN/PĐK-(T)-(X)-(Năm)', dossier.c):
     ** the dossiers ocop numbers there that year come after it. */
-    const char *reg = sget(obj, "reg_no");
+    const char *reg = obj_str(obj, "reg_no");
     int serial = 0, year = 0, used = 0;
     char t[8], x[16];
     if (reg && sscanf(reg, "%d/PĐK-%7[0-9]-%15[0-9]-%d%n", &serial, t, x, &year, &used) == 4 && !reg[used] &&
-        serial > 0 && str_eq(t, p.province) && str_eq(x, sget(obj, "commune_code"))) {
+        serial > 0 && str_eq(t, p.province) && str_eq(x, obj_str(obj, "commune_code"))) {
         json_object_set_new(obj, "reg_serial", json_integer(serial));
         json_object_set_new(obj, "reg_year", json_integer(year));
     }
 
-    const char *state = sget(obj, "state");
+    const char *state = obj_str(obj, "state");
     if (!state) json_object_set_new(obj, "state", json_string(state = "decided"));
     if (!closed_state(state))
         return err_set(e, 422, "state", "%s: a dossier from the archive is closed: decided, rejected or withdrawn; a dossier "
@@ -112,7 +102,7 @@ static int archive_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
 
     char today[11];
     date_today(today);
-    const char *filed = sget(obj, "filed_on"), *fwd = sget(obj, "forwarded_on");
+    const char *filed = obj_str(obj, "filed_on"), *fwd = obj_str(obj, "forwarded_on");
     if (!filed) return err_set(e, 422, "filed_on", "%s is required", "filed_on");
     if (strcmp(filed, today) > 0) return err_set(e, 422, "filed_on", "%s (%s) is after today", "filed_on", filed);
     if (fwd && strcmp(fwd, filed) < 0)
@@ -122,12 +112,12 @@ static int archive_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     /* The score sheet in force when it was filed (Điều 12.2), on the product's set. */
     const Rubric *rub = rubric_in_force(filed);
     json_object_set_new(obj, "rubric_version", json_string(rub->version));
-    if (!rubric_set(rub, (int)iget(obj, "set_no")))
+    if (!rubric_set(rub, (int)obj_int(obj, "set_no")))
         return err_set(e, 422, "product_code", "the product's set %lld is not a set of %s, the score sheet in force on %s",
-                       (long long)iget(obj, "set_no"), rub->version, filed);
+                       (long long)obj_int(obj, "set_no"), rub->version, filed);
 
-    const char *kind = sget(obj, "kind");
-    if (!str_eq(kind, "first") && !recognised_before(db, iget(obj, "product_id"), filed))
+    const char *kind = obj_str(obj, "kind");
+    if (!str_eq(kind, "first") && !recognised_before(db, obj_int(obj, "product_id"), filed))
         return err_set(e, 422, "kind", "%s: an upgrade or a re-evaluation is of a recognised product, and this product has no "
                        "recognition of %d stars or more decided before %s: import its recognitions first, or file it as "
                        "a first evaluation", "kind", rubric_certified_stars(rub), filed);
@@ -135,13 +125,13 @@ static int archive_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     /* The outcome. */
     json_t *score = json_object_get(obj, "avg_score");
     bool scored = json_is_number(score);
-    int64_t stars = iget(obj, "stars");
+    int64_t stars = obj_int(obj, "stars");
     if (str_eq(state, "rejected")) {
-        if (!sget(obj, "knockout_reason"))
+        if (!obj_str(obj, "knockout_reason"))
             return err_set(e, 422, "knockout_reason", "%s is required: why the dossier was rejected", "knockout_reason");
         if (scored || stars)
             return err_set(e, 422, scored ? "avg_score" : "stars", "%s: a rejected dossier was not scored", scored ? "avg_score" : "stars");
-    } else if (sget(obj, "knockout_reason")) {
+    } else if (obj_str(obj, "knockout_reason")) {
         return err_set(e, 422, "knockout_reason", "%s: only a rejected dossier has one", "knockout_reason");
     }
     if (scored) {
@@ -168,7 +158,7 @@ static int archive_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     json_object_set_new(obj, "ministry_pass", ministry ? json_integer(2) : json_null());
 
     /* The round: both its year and its number, or neither. */
-    int64_t ryear = iget(obj, "round_year"), rno = iget(obj, "round_number");
+    int64_t ryear = obj_int(obj, "round_year"), rno = obj_int(obj, "round_number");
     if (!ryear != !rno)
         return err_set(e, 422, ryear ? "round_number" : "round_year", "%s is required with %s: a round is its year and number",
                        ryear ? "round_number" : "round_year", ryear ? "round_year" : "round_number");
@@ -181,7 +171,7 @@ static int archive_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         json_object_set_new(obj, "round_id", rid ? json_integer(rid) : json_null());
     }
     /* The council of the province that scored it: for the round the import makes. */
-    const char *council = sget(obj, "council_name");
+    const char *council = obj_str(obj, "council_name");
     if (council && !ryear)
         return err_set(e, 422, "council_name", "%s: the council scored the dossier in a round: give the round (round_year, round_number)", "council_name");
     if (council) {
@@ -212,15 +202,15 @@ static int archive_authorize(Db *db, const Actor *who, json_t *before, json_t *a
 ** round_prepare; the council named with it), and the one event of its history, by whoever
 ** imported it. */
 static int archive_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
-    int64_t ryear = iget(obj, "round_year"), rno = iget(obj, "round_number");
-    const char *province = sget(obj, "province_code");
-    if (ryear && !iget(obj, "round_id")) {
+    int64_t ryear = obj_int(obj, "round_year"), rno = obj_int(obj, "round_number");
+    const char *province = obj_str(obj, "province_code");
+    if (ryear && !obj_int(obj, "round_id")) {
         int64_t rid = find_round(db, province, ryear, rno);
         if (!rid) {
             json_t *round = json_pack("{s:s, s:I, s:I, s:s, s:s}", "province_code", province, "year", (json_int_t)ryear,
                                       "number", (json_int_t)rno, "state", "closed", "note",
                                       "Tạo khi nhập hồ sơ lưu trữ (trước khi dùng ocop)");
-            if (iget(obj, "round_council")) json_object_set_new(round, "council_id", json_integer(iget(obj, "round_council")));
+            if (obj_int(obj, "round_council")) json_object_set_new(round, "council_id", json_integer(obj_int(obj, "round_council")));
             int rc = ENTITY_ROUNDS.prepare(db, a, round, 0, e) || entity_write_new(db, a, &ENTITY_ROUNDS, round, &rid, false, e);
             json_decref(round);
             if (rc) return -1;
@@ -238,8 +228,8 @@ static int archive_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
                              "VALUES (?, ?, ?, 'archive', '', ?)");
     db_bind_int(s, 1, id);
     db_bind_text(s, 2, ts);
-    db_bind_text(s, 3, sget(obj, "imported_by") ? sget(obj, "imported_by") : "import");
-    db_bind_text(s, 4, sget(obj, "state"));
+    db_bind_text(s, 3, obj_str(obj, "imported_by") ? obj_str(obj, "imported_by") : "import");
+    db_bind_text(s, 4, obj_str(obj, "state"));
     int rc = db_step(s);
     db_done(s);
     return rc == DB_DONE ? 0 : err_set(e, 500, "", "cannot record the event: %s", db_errmsg(db));
@@ -247,7 +237,7 @@ static int archive_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
 
 /* The same registration number, or the same product, kind and day of filing. */
 static int64_t archive_dup(Db *db, json_t *obj, const char **why) {
-    const char *reg = sget(obj, "reg_no");
+    const char *reg = obj_str(obj, "reg_no");
     Stmt *s;
     if (reg) {
         s = db_prepare(db, "SELECT id FROM dossiers WHERE reg_no = ?");
@@ -255,9 +245,9 @@ static int64_t archive_dup(Db *db, json_t *obj, const char **why) {
         *why = N_("a dossier with the same registration number");
     } else {
         s = db_prepare(db, "SELECT id FROM dossiers WHERE product_id = ? AND kind = ? AND filed_on = ?");
-        db_bind_int(s, 1, iget(obj, "product_id"));
-        db_bind_text(s, 2, sget(obj, "kind"));
-        db_bind_text(s, 3, sget(obj, "filed_on"));
+        db_bind_int(s, 1, obj_int(obj, "product_id"));
+        db_bind_text(s, 2, obj_str(obj, "kind"));
+        db_bind_text(s, 3, obj_str(obj, "filed_on"));
         *why = N_("a dossier of the same product and kind filed on the same day");
     }
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
@@ -270,8 +260,8 @@ static void archive_decorate(Db *db, json_t *obj, int64_t id) {
     (void)id;
     Stmt *s = db_prepare(db, "SELECT p.code, p.name, r.year, r.number FROM products p LEFT JOIN rounds r ON r.id = ? "
                              "WHERE p.id = ?");
-    db_bind_int(s, 1, iget(obj, "round_id"));
-    db_bind_int(s, 2, iget(obj, "product_id"));
+    db_bind_int(s, 1, obj_int(obj, "round_id"));
+    db_bind_int(s, 2, obj_int(obj, "product_id"));
     if (db_step(s) == DB_ROW) {
         json_object_set_new(obj, "product_code", db_col_null(s, 0) ? json_null() : json_string(db_col_text(s, 0)));
         json_object_set_new(obj, "product_name", json_string(db_col_text(s, 1)));
@@ -281,7 +271,7 @@ static void archive_decorate(Db *db, json_t *obj, int64_t id) {
         }
     }
     db_done(s);
-    json_object_set_new(obj, "to_ministry", json_boolean(iget(obj, "ministry_pass") > 0));
+    json_object_set_new(obj, "to_ministry", json_boolean(obj_int(obj, "ministry_pass") > 0));
 }
 
 static const EnumVal results[] = {

@@ -148,6 +148,17 @@ struct Entity {
     const struct Entity *export_as;
 };
 
+/* What the hooks read of a record: obj[key] when it is a string (else NULL), when it is an integer
+** (else 0). */
+static inline const char *obj_str(json_t *obj, const char *key) {
+    json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+static inline int64_t obj_int(json_t *obj, const char *key) {
+    json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
 extern const Entity ENTITY_PRODUCERS, ENTITY_PRODUCTS, ENTITY_RECOGNITIONS, ENTITY_VILLAGES,
     ENTITY_POINTS, ENTITY_COUNCILS, ENTITY_ADVISORS;
 /* NULL-terminated list of all entities, in import dependency order. */

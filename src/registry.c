@@ -99,19 +99,9 @@ static const EnumVal point_kinds[] = {
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
 
-static const char *sget(json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int64_t iget(json_t *o, const char *k) {
-    json_t *v = json_object_get(o, k);
-    return json_is_integer(v) ? json_integer_value(v) : 0;
-}
-
 /* name_key and name_fold from name. */
 static void set_name_keys(json_t *obj) {
-    const char *name = sget(obj, "name");
+    const char *name = obj_str(obj, "name");
     if (!name) return;
     char *key = text_key(name, strlen(name));
     Buf b = BUF_INIT;
@@ -125,8 +115,8 @@ static void set_name_keys(json_t *obj) {
 /* Validate the 2025 commune in field `field` (and the optional pre-2025 one in `old_field`).
 ** A pre-2025 code given as the commune is accepted when it maps to exactly one new commune. */
 static int check_communes(Db *db, json_t *obj, const char *field, const char *old_field, Err *e) {
-    const char *code = sget(obj, field);
-    const char *old = old_field ? sget(obj, old_field) : NULL;
+    const char *code = obj_str(obj, field);
+    const char *old = old_field ? obj_str(obj, old_field) : NULL;
     if (old && !unit_is_commune_pre2025(db, old))
         return err_set(e, 422, old_field, "%s: no commune with code '%s' in the pre-2025 list of units", old_field, old);
     if (!code && old) {
@@ -191,7 +181,6 @@ static json_t *commune_json(Db *db, const char *code) {
     return o;
 }
 
-
 /* A recognition's state on date today: not_certified (1-2 stars), revoked/superseded once
 ** ended, expired from expires_on (the certificate is valid through the day before), else valid. */
 static const char *recognition_state(int64_t stars, const char *ended, const char *ended_on, const char *expires_on,
@@ -206,18 +195,18 @@ static const char *recognition_state(int64_t stars, const char *ended, const cha
 
 static int village_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     set_name_keys(obj);
-    if (iget(obj, "households") < 0) return err_set(e, 422, "households", "%s cannot be negative", "households");
+    if (obj_int(obj, "households") < 0) return err_set(e, 422, "households", "%s cannot be negative", "households");
     return check_communes(db, obj, "commune_code", NULL, e);
 }
 
 static void village_decorate(Db *db, json_t *obj, int64_t id) {
-    json_object_set_new(obj, "commune", commune_json(db, sget(obj, "commune_code")));
+    json_object_set_new(obj, "commune", commune_json(db, obj_str(obj, "commune_code")));
 }
 
 static int64_t village_dup(Db *db, json_t *obj, const char **why) {
     Stmt *s = db_prepare(db, "SELECT id FROM villages WHERE commune_code = ? AND name_key = ?");
-    db_bind_text(s, 1, sget(obj, "commune_code"));
-    db_bind_text(s, 2, sget(obj, "name_key"));
+    db_bind_text(s, 1, obj_str(obj, "commune_code"));
+    db_bind_text(s, 2, obj_str(obj, "name_key"));
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     *why = N_("a craft village with the same name in the same commune");
@@ -260,16 +249,16 @@ bool producer_is_organisation(const char *type) {
 
 static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     set_name_keys(obj);
-    if (!producer_is_organisation(sget(obj, "type"))) {
+    if (!producer_is_organisation(obj_str(obj, "type"))) {
         static const char *const contact[] = {"contact_phone", "contact_email"};
         for (size_t i = 0; i < COUNT(contact); i++)
-            if (sget(obj, contact[i]))
+            if (obj_str(obj, contact[i]))
                 return err_set(e, 422, contact[i],
                                "%s is an organisation's published contact: a household business's or a farm's is "
                                "its owner's personal data, kept in phone and email",
                                contact[i]);
     }
-    const char *reg = sget(obj, "reg_no");
+    const char *reg = obj_str(obj, "reg_no");
     if (reg) {
         /* Registration numbers are compared without spaces. */
         char *clean = xstrdup(reg), *w = clean;
@@ -279,7 +268,7 @@ static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         json_object_set_new(obj, "reg_no", *clean ? json_string(clean) : json_null());
         free(clean);
     }
-    const char *tax = sget(obj, "tax_code");
+    const char *tax = obj_str(obj, "tax_code");
     if (tax) {
         size_t n = strlen(tax), digits = 0;
         for (size_t i = 0; i < n; i++)
@@ -287,8 +276,8 @@ static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
             else if (tax[i] != '-') return err_set(e, 422, "tax_code", "%s must be 10 digits, or 10-3 digits for a branch (got '%s')", "tax_code", tax);
         if (digits != 10 && digits != 13) return err_set(e, 422, "tax_code", "%s must be 10 digits, or 10-3 digits for a branch (got '%s')", "tax_code", tax);
     }
-    const char *vname = sget(obj, "village_name");
-    if (vname && !iget(obj, "village_id")) {
+    const char *vname = obj_str(obj, "village_name");
+    if (vname && !obj_int(obj, "village_id")) {
         char *key = text_key(vname, strlen(vname));
         Stmt *s = db_prepare(db, "SELECT id FROM villages WHERE name_key = ? ORDER BY id");
         db_bind_text(s, 1, key);
@@ -301,13 +290,13 @@ static int producer_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     json_object_del(obj, "village_name");
     if (!json_object_get(obj, "channels") || json_is_null(json_object_get(obj, "channels")))
         json_object_set_new(obj, "channels", json_array());
-    if (!sget(obj, "commune_code") && !sget(obj, "commune_code_old"))
+    if (!obj_str(obj, "commune_code") && !obj_str(obj, "commune_code_old"))
         return err_set(e, 422, "commune_code", "%s is required (or commune_code_old, a pre-2025 commune)", "commune_code");
     if (check_communes(db, obj, "commune_code", "commune_code_old", e)) return -1;
     if (id > 0) {
         /* The producer's accounts follow it to its (new) province: what officers see. */
         Place p = {0};
-        snprintf(p.commune, sizeof p.commune, "%s", sget(obj, "commune_code") ? sget(obj, "commune_code") : "");
+        snprintf(p.commune, sizeof p.commune, "%s", obj_str(obj, "commune_code") ? obj_str(obj, "commune_code") : "");
         place_resolve(db, &p);
         char scope[24];
         snprintf(scope, sizeof scope, "%lld", (long long)id);
@@ -331,8 +320,8 @@ static int producer_delete(Db *db, int64_t id, Err *e) {
 }
 
 static void producer_decorate(Db *db, json_t *obj, int64_t id) {
-    json_object_set_new(obj, "commune", commune_json(db, sget(obj, "commune_code")));
-    int64_t vid = iget(obj, "village_id");
+    json_object_set_new(obj, "commune", commune_json(db, obj_str(obj, "commune_code")));
+    int64_t vid = obj_int(obj, "village_id");
     if (vid) {
         Stmt *s = db_prepare(db, "SELECT name FROM villages WHERE id = ?");
         db_bind_int(s, 1, vid);
@@ -347,7 +336,7 @@ static void producer_decorate(Db *db, json_t *obj, int64_t id) {
 
 static int64_t producer_dup(Db *db, json_t *obj, const char **why) {
     int64_t id = 0;
-    const char *reg = sget(obj, "reg_no");
+    const char *reg = obj_str(obj, "reg_no");
     if (reg) {
         Stmt *s = db_prepare(db, "SELECT id FROM producers WHERE reg_no = ?");
         db_bind_text(s, 1, reg);
@@ -357,8 +346,8 @@ static int64_t producer_dup(Db *db, json_t *obj, const char **why) {
         return id;
     }
     Stmt *s = db_prepare(db, "SELECT id FROM producers WHERE commune_code = ? AND name_key = ? AND reg_no IS NULL");
-    db_bind_text(s, 1, sget(obj, "commune_code"));
-    db_bind_text(s, 2, sget(obj, "name_key"));
+    db_bind_text(s, 1, obj_str(obj, "commune_code"));
+    db_bind_text(s, 2, obj_str(obj, "name_key"));
     id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     *why = N_("a producer with the same name in the same commune (and no registration number)");
@@ -465,7 +454,7 @@ static bool code_matches_commune(Db *db, const char *code, const char *commune) 
 }
 
 static int64_t lookup_producer(Db *db, json_t *obj, Err *e) {
-    const char *reg = sget(obj, "producer_reg_no"), *name = sget(obj, "producer_name");
+    const char *reg = obj_str(obj, "producer_reg_no"), *name = obj_str(obj, "producer_name");
     if (reg) {
         Stmt *s = db_prepare(db, "SELECT id FROM producers WHERE reg_no = ?");
         char *clean = xstrdup(reg), *w = clean;
@@ -503,41 +492,41 @@ static int64_t lookup_producer(Db *db, json_t *obj, Err *e) {
 
 static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     set_name_keys(obj);
-    if (!iget(obj, "producer_id")) {
+    if (!obj_int(obj, "producer_id")) {
         int64_t pid = lookup_producer(db, obj, e);
         if (!pid) return -1;
         json_object_set_new(obj, "producer_id", json_integer(pid));
     }
     json_object_del(obj, "producer_reg_no");
     json_object_del(obj, "producer_name");
-    if (!sget(obj, "rubric_version")) json_object_set_new(obj, "rubric_version", json_string("26-2026"));
+    if (!obj_str(obj, "rubric_version")) json_object_set_new(obj, "rubric_version", json_string("26-2026"));
     /* The product set must exist in the classification of the rubric version. */
     Stmt *s = db_prepare(db, "SELECT 1 FROM product_sets WHERE version = ? AND set_no = ?");
-    db_bind_text(s, 1, sget(obj, "rubric_version"));
-    db_bind_int(s, 2, iget(obj, "set_no"));
+    db_bind_text(s, 1, obj_str(obj, "rubric_version"));
+    db_bind_int(s, 2, obj_int(obj, "set_no"));
     int found = db_step(s) == DB_ROW;
     db_done(s);
     if (!found)
         return err_set(e, 422, "set_no", "%s: there is no product set %lld in the classification of %s (sets are 1 to 26)", "set_no",
-                       (long long)iget(obj, "set_no"), sget(obj, "rubric_version"));
+                       (long long)obj_int(obj, "set_no"), obj_str(obj, "rubric_version"));
     /* Commune of origin defaults to the producer's. */
-    if (!sget(obj, "commune_code") && !sget(obj, "commune_code_old")) {
+    if (!obj_str(obj, "commune_code") && !obj_str(obj, "commune_code_old")) {
         s = db_prepare(db, "SELECT commune_code, commune_code_old FROM producers WHERE id = ?");
-        db_bind_int(s, 1, iget(obj, "producer_id"));
+        db_bind_int(s, 1, obj_int(obj, "producer_id"));
         if (db_step(s) == DB_ROW) {
             json_object_set_new(obj, "commune_code", json_string(db_col_text(s, 0)));
             if (!db_col_null(s, 1)) json_object_set_new(obj, "commune_code_old", json_string(db_col_text(s, 1)));
         }
         db_done(s);
-        if (!sget(obj, "commune_code"))
-            return err_set(e, 422, "producer_id", "%s: there is no producer %lld", "producer_id", (long long)iget(obj, "producer_id"));
+        if (!obj_str(obj, "commune_code"))
+            return err_set(e, 422, "producer_id", "%s: there is no producer %lld", "producer_id", (long long)obj_int(obj, "producer_id"));
     }
     if (check_communes(db, obj, "commune_code", "commune_code_old", e)) return -1;
-    const char *gtin = sget(obj, "gtin");
+    const char *gtin = obj_str(obj, "gtin");
     if (gtin && !gtin_valid(gtin))
         return err_set(e, 422, "gtin", "%s '%s' is not a valid GTIN-8/12/13/14 (wrong length or check digit)", "gtin", gtin);
     /* Official code: keep a given one (format-checked), else number it in its commune. */
-    const char *code = sget(obj, "code");
+    const char *code = obj_str(obj, "code");
     int64_t serial, year;
     if (!code && id) {
         /* An update that leaves the code out keeps the official code already issued. */
@@ -545,17 +534,17 @@ static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
         db_bind_int(s, 1, id);
         if (db_step(s) == DB_ROW && !db_col_null(s, 0)) json_object_set_new(obj, "code", json_string(db_col_text(s, 0)));
         db_done(s);
-        code = sget(obj, "code");
+        code = obj_str(obj, "code");
     }
     if (code) {
         if (!parse_product_code(code, &serial, &year))
             return err_set(e, 422, "code", "%s '%s' is not of the form (T)-(X)-(STT)-(Năm), e.g. 86-29887-001-2025", "code", code);
         /* (T)-(X) must be the product's commune and its province, in the 2025 geography or,
         ** for codes issued before 2025-07-01, the pre-2025 one. */
-        if (!code_matches_commune(db, code, sget(obj, "commune_code")) &&
-            !code_matches_commune(db, code, sget(obj, "commune_code_old")))
+        if (!code_matches_commune(db, code, obj_str(obj, "commune_code")) &&
+            !code_matches_commune(db, code, obj_str(obj, "commune_code_old")))
             return err_set(e, 422, "code", "%s '%s' does not belong to the product's commune %s: it must start "
-                           "with the province and commune codes, e.g. 86-28903-", "code", code, sget(obj, "commune_code"));
+                           "with the province and commune codes, e.g. 86-28903-", "code", code, obj_str(obj, "commune_code"));
         char canon[48];
         snprintf(canon, sizeof canon, "%.2s-%.5s-%03lld-%lld", code, code + 3, (long long)serial, (long long)year);
         json_object_set_new(obj, "code", json_string(canon));
@@ -564,8 +553,8 @@ static int product_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     } else {
         char today[11];
         date_today(today);
-        year = iget(obj, "code_year") ? iget(obj, "code_year") : atoi(today);
-        const char *commune = sget(obj, "commune_code");
+        year = obj_int(obj, "code_year") ? obj_int(obj, "code_year") : atoi(today);
+        const char *commune = obj_str(obj, "commune_code");
         char *province = NULL;
         s = db_prepare(db, "SELECT parent_code FROM units WHERE geo = '2025' AND code = ? ORDER BY valid_from DESC LIMIT 1");
         db_bind_text(s, 1, commune);
@@ -712,10 +701,10 @@ static bool product_render(Db *db, int64_t id, Buf *b) {
 }
 
 static int64_t product_dup(Db *db, json_t *obj, const char **why) {
-    const char *code = sget(obj, "code");
+    const char *code = obj_str(obj, "code");
     Stmt *s = db_prepare(db, "SELECT id FROM products WHERE producer_id = ? AND name_key = ?");
-    db_bind_int(s, 1, iget(obj, "producer_id"));
-    db_bind_text(s, 2, sget(obj, "name_key"));
+    db_bind_int(s, 1, obj_int(obj, "producer_id"));
+    db_bind_text(s, 2, obj_str(obj, "name_key"));
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     *why = N_("a product with the same name from the same producer");
@@ -732,14 +721,14 @@ static int64_t product_dup(Db *db, json_t *obj, const char **why) {
 ** does not change afterwards. */
 static int product_authorize(Db *db, const Actor *who, json_t *before, json_t *after, int64_t id, Err *e) {
     (void)who;
-    if (!before || !after || str_eq(sget(before, "code"), sget(after, "code"))) return 0;
+    if (!before || !after || str_eq(obj_str(before, "code"), obj_str(after, "code"))) return 0;
     Stmt *s = db_prepare(db, "SELECT count(*) FROM recognitions WHERE product_id = ?");
     db_bind_int(s, 1, id);
     int64_t n = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     if (!n) return 0;
     return err_set(e, 409, "code", "%s: product %lld is recognised under code %s (its recognitions and certificates "
-                   "carry it), so its official code cannot change", "code", (long long)id, sget(before, "code"));
+                   "carry it), so its official code cannot change", "code", (long long)id, obj_str(before, "code"));
 }
 
 static const Field product_fields[] = {
@@ -824,8 +813,8 @@ const Entity ENTITY_PRODUCTS = {
 /* ---- recognitions -------------------------------------------------------------------------------- */
 
 static int recognition_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
-    if (!iget(obj, "product_id")) {
-        const char *code = sget(obj, "product_code");
+    if (!obj_int(obj, "product_id")) {
+        const char *code = obj_str(obj, "product_code");
         if (!code) return err_set(e, 422, "product_id", "%s is required (or product_code in an import)", "product_id");
         Stmt *s = db_prepare(db, "SELECT id FROM products WHERE code = ?");
         db_bind_text(s, 1, code);
@@ -837,9 +826,9 @@ static int recognition_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e
     json_object_del(obj, "product_code");
     json_object_del(obj, "product_name");
     json_object_del(obj, "state");
-    int64_t stars = iget(obj, "stars");
-    const char *date = sget(obj, "decision_date");
-    const char *level = sget(obj, "level");
+    int64_t stars = obj_int(obj, "stars");
+    const char *date = obj_str(obj, "decision_date");
+    const char *level = obj_str(obj, "level");
     /* QĐ 26/2026 Điều 4.1: 3★ and 4★ by the province, 5★ by the Ministry; before 2025-07-01
     ** (QĐ 148/2023) districts recognised 3★. */
     if (!level) {
@@ -856,7 +845,7 @@ static int recognition_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e
     ** numbers are rules of the score sheet's data (certificate_valid_months). */
     const Rubric *law = rubric_current();
     int certified = rubric_certified_stars(law);
-    const char *exp = sget(obj, "expires_on");
+    const char *exp = obj_str(obj, "expires_on");
     if (stars < certified) {
         if (exp) return err_set(e, 422, "expires_on", "%s: 1- and 2-star results get no certificate, so no expiry", "expires_on");
     } else if (!exp && date) {
@@ -866,9 +855,9 @@ static int recognition_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e
     } else if (exp && date && strcmp(exp, date) <= 0) {
         return err_set(e, 422, "expires_on", "%s (%s) must be after decision_date (%s)", "expires_on", exp, date);
     }
-    if (stars < certified && sget(obj, "cert_no"))
+    if (stars < certified && obj_str(obj, "cert_no"))
         return err_set(e, 422, "cert_no", "%s: 1- and 2-star results get no certificate", "cert_no");
-    const char *ended = sget(obj, "ended"), *ended_on = sget(obj, "ended_on");
+    const char *ended = obj_str(obj, "ended"), *ended_on = obj_str(obj, "ended_on");
     if (ended && !ended_on) return err_set(e, 422, "ended_on", "%s is required when the recognition was %s", "ended_on", ended);
     if (!ended && ended_on) return err_set(e, 422, "ended", "%s (revoked or superseded) is required with ended_on", "ended");
     if (ended_on && date && strcmp(ended_on, date) < 0)
@@ -890,7 +879,7 @@ static int recognition_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e
 
 static void recognition_decorate(Db *db, json_t *obj, int64_t id) {
     Stmt *s = db_prepare(db, "SELECT code, name FROM products WHERE id = ?");
-    db_bind_int(s, 1, iget(obj, "product_id"));
+    db_bind_int(s, 1, obj_int(obj, "product_id"));
     if (db_step(s) == DB_ROW) {
         json_object_set_new(obj, "product_code", db_col_null(s, 0) ? json_null() : json_string(db_col_text(s, 0)));
         json_object_set_new(obj, "product_name", json_string(db_col_text(s, 1)));
@@ -898,14 +887,14 @@ static void recognition_decorate(Db *db, json_t *obj, int64_t id) {
     db_done(s);
     char today[11];
     date_today(today);
-    json_object_set_new(obj, "state", json_string(recognition_state(iget(obj, "stars"), sget(obj, "ended"),
-                                                                    sget(obj, "ended_on"), sget(obj, "expires_on"), today)));
+    json_object_set_new(obj, "state", json_string(recognition_state(obj_int(obj, "stars"), obj_str(obj, "ended"),
+                                                                    obj_str(obj, "ended_on"), obj_str(obj, "expires_on"), today)));
 }
 
 static int64_t recognition_dup(Db *db, json_t *obj, const char **why) {
     Stmt *s = db_prepare(db, "SELECT id FROM recognitions WHERE product_id = ? AND decision_no = ?");
-    db_bind_int(s, 1, iget(obj, "product_id"));
-    db_bind_text(s, 2, sget(obj, "decision_no"));
+    db_bind_int(s, 1, obj_int(obj, "product_id"));
+    db_bind_text(s, 2, obj_str(obj, "decision_no"));
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     *why = N_("a recognition of the same product by the same decision");
@@ -917,7 +906,7 @@ static int64_t recognition_dup(Db *db, json_t *obj, const char **why) {
 static int check_level(Db *db, const Actor *who, json_t *rec, int64_t id, Err *e) {
     Place p;
     entity_place(db, &ENTITY_RECOGNITIONS, rec, id, &p);
-    const char *level = sget(rec, "level");
+    const char *level = obj_str(rec, "level");
     if (decision_may_decide(who, level, p.province)) return 0;
     if (str_eq(level, "ministry"))
         return err_set(e, 403, "level", "recognitions at Ministry level (5★) are recorded by administrators, "
@@ -944,16 +933,16 @@ static const char *first_change(json_t *a, json_t *b, const char *const *keys, s
 ** on record from that day? Then it is the act of whoever recognised the product anew (a
 ** province's 4★ decision supersedes the Ministry's 5★), not a write at the old one's level. */
 static bool superseded_by_newer(Db *db, json_t *before, json_t *after, int64_t id) {
-    if (sget(before, "ended") || !str_eq(sget(after, "ended"), "superseded") ||
+    if (obj_str(before, "ended") || !str_eq(obj_str(after, "ended"), "superseded") ||
         first_change(before, after, REC_FIXED, COUNT(REC_FIXED)))
         return false;
     Stmt *s = db_prepare(db, "SELECT 1 FROM recognitions WHERE product_id = ? AND id <> ? AND stars >= ? AND "
                              "decision_date = ? AND decision_date >= ?");
-    db_bind_int(s, 1, iget(before, "product_id"));
+    db_bind_int(s, 1, obj_int(before, "product_id"));
     db_bind_int(s, 2, id);
     db_bind_int(s, 3, rubric_certified_stars(rubric_current()));
-    db_bind_text(s, 4, sget(after, "ended_on"));
-    db_bind_text(s, 5, sget(before, "decision_date"));
+    db_bind_text(s, 4, obj_str(after, "ended_on"));
+    db_bind_text(s, 5, obj_str(before, "decision_date"));
     bool found = db_step(s) == DB_ROW;
     db_done(s);
     return found;
@@ -963,20 +952,20 @@ static bool superseded_by_newer(Db *db, json_t *before, json_t *after, int64_t i
 ** certificate ends (revoked, or superseded by a new decision: decision.c ends the certificate
 ** first, then the recognition, to the same state and date). */
 static int check_decided(Db *db, json_t *before, json_t *after, Err *e) {
-    int64_t id = iget(before, "id"), did = iget(before, "decision_id");
-    const char *no = sget(before, "cert_no");
+    int64_t id = obj_int(before, "id"), did = obj_int(before, "decision_id");
+    const char *no = obj_str(before, "cert_no");
     if (!after)
         return err_set(e, 409, "id", "recognition %lld was made by decision %lld with certificate %s: it cannot be deleted",
                        (long long)id, (long long)did, no ? no : "");
     const char *fixed = first_change(before, after, REC_FIXED, COUNT(REC_FIXED));
     const char *end = fixed ? NULL : first_change(before, after, REC_END, COUNT(REC_END));
     if (!fixed && !end) return 0;
-    if (!fixed && !sget(before, "ended")) {
+    if (!fixed && !obj_str(before, "ended")) {
         /* Ending it: as its certificate ended, on the same day. */
         Stmt *s = db_prepare(db, "SELECT 1 FROM certificates WHERE recognition_id = ? AND state = ? AND ended_on = ?");
         db_bind_int(s, 1, id);
-        db_bind_text(s, 2, sget(after, "ended"));
-        db_bind_text(s, 3, sget(after, "ended_on"));
+        db_bind_text(s, 2, obj_str(after, "ended"));
+        db_bind_text(s, 3, obj_str(after, "ended_on"));
         bool as_certificate = db_step(s) == DB_ROW;
         db_done(s);
         if (as_certificate) return 0;
@@ -990,11 +979,11 @@ static int recognition_authorize(Db *db, const Actor *who, json_t *before, json_
     bool superseded = before && after && superseded_by_newer(db, before, after, id);
     if (!superseded && ((before && check_level(db, who, before, id, e)) || (after && check_level(db, who, after, id, e))))
         return -1;
-    if (before && iget(before, "decision_id") && check_decided(db, before, after, e)) return -1;
+    if (before && obj_int(before, "decision_id") && check_decided(db, before, after, e)) return -1;
     /* Certificate numbers of ocop's own series are issued by decisions only (historic numbers,
     ** as printed on paper, are recorded as they are). */
-    const char *no = after ? sget(after, "cert_no") : NULL;
-    if (no && !iget(after, "decision_id") && certificate_no_is_ours(no) && !(before && str_eq(sget(before, "cert_no"), no)))
+    const char *no = after ? obj_str(after, "cert_no") : NULL;
+    if (no && !obj_int(after, "decision_id") && certificate_no_is_ours(no) && !(before && str_eq(obj_str(before, "cert_no"), no)))
         return err_set(e, 422, "cert_no", "%s: %s is in ocop's own series of certificate numbers, which only a "
                        "recognition decision issues; record a historic certificate with its number as printed", "cert_no", no);
     return 0;
@@ -1093,7 +1082,7 @@ static int point_after(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
 }
 
 static void point_decorate(Db *db, json_t *obj, int64_t id) {
-    json_object_set_new(obj, "commune", commune_json(db, sget(obj, "commune_code")));
+    json_object_set_new(obj, "commune", commune_json(db, obj_str(obj, "commune_code")));
     Stmt *s = db_prepare(db, "SELECT p.code FROM sale_point_products sp JOIN products p ON p.id = sp.product_id "
                              "WHERE sp.point_id = ? ORDER BY p.code");
     db_bind_int(s, 1, id);
@@ -1106,8 +1095,8 @@ static void point_decorate(Db *db, json_t *obj, int64_t id) {
 
 static int64_t point_dup(Db *db, json_t *obj, const char **why) {
     Stmt *s = db_prepare(db, "SELECT id FROM sale_points WHERE commune_code = ? AND name_key = ?");
-    db_bind_text(s, 1, sget(obj, "commune_code"));
-    db_bind_text(s, 2, sget(obj, "name_key"));
+    db_bind_text(s, 1, obj_str(obj, "commune_code"));
+    db_bind_text(s, 2, obj_str(obj, "name_key"));
     int64_t id = db_step(s) == DB_ROW ? db_col_int(s, 0) : 0;
     db_done(s);
     *why = N_("a point of sale with the same name in the same commune");
@@ -1154,7 +1143,7 @@ static const EnumVal council_levels[] = {
 static int council_prepare(Db *db, Arena *a, json_t *obj, int64_t id, Err *e) {
     (void)a, (void)id;
     set_name_keys(obj);
-    const char *level = sget(obj, "level"), *prov = sget(obj, "province_code");
+    const char *level = obj_str(obj, "level"), *prov = obj_str(obj, "province_code");
     if (str_eq(level, "ministry")) {
         if (prov && *prov) return err_set(e, 422, "province_code", "the Ministry's council belongs to no province");
         return 0;
