@@ -318,13 +318,16 @@ static void widths(Pdf *p, const json_t *t, const double *tot, double *w) {
 
 /* One row of a table (row NULL and head: the header; row NULL, not head: the total). Returns
 ** its height; draws it only when draw_it. */
-static double pdf_row(Pdf *p, const json_t *t, const json_t *row, const double *tot, bool head, const double *w, bool draw_it) {
+/* A row of table t laid out in the column widths w: the header (head), a data row, or the total
+** (row NULL). Its cells' layouts into ls[] (nc of them; the caller frees them with row_free) and
+** its height returned: each cell is shaped once, for measuring and drawing. */
+static double row_layouts(Pdf *p, const json_t *t, const json_t *row, const double *tot, bool head, const double *w,
+                          PangoLayout **ls) {
     const json_t *cols = json_object_get(t, "columns");
     size_t nc = json_array_size(cols);
     char buf[64];
     double h = 0;
-    PangoLayout *ls[64];
-    for (size_t c = 0; c < nc && c < 64; c++) {
+    for (size_t c = 0; c < nc; c++) {
         const json_t *col = json_array_get(cols, c);
         const char *s = head ? jstr(col, "label")
                         : !row && c == 0 ? ""
@@ -337,25 +340,30 @@ static double pdf_row(Pdf *p, const json_t *t, const json_t *row, const double *
         double x = height_of(ls[c]);
         if (x > h) h = x;
     }
-    h += 6;
-    if (draw_it) {
-        double x = ML;
-        if (head) {
-            cairo_set_source_rgb(p->cr, 0.9, 0.9, 0.9);
-            cairo_rectangle(p->cr, ML, p->y, CW, h);
-            cairo_fill(p->cr);
-        }
-        for (size_t c = 0; c < nc && c < 64; c++) {
-            draw(p, ls[c], x + 4, p->y + 3);
-            cairo_set_source_rgb(p->cr, 0, 0, 0);
-            cairo_set_line_width(p->cr, 0.5);
-            cairo_rectangle(p->cr, x, p->y, w[c], h);
-            cairo_stroke(p->cr);
-            x += w[c];
-        }
+    return h + 6;
+}
+
+/* Draw a row laid out by row_layouts (height h) at the pen, which moves below it. */
+static void row_draw(Pdf *p, PangoLayout *const *ls, size_t nc, const double *w, double h, bool head) {
+    double x = ML;
+    if (head) {
+        cairo_set_source_rgb(p->cr, 0.9, 0.9, 0.9);
+        cairo_rectangle(p->cr, ML, p->y, CW, h);
+        cairo_fill(p->cr);
     }
-    for (size_t c = 0; c < nc && c < 64; c++) g_object_unref(ls[c]);
-    return h;
+    for (size_t c = 0; c < nc; c++) {
+        draw(p, ls[c], x + 4, p->y + 3);
+        cairo_set_source_rgb(p->cr, 0, 0, 0);
+        cairo_set_line_width(p->cr, 0.5);
+        cairo_rectangle(p->cr, x, p->y, w[c], h);
+        cairo_stroke(p->cr);
+        x += w[c];
+    }
+    p->y += h;
+}
+
+static void row_free(PangoLayout **ls, size_t nc) {
+    for (size_t c = 0; c < nc; c++) g_object_unref(ls[c]);
 }
 
 static void pdf_table(Pdf *p, const json_t *t) {
@@ -365,22 +373,27 @@ static void pdf_table(Pdf *p, const json_t *t) {
     double *tot = xcalloc(nc, sizeof *tot), *w = xcalloc(nc, sizeof *w);
     totals(t, tot);
     widths(p, t, tot, w);
-    double hh = pdf_row(p, t, NULL, tot, true, w, false);
+    /* the header, laid out once and drawn again at the top of every page the table runs onto */
+    PangoLayout *head[64], *ls[64];
+    double hh = row_layouts(p, t, NULL, tot, true, w, head);
     room(p, hh + 20);
-    p->y += pdf_row(p, t, NULL, tot, true, w, true);
+    row_draw(p, head, nc, w, hh, true);
     json_array_foreach(json_object_get(t, "rows"), i, row) {
-        double h = pdf_row(p, t, row, tot, false, w, false);
+        double h = row_layouts(p, t, row, tot, false, w, ls);
         if (p->y + h > H - MB) {
             new_page(p);
-            p->y += pdf_row(p, t, NULL, tot, true, w, true);
+            row_draw(p, head, nc, w, hh, true);
         }
-        p->y += pdf_row(p, t, row, tot, false, w, true);
+        row_draw(p, ls, nc, w, h, false);
+        row_free(ls, nc);
     }
     if (json_object_get(t, "total")) {
-        double h = pdf_row(p, t, NULL, tot, false, w, false);
+        double h = row_layouts(p, t, NULL, tot, false, w, ls);
         room(p, h);
-        p->y += pdf_row(p, t, NULL, tot, false, w, true);
+        row_draw(p, ls, nc, w, h, false);
+        row_free(ls, nc);
     }
+    row_free(head, nc);
     p->y += 12;
     free(tot);
     free(w);
