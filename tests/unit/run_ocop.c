@@ -14,7 +14,30 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
+
+#include "migrate.h"
+
 extern char **environ;
+
+Db *test_db_migrated(const char *stem, char *path, size_t cap) {
+    snprintf(path, cap, "/tmp/ocop-test-%s-XXXXXX", stem);
+    int fd = mkstemp(path);
+    if (fd < 0) return NULL;
+    close(fd);
+    Err e = ERR_INIT;
+    Db *db = db_open(path, &e);
+    if (!db || migrate_run(db, 0, &e) < 0) {
+        fprintf(stderr, "%s: %s\n", path, e.detail);
+        return NULL;
+    }
+    return db;
+}
+
+void test_exec(Db *db, const char *sql) {
+    Err e = ERR_INIT;
+    if (db_exec(db, sql, &e)) fail_msg("%s: %s", sql, e.detail);
+}
 
 int run_ocop_in(const char *dir, const char *const *args, Buf *out, Buf *err) {
     const char *bin = getenv("OCOP_BIN");

@@ -32,30 +32,19 @@
 #include "arena.h"
 #include "db.h"
 #include "indicator.h"
-#include "migrate.h"
+#include "run_ocop.h"
 #include "util.h"
 
 static char path[64];
 static Db *db;
 static Arena arena;
 
-static void exec(const char *sql) {
-    Err e = ERR_INIT;
-    if (db_exec(db, sql, &e)) fail_msg("%s: %s", sql, e.detail);
-}
+static void exec(const char *sql) { test_exec(db, sql); }
 
 static int setup(void **state) {
     (void)state;
-    snprintf(path, sizeof path, "/tmp/ocop-test-indicator-XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0) return -1;
-    close(fd);
-    Err e = ERR_INIT;
-    db = db_open(path, &e);
-    if (!db || migrate_run(db, 0, &e) < 0) {
-        fprintf(stderr, "%s\n", e.detail);
-        return -1;
-    }
+    db = test_db_migrated("indicator", path, sizeof path);
+    if (!db) return -1;
 #define NAMES(n) "'" n "', '" n "', '" n "'"
 #define T "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'"
     exec("INSERT INTO villages (id, name, name_key, name_fold, commune_code, created_at, updated_at) VALUES "

@@ -16,28 +16,18 @@
 #include <unistd.h>
 
 #include "db.h"
-#include "migrate.h"
+#include "run_ocop.h"
 
 static char path[64];
 static Db *db, *other;
 
-static void exec(Db *d, const char *sql) {
-    Err e = ERR_INIT;
-    if (db_exec(d, sql, &e)) fail_msg("%s: %s", sql, e.detail);
-}
+static void exec(Db *d, const char *sql) { test_exec(d, sql); }
 
 static int setup(void **state) {
     (void)state;
-    snprintf(path, sizeof path, "/tmp/ocop-test-stamp-XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0) return -1;
-    close(fd);
+    db = test_db_migrated("stamp", path, sizeof path);
+    if (!db) return -1;
     Err e = ERR_INIT;
-    db = db_open(path, &e);
-    if (!db || migrate_run(db, 0, &e) < 0) {
-        fprintf(stderr, "%s\n", e.detail);
-        return -1;
-    }
     other = db_open(path, &e);
     return other ? 0 : -1;
 }
